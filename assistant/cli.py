@@ -1,0 +1,194 @@
+"""`python -m assistant`: the desktop app, or a headless turn with `--text` / `--wav`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.engines import ENGINES, EngineOptions, create_engine
+from assistant.events import (
+    Answer,
+    AudioChunk,
+    ConfirmationRequested,
+    Done,
+    Event,
+    Failed,
+    Heard,
+    Listening,
+    Notification,
+    Speaking,
+    TextDelta,
+    ToolFinished,
+    ToolStarted,
+)
+from assistant.toolcall import render_pythonic
+
+if TYPE_CHECKING:
+    from assistant.loop import Assistant
+
+DEFAULT_ENGINE = "scripted"
+TTS_BACKENDS = ("piper", "espeak", "kokoro", "lfm2", "none")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    io = p.add_argument_group("headless mode (no window)")
+    io.add_argument("--text", action="append", help="a request as text; repeat for more turns")
+    io.add_argument("--wav", type=Path, help="a spoken request (WAV/FLAC)")
+    io.add_argument("--out", type=Path, help="write the spoken answer here (WAV)")
+    io.add_argument("--confirm", metavar="ANSWER",
+                    help="answer any confirmation with this (e.g. 'yes', 'the first one')")
+    io.add_argument("--json", action="store_true", help="print events as JSON lines")
+    m = p.add_argument_group("engine")
+    m.add_argument("--engine", choices=sorted(ENGINES), default=None,
+                   help=f"model pipeline (default: {DEFAULT_ENGINE})")
+    m.add_argument("--model", help="hub id, e.g. LiquidAI/LFM2.5-Audio-1.5B")
+    m.add_argument("--model-dir", type=Path, help="a local checkpoint directory")
+    m.add_argument("--adapter", type=Path, help="a LoRA adapter directory (peft format)")
+    m.add_argument("--variant", choices=("e2e", "two-step"), help="LFM2 pipeline variant")
+    m.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)")
+    m.add_argument("--no-biasing", action="store_true", help="cascade: no Whisper hotwords")
+    m.add_argument("--tts", choices=TTS_BACKENDS, default=None,
+                   help="answer voice (default: native speech where the engine has it, else piper)")
+    m.add_argument("--voice", help="a voice of the TTS backend")
+    p.add_argument("--data-dir", type=Path, help="where tools keep their data (default: user data dir)")
+    return p
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    args = parser().parse_args(list(argv) if argv is not None else None)
+    if not args.text and args.wav is None:
+        from assistant.app import run_app  # Qt only when a window is wanted
+
+        return run_app(args)
+    try:
+        return run_headless(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def engine_options(args: argparse.Namespace) -> EngineOptions:
+    return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter,
+                         variant=args.variant, device=args.device,
+                         asr_biasing=not args.no_biasing)
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    from assistant.loop import Assistant, UserInput
+    from assistant.speech import BackendUnavailable
+    from assistant.tools import default_registry
+    from assistant.tools.context import ToolContext
+
+    printer = Printer(json_lines=args.json)
+    ctx = ToolContext.default(args.data_dir, notify=printer)
+    try:
+        engine = create_engine(args.engine or DEFAULT_ENGINE, engine_options(args))
+        tts = None
+        speak = args.out is not None
+        if speak and (args.tts or "piper") != "none" and not (engine.native_audio and args.tts is None):
+            from assistant.speech.tts import create_synthesizer
+
+            tts = create_synthesizer(args.tts or "piper", args.voice)
+    except (BackendUnavailable, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from assistant.loop import LoopOptions
+
+    bot = Assistant(engine, default_registry(ctx), tts=tts, options=LoopOptions(speak=speak))
+    inputs: list[UserInput] = [UserInput(text=t) for t in args.text or []]
+    if args.wav is not None:
+        from assistant.audio.io import AudioError, read_audio
+
+        try:
+            inputs.append(UserInput(audio=read_audio(args.wav)))
+        except AudioError as exc:
+            print(f"error: {args.wav}: {exc}", file=sys.stderr)
+            return 2
+    chunks: list[AudioChunk] = []
+    status = "answered"
+    for user in inputs:
+        events = list(_with_confirmation(bot, bot.turn(user, threading.Event()), args.confirm, printer))
+        chunks += [e for e in events if isinstance(e, AudioChunk)]
+        status = next((e.status for e in reversed(events) if isinstance(e, Done)), status)
+    if args.out is not None:
+        _write_answer(args.out, chunks)
+    return 0 if status in ("answered", "needs-confirmation") else 1
+
+
+def _with_confirmation(
+    bot: Assistant, events: Iterator[Event], answer: str | None, printer: Printer
+) -> Iterator[Event]:
+    for event in events:
+        printer(event)
+        yield event
+    if answer is not None and bot.pending is not None:
+        for event in bot.confirm(answer):
+            printer(event)
+            yield event
+
+
+def _write_answer(path: Path, chunks: list[AudioChunk]) -> None:
+    from assistant.audio import Audio
+    from assistant.audio.io import write_audio
+
+    if not chunks:
+        print(f"note: no answer audio to write to {path}", file=sys.stderr)
+        return
+    write_audio(path, Audio.concat([c.audio for c in chunks]))
+    print(f"wrote {path}", file=sys.stderr)
+
+
+class Printer:
+    """Events as readable lines (or JSON lines), timed from the start of each turn."""
+
+    def __init__(self, json_lines: bool = False) -> None:
+        self.json_lines = json_lines
+        self.t0: float | None = None
+        self._lock = threading.Lock()  # timers fire from their own thread
+
+    def __call__(self, event: Event) -> None:
+        with self._lock:
+            if isinstance(event, Listening) or self.t0 is None:
+                self.t0 = event.t
+            if self.json_lines:
+                print(json.dumps(event.to_dict(), default=str), flush=True)
+                return
+            line = self.describe(event)
+            if line is not None:
+                print(f"[{event.t - self.t0:6.2f}s] {event.kind:<12} {line}", flush=True)
+
+    @staticmethod
+    def describe(event: Event) -> str | None:
+        match event:
+            case TextDelta():
+                return None  # the answer / call lines carry the content
+            case Listening(turn=n, modality=m):
+                return f"turn {n} ({m})"
+            case Heard(text=text):
+                return repr(text)
+            case ToolStarted(call=call, side_effect=side):
+                return f"{render_pythonic([call])[1:-1]}  [{side}]"
+            case ToolFinished(ok=True, data=data, seconds=s):
+                return f"ok ({s * 1000:.0f} ms) {json.dumps(data, default=str)[:300]}"
+            case ToolFinished(error_code=code, message=msg, seconds=s):
+                return f"{code} ({s * 1000:.0f} ms) {msg}"
+            case ConfirmationRequested(prompt=prompt, options=opts):
+                return prompt + (f"  options: {', '.join(opts)}" if opts else "")
+            case Answer(text=text):
+                return text
+            case Speaking(source=src):
+                return src
+            case AudioChunk(audio=a):
+                return f"{a.duration_s:.2f} s at {a.sample_rate} Hz"
+            case Failed(stage=stage, code=code, message=msg):
+                return f"{stage}/{code}: {msg}"
+            case Notification(title=title, message=msg):
+                return f"{title}: {msg}"
+            case Done(status=status):
+                return status
+        return json.dumps(event.to_dict(), default=str)

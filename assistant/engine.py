@@ -1,0 +1,69 @@
+"""The `Engine` protocol: what every model pipeline (LFM2-Audio, the offline cascade, the scripted
+fake) implements. Engines turn model output into typed events once; nothing above them ever sees
+a tensor.
+
+One `respond` call is one generation. It ends either with `CallsProposed` / `CallMalformed` (the
+loop runs the tools and calls `respond` again with the results in the history) or with `Reply`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from assistant.audio import Audio
+from assistant.events import Event
+from assistant.toolcall import ToolCall
+
+Role = Literal["system", "user", "assistant", "tool"]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """What a model needs to know of a tool: the same schema the registry validates against."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Any]
+
+    def to_lfm2(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "parameters": self.parameters}
+
+    def to_openai(self) -> dict[str, Any]:
+        return {"type": "function", "function": self.to_lfm2()}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One turn of the conversation. Tool results travel as `role="tool"` with JSON `text`."""
+
+    role: Role
+    text: str = ""
+    audio: Audio | None = None
+    calls: tuple[ToolCall, ...] = ()
+
+
+@dataclass(frozen=True)
+class Request:
+    history: tuple[Message, ...]
+    tools: tuple[ToolSpec, ...]
+    speak: bool = False  # ask for native answer audio where the engine has it
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Cancelled(Exception):
+    """Raised inside an engine when its cancel token is set (barge-in)."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str
+    native_audio: bool  # can the engine speak its answers itself?
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]: ...
+
+    def transcribe(self, audio: Audio) -> str:
+        """Plain ASR, used for spoken confirmations ("yes", "the first one")."""
+        ...

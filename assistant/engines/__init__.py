@@ -1,0 +1,36 @@
+"""Engines by name. Each engine module exposes `build(options) -> Engine` and is imported only
+when chosen, so `import assistant` never pulls in torch."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.engine import Engine
+
+ENGINES: dict[str, str] = {
+    "scripted": "assistant.engines.scripted",
+    "lfm2": "assistant.engines.lfm2",
+    "cascade": "assistant.engines.cascade",
+}
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    model: str | None = None  # hub id (LFM2: LiquidAI/LFM2.5-Audio-1.5B) or a text model name
+    model_dir: Path | None = None  # a local checkpoint directory; wins over `model`
+    adapter: Path | None = None  # a peft LoRA adapter directory
+    variant: str | None = None  # lfm2: "e2e" | "two-step"
+    device: str | None = None  # None: CUDA when available, else CPU
+    asr: str | None = None  # cascade: ASR backend/model, e.g. "whisper-base"
+    asr_biasing: bool = True  # cascade: Whisper hotwords from the domain vocabulary
+    threads: int | None = None
+
+
+def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    module = importlib.import_module(ENGINES[name])
+    engine: Engine = module.build(options or EngineOptions())
+    return engine

@@ -1,0 +1,175 @@
+"""The one event stream. Engines, the turn loop, the UI, logs and evalkit all speak it.
+
+Every event carries a monotonic timestamp `t` (seconds, `time.monotonic()`), so latency is
+always a difference of two event timestamps. `to_dict()` gives a JSON-safe record for logs and
+eval result files (audio samples are summarised, not dumped).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+from assistant.audio import Audio
+from assistant.toolcall import ParseError, ToolCall
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    kind: ClassVar[str] = "event"
+    t: float = field(default_factory=time.monotonic)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in fields(self):
+            out[f.name] = _jsonable(getattr(self, f.name))
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Audio):
+        return {"sample_rate": value.sample_rate, "seconds": round(value.duration_s, 3)}
+    if isinstance(value, ToolCall):
+        return value.to_dict()
+    if isinstance(value, ParseError):
+        return {"code": str(value.code), "detail": value.detail, "raw": value.raw}
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+# --- Emitted by engines (and re-emitted by the loop) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heard(Event):
+    """A transcript of the user's speech, when the engine produces one."""
+
+    kind: ClassVar[str] = "heard"
+    text: str
+
+
+@dataclass(frozen=True)
+class TextDelta(Event):
+    kind: ClassVar[str] = "text-delta"
+    text: str
+
+
+@dataclass(frozen=True)
+class AudioChunk(Event):
+    """Answer speech, as it is generated or synthesised."""
+
+    kind: ClassVar[str] = "audio"
+    audio: Audio
+
+
+@dataclass(frozen=True)
+class CallsProposed(Event):
+    """The model finished a call block. Emitted the moment `<|tool_call_end|>` is seen."""
+
+    kind: ClassVar[str] = "calls-proposed"
+    calls: tuple[ToolCall, ...]
+    raw: str
+
+
+@dataclass(frozen=True)
+class CallMalformed(Event):
+    """The model tried to call a tool but the call could not be parsed."""
+
+    kind: ClassVar[str] = "call-malformed"
+    errors: tuple[ParseError, ...]
+    raw: str
+
+
+@dataclass(frozen=True)
+class Reply(Event):
+    """The engine's final text for this generation (no call in it)."""
+
+    kind: ClassVar[str] = "reply"
+    text: str
+    spoken: bool = False  # True when the engine itself produced the answer audio
+
+
+# --- Emitted by the turn loop -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listening(Event):
+    """A turn started; for audio input this is the end of the user's speech."""
+
+    kind: ClassVar[str] = "listening"
+    turn: int
+    modality: str  # "audio" | "text"
+
+
+@dataclass(frozen=True)
+class ToolStarted(Event):
+    kind: ClassVar[str] = "tool-call"
+    call: ToolCall
+    side_effect: str
+
+
+@dataclass(frozen=True)
+class ToolFinished(Event):
+    kind: ClassVar[str] = "tool-result"
+    call: ToolCall
+    ok: bool
+    data: Any
+    error_code: str | None
+    message: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ConfirmationRequested(Event):
+    """A call waits for the user: a destructive action, or an ambiguous name with candidates."""
+
+    kind: ClassVar[str] = "confirm"
+    call: ToolCall
+    prompt: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer(Event):
+    kind: ClassVar[str] = "answer"
+    text: str
+
+
+@dataclass(frozen=True)
+class Speaking(Event):
+    """Answer audio starts (first chunk available). `source` is "native" or a TTS name."""
+
+    kind: ClassVar[str] = "speaking"
+    source: str
+
+
+@dataclass(frozen=True)
+class Notification(Event):
+    """Something happened outside a turn: a timer or reminder fired."""
+
+    kind: ClassVar[str] = "notification"
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Failed(Event):
+    """A stage failed. `code` is stable (evalkit counts them); `message` is for people."""
+
+    kind: ClassVar[str] = "error"
+    stage: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Done(Event):
+    kind: ClassVar[str] = "done"
+    turn: int
+    status: str  # "answered" | "needs-confirmation" | "cancelled" | "failed"

@@ -1,0 +1,328 @@
+"""The push-to-talk turn: input -> engine -> calls -> policy -> tools -> engine -> answer -> speech.
+
+`Assistant.turn()` is a generator of events: the CLI prints them, the Qt bridge turns them into
+signals, evalkit records them. Nothing here knows which engine or UI is in use.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, replace
+
+from assistant import policy
+from assistant.audio import Audio
+from assistant.engine import Engine, Message, Request
+from assistant.events import (
+    Answer,
+    AudioChunk,
+    CallMalformed,
+    CallsProposed,
+    ConfirmationRequested,
+    Done,
+    Event,
+    Failed,
+    Heard,
+    Listening,
+    Reply,
+    Speaking,
+    ToolFinished,
+    ToolStarted,
+)
+from assistant.speech import Synthesizer
+from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.base import ErrorCode, ToolResult
+from assistant.tools.registry import Registry
+
+APOLOGY = "Sorry, I couldn't work out how to do that. Could you say it another way?"
+ENGINE_APOLOGY = "Sorry, something went wrong on my side. Please try again."
+
+
+@dataclass(frozen=True)
+class UserInput:
+    text: str | None = None
+    audio: Audio | None = None
+
+    def __post_init__(self) -> None:
+        if self.text is None and self.audio is None:
+            raise ValueError("a turn needs text or audio")
+
+
+@dataclass(frozen=True)
+class LoopOptions:
+    max_tool_rounds: int = 4  # engine generations that may end in calls, per turn
+    malformed_retries: int = 1  # a bad call is fed back once, then we apologise
+    speak: bool = True  # produce answer audio (native, or through the TTS)
+    max_history_messages: int = 24  # keeps prompts bounded in long sessions
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A call waiting for the user's yes, no, or choice of candidate."""
+
+    call: ToolCall
+    prompt: str
+    reason: str  # "destructive" | "after-untrusted-text" | "ambiguous"
+    options: tuple[str, ...] = ()
+    argument: str | None = None
+
+
+@dataclass
+class _Turn:
+    number: int
+    cancel: threading.Event
+    retries_left: int
+    untrusted_seen: bool = False
+    spoke_natively: bool = False
+
+
+class Assistant:
+    def __init__(
+        self,
+        engine: Engine,
+        registry: Registry,
+        *,
+        tts: Synthesizer | None = None,
+        options: LoopOptions | None = None,
+    ) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.tts = tts
+        self.options = options or LoopOptions()
+        self.history: list[Message] = []
+        self.pending: Pending | None = None
+        self._turns = 0
+        self._lock = threading.Lock()  # one turn at a time
+
+    def reset(self) -> None:
+        self.history.clear()
+        self.pending = None
+
+    # --- public entry points ------------------------------------------------------------------
+
+    def turn(self, user: UserInput, cancel: threading.Event | None = None) -> Iterator[Event]:
+        """Run one user turn. A turn that arrives while a confirmation is pending is read as the
+        answer to it when it sounds like one, and as a new request otherwise."""
+        with self._lock:
+            t = self._begin(cancel)
+            yield Listening(turn=t.number, modality="audio" if user.audio is not None else "text")
+            text = user.text
+            if self.pending is not None:
+                if text is None and user.audio is not None:
+                    try:
+                        text = self.engine.transcribe(user.audio)
+                    except Exception as exc:  # ASR failure: ask again rather than guess
+                        yield from self._fail(t, "asr", "transcribe-failed", str(exc))
+                        return
+                    yield Heard(text)
+                if text is not None and policy.read_answer(text, self.pending.options).understood:
+                    yield from self._resolve(t, text)
+                    return
+                self.pending = None  # the user moved on: drop the question
+            self._remember(Message("user", text=text or "", audio=user.audio))
+            yield from self._rounds(t)
+
+    def confirm(self, answer: str, cancel: threading.Event | None = None) -> Iterator[Event]:
+        """Answer the pending confirmation by click or by text ("yes", "the first one")."""
+        with self._lock:
+            t = self._begin(cancel)
+            yield Listening(turn=t.number, modality="text")
+            if self.pending is None:
+                yield from self._fail(t, "confirm", "nothing-pending", "There is nothing to confirm.")
+                return
+            yield from self._resolve(t, answer)
+
+    # --- the rounds of one turn ---------------------------------------------------------------
+
+    def _begin(self, cancel: threading.Event | None) -> _Turn:
+        self._turns += 1
+        return _Turn(self._turns, cancel or threading.Event(), self.options.malformed_retries)
+
+    def _rounds(self, t: _Turn) -> Iterator[Event]:
+        for _ in range(self.options.max_tool_rounds + 1):
+            outcome: Event | None = None
+            request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
+            try:
+                for event in self.engine.respond(request, t.cancel):
+                    if t.cancel.is_set():
+                        break
+                    if isinstance(event, Heard):
+                        self._attach_transcript(event.text)
+                    elif isinstance(event, AudioChunk) and not t.spoke_natively:
+                        t.spoke_natively = True
+                        yield Speaking(source="native")
+                    if isinstance(event, (CallsProposed, CallMalformed, Reply)):
+                        outcome = event
+                    yield event
+                    if isinstance(event, (CallsProposed, CallMalformed)):
+                        break  # the call block is closed: dispatch now, don't wait for more
+            except Exception as exc:
+                if t.cancel.is_set():
+                    break
+                yield from self._fail(t, "engine", "engine-error", f"{type(exc).__name__}: {exc}")
+                return
+            if t.cancel.is_set():
+                yield Done(turn=t.number, status="cancelled")
+                return
+            if isinstance(outcome, Reply):
+                yield from self._answer(t, outcome.text, spoken=outcome.spoken or t.spoke_natively)
+                return
+            if isinstance(outcome, CallMalformed):
+                self._remember(Message("assistant", text=outcome.raw))
+                detail = "; ".join(f"{e.code}: {e.detail}" for e in outcome.errors)
+                if not (yield from self._retry_or_give_up(t, "parse", str(outcome.errors[0].code), detail)):
+                    return
+                continue
+            if isinstance(outcome, CallsProposed):
+                self._remember(Message("assistant", text=outcome.raw, calls=outcome.calls))
+                finished = yield from self._dispatch(t, outcome.calls)
+                if finished:
+                    return
+                continue
+            yield from self._fail(t, "engine", "no-output", "The engine produced no answer.")
+            return
+        yield from self._fail(t, "loop", "too-many-rounds",
+                              f"Gave up after {self.options.max_tool_rounds} tool rounds.")
+
+    def _dispatch(self, t: _Turn, calls: tuple[ToolCall, ...]) -> Generator[Event, None, bool]:
+        """Run a batch of calls; return True when the turn is over (it now waits for the user,
+        or gave up), False when results went into the history for another engine round."""
+        results: list[ToolResult] = []
+        for call in calls:
+            invalid = self.registry.validate(call)
+            if invalid is not None:
+                self._remember_results([*results, invalid])
+                code = str(invalid.error)
+                return not (yield from self._retry_or_give_up(t, "validate", code, invalid.message))
+            tool = self.registry.get(call.name)
+            assert tool is not None  # validate() checked it
+            decision = policy.decide(tool, call, after_untrusted_text=t.untrusted_seen)
+            if decision.ask:
+                self._remember_results(results)
+                yield from self._ask(t, Pending(call, decision.prompt, decision.reason))
+                return True
+            result = yield from self._run(call, confirmed=False)
+            if result.error is ErrorCode.NEEDS_CONFIRMATION:
+                self._remember_results(results)
+                yield from self._ask(t, Pending(call, result.message, "ambiguous",
+                                                result.options, result.argument))
+                return True
+            t.untrusted_seen |= tool.returns_untrusted_text and result.ok
+            results.append(result)
+        self._remember_results(results)
+        return False
+
+    def _run(self, call: ToolCall, *, confirmed: bool) -> Generator[Event, None, ToolResult]:
+        tool = self.registry.get(call.name)
+        yield ToolStarted(call=call, side_effect=str(tool.side_effect) if tool else "unknown")
+        result = self.registry.run(call, confirmed=confirmed)
+        yield ToolFinished(call=call, ok=result.ok, data=result.data,
+                           error_code=str(result.error) if result.error else None,
+                           message=result.message, seconds=result.seconds)
+        return result
+
+    def _resolve(self, t: _Turn, text: str) -> Iterator[Event]:
+        pending = self.pending
+        assert pending is not None
+        reply = policy.read_answer(text, pending.options)
+        if reply.no:
+            self.pending = None
+            declined = ToolResult(pending.call, False, error=ErrorCode.DECLINED,
+                                  message="The user declined.")
+            self._remember_results([declined])
+            yield from self._answer(t, "Okay, I won't do that.", spoken=False)
+            return
+        if not reply.understood or (pending.options and reply.option is None):
+            yield from self._ask(t, pending)  # "yes" to "A or B?", or a mumble: ask again
+            return
+        self.pending = None
+        call = pending.call
+        if reply.option is not None and pending.argument:
+            call = ToolCall(call.name, {**call.arguments, pending.argument: pending.options[reply.option]})
+            self._amend_call(pending.call, call)
+        result = yield from self._run(call, confirmed=True)
+        if result.error is ErrorCode.NEEDS_CONFIRMATION:
+            yield from self._ask(t, Pending(call, result.message, "ambiguous",
+                                            result.options, result.argument))
+            return
+        self._remember_results([result])
+        yield from self._rounds(t)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _retry_or_give_up(self, t: _Turn, stage: str, code: str, detail: str) -> Generator[Event, None, bool]:
+        """Feed a bad call's error back for one more try. Returns True to retry."""
+        if t.retries_left > 0:
+            t.retries_left -= 1
+            feedback = {"ok": False, "error": code,
+                        "message": f"That tool call was not valid ({detail}). Call again with valid "
+                                   "syntax and arguments, or answer without a tool."}
+            self._remember(Message("tool", text=json.dumps([feedback])))
+            return True
+        yield from self._fail(t, stage, code, detail)
+        return False
+
+    def _ask(self, t: _Turn, pending: Pending) -> Iterator[Event]:
+        self.pending = pending
+        yield ConfirmationRequested(call=pending.call, prompt=pending.prompt, options=pending.options)
+        yield from self._say(t, pending.prompt)
+        yield Done(turn=t.number, status="needs-confirmation")
+
+    def _answer(self, t: _Turn, text: str, *, spoken: bool) -> Iterator[Event]:
+        self._remember(Message("assistant", text=text))
+        yield Answer(text)
+        if not spoken:
+            yield from self._say(t, text)
+        yield Done(turn=t.number, status="answered")
+
+    def _say(self, t: _Turn, text: str) -> Iterator[Event]:
+        if not (self.options.speak and self.tts and text.strip()) or t.cancel.is_set():
+            return
+        try:
+            audio = self.tts.synthesize(text)
+        except Exception as exc:  # the answer stands in text; speech is best effort
+            yield Failed(stage="tts", code="tts-failed", message=f"{type(exc).__name__}: {exc}")
+            return
+        yield Speaking(source=self.tts.name)
+        yield AudioChunk(audio)
+
+    def _fail(self, t: _Turn, stage: str, code: str, message: str) -> Iterator[Event]:
+        yield Failed(stage=stage, code=code, message=message)
+        text = ENGINE_APOLOGY if stage == "engine" else APOLOGY
+        yield Answer(text)
+        yield from self._say(t, text)
+        yield Done(turn=t.number, status="failed")
+
+    def _remember(self, message: Message) -> None:
+        self.history.append(message)
+        overflow = len(self.history) - self.options.max_history_messages
+        if overflow > 0:
+            del self.history[:overflow]
+            while self.history and self.history[0].role != "user":
+                del self.history[0]  # never start the window mid-exchange
+
+    def _remember_results(self, results: list[ToolResult]) -> None:
+        if results:
+            body = json.dumps([{"name": r.call.name, **r.for_model()} for r in results],
+                              ensure_ascii=False, default=str)
+            self._remember(Message("tool", text=body))
+
+    def _amend_call(self, old: ToolCall, new: ToolCall) -> None:
+        """The user picked a candidate: the history shows the call as it finally ran."""
+        for i in range(len(self.history) - 1, -1, -1):
+            message = self.history[i]
+            if message.role == "assistant" and old in message.calls:
+                calls = tuple(new if c == old else c for c in message.calls)
+                self.history[i] = replace(message, calls=calls, text=render_lfm2(calls))
+                return
+
+    def _attach_transcript(self, text: str) -> None:
+        """Keep the transcript beside the audio so text-only rounds need no second ASR pass."""
+        for i in range(len(self.history) - 1, -1, -1):
+            if self.history[i].role == "user":
+                self.history[i] = replace(self.history[i], text=text)
+                return
+
+
+__all__ = ["Assistant", "LoopOptions", "Pending", "UserInput"]

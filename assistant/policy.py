@@ -1,0 +1,92 @@
+"""When a call may run at once and when the user must say yes first, and how answers are read.
+
+Read-only calls run at once. Destructive calls ask first. Any write proposed after the model has
+read text that came from outside (notes, web data) in the same turn asks first too: that text may
+carry injected instructions. Tools that will not guess (ambiguous drug names) ask on their own by
+raising `NeedsConfirmation`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from assistant.toolcall import ToolCall
+from assistant.tools.base import SideEffect, Tool
+
+
+@dataclass(frozen=True)
+class Decision:
+    ask: bool
+    reason: str = ""  # "destructive" | "after-untrusted-text"
+    prompt: str = ""
+
+
+def describe(call: ToolCall) -> str:
+    """A plain spoken rendering of a call: `delete note with note id 3`."""
+    action = call.name.replace("_", " ")
+    if not call.arguments:
+        return action
+    args = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in call.arguments.items())
+    return f"{action} with {args}"
+
+
+def decide(tool: Tool, call: ToolCall, *, after_untrusted_text: bool) -> Decision:
+    if tool.side_effect is SideEffect.DESTRUCTIVE:
+        return Decision(True, "destructive", f"Should I {describe(call)}? Say yes or no.")
+    if tool.side_effect is SideEffect.WRITE and after_untrusted_text:
+        return Decision(
+            True,
+            "after-untrusted-text",
+            f"I was asked to {describe(call)} right after reading stored text. Should I go ahead?",
+        )
+    return Decision(False)
+
+
+# --- reading the user's answer -----------------------------------------------------------------
+
+_YES = re.compile(r"\b(yes|yeah|yep|sure|ok|okay|confirm|go ahead|do it|please do|correct|right)\b")
+_NO = re.compile(r"\b(no|nope|cancel|stop|don't|do not|never ?mind|abort|wrong)\b")
+_ORDINALS = {
+    "first": 0, "one": 0, "1": 0, "1st": 0,
+    "second": 1, "two": 1, "2": 1, "2nd": 1,
+    "third": 2, "three": 2, "3": 2, "3rd": 2,
+    "fourth": 3, "four": 3, "4": 3, "4th": 3,
+    "last": -1,
+}
+_ORDINAL = re.compile(r"\b(?:the |number )?(" + "|".join(map(re.escape, _ORDINALS)) + r")\b")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a confirmation answer meant: yes, no, an option index, or not understood."""
+
+    yes: bool = False
+    no: bool = False
+    option: int | None = None
+
+    @property
+    def understood(self) -> bool:
+        return self.yes or self.no or self.option is not None
+
+
+def read_answer(text: str, options: tuple[str, ...] = ()) -> Reply:
+    said = text.lower().strip()
+    if options:
+        best = process.extractOne(said, [o.lower() for o in options], scorer=fuzz.WRatio)
+        if best is not None and best[1] >= 85:
+            return Reply(option=best[2])
+        m = _ORDINAL.search(said)
+        if m is not None and not _NO.search(said):
+            index = _ORDINALS[m.group(1)]
+            index = len(options) - 1 if index < 0 else index
+            if index < len(options):
+                return Reply(option=index)
+    if _NO.search(said):
+        return Reply(no=True)
+    if _YES.search(said):
+        # "yes" to a single candidate picks it; to "A or B?" it picks nothing (the loop asks again).
+        return Reply(option=0) if len(options) == 1 else Reply(yes=True)
+    return Reply()

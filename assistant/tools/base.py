@@ -1,0 +1,102 @@
+"""Tools as data: a name, a description, a JSON Schema, a plain function and a side-effect level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from assistant.engine import ToolSpec
+from assistant.toolcall import ToolCall
+
+
+class SideEffect(StrEnum):
+    READ = "read-only"
+    WRITE = "reversible-write"
+    DESTRUCTIVE = "destructive"
+
+
+class ErrorCode(StrEnum):
+    """Stable codes: evalkit counts them, the UI maps them to messages, tests assert them."""
+
+    UNKNOWN_TOOL = "unknown-tool"
+    INVALID_ARGUMENTS = "invalid-arguments"
+    TOOL_ERROR = "tool-error"  # the tool raised something unexpected: a bug or a broken backend
+    TIMEOUT = "timeout"
+    NEEDS_CONFIRMATION = "needs-confirmation"
+    DECLINED = "declined"  # the user said no
+    NOT_FOUND = "not-found"  # e.g. no such timer / note / place
+    UNAVAILABLE = "unavailable"  # e.g. offline: the service cannot be reached
+    REFUSED = "refused"  # a request the tool will not serve (dosing advice)
+
+
+class ToolFailure(Exception):
+    """Raised by a tool for an expected failure; `message` is spoken to the user as is."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class NeedsConfirmation(Exception):
+    """Raised by a tool that will not guess: `options` are candidate values for `argument`.
+
+    The loop asks the user; a chosen option is put into `argument` and the call runs again
+    with `confirmed=True`. With no options it is a yes/no question about the call as it is.
+    """
+
+    def __init__(self, prompt: str, argument: str | None = None, options: Sequence[str] = ()):
+        super().__init__(prompt)
+        self.prompt = prompt
+        self.argument = argument
+        self.options = tuple(options)
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    parameters: Mapping[str, Any]  # JSON Schema of the arguments object
+    fn: Callable[..., Any]  # called with the validated arguments as keywords
+    side_effect: SideEffect = SideEffect.READ
+    timeout_s: float = 10.0
+    # Tools whose results carry text that came from outside (notes, web data): a write proposed
+    # right after reading it needs confirmation, since that text may hold injected instructions.
+    returns_untrusted_text: bool = False
+    # Set when `fn` accepts `confirmed: bool` (tools that raise NeedsConfirmation).
+    accepts_confirmation: bool = False
+
+    @property
+    def spec(self) -> ToolSpec:
+        return ToolSpec(self.name, self.description, self.parameters)
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    call: ToolCall
+    ok: bool
+    data: Any = None  # JSON-compatible; for ok results this is what the model sees
+    error: ErrorCode | None = None
+    message: str = ""  # human-readable, spoken-friendly
+    seconds: float = 0.0
+    options: tuple[str, ...] = ()  # candidates, with NEEDS_CONFIRMATION
+    argument: str | None = None  # the argument the options are for
+
+    def for_model(self) -> dict[str, Any]:
+        """What goes back to the model inside the tool turn: data, never instructions."""
+        if self.ok:
+            return {"ok": True, "result": self.data}
+        out: dict[str, Any] = {"ok": False, "error": str(self.error), "message": self.message}
+        if self.options:
+            out["options"] = list(self.options)
+        return out
+
+
+@dataclass(frozen=True)
+class ToolFamily:
+    """A group of tools that share state (a store, a scheduler): one module each."""
+
+    name: str
+    tools: tuple[Tool, ...] = field(default_factory=tuple)

@@ -1,0 +1,123 @@
+"""The tool registry: renders tool lists for prompts, validates calls, runs them with a timeout."""
+
+from __future__ import annotations
+
+import json
+import keyword
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from assistant.engine import ToolSpec
+from assistant.toolcall import ToolCall
+from assistant.tools.base import ErrorCode, NeedsConfirmation, Tool, ToolFailure, ToolResult
+
+
+class Registry:
+    def __init__(self, tools: Iterable[Tool] = ()) -> None:
+        self._tools: dict[str, Tool] = {}
+        self._validators: dict[str, Draft202012Validator] = {}
+        for tool in tools:
+            self.add(tool)
+
+    def add(self, tool: Tool) -> None:
+        if tool.name in self._tools:
+            raise ValueError(f"duplicate tool name: {tool.name}")
+        # Names must survive LFM2's Pythonic call syntax: identifiers, not keywords.
+        for name in (tool.name, *tool.parameters.get("properties", {})):
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise ValueError(f"{tool.name}: {name!r} cannot be written as a Python call")
+        Draft202012Validator.check_schema(tool.parameters)  # a broken schema is our bug: fail now
+        self._tools[tool.name] = tool
+        self._validators[tool.name] = Draft202012Validator(
+            tool.parameters, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def __iter__(self) -> Iterator[Tool]:
+        return iter(self._tools.values())
+
+    def __len__(self) -> int:
+        return len(self._tools)
+
+    def get(self, name: str) -> Tool | None:
+        return self._tools.get(name)
+
+    @property
+    def specs(self) -> tuple[ToolSpec, ...]:
+        return tuple(t.spec for t in self._tools.values())
+
+    # --- prompts ------------------------------------------------------------------------------
+
+    def render_lfm2(self) -> str:
+        """The tool list as LFM2 expects it in the system turn."""
+        body = json.dumps([s.to_lfm2() for s in self.specs], ensure_ascii=False)
+        return f"<|tool_list_start|>{body}<|tool_list_end|>"
+
+    def render_openai(self) -> list[dict[str, Any]]:
+        return [s.to_openai() for s in self.specs]
+
+    # --- validation and execution -------------------------------------------------------------
+
+    def validate(self, call: ToolCall) -> ToolResult | None:
+        """None when the call may run; otherwise a failed result saying what is wrong."""
+        if call.name not in self._tools:
+            known = ", ".join(sorted(self._tools))
+            return ToolResult(call, False, error=ErrorCode.UNKNOWN_TOOL,
+                              message=f"There is no tool called {call.name!r}. Known: {known}.")
+        errors = sorted(self._validators[call.name].iter_errors(dict(call.arguments)),
+                        key=lambda e: list(e.path))
+        if errors:
+            detail = "; ".join(_describe(e) for e in errors[:3])
+            return ToolResult(call, False, error=ErrorCode.INVALID_ARGUMENTS,
+                              message=f"Invalid arguments for {call.name}: {detail}")
+        return None
+
+    def run(self, call: ToolCall, *, confirmed: bool = False) -> ToolResult:
+        """Validate and run one call. Never raises: every failure is a result with a code."""
+        invalid = self.validate(call)
+        if invalid is not None:
+            return invalid
+        tool = self._tools[call.name]
+        kwargs = dict(call.arguments)
+        if tool.accepts_confirmation:
+            kwargs["confirmed"] = confirmed
+        start = time.monotonic()
+        outcome: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                outcome["value"] = tool.fn(**kwargs)
+            except BaseException as exc:  # reported as a result, never re-raised into the loop
+                outcome["error"] = exc
+
+        # A fresh daemon thread per call: a hung tool is abandoned, not waited on, and cannot
+        # starve a pool that later calls need.
+        worker = threading.Thread(target=target, name=f"tool-{call.name}", daemon=True)
+        worker.start()
+        worker.join(tool.timeout_s)
+        seconds = time.monotonic() - start
+        if worker.is_alive():
+            return ToolResult(call, False, error=ErrorCode.TIMEOUT, seconds=seconds,
+                              message=f"{call.name} did not finish within {tool.timeout_s:g} s.")
+        exc = outcome.get("error")
+        if exc is None:
+            return ToolResult(call, True, data=outcome.get("value"), seconds=seconds)
+        if isinstance(exc, ToolFailure):
+            return ToolResult(call, False, error=exc.code, message=exc.message, seconds=seconds)
+        if isinstance(exc, NeedsConfirmation):
+            return ToolResult(call, False, error=ErrorCode.NEEDS_CONFIRMATION, message=exc.prompt,
+                              options=exc.options, argument=exc.argument, seconds=seconds)
+        return ToolResult(call, False, error=ErrorCode.TOOL_ERROR, seconds=seconds,
+                          message=f"{call.name} failed: {type(exc).__name__}: {exc}")
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    where = "/".join(str(p) for p in error.path)
+    return f"{where}: {error.message}" if where else error.message

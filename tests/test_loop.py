@@ -1,0 +1,273 @@
+"""The turn loop with the scripted engine and toy tools: whole event sequences and real effects."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from toys import Ledger, kinds, toy_registry
+
+from assistant.audio import Audio
+from assistant.engine import Request
+from assistant.engines.scripted import ScriptedEngine
+from assistant.events import (
+    Answer,
+    AudioChunk,
+    ConfirmationRequested,
+    Done,
+    Event,
+    Failed,
+    Heard,
+    Reply,
+    ToolFinished,
+)
+from assistant.loop import APOLOGY, Assistant, LoopOptions, UserInput
+from assistant.toolcall import ToolCall, render_lfm2
+
+
+def call(name: str, **args: object) -> str:
+    return render_lfm2([ToolCall(name, args)])
+
+
+def bot(*outputs: str, ledger: Ledger | None = None, **kw: object) -> Assistant:
+    return Assistant(ScriptedEngine.from_outputs(outputs), toy_registry(ledger),
+                     options=LoopOptions(speak=False), **kw)  # type: ignore[arg-type]
+
+
+def run(b: Assistant, text: str) -> list[Event]:
+    return list(b.turn(UserInput(text=text)))
+
+
+def answer(events: list[Event]) -> str:
+    return next(e.text for e in events if isinstance(e, Answer))
+
+
+def test_call_then_answer() -> None:
+    ledger = Ledger()
+    b = bot(call("add_note", text="buy milk"), "Saved your note.", ledger=ledger)
+    events = run(b, "note buy milk")
+    assert kinds(events) == ["listening", "calls-proposed", "tool-call", "tool-result",
+                             "reply", "answer", "done"]
+    assert ledger.done == [("add_note", {"text": "buy milk"})]
+    assert answer(events) == "Saved your note."
+    roles = [m.role for m in b.history]
+    assert roles == ["user", "assistant", "tool", "assistant"]
+    assert json.loads(b.history[2].text)[0] == {"name": "add_note", "ok": True,
+                                                "result": {"summary": "add_note done."}}
+
+
+def test_timestamps_are_monotonic() -> None:
+    events = run(bot(call("get_time"), "Noon."), "time?")
+    ts = [e.t for e in events]
+    assert ts == sorted(ts)
+
+
+def test_destructive_call_waits_for_yes() -> None:
+    ledger = Ledger()
+    b = bot(call("delete_note", note_id=3), "Deleted.", ledger=ledger)
+    events = run(b, "delete note 3")
+    assert kinds(events)[-2:] == ["confirm", "done"]
+    assert next(e for e in events if isinstance(e, Done)).status == "needs-confirmation"
+    assert ledger.done == [] and b.pending is not None
+    events = list(b.confirm("yes please"))
+    assert ledger.done == [("delete_note", {"note_id": 3})]
+    assert answer(events) == "Deleted." and b.pending is None
+
+
+def test_destructive_call_declined_does_nothing() -> None:
+    ledger = Ledger()
+    b = bot(call("delete_note", note_id=3), ledger=ledger)
+    run(b, "delete note 3")
+    events = list(b.confirm("no, cancel"))
+    assert ledger.done == [] and b.pending is None
+    assert answer(events) == "Okay, I won't do that."
+    assert json.loads(b.history[-2].text)[0]["error"] == "declined"
+
+
+def test_spoken_yes_confirms_and_new_request_drops_question() -> None:
+    ledger = Ledger()
+    b = bot(call("delete_note", note_id=1), "Deleted.", ledger=ledger)
+    run(b, "delete note 1")
+    run(b, "yes")
+    assert ledger.done == [("delete_note", {"note_id": 1})]
+
+    b = bot(call("delete_note", note_id=1), "It is noon.", ledger=ledger)
+    run(b, "delete note 1")
+    events = run(b, "what time is it")
+    assert b.pending is None and answer(events) == "It is noon."
+    assert ledger.done == [("delete_note", {"note_id": 1})]  # still only the first one
+
+
+def test_ambiguous_drug_asks_with_candidates_and_runs_the_choice() -> None:
+    ledger = Ledger()
+    b = bot(call("log_dose", drug="hydr", amount=25, unit="mg"), "Logged.", ledger=ledger)
+    events = run(b, "log 25 mg of hydr...")
+    ask = next(e for e in events if isinstance(e, ConfirmationRequested))
+    assert ask.options == ("hydroxyzine", "hydralazine")
+    assert ledger.done == []
+    list(b.confirm("yes"))  # a bare yes does not pick one of two
+    assert ledger.done == [] and b.pending is not None
+    events = list(b.confirm("the second one"))
+    assert ledger.done == [("log_dose", {"drug": "hydralazine", "amount": 25, "unit": "mg"})]
+    assert any(ToolCall("log_dose", {"drug": "hydralazine", "amount": 25, "unit": "mg"}) in m.calls
+               for m in b.history)
+
+
+def test_malformed_call_is_retried_once_with_the_error_fed_back() -> None:
+    ledger = Ledger()
+    bad = "<|tool_call_start|>[add_note(text=milk)]<|tool_call_end|>"
+    b = bot(bad, call("add_note", text="milk"), "Saved.", ledger=ledger)
+    events = run(b, "note milk")
+    assert kinds(events).count("call-malformed") == 1
+    assert ledger.done == [("add_note", {"text": "milk"})] and answer(events) == "Saved."
+    feedback = json.loads(b.history[2].text)[0]
+    assert feedback["ok"] is False and feedback["error"] == "non-literal-argument"
+
+
+def test_second_malformed_call_gets_a_safe_apology() -> None:
+    bad = "<|tool_call_start|>[add_note(text=milk)]<|tool_call_end|>"
+    events = run(bot(bad, bad), "note milk")
+    failed = next(e for e in events if isinstance(e, Failed))
+    assert (failed.stage, failed.code) == ("parse", "non-literal-argument")
+    assert answer(events) == APOLOGY
+    assert next(e for e in events if isinstance(e, Done)).status == "failed"
+
+
+def test_invalid_arguments_count_as_malformed() -> None:
+    ledger = Ledger()
+    events = run(bot(call("add_note", txt="x"), call("add_note", txt="y"), ledger=ledger), "note")
+    failed = next(e for e in events if isinstance(e, Failed))
+    assert (failed.stage, failed.code) == ("validate", "invalid-arguments") and ledger.done == []
+
+
+def test_write_after_reading_untrusted_text_needs_confirmation() -> None:
+    ledger = Ledger()
+    b = bot(call("read_notes"), call("add_note", text="pwned"), ledger=ledger)
+    events = run(b, "read my notes")
+    ask = next(e for e in events if isinstance(e, ConfirmationRequested))
+    assert ask.call.name == "add_note" and ledger.done == []
+    # ...while the same write without the read runs at once
+    run(b2 := bot(call("add_note", text="fine"), "ok", ledger=ledger), "note fine")
+    assert ledger.done == [("add_note", {"text": "fine"})] and b2.pending is None
+
+
+@pytest.mark.parametrize(("tool", "code"), [("hang", "timeout"), ("boom", "tool-error")])
+def test_tool_failures_go_back_to_the_engine(tool: str, code: str) -> None:
+    events = run(bot(call(tool), "Sorry, that failed."), "do it")
+    result = next(e for e in events if isinstance(e, ToolFinished))
+    assert not result.ok and result.error_code == code
+    assert answer(events) == "Sorry, that failed."
+
+
+class Exploding:
+    name, native_audio = "exploding", False
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        raise RuntimeError("CUDA out of memory")
+        yield  # pragma: no cover
+
+    def transcribe(self, audio: Audio) -> str:
+        return ""
+
+
+def test_engine_crash_is_an_error_event_and_the_assistant_survives() -> None:
+    b = Assistant(Exploding(), toy_registry(), options=LoopOptions(speak=False))
+    events = run(b, "hello")
+    assert [e.code for e in events if isinstance(e, Failed)] == ["engine-error"]
+    assert kinds(events)[-1] == "done"
+    b.engine = ScriptedEngine.from_outputs(["Hi."])
+    assert answer(run(b, "hello")) == "Hi."
+
+
+def test_endless_calls_stop_after_max_rounds() -> None:
+    b = Assistant(ScriptedEngine.from_outputs([call("get_time")] * 10), toy_registry(),
+                  options=LoopOptions(speak=False, max_tool_rounds=2))
+    events = run(b, "time")
+    assert kinds(events).count("tool-call") == 3
+    assert [e.code for e in events if isinstance(e, Failed)] == ["too-many-rounds"]
+
+
+class Talker:
+    """Streams text slowly so a test can cancel mid-generation."""
+
+    name, native_audio = "talker", False
+
+    def __init__(self) -> None:
+        self.stopped_at: int | None = None
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        from assistant.events import TextDelta
+
+        for i in range(1000):
+            if cancel.is_set():
+                self.stopped_at = i
+                return
+            yield TextDelta("word ")
+        yield Reply("never")
+
+    def transcribe(self, audio: Audio) -> str:
+        return ""
+
+
+def test_cancel_stops_generation_at_once() -> None:
+    engine, cancel = Talker(), threading.Event()
+    b = Assistant(engine, toy_registry(), options=LoopOptions(speak=False))
+    seen = []
+    for event in b.turn(UserInput(text="talk"), cancel):
+        seen.append(event)
+        if len(seen) == 5:
+            cancel.set()
+    assert seen[-1] == Done(turn=1, status="cancelled", t=seen[-1].t)
+    assert engine.stopped_at is not None and engine.stopped_at < 10
+    assert not any(isinstance(e, Answer) for e in seen)
+
+
+class Voice:
+    name = "toy-tts"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+
+    def synthesize(self, text: str) -> Audio:
+        if self.fail:
+            raise OSError("no voice")
+        return Audio(np.zeros(1600, dtype=np.float32), 16_000)
+
+
+def test_tts_speaks_the_answer_and_a_tts_failure_keeps_the_text() -> None:
+    b = Assistant(ScriptedEngine.from_outputs(["Hello."]), toy_registry(), tts=Voice())
+    events = run(b, "hi")
+    assert kinds(events) == ["listening", "reply", "answer", "speaking", "audio", "done"]
+    b = Assistant(ScriptedEngine.from_outputs(["Hello."]), toy_registry(), tts=Voice(fail=True))
+    events = run(b, "hi")
+    assert answer(events) == "Hello." and [e.code for e in events if isinstance(e, Failed)] == ["tts-failed"]
+    assert next(e for e in events if isinstance(e, Done)).status == "answered"
+
+
+def test_audio_turn_transcript_is_kept_beside_the_audio() -> None:
+    engine = ScriptedEngine(asr=lambda audio: "what time is it")
+    b = Assistant(engine, toy_registry(), options=LoopOptions(speak=False))
+    clip = Audio(np.zeros(16_000, dtype=np.float32), 16_000)
+    events = list(b.turn(UserInput(audio=clip)))
+    assert [e.text for e in events if isinstance(e, Heard)] == ["what time is it"]
+    assert b.history[0].text == "what time is it" and b.history[0].audio is clip
+    assert any(isinstance(e, AudioChunk) for e in events) is False
+    assert answer(events) == "It is noon."
+
+
+def test_history_is_bounded_and_starts_with_a_user_turn() -> None:
+    b = Assistant(ScriptedEngine.from_outputs(["ok"] * 30), toy_registry(),
+                  options=LoopOptions(speak=False, max_history_messages=6))
+    for i in range(15):
+        run(b, f"hello {i}")
+    assert len(b.history) <= 6 and b.history[0].role == "user"
+    assert b.history[-2].text == "hello 14"
+
+
+def test_events_serialise_to_json() -> None:
+    b = Assistant(ScriptedEngine.from_outputs([call("get_time"), "Noon."]), toy_registry(), tts=Voice())
+    for event in run(b, "time"):
+        json.dumps(event.to_dict())

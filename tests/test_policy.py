@@ -1,0 +1,52 @@
+"""The confirmation policy and how spoken or clicked answers are read."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import policy
+from assistant.toolcall import ToolCall
+from assistant.tools.base import SideEffect, Tool
+
+OPTS = ("hydroxyzine", "hydralazine")
+
+
+def tool(side: SideEffect) -> Tool:
+    return Tool("t", "", {"type": "object"}, lambda: None, side)
+
+
+@pytest.mark.parametrize(
+    ("side", "after_untrusted", "ask"),
+    [
+        (SideEffect.READ, False, False),
+        (SideEffect.READ, True, False),
+        (SideEffect.WRITE, False, False),
+        (SideEffect.WRITE, True, True),
+        (SideEffect.DESTRUCTIVE, False, True),
+    ],
+)
+def test_decide(side: SideEffect, after_untrusted: bool, ask: bool) -> None:
+    assert policy.decide(tool(side), ToolCall("t"), after_untrusted_text=after_untrusted).ask is ask
+
+
+@pytest.mark.parametrize(
+    ("said", "options", "expected"),
+    [
+        ("yes", (), policy.Reply(yes=True)),
+        ("Yeah, go ahead.", (), policy.Reply(yes=True)),
+        ("no", (), policy.Reply(no=True)),
+        ("cancel that", (), policy.Reply(no=True)),
+        ("what's the weather", (), policy.Reply()),
+        ("the first one", OPTS, policy.Reply(option=0)),
+        ("number two", OPTS, policy.Reply(option=1)),
+        ("the last one", OPTS, policy.Reply(option=1)),
+        ("hydralazine", OPTS, policy.Reply(option=1)),
+        ("Hydroxyzine please", OPTS, policy.Reply(option=0)),
+        ("yes", OPTS, policy.Reply(yes=True)),
+        ("yes", ("metformin",), policy.Reply(option=0)),
+        ("no, neither", OPTS, policy.Reply(no=True)),
+        ("the fourth one", OPTS, policy.Reply()),
+    ],
+)
+def test_read_answer(said: str, options: tuple[str, ...], expected: policy.Reply) -> None:
+    assert policy.read_answer(said, options) == expected
