@@ -25,7 +25,7 @@ test: $(STAMP) system-deps lint
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check assistant evalkit finetune tests bench
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 eval: $(STAMP) system-deps

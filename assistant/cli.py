@@ -79,7 +79,7 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
 
 
 def run_headless(args: argparse.Namespace) -> int:
-    from assistant.loop import Assistant, UserInput
+    from assistant.loop import Assistant, LoopOptions, UserInput
     from assistant.speech import BackendUnavailable
     from assistant.tools import default_registry
     from assistant.tools.context import ToolContext
@@ -97,9 +97,6 @@ def run_headless(args: argparse.Namespace) -> int:
     except (BackendUnavailable, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from assistant.loop import LoopOptions
-
-    bot = Assistant(engine, default_registry(ctx), tts=tts, options=LoopOptions(speak=speak))
     inputs: list[UserInput] = [UserInput(text=t) for t in args.text or []]
     if args.wav is not None:
         from assistant.audio.io import AudioError, read_audio
@@ -111,10 +108,13 @@ def run_headless(args: argparse.Namespace) -> int:
             return 2
     chunks: list[AudioChunk] = []
     status = "answered"
-    for user in inputs:
-        events = list(_with_confirmation(bot, bot.turn(user, threading.Event()), args.confirm, printer))
-        chunks += [e for e in events if isinstance(e, AudioChunk)]
-        status = next((e.status for e in reversed(events) if isinstance(e, Done)), status)
+    with default_registry(ctx) as registry:
+        bot = Assistant(engine, registry, tts=tts, options=LoopOptions(speak=speak))
+        for user in inputs:
+            turn = bot.turn(user, threading.Event())
+            events = list(_with_confirmation(bot, turn, args.confirm, printer))
+            chunks += [e for e in events if isinstance(e, AudioChunk)]
+            status = next((e.status for e in reversed(events) if isinstance(e, Done)), status)
     if args.out is not None:
         _write_answer(args.out, chunks)
     return 0 if status in ("answered", "needs-confirmation") else 1

@@ -1,0 +1,89 @@
+"""The tool layer: tools as data, the registry, storage, and the built-in tool families.
+
+`default_registry(ctx)` builds every family. The timers family runs a scheduler thread per
+store; `stop_background(ctx)` (or `close()` on the registry `default_registry` returns) stops it.
+Family modules are imported inside `default_registry`, so `import assistant.tools` stays light.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from assistant.tools.base import (
+    ErrorCode,
+    NeedsConfirmation,
+    SideEffect,
+    Tool,
+    ToolFailure,
+    ToolFamily,
+    ToolResult,
+)
+from assistant.tools.context import ToolContext
+from assistant.tools.registry import Registry
+from assistant.tools.store import Store, default_data_dir
+
+FAMILIES = ("weather", "timers", "notes", "units", "medication", "clock")
+
+__all__ = [
+    "FAMILIES",
+    "ErrorCode",
+    "NeedsConfirmation",
+    "Registry",
+    "SideEffect",
+    "Store",
+    "Tool",
+    "ToolContext",
+    "ToolFailure",
+    "ToolFamily",
+    "ToolRegistry",
+    "ToolResult",
+    "default_data_dir",
+    "default_registry",
+    "stop_background",
+]
+
+
+class ToolRegistry(Registry):
+    """A Registry that owns background work (the alarm scheduler): close it when done."""
+
+    def __init__(self, ctx: ToolContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def close(self) -> None:
+        stop_background(self.ctx)
+
+    def __enter__(self) -> ToolRegistry:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def family_tools(ctx: ToolContext, family: str) -> list[Tool]:
+    """One family's tools, by name (see FAMILIES)."""
+    from importlib import import_module
+
+    if family not in FAMILIES:
+        raise ValueError(f"unknown tool family {family!r}; known: {', '.join(FAMILIES)}")
+    module = import_module(f"assistant.tools.{family}")
+    tools: list[Tool] = module.tools(ctx)
+    return tools
+
+
+def default_registry(ctx: ToolContext, families: tuple[str, ...] = FAMILIES) -> ToolRegistry:
+    """Every built-in tool, sharing `ctx`. Starts the alarm scheduler (pending reminders reload
+    and overdue ones fire). Call `.close()` (or use `with`) to stop it."""
+    registry = ToolRegistry(ctx)
+    for family in families:
+        for tool in family_tools(ctx, family):
+            registry.add(tool)
+    return registry
+
+
+def stop_background(ctx: ToolContext) -> None:
+    """Stop the threads the tool families started for `ctx` (the alarm scheduler)."""
+    from assistant.tools.timers import stop_scheduler
+
+    stop_scheduler(ctx)

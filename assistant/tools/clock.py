@@ -1,0 +1,164 @@
+"""The time and date, here or in a city or time zone.
+
+Offline first: IANA zone names ("Asia/Tokyo", "tokyo") and a bundled table of major cities and
+single-zone countries work with no network; other places fall back to Open-Meteo geocoding
+(which returns the place's time zone) when online.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure
+from assistant.tools.context import ToolContext
+from assistant.tools.when import local_zone, say_clock
+
+CITIES = {
+    # North America
+    "new york": "America/New_York", "nyc": "America/New_York", "boston": "America/New_York",
+    "washington": "America/New_York", "miami": "America/New_York", "atlanta": "America/New_York",
+    "toronto": "America/Toronto", "montreal": "America/Toronto", "chicago": "America/Chicago",
+    "houston": "America/Chicago", "dallas": "America/Chicago", "austin": "America/Chicago",
+    "denver": "America/Denver", "phoenix": "America/Phoenix", "los angeles": "America/Los_Angeles",
+    "la": "America/Los_Angeles", "san francisco": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles", "vancouver": "America/Vancouver",
+    "las vegas": "America/Los_Angeles", "anchorage": "America/Anchorage",
+    "honolulu": "Pacific/Honolulu", "mexico city": "America/Mexico_City",
+    # South America
+    "sao paulo": "America/Sao_Paulo", "rio de janeiro": "America/Sao_Paulo",
+    "buenos aires": "America/Argentina/Buenos_Aires", "santiago": "America/Santiago",
+    "lima": "America/Lima", "bogota": "America/Bogota", "caracas": "America/Caracas",
+    # Europe
+    "london": "Europe/London", "dublin": "Europe/Dublin", "lisbon": "Europe/Lisbon",
+    "paris": "Europe/Paris", "madrid": "Europe/Madrid", "barcelona": "Europe/Madrid",
+    "berlin": "Europe/Berlin", "munich": "Europe/Berlin", "amsterdam": "Europe/Amsterdam",
+    "brussels": "Europe/Brussels", "zurich": "Europe/Zurich", "geneva": "Europe/Zurich",
+    "vienna": "Europe/Vienna", "rome": "Europe/Rome", "milan": "Europe/Rome",
+    "stockholm": "Europe/Stockholm", "oslo": "Europe/Oslo", "copenhagen": "Europe/Copenhagen",
+    "helsinki": "Europe/Helsinki", "warsaw": "Europe/Warsaw", "prague": "Europe/Prague",
+    "budapest": "Europe/Budapest", "athens": "Europe/Athens", "istanbul": "Europe/Istanbul",
+    "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv", "moscow": "Europe/Moscow",
+    "reykjavik": "Atlantic/Reykjavik",
+    # Africa and the Middle East
+    "cairo": "Africa/Cairo", "lagos": "Africa/Lagos", "nairobi": "Africa/Nairobi",
+    "johannesburg": "Africa/Johannesburg", "cape town": "Africa/Johannesburg",
+    "casablanca": "Africa/Casablanca", "dubai": "Asia/Dubai", "abu dhabi": "Asia/Dubai",
+    "riyadh": "Asia/Riyadh", "tel aviv": "Asia/Jerusalem", "jerusalem": "Asia/Jerusalem",
+    "tehran": "Asia/Tehran", "doha": "Asia/Qatar",
+    # Asia and Oceania
+    "karachi": "Asia/Karachi", "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata", "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata",
+    "kolkata": "Asia/Kolkata", "dhaka": "Asia/Dhaka", "kathmandu": "Asia/Kathmandu",
+    "bangkok": "Asia/Bangkok", "jakarta": "Asia/Jakarta", "singapore": "Asia/Singapore",
+    "kuala lumpur": "Asia/Kuala_Lumpur", "manila": "Asia/Manila", "hong kong": "Asia/Hong_Kong",
+    "beijing": "Asia/Shanghai", "shanghai": "Asia/Shanghai", "taipei": "Asia/Taipei",
+    "seoul": "Asia/Seoul", "tokyo": "Asia/Tokyo", "osaka": "Asia/Tokyo",
+    "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne",
+    "brisbane": "Australia/Brisbane", "perth": "Australia/Perth", "adelaide": "Australia/Adelaide",
+    "auckland": "Pacific/Auckland", "wellington": "Pacific/Auckland",
+    # Countries with one time zone
+    "uk": "Europe/London", "united kingdom": "Europe/London", "england": "Europe/London",
+    "ireland": "Europe/Dublin", "france": "Europe/Paris", "germany": "Europe/Berlin",
+    "spain": "Europe/Madrid", "italy": "Europe/Rome", "netherlands": "Europe/Amsterdam",
+    "switzerland": "Europe/Zurich", "poland": "Europe/Warsaw", "greece": "Europe/Athens",
+    "turkey": "Europe/Istanbul", "ukraine": "Europe/Kyiv", "egypt": "Africa/Cairo",
+    "india": "Asia/Kolkata", "japan": "Asia/Tokyo", "china": "Asia/Shanghai",
+    "korea": "Asia/Seoul", "south korea": "Asia/Seoul", "singapore city": "Asia/Singapore",
+    "thailand": "Asia/Bangkok", "israel": "Asia/Jerusalem", "new zealand": "Pacific/Auckland",
+    "utc": "UTC", "gmt": "UTC", "zulu": "UTC",
+}
+
+
+@cache
+def _iana_index() -> dict[str, str]:
+    """'asia/tokyo' and 'tokyo' -> 'Asia/Tokyo' for every zone the system knows."""
+    index: dict[str, str] = {}
+    for zone in sorted(zoneinfo.available_timezones()):
+        index[zone.lower()] = zone
+        city = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
+        index.setdefault(city, zone)
+    return index
+
+
+def _key(text: str) -> str:
+    s = text.strip().lower()
+    s = re.sub(r"^(in|at|for)\s+", "", s)
+    s = re.sub(r"\s+time$", "", s)
+    s = s.replace("ã", "a").replace("á", "a").replace("é", "e").replace("ü", "u").replace("ö", "o")
+    return " ".join(s.replace(".", "").split())
+
+
+def find_zone(ctx: ToolContext, location: str) -> tuple[str, str]:
+    """(place as spoken, IANA zone) for a city, country or zone name."""
+    key = _key(location)
+    if not key:
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "Which place do you mean?")
+    first = key.split(",")[0].strip()
+    for candidate in (key, first):
+        if candidate in CITIES:
+            return location.strip(), CITIES[candidate]
+        zone = _iana_index().get(candidate) or _iana_index().get(candidate.replace(" ", "_"))
+        if zone:
+            return location.strip(), zone
+    from assistant.tools.weather import geocode  # the network is the last resort
+
+    try:
+        place = geocode(ctx, location)
+    except ToolFailure as exc:
+        offline = exc.code == ErrorCode.UNAVAILABLE
+        hint = " I can't look it up right now because I'm offline." if offline else ""
+        raise ToolFailure(ErrorCode.NOT_FOUND,
+                          f"I don't know the time zone for {location.strip()!r}.{hint}") from exc
+    return place.name, place.timezone
+
+
+def get_time(ctx: ToolContext, location: str | None = None) -> dict[str, Any]:
+    now = ctx.now()
+    if location and location.strip() and _key(location) not in ("here", "local"):
+        place, zone_name = find_zone(ctx, location)
+        when = now.astimezone(ZoneInfo(zone_name))
+        where = f" in {place}"
+    else:
+        zone = local_zone(now)
+        place, zone_name, when, where = "", getattr(zone, "key", str(zone)), now, ""
+    offset = when.strftime("%z")
+    result = {
+        "location": place or "local",
+        "timezone": zone_name,
+        "time": say_clock(when),
+        "date": f"{when.strftime('%A')}, {when.strftime('%B')} {when.day}, {when.year}",
+        "iso": when.isoformat(timespec="seconds"),
+        "utc_offset": f"{offset[:3]}:{offset[3:]}" if offset else "",
+        "summary": f"It's {say_clock(when)} on {when.strftime('%A')}, {when.strftime('%B')} "
+                   f"{when.day}{where}.",
+    }
+    return result
+
+
+def tools(ctx: ToolContext) -> list[Tool]:
+    def run(location: str | None = None) -> dict[str, Any]:
+        return get_time(ctx, location)
+
+    return [
+        Tool(
+            name="get_time",
+            description=("The current local time and date, or the time in a city, country or "
+                         "time zone (e.g. 'Tokyo', 'India', 'America/Chicago')."),
+            parameters={
+                "type": "object",
+                "properties": {
+                    "location": {"type": "string", "minLength": 1, "maxLength": 100,
+                                 "description": "Omit for local time."},
+                },
+                "required": [],
+                "additionalProperties": False,
+            },
+            fn=run,
+            side_effect=SideEffect.READ,
+            timeout_s=12.0,
+        )
+    ]

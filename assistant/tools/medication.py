@@ -1,0 +1,317 @@
+"""The medication log: doses taken, when a drug was last taken, a day's doses, schedules.
+
+Every drug name goes through the formulary resolver first: an exact generic or brand name
+resolves; a name close to two entries (look-alike/sound-alike pairs) or to none is never
+guessed, the user is asked with the candidates. The log records; it never gives dosing advice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure
+from assistant.tools.context import ToolContext
+from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
+from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
+from assistant.tools.timers import insert_alarm, scheduler_for
+from assistant.tools.when import local_zone, parse_day, parse_when, say_clock, say_date, say_duration
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS doses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    drug TEXT NOT NULL,
+    amount REAL NOT NULL CHECK (amount > 0),
+    unit TEXT NOT NULL,
+    taken_at REAL NOT NULL,
+    logged_at REAL NOT NULL,
+    said_as TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doses_drug_time ON doses (drug, taken_at);
+CREATE INDEX IF NOT EXISTS doses_time ON doses (taken_at);
+CREATE TABLE IF NOT EXISTS medication_schedules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    drug TEXT NOT NULL,
+    amount REAL NOT NULL CHECK (amount > 0),
+    unit TEXT NOT NULL,
+    times TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+
+# Spoken and written unit forms -> the one stored form.
+UNITS = {
+    "mg": ("mg", "milligram", "milligrams", "milligramme", "milligrammes", "mgs"),
+    "mcg": ("mcg", "µg", "μg", "ug", "microgram", "micrograms", "microgramme", "microgrammes"),
+    "g": ("g", "gram", "grams", "gm", "gramme", "grammes"),
+    "ml": ("ml", "milliliter", "milliliters", "millilitre", "millilitres", "cc", "mls"),
+    "units": ("unit", "units", "iu", "ius", "international unit", "international units", "u"),
+    "tablets": ("tablet", "tablets", "tab", "tabs", "pill", "pills"),
+    "capsules": ("capsule", "capsules", "cap", "caps"),
+    "drops": ("drop", "drops", "gtt", "gtts"),
+    "puffs": ("puff", "puffs", "inhalation", "inhalations"),
+    "patches": ("patch", "patches"),
+    "sprays": ("spray", "sprays"),
+}
+_UNIT_OF = {alias: unit for unit, aliases in UNITS.items() for alias in aliases}
+MAX_AMOUNT = 100_000.0
+
+NO_ADVICE = ("It only records what the user reports; it never gives dosing advice (amounts, "
+             "timing, interactions): for that, the user should ask a pharmacist or doctor.")
+
+
+def normalise_unit(unit: str) -> str:
+    key = " ".join(unit.strip().lower().rstrip(".").split())
+    if key in _UNIT_OF:
+        return _UNIT_OF[key]
+    known = ", ".join(UNITS)
+    raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                      f"I can't log a dose in {unit.strip()!r}. Use one of: {known}.")
+
+
+def say_amount(amount: float, unit: str) -> str:
+    number = f"{amount:g}"
+    if unit in ("mg", "mcg", "g", "ml"):
+        return f"{number} {unit}"
+    if amount == 1:
+        unit = {"patches": "patch"}.get(unit, unit.removesuffix("s"))
+    return f"{number} {unit}"
+
+
+class MedicationLog:
+    def __init__(self, ctx: ToolContext, formulary: Formulary | None = None) -> None:
+        self.ctx = ctx
+        self.formulary = formulary or load()
+        ctx.store.migrate(SCHEMA)
+        ctx.store.migrate(ALARMS_SCHEMA)  # schedules add daily reminders
+
+    # --- names ---------------------------------------------------------------------------------
+
+    def resolve(self, drug: str, confirmed: bool) -> Drug:
+        """The formulary entry for `drug`, or NeedsConfirmation / ToolFailure. Never a guess."""
+        exact = self.formulary.exact(drug)
+        if exact is not None:  # an exact generic or brand name needs no question, confirmed or not
+            return exact
+        match = self.formulary.resolve(drug)
+        if match.status is Status.EXACT or match.status is Status.CLOSE:
+            assert match.drug is not None
+            return match.drug
+        if not match.candidates:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, f"{drug!r} is not a drug name.")
+        options = list(match.candidates)
+        said = drug.strip()
+        if match.status is Status.AMBIGUOUS:
+            prompt = (f"{said!r} sounds like more than one medicine: {_either(options)}. "
+                      "Which one did you mean?")
+        else:
+            prompt = (f"I don't know a medicine called {said!r}. Did you mean "
+                      f"{_either(options)}?")
+        raise NeedsConfirmation(prompt, argument="drug", options=options)
+
+    # --- tools ---------------------------------------------------------------------------------
+
+    def log_dose(self, drug: str, amount: float, unit: str, time: str | None = None,
+                 confirmed: bool = False) -> dict[str, Any]:
+        entry = self.resolve(drug, confirmed)
+        unit_norm = normalise_unit(unit)
+        _check_amount(amount)
+        now = self.ctx.now()
+        taken = now
+        if time and time.strip() and time.strip().lower() not in ("now", "just now"):
+            parsed = parse_when(time, now, prefer="past")
+            if parsed is None:
+                raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                                  f"I couldn't understand the time {time!r}; try '8 am' or "
+                                  "'2 hours ago'.")
+            if parsed > now + timedelta(minutes=1):
+                raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                                  f"{time!r} is in the future; I only log doses already taken.")
+            taken = parsed
+        with self.ctx.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO doses (drug, amount, unit, taken_at, logged_at, said_as) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (entry.generic, float(amount), unit_norm, taken.timestamp(), now.timestamp(),
+                 drug.strip()))
+            dose_id = cur.lastrowid
+        local = taken.astimezone(local_zone(now))
+        when = f"{say_date(local.date(), now.date())} at {say_clock(local)}"
+        return {"dose_id": dose_id, "drug": entry.generic, "amount": amount, "unit": unit_norm,
+                "taken_at": local.isoformat(), "said_as": drug.strip(),
+                "summary": f"Logged {say_amount(amount, unit_norm)} of {_named(entry, drug)}, "
+                           f"taken {when}."}
+
+    def last_dose(self, drug: str, confirmed: bool = False) -> dict[str, Any]:
+        entry = self.resolve(drug, confirmed)
+        rows = self.ctx.store.query(
+            "SELECT * FROM doses WHERE drug = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+            (entry.generic,))
+        if not rows:
+            return {"drug": entry.generic, "found": False,
+                    "summary": f"I have no record of you taking {entry.generic}."}
+        row = rows[0]
+        now = self.ctx.now()
+        taken = datetime.fromtimestamp(row["taken_at"], local_zone(now))
+        ago = say_duration(_round_ago((now - taken).total_seconds()))
+        when = f"{say_date(taken.date(), now.date())} at {say_clock(taken)}"
+        return {"drug": entry.generic, "found": True, "amount": row["amount"], "unit": row["unit"],
+                "taken_at": taken.isoformat(),
+                "hours_ago": round((now - taken).total_seconds() / 3600, 2),
+                "summary": (f"You last took {say_amount(row['amount'], row['unit'])} of "
+                            f"{entry.generic} {when} ({ago} ago).")}
+
+    def list_doses(self, day: str | None = None) -> dict[str, Any]:
+        now = self.ctx.now()
+        wanted = parse_day(day, now, prefer="past")
+        if wanted is None:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                              f"I couldn't understand the day {day!r}; try 'today', 'yesterday' "
+                              "or a date like 2025-03-04.")
+        zone = local_zone(now)
+        start = datetime(wanted.year, wanted.month, wanted.day, tzinfo=zone)
+        end = start + timedelta(days=1)
+        rows = self.ctx.store.query(
+            "SELECT * FROM doses WHERE taken_at >= ? AND taken_at < ? ORDER BY taken_at, id",
+            (start.timestamp(), end.timestamp()))
+        doses = []
+        for r in rows:
+            taken = datetime.fromtimestamp(r["taken_at"], zone)
+            doses.append({"dose_id": r["id"], "drug": r["drug"], "amount": r["amount"],
+                          "unit": r["unit"], "taken_at": taken.isoformat(),
+                          "time": say_clock(taken)})
+        spoken_day = say_date(wanted, now.date()).removeprefix("on ")
+        if not doses:
+            summary = f"No doses logged for {spoken_day}."
+        else:
+            parts = [f"{say_amount(d['amount'], d['unit'])} of {d['drug']} at {d['time']}"
+                     for d in doses]
+            summary = f"{len(doses)} dose{'s' if len(doses) != 1 else ''} {_for(spoken_day)}: " \
+                      + "; ".join(parts) + "."
+        return {"day": wanted.isoformat(), "doses": doses, "summary": summary}
+
+    def add_medication_schedule(self, drug: str, amount: float, unit: str, times: list[str],
+                                confirmed: bool = False) -> dict[str, Any]:
+        entry = self.resolve(drug, confirmed)
+        unit_norm = normalise_unit(unit)
+        _check_amount(amount)
+        now = self.ctx.now()
+        clock_times: list[str] = []
+        firsts: dict[str, datetime] = {}  # the first occurrence of each time, for the alarms
+        for raw in times:
+            parsed = parse_when(_as_clock(raw), now, prefer="future")
+            if parsed is None or not raw.strip():
+                raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                                  f"I couldn't understand the time {raw!r}; try '8 am' or '20:00'.")
+            local = parsed.astimezone(local_zone(now))
+            key = f"{local.hour:02d}:{local.minute:02d}"
+            clock_times.append(key)
+            firsts[key] = _next_at(local, now)
+        clock_times = sorted(set(clock_times))
+        message = f"Time for your {entry.generic}: {say_amount(amount, unit_norm)}."
+        with self.ctx.store.transaction() as conn:  # the schedule and its alarms, all or nothing
+            cur = conn.execute(
+                "INSERT INTO medication_schedules (drug, amount, unit, times, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (entry.generic, float(amount), unit_norm, json.dumps(clock_times), now.timestamp()))
+            schedule_id = cur.lastrowid
+            alarm_ids = [insert_alarm(conn, "medication", message, firsts[t], now, repeat="daily")
+                         for t in clock_times]
+        scheduler_for(self.ctx, start=False).wake()
+        spoken = _and([say_clock(datetime(2000, 1, 1, int(t[:2]), int(t[3:]))) for t in clock_times])
+        return {"schedule_id": schedule_id, "drug": entry.generic, "amount": amount,
+                "unit": unit_norm, "times": clock_times, "reminder_ids": alarm_ids,
+                "summary": (f"Scheduled {say_amount(amount, unit_norm)} of {entry.generic} every "
+                            f"day at {spoken}.")}
+
+
+def _named(entry: Drug, said: str) -> str:
+    """'clonazepam (Klonopin)': the user hears which drug was logged when they named another."""
+    return entry.generic if normalise(said) == normalise(entry.generic) else \
+        f"{entry.generic} ({said.strip()})"
+
+
+def _check_amount(amount: float) -> None:
+    if not 0 < amount <= MAX_AMOUNT:
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                          f"{amount:g} is not a dose amount I can log (it must be above 0).")
+
+
+def _round_ago(seconds: float) -> float:
+    """'3 hours 10 minutes', not '3 hours 10 minutes 7 seconds'."""
+    return seconds if seconds < 120 else round(seconds / 60) * 60
+
+
+def _next_at(local: datetime, now: datetime) -> datetime:
+    """Today at that time if still ahead, else tomorrow (dateparser may pick another day)."""
+    zone = local_zone(now)
+    wall = now.astimezone(zone).replace(hour=local.hour, minute=local.minute, second=0,
+                                        microsecond=0, tzinfo=None)
+    if wall.replace(tzinfo=zone) <= now:
+        wall += timedelta(days=1)
+    return wall.replace(tzinfo=zone)
+
+
+def _as_clock(text: str) -> str:
+    """A time of day said alone ("8", "eight") means 8:00, not the 8th of the month."""
+    s = text.strip().lower()
+    return f"at {s}" if re.fullmatch(r"\d{1,2}|[a-z]+", s) else s
+
+
+def _either(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _for(spoken_day: str) -> str:
+    return spoken_day if spoken_day in ("today", "yesterday") else f"on {spoken_day}"
+
+
+def tools(ctx: ToolContext) -> list[Tool]:
+    log = MedicationLog(ctx)
+    drug = {"type": "string", "minLength": 1, "maxLength": 80,
+            "description": "Drug name as the user said it (generic or brand, e.g. 'metformin', "
+                           "'Tylenol')."}
+    amount = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT,
+              "description": "How much, as a number (500 for '500 milligrams')."}
+    unit = {"type": "string", "minLength": 1, "maxLength": 30,
+            "description": "Unit: mg, mcg, g, ml, units, tablets, capsules, drops, puffs, "
+                           "patches or sprays (spoken forms like 'milligrams' are fine)."}
+    return [
+        Tool("log_dose",
+             "Record that the user took a dose of a medicine (drug, amount, unit, and optionally "
+             "when, e.g. '8 am' or '2 hours ago'; default now). " + NO_ADVICE,
+             {"type": "object", "properties": {
+                 "drug": drug, "amount": amount, "unit": unit,
+                 "time": {"type": "string", "minLength": 1, "maxLength": 60,
+                          "description": "When it was taken, if not just now."}},
+              "required": ["drug", "amount", "unit"], "additionalProperties": False},
+             log.log_dose, SideEffect.WRITE, accepts_confirmation=True),
+        Tool("last_dose",
+             "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
+             {"type": "object", "properties": {"drug": drug}, "required": ["drug"],
+              "additionalProperties": False},
+             log.last_dose, SideEffect.READ, accepts_confirmation=True),
+        Tool("list_doses",
+             "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
+             "date (YYYY-MM-DD). " + NO_ADVICE,
+             {"type": "object", "properties": {
+                 "day": {"type": "string", "minLength": 1, "maxLength": 40}},
+              "required": [], "additionalProperties": False},
+             log.list_doses, SideEffect.READ),
+        Tool("add_medication_schedule",
+             "Save the user's own daily medication schedule: a drug, the amount and the times "
+             "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
+             "every day. " + NO_ADVICE,
+             {"type": "object", "properties": {
+                 "drug": drug, "amount": amount, "unit": unit,
+                 "times": {"type": "array", "minItems": 1, "maxItems": 12,
+                           "items": {"type": "string", "minLength": 1, "maxLength": 30},
+                           "description": "Times of day, e.g. ['8 am', '20:00']."}},
+              "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
+             log.add_medication_schedule, SideEffect.WRITE, accepts_confirmation=True),
+    ]

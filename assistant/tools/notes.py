@@ -1,0 +1,161 @@
+"""Notes: add, full-text search (SQLite FTS5), read back the latest, delete.
+
+Note text is the user's (or whoever dictated it): it goes back to the model as untrusted data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure
+from assistant.tools.context import ToolContext
+from assistant.tools.when import say_when
+
+MAX_NOTE_CHARS = 4000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    text TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(
+    text, content='notes', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS notes_ai AFTER INSERT ON notes BEGIN
+    INSERT INTO notes_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS notes_ad AFTER DELETE ON notes BEGIN
+    INSERT INTO notes_fts(notes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
+# Words that carry no search meaning in a spoken query ("what did I write about the dentist").
+_STOPWORD_TEXT = ("a an and about any are did do for from i in is it me my note notes of on or "
+                  "said say the to was what when where which with wrote write")
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+class Notes:
+    def __init__(self, ctx: ToolContext) -> None:
+        self.ctx = ctx
+        ctx.store.migrate(SCHEMA)
+
+    def _row(self, row: Any) -> dict[str, Any]:
+        created = datetime.fromtimestamp(row["created_at"], self.ctx.now().tzinfo)
+        return {"note_id": row["id"], "text": row["text"], "created_at": created.isoformat()}
+
+    def add_note(self, text: str) -> dict[str, Any]:
+        body = text.strip()
+        if not body:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "The note is empty: what should it say?")
+        if len(body) > MAX_NOTE_CHARS:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                              f"That note is too long (over {MAX_NOTE_CHARS} characters).")
+        with self.ctx.store.transaction() as conn:
+            cur = conn.execute("INSERT INTO notes (text, created_at) VALUES (?, ?)",
+                               (body, self.ctx.now().timestamp()))
+            note_id = cur.lastrowid
+        return {"note_id": note_id, "text": body, "summary": f"Saved note {note_id}."}
+
+    def search_notes(self, query: str) -> dict[str, Any]:
+        words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1 or w.isdigit()]
+        terms = [w for w in words if w not in _STOPWORDS] or words
+        if not terms:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "What should I search the notes for?")
+        quoted = [f'"{t}"*' for t in terms[:12]]  # quoted: user words are never FTS syntax
+        rows: list[Any] = []
+        for joiner in (" ", " OR "):  # every word first, then any word
+            rows = self.ctx.store.query(
+                "SELECT n.id, n.text, n.created_at FROM notes_fts f JOIN notes n ON n.id = f.rowid "
+                "WHERE notes_fts MATCH ? ORDER BY bm25(notes_fts), n.id DESC LIMIT 10",
+                (joiner.join(quoted),),
+            )
+            if rows:
+                break
+        notes = [self._row(r) for r in rows]
+        phrase = " ".join(terms)
+        if not notes:
+            summary = f"I found no notes about {phrase}."
+        else:
+            summary = f"I found {len(notes)} note{'s' if len(notes) != 1 else ''} about {phrase}."
+        return {"query": query, "notes": notes, "summary": summary}
+
+    def read_notes(self, limit: int = 5) -> dict[str, Any]:
+        rows = self.ctx.store.query(
+            "SELECT id, text, created_at FROM notes ORDER BY created_at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        notes = [self._row(r) for r in rows]
+        total = self.ctx.store.query("SELECT COUNT(*) AS n FROM notes")[0]["n"]
+        if not notes:
+            summary = "You have no notes."
+        elif len(notes) == 1:
+            summary = "Here is your latest note."
+        else:
+            summary = f"Here are your latest {len(notes)} notes, newest first."
+        return {"notes": notes, "total": total, "summary": summary}
+
+    def delete_note(self, note_id: int) -> dict[str, Any]:
+        with self.ctx.store.transaction() as conn:
+            row = conn.execute("SELECT id, text, created_at FROM notes WHERE id = ?",
+                               (note_id,)).fetchone()
+            if row is None:
+                raise ToolFailure(ErrorCode.NOT_FOUND, f"There is no note number {note_id}.")
+            conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+        created = datetime.fromtimestamp(row["created_at"], self.ctx.now().tzinfo)
+        return {"note_id": note_id, "text": row["text"],
+                "summary": f"Deleted note {note_id}, from {say_when(created, self.ctx.now())}."}
+
+
+def tools(ctx: ToolContext) -> list[Tool]:
+    notes = Notes(ctx)
+    obj = {"type": "object", "additionalProperties": False}
+    return [
+        Tool(
+            name="add_note",
+            description="Save a note with the given text, to read back or search later.",
+            parameters={**obj, "properties": {
+                "text": {"type": "string", "minLength": 1, "maxLength": MAX_NOTE_CHARS,
+                         "description": "The note's text, as the user said it."}},
+                "required": ["text"]},
+            fn=notes.add_note,
+            side_effect=SideEffect.WRITE,
+        ),
+        Tool(
+            name="search_notes",
+            description=("Search saved notes by words they contain (full-text, any word form). "
+                         "Returns matching notes, best match first, with their note_id."),
+            parameters={**obj, "properties": {
+                "query": {"type": "string", "minLength": 1, "maxLength": 200,
+                          "description": "Words to look for, e.g. 'dentist appointment'."}},
+                "required": ["query"]},
+            fn=notes.search_notes,
+            side_effect=SideEffect.READ,
+            returns_untrusted_text=True,
+        ),
+        Tool(
+            name="read_notes",
+            description="Read back the most recent notes, newest first, with their note_id.",
+            parameters={**obj, "properties": {
+                "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5,
+                          "description": "How many notes to read (default 5)."}},
+                "required": []},
+            fn=notes.read_notes,
+            side_effect=SideEffect.READ,
+            returns_untrusted_text=True,
+        ),
+        Tool(
+            name="delete_note",
+            description=("Permanently delete one note by its note_id (from search_notes or "
+                         "read_notes). Cannot be undone."),
+            parameters={**obj, "properties": {
+                "note_id": {"type": "integer", "minimum": 1,
+                            "description": "The note_id of the note to delete."}},
+                "required": ["note_id"]},
+            fn=notes.delete_note,
+            side_effect=SideEffect.DESTRUCTIVE,
+        ),
+    ]

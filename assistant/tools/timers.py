@@ -1,0 +1,346 @@
+"""Timers and reminders: stored in SQLite, fired by a scheduler thread through `ctx.notify`.
+
+All live in one `alarms` table (medication schedules add daily ones), so they survive a
+restart: the scheduler reloads what is pending when it starts, and anything whose time passed
+while the app was closed fires at once, marked late. Each alarm is claimed (pending -> fired,
+or re-armed for tomorrow) in a transaction before it is announced, so a cancel racing the
+scheduler never fires, and nothing fires twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from assistant.events import Notification
+from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure
+from assistant.tools.context import ToolContext
+from assistant.tools.when import local_zone, parse_when, say_clock, say_duration, say_when
+
+log = logging.getLogger(__name__)
+
+MAX_TIMER_S = 24 * 3600
+MAX_REMINDER_DAYS = 366
+LATE_AFTER_S = 60.0  # fired this much after its time (e.g. the laptop slept): say so
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS alarms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('timer', 'reminder', 'medication')),
+    label TEXT NOT NULL,
+    due_at REAL NOT NULL,
+    created_at REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'fired', 'cancelled')),
+    fired_at REAL,
+    late INTEGER NOT NULL DEFAULT 0,
+    repeat TEXT CHECK (repeat IS NULL OR repeat = 'daily')
+);
+CREATE INDEX IF NOT EXISTS alarms_pending ON alarms (status, due_at);
+"""
+
+
+class Scheduler:
+    """One thread per store: sleeps until the next pending alarm (or a wake-up), then fires it."""
+
+    def __init__(self, ctx: ToolContext, poll_s: float = 30.0) -> None:
+        self.ctx = ctx
+        self.poll_s = poll_s  # re-check at least this often: the wall clock can jump (sleep)
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.started_at = 0.0
+        ctx.store.migrate(SCHEMA)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.started_at = self.ctx.now().timestamp()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="assistant-alarms", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Re-read the table now (an alarm was added or cancelled)."""
+        with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping:
+                    return
+                generation = self._generation
+            try:
+                delay = self.fire_due()
+            except Exception:  # a broken store must not kill the thread; retry later
+                log.exception("alarm scheduler failed")
+                delay = self.poll_s
+            with self._cond:
+                if not self._stopping and self._generation == generation:
+                    self._cond.wait(timeout=max(0.0, min(delay, self.poll_s)))
+
+    def fire_due(self) -> float:
+        """Fire every due alarm; return the seconds until the next one."""
+        now = self.ctx.now()
+        stamp = now.timestamp()
+        store = self.ctx.store
+        due = store.query("SELECT * FROM alarms WHERE status = 'pending' AND due_at <= ? "
+                          "ORDER BY due_at, id", (stamp,))
+        for row in due:
+            late = row["due_at"] < self.started_at - 1.0 or stamp - row["due_at"] > LATE_AFTER_S
+            with store.transaction() as conn:
+                if row["repeat"] == "daily":  # re-arm at the same wall-clock time
+                    claimed = conn.execute(
+                        "UPDATE alarms SET due_at = ?, fired_at = ?, late = ? "
+                        "WHERE id = ? AND status = 'pending' AND due_at = ?",
+                        (_next_daily(row["due_at"], now), stamp, int(late), row["id"],
+                         row["due_at"])).rowcount
+                else:
+                    claimed = conn.execute(
+                        "UPDATE alarms SET status = 'fired', fired_at = ?, late = ? "
+                        "WHERE id = ? AND status = 'pending'", (stamp, int(late), row["id"])).rowcount
+            if claimed:
+                self._announce(row, late, now)
+        nxt = store.query("SELECT MIN(due_at) AS t FROM alarms WHERE status = 'pending'")[0]["t"]
+        return self.poll_s if nxt is None else max(0.0, nxt - self.ctx.now().timestamp())
+
+    def _announce(self, row: Any, late: bool, now: datetime) -> None:
+        due = datetime.fromtimestamp(row["due_at"], now.tzinfo)
+        if row["kind"] == "timer":
+            title, message = "Timer", f"Your {_timer_name(row['label'])} is done."
+        elif row["kind"] == "medication":
+            title, message = "Medication", row["label"]
+        else:
+            title, message = "Reminder", row["label"]
+        if late:
+            message += f" (This was due {say_when(due, now)}.)"
+        try:
+            self.ctx.notify(Notification(title=title, message=message))
+        except Exception:  # the UI's problem, not the scheduler's
+            log.exception("notify failed for alarm %s", row["id"])
+
+
+def _next_daily(due_at: float, now: datetime) -> float:
+    """The next occurrence after `now` of the wall-clock time of `due_at` (DST-safe)."""
+    zone = local_zone(now)
+    nxt = datetime.fromtimestamp(due_at, zone)
+    while nxt <= now:
+        nxt = (nxt.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone)
+    return nxt.timestamp()
+
+
+def insert_alarm(conn: sqlite3.Connection, kind: str, label: str, due: datetime, created: datetime,
+                 repeat: str | None = None) -> int:
+    """Add an alarm inside the caller's transaction; call the scheduler's wake() after commit."""
+    cur = conn.execute(
+        "INSERT INTO alarms (kind, label, due_at, created_at, repeat) VALUES (?, ?, ?, ?, ?)",
+        (kind, label, due.timestamp(), created.timestamp(), repeat))
+    return int(cur.lastrowid or 0)
+
+
+_schedulers: dict[int, Scheduler] = {}
+_schedulers_lock = threading.Lock()
+
+
+def scheduler_for(ctx: ToolContext, start: bool = True) -> Scheduler:
+    """The store's scheduler (one per store), started unless asked not to."""
+    stale = None
+    with _schedulers_lock:
+        sched = _schedulers.get(id(ctx.store))
+        if sched is None or sched.ctx.store is not ctx.store:  # ids are reused after a store dies
+            stale, sched = sched, Scheduler(ctx)
+            _schedulers[id(ctx.store)] = sched
+    if stale is not None:
+        stale.stop()
+    if start:
+        sched.start()
+    return sched
+
+
+def stop_scheduler(ctx: ToolContext) -> None:
+    with _schedulers_lock:
+        sched = _schedulers.pop(id(ctx.store), None)
+    if sched is not None:
+        sched.stop()
+
+
+def _timer_name(label: str) -> str:
+    return label if label.lower().endswith("timer") else f"{label} timer"
+
+
+def _default_label(seconds: int) -> str:
+    return f"{say_duration(seconds)} timer".replace("s timer", " timer")
+
+
+class Alarms:
+    def __init__(self, ctx: ToolContext, scheduler: Scheduler) -> None:
+        self.ctx = ctx
+        self.scheduler = scheduler
+
+    def _add(self, kind: str, label: str, due: datetime) -> int:
+        with self.ctx.store.transaction() as conn:
+            alarm_id = insert_alarm(conn, kind, label, due, self.ctx.now())
+        self.scheduler.wake()
+        return alarm_id
+
+    def _pending(self, kind: str | None = None) -> list[Any]:
+        if kind is None:
+            return self.ctx.store.query(
+                "SELECT * FROM alarms WHERE status = 'pending' ORDER BY due_at, id")
+        return self.ctx.store.query(
+            "SELECT * FROM alarms WHERE status = 'pending' AND kind = ? ORDER BY due_at, id", (kind,))
+
+    def set_timer(self, seconds: int, label: str | None = None) -> dict[str, Any]:
+        name = " ".join((label or "").split()) or _default_label(seconds)
+        due = self.ctx.now() + timedelta(seconds=seconds)
+        timer_id = self._add("timer", name, due)
+        return {"timer_id": timer_id, "label": name, "seconds": seconds, "due_at": due.isoformat(),
+                "summary": f"OK, {_timer_name(name)} set for {say_duration(seconds)}."}
+
+    def list_timers(self) -> dict[str, Any]:
+        now = self.ctx.now().timestamp()
+        timers = [{"timer_id": r["id"], "label": r["label"],
+                   "remaining_seconds": max(0, round(r["due_at"] - now))}
+                  for r in self._pending("timer")]
+        if not timers:
+            summary = "You have no timers running."
+        else:
+            parts = [f"{t['label']} with {say_duration(t['remaining_seconds'])} left" for t in timers]
+            count = "one timer" if len(timers) == 1 else f"{len(timers)} timers"
+            summary = f"You have {count}: " + "; ".join(parts) + "."
+        return {"timers": timers, "summary": summary}
+
+    def cancel_timer(self, label: str | None = None, timer_id: int | None = None,
+                     confirmed: bool = False) -> dict[str, Any]:
+        if timer_id is not None:
+            rows = [r for r in self._pending() if r["id"] == timer_id]
+            if not rows:
+                raise ToolFailure(ErrorCode.NOT_FOUND, f"There is no running timer number {timer_id}.")
+        elif label and label.strip():
+            rows = _match_label(self._pending("timer"), label) or _match_label(
+                [r for r in self._pending() if r["kind"] != "timer"], label)
+            if not rows:
+                raise ToolFailure(ErrorCode.NOT_FOUND, f"I can't find a timer called {label.strip()!r}.")
+        else:
+            rows = self._pending("timer")
+            if not rows:
+                raise ToolFailure(ErrorCode.NOT_FOUND, "There are no timers running.")
+        labels = sorted({r["label"] for r in rows})
+        if len(labels) > 1:
+            raise NeedsConfirmation("Which timer should I cancel: " + ", ".join(labels) + "?",
+                                    argument="label", options=labels)
+        if len(rows) > 1 and not confirmed:
+            raise NeedsConfirmation(f"Cancel all {len(rows)} {_timer_name(labels[0])}s?")
+        ids = [r["id"] for r in rows]
+        with self.ctx.store.transaction() as conn:
+            conn.executemany("UPDATE alarms SET status = 'cancelled' WHERE id = ? AND status = "
+                             "'pending'", [(i,) for i in ids])
+        self.scheduler.wake()
+        kind = rows[0]["kind"]
+        what = _timer_name(labels[0]) if kind == "timer" else f"reminder {labels[0]!r}"
+        return {"cancelled": ids, "label": labels[0],
+                "summary": f"Cancelled the {what}." if len(ids) == 1
+                else f"Cancelled {len(ids)} {what}s."}
+
+    def set_reminder(self, text: str, when: str) -> dict[str, Any]:
+        body = " ".join(text.split())
+        if not body:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "What should I remind you about?")
+        now = self.ctx.now()
+        due = parse_when(when, now, prefer="future")
+        if due is None:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                              f"I couldn't understand the time {when!r}. Try something like "
+                              "'tomorrow at 7 am' or 'in 20 minutes'.")
+        if due <= now:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                              f"{when!r} is already in the past; when should I remind you?")
+        if due - now > timedelta(days=MAX_REMINDER_DAYS):
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "I can only set reminders up to a year ahead.")
+        reminder_id = self._add("reminder", body, due)
+        spoken = say_when(due, now)
+        return {"reminder_id": reminder_id, "text": body, "due_at": due.isoformat(),
+                "summary": f"OK, I'll remind you {spoken}: {body}"}
+
+    def list_reminders(self) -> dict[str, Any]:
+        now = self.ctx.now()
+        reminders = []
+        rows = [r for r in self._pending() if r["kind"] != "timer"]
+        for r in rows:
+            due = datetime.fromtimestamp(r["due_at"], now.tzinfo)
+            when = f"every day at {say_clock(due)}" if r["repeat"] == "daily" else say_when(due, now)
+            reminders.append({"reminder_id": r["id"], "text": r["label"], "due_at": due.isoformat(),
+                              "when": when, "repeats": r["repeat"] or "no"})
+        n = len(reminders)
+        summary = ("You have no reminders set." if not n else
+                   f"You have {n} reminder{'s' if n != 1 else ''}; the next is {reminders[0]['when']}.")
+        return {"reminders": reminders, "summary": summary}
+
+
+def _match_label(rows: list[Any], label: str) -> list[Any]:
+    want = _bare(label)
+    exact = [r for r in rows if _bare(r["label"]) == want]
+    words = set(want.split())  # "pasta" finds "pasta and sauce", but "tea" never finds "steak"
+    return exact or [r for r in rows if words and words <= set(_bare(r["label"]).split())]
+
+
+def _bare(label: str) -> str:
+    words = label.lower().replace("timer", " ").replace("reminder", " ").split()
+    return " ".join(w for w in words if w not in ("the", "my", "a", "to"))
+
+
+def tools(ctx: ToolContext) -> list[Tool]:
+    """The timer and reminder tools; starts this store's scheduler (stop with stop_scheduler)."""
+    alarms = Alarms(ctx, scheduler_for(ctx))
+    empty = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+    return [
+        Tool("set_timer",
+             "Start a countdown timer that announces itself when it ends (e.g. 'a 10 minute pasta "
+             "timer' -> seconds=600, label='pasta'). For a clock time or a date use set_reminder.",
+             {"type": "object", "properties": {
+                 "seconds": {"type": "integer", "minimum": 1, "maximum": MAX_TIMER_S,
+                             "description": "Duration in seconds (10 minutes = 600)."},
+                 "label": {"type": "string", "minLength": 1, "maxLength": 60,
+                           "description": "Optional name, e.g. 'pasta'."}},
+              "required": ["seconds"], "additionalProperties": False},
+             alarms.set_timer, SideEffect.WRITE),
+        Tool("list_timers", "List running timers with the time left on each.", empty,
+             alarms.list_timers, SideEffect.READ),
+        Tool("cancel_timer",
+             "Cancel a running timer by its label or timer_id (or the only one running). Also "
+             "cancels a reminder given its text or id.",
+             {"type": "object", "properties": {
+                 "label": {"type": "string", "minLength": 1, "maxLength": 300},
+                 "timer_id": {"type": "integer", "minimum": 1}},
+              "required": [], "additionalProperties": False},
+             alarms.cancel_timer, SideEffect.DESTRUCTIVE, accepts_confirmation=True),
+        Tool("set_reminder",
+             "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
+             "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",
+             {"type": "object", "properties": {
+                 "text": {"type": "string", "minLength": 1, "maxLength": 300,
+                          "description": "What to remind about, e.g. 'call mom'."},
+                 "when": {"type": "string", "minLength": 1, "maxLength": 100,
+                          "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
+              "required": ["text", "when"], "additionalProperties": False},
+             alarms.set_reminder, SideEffect.WRITE),
+        Tool("list_reminders", "List reminders that have not fired yet, soonest first.", empty,
+             alarms.list_reminders, SideEffect.READ, returns_untrusted_text=True),
+    ]

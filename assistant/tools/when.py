@@ -1,0 +1,162 @@
+"""Spoken times and days ("tomorrow at 7", "in 20 minutes", "Friday") relative to the tools' clock.
+
+dateparser does the parsing; a few rewrites first cover what it gets wrong in speech: a bare
+hour ("at 7" would be read as a month or ignored), "o'clock", hour words ("at seven"),
+"tonight at 8" (an evening hour) and "half an hour".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+Prefer = Literal["future", "past"]
+
+_HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_EVENING = re.compile(r"\b(tonight|this evening|this afternoon|in the evening|in the afternoon"
+                      r"|evening|afternoon|at night)\b")
+_AMPM = r"(?:am|pm|a\.m\.?|p\.m\.?)"
+
+
+def local_zone(now: datetime) -> tzinfo:
+    """A real zone for `now` when there is one (so wall times across DST stay right)."""
+    tz = now.tzinfo
+    if isinstance(tz, ZoneInfo) or tz is None:
+        return tz or ZoneInfo("UTC")
+    try:  # datetime.now().astimezone() gives a fixed offset: find the named zone behind it
+        import tzlocal
+
+        zone = tzlocal.get_localzone()
+        if now.astimezone(zone).utcoffset() == now.utcoffset():
+            return zone
+    except Exception:  # no local zone configured: the fixed offset is the best we have
+        pass
+    return tz
+
+
+def _normalise(text: str) -> str:
+    s = " ".join(text.strip().lower().split())
+    s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
+    s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
+    s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
+    words = "|".join(_HOUR_WORDS)
+    s = re.sub(rf"\b(at|by) ({words})\b", lambda m: f"{m[1]} {_HOUR_WORDS[m[2]]}", s)
+    s = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1:00", s)
+    # "at 7" -> "at 7:00": dateparser reads a lone number as a day or month.
+    s = re.sub(rf"\b(at|by) (\d{{1,2}})(?!\s*(?::|\.\d|\d|{_AMPM}))", r"\1 \2:00", s)
+    if _EVENING.search(s):
+        s = re.sub(r"\btonight\b|\bthis evening\b|\bthis afternoon\b", "today", s)
+        s = _EVENING.sub("", s)
+
+        def pm(m: re.Match[str]) -> str:
+            hour = int(m[1])
+            return f"{hour + 12 if hour < 12 else hour}:{m[2]}"
+
+        s = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!\s*{_AMPM})", pm, s)
+        s = re.sub(r"\b(today|tomorrow)\s*$", r"\1 at 20:00", s.strip())  # "tonight" alone
+    return " ".join(s.split())
+
+
+def _offset_name(now: datetime) -> str:
+    offset = now.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime | None:
+    """An aware datetime for `text`, read relative to `now` (aware); None if unparseable."""
+    import dateparser  # imported here: it loads language data on first use
+
+    settings: dict[str, Any] = {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": prefer,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TIMEZONE": _offset_name(now),
+    }
+    cleaned = _normalise(text)
+    if not cleaned:
+        return None
+    try:
+        parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    except Exception:  # dateparser raises odd errors on odd input; unparseable is the answer
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=now.tzinfo)
+    if parsed.utcoffset() == now.utcoffset():  # no zone was spoken: it is a local wall time
+        parsed = parsed.replace(tzinfo=local_zone(now))
+    return parsed
+
+
+def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> date | None:
+    """A calendar day: "today", "tomorrow", "yesterday", a weekday, an ISO date or a phrase."""
+    s = " ".join((text or "today").strip().lower().split())
+    today = now.date()
+    if s in ("", "today", "tonight", "now"):
+        return today
+    if s == "tomorrow":
+        return today + timedelta(days=1)
+    if s == "yesterday":
+        return today - timedelta(days=1)
+    bare = re.sub(r"^(on |this |next |last )", "", s)
+    if bare in _WEEKDAYS:
+        delta = (_WEEKDAYS.index(bare) - today.weekday()) % 7
+        if s.startswith("next ") and delta == 0:
+            delta = 7
+        if prefer == "past" or s.startswith("last "):
+            delta = -((today.weekday() - _WEEKDAYS.index(bare)) % 7)
+            if s.startswith("last ") and delta == 0:
+                delta = -7
+        return today + timedelta(days=delta)
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        pass
+    parsed = parse_when(s, now, prefer)
+    return parsed.date() if parsed else None
+
+
+def say_clock(dt: datetime) -> str:
+    """'7:05 AM' (portable: no platform-specific strftime flags)."""
+    hour = dt.hour % 12 or 12
+    return f"{hour}:{dt.minute:02d} {'AM' if dt.hour < 12 else 'PM'}"
+
+
+def say_date(d: date, today: date) -> str:
+    if d == today:
+        return "today"
+    if d == today + timedelta(days=1):
+        return "tomorrow"
+    if d == today - timedelta(days=1):
+        return "yesterday"
+    if 0 < (d - today).days < 7:
+        return f"on {d.strftime('%A')}"
+    text = f"{d.strftime('%A')}, {d.strftime('%B')} {d.day}"
+    if d.year != today.year:
+        text += f", {d.year}"
+    return f"on {text}"
+
+
+def say_when(dt: datetime, now: datetime) -> str:
+    """'today at 7:00 AM', 'tomorrow at 7:00 AM', 'on Friday at 9:30 PM'."""
+    local = dt.astimezone(now.tzinfo)
+    return f"{say_date(local.date(), now.date())} at {say_clock(local)}"
+
+
+def say_duration(seconds: float) -> str:
+    """'1 hour 5 minutes', '45 seconds'."""
+    total = max(0, round(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return " ".join(words[:2]) if words else "0 seconds"

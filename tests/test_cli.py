@@ -1,0 +1,49 @@
+"""`python -m assistant --text ...` end to end: real registry, parser, validation and SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    return subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), *args],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_text_turn_logs_a_dose_in_sqlite(tmp_path: Path) -> None:
+    out = cli(tmp_path, "--text", "log 500 milligrams of metformin", "--json")
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    kinds = [e["kind"] for e in events if e["kind"] != "text-delta"]
+    assert kinds == ["listening", "calls-proposed", "tool-call", "tool-result", "reply", "answer", "done"]
+    call = next(e for e in events if e["kind"] == "tool-call")["call"]
+    assert call == {"name": "log_dose", "arguments": {"drug": "metformin", "amount": 500, "unit": "milligrams"}}
+    assert next(e for e in events if e["kind"] == "tool-result")["ok"] is True
+    rows = sqlite3.connect(tmp_path / "assistant.sqlite3").execute("SELECT * FROM doses").fetchall()
+    assert len(rows) == 1 and "metformin" in str(rows[0])
+
+
+def test_destructive_call_asks_and_confirm_flag_answers(tmp_path: Path) -> None:
+    cli(tmp_path, "--text", "take a note buy oat milk")
+    out = cli(tmp_path, "--text", "delete note 1")
+    assert "confirm" in out.stdout and "Should I delete note" in out.stdout
+    out = cli(tmp_path, "--text", "search my notes for milk")
+    assert "oat milk" in out.stdout  # still there: nobody said yes
+    out = cli(tmp_path, "--text", "delete note 1", "--confirm", "yes")
+    assert out.returncode == 0, out.stderr
+    out = cli(tmp_path, "--text", "search my notes for milk", "--json")
+    result = next(json.loads(x) for x in out.stdout.splitlines() if '"tool-result"' in x)
+    assert "oat milk" not in json.dumps(result["data"])
+
+
+def test_bad_wav_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio at all")
+    out = cli(tmp_path, "--wav", str(bad))
+    assert out.returncode == 2 and "error:" in out.stderr and "Traceback" not in out.stderr

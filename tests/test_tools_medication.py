@@ -1,0 +1,265 @@
+"""The medication log and the formulary: look-alike names are never silently swapped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from tools_helpers import PARIS, Clock, call, make_ctx
+
+from assistant.tools import ErrorCode, Registry
+from assistant.tools.formulary import ACCEPT, MARGIN, Status, load
+from assistant.tools.medication import normalise_unit, tools
+
+LASA_PAIRS = [
+    ("hydroxyzine", "hydralazine"), ("clonidine", "clonazepam"), ("tramadol", "trazodone"),
+    ("lamotrigine", "lamivudine"), ("metformin", "metronidazole"), ("celecoxib", "citalopram"),
+    ("celecoxib", "fosphenytoin"), ("prednisone", "prednisolone"), ("glipizide", "glyburide"),
+    ("hydroxychloroquine", "hydroxyzine"), ("levothyroxine", "liothyronine"),
+    ("risperidone", "ropinirole"), ("sertraline", "cetirizine"), ("quinine", "quinidine"),
+]
+
+
+@pytest.fixture
+def med(tmp_path):
+    clock = Clock()
+    ctx = make_ctx(tmp_path, now=clock)
+    yield Registry(tools(ctx)), ctx, clock
+    ctx.store.close()
+
+
+def doses(registry, day="today"):
+    return call(registry, "list_doses", day=day).data["doses"]
+
+
+def generic_of(name: str) -> str:
+    drug = load().exact(name)
+    assert drug is not None, name
+    return drug.generic
+
+
+# --- the formulary --------------------------------------------------------------------------
+
+
+def test_formulary_size_and_lasa_pairs():
+    formulary = load()
+    assert len(formulary) >= 150
+    for a, b in LASA_PAIRS:
+        assert b in formulary.drugs[a].lasa and a in formulary.drugs[b].lasa, (a, b)
+    for drug in formulary.drugs.values():  # partners are real entries, listed both ways
+        for partner in drug.lasa:
+            assert drug.generic in formulary.drugs[partner].lasa, (drug.generic, partner)
+    assert generic_of("Klonopin") == "clonazepam"
+    assert generic_of("celebrex") == "celecoxib"
+    assert generic_of("Celexa") == "citalopram"
+    assert generic_of("cerebyx") == "fosphenytoin"
+    assert "levothyroxine" in formulary.drugs and "synthroid" in formulary.names()
+
+
+@pytest.mark.parametrize("name", sorted({n for pair in LASA_PAIRS for n in pair}))
+def test_every_lasa_name_resolves_exactly_to_itself(name):
+    match = load().resolve(name)
+    assert match.status == Status.EXACT and match.drug is not None and match.drug.generic == name
+
+
+@pytest.mark.parametrize(("said", "generic"), [
+    ("hydroxizine", "hydroxyzine"),  # one letter off hydroxyzine, far from hydralazine
+    ("hydroxazine", "hydroxyzine"),  # Whisper's mishearing of hydroxyzine
+    ("levothyroxin", "levothyroxine"),
+    ("metformin 500 mg", "metformin"),
+    ("Metoprolol Succinate ER", "metoprolol"),
+    ("clonodine", "clonidine"),
+])
+def test_close_to_one_entry_resolves(said, generic):
+    match = load().resolve(said)
+    assert match.drug is not None and match.drug.generic == generic, match
+
+
+def test_hydroxizine_is_clearly_closer_to_hydroxyzine():
+    scores = dict(load().scores("hydroxizine"))
+    assert scores["hydroxyzine"] >= ACCEPT
+    assert scores["hydroxyzine"] - scores["hydralazine"] >= MARGIN
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("hydroxalazine", {"hydroxyzine", "hydralazine"}),  # between the two: ask
+    ("hydroxylazine", {"hydroxyzine", "hydralazine"}),
+    ("tramadone", {"tramadol", "trazodone"}),
+    ("predisone", {"prednisone", "prednisolone"}),
+    ("lamotridine", {"lamotrigine"}),
+])
+def test_close_to_two_entries_asks(said, expected):
+    match = load().resolve(said)
+    assert not match.resolved
+    assert expected <= set(match.candidates), match
+
+
+# --- the tools ------------------------------------------------------------------------------
+
+
+def test_log_dose_exact_name_and_spoken_units(med):
+    registry, _, _ = med
+    result = call(registry, "log_dose", drug="metformin", amount=500, unit="milligrams")
+    assert result.ok, result.message
+    assert result.data["drug"] == "metformin" and result.data["unit"] == "mg"
+    assert result.data["taken_at"] == "2025-03-04T14:30:00+01:00"
+    assert result.data["summary"] == "Logged 500 mg of metformin, taken today at 2:30 PM."
+
+
+def test_clonidine_is_never_clonazepam(med):
+    registry, _, _ = med
+    result = call(registry, "log_dose", drug="clonidine", amount=0.1, unit="mg")
+    assert result.ok and result.data["drug"] == "clonidine"
+    klonopin = call(registry, "log_dose", drug="Klonopin", amount=0.5, unit="mg")
+    assert klonopin.ok and klonopin.data["drug"] == "clonazepam"
+    assert klonopin.data["summary"].startswith("Logged 0.5 mg of clonazepam (Klonopin)")
+    assert [d["drug"] for d in doses(registry)] == ["clonidine", "clonazepam"]
+
+
+def test_ambiguous_name_asks_with_candidates_and_writes_nothing(med):
+    registry, _, _ = med
+    asked = call(registry, "log_dose", drug="hydroxalazine", amount=25, unit="mg")
+    assert asked.error == ErrorCode.NEEDS_CONFIRMATION
+    assert asked.argument == "drug"
+    assert set(asked.options) >= {"hydroxyzine", "hydralazine"}
+    assert "Which one" in asked.message
+    assert doses(registry) == []
+    # The user picks one: the loop re-runs the call with that option and confirmed=True.
+    chosen = call(registry, "log_dose", confirmed=True, drug="hydralazine", amount=25, unit="mg")
+    assert chosen.ok and chosen.data["drug"] == "hydralazine"
+
+
+def test_confirmed_does_not_bypass_the_check_for_a_non_entry(med):
+    registry, _, _ = med
+    still = call(registry, "log_dose", confirmed=True, drug="hydroxalazine", amount=25, unit="mg")
+    assert still.error == ErrorCode.NEEDS_CONFIRMATION
+    assert doses(registry) == []
+
+
+def test_unknown_name_asks_with_the_nearest_candidates(med):
+    registry, _, _ = med
+    asked = call(registry, "last_dose", drug="love a theric sign")
+    assert asked.error == ErrorCode.NEEDS_CONFIRMATION and "levothyroxine" in asked.options
+    assert "don't know a medicine" in asked.message
+    nonsense = call(registry, "log_dose", drug="12345", amount=1, unit="mg")
+    assert nonsense.error == ErrorCode.INVALID_ARGUMENTS
+
+
+@pytest.mark.parametrize(("spoken", "unit"), [
+    ("mg", "mg"), ("Milligrams", "mg"), ("micrograms", "mcg"), ("µg", "mcg"), ("mcg", "mcg"),
+    ("ml", "ml"), ("millilitres", "ml"), ("units", "units"), ("IU", "units"),
+    ("tablets", "tablets"), ("pills", "tablets"), ("capsule", "capsules"), ("puffs", "puffs"),
+])
+def test_unit_normalisation(spoken, unit):
+    assert normalise_unit(spoken) == unit
+
+
+def test_bad_unit_and_amounts_are_rejected(med):
+    registry, _, _ = med
+    bad = call(registry, "log_dose", drug="metformin", amount=5, unit="spoonfuls")
+    assert bad.error == ErrorCode.INVALID_ARGUMENTS and "spoonfuls" in bad.message
+    assert call(registry, "log_dose", drug="metformin", amount=0,
+                unit="mg").error == ErrorCode.INVALID_ARGUMENTS
+    assert call(registry, "log_dose", drug="metformin", amount="lots",
+                unit="mg").error == ErrorCode.INVALID_ARGUMENTS
+    assert doses(registry) == []
+
+
+def test_dose_times_are_parsed_and_future_times_refused(med):
+    registry, _, _ = med
+    morning = call(registry, "log_dose", drug="ibuprofen", amount=400, unit="mg", time="8 am")
+    assert morning.data["taken_at"] == "2025-03-04T08:00:00+01:00"
+    ago = call(registry, "log_dose", drug="ibuprofen", amount=200, unit="mg", time="2 hours ago")
+    assert ago.data["taken_at"] == "2025-03-04T12:30:00+01:00"
+    future = call(registry, "log_dose", drug="ibuprofen", amount=200, unit="mg", time="in 2 hours")
+    assert future.error == ErrorCode.INVALID_ARGUMENTS and "future" in future.message
+    garbled = call(registry, "log_dose", drug="ibuprofen", amount=200, unit="mg", time="purple")
+    assert garbled.error == ErrorCode.INVALID_ARGUMENTS
+
+
+def test_last_dose_answers_when_and_how_long_ago(med):
+    registry, _, _ = med
+    none = call(registry, "last_dose", drug="metformin")
+    assert none.ok and none.data["found"] is False
+    assert none.data["summary"] == "I have no record of you taking metformin."
+    call(registry, "log_dose", drug="metformin", amount=500, unit="mg", time="8 am")
+    call(registry, "log_dose", drug="glucophage", amount=850, unit="mg", time="11:15")
+    last = call(registry, "last_dose", drug="Glucophage")
+    assert last.ok
+    assert last.data["summary"] == ("You last took 850 mg of metformin today at 11:15 AM "
+                                    "(3 hours 15 minutes ago).")
+    assert last.data["hours_ago"] == 3.25
+
+
+def test_list_doses_by_day(med):
+    registry, _, _ = med
+    call(registry, "log_dose", drug="aspirin", amount=81, unit="mg", time="yesterday at 9 am")
+    call(registry, "log_dose", drug="aspirin", amount=81, unit="mg", time="9 am")
+    call(registry, "log_dose", drug="insulin glargine", amount=20, unit="units", time="10 am")
+    today = call(registry, "list_doses").data
+    assert [d["drug"] for d in today["doses"]] == ["aspirin", "insulin glargine"]
+    assert today["summary"] == ("2 doses today: 81 mg of aspirin at 9:00 AM; 20 units of "
+                                "insulin glargine at 10:00 AM.")
+    yesterday = call(registry, "list_doses", day="yesterday").data
+    assert len(yesterday["doses"]) == 1 and yesterday["day"] == "2025-03-03"
+    assert call(registry, "list_doses", day="Monday").data["day"] == "2025-03-03"
+    assert call(registry, "list_doses", day="2025-03-01").data["doses"] == []
+    assert call(registry, "list_doses", day="the day after never").error == ErrorCode.INVALID_ARGUMENTS
+
+
+def test_add_medication_schedule(med):
+    registry, ctx, _ = med
+    result = call(registry, "add_medication_schedule", drug="Synthroid", amount=50, unit="mcg",
+                  times=["7 am"])
+    assert result.ok and result.data["drug"] == "levothyroxine" and result.data["times"] == ["07:00"]
+    twice = call(registry, "add_medication_schedule", drug="metformin", amount=500,
+                 unit="milligrams", times=["8 pm", "8", "08:00"])
+    assert twice.data["times"] == ["08:00", "20:00"]
+    assert twice.data["summary"] == "Scheduled 500 mg of metformin every day at 8:00 AM and 8:00 PM."
+    bad = call(registry, "add_medication_schedule", drug="metformin", amount=500, unit="mg",
+               times=["whenever"])
+    assert bad.error == ErrorCode.INVALID_ARGUMENTS
+    rows = ctx.store.query("SELECT drug, times FROM medication_schedules ORDER BY id")
+    assert [(r["drug"], r["times"]) for r in rows] == [("levothyroxine", '["07:00"]'),
+                                                       ("metformin", '["08:00", "20:00"]')]
+
+
+def test_doses_persist_across_reopening_the_store(med, tmp_path):
+    registry, ctx, _ = med
+    call(registry, "log_dose", drug="metformin", amount=500, unit="mg")
+    ctx.store.close()
+    later = Clock(datetime(2025, 3, 4, 20, 0, tzinfo=PARIS))
+    ctx2 = make_ctx(tmp_path, now=later)
+    again = Registry(tools(ctx2))
+    assert call(again, "last_dose", drug="metformin").data["summary"].endswith("(5 hours 30 minutes ago).")
+    ctx2.store.close()
+
+
+def test_tool_descriptions_refuse_dosing_advice(med):
+    registry, _, _ = med
+    for tool in registry:
+        assert "never gives dosing advice" in tool.description
+    assert not any("advice" in tool.name or "recommend" in tool.name for tool in registry)
+
+
+def test_a_schedule_announces_each_dose_every_day(tmp_path):
+    from tools_helpers import Notifications, open_registry
+
+    from assistant.tools.timers import scheduler_for
+
+    clock, notes = Clock(), Notifications()
+    with open_registry(make_ctx(tmp_path, now=clock, notify=notes)) as registry:
+        added = call(registry, "add_medication_schedule", drug="metformin", amount=500, unit="mg",
+                     times=["8 am", "8 pm"])
+        assert added.ok and len(added.data["reminder_ids"]) == 2
+        listed = call(registry, "list_reminders").data["reminders"]
+        assert [r["when"] for r in listed] == ["every day at 8:00 PM", "every day at 8:00 AM"]
+        assert listed[0]["due_at"] == "2025-03-04T20:00:00+01:00"  # tonight, then daily
+        assert listed[1]["due_at"] == "2025-03-05T08:00:00+01:00"
+        clock.advance(5.5 * 3600)  # 20:00
+        scheduler_for(registry.ctx).wake()
+        event = notes.get(timeout=3)
+        assert (event.title, event.message) == ("Medication", "Time for your metformin: 500 mg.")
+        again = call(registry, "list_reminders").data["reminders"]
+        assert [r["due_at"] for r in again] == ["2025-03-05T08:00:00+01:00",
+                                                "2025-03-05T20:00:00+01:00"]  # re-armed

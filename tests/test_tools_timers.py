@@ -1,0 +1,168 @@
+"""Timers and reminders: they really fire through ctx.notify, persist, and parse spoken times."""
+
+from __future__ import annotations
+
+import queue
+import time
+from datetime import datetime
+
+import pytest
+from tools_helpers import PARIS, PINNED, Clock, Notifications, call, make_ctx, open_registry
+
+from assistant.events import Notification
+from assistant.tools import ErrorCode
+from assistant.tools.timers import scheduler_for
+
+
+def test_a_one_second_timer_really_fires(tmp_path):
+    notes = Notifications()
+    ctx = make_ctx(tmp_path, now=lambda: datetime.now().astimezone(), notify=notes)
+    with open_registry(ctx) as registry:
+        start = time.monotonic()
+        result = call(registry, "set_timer", seconds=1, label="tea")
+        assert result.ok and result.data["summary"] == "OK, tea timer set for 1 second."
+        event = notes.get(timeout=5)
+        elapsed = time.monotonic() - start
+        assert isinstance(event, Notification)
+        assert event.title == "Timer" and event.message == "Your tea timer is done."
+        assert 0.9 <= elapsed < 3.0
+        assert call(registry, "list_timers").data["timers"] == []
+
+
+def test_timer_fires_on_a_settable_clock_and_cancelled_ones_do_not(tmp_path):
+    clock, notes = Clock(), Notifications()
+    with open_registry(make_ctx(tmp_path, now=clock, notify=notes)) as registry:
+        pasta = call(registry, "set_timer", seconds=600, label="pasta").data
+        eggs = call(registry, "set_timer", seconds=300).data
+        assert eggs["label"] == "5 minute timer"
+        listed = call(registry, "list_timers").data
+        assert [t["label"] for t in listed["timers"]] == ["5 minute timer", "pasta"]
+        assert listed["summary"].startswith("You have 2 timers: 5 minute timer with 5 minutes")
+        cancelled = call(registry, "cancel_timer", label="pasta")
+        assert cancelled.ok and cancelled.data["cancelled"] == [pasta["timer_id"]]
+        clock.advance(300)
+        scheduler_for(registry.ctx).wake()
+        event = notes.get(timeout=3)
+        assert event.message == "Your 5 minute timer is done."
+        clock.advance(600)
+        scheduler_for(registry.ctx).wake()
+        time.sleep(0.2)
+        assert notes.drain() == []  # the cancelled pasta timer never fires
+
+
+def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
+    with open_registry(make_ctx(tmp_path)) as registry:
+        assert call(registry, "cancel_timer").error == ErrorCode.NOT_FOUND
+        call(registry, "set_timer", seconds=60, label="tea")
+        call(registry, "set_timer", seconds=120, label="pasta")
+        which = call(registry, "cancel_timer")
+        assert which.error == ErrorCode.NEEDS_CONFIRMATION
+        assert which.argument == "label" and set(which.options) == {"tea", "pasta"}
+        assert call(registry, "cancel_timer", label="laundry").error == ErrorCode.NOT_FOUND
+        assert call(registry, "cancel_timer", label="te").error == ErrorCode.NOT_FOUND
+        assert call(registry, "cancel_timer", timer_id=999).error == ErrorCode.NOT_FOUND
+        # The loop answers with a chosen option and confirmed=True.
+        done = call(registry, "cancel_timer", confirmed=True, label=which.options[0])
+        assert done.ok and len(call(registry, "list_timers").data["timers"]) == 1
+
+
+@pytest.mark.parametrize(("when", "expected"), [
+    ("tomorrow at 7", datetime(2025, 3, 5, 7, 0, tzinfo=PARIS)),
+    ("in 20 minutes", datetime(2025, 3, 4, 14, 50, tzinfo=PARIS)),
+    ("in half an hour", datetime(2025, 3, 4, 15, 0, tzinfo=PARIS)),
+    ("tonight at 8", datetime(2025, 3, 4, 20, 0, tzinfo=PARIS)),
+    ("at seven", datetime(2025, 3, 5, 7, 0, tzinfo=PARIS)),  # 7 am has passed: tomorrow
+    ("Friday at 5 pm", datetime(2025, 3, 7, 17, 0, tzinfo=PARIS)),
+    ("next monday at 9:30", datetime(2025, 3, 10, 9, 30, tzinfo=PARIS)),
+])
+def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected):
+    with open_registry(make_ctx(tmp_path)) as registry:
+        result = call(registry, "set_reminder", text="take the bins out", when=when)
+        assert result.ok, result.message
+        assert datetime.fromisoformat(result.data["due_at"]) == expected
+        assert result.data["due_at"] == expected.isoformat()
+
+
+@pytest.mark.parametrize(("when", "fragment"), [
+    ("whenever you like", "couldn't understand"),
+    ("yesterday at noon", "in the past"),
+    ("in 3 years", "up to a year"),
+])
+def test_bad_reminder_times_are_clear_errors(tmp_path, when, fragment):
+    with open_registry(make_ctx(tmp_path)) as registry:
+        result = call(registry, "set_reminder", text="x", when=when)
+        assert result.error == ErrorCode.INVALID_ARGUMENTS and fragment in result.message
+        assert call(registry, "list_reminders").data["reminders"] == []
+
+
+def test_reminders_survive_a_restart_and_overdue_ones_fire_late(tmp_path):
+    clock = Clock()
+    ctx = make_ctx(tmp_path, now=clock)
+    with open_registry(ctx) as registry:
+        soon = call(registry, "set_reminder", text="call mom", when="in 20 minutes").data
+        call(registry, "set_reminder", text="dentist", when="tomorrow at 9 am")
+    ctx.store.close()  # the app closes; an hour passes
+
+    clock.advance(3600)
+    notes = Notifications()
+    ctx2 = make_ctx(tmp_path, now=clock, notify=notes)
+    with open_registry(ctx2) as registry:
+        event = notes.get(timeout=3)
+        assert event.title == "Reminder"
+        assert event.message == "call mom (This was due today at 2:50 PM.)"
+        row = ctx2.store.query("SELECT status, late FROM alarms WHERE id = ?",
+                               (soon["reminder_id"],))[0]
+        assert (row["status"], row["late"]) == ("fired", 1)
+        pending = call(registry, "list_reminders").data
+        assert [r["text"] for r in pending["reminders"]] == ["dentist"]
+        assert pending["reminders"][0]["when"] == "tomorrow at 9:00 AM"
+    with pytest.raises(queue.Empty):
+        notes.get(timeout=0.2)  # fired once, not again
+    ctx2.store.close()
+
+
+def test_notify_failure_does_not_kill_the_scheduler(tmp_path):
+    clock, seen = Clock(), []
+
+    def flaky(event):
+        seen.append(event)
+        if len(seen) == 1:
+            raise RuntimeError("UI gone")
+
+    with open_registry(make_ctx(tmp_path, now=clock, notify=flaky)) as registry:
+        call(registry, "set_timer", seconds=10, label="one")
+        call(registry, "set_timer", seconds=20, label="two")
+        clock.advance(30)
+        scheduler_for(registry.ctx).wake()
+        deadline = time.monotonic() + 3
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [e.message for e in seen] == ["Your one timer is done.", "Your two timer is done."]
+
+
+def test_pinned_clock_is_used_for_spoken_times(tmp_path):
+    assert PINNED.hour == 14
+    with open_registry(make_ctx(tmp_path)) as registry:
+        result = call(registry, "set_reminder", text="stretch", when="in 2 hours")
+        assert result.data["summary"] == "OK, I'll remind you today at 4:30 PM: stretch"
+
+
+def test_daily_alarms_keep_their_wall_clock_time_across_dst():
+    from assistant.tools.timers import _next_daily
+
+    before = datetime(2025, 3, 29, 8, 0, tzinfo=PARIS)  # the night before clocks go forward
+    after = datetime.fromtimestamp(_next_daily(before.timestamp(), before), PARIS)
+    assert after == datetime(2025, 3, 30, 8, 0, tzinfo=PARIS)
+    assert after.utcoffset() != before.utcoffset()
+    # Closed for three days: the next one is the next future 8:00, not a backlog.
+    late_now = datetime(2025, 4, 2, 9, 0, tzinfo=PARIS)
+    nxt = datetime.fromtimestamp(_next_daily(before.timestamp(), late_now), PARIS)
+    assert nxt == datetime(2025, 4, 3, 8, 0, tzinfo=PARIS)
+
+
+def test_cancel_a_reminder_by_its_text(tmp_path):
+    with open_registry(make_ctx(tmp_path)) as registry:
+        call(registry, "set_reminder", text="call mom", when="tomorrow at 6 pm")
+        done = call(registry, "cancel_timer", label="call mom")
+        assert done.ok and done.data["summary"] == "Cancelled the reminder 'call mom'."
+        assert call(registry, "list_reminders").data["reminders"] == []

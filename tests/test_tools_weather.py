@@ -1,0 +1,106 @@
+"""Weather through recorded Open-Meteo responses, and offline."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from tools_helpers import PINNED, Recorded, call, make_ctx, offline
+
+from assistant.tools import ErrorCode, Registry
+from assistant.tools.weather import FORECAST_URL, GEOCODING_URL, WMO_CODES, describe, tools
+
+
+def weather_registry(tmp_path, http_get) -> Registry:
+    return Registry(tools(make_ctx(tmp_path, http_get=http_get)))
+
+
+def test_current_weather_from_recorded_responses(tmp_path):
+    http = Recorded()
+    result = call(weather_registry(tmp_path, http), "get_weather", location="Paris")
+    assert result.ok, result.message
+    data = result.data
+    assert data["location"] == "Paris, France"
+    assert data["temperature_c"] == 12.4 and data["current_conditions"] == "overcast"
+    assert data["high_c"] == 13.6 and data["low_c"] == 5.8
+    assert data["summary"] == ("In Paris it's 12 degrees Celsius with overcast. "
+                               "Today: high 14 degrees, low 6 degrees, with a 10% chance of rain.")
+    (geo_url, geo), (fc_url, fc) = http.requests
+    assert geo_url == GEOCODING_URL and geo["name"] == "Paris"
+    assert fc_url == FORECAST_URL and fc["latitude"] == 48.85341 and fc["longitude"] == 2.3488
+    assert fc["timezone"] == "Europe/Paris" and "current" in fc and fc["forecast_days"] == 1
+
+
+@pytest.mark.parametrize(("day", "date", "conditions"), [
+    ("tomorrow", "2025-03-05", "light rain"),
+    ("Friday", "2025-03-07", "partly cloudy"),
+    ("2025-03-10", "2025-03-10", "rain"),
+])
+def test_forecast_days(tmp_path, day, date, conditions):
+    http = Recorded()
+    result = call(weather_registry(tmp_path, http), "get_weather", location="Paris", day=day)
+    assert result.ok, result.message
+    assert result.data["date"] == date and result.data["conditions"] == conditions
+    assert "current" not in http.requests[-1][1]
+    assert result.data["summary"].endswith("Celsius, with a "
+                                           f"{result.data['precipitation_chance']}% chance of rain.")
+
+
+def test_region_qualifier_picks_the_right_paris(tmp_path):
+    http = Recorded()
+    result = call(weather_registry(tmp_path, http), "get_weather", location="Paris, Texas",
+                  day="today")
+    assert result.ok, result.message
+    assert result.data["location"] == "Paris, United States"
+    assert result.data["conditions"] == "thunderstorms"
+    assert http.requests[1][1]["timezone"] == "America/Chicago"
+
+
+def test_unknown_place_is_not_found(tmp_path):
+    result = call(weather_registry(tmp_path, Recorded()), "get_weather", location="Atlantis")
+    assert result.error == ErrorCode.NOT_FOUND
+    assert "Atlantis" in result.message
+
+
+def test_offline_is_unavailable_with_a_spoken_message(tmp_path):
+    result = call(weather_registry(tmp_path, offline), "get_weather", location="Paris")
+    assert result.error == ErrorCode.UNAVAILABLE
+    assert result.message.startswith("I can't reach the weather service right now")
+
+
+def test_http_error_and_garbage_are_unavailable(tmp_path):
+    def server_error(url, params):
+        raise httpx.HTTPStatusError("503", request=httpx.Request("GET", url),
+                                    response=httpx.Response(503))
+
+    assert call(weather_registry(tmp_path, server_error), "get_weather",
+                location="Paris").error == ErrorCode.UNAVAILABLE
+
+    def garbage(url, params):
+        return Recorded()(url, params) if url == GEOCODING_URL else {"daily": {"time": []}}
+
+    broken = call(weather_registry(tmp_path, garbage), "get_weather", location="Paris")
+    assert broken.error == ErrorCode.UNAVAILABLE and "couldn't read" in broken.message
+
+
+@pytest.mark.parametrize(("day", "fragment"), [
+    ("yesterday", "not past days"),
+    ("2025-04-30", "16 days"),
+    ("the twelfth of never", "couldn't understand"),
+])
+def test_bad_days(tmp_path, day, fragment):
+    result = call(weather_registry(tmp_path, Recorded()), "get_weather", location="Paris", day=day)
+    assert result.error == ErrorCode.INVALID_ARGUMENTS and fragment in result.message
+
+
+def test_wmo_codes():
+    assert describe(0) == "clear sky" and describe(95) == "thunderstorms"
+    assert describe(1234) == "unknown conditions" and describe(None) == "unknown conditions"
+    assert {0, 3, 45, 61, 71, 80, 95, 99} <= set(WMO_CODES)
+
+
+def test_day_is_read_in_the_places_time_zone(tmp_path):
+    # The day is the place's own: 23:00 in Paris is 16:00 in Chicago (Paris, Texas).
+    late = PINNED.replace(hour=23)
+    ctx = make_ctx(tmp_path, now=lambda: late, http_get=Recorded())
+    result = call(Registry(tools(ctx)), "get_weather", location="Paris, Texas")
+    assert result.ok and result.data["date"] == "2025-03-04"
