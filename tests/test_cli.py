@@ -23,7 +23,8 @@ def test_text_turn_logs_a_dose_in_sqlite(tmp_path: Path) -> None:
     kinds = [e["kind"] for e in events if e["kind"] != "text-delta"]
     assert kinds == ["listening", "calls-proposed", "tool-call", "tool-result", "reply", "answer", "done"]
     call = next(e for e in events if e["kind"] == "tool-call")["call"]
-    assert call == {"name": "log_dose", "arguments": {"drug": "metformin", "amount": 500, "unit": "milligrams"}}
+    args = {"drug": "metformin", "amount": 500, "unit": "milligrams"}
+    assert call == {"name": "log_dose", "arguments": args}
     assert next(e for e in events if e["kind"] == "tool-result")["ok"] is True
     rows = sqlite3.connect(tmp_path / "assistant.sqlite3").execute("SELECT * FROM doses").fetchall()
     assert len(rows) == 1 and "metformin" in str(rows[0])
