@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--adapter", type=Path, help="a LoRA adapter directory (peft format)")
     m.add_argument("--variant", choices=("e2e", "two-step"), help="LFM2 pipeline variant")
     m.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)")
+    m.add_argument("--threads", type=int, help="CPU threads for torch")
+    m.add_argument("--quantize", choices=("int8",), help="lfm2 on CPU: int8 weight-only linear layers")
     m.add_argument("--no-biasing", action="store_true", help="cascade: no Whisper hotwords")
     m.add_argument("--tts", choices=TTS_BACKENDS, default=None,
                    help="answer voice (default: native speech where the engine has it, else piper)")
@@ -74,8 +76,8 @@ def main(argv: Iterable[str] | None = None) -> int:
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:
     return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter,
-                         variant=args.variant, device=args.device,
-                         asr_biasing=not args.no_biasing)
+                         variant=args.variant, device=args.device, threads=args.threads,
+                         quantize=args.quantize, asr_biasing=not args.no_biasing)
 
 
 def run_headless(args: argparse.Namespace) -> int:

@@ -25,7 +25,8 @@ class EngineOptions:
     device: str | None = None  # None: CUDA when available, else CPU
     asr: str | None = None  # cascade: ASR backend/model, e.g. "whisper-base"
     asr_biasing: bool = True  # cascade: Whisper hotwords from the domain vocabulary
-    threads: int | None = None
+    threads: int | None = None  # torch CPU threads (default: torch's own choice)
+    quantize: str | None = None  # lfm2 on CPU: "int8" weight-only linear layers
 
 
 def create_engine(name: str, options: EngineOptions | None = None) -> Engine:

@@ -1,0 +1,233 @@
+"""The LFM2-Audio engine: speech in, a tool call or a (spoken) answer out.
+
+Two variants:
+- `e2e`: the user's audio goes straight into the model, which answers or calls a tool.
+- `two-step`: the same model first transcribes the audio (`Perform ASR.`), emits `Heard`, then
+  decides from the text.
+
+Each `respond` is one generation. It starts like interleaved mode when an answer should be
+spoken; if the first token opens a tool call it continues in sequential (text) mode, so calls
+are always plain text. The moment `<|tool_call_end|>` is generated the call block is parsed and
+`CallsProposed` (or `CallMalformed`) is emitted and generation stops. Text deltas and decoded
+audio chunks are emitted as they come; the cancel token is checked before every token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.audio import Audio
+from assistant.engine import Request
+from assistant.events import (
+    AudioChunk,
+    CallMalformed,
+    CallsProposed,
+    Event,
+    Heard,
+    Reply,
+    TextDelta,
+)
+from assistant.toolcall import CALL_END, CALL_START, parse_tool_calls
+
+VARIANTS = ("e2e", "two-step")
+_HIDDEN = ("<|text_end|>", "<|im_end|>", "<|audio_start|>", "<|endoftext|>")
+
+
+@dataclass(frozen=True)
+class LFM2Settings:
+    variant: str = "e2e"
+    max_new_tokens: int = 768  # text tokens + audio frames of one generation
+    max_asr_tokens: int = 160
+    text_temperature: float | None = None  # greedy text: tool calls want the likeliest tokens
+    audio_temperature: float | None = 1.0  # upstream's defaults for speech
+    audio_top_k: int | None = 4
+    cache_prefix: bool = True  # reuse the system turn's state across turns
+    chunk_frames: int = 12  # audio frames per AudioChunk (~1 s)
+
+
+class LFM2Engine:
+    name = "lfm2"
+    native_audio = True
+
+    def __init__(self, loaded: Any, settings: LFM2Settings | None = None, *,
+                 text_hook: Any = None) -> None:
+        from assistant.engines.lfm2_generate import PrefixCache
+
+        self.loaded = loaded
+        self.settings = settings or LFM2Settings()
+        if self.settings.variant not in VARIANTS:
+            raise ValueError(f"unknown lfm2 variant {self.settings.variant!r}; "
+                             f"choose one of {', '.join(VARIANTS)}")
+        # Only for tests and grammars: steers text logits; None in normal use.
+        self.text_hook = text_hook
+        self.prefix = PrefixCache() if self.settings.cache_prefix else None
+        self._lock = threading.Lock()  # one generation at a time on one model
+        self._transcripts: dict[str, str] = {}
+        tok = loaded.processor.text
+        self._call_start = tok.convert_tokens_to_ids(CALL_START)
+        self._call_end = tok.convert_tokens_to_ids(CALL_END)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _sampling(self) -> Any:
+        from assistant.engines.lfm2_generate import Sampling
+
+        s = self.settings
+        return Sampling(text_temperature=s.text_temperature, audio_temperature=s.audio_temperature,
+                        audio_top_k=s.audio_top_k)
+
+    def _decode(self, ids: list[int]) -> str:
+        return str(self.loaded.processor.text.decode(ids, skip_special_tokens=False))
+
+    def _shown(self, ids: list[int]) -> str:
+        """What a person should see: no special tokens."""
+        return str(self.loaded.processor.text.decode(ids, skip_special_tokens=True))
+
+    @staticmethod
+    def _visible(text: str) -> str:
+        for marker in _HIDDEN:
+            text = text.replace(marker, "")
+        return text
+
+    def _key(self, audio: Audio) -> str:
+        h = hashlib.sha1(audio.samples.tobytes())
+        h.update(str(audio.sample_rate).encode())
+        return h.hexdigest()
+
+    # --- Engine protocol -------------------------------------------------------------------
+
+    def transcribe(self, audio: Audio, cancel: threading.Event | None = None) -> str:
+        """ASR with the same model (`Perform ASR.`), text mode, greedy."""
+        from assistant.engines.lfm2_chat import asr_chat
+        from assistant.engines.lfm2_generate import GREEDY, generate
+
+        key = self._key(audio)
+        if key in self._transcripts:
+            return self._transcripts[key]
+        chat = asr_chat(self.loaded.processor, self.loaded.dtype, audio)
+        ids: list[int] = []
+        with self._lock:
+            for token in generate(self.loaded.model, chat, mode="sequential",
+                                  max_new_tokens=self.settings.max_asr_tokens, sampling=GREEDY,
+                                  cancel=cancel):
+                if token.numel() != 1:  # ASR wants text; audio would be a confused model
+                    break
+                ids.append(int(token))
+        text = self._visible(self.loaded.processor.text.decode(ids, skip_special_tokens=True))
+        text = text.strip()
+        if cancel is None or not cancel.is_set():
+            self._transcripts[key] = text
+            if len(self._transcripts) > 64:
+                self._transcripts.pop(next(iter(self._transcripts)))
+        return text
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        from assistant.engines.lfm2_chat import render
+        from assistant.engines.lfm2_generate import generate
+        from assistant.speech.lfm2_voice import FrameDecoder
+
+        transcript_of = None
+        if self.settings.variant == "two-step":
+            last = request.history[-1] if request.history else None
+            if last is not None and last.role == "user" and last.audio is not None and not last.text:
+                heard = self.transcribe(last.audio, cancel)
+                if cancel.is_set():
+                    return
+                yield Heard(text=heard)
+            transcript_of = self.transcribe
+
+        chat, prefix_len = render(self.loaded.processor, self.loaded.dtype, request.history,
+                                  request.tools, transcript_of=transcript_of)
+        decoder = FrameDecoder(self.loaded.processor, chunk_frames=self.settings.chunk_frames) \
+            if request.speak else None
+        ids: list[int] = []
+        shown = ""
+        in_call = False
+        spoken = False
+        with self._lock:
+            tokens: Generator[Any, None, None] = generate(
+                self.loaded.model, chat,
+                mode="interleaved" if request.speak else "sequential",
+                first_token_sequential=(self._call_start,),
+                max_new_tokens=self.settings.max_new_tokens,
+                sampling=self._sampling(),
+                prefix=self.prefix, prefix_len=prefix_len,
+                cancel=cancel, text_hook=self.text_hook,
+            )
+            try:
+                for token in tokens:
+                    if token.numel() > 1:  # an audio frame
+                        if decoder is not None:
+                            chunk = decoder.push(token)
+                            if chunk is not None:
+                                spoken = True
+                                yield AudioChunk(audio=chunk)
+                        continue
+                    tid = int(token)
+                    ids.append(tid)
+                    if tid == self._call_start:
+                        in_call = True
+                    if tid == self._call_end:
+                        yield self._call_event(self._decode(ids))
+                        return
+                    if not in_call:
+                        # held back: a character whose UTF-8 bytes are not all generated yet
+                        text = self._shown(ids).rstrip("\ufffd")
+                        if len(text) > len(shown) and text.startswith(shown):
+                            yield TextDelta(text=text[len(shown):])
+                            shown = text
+            finally:
+                tokens.close()
+        if cancel.is_set():
+            return
+        if decoder is not None:
+            tail = decoder.flush()
+            if tail is not None:
+                spoken = True
+                yield AudioChunk(audio=tail)
+        raw = self._decode(ids)
+        if in_call:  # the call block never closed (token budget or end of turn)
+            yield self._call_event(raw)
+            return
+        parsed = parse_tool_calls(raw)
+        if parsed.calls and not parsed.errors:  # a bare JSON call, without the markers
+            yield CallsProposed(calls=parsed.calls, raw=raw)
+            return
+        yield Reply(text=self._shown(ids).strip(), spoken=spoken)
+
+    @staticmethod
+    def _call_event(raw: str) -> Event:
+        parsed = parse_tool_calls(raw)
+        if parsed.calls and not parsed.errors:
+            start = raw.find(CALL_START)
+            return CallsProposed(calls=parsed.calls, raw=raw[start:] if start >= 0 else raw)
+        return CallMalformed(errors=parsed.errors, raw=raw)
+
+
+def build(options: Any) -> LFM2Engine:
+    """`create_engine("lfm2", EngineOptions(model=..., model_dir=..., adapter=..., variant=...,
+    device=..., threads=..., quantize=...))`."""
+    from assistant.engines.lfm2_load import load
+
+    variant = getattr(options, "variant", None) or "e2e"
+    if variant not in VARIANTS:  # fail before loading 1.5 B parameters
+        raise ValueError(f"unknown lfm2 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    loaded = load(
+        getattr(options, "model", None),
+        getattr(options, "model_dir", None),
+        adapter=getattr(options, "adapter", None),
+        device=getattr(options, "device", None),
+        threads=getattr(options, "threads", None),
+    )
+    quantize = getattr(options, "quantize", None)
+    if quantize not in (None, "int8"):
+        raise ValueError(f"unknown quantisation {quantize!r}; only 'int8' (CPU) is supported")
+    if quantize == "int8":
+        from assistant.engines.lfm2_fast import quantize_int8
+
+        quantize_int8(loaded.model)
+    return LFM2Engine(loaded, LFM2Settings(variant=variant))
