@@ -18,7 +18,7 @@ system-deps:
 
 ## The main job on its offline default: a spoken request -> ASR -> tool call -> tool -> spoken answer.
 demo: $(STAMP) system-deps
-	$(PY) -m assistant --engine cascade --wav assets/requests/log-metformin.wav --out reply.wav
+	$(PY) -m assistant --engine cascade --wav assets/requests/log_metformin.wav --out reply.wav
 
 ## Lint, type-check and the whole test suite (slow tests included: they load real small models).
 test: $(STAMP) system-deps lint

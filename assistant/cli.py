@@ -21,6 +21,7 @@ from assistant.events import (
     Heard,
     Listening,
     Notification,
+    Reply,
     Speaking,
     TextDelta,
     ToolFinished,
@@ -167,7 +168,7 @@ class Printer:
     @staticmethod
     def describe(event: Event) -> str | None:
         match event:
-            case TextDelta():
+            case TextDelta() | Reply():
                 return None  # the answer / call lines carry the content
             case Listening(turn=n, modality=m):
                 return f"turn {n} ({m})"

@@ -165,8 +165,11 @@ class Assistant:
             if t.cancel.is_set():
                 yield Done(turn=t.number, status="cancelled")
                 return
-            if isinstance(outcome, Reply):
+            if isinstance(outcome, Reply) and (outcome.text.strip() or t.spoke_natively):
                 yield from self._answer(t, outcome.text, spoken=outcome.spoken or t.spoke_natively)
+                return
+            if isinstance(outcome, Reply):
+                yield from self._fail(t, "engine", "empty-reply", "The model answered with nothing.")
                 return
             if isinstance(outcome, CallMalformed):
                 self._remember(Message("assistant", text=outcome.raw))

@@ -2,8 +2,9 @@
 # Debian/Ubuntu packages the project uses outside Python: espeak-ng (a TTS backend and the eval's
 # voice variety), PortAudio (sounddevice), and the X/EGL libraries Qt needs even offscreen.
 set -eu
-pkgs=(espeak-ng libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3
-      libfontconfig1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb)
+pkgs=(espeak-ng libportaudio2 libegl1 libgl1 libglib2.0-0 libxkbcommon0 libdbus-1-3 libfontconfig1
+      xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+      libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxcb-xinerama0)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -271,3 +271,9 @@ def test_events_serialise_to_json() -> None:
     b = Assistant(ScriptedEngine.from_outputs([call("get_time"), "Noon."]), toy_registry(), tts=Voice())
     for event in run(b, "time"):
         json.dumps(event.to_dict())
+
+
+def test_empty_model_answer_becomes_an_apology() -> None:
+    events = run(bot("   "), "hello")
+    assert [e.code for e in events if isinstance(e, Failed)] == ["empty-reply"]
+    assert answer(events) and next(e for e in events if isinstance(e, Done)).status == "failed"
