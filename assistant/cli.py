@@ -14,6 +14,8 @@ from assistant.engines import ENGINES, EngineOptions, create_engine
 from assistant.events import (
     Answer,
     AudioChunk,
+    CallMalformed,
+    CallsProposed,
     ConfirmationRequested,
     Done,
     Event,
@@ -55,7 +57,8 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)")
     m.add_argument("--threads", type=int, help="CPU threads for torch")
     m.add_argument("--quantize", choices=("int8",), help="lfm2 on CPU: int8 weight-only linear layers")
-    m.add_argument("--no-biasing", action="store_true", help="cascade: no Whisper hotwords")
+    m.add_argument("--asr", help="speech recogniser: whisper-base (default), whisper:<dir or hub id>")
+    m.add_argument("--no-biasing", action="store_true", help="no Whisper drug-name hotwords")
     m.add_argument("--tts", choices=TTS_BACKENDS, default=None,
                    help="answer voice (default: native speech where the engine has it, else piper)")
     m.add_argument("--voice", help="a voice of the TTS backend")
@@ -76,7 +79,10 @@ def main(argv: Iterable[str] | None = None) -> int:
 
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:
-    return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter,
+    asr = args.asr
+    if asr is None and args.wav is not None and (args.engine or DEFAULT_ENGINE) == "scripted":
+        asr = "whisper-base"  # the scripted engine only reads text: give it ears
+    return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter, asr=asr,
                          variant=args.variant, device=args.device, threads=args.threads,
                          quantize=args.quantize, asr_biasing=not args.no_biasing)
 
@@ -168,8 +174,10 @@ class Printer:
     @staticmethod
     def describe(event: Event) -> str | None:
         match event:
-            case TextDelta() | Reply():
-                return None  # the answer / call lines carry the content
+            case TextDelta() | Reply() | CallsProposed():
+                return None  # the answer / tool-call lines carry the content
+            case CallMalformed(errors=errors, raw=raw):
+                return f"{'; '.join(f'{e.code}: {e.detail}' for e in errors)}  raw={raw[:200]!r}"
             case Listening(turn=n, modality=m):
                 return f"turn {n} ({m})"
             case Heard(text=text):

@@ -193,4 +193,12 @@ class ScriptedEngine:
 
 
 def build(options: object) -> ScriptedEngine:
-    return ScriptedEngine()
+    """With `options.asr` set (e.g. "whisper-base"), spoken requests are transcribed first."""
+    asr_name = getattr(options, "asr", None)
+    if asr_name is None:
+        return ScriptedEngine()
+    from assistant.speech.asr import create_transcriber
+
+    transcriber = create_transcriber(asr_name, biasing=getattr(options, "asr_biasing", True),
+                                     threads=getattr(options, "threads", None))
+    return ScriptedEngine(asr=transcriber.transcribe)
