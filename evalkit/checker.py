@@ -1,0 +1,114 @@
+"""BFCL-style checking of proposed calls against an item's gold calls.
+
+A call matches a gold call when the function name is the same, every required argument is
+present with one of its acceptable values (after normalisation, values.py), every optional
+argument that is present is acceptable, and no other argument is given. An item with no gold call
+passes iff no call was made (BFCL's "irrelevance"). Several gold calls are matched without regard
+to order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.toolcall import ToolCall
+from evalkit.items import ExpectedCall
+from evalkit.values import values_match
+
+
+@dataclass(frozen=True)
+class ArgCounts:
+    """Per-argument outcomes, for argument precision / recall / F1."""
+
+    tp: int = 0  # argument given with an acceptable value
+    fp: int = 0  # argument given with a wrong value, or not expected at all
+    fn: int = 0  # required argument missing, or given with a wrong value
+
+    def __add__(self, other: ArgCounts) -> ArgCounts:
+        return ArgCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool  # the whole item: right decision, names and arguments
+    should_call: bool
+    called: bool
+    name_ok: bool  # the multiset of function names is right (True for a right abstention)
+    args_ok: bool  # every matched call's arguments are right
+    args: ArgCounts
+    reason: str  # "" when passed; otherwise the first problem, for the error list
+    wrong_args: tuple[str, ...] = ()  # names of arguments that were missing, wrong or unexpected
+
+
+def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[str]]:
+    """Argument outcomes of one call against one gold call of the same name."""
+    tp = fp = fn = 0
+    wrong: list[str] = []
+    for arg, value in call.arguments.items():
+        if arg not in gold.args:
+            if arg in gold.optional:  # optional, any value accepted
+                continue
+            fp += 1
+            wrong.append(f"unexpected {arg}={value!r}")
+            continue
+        if any(values_match(arg, value, want) for want in gold.args[arg]):
+            tp += 1
+        else:
+            fp += 1
+            fn += 1
+            wrong.append(f"{arg}={value!r} (want {' | '.join(map(repr, gold.args[arg]))})")
+    for arg in gold.args:
+        if arg not in call.arguments and arg not in gold.optional:
+            fn += 1
+            wrong.append(f"missing {arg}")
+    return ArgCounts(tp, fp, fn), wrong
+
+
+def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall]) -> Verdict:
+    should_call, called = bool(expected), bool(calls)
+    if not should_call:
+        if not called:
+            return Verdict(True, False, False, True, True, ArgCounts(), "")
+        names = ", ".join(c.name for c in calls)
+        return Verdict(False, False, True, False, False, ArgCounts(),
+                       f"false alarm: called {names}")
+    if not called:
+        want = ", ".join(e.name for e in expected)
+        fn = sum(len([a for a in e.args if a not in e.optional]) for e in expected)
+        return Verdict(False, True, False, False, False, ArgCounts(0, 0, fn),
+                       f"missed call: wanted {want}")
+    name_ok = sorted(c.name for c in calls) == sorted(e.name for e in expected)
+    # Pair each gold call with the best unused proposed call of the same name.
+    unused = list(calls)
+    total = ArgCounts()
+    problems: list[str] = []
+    wrong_args: list[str] = []
+    arg_problem = False
+    for gold in expected:
+        candidates = [c for c in unused if c.name == gold.name]
+        if not candidates:
+            fn = len([a for a in gold.args if a not in gold.optional])
+            total += ArgCounts(0, 0, fn)
+            problems.append(f"no {gold.name} call")
+            continue
+        scored = [(check_call(gold, c), c) for c in candidates]
+        (counts, wrong), best = max(scored, key=lambda s: (not s[0][1], s[0][0].tp))
+        unused.remove(best)
+        total += counts
+        if wrong:
+            arg_problem = True
+            problems.append(f"{gold.name}: " + "; ".join(wrong))
+            wrong_args.extend(w.split("=")[0].removeprefix("missing ").removeprefix("unexpected ")
+                              for w in wrong)
+    for extra in unused:
+        total += ArgCounts(0, len(extra.arguments), 0)
+        problems.append(f"extra call {extra.name}")
+    if not name_ok and not problems:
+        problems.append("wrong function")
+    passed = name_ok and not problems
+    got = ", ".join(c.name for c in calls)
+    reason = "" if passed else (problems[0] if name_ok else f"wrong function: called {got}; "
+                                + "; ".join(problems))
+    return Verdict(passed, True, True, name_ok, name_ok and not arg_problem, total, reason,
+                   tuple(wrong_args))

@@ -1,0 +1,325 @@
+"""Run a variant over items through the real turn loop, one result record per item (or clip).
+
+The runner drives `assistant.loop.Assistant` exactly as the app does and records its event
+stream; every latency is a difference of two event timestamps. A simulated user answers
+confirmations (yes to a destructive call the item asked for, the gold drug among candidates,
+no otherwise). Tools run against a fresh data directory with the network replaced by a canned
+Open-Meteo answer, so results do not depend on the weather or on being online.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from assistant.audio import Audio
+from assistant.engine import Engine
+from assistant.events import (
+    Answer,
+    AudioChunk,
+    CallMalformed,
+    CallsProposed,
+    Done,
+    Event,
+    Failed,
+    Heard,
+    Listening,
+    Speaking,
+    ToolFinished,
+    ToolStarted,
+)
+from assistant.speech import BackendUnavailable
+from evalkit.checker import check
+from evalkit.items import Item
+from evalkit.manifest import AudioRow
+from evalkit.values import norm_drug
+from evalkit.variants import Variant
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing to run: an item, and its audio clip for audio variants."""
+
+    item: Item
+    clip: AudioRow | None = None
+
+    @property
+    def id(self) -> str:
+        return self.item.id if self.clip is None else f"{self.item.id}@{self.clip.key}"
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    variant: str
+    status: str  # "run" | "not run"
+    reason: str = ""
+    units: int = 0
+    wall_s: float = 0.0
+    items_per_min: float | None = None
+    caveat: str = ""
+
+
+# --- offline tools ------------------------------------------------------------------------------
+
+
+def offline_http_get(url: str, params: dict[str, Any]) -> Any:
+    """A canned Open-Meteo: any place exists (UTC), every day is 18/9 degrees and cloudy."""
+    if "geocoding" in url:
+        name = str(params.get("name", "Somewhere")).title()
+        return {"results": [{"name": name, "country": "", "latitude": 48.85, "longitude": 2.35,
+                             "timezone": "UTC"}]}
+    days = int(params.get("forecast_days", 1))
+    today = datetime.now(UTC).date()
+    dates = [(today + timedelta(days=i)).isoformat() for i in range(days)]
+    return {
+        "daily": {"time": dates, "temperature_2m_max": [18.0] * days,
+                  "temperature_2m_min": [9.0] * days, "weather_code": [3] * days,
+                  "precipitation_probability_max": [20] * days, "precipitation_sum": [0.0] * days},
+        "current": {"temperature_2m": 14.0, "apparent_temperature": 13.0,
+                    "relative_humidity_2m": 60, "wind_speed_10m": 10.0, "weather_code": 3,
+                    "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")},
+    }
+
+
+def build_registry(data_dir: Path) -> Any:
+    """The app's registry on a fresh data directory (tool modules that are missing are left out
+    and their calls fail validation as unknown tools)."""
+    import importlib
+
+    from assistant.tools.context import ToolContext
+    from assistant.tools.registry import Registry
+    from assistant.tools.store import Store
+
+    ctx = ToolContext(store=Store(data_dir / "assistant.sqlite3"), http_get=offline_http_get,
+                      data_dir=data_dir)
+    try:
+        from assistant.tools import default_registry
+
+        return default_registry(ctx)
+    except ImportError:
+        registry = Registry()
+        for family in ("weather", "timers", "notes", "units", "medication", "clock"):
+            try:
+                mod = importlib.import_module(f"assistant.tools.{family}")
+            except ImportError:
+                continue
+            for tool in mod.tools(ctx):
+                registry.add(tool)
+        return registry
+
+
+# --- one item ------------------------------------------------------------------------------------
+
+
+def simulated_answer(pending: Any, item: Item) -> str:
+    wanted = {e.name for e in item.expected}
+    if pending.options:
+        gold = {norm_drug(v) for e in item.expected for v in e.args.get("drug", ())}
+        for option in pending.options:
+            if norm_drug(option) in gold or norm_drug(option.split(" (")[0]) in gold:
+                return str(option)
+        return "no"
+    return "yes" if pending.call.name in wanted else "no"
+
+
+def _turn_events(assistant: Any, unit: Unit, audio: Audio | None) -> list[Event]:
+    from assistant.loop import UserInput
+
+    assistant.reset()
+    user = UserInput(audio=audio) if audio is not None else UserInput(text=unit.item.text)
+    events = list(assistant.turn(user, threading.Event()))
+    for _ in range(3):  # a candidate pick can lead to one more question
+        if assistant.pending is None:
+            break
+        events.extend(assistant.confirm(simulated_answer(assistant.pending, unit.item)))
+    return events
+
+
+def _wer_counts(ref: str, hyp: str) -> dict[str, int]:
+    import jiwer
+
+    from assistant.speech.normalize import normalize
+
+    r, h = normalize(ref), normalize(hyp)
+    if not r:
+        return {}
+    w = jiwer.process_words(r, h)
+    c = jiwer.process_characters(r, h)
+    return {"errors": w.substitutions + w.deletions + w.insertions, "words": len(r.split()),
+            "cerrors": c.substitutions + c.deletions + c.insertions, "chars": len(r)}
+
+
+def _term_heard(term: str, transcript: str) -> bool:
+    from assistant.speech.normalize import normalize
+
+    return re.search(rf"\b{re.escape(normalize(term))}\b", normalize(transcript)) is not None
+
+
+def record(unit: Unit, events: Sequence[Event], registry: Any) -> dict[str, Any]:
+    """The result record of one unit: decisions, checker verdict, latencies, event log."""
+    item = unit.item
+    t0 = next((e.t for e in events if isinstance(e, Listening)), events[0].t if events else 0.0)
+    proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
+    malformed = [e for e in events if isinstance(e, CallMalformed)]
+    calls = proposed.calls if proposed else ()
+    verdict = check(item.expected, calls)
+    valid = sum(1 for c in calls if registry.validate(c) is None)
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    ran = [e for e in events if isinstance(e, ToolStarted)]
+    if item.expected:
+        ok_names = {e.call.name for e in finished if e.ok}
+        success = verdict.passed and all(x.name in ok_names for x in item.expected)
+    else:
+        success = verdict.passed and not ran
+    first_audio = next((e.t for e in events if isinstance(e, (Speaking, AudioChunk))), None)
+    done = next((e.t for e in events if isinstance(e, Done)), None)
+    heard = next((e.text for e in events if isinstance(e, Heard)), None)
+    answers = [e.text for e in events if isinstance(e, Answer)]
+    rec: dict[str, Any] = {
+        "unit_id": unit.id, "item_id": item.id, "text": item.text, "category": item.category,
+        "tool": item.tool, "split": item.split, "terms": list(item.terms),
+        "expected": [e.to_dict() for e in item.expected],
+        "voice": unit.clip.voice if unit.clip else None,
+        "snr": unit.clip.augment if unit.clip else None,
+        "audio_path": unit.clip.path if unit.clip else None,
+        "audio_s": unit.clip.seconds if unit.clip else None,
+        "calls": [c.to_dict() for c in calls], "malformed": bool(malformed) and not calls,
+        "should_call": verdict.should_call, "called": verdict.called, "passed": verdict.passed,
+        "name_ok": verdict.name_ok, "args_ok": verdict.args_ok, "reason": verdict.reason,
+        "arg_tp": verdict.args.tp, "arg_fp": verdict.args.fp, "arg_fn": verdict.args.fn,
+        "wrong_args": list(verdict.wrong_args),
+        "calls_total": len(calls) + len(malformed), "calls_valid": valid,
+        "task_success": success, "heard": heard, "answer": answers[-1] if answers else None,
+        "failed": [e.code for e in events if isinstance(e, Failed)],
+        "latency_call_s": (proposed.t - t0) if proposed else None,
+        "latency_audio_s": (first_audio - t0) if first_audio is not None else None,
+        "turn_s": (done - t0) if done is not None else None,
+        "events": [{**e.to_dict(), "t": round(e.t - t0, 4)} for e in events],
+    }
+    if heard is not None:
+        counts = _wer_counts(item.text, heard)
+        if counts:
+            rec.update(wer_errors=counts["errors"], wer_words=counts["words"],
+                       cer_errors=counts["cerrors"], cer_chars=counts["chars"])
+        rec["terms_total"] = len(item.terms)
+        rec["terms_heard"] = sum(_term_heard(t, heard) for t in item.terms)
+    return rec
+
+
+def answer_audio(events: Sequence[Event]) -> Audio | None:
+    chunks = [e.audio for e in events if isinstance(e, AudioChunk)]
+    if not chunks:
+        return None
+    rate = chunks[0].sample_rate
+    return Audio.concat([c for c in chunks if c.sample_rate == rate])
+
+
+# --- one variant ---------------------------------------------------------------------------------
+
+
+def _progress(units: Sequence[Unit], name: str, show: bool) -> Iterator[Unit]:
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield from units
+        return
+    yield from tqdm(units, desc=name, unit="item", disable=not show)
+
+
+def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_dir: Path,
+                progress: bool = True,
+                engine_factory: Callable[[Variant], Engine] | None = None) -> RunStatus:
+    """Run `units` through `variant`; write `<out_dir>/<variant>.jsonl` and `.meta.json`."""
+    from assistant.audio.io import read_audio, write_audio
+    from assistant.loop import Assistant, LoopOptions
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    meta_path = out_dir / f"{variant.name}.meta.json"
+
+    def finish(status: RunStatus, extra: dict[str, Any] | None = None) -> RunStatus:
+        meta = {**status.__dict__, "description": variant.description, "engine": variant.engine,
+                "modality": variant.modality, "answer_tts": variant.answer_tts,
+                "options": {k: str(v) if v is not None else None
+                            for k, v in variant.options.__dict__.items()}, **(extra or {})}
+        meta_path.write_text(json.dumps(meta, indent=2), "utf-8")
+        return status
+
+    why = variant.unavailable()
+    if why is None and variant.modality == "audio" and not any(u.clip for u in units):
+        why = "no audio clips: run `python -m evalkit synth` (no TTS backend could speak)"
+    if why is not None:
+        return finish(RunStatus(variant.name, "not run", why, caveat=variant.caveat))
+    try:
+        if variant.engine == "lfm2" and variant.caveat:
+            from evalkit.variants import ensure_tiny_checkpoint
+
+            ensure_tiny_checkpoint()
+        engine = (engine_factory or Variant.build_engine)(variant)
+        tts = None
+        if variant.answer_tts:
+            from evalkit.backends import synthesizer
+
+            tts = synthesizer(variant.answer_tts)
+    except (BackendUnavailable, ImportError, FileNotFoundError, OSError, ValueError) as exc:
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        return finish(RunStatus(variant.name, "not run", reason, caveat=variant.caveat))
+    tools_dir = Path(tempfile.mkdtemp(prefix=f"evalkit-{variant.name}-"))
+    registry = build_registry(tools_dir)
+    assistant = Assistant(engine, registry, tts=tts, options=LoopOptions(speak=variant.speak))
+    todo = [u for u in units if (u.clip is not None) == (variant.modality == "audio")]
+    if variant.max_units and len(todo) > variant.max_units:
+        step = len(todo) / variant.max_units
+        todo = [todo[int(i * step)] for i in range(variant.max_units)]
+    answers_dir = out_dir / "answers" / variant.name
+    start = time.monotonic()
+    with (out_dir / f"{variant.name}.jsonl").open("w", encoding="utf-8") as f:
+        for unit in _progress(todo, variant.name, progress):
+            audio = read_audio(data_dir / unit.clip.path) if unit.clip else None
+            events = _turn_events(assistant, unit, audio)
+            rec = record(unit, events, registry)
+            spoken = answer_audio(events) if variant.speak else None
+            if spoken is not None:
+                path = answers_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', unit.id)}.wav"
+                write_audio(path, spoken)
+                rec["answer_audio"] = str(path.relative_to(out_dir))
+            f.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+    wall = time.monotonic() - start
+    close = getattr(registry, "close", None)
+    if callable(close):
+        close()  # stops the tools' alarm scheduler thread
+    ipm = len(todo) / (wall / 60) if wall > 0 and todo else None
+    models = {"engine": getattr(engine, "name", variant.engine),
+              "answer_tts": getattr(tts, "name", None)}
+    return finish(RunStatus(variant.name, "run", "", len(todo), round(wall, 2),
+                            round(ipm, 1) if ipm else None, variant.caveat), {"models": models})
+
+
+def score_answers(out_dir: Path, variant: str, transcribe: Callable[[Audio], str]) -> int:
+    """ASR on each saved answer clip (batched per file pass) -> answer WER fields, in place."""
+    from assistant.audio.io import read_audio, resample
+
+    path = out_dir / f"{variant}.jsonl"
+    if not path.is_file():
+        return 0
+    recs = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    n = 0
+    for rec in recs:
+        if rec.get("answer_audio") and rec.get("answer"):
+            heard = transcribe(resample(read_audio(out_dir / rec["answer_audio"]), 16_000))
+            counts = _wer_counts(rec["answer"], heard)
+            if counts:
+                rec.update(answer_heard=heard, answer_wer_errors=counts["errors"],
+                           answer_wer_words=counts["words"])
+                n += 1
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), "utf-8")
+    tmp.replace(path)
+    return n

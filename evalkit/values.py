@@ -1,0 +1,218 @@
+"""Argument value normalisation for the checker: two values match when they mean the same thing.
+
+Numbers ("300", 300.0), units ("miles", "mi"), clock times ("8 pm", "20:00"), spoken times
+("tomorrow at 7" vs "tomorrow 07:00", resolved with the tools' own parser against a fixed clock),
+drug names (brand names resolve to the generic, as the medication tool does), places ("Paris,
+France" vs "Paris"), arithmetic expressions (compared by value, computed by a small AST walker,
+never eval) and free text (case, punctuation, a leading "to"/"that").
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+# A fixed "now" so spoken times resolve the same way for the gold and the model's value.
+REFERENCE_NOW = datetime(2025, 3, 12, 10, 30, tzinfo=ZoneInfo("UTC"))  # a Wednesday morning
+
+ARG_KINDS: dict[str, str] = {
+    "location": "place", "day": "day", "seconds": "number", "value": "number",
+    "amount": "number", "limit": "number", "note_id": "number", "timer_id": "number",
+    "from_unit": "unit", "to_unit": "unit", "unit": "unit", "drug": "drug", "time": "time",
+    "when": "when", "times": "time-list", "expression": "expression", "text": "text",
+    "query": "text", "label": "label",
+}
+
+_UNIT_ALIASES: dict[str, tuple[str, ...]] = {
+    "mile": ("mi", "miles"), "kilometer": ("km", "kilometre", "kilometres", "kilometers"),
+    "kilogram": ("kg", "kgs", "kilo", "kilos", "kilograms", "kilogramme"),
+    "pound": ("lb", "lbs", "pounds"), "fahrenheit": ("degf", "°f", "f", "degree_fahrenheit",
+                                                     "degrees fahrenheit", "degree fahrenheit"),
+    "celsius": ("degc", "°c", "c", "degree_celsius", "degrees celsius", "degree celsius",
+                "centigrade"),
+    "cup": ("cups",), "milliliter": ("ml", "millilitre", "millilitres", "milliliters"),
+    "inch": ("in", "inches"), "centimeter": ("cm", "centimetre", "centimetres", "centimeters"),
+    "foot": ("ft", "feet"), "meter": ("m", "metre", "metres", "meters"),
+    "ounce": ("oz", "ounces"), "gram": ("g", "grams", "gramme", "grammes"),
+    "liter": ("l", "litre", "litres", "liters"), "gallon": ("gal", "gallons"),
+    "tablespoon": ("tbsp", "tablespoons"), "mg": ("milligram", "milligrams", "milligramme"),
+    "mcg": ("microgram", "micrograms", "µg", "ug"), "units": ("unit", "iu"),
+    "tablet": ("tablets", "tab", "tabs", "pill", "pills"),
+}
+_UNIT = {alias: canon for canon, aliases in _UNIT_ALIASES.items() for alias in (canon, *aliases)}
+# "ml" is both a dose unit and a volume: one canonical name.
+_UNIT["ml"] = "milliliter"
+
+
+def norm_text(value: Any) -> str:
+    s = str(value).lower().replace("’", "'")
+    s = re.sub(r"[^\w\s':/.-]", " ", s)
+    s = re.sub(r"(?<!\d)[.:](?!\d)", " ", s)
+    s = " ".join(s.split())
+    return re.sub(r"^(to|that|about|for|the) ", "", s)
+
+
+def norm_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).strip().replace(",", ""))
+    except ValueError:
+        return None
+
+
+def norm_unit(value: Any) -> str:
+    s = " ".join(str(value).lower().replace("degrees_", "degree_").split())
+    return _UNIT.get(s, _UNIT.get(s.rstrip("s"), s))
+
+
+@cache
+def _drug_index() -> dict[str, str]:
+    from evalkit.items import formulary
+
+    index: dict[str, str] = {}
+    for d in formulary():
+        index[d.generic.lower()] = d.generic.lower()
+        for a in d.aliases:
+            index.setdefault(a.lower(), d.generic.lower())
+    return index
+
+
+def norm_drug(value: Any) -> str:
+    s = " ".join(str(value).lower().split())
+    return _drug_index().get(s, s)
+
+
+def norm_place(value: Any) -> str:
+    return norm_text(str(value).split(",")[0])
+
+
+def norm_label(value: Any) -> str:
+    return re.sub(r"\s*timer$", "", norm_text(value))
+
+
+_CLOCK = re.compile(r"^(?:at )?(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*([ap])?\.?\s*m?\.?$")
+
+
+def norm_time(value: Any) -> str:
+    """A clock time as HH:MM when it is one, else normalised text."""
+    s = str(value).strip().lower()
+    m = _CLOCK.match(s)
+    if m:
+        hour, minute = int(m[1]), int(m[2] or 0)
+        if m[3] == "p" and hour < 12:
+            hour += 12
+        if m[3] == "a" and hour == 12:
+            hour = 0
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    when = norm_when(s)
+    return when[-5:] if re.search(r"\d\d:\d\d$", when) else when
+
+
+def norm_when(value: Any) -> str:
+    """Resolve a spoken time with the reminder tool's parser against REFERENCE_NOW."""
+    text = str(value)
+    try:
+        from assistant.tools.when import parse_when
+    except ImportError:
+        return norm_text(text)
+    try:
+        dt = parse_when(text, REFERENCE_NOW)
+    except Exception:  # the parser's own failure means "no match", never a crash of the checker
+        dt = None
+    if dt is None:  # an ISO timestamp from the model
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            return norm_text(text)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=REFERENCE_NOW.tzinfo)
+    return dt.astimezone(REFERENCE_NOW.tzinfo).strftime("%Y-%m-%d %H:%M")
+
+
+def norm_day(value: Any) -> str:
+    s = norm_text(value)
+    s = re.sub(r"^(on|next|this) ", "", s)
+    try:
+        from assistant.tools.when import parse_day
+    except ImportError:
+        return s
+    try:
+        d = parse_day(s, REFERENCE_NOW, "past" if s == "yesterday" else "future")
+    except Exception:  # unparseable: compare the words
+        d = None
+    return d.isoformat() if d is not None else s
+
+
+# --- arithmetic by value -----------------------------------------------------------------------
+
+_BINOPS: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow, ast.Mod: operator.mod,
+    ast.FloorDiv: operator.floordiv,
+}
+
+
+def _walk(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _walk(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left, right = _walk(node.left), _walk(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > 100:
+            raise ValueError("exponent too large")
+        return _BINOPS[type(node.op)](left, right)
+    raise ValueError(f"not arithmetic: {ast.dump(node)[:60]}")
+
+
+def eval_expression(value: Any) -> float | None:
+    """The value of a plain arithmetic expression, or None. Parsed with `ast`, never evaluated."""
+    s = str(value).lower().strip().rstrip("=?").strip()
+    s = re.sub(r"(\d(?:\.\d+)?)\s*(?:%|percent)\s*of\s*", r"\1/100*", s)
+    s = s.replace("×", "*").replace("÷", "/").replace("^", "**").replace(",", "")
+    s = re.sub(r"\b(times|x)\b", "*", s)
+    s = re.sub(r"\bdivided by\b", "/", s).replace("plus", "+").replace("minus", "-")
+    s = re.sub(r"(\d(?:\.\d+)?)\s*%", r"(\1/100)", s)
+    if len(s) > 200:
+        return None
+    try:
+        return _walk(ast.parse(s, mode="eval").body)
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+        return None
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def values_match(arg: str, got: Any, want: Any) -> bool:
+    """Does the model's value `got` mean the acceptable value `want`?"""
+    kind = ARG_KINDS.get(arg, "text")
+    if kind == "number":
+        return _close(norm_number(got), norm_number(want))
+    if kind == "expression":
+        return _close(eval_expression(got), eval_expression(want))
+    if kind == "time-list":
+        if not isinstance(got, (list, tuple)) or not isinstance(want, (list, tuple)):
+            return False
+        return sorted(norm_time(g) for g in got) == sorted(norm_time(w) for w in want)
+    if isinstance(got, (list, tuple, dict, bool)):
+        return False
+    fn: Callable[[Any], Any] = {
+        "unit": norm_unit, "drug": norm_drug, "time": norm_time, "when": norm_when,
+        "day": norm_day, "place": norm_place, "label": norm_label,
+    }.get(kind, norm_text)
+    return bool(fn(got) == fn(want))

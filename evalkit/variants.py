@@ -1,0 +1,164 @@
+"""Pipeline variants registered by name: which engine, which input (text or audio), which answer
+voice. A variant that cannot run here says why (`unavailable()`), and the report lists it as
+*not run* with that reason, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assistant.engine import Engine
+from assistant.engines import EngineOptions, create_engine
+
+TINY_MAX_TOKENS = 48
+TINY_CAVEAT = ("tiny random-weight LFM2-Audio checkpoint (no real weights can be had here): the "
+               "code path is real, accuracy is chance level, generation is capped at 48 tokens and timings "
+               "are not the real model's")
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    description: str
+    engine: str  # a name for assistant.engines.create_engine
+    options: EngineOptions = field(default_factory=EngineOptions)
+    modality: str = "text"  # "text": the item text goes in; "audio": its synthesised speech
+    answer_tts: str | None = None  # TTS backend for answers; None: native audio or no speech
+    speak: bool = False  # produce answer audio (measured: answer intelligibility, latency)
+    asr_for_scripted: bool = False  # the scripted engine with Whisper in front of it
+    caveat: str = ""
+    needs: tuple[str, ...] = ()  # modules that must be importable
+    blocked: str = ""  # set by `resolve` when a model is missing
+    max_units: int = 0  # > 0: run on an evenly spread subset of this many units (slow paths)
+
+    def unavailable(self) -> str | None:
+        """None when this variant can run here, else why not."""
+        if self.blocked:
+            return self.blocked
+        for module in (f"assistant.engines.{self.engine}", *self.needs):
+            try:
+                if importlib.util.find_spec(module) is None:
+                    return f"module {module} is not installed or not written yet"
+            except ModuleNotFoundError:
+                return f"module {module} is not installed or not written yet"
+        return None
+
+    def build_engine(self) -> Engine:
+        if self.asr_for_scripted:
+            from assistant.engines.scripted import ScriptedEngine
+            from evalkit.backends import transcriber
+
+            asr = transcriber(self.options.asr or "base",
+                              "targeted" if self.options.asr_biasing else "off")
+            return ScriptedEngine(asr=asr.transcribe)
+        if self.engine == "lfm2" and self.caveat:
+            # Random weights never stop on their own: cap the generation so the plumbing runs
+            # in seconds. A real checkpoint gets the engine's own settings.
+            from assistant.engines.lfm2 import LFM2Engine, LFM2Settings
+            from assistant.engines.lfm2_load import load
+
+            loaded = load(None, self.options.model_dir, adapter=self.options.adapter,
+                          device="cpu", threads=self.options.threads)
+            return LFM2Engine(loaded, LFM2Settings(variant=self.options.variant or "e2e",
+                                                   max_new_tokens=TINY_MAX_TOKENS))
+        return create_engine(self.engine, self.options)
+
+
+VARIANTS: dict[str, Variant] = {}
+
+
+def register(variant: Variant) -> Variant:
+    if variant.name in VARIANTS:
+        raise ValueError(f"variant {variant.name} is already registered")
+    VARIANTS[variant.name] = variant
+    return variant
+
+
+def _tiny_dir() -> Path:
+    root = Path(os.environ.get("EVALKIT_CACHE", Path.home() / ".cache" / "evalkit"))
+    return root / "tiny-lfm2"
+
+
+def lfm2_options(variant: str, model_dir: Path | None) -> tuple[EngineOptions, str]:
+    """Options for an LFM2 variant: a real checkpoint when given, else the tiny random one."""
+    if model_dir is not None:
+        return EngineOptions(model_dir=model_dir, variant=variant, device="cpu"), ""
+    return EngineOptions(model_dir=_tiny_dir(), variant=variant, device="cpu"), TINY_CAVEAT
+
+
+def ensure_tiny_checkpoint() -> Path:
+    out = _tiny_dir()
+    if not (out / "config.json").is_file():
+        from assistant.engines.tiny_lfm2 import write_tiny_checkpoint
+
+        write_tiny_checkpoint(out)
+    return out
+
+
+_CASCADE_NEEDS = ("assistant.speech.asr", "assistant.engines.gemma")
+
+for _v in (
+    Variant("scripted-text", "rule-based engine on the request text: the floor", "scripted"),
+    Variant("scripted-asr", "Whisper base (no biasing) then the rule-based engine", "scripted",
+            EngineOptions(asr="base", asr_biasing=False), modality="audio",
+            asr_for_scripted=True, needs=("faster_whisper",)),
+    Variant("scripted-asr-bias", "Whisper base with targeted drug-name biasing, then the "
+            "rule-based engine", "scripted", EngineOptions(asr="base", asr_biasing=True),
+            modality="audio", asr_for_scripted=True, needs=("faster_whisper",)),
+    Variant("cascade-bias", "cascade: Whisper base with drug-name hotwords, then the text model",
+            "cascade", EngineOptions(asr="whisper-base", asr_biasing=True), modality="audio",
+            needs=_CASCADE_NEEDS),
+    Variant("cascade-nobias", "cascade: Whisper base without biasing, then the text model",
+            "cascade", EngineOptions(asr="whisper-base", asr_biasing=False), modality="audio",
+            needs=_CASCADE_NEEDS),
+    Variant("cascade-text", "the cascade's text model alone, on the request text", "cascade",
+            EngineOptions(asr="whisper-base"), modality="text", needs=_CASCADE_NEEDS),
+    Variant("lfm2-e2e", "LFM2-Audio end to end: audio in, call or spoken answer out", "lfm2",
+            EngineOptions(variant="e2e"), modality="audio", speak=True),
+    Variant("lfm2-two-step", "LFM2-Audio transcribes first, then decides from the text", "lfm2",
+            EngineOptions(variant="two-step"), modality="audio"),
+    Variant("answer-native", "answers in LFM2-Audio's own interleaved speech", "lfm2",
+            EngineOptions(variant="e2e"), modality="text", speak=True),
+    Variant("answer-piper", "answers from the rule-based engine spoken by Piper (joe)",
+            "scripted", answer_tts="piper", speak=True, needs=("piper",)),
+    Variant("answer-kokoro", "answers from the rule-based engine spoken by Kokoro", "scripted",
+            answer_tts="kokoro", speak=True, needs=("kokoro",)),
+):
+    register(_v)
+
+
+NO_LFM2 = ("no LFM2-Audio weights on this machine (the hub is unreachable); pass "
+           "--lfm2-model-dir DIR, or --tiny-lfm2 to run the real code on a tiny random checkpoint")
+
+
+def resolve(name: str, *, lfm2_model_dir: Path | None = None, tiny_lfm2: bool = False,
+            tiny_units: int = 8, slow_units: int = 0) -> Variant:
+    """The registered variant, with LFM2 variants pointed at a checkpoint.
+
+    Decision: without real weights the LFM2 variants are *not run* by default. Random weights
+    give chance-level accuracy and meaningless speech, so numbers from them would mislead in a
+    table beside real ones; `--tiny-lfm2` runs them anyway (few items, clearly marked) to prove
+    the audio-in, call-or-speech-out path end to end.
+    """
+    if name not in VARIANTS:
+        raise ValueError(f"unknown variant {name!r}; choose from {', '.join(VARIANTS)}")
+    v = VARIANTS[name]
+    if v.engine == "cascade":
+        v = replace(v, max_units=slow_units)
+    if v.engine == "lfm2":
+        if lfm2_model_dir is None and not tiny_lfm2:
+            return replace(v, blocked=NO_LFM2)
+        opts, caveat = lfm2_options(v.options.variant or "e2e", lfm2_model_dir)
+        v = replace(v, options=opts, caveat=caveat, max_units=tiny_units if caveat else slow_units)
+    return v
+
+
+QUICK_VARIANTS = ("scripted-text", "scripted-asr", "scripted-asr-bias", "cascade-bias", "cascade-nobias",
+                  "cascade-text", "lfm2-e2e", "lfm2-two-step", "answer-native", "answer-piper",
+                  "answer-kokoro")
+
+Factory = Callable[[Variant], Engine]

@@ -1,0 +1,95 @@
+"""The BFCL-style checker and value normalisation, on hand-written cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.toolcall import ToolCall
+from evalkit.checker import check
+from evalkit.items import ExpectedCall
+from evalkit.values import eval_expression, norm_time, norm_unit, values_match
+
+WEATHER = ExpectedCall("get_weather", {"location": ("Paris", "Paris, France"), "day": ("today",)},
+                       frozenset({"day"}))
+TIMER = ExpectedCall("set_timer", {"seconds": (300,)}, frozenset({"label"}))
+DOSE = ExpectedCall("log_dose", {"drug": ("metformin",), "amount": (500,), "unit": ("mg",)},
+                    frozenset({"time"}))
+
+
+@pytest.mark.parametrize(("calls", "passed", "reason_part"), [
+    ([ToolCall("get_weather", {"location": "Paris"})], True, ""),
+    ([ToolCall("get_weather", {"location": "paris, france"})], True, ""),
+    ([ToolCall("get_weather", {"location": "Paris", "day": "today"})], True, ""),  # optional ok
+    ([ToolCall("get_weather", {"location": "Paris", "day": "tomorrow"})], False, "day="),
+    ([ToolCall("get_weather", {"location": "Lyon"})], False, "location="),
+    ([ToolCall("get_weather", {})], False, "missing location"),
+    ([ToolCall("get_weather", {"location": "Paris", "units": "c"})], False, "unexpected units"),
+    ([ToolCall("get_time", {"location": "Paris"})], False, "wrong function"),
+    ([], False, "missed call"),
+    ([ToolCall("get_weather", {"location": "Paris"}), ToolCall("get_time", {})], False, "extra"),
+])
+def test_weather_cases(calls: list[ToolCall], passed: bool, reason_part: str) -> None:
+    v = check((WEATHER,), calls)
+    assert v.passed is passed
+    assert reason_part in v.reason
+
+
+def test_optional_without_listed_values_accepts_anything() -> None:
+    assert check((TIMER,), [ToolCall("set_timer", {"seconds": 300, "label": "pasta"})]).passed
+    assert check((TIMER,), [ToolCall("set_timer", {"seconds": "300"})]).passed
+    assert not check((TIMER,), [ToolCall("set_timer", {"seconds": 30})]).passed
+
+
+def test_no_call_items_pass_iff_no_call() -> None:
+    assert check((), []).passed
+    v = check((), [ToolCall("get_weather", {"location": "Paris"})])
+    assert not v.passed and v.called and "false alarm" in v.reason
+
+
+def test_normalised_values_numbers_units_drugs() -> None:
+    good = ToolCall("log_dose", {"drug": "Glucophage", "amount": 500.0, "unit": "milligrams"})
+    assert check((DOSE,), [good]).passed  # brand -> generic, float, unit alias
+    wrong = ToolCall("log_dose", {"drug": "metronidazole", "amount": 500, "unit": "mg"})
+    v = check((DOSE,), [wrong])
+    assert not v.passed and v.name_ok and not v.args_ok
+    assert (v.args.tp, v.args.fp, v.args.fn) == (2, 1, 1)
+    assert v.wrong_args == ("drug",)
+
+
+def test_times_and_reminders() -> None:
+    sched = ExpectedCall("add_medication_schedule", {"drug": ("metformin",), "amount": (500,),
+                                                     "unit": ("mg",),
+                                                     "times": (("08:00", "20:00"),)})
+    call = ToolCall("add_medication_schedule", {"drug": "metformin", "amount": 500, "unit": "mg",
+                                                "times": ["8 pm", "8:00 am"]})
+    assert check((sched,), [call]).passed
+    rem = ExpectedCall("set_reminder", {"text": ("call mom",), "when": ("tomorrow at 7 am",)})
+    assert check((rem,), [ToolCall("set_reminder", {"text": "Call Mom.",
+                                                    "when": "tomorrow 07:00"})]).passed
+    assert not check((rem,), [ToolCall("set_reminder", {"text": "call mom",
+                                                        "when": "tomorrow at 8 am"})]).passed
+
+
+def test_expression_by_value_never_eval() -> None:
+    calc = ExpectedCall("calculate", {"expression": ("15*80/100",)})
+    assert check((calc,), [ToolCall("calculate", {"expression": "15% of 80"})]).passed
+    assert check((calc,), [ToolCall("calculate", {"expression": "0.15 * 80"})]).passed
+    assert not check((calc,), [ToolCall("calculate", {"expression": "15 + 80"})]).passed
+    assert eval_expression("__import__('os').system('true')") is None
+    assert eval_expression("9**9**9") is None
+
+
+def test_several_gold_calls_any_order() -> None:
+    a = ExpectedCall("set_timer", {"seconds": (60,)})
+    b = ExpectedCall("set_timer", {"seconds": (120,)})
+    calls = [ToolCall("set_timer", {"seconds": 120}), ToolCall("set_timer", {"seconds": 60})]
+    assert check((a, b), calls).passed
+    assert not check((a, b), calls[:1]).passed
+
+
+def test_value_helpers() -> None:
+    assert norm_time("8 pm") == norm_time("20:00") == "20:00"
+    assert norm_time("12 am") == "00:00"
+    assert norm_unit("Miles") == norm_unit("mi")
+    assert values_match("location", "Paris, France", "Paris")
+    assert not values_match("note_id", True, 1)  # a boolean is not a number

@@ -1,0 +1,111 @@
+"""A small end-to-end run with the scripted engine through the real loop and tools, then the
+report from the result files alone; plus synthesis and augmentation on a fake TTS."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.audio import Audio
+from evalkit import augment
+from evalkit.cli import main
+from evalkit.items import Item, generate_items, split_items
+from evalkit.runner import Unit, run_variant
+from evalkit.split import check_leakage
+from evalkit.synth import synthesize_items
+from evalkit.variants import resolve
+
+
+class FakeTTS:
+    """A deterministic tone per text, to test the synthesis plumbing without a TTS."""
+
+    def __init__(self, backend: str, voice: str) -> None:
+        self.name = f"{backend}:{voice}"
+
+    def synthesize(self, text: str) -> Audio:
+        t = np.arange(int(0.05 * len(text) * 16000)) / 16000
+        return Audio((0.3 * np.sin(2 * np.pi * (200 + len(text)) * t)).astype(np.float32), 16000)
+
+
+@pytest.fixture(scope="module")
+def all_items() -> list[Item]:
+    return generate_items(0)
+
+
+def test_scripted_run_and_report(tmp_path: Path, all_items: list[Item]) -> None:
+    test = split_items(all_items, "test")
+    chosen = [it for it in test if it.tool in ("set_timer", "get_weather", "delete_note")][:6]
+    chosen += [it for it in test if it.is_negative][:4]
+    status = run_variant(resolve("scripted-text"), [Unit(it) for it in chosen], tmp_path,
+                         data_dir=tmp_path, progress=False)
+    assert status.status == "run" and status.units == len(chosen)
+    recs = [json.loads(x) for x in (tmp_path / "scripted-text.jsonl").read_text().splitlines()]
+    assert len(recs) == len(chosen)
+    for r in recs:
+        assert r["events"][0]["kind"] == "listening" and r["events"][-1]["kind"] == "done"
+        if r["called"]:
+            assert r["latency_call_s"] is not None and r["latency_call_s"] >= 0
+    assert all(r["passed"] for r in recs if not r["should_call"])  # rules never fire on these
+    # A variant that cannot run is recorded as such, with its reason.
+    blocked = run_variant(resolve("lfm2-e2e"), [Unit(it) for it in chosen], tmp_path,
+                          data_dir=tmp_path, progress=False)
+    assert blocked.status == "not run" and "weights" in blocked.reason
+    (tmp_path / "run.json").write_text(json.dumps({"name": "t", "seed": 0,
+                                                   "variants": ["scripted-text", "lfm2-e2e"]}))
+    assert main(["--quiet", "--n-boot", "50", "report", str(tmp_path)]) == 0
+    md = (tmp_path / "report.md").read_text()
+    assert "| scripted-text | run |" in md and "lfm2-e2e" in md and "not run" in md
+    html = (tmp_path / "report.html").read_text()
+    assert "data:image/png;base64," in html and "<table>" in html
+    numbers = json.loads((tmp_path / "metrics.json").read_text())
+    assert 0 <= numbers["metrics"]["scripted-text"]["item_accuracy"]["value"] <= 1
+
+
+def test_synthesis_cache_manifest_and_voice_split(tmp_path: Path, all_items: list[Item]) -> None:
+    items = all_items
+    chosen = split_items(items, "test")[:12] + split_items(items, "train")[:12]
+    result = synthesize_items(chosen, tmp_path, factory=FakeTTS, progress=False)
+    assert len(result.rows) == len(chosen) and not result.skipped
+    voices = {r.item_id: [r.voice] for r in result.rows}
+    assert check_leakage(chosen, voices) == []
+    again = synthesize_items(chosen, tmp_path, factory=FakeTTS, progress=False)
+    assert [r.key for r in again.rows] == [r.key for r in result.rows]  # cache hit, same keys
+    assert all((tmp_path / r.path).is_file() for r in result.rows)
+
+
+def test_unavailable_backend_is_skipped_not_faked(tmp_path: Path,
+                                                  all_items: list[Item]) -> None:
+    from assistant.speech import BackendUnavailable
+
+    def factory(backend: str, voice: str) -> FakeTTS:
+        if backend == "piper":
+            raise BackendUnavailable("piper: no weights")
+        return FakeTTS(backend, voice)
+
+    chosen = split_items(all_items, "test")[:10]
+    result = synthesize_items(chosen, tmp_path, factory=factory, progress=False)
+    assert result.skipped == {"piper": "piper: no weights"}
+    assert all(r.voice.startswith("espeak:") for r in result.rows)
+
+
+def test_augmentations_hit_their_snr() -> None:
+    rng = np.random.default_rng(0)
+    clean = Audio((0.1 * rng.standard_normal(16000)).astype(np.float32), 16000)
+    for snr in (20.0, 5.0):
+        noise = rng.standard_normal(16000).astype(np.float32)
+        mixed = augment.add_noise(clean, snr, noise)
+        resid = mixed.samples - clean.samples
+        got = 20 * np.log10(np.sqrt(np.mean(clean.samples**2)) / np.sqrt(np.mean(resid**2)))
+        assert got == pytest.approx(snr, abs=0.1)
+    fast = augment.change_speed(clean, 1.25)
+    assert fast.duration_s == pytest.approx(0.8, abs=0.01)
+    rev = augment.reverb(clean, 0.4, rng)
+    assert rev.samples.shape == clean.samples.shape and np.isfinite(rev.samples).all()
+    bab = augment.apply(clean, augment.Augmentation(noise="babble", snr_db=10), seed=1,
+                        babble_sources=[clean, fast])
+    assert bab.samples.shape == clean.samples.shape
+    with pytest.raises(ValueError):
+        augment.Augmentation(noise="brown", snr_db=3)
