@@ -1,0 +1,162 @@
+"""python -m finetune {prepare,train,evaluate,run,merge,sweep-table} -- see finetune/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from finetune.config import ConfigError, load_config
+
+
+def _config_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("config", nargs="?", type=Path, help="a TOML run config (finetune/configs/)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config key, e.g. --set train.lr=1e-4 (repeatable)")
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Build the training examples and print what they are (nothing is trained)."""
+    cfg = load_config(args.config, args.overrides)
+    from finetune.data import build_examples, system_prompt
+    from finetune.tools import tools_for
+    from finetune.train import train_items
+
+    examples = build_examples(train_items(cfg), cfg.data, seed=cfg.run.seed)
+    kinds = Counter(e.kind for e in examples)
+    print(f"{len(examples)} examples: {dict(kinds)}")
+    system = system_prompt(tools_for(cfg.data.tool_list), cfg.data.tool_list)
+    print(f"system prompt ({cfg.data.tool_list}):\n{system}")
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as f:
+            for e in examples:
+                f.write(json.dumps({"id": e.id, "kind": e.kind, "target": e.target,
+                                    "history": [[m.role, m.text] for m in e.history]}) + "\n")
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _evaluate(cfg_path: Path | None, overrides: list[str], adapter: Path | None, split: str,
+              limit: int, out: Path | None, tag: str, few_shot: bool = False) -> dict[str, float]:
+    cfg = load_config(cfg_path, overrides)
+    from evalkit.items import generate_items, split_items
+    from finetune.data import stratified_sample
+    from finetune.evaluate import evaluate_text, load_for_eval, write_results
+    from finetune.tools import tools_for
+
+    if cfg.model.threads:
+        import torch
+
+        torch.set_num_threads(cfg.model.threads)
+    items = stratified_sample(split_items(generate_items(cfg.data.items_seed), split), limit,
+                              seed=cfg.run.seed)
+    if few_shot:
+        # The base model as the cascade runs it without an adapter: the shared system text with
+        # the full tool list, worked examples, one request at a time.
+        from assistant.engines.gemma import GemmaEngine, GemmaOptions
+        from finetune.evaluate import evaluate_engine
+        from finetune.tools import catalogue
+
+        engine = GemmaEngine(GemmaOptions(use_default_adapter=False, style="few-shot",
+                                          max_new_tokens=cfg.eval.max_new_tokens))
+        metrics, rows = evaluate_engine(engine, items, catalogue())
+    else:
+        model, tok = load_for_eval(cfg.model.base, adapter, cfg.model.device)
+        metrics, rows = evaluate_text(model, tok, items, tools_for(cfg.data.tool_list),
+                                      cfg.data.tool_list, max_new_tokens=cfg.eval.max_new_tokens,
+                                      batch_size=cfg.eval.batch_size)
+    target = out or (adapter if adapter is not None else cfg.out_dir)
+    path = write_results(target, split, metrics, rows, tag)
+    print(json.dumps(metrics.to_dict()))
+    print(f"wrote {path}")
+    return metrics.to_dict()
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config, args.overrides)
+    if cfg.run.path == "lfm2":
+        from finetune.lfm2 import train_lfm2_from_config
+
+        out = train_lfm2_from_config(cfg)
+    else:
+        from finetune.train import train_text
+
+        out, stats = train_text(cfg)
+        print(json.dumps(stats.__dict__))
+    print(f"adapter written to {out}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.few_shot and args.adapter is not None:
+        raise ConfigError("--few-shot measures the base model: leave out --adapter")
+    _evaluate(args.config, args.overrides, args.adapter, args.split, args.limit, args.out, args.tag,
+              args.few_shot)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """train, then evaluate the adapter on the config's eval split."""
+    cmd_train(args)
+    cfg = load_config(args.config, args.overrides)
+    _evaluate(args.config, args.overrides, cfg.out_dir, cfg.eval.split, cfg.eval.limit, None, "")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from finetune.evaluate import merge
+
+    print(f"merged model written to {merge(args.adapter, args.out)}")
+    return 0
+
+
+def cmd_table(args: argparse.Namespace) -> int:
+    from finetune.report import sweep_table
+
+    print(sweep_table(args.runs, args.split))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m finetune", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare", help="build and describe the training examples")
+    _config_args(p)
+    p.add_argument("--out", type=Path, help="write the examples as JSONL")
+    p.set_defaults(fn=cmd_prepare)
+    p = sub.add_parser("train", help="train a LoRA adapter (writes it to run.out_dir)")
+    _config_args(p)
+    p.set_defaults(fn=cmd_train)
+    p = sub.add_parser("evaluate", help="score the base model or an adapter on a split")
+    _config_args(p)
+    p.add_argument("--adapter", type=Path, help="adapter directory (default: the base alone)")
+    p.add_argument("--split", default="dev", choices=("train", "dev", "test"))
+    p.add_argument("--limit", type=int, default=0, help="stratified sample size (0: all)")
+    p.add_argument("--out", type=Path, help="where to write eval-<split>.json")
+    p.add_argument("--tag", default="", help="suffix for the result file name")
+    p.add_argument("--few-shot", action="store_true",
+                   help="the base model through the cascade engine's few-shot prompt")
+    p.set_defaults(fn=cmd_evaluate)
+    p = sub.add_parser("run", help="train, then evaluate on eval.split")
+    _config_args(p)
+    p.set_defaults(fn=cmd_run)
+    p = sub.add_parser("merge", help="merge an adapter into its base weights")
+    p.add_argument("adapter", type=Path)
+    p.add_argument("out", type=Path)
+    p.set_defaults(fn=cmd_merge)
+    p = sub.add_parser("table", help="a Markdown table of finished runs")
+    p.add_argument("runs", nargs="+", type=Path)
+    p.add_argument("--split", default="dev")
+    p.set_defaults(fn=cmd_table)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
