@@ -20,7 +20,8 @@ def _config_args(p: argparse.ArgumentParser) -> None:
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Build the training examples and print what they are (nothing is trained)."""
     cfg = load_config(args.config, args.overrides)
-    from finetune.data import build_examples, system_prompt
+    from assistant.prompt import system_prompt
+    from finetune.data import build_examples
     from finetune.tools import tools_for
     from finetune.train import train_items
 
@@ -119,6 +120,14 @@ def cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_terms(args: argparse.Namespace) -> int:
+    from finetune.report import terms_breakdown
+
+    for path in args.rows:
+        print(f"{path}: {json.dumps(terms_breakdown(path))}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m finetune", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -150,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("runs", nargs="+", type=Path)
     p.add_argument("--split", default="dev")
     p.set_defaults(fn=cmd_table)
+    p = sub.add_parser("terms", help="where the terminology subset goes wrong")
+    p.add_argument("rows", nargs="+", type=Path, help="eval-<split>-rows.jsonl files")
+    p.set_defaults(fn=cmd_terms)
     args = parser.parse_args(argv)
     try:
         return int(args.fn(args))

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-ToolListMode = Literal["none", "compact", "full"]
+from assistant.prompt import ToolListMode
+
 PathKind = Literal["text", "lfm2"]
 
 # LoRA target presets by model family; a list in the config wins over a preset name.

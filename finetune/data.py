@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.engine import Message, ToolSpec
-from assistant.prompt import CALL_FORMAT, system_text
+from assistant.prompt import TURN_END, ToolListMode, text_prompt
 from assistant.toolcall import ToolCall, render_lfm2
 
 if TYPE_CHECKING:
     from evalkit.items import Item
-    from finetune.config import DataOptions, ToolListMode
+    from finetune.config import DataOptions
 
 
 @dataclass(frozen=True)
@@ -141,85 +141,6 @@ def build_examples(items: Iterable[Item], opts: DataOptions, seed: int = 0) -> l
     if opts.max_train:
         out = out[: opts.max_train]
     return out
-
-
-# --- the text models' prompt ---------------------------------------------------------------------
-
-
-def _type_name(schema: Mapping[str, Any]) -> str:
-    t = schema.get("type", "any")
-    if t == "array":
-        return f"list[{_type_name(schema.get('items', {}))}]"
-    if isinstance(t, list):
-        return "|".join(str(x) for x in t)
-    return {"string": "str", "integer": "int", "number": "number", "boolean": "bool"}.get(
-        str(t), str(t))
-
-
-def compact_tool_list(tools: Sequence[ToolSpec]) -> str:
-    """One line per tool, `name(arg: type, opt?: type): first sentence of the description`.
-    About a tenth of the JSON list's tokens, which is what a CPU run can afford."""
-    lines = []
-    for t in tools:
-        props = t.parameters.get("properties", {}) or {}
-        required = set(t.parameters.get("required", ()) or ())
-        args = ", ".join(f"{n}{'' if n in required else '?'}: {_type_name(s)}"
-                         for n, s in props.items())
-        desc = t.description.split(". ")[0].rstrip(".")
-        lines.append(f"{t.name}({args}): {desc}")
-    return "\n".join(lines)
-
-
-def system_prompt(tools: Sequence[ToolSpec], mode: ToolListMode) -> str:
-    """The system text for a text model.
-
-    - "full": the LFM2 system turn every engine shares (persona, call format, JSON tool list);
-    - "compact": the call format and one line per tool;
-    - "none": nothing. A fine-tuned model has learnt the tools and the format, and on a CPU every
-      prompt token is paid for in each training step and each request.
-    """
-    if mode == "full":
-        return system_text(tools)
-    if mode == "compact" and tools:
-        return f"{CALL_FORMAT}\nTools:\n{compact_tool_list(tools)}"
-    return ""
-
-
-# Gemma 3's turn markers; a base model has them in its vocabulary but was never tuned on them,
-# which is fine: the fine-tuning teaches the format along with the calls.
-TURN_START = "<start_of_turn>"
-TURN_END = "<end_of_turn>"
-_GEMMA_ROLE = {"user": "user", "assistant": "model", "tool": "user"}
-
-
-def _turn_text(m: Message) -> str:
-    if m.role == "assistant" and m.calls:
-        # The loop keeps the raw call block as the text: render the parsed calls once, in the
-        # canonical form the model was trained to write.
-        return render_lfm2(m.calls)
-    if m.role == "tool":
-        return f"<|tool_response_start|>{m.text}<|tool_response_end|>"
-    return m.text
-
-
-def text_prompt(history: Sequence[Message], tools: Sequence[ToolSpec],
-                mode: ToolListMode = "none", bos: str = "") -> str:
-    """The whole prompt up to the model's turn, Gemma-style (the system text opens the first
-    user turn, since Gemma has no system role). Training and the cascade engine both use it."""
-    system = system_prompt(tools, mode)
-    parts = [bos]
-    first = True
-    for m in history:
-        if m.role == "system":
-            system = m.text or system
-            continue
-        body = _turn_text(m)
-        if first and m.role != "assistant":
-            body = f"{system}\n\n{body}" if system else body
-            first = False
-        parts.append(f"{TURN_START}{_GEMMA_ROLE[m.role]}\n{body}{TURN_END}\n")
-    parts.append(f"{TURN_START}model\n")
-    return "".join(parts)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from assistant.prompt import TURN_END, text_prompt
 from assistant.toolcall import parse_tool_calls
-from finetune.data import TURN_END, text_prompt
 
 if TYPE_CHECKING:
     from assistant.engine import ToolSpec

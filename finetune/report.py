@@ -41,3 +41,26 @@ def sweep_table(runs: Sequence[Path], split: str = "dev") -> str:
                  for k, v in r.items()]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def terms_breakdown(rows_path: Path) -> dict[str, int]:
+    """Where the terminology subset (items naming a formulary drug) goes wrong, from an
+    `eval-<split>-rows.jsonl`: right; the drug argument wrong; only other arguments wrong;
+    the wrong function or no call."""
+    out = {"items": 0, "right": 0, "drug_wrong": 0, "other_args_wrong": 0,
+           "function_or_decision_wrong": 0}
+    for line in rows_path.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        if not row.get("terms"):
+            continue
+        out["items"] += 1
+        reason = row.get("reason", "")
+        if row["passed"]:
+            out["right"] += 1
+        elif not row.get("name_ok"):
+            out["function_or_decision_wrong"] += 1
+        elif "drug=" in reason or "missing drug" in reason:
+            out["drug_wrong"] += 1
+        else:
+            out["other_args_wrong"] += 1
+    return out

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import Message, ToolSpec
+from assistant.prompt import TURN_END, compact_tool_list, text_prompt
 from assistant.toolcall import ToolCall, parse_tool_calls
 from evalkit.items import ExpectedCall, Item
 from finetune.config import ConfigError, DataOptions, dumps, from_dict, load_config, save
 from finetune.data import (
-    TURN_END,
     build_examples,
-    compact_tool_list,
     encode_example,
     gold_calls,
     stratified_sample,
-    text_prompt,
     tool_result,
 )
 

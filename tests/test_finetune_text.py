@@ -12,9 +12,9 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("peft")
 
 from assistant.engine import Message  # noqa: E402
+from assistant.prompt import text_prompt  # noqa: E402
 from evalkit.items import ExpectedCall, Item  # noqa: E402
 from finetune.config import from_dict  # noqa: E402
-from finetune.data import text_prompt  # noqa: E402
 
 ITEMS = [
     Item("train:a", "weather in oslo", (ExpectedCall("get_weather", {"location": ("Oslo",)}),),

@@ -15,7 +15,7 @@ Two prompt styles, both decoded greedily:
   `<|tool_call_end|>` or the end of the line. The constant head (system text and examples) is
   run once per tool set and its KV cache reused, so a turn pays only for its own tokens.
 - "turns" (with an adapter): exactly the prompt the adapter was trained on,
-  `finetune.data.text_prompt` (Gemma turn markers, the tool list in the mode recorded in the
+  `assistant.prompt.text_prompt` (Gemma turn markers, the tool list in the mode recorded in the
   adapter's config.toml); decoding stops at `<end_of_turn>` or `<|tool_call_end|>`.
 """
 
@@ -98,7 +98,7 @@ def render_system(tools: Sequence[ToolSpec], tool_list: str = "full") -> str:
     tokens for the whole catalogue) or one line per tool ("compact", a tenth of that)."""
     if tool_list == "full":
         return system_text(tools)
-    from finetune.data import system_prompt
+    from assistant.prompt import system_prompt
 
     return system_prompt(tools, tool_list)  # type: ignore[arg-type]
 
@@ -126,7 +126,7 @@ def render_turns(history: Sequence[Message]) -> str:
 
 
 def render_prompt(request: Request, few_shot: bool = True, tool_list: str = "full") -> str:
-    """The whole few-shot prompt (the base model's; adapters use `finetune.data.text_prompt`)."""
+    """The whole few-shot prompt (the base model's; adapters use `assistant.prompt.text_prompt`)."""
     return render_head(request.tools, few_shot, tool_list) + render_turns(request.history)
 
 
@@ -240,7 +240,7 @@ class GemmaEngine:
         if self.style == "few-shot":
             head = render_head(request.tools, self.options.few_shot, self.options.tool_list)
             return head, render_turns(request.history)
-        from finetune.data import text_prompt
+        from assistant.prompt import text_prompt
 
         prompt = text_prompt(request.history, request.tools, self.tool_list,  # type: ignore[arg-type]
                              bos=self.tokenizer.bos_token or "")
