@@ -21,6 +21,10 @@ class PiperOptions:
     voice: str = DEFAULT_VOICE  # "joe" or a path to a Piper .onnx voice
     length_scale: float | None = None  # > 1 speaks slower; None: the voice's own
     speaker_id: int | None = None  # multi-speaker voices only
+    # Piper samples generator and phoneme-width noise, so the same text sounds a little
+    # different each time. 0.0 for both makes synthesis repeatable (tests); None: the voice's own.
+    noise_scale: float | None = None
+    noise_w_scale: float | None = None
     sentence_silence_s: float = 0.2  # pause between sentences
 
 
@@ -49,7 +53,9 @@ class PiperSynthesizer:
         path = voice_path(self.options.voice)
         self._voice: Any = PiperVoice.load(path, config_path=f"{path}.json")
         self._config = SynthesisConfig(speaker_id=self.options.speaker_id,
-                                       length_scale=self.options.length_scale)
+                                       length_scale=self.options.length_scale,
+                                       noise_scale=self.options.noise_scale,
+                                       noise_w_scale=self.options.noise_w_scale)
         self.sample_rate = int(self._voice.config.sample_rate)
         self.name = f"piper:{self.options.voice if self.options.voice == DEFAULT_VOICE else path.stem}"
 
