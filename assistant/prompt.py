@@ -115,3 +115,12 @@ def text_prompt(history: Sequence[Message], tools: Sequence[ToolSpec],
         parts.append(f"{TURN_START}{_GEMMA_ROLE[m.role]}\n{body}{TURN_END}\n")
     parts.append(f"{TURN_START}model\n")
     return "".join(parts)
+
+
+def text_prompt_head(history: Sequence[Message], tools: Sequence[ToolSpec],
+                     mode: ToolListMode = "none", bos: str = "") -> str:
+    """The part of `text_prompt` that does not depend on the conversation (BOS, the first turn's
+    opening and the system text), so an engine can compute its KV cache once."""
+    system = next((m.text for m in history if m.role == "system" and m.text),
+                  system_prompt(tools, mode))
+    return f"{bos}{TURN_START}user\n" + (f"{system}\n\n" if system else "")

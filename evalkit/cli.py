@@ -66,6 +66,7 @@ def run_metadata(args: argparse.Namespace, names: Sequence[str]) -> dict[str, An
         torch_info = "not installed"
     return {
         "name": args.name, "date": time.strftime("%Y-%m-%d %H:%M:%S"), "seed": args.seed,
+        "split": "byo" if args.byo else args.split,
         "git_commit": _git_commit(), "command": " ".join(["python -m evalkit", *sys.argv[1:]]),
         "hardware": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
         "python": platform.python_version(), "torch": torch_info,
@@ -130,8 +131,8 @@ def _units(args: argparse.Namespace, names: Sequence[str], run_dir: Path) -> lis
         from evalkit.byo import load_byo
 
         return load_byo(args.byo)
-    test = items.split_items(items.generate_items(args.seed), "test")
-    chosen = test if args.full else stratified(test, args.per_tool, args.per_negative, args.terms)
+    pool = items.split_items(items.generate_items(args.seed), args.split)
+    chosen = pool if args.full else stratified(pool, args.per_tool, args.per_negative, args.terms)
     units = [Unit(it) for it in chosen]
     wants_audio = any(variants.VARIANTS[n].modality == "audio" for n in names)
     if wants_audio and not args.no_audio:
@@ -167,7 +168,8 @@ def cmd_run(args: argparse.Namespace, *, report: bool = False) -> int:
             from dataclasses import replace
 
             v = replace(v, options=replace(v.options, adapter=args.adapter))
-        st = run_variant(v, units, run_dir, data_dir=args.data, progress=not args.quiet)
+        st = run_variant(v, units, run_dir, data_dir=args.data, progress=not args.quiet,
+                         batch_size=args.batch_size, latency_units=args.latency_units)
         statuses.append(st)
         line = f"{n}: {st.status}" + (f" ({st.reason})" if st.reason else "")
         print(line + (f", {st.units} items, {st.items_per_min} items/min" if st.units else ""))
@@ -212,7 +214,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
     p.add_argument("--variants", default=default_variants)
-    p.add_argument("--full", action="store_true", help="every test item, all conditions")
+    p.add_argument("--full", action="store_true", help="every item of the split, all conditions")
+    p.add_argument("--split", default="test", choices=("test", "dev"),
+                   help="test: the report's numbers; dev: for choosing (models, adapters)")
     p.add_argument("--byo", type=Path, help="a bring-your-own JSONL test set (see README)")
     p.add_argument("--per-tool", type=int, default=3)
     p.add_argument("--per-negative", type=int, default=6)
@@ -226,6 +230,12 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
     p.add_argument("--tiny-lfm2", action="store_true",
                    help="run LFM2 variants on a tiny random checkpoint (code path only)")
     p.add_argument("--adapter", type=Path, help="a LoRA adapter for lfm2 / cascade")
+    p.add_argument("--batch-size", type=int, default=8,
+                   help="model calls of this many turns run as one batch, for engines that "
+                        "can batch (1: every turn alone)")
+    p.add_argument("--latency-units", type=int, default=8,
+                   help="with batching, this many turns per variant run alone first: the "
+                        "report's latencies come from them")
     p.add_argument("--name", help="run directory name (default: a timestamp)")
 
 

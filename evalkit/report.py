@@ -60,6 +60,16 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return [*out, ""]
 
 
+def _speed_row(name: str, meta: dict[str, Any]) -> list[str]:
+    speed = meta.get("speed", {})
+    alone, batched = speed.get("one_at_a_time", {}), speed.get("batched", {})
+    a, b = alone.get("items_per_min"), batched.get("items_per_min")
+    return [name, str(meta.get("units", "")), str(alone.get("units", "–")), str(a or "–"),
+            str(batched.get("units", "–")),
+            f"{batched['batch_size']} ({batched.get('mean_batch')})" if batched else "–",
+            str(b or "–"), f"{b / a:.1f}x" if a and b else "–"]
+
+
 def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], dict[str, Any]]:
     """(markdown, {plot file name: png}, all numbers) for a run directory."""
     run, metas, records = load_run(run_dir)
@@ -69,7 +79,8 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
     md: list[str] = [f"# evalkit report: {run.get('name', run_dir.name)}", ""]
     md += ["Every metric has its direction (↑ higher is better, ↓ lower is better) and a "
            "bootstrap 95% interval over items in brackets. Latencies are from the event "
-           "stream's timestamps (end of speech = the turn's `listening` event).", ""]
+           "stream's timestamps (end of speech = the turn's `listening` event), on turns run "
+           "one at a time: a turn run in a batch waits for its batch, so it has none.", ""]
     md += ["## Headline: deciding and calling", ""]
     header = ["variant", "status", "items", "items/min",
               *[f"{h} {_arrow(h)}" for h in HEADLINE]]
@@ -88,6 +99,10 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
     md += _table(header, rows)
     md += ["## Headline: hearing, speaking, speed", ""]
     md += _table(speech_header, speech_rows)
+    md += ["## Throughput", ""]
+    md += _table(["variant", "items", "one at a time: items", "items/min", "batched: items",
+                  "batch size (mean)", "items/min", "speed-up"],
+                 [_speed_row(n, m) for n, m in metas.items() if n in results])
     not_run = [(n, m.get("reason", "")) for n, m in metas.items() if m.get("status") != "run"]
     if not_run:
         md += ["### Not run, and why", ""] + [f"- **{n}**: {why}" for n, why in not_run] + [""]

@@ -9,15 +9,17 @@ Open-Meteo answer, so results do not depend on the weather or on being online.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from assistant.audio import Audio
@@ -163,8 +165,12 @@ def _term_heard(term: str, transcript: str) -> bool:
     return re.search(rf"\b{re.escape(normalize(term))}\b", normalize(transcript)) is not None
 
 
-def record(unit: Unit, events: Sequence[Event], registry: Any) -> dict[str, Any]:
-    """The result record of one unit: decisions, checker verdict, latencies, event log."""
+def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool = False
+           ) -> dict[str, Any]:
+    """The result record of one unit: decisions, checker verdict, latencies, event log.
+
+    A turn run in a batch waited for the batch's other rows, so its latencies are not a
+    user's: they are left out (None) and the record says `batched`."""
     item = unit.item
     t0 = next((e.t for e in events if isinstance(e, Listening)), events[0].t if events else 0.0)
     proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
@@ -199,9 +205,11 @@ def record(unit: Unit, events: Sequence[Event], registry: Any) -> dict[str, Any]
         "calls_total": len(calls) + len(malformed), "calls_valid": valid,
         "task_success": success, "heard": heard, "answer": answers[-1] if answers else None,
         "failed": [e.code for e in events if isinstance(e, Failed)],
-        "latency_call_s": (proposed.t - t0) if proposed else None,
-        "latency_audio_s": (first_audio - t0) if first_audio is not None else None,
-        "turn_s": (done - t0) if done is not None else None,
+        "batched": batched,
+        "latency_call_s": (proposed.t - t0) if proposed and not batched else None,
+        "latency_audio_s": (first_audio - t0) if first_audio is not None and not batched
+        else None,
+        "turn_s": (done - t0) if done is not None and not batched else None,
         "events": [{**e.to_dict(), "t": round(e.t - t0, 4)} for e in events],
     }
     if heard is not None:
@@ -225,21 +233,103 @@ def answer_audio(events: Sequence[Event]) -> Audio | None:
 # --- one variant ---------------------------------------------------------------------------------
 
 
-def _progress(units: Sequence[Unit], name: str, show: bool) -> Iterator[Unit]:
+def _progress(total: int, name: str, show: bool) -> Any:
     try:
         from tqdm import tqdm
     except ImportError:
-        yield from units
-        return
-    yield from tqdm(units, desc=name, unit="item", disable=not show)
+        return contextlib.nullcontext(SimpleNamespace(update=lambda n=1: None))
+    return tqdm(total=total, desc=name, unit="item", disable=not show)
+
+
+@dataclass
+class _Turns:
+    """Runs units through one `Assistant` (with its own tools) and writes their records."""
+
+    variant: Variant
+    engine: Engine
+    tts: Any
+    data_dir: Path
+    out_dir: Path
+    batched: bool = False
+
+    def __post_init__(self) -> None:
+        from assistant.loop import Assistant, LoopOptions
+
+        self.tools_dir = Path(tempfile.mkdtemp(prefix=f"evalkit-{self.variant.name}-"))
+        self.registry = build_registry(self.tools_dir)
+        self.assistant = Assistant(self.engine, self.registry, tts=self.tts,
+                                   options=LoopOptions(speak=self.variant.speak))
+
+    def run(self, unit: Unit) -> dict[str, Any]:
+        from assistant.audio.io import read_audio, write_audio
+
+        audio = read_audio(self.data_dir / unit.clip.path) if unit.clip else None
+        events = _turn_events(self.assistant, unit, audio)
+        rec = record(unit, events, self.registry, batched=self.batched)
+        spoken = answer_audio(events) if self.variant.speak else None
+        if spoken is not None:
+            name = f"{re.sub(r'[^A-Za-z0-9_.-]', '_', unit.id)}.wav"
+            path = self.out_dir / "answers" / self.variant.name / name
+            write_audio(path, spoken)
+            rec["answer_audio"] = str(path.relative_to(self.out_dir))
+        return rec
+
+    def close(self) -> None:
+        close = getattr(self.registry, "close", None)
+        if callable(close):
+            close()  # stops the tools' alarm scheduler thread
+
+
+def _run_batched(turns_for: Callable[[Engine], _Turns], engine: Engine, units: Sequence[Unit],
+                 batch_size: int, bar: Any) -> tuple[list[dict[str, Any]], list[int]]:
+    """`units` through `batch_size` worker threads, each a whole assistant with its own tools,
+    sharing one `BatchedEngine`: every model call joins a batch. Unit k goes to worker
+    k mod workers, so a rerun gives each worker the same turns in the same order."""
+    from assistant.batching import BatchedEngine
+
+    batched = BatchedEngine(engine, batch_size)
+    workers = min(batch_size, len(units))
+    results: dict[int, dict[str, Any]] = {}
+    errors: list[BaseException] = []
+    ready = threading.Barrier(workers)
+
+    def work(w: int) -> None:
+        turns = None
+        try:
+            turns = turns_for(batched)
+            with batched.client():
+                ready.wait()  # every worker registered: the first batch is a full one
+                for k in range(w, len(units), workers):
+                    results[k] = turns.run(units[k])
+                    bar.update(1)
+        except BaseException as exc:  # surfaced in the calling thread below
+            errors.append(exc)
+            ready.abort()  # nobody waits for a worker that is gone
+        finally:
+            if turns is not None:
+                turns.close()
+
+    threads = [threading.Thread(target=work, args=(w,), name=f"evalkit-worker-{w}")
+               for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    batched.close()
+    if errors:
+        raise errors[0]
+    return [results[k] for k in range(len(units))], list(batched.batcher.sizes)
 
 
 def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_dir: Path,
-                progress: bool = True,
+                progress: bool = True, batch_size: int = 1, latency_units: int = 8,
                 engine_factory: Callable[[Variant], Engine] | None = None) -> RunStatus:
-    """Run `units` through `variant`; write `<out_dir>/<variant>.jsonl` and `.meta.json`."""
-    from assistant.audio.io import read_audio, write_audio
-    from assistant.loop import Assistant, LoopOptions
+    """Run `units` through `variant`; write `<out_dir>/<variant>.jsonl` and `.meta.json`.
+
+    With `batch_size` > 1 and an engine that can batch (`respond_batch`), the first
+    `latency_units` turns run one at a time (their latencies are the report's) and the rest
+    run in batches (accuracy, throughput)."""
+    from assistant.batching import BatchCapable
 
     out_dir.mkdir(parents=True, exist_ok=True)
     meta_path = out_dir / f"{variant.name}.meta.json"
@@ -271,35 +361,49 @@ def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_
     except (BackendUnavailable, ImportError, FileNotFoundError, OSError, ValueError) as exc:
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         return finish(RunStatus(variant.name, "not run", reason, caveat=variant.caveat))
-    tools_dir = Path(tempfile.mkdtemp(prefix=f"evalkit-{variant.name}-"))
-    registry = build_registry(tools_dir)
-    assistant = Assistant(engine, registry, tts=tts, options=LoopOptions(speak=variant.speak))
     todo = [u for u in units if (u.clip is not None) == (variant.modality == "audio")]
     if variant.max_units and len(todo) > variant.max_units:
         step = len(todo) / variant.max_units
         todo = [todo[int(i * step)] for i in range(variant.max_units)]
-    answers_dir = out_dir / "answers" / variant.name
+    batching = batch_size > 1 and isinstance(engine, BatchCapable)
+    one_by_one = todo[:latency_units] if batching else todo
+    rest = todo[len(one_by_one):]
+
+    def turns_for(e: Engine, batched: bool = True) -> _Turns:
+        return _Turns(variant, e, tts, data_dir, out_dir, batched)
+
+    speed: dict[str, Any] = {}
     start = time.monotonic()
-    with (out_dir / f"{variant.name}.jsonl").open("w", encoding="utf-8") as f:
-        for unit in _progress(todo, variant.name, progress):
-            audio = read_audio(data_dir / unit.clip.path) if unit.clip else None
-            events = _turn_events(assistant, unit, audio)
-            rec = record(unit, events, registry)
-            spoken = answer_audio(events) if variant.speak else None
-            if spoken is not None:
-                path = answers_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', unit.id)}.wav"
-                write_audio(path, spoken)
-                rec["answer_audio"] = str(path.relative_to(out_dir))
-            f.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+    with (out_dir / f"{variant.name}.jsonl").open("w", encoding="utf-8") as f, \
+            _progress(len(todo), variant.name, progress) as bar:
+        turns = turns_for(engine, batched=False)
+        try:
+            for unit in one_by_one:
+                f.write(json.dumps(turns.run(unit), ensure_ascii=False, default=str) + "\n")
+                bar.update(1)
+        finally:
+            turns.close()
+        speed["one_at_a_time"] = _rate(len(one_by_one), time.monotonic() - start)
+        if rest:
+            t0 = time.monotonic()
+            recs, sizes = _run_batched(turns_for, engine, rest, batch_size, bar)
+            for rec in recs:
+                f.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+            speed["batched"] = {**_rate(len(rest), time.monotonic() - t0), "batch_size": batch_size,
+                                "batches": len(sizes),
+                                "mean_batch": round(sum(sizes) / len(sizes), 2) if sizes else None}
     wall = time.monotonic() - start
-    close = getattr(registry, "close", None)
-    if callable(close):
-        close()  # stops the tools' alarm scheduler thread
     ipm = len(todo) / (wall / 60) if wall > 0 and todo else None
     models = {"engine": getattr(engine, "name", variant.engine),
               "answer_tts": getattr(tts, "name", None)}
     return finish(RunStatus(variant.name, "run", "", len(todo), round(wall, 2),
-                            round(ipm, 1) if ipm else None, variant.caveat), {"models": models})
+                            round(ipm, 1) if ipm else None, variant.caveat),
+                  {"models": models, "speed": speed})
+
+
+def _rate(n: int, seconds: float) -> dict[str, Any]:
+    return {"units": n, "seconds": round(seconds, 2),
+            "items_per_min": round(n / (seconds / 60), 1) if n and seconds > 0 else None}
 
 
 def score_answers(out_dir: Path, variant: str, transcribe: Callable[[Audio], str]) -> int:

@@ -120,6 +120,14 @@ def cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from finetune.export import export_adapter, write_sums
+
+    out = export_adapter(args.run, args.out, args.dtype)
+    print(f"exported {args.run} -> {out}; sums in {write_sums(out)}")
+    return 0
+
+
 def cmd_terms(args: argparse.Namespace) -> int:
     from finetune.report import terms_breakdown
 
@@ -159,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("runs", nargs="+", type=Path)
     p.add_argument("--split", default="dev")
     p.set_defaults(fn=cmd_table)
+    p = sub.add_parser("export", help="package a run's adapter (half precision + SHA256SUMS)")
+    p.add_argument("run", type=Path)
+    p.add_argument("out", type=Path)
+    p.add_argument("--dtype", default="float16", choices=("float16", "bfloat16", "float32"))
+    p.set_defaults(fn=cmd_export)
     p = sub.add_parser("terms", help="where the terminology subset goes wrong")
     p.add_argument("rows", nargs="+", type=Path, help="eval-<split>-rows.jsonl files")
     p.set_defaults(fn=cmd_terms)

@@ -148,3 +148,40 @@ def test_call_markers_are_completed(text: str, rest: str) -> None:
     from assistant.engines.gemma import _marker_rest
 
     assert _marker_rest(text) == rest
+
+
+class ListASR:
+    """Hears each clip by its length in samples; counts batch calls."""
+
+    name = "list-asr"
+
+    def __init__(self, words: dict[int, str]) -> None:
+        self.words = words
+        self.batches: list[int] = []
+
+    def transcribe(self, audio: Audio) -> str:
+        return self.words[len(audio.samples)]
+
+    def transcribe_batch(self, audios: list[Audio]) -> list[str]:
+        self.batches.append(len(audios))
+        return [self.transcribe(a) for a in audios]
+
+
+def test_respond_batch_gives_each_request_what_respond_gives() -> None:
+    words = {1600: "set a timer for ten minutes", 3200: " ", 4800: "what time is it"}
+    clips = {n: Audio(np.zeros(n, np.float32), 16_000) for n in words}
+    requests = [Request((Message("user", audio=clips[n]),), (TIMER,)) for n in (1600, 3200, 4800)]
+    requests.append(Request((Message("user", text="typed", audio=clips[1600]),
+                             Message("tool", text="[]")), (TIMER,)))
+    asr, brain = ListASR(words), EchoBrain()
+    batched = CascadeEngine(asr, brain).respond_batch(requests)
+    assert asr.batches == [3]  # the typed turn needs no ASR
+    single = [list(CascadeEngine(ListASR(words), EchoBrain()).respond(r, threading.Event()))
+              for r in requests]
+    strip = [[(type(e).__name__, getattr(e, "text", None)) for e in events] for events in batched]
+    assert strip == [[(type(e).__name__, getattr(e, "text", None)) for e in events]
+                     for events in single]
+    assert strip[1] == [("Heard", " "), ("Reply", NOTHING_HEARD)]
+    assert [r.history[0].text for r in brain.requests] == ["set a timer for ten minutes",
+                                                          "what time is it", "typed"]
+    assert all(m.audio is None for r in brain.requests for m in r.history)

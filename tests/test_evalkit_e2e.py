@@ -109,3 +109,59 @@ def test_augmentations_hit_their_snr() -> None:
     assert bab.samples.shape == clean.samples.shape
     with pytest.raises(ValueError):
         augment.Augmentation(noise="brown", snr_db=3)
+
+
+class BatchingScripted:
+    """The scripted engine with a `respond_batch` (each row as `respond` would answer it)."""
+
+    def __init__(self) -> None:
+        from assistant.engines.scripted import ScriptedEngine
+
+        self.inner = ScriptedEngine()
+        self.name, self.native_audio = "scripted+batch", False
+        self.rows = 0
+
+    def respond(self, request, cancel):  # type: ignore[no-untyped-def]
+        return self.inner.respond(request, cancel)
+
+    def respond_batch(self, requests):  # type: ignore[no-untyped-def]
+        import threading
+
+        self.rows += len(requests)
+        return [list(self.inner.respond(r, threading.Event())) for r in requests]
+
+    def transcribe(self, audio):  # type: ignore[no-untyped-def]
+        return self.inner.transcribe(audio)
+
+
+def test_batched_run_gives_the_same_verdicts_and_keeps_latency_only_for_lone_turns(
+        tmp_path: Path, all_items: list[Item]) -> None:
+    test = split_items(all_items, "test")
+    chosen = [it for it in test if it.tool in ("set_timer", "delete_note", "log_dose",
+                                               "convert_units")][:14] + \
+        [it for it in test if it.is_negative][:6]
+    units = [Unit(it) for it in chosen]
+    alone = run_variant(resolve("scripted-text"), units, tmp_path / "alone", data_dir=tmp_path,
+                        progress=False, batch_size=1)
+    engine = BatchingScripted()
+    batched = run_variant(resolve("scripted-text"), units, tmp_path / "batched",
+                          data_dir=tmp_path, progress=False, batch_size=4, latency_units=3,
+                          engine_factory=lambda v: engine)
+    assert alone.units == batched.units == len(chosen)
+    assert engine.rows >= len(chosen) - 3  # the turns after the first 3 went through batches
+
+    def load(d: str) -> list[dict[str, object]]:
+        return [json.loads(x) for x in (tmp_path / d / "scripted-text.jsonl").read_text()
+                .splitlines()]
+
+    a, b = load("alone"), load("batched")
+    assert [r["unit_id"] for r in b] == [r["unit_id"] for r in a]  # written in unit order
+    for key in ("passed", "called", "calls", "task_success", "answer", "reason"):
+        assert [r[key] for r in b] == [r[key] for r in a], key
+    assert [r["batched"] for r in b] == [False] * 3 + [True] * (len(chosen) - 3)
+    assert all(r["turn_s"] is None and r["latency_call_s"] is None for r in b[3:])
+    assert all(r["turn_s"] is not None for r in b[:3])
+    meta = json.loads((tmp_path / "batched" / "scripted-text.meta.json").read_text())
+    assert meta["speed"]["one_at_a_time"]["units"] == 3
+    assert meta["speed"]["batched"]["units"] == len(chosen) - 3
+    assert meta["speed"]["batched"]["mean_batch"] > 1

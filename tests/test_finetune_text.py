@@ -79,6 +79,15 @@ def test_lora_learns_calls_then_evaluates_and_merges(tmp_path: Path, base_name: 
     assert metrics.accuracy == 1.0, rows
     assert metrics.false_alarm == 0.0 and metrics.terms_n == 1 and metrics.terms_acc == 1.0
 
+    from finetune.export import export_adapter, sha256, write_sums
+
+    shipped = export_adapter(out, tmp_path / "shipped")
+    sums = write_sums(shipped).read_text().splitlines()
+    assert f"{sha256(shipped / 'adapter_model.safetensors')}  adapter_model.safetensors" in sums
+    half, tok = load_for_eval(base_name, shipped, "cpu")
+    half_metrics, _ = evaluate_text(half, tok, ITEMS, (), "none", max_new_tokens=96)
+    assert half_metrics.accuracy == 1.0
+
     merged = merge(out, tmp_path / "merged")
     from transformers import AutoModelForCausalLM
 

@@ -10,11 +10,12 @@ default, with the finetune adapter when present), or the LFM2 engine in text mod
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.audio import Audio
+from assistant.batching import BatchCapable
 from assistant.engine import Cancelled, Engine, Request
 from assistant.events import Event, Heard, Reply
 from assistant.speech import Transcriber
@@ -34,26 +35,60 @@ class CascadeEngine:
         return self.asr.transcribe(audio)
 
     def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
-        history = list(request.history)
-        last_user = max((i for i, m in enumerate(history) if m.role == "user"), default=-1)
-        for i, message in enumerate(history):
-            if message.audio is None:
-                continue
-            text = message.text
-            if not text.strip() and message.role == "user":
-                if cancel.is_set():
-                    raise Cancelled()
-                text = self.asr.transcribe(message.audio)
-                if i == last_user:
-                    yield Heard(text)
-                    if not text.strip():
-                        yield Reply(text=NOTHING_HEARD)
-                        return
-            history[i] = replace(message, text=text, audio=None)  # the brain reads text only
         if cancel.is_set():
             raise Cancelled()
-        yield from self.brain.respond(replace(request, history=tuple(history), speak=False),
-                                      cancel)
+        heard = {i: self.asr.transcribe(audio) for i, audio in _untranscribed(request)}
+        for event in self._heard(request, heard):
+            yield event
+            if isinstance(event, Reply):
+                return
+        if cancel.is_set():
+            raise Cancelled()
+        yield from self.brain.respond(_text_only(request, heard), cancel)
+
+    def respond_batch(self, requests: Sequence[Request]) -> list[list[Event]]:
+        """`respond` for many requests: one ASR batch for every clip, one text-model batch for
+        every request that was heard (evalkit's throughput path)."""
+        clips = [(r, i, audio) for r, request in enumerate(requests)
+                 for i, audio in _untranscribed(request)]
+        batch = getattr(self.asr, "transcribe_batch", None)
+        audios = [audio for _, _, audio in clips]
+        texts = batch(audios) if callable(batch) else [self.asr.transcribe(a) for a in audios]
+        heard: list[dict[int, str]] = [{} for _ in requests]
+        for (r, i, _audio), text in zip(clips, texts, strict=True):
+            heard[r][i] = text
+        out = [list(self._heard(request, h)) for request, h in zip(requests, heard, strict=True)]
+        todo = [r for r, events in enumerate(out) if not any(isinstance(e, Reply) for e in events)]
+        brain_requests = [_text_only(requests[r], heard[r]) for r in todo]
+        if isinstance(self.brain, BatchCapable):
+            answers = self.brain.respond_batch(brain_requests)
+        else:
+            answers = [list(self.brain.respond(q, threading.Event())) for q in brain_requests]
+        for r, events in zip(todo, answers, strict=True):
+            out[r] += events
+        return out
+
+    @staticmethod
+    def _heard(request: Request, heard: dict[int, str]) -> Iterator[Event]:
+        """`Heard` for the newest user turn, and the apology when nothing was heard in it."""
+        last_user = max((i for i, m in enumerate(request.history) if m.role == "user"), default=-1)
+        if last_user in heard:
+            yield Heard(heard[last_user])
+            if not heard[last_user].strip():
+                yield Reply(text=NOTHING_HEARD)
+
+
+def _untranscribed(request: Request) -> list[tuple[int, Audio]]:
+    """The user turns that carry audio and no text yet: what the ASR must hear."""
+    return [(i, m.audio) for i, m in enumerate(request.history)
+            if m.audio is not None and m.role == "user" and not m.text.strip()]
+
+
+def _text_only(request: Request, heard: dict[int, str]) -> Request:
+    """The request the brain reads: transcripts in place of audio, no audio anywhere."""
+    history = tuple(replace(m, text=heard.get(i, m.text), audio=None) if m.audio is not None
+                    else m for i, m in enumerate(request.history))
+    return replace(request, history=history, speak=False)
 
 
 def build_brain(options: Any) -> Engine:
