@@ -86,6 +86,21 @@ def test_biasing_fixes_drug_names(piper: Synthesizer, whisper: WhisperTranscribe
     assert fixed, "biasing changed no hard drug name from wrong to right"
 
 
+def test_batched_transcription_matches_one_at_a_time(piper: Synthesizer,
+                                                     whisper: WhisperTranscriber) -> None:
+    """Clean clips: the batched first pass hears what `transcribe` hears, the targeted second
+    pass included; an empty clip stays empty and keeps its place. Compared after the WER
+    normaliser: CTranslate2's int8 GEMMs round differently at another batch shape, which can
+    move a final period (seen: "kilometers." vs "kilometers")."""
+    texts = [GENERAL[0], HARD_DRUGS["metformin"], GENERAL[3], HARD_DRUGS["hydroxyzine"]]
+    clips = [piper.synthesize(t) for t in texts]
+    clips.insert(2, Audio.silence(0.0))
+    one_by_one = [whisper.transcribe(c) for c in clips]
+    assert [normalize(t) for t in whisper.transcribe_batch(clips)] == \
+        [normalize(t) for t in one_by_one]
+    assert one_by_one[2] == ""
+
+
 def test_silence_transcribes_to_little(whisper: WhisperTranscriber) -> None:
     assert len(whisper.transcribe(Audio.silence(1.0)).split()) <= 3
     assert whisper.transcribe(Audio.silence(0.0)) == ""

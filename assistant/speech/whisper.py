@@ -34,6 +34,10 @@ from assistant.speech import BackendUnavailable
 
 Biasing = Literal["off", "static", "targeted"]
 PYPI_MODELS = {"base": "whisper-base"}  # model name -> weight set
+WINDOW_S = 30  # Whisper hears 30 s windows
+# faster-whisper's defaults: a decode below / above these is retried at a higher temperature
+LOGPROB_THRESHOLD = -1.0
+COMPRESSION_LIMIT = 2.4
 HOTWORD_TOKEN_BUDGET = 200  # faster-whisper keeps the first 223 tokens of the hotwords
 # Words of the tool catalogue that Whisper base tends to write its own way ("mg", "10mg").
 TOOL_VOCABULARY = ("milligrams", "micrograms", "timer", "reminder", "Celsius", "Fahrenheit")
@@ -208,9 +212,76 @@ class WhisperTranscriber:
         return self.run(audio).text
 
     def transcribe_batch(self, audios: Sequence[Audio]) -> list[str]:
-        """Transcribe many clips (evalkit). Sequential: CTranslate2 already uses every core
-        on one clip, and push-to-talk clips are shorter than one 30 s window."""
-        return [self.transcribe(a) for a in audios]
+        """Transcribe many clips (evalkit): the unbiased pass (or the static one) in one batch,
+        decoded the way faster-whisper's batched pipeline does it (one 30 s window per clip,
+        no temperature fallback); the targeted second pass clip by clip as in `run`, since
+        CTranslate2 batches only prompts of one length and each clip has its own hotwords.
+        Push-to-talk requests are shorter than one window; a longer clip goes through `run`."""
+        from assistant.audio.io import SPEECH_RATE, resample
+
+        o = self.options
+        texts = [""] * len(audios)
+        clips: dict[int, np.ndarray] = {}
+        for i, audio in enumerate(audios):
+            samples = np.ascontiguousarray(resample(audio, SPEECH_RATE).samples, np.float32)
+            if len(samples) > WINDOW_S * SPEECH_RATE:
+                texts[i] = self.transcribe(audio)
+            elif len(samples):
+                clips[i] = samples
+        if not clips:
+            return texts
+        if o.biasing == "static":
+            rows = list(clips)
+            for i, t in zip(rows, self._decode_batch([clips[i] for i in rows], o.beam_size,
+                                                     [self.static_hotwords] * len(rows)),
+                            strict=True):
+                texts[i] = t
+            return texts
+        rows = list(clips)
+        for i, t in zip(rows, self._decode_batch([clips[i] for i in rows],
+                                                 o.first_pass_beam_size, [""] * len(rows)),
+                        strict=True):
+            texts[i] = t
+        if o.biasing == "off":
+            return texts
+        for i in rows:  # the biased pass, clip by clip exactly as `run` does it
+            candidates, medical = drug_candidates(texts[i])
+            if medical and candidates:
+                hotwords = hotwords_within([*TOOL_VOCABULARY[:2], *candidates],
+                                           self._count_tokens, HOTWORD_TOKEN_BUDGET)
+                texts[i] = self._decode(clips[i], o.beam_size, hotwords)
+        return texts
+
+    def _decode_batch(self, clips: Sequence[np.ndarray], beam: int, hotwords: Sequence[str]
+                      ) -> list[str]:
+        """Greedy/beam decoding of many clips at once. A row that `transcribe` would retry at
+        a higher temperature (low average log-probability or a repetitive text, faster-whisper's
+        thresholds) is decoded again by `_decode`, fallback included."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
+
+        m = self._model
+        tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe",
+                              language=self.options.language)
+        features = np.stack([pad_or_trim(m.feature_extractor(c)) for c in clips])
+        prompts = [m.get_prompt(tokenizer, [], without_timestamps=True, hotwords=h or None)
+                   for h in hotwords]
+        with self._lock:
+            encoded = m.encode(features)
+            results = m.model.generate(
+                encoded, prompts, beam_size=beam, patience=1.0, length_penalty=1.0,
+                max_length=m.max_length, suppress_blank=True, return_scores=True,
+                suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))
+        texts = []
+        for clip, words, r in zip(clips, hotwords, results, strict=True):
+            tokens = r.sequences_ids[0]
+            text = tokenizer.decode(tokens).strip()
+            avg_logprob = r.scores[0] * len(tokens) / (len(tokens) + 1)
+            if avg_logprob < LOGPROB_THRESHOLD or get_compression_ratio(text) > COMPRESSION_LIMIT:
+                text = self._decode(clip, beam, words)
+            texts.append(text)
+        return texts
 
 
 __all__ = ["TOOL_VOCABULARY", "Transcript", "WhisperOptions", "WhisperTranscriber",
