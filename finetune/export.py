@@ -4,19 +4,12 @@ file's."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
+from assistant.speech.weights import sha256_file as sha256
+
 SHIPPED = ("adapter_config.json", "config.toml", "run.json", "train_log.jsonl")
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def export_adapter(run_dir: Path, out_dir: Path, dtype: str = "float16") -> Path:

@@ -61,3 +61,22 @@ def test_cache_dir_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert weights.cache_root() == tmp_path
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert not weights.hub_reachable()
+
+
+def test_sha256sums_are_verified(tmp_path: Path) -> None:
+    from assistant.speech.weights import WeightsError, sha256_file, verify_sums
+
+    (tmp_path / "adapter_model.safetensors").write_bytes(b"weights" * 100)
+    (tmp_path / "adapter_config.json").write_text("{}")
+    with pytest.raises(WeightsError, match="no SHA256SUMS"):
+        verify_sums(tmp_path)
+    (tmp_path / "SHA256SUMS").write_text("".join(
+        f"{sha256_file(tmp_path / n)}  {n}\n"
+        for n in ("adapter_config.json", "adapter_model.safetensors")))
+    verify_sums(tmp_path)
+    (tmp_path / "adapter_model.safetensors").write_bytes(b"weightz" * 100)
+    with pytest.raises(WeightsError, match=r"adapter_model\.safetensors does not match"):
+        verify_sums(tmp_path)
+    (tmp_path / "adapter_model.safetensors").unlink()
+    with pytest.raises(WeightsError, match="missing"):
+        verify_sums(tmp_path)

@@ -220,6 +220,14 @@ class GemmaEngine:
         if adapter is not None and Path(adapter).is_dir():
             from peft import PeftModel
 
+            if (Path(adapter) / "SHA256SUMS").is_file():  # shipped adapters are pinned
+                from assistant.speech.weights import WeightsError, verify_sums
+
+                try:
+                    verify_sums(Path(adapter))
+                except WeightsError as exc:
+                    raise BackendUnavailable(f"gemma adapter: {exc}") from None
+
             model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
             self.adapter = Path(adapter)
         elif o.adapter is not None:

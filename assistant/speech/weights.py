@@ -135,6 +135,24 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def verify_sums(directory: Path) -> None:
+    """Check every file listed in `directory/SHA256SUMS` (sha256sum format); raise
+    `WeightsError` naming the first file that is missing or differs."""
+    sums = directory / "SHA256SUMS"
+    if not sums.is_file():
+        raise WeightsError(f"{directory} has no SHA256SUMS: its files cannot be verified")
+    for line in sums.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        want, name = line.split(maxsplit=1)
+        path = directory / name.strip().lstrip("*")
+        if not path.is_file():
+            raise WeightsError(f"{path} is listed in SHA256SUMS but missing")
+        if sha256_file(path) != want:
+            raise WeightsError(f"{path} does not match its SHA-256 in SHA256SUMS (corrupt or "
+                               "changed); re-export it or restore it from git")
+
+
 def _stamp_of(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
