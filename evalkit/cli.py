@@ -224,7 +224,7 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
     p.add_argument("--backends", default="piper,espeak", help="TTS backends for request audio")
     p.add_argument("--no-audio", action="store_true", help="skip audio variants' synthesis")
     p.add_argument("--lfm2-model-dir", type=Path, help="a real LFM2-Audio checkpoint")
-    p.add_argument("--slow-units", type=int, default=8,
+    p.add_argument("--slow-units", type=int, default=32,
                    help="quick suite: model-backed variants (cascade, lfm2) run on an evenly "
                         "spread subset of this many items (0: all)")
     p.add_argument("--tiny-lfm2", action="store_true",

@@ -117,6 +117,18 @@ for _v in (
             needs=_CASCADE_NEEDS),
     Variant("cascade-text", "the cascade's text model alone, on the request text", "cascade",
             EngineOptions(asr="whisper-base"), modality="text", needs=_CASCADE_NEEDS),
+    Variant("cascade-text-base", "the cascade's text model without the fine-tuned adapter "
+            "(base Gemma 3 270M, few-shot prompt), on the request text", "cascade",
+            EngineOptions(asr="whisper-base", default_adapter=False), modality="text",
+            needs=_CASCADE_NEEDS),
+    Variant("cascade-bias-base", "cascade with drug-name hotwords, text model without the "
+            "adapter", "cascade", EngineOptions(asr="whisper-base", asr_biasing=True,
+                                                default_adapter=False),
+            modality="audio", needs=_CASCADE_NEEDS),
+    Variant("cascade-nobias-base", "cascade without biasing, text model without the adapter",
+            "cascade", EngineOptions(asr="whisper-base", asr_biasing=False,
+                                     default_adapter=False),
+            modality="audio", needs=_CASCADE_NEEDS),
     Variant("lfm2-e2e", "LFM2-Audio end to end: audio in, call or spoken answer out", "lfm2",
             EngineOptions(variant="e2e"), modality="audio", speak=True),
     Variant("lfm2-two-step", "LFM2-Audio transcribes first, then decides from the text", "lfm2",
@@ -157,8 +169,8 @@ def resolve(name: str, *, lfm2_model_dir: Path | None = None, tiny_lfm2: bool = 
     return v
 
 
-QUICK_VARIANTS = ("scripted-text", "scripted-asr", "scripted-asr-bias", "cascade-bias", "cascade-nobias",
-                  "cascade-text", "lfm2-e2e", "lfm2-two-step", "answer-native", "answer-piper",
-                  "answer-kokoro")
+QUICK_VARIANTS = ("scripted-text", "scripted-asr", "scripted-asr-bias", "cascade-bias",
+                  "cascade-nobias", "cascade-text", "cascade-text-base", "lfm2-e2e",
+                  "lfm2-two-step", "answer-native", "answer-piper", "answer-kokoro")
 
 Factory = Callable[[Variant], Engine]

@@ -21,6 +21,7 @@ class EngineOptions:
     model: str | None = None  # hub id (LFM2: LiquidAI/LFM2.5-Audio-1.5B) or a text model name
     model_dir: Path | None = None  # a local checkpoint directory; wins over `model`
     adapter: Path | None = None  # a peft LoRA adapter directory
+    default_adapter: bool = True  # cascade: Gemma loads the shipped adapter when `adapter` is None
     variant: str | None = None  # lfm2: "e2e" | "two-step"
     device: str | None = None  # None: CUDA when available, else CPU
     asr: str | None = None  # cascade: ASR backend/model, e.g. "whisper-base"

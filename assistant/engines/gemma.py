@@ -476,10 +476,11 @@ def outcome(text: str) -> Event:
 
 
 def build(options: Any = None) -> GemmaEngine:
-    """From `EngineOptions`: model_dir, adapter, threads."""
+    """From `EngineOptions`: model_dir, adapter, default_adapter, threads."""
     return GemmaEngine(GemmaOptions(
         model_dir=getattr(options, "model_dir", None),
         adapter=getattr(options, "adapter", None),
+        use_default_adapter=getattr(options, "default_adapter", True),
         threads=getattr(options, "threads", None),
     ))
 
