@@ -121,9 +121,11 @@ def cmd_table(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from finetune.export import export_adapter, write_sums
+    from finetune.export import export_adapter, write_card, write_sums
 
     out = export_adapter(args.run, args.out, args.dtype)
+    if args.card:  # before the sums, so the card is pinned too
+        print(f"card: {write_card(args.run, out, args.card.read_text('utf-8'), args.overrides)}")
     print(f"exported {args.run} -> {out}; sums in {write_sums(out)}")
     return 0
 
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("run", type=Path)
     p.add_argument("out", type=Path)
     p.add_argument("--dtype", default="float16", choices=("float16", "bfloat16", "float32"))
+    p.add_argument("--card", type=Path, help="a Markdown file with the metrics: writes README.md")
+    p.add_argument("--overrides", default="", help="the --set options of the run, for the card")
     p.set_defaults(fn=cmd_export)
     p = sub.add_parser("terms", help="where the terminology subset goes wrong")
     p.add_argument("rows", nargs="+", type=Path, help="eval-<split>-rows.jsonl files")
