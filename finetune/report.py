@@ -65,35 +65,3 @@ def terms_breakdown(rows_path: Path) -> dict[str, int]:
             out["other_args_wrong"] += 1
     return out
 
-
-CARD_METRICS = (("item_accuracy", "accuracy"), ("call_f1", "call F1"),
-                ("exact_argument_accuracy", "exact args"),
-                ("function_name_accuracy", "function name"),
-                ("false_alarm_rate", "false alarm"), ("terms_item_accuracy", "terminology"))
-
-
-def _cell(ci: dict[str, Any], key: str) -> str:
-    e = ci.get(key, {})
-    if e.get("value") is None:
-        return "-"
-    if e.get("low") is None:
-        return f"{e['value']:.3f}"
-    return f"{e['value']:.3f} [{e['low']:.2f}, {e['high']:.2f}]"
-
-
-def metrics_table(entries: Sequence[tuple[str, Path, str]]) -> str:
-    """Rows of (label, result directory, split): each metric with its bootstrap 95% interval,
-    recomputed from the rows file (so older result directories work too)."""
-    from finetune.evaluate import Row, intervals
-
-    head = ["model", "split", "n", *(name for _, name in CARD_METRICS)]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for label, directory, split in entries:
-        rows_path = directory / f"eval-{split}-rows.jsonl"
-        if not rows_path.is_file():
-            continue
-        rows = [Row(**json.loads(x)) for x in rows_path.read_text("utf-8").splitlines() if x]
-        ci = intervals(rows)
-        cells = [label, split, str(len(rows)), *(_cell(ci, k) for k, _ in CARD_METRICS)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)

@@ -199,24 +199,31 @@ class WhisperTranscriber:
             text = self._decode(samples, o.beam_size, self.static_hotwords)
             return Transcript(text, text, self.static_hotwords)
         first = self._decode(samples, o.first_pass_beam_size, "")
-        if o.biasing == "off":
+        hotwords = self._second_pass_hotwords(first)
+        if not hotwords:
             return Transcript(first, first, "")
+        return Transcript(self._decode(samples, o.beam_size, hotwords), first, hotwords)
+
+    def _second_pass_hotwords(self, first: str) -> str:
+        """Targeted biasing: the hotwords for a second pass over a clip whose first pass sounds
+        like a medication request, else "" (no second pass; always "" unless "targeted")."""
+        if self.options.biasing != "targeted":
+            return ""
         candidates, medical = drug_candidates(first)
         if not (medical and candidates):
-            return Transcript(first, first, "")
-        hotwords = hotwords_within([*TOOL_VOCABULARY[:2], *candidates], self._count_tokens,
-                                   HOTWORD_TOKEN_BUDGET)
-        return Transcript(self._decode(samples, o.beam_size, hotwords), first, hotwords)
+            return ""
+        return hotwords_within([*TOOL_VOCABULARY[:2], *candidates], self._count_tokens,
+                               HOTWORD_TOKEN_BUDGET)
 
     def transcribe(self, audio: Audio) -> str:
         return self.run(audio).text
 
     def transcribe_batch(self, audios: Sequence[Audio]) -> list[str]:
-        """Transcribe many clips (evalkit): the unbiased pass (or the static one) in one batch,
-        decoded the way faster-whisper's batched pipeline does it (one 30 s window per clip,
-        no temperature fallback); the targeted second pass clip by clip as in `run`, since
-        CTranslate2 batches only prompts of one length and each clip has its own hotwords.
-        Push-to-talk requests are shorter than one window; a longer clip goes through `run`."""
+        """Transcribe many clips (evalkit): the first pass (or the static one) of all clips in
+        one CTranslate2 batch (`_decode_batch`); the targeted second pass clip by clip as in
+        `run`, since CTranslate2 batches only prompts of one length and each clip has its own
+        hotwords. Push-to-talk requests are shorter than one 30 s window; a longer clip goes
+        through `run`."""
         from assistant.audio.io import SPEECH_RATE, resample
 
         o = self.options
@@ -230,33 +237,20 @@ class WhisperTranscriber:
                 clips[i] = samples
         if not clips:
             return texts
-        if o.biasing == "static":
-            rows = list(clips)
-            for i, t in zip(rows, self._decode_batch([clips[i] for i in rows], o.beam_size,
-                                                     [self.static_hotwords] * len(rows)),
-                            strict=True):
-                texts[i] = t
-            return texts
-        rows = list(clips)
-        for i, t in zip(rows, self._decode_batch([clips[i] for i in rows],
-                                                 o.first_pass_beam_size, [""] * len(rows)),
-                        strict=True):
-            texts[i] = t
-        if o.biasing == "off":
-            return texts
-        for i in rows:  # the biased pass, clip by clip exactly as `run` does it
-            candidates, medical = drug_candidates(texts[i])
-            if medical and candidates:
-                hotwords = hotwords_within([*TOOL_VOCABULARY[:2], *candidates],
-                                           self._count_tokens, HOTWORD_TOKEN_BUDGET)
-                texts[i] = self._decode(clips[i], o.beam_size, hotwords)
+        static = o.biasing == "static"
+        first = self._decode_batch(list(clips.values()),
+                                   o.beam_size if static else o.first_pass_beam_size,
+                                   self.static_hotwords if static else "")
+        for (i, samples), text in zip(clips.items(), first, strict=True):
+            hotwords = self._second_pass_hotwords(text)
+            texts[i] = self._decode(samples, o.beam_size, hotwords) if hotwords else text
         return texts
 
-    def _decode_batch(self, clips: Sequence[np.ndarray], beam: int, hotwords: Sequence[str]
-                      ) -> list[str]:
-        """Greedy/beam decoding of many clips at once. A row that `transcribe` would retry at
-        a higher temperature (low average log-probability or a repetitive text, faster-whisper's
-        thresholds) is decoded again by `_decode`, fallback included."""
+    def _decode_batch(self, clips: Sequence[np.ndarray], beam: int, hotwords: str) -> list[str]:
+        """`_decode` of many clips at once, decoded as faster-whisper's batched pipeline does
+        (one 30 s window per clip). A row that `_decode` would retry at a higher temperature
+        (low average log-probability or a repetitive text, faster-whisper's thresholds) is
+        decoded again by `_decode`, fallback included."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
@@ -265,21 +259,20 @@ class WhisperTranscriber:
         tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe",
                               language=self.options.language)
         features = np.stack([pad_or_trim(m.feature_extractor(c)) for c in clips])
-        prompts = [m.get_prompt(tokenizer, [], without_timestamps=True, hotwords=h or None)
-                   for h in hotwords]
+        prompt = m.get_prompt(tokenizer, [], without_timestamps=True, hotwords=hotwords or None)
         with self._lock:
             encoded = m.encode(features)
             results = m.model.generate(
-                encoded, prompts, beam_size=beam, patience=1.0, length_penalty=1.0,
+                encoded, [prompt] * len(clips), beam_size=beam, patience=1.0, length_penalty=1.0,
                 max_length=m.max_length, suppress_blank=True, return_scores=True,
                 suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))
         texts = []
-        for clip, words, r in zip(clips, hotwords, results, strict=True):
+        for clip, r in zip(clips, results, strict=True):
             tokens = r.sequences_ids[0]
             text = tokenizer.decode(tokens).strip()
             avg_logprob = r.scores[0] * len(tokens) / (len(tokens) + 1)
             if avg_logprob < LOGPROB_THRESHOLD or get_compression_ratio(text) > COMPRESSION_LIMIT:
-                text = self._decode(clip, beam, words)
+                text = self._decode(clip, beam, hotwords)
             texts.append(text)
         return texts
 
