@@ -243,7 +243,7 @@ def _progress(total: int, name: str, show: bool) -> Any:
 
 @dataclass
 class _Turns:
-    """Runs units through one `Assistant` (with its own tools) and writes their records."""
+    """Runs units through one `Assistant` (with its own tools), a result record per unit."""
 
     variant: Variant
     engine: Engine
