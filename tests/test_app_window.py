@@ -249,6 +249,27 @@ def test_barge_in_cancels_generation_and_drops_its_audio(app: Harness, qtbot: An
     assert len(app.player.played) == 1  # only the Oslo answer was spoken
 
 
+def test_closing_the_window_destroys_it_and_its_bridge_on_the_gui_thread(qtbot: Any) -> None:
+    # Regression: the bridge had no parent, so Python's cyclic collector destroyed it (and the
+    # window) on whichever thread it ran, often the next model thread; Qt then crashed.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    bridge = Bridge(lambda settings, notify, progress: Runtime(
+        Assistant(ScriptedEngine(), Registry([])), "scripted"))
+    window = MainWindow(bridge, Settings(engine="scripted"),
+                        AudioIO(FakeRecorder(), FakePlayer(), FakePlayer()))
+    where: list[str] = []
+    for obj in (window, bridge):
+        obj.destroyed.connect(lambda *_: where.append(threading.current_thread().name),
+                              Qt.ConnectionType.DirectConnection)
+    window.load()
+    qtbot.waitUntil(lambda: bridge.ready)
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert where == [threading.main_thread().name] * 2
+
+
 def test_timer_rings_while_another_turn_runs(app: Harness, qtbot: Any) -> None:
     app.write("set a timer for 1 second")
     qtbot.waitUntil(lambda: "Timer set for 1 seconds." in app.answers())

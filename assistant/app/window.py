@@ -51,6 +51,10 @@ class MainWindow(QMainWindow):
                  open_audio: Callable[[Settings], AudioIO] | None = None,
                  settings_path: Path | None = None) -> None:
         super().__init__()
+        # The window owns its bridge, so both are destroyed together on the GUI thread. Left
+        # parentless, the bridge would die whenever Python's cyclic collector happened to run:
+        # often on the model thread, and a QObject destroyed off its thread crashes Qt later.
+        bridge.setParent(self)
         self.bridge, self.settings, self.audio = bridge, settings, audio
         self._open_audio = open_audio
         self._settings_path = settings_path
@@ -392,8 +396,11 @@ class MainWindow(QMainWindow):
         from assistant.app.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.hotkey_note, self)
-        if dialog.exec() and dialog.result_settings is not None:
-            self.apply_settings(dialog.result_settings)
+        try:
+            if dialog.exec() and dialog.result_settings is not None:
+                self.apply_settings(dialog.result_settings)
+        finally:
+            dialog.deleteLater()  # a child of the window: it would otherwise live until quit
 
     def apply_settings(self, new: Settings) -> None:
         old, self.settings = self.settings, new
