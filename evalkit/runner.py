@@ -255,8 +255,9 @@ class _Turns:
     def __post_init__(self) -> None:
         from assistant.loop import Assistant, LoopOptions
 
-        self.tools_dir = Path(tempfile.mkdtemp(prefix=f"evalkit-{self.variant.name}-"))
-        self.registry = build_registry(self.tools_dir)
+        # The tools' files (notes, doses, reminders) live only as long as this assistant.
+        self._tools_dir = tempfile.TemporaryDirectory(prefix=f"evalkit-{self.variant.name}-")
+        self.registry = build_registry(Path(self._tools_dir.name))
         self.assistant = Assistant(self.engine, self.registry, tts=self.tts,
                                    options=LoopOptions(speak=self.variant.speak))
 
@@ -278,6 +279,7 @@ class _Turns:
         close = getattr(self.registry, "close", None)
         if callable(close):
             close()  # stops the tools' alarm scheduler thread
+        self._tools_dir.cleanup()
 
 
 def _run_batched(turns_for: Callable[[Engine], _Turns], engine: Engine, units: Sequence[Unit],

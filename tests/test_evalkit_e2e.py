@@ -4,6 +4,7 @@ report from the result files alone; plus synthesis and augmentation on a fake TT
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +136,10 @@ class BatchingScripted:
 
 
 def test_batched_run_gives_the_same_verdicts_and_keeps_latency_only_for_lone_turns(
-        tmp_path: Path, all_items: list[Item]) -> None:
+        tmp_path: Path, all_items: list[Item], monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "scratch"  # where each worker's tools keep their files
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     test = split_items(all_items, "test")
     chosen = [it for it in test if it.tool in ("set_timer", "delete_note", "log_dose",
                                                "convert_units")][:14] + \
@@ -165,3 +169,4 @@ def test_batched_run_gives_the_same_verdicts_and_keeps_latency_only_for_lone_tur
     assert meta["speed"]["one_at_a_time"]["units"] == 3
     assert meta["speed"]["batched"]["units"] == len(chosen) - 3
     assert meta["speed"]["batched"]["mean_batch"] > 1
+    assert list(scratch.iterdir()) == []  # every worker's tool files were removed
