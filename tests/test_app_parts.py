@@ -1,6 +1,7 @@
 """The app's non-window parts: settings persistence, the player queue over the device layer,
-the recorder adapter, device messages, the global hotkey's honesty, and the real runtime builder
-(scripted engine + the real tool catalogue, whose scheduler rings a timer into the window)."""
+the recorder adapter, device messages, the global hotkey's honesty, the real runtime builder
+(scripted engine + the real tool catalogue, whose scheduler rings a timer into the window), and
+the conversation view's scrolling."""
 
 from __future__ import annotations
 
@@ -317,3 +318,39 @@ def test_run_app_without_a_display_says_what_to_do(monkeypatch: pytest.MonkeyPat
         monkeypatch.delenv(name, raising=False)
     assert run_app(None) == 2
     assert "--text / --wav" in capsys.readouterr().err
+
+
+# --- the conversation view --------------------------------------------------------------------
+
+
+def test_conversation_follows_the_newest_item(qtbot: Any) -> None:
+    from assistant.app.cards import Bubble, ConversationView
+
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.resize(300, 200)
+    view.show()
+    for i in range(30):
+        view.add(Bubble("assistant", f"answer {i}"))
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+
+
+def test_conversation_deleted_before_it_scrolls_is_no_error(qtbot: Any) -> None:
+    # Regression: the deferred scroll ran on the deleted view (pytest-qt fails the test on an
+    # exception raised in the Qt event loop).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from assistant.app.cards import Bubble, ConversationView
+
+    view = ConversationView()
+    view.resize(300, 200)
+    view.show()
+    for i in range(30):
+        view.add(Bubble("assistant", f"answer {i}"))
+    QCoreApplication.processEvents()  # lays out: the range grows, a scroll is scheduled
+    view.add(Bubble("assistant", "one more"))
+    QCoreApplication.processEvents()
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(50)

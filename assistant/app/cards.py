@@ -252,7 +252,9 @@ class ConversationView(QScrollArea):
         self.items.clear()
 
     def _follow(self, _low: int, high: int) -> None:
-        QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(high))
+        bar = self.verticalScrollBar()
+        # With the bar as context, Qt drops the call if the view is destroyed before it runs.
+        QTimer.singleShot(0, bar, lambda: bar.setValue(high))
 
 
 def failure_title(event: Failed) -> str:
