@@ -206,7 +206,9 @@ def save_run(cfg: RunConfig, peft_model: Any, stats: TrainStats, base_name: str,
     # The registry name (e.g. gemma-270m), not a cache path: `finetune` resolves it again.
     for pc in peft_model.peft_config.values():
         pc.base_model_name_or_path = base_name
-    peft_model.save_pretrained(str(out))
+    # We never resize the vocabulary; peft's "auto" would look the registry name up on the hub
+    # (a network call per save, unreachable offline) to find that out.
+    peft_model.save_pretrained(str(out), save_embedding_layers=False)
     config_mod.save(cfg, out)
     run = {"base_model": base_name, "stats": asdict(stats), **(extra or {})}
     (out / "run.json").write_text(json.dumps(run, indent=2), "utf-8")

@@ -4,6 +4,7 @@ adapters in peft format, evaluation through evalkit's checker, and merging."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,10 @@ def test_lora_learns_calls_then_evaluates_and_merges(tmp_path: Path, base_name: 
     from finetune.train import train_text
 
     cfg = _cfg(tmp_path / "run", base_name)
-    out, stats = train_text(cfg, items=ITEMS, tools=())  # type: ignore[arg-type]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out, stats = train_text(cfg, items=ITEMS, tools=())  # type: ignore[arg-type]
+    assert not [w for w in caught if "remote file" in str(w.message)]  # no hub lookup on save
     assert stats.last_loss < stats.first_loss / 10 and stats.trainable_params < stats.total_params
     conf = json.loads((out / "adapter_config.json").read_text())
     assert conf["base_model_name_or_path"] == base_name and conf["r"] == 16
