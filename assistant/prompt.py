@@ -97,16 +97,22 @@ def _turn_text(m: Message) -> str:
     return m.text
 
 
+def _system_text(history: Sequence[Message], tools: Sequence[ToolSpec],
+                 mode: ToolListMode) -> str:
+    """The conversation's own system text (the last one given), else the tools' default."""
+    given = [m.text for m in history if m.role == "system" and m.text]
+    return given[-1] if given else system_prompt(tools, mode)
+
+
 def text_prompt(history: Sequence[Message], tools: Sequence[ToolSpec],
                 mode: ToolListMode = "none", bos: str = "") -> str:
     """The whole prompt up to the model's turn, Gemma-style (the system text opens the first
     user turn, since Gemma has no system role). Training and the cascade engine both use it."""
-    system = system_prompt(tools, mode)
+    system = _system_text(history, tools, mode)
     parts = [bos]
     first = True
     for m in history:
         if m.role == "system":
-            system = m.text or system
             continue
         body = _turn_text(m)
         if first and m.role != "assistant":
@@ -121,6 +127,5 @@ def text_prompt_head(history: Sequence[Message], tools: Sequence[ToolSpec],
                      mode: ToolListMode = "none", bos: str = "") -> str:
     """The part of `text_prompt` that does not depend on the conversation (BOS, the first turn's
     opening and the system text), so an engine can compute its KV cache once."""
-    system = next((m.text for m in history if m.role == "system" and m.text),
-                  system_prompt(tools, mode))
+    system = _system_text(history, tools, mode)
     return f"{bos}{TURN_START}user\n" + (f"{system}\n\n" if system else "")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import Message, ToolSpec
-from assistant.prompt import TURN_END, compact_tool_list, text_prompt
+from assistant.prompt import TURN_END, compact_tool_list, text_prompt, text_prompt_head
 from assistant.toolcall import ToolCall, parse_tool_calls
 from evalkit.items import ExpectedCall, Item
 from finetune.config import ConfigError, DataOptions, dumps, from_dict, load_config, save
@@ -122,6 +122,18 @@ def test_prompt_modes() -> None:
     assert compact_tool_list([SPEC]).count("\n") == 0
     full = text_prompt(history, [SPEC], "full")
     assert "<|tool_list_start|>" in full
+
+
+@pytest.mark.parametrize("systems", [(), ("Be brief.",), ("Old.", "", "New.")])
+@pytest.mark.parametrize("mode", ["none", "compact"])
+def test_prompt_head_is_the_prompts_constant_start(systems: tuple[str, ...], mode: str) -> None:
+    # The engine caches the head's KV: it must be exactly where every prompt starts.
+    history = (*[Message("system", t) for t in systems], Message("user", "weather in oslo"))
+    head = text_prompt_head(history, [SPEC], mode, bos="<bos>")  # type: ignore[arg-type]
+    prompt = text_prompt(history, [SPEC], mode, bos="<bos>")  # type: ignore[arg-type]
+    assert prompt.startswith(head) and prompt[len(head):].startswith("weather in oslo")
+    if systems:
+        assert "New." in head if "New." in systems else "Be brief." in head
 
 
 def test_prompt_renders_a_call_turn_once() -> None:
