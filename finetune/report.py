@@ -64,4 +64,3 @@ def terms_breakdown(rows_path: Path) -> dict[str, int]:
         else:
             out["other_args_wrong"] += 1
     return out
-

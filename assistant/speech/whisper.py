@@ -187,11 +187,18 @@ class WhisperTranscriber:
             )
             return " ".join(s.text.strip() for s in segments).strip()
 
-    def run(self, audio: Audio) -> Transcript:
-        """Transcribe, with what the biasing did (for evalkit and debugging)."""
+    @staticmethod
+    def _samples(audio: Audio) -> np.ndarray:
+        """What CTranslate2 takes: 16 kHz, float32, contiguous."""
         from assistant.audio.io import SPEECH_RATE, resample
 
-        samples = np.ascontiguousarray(resample(audio, SPEECH_RATE).samples, dtype=np.float32)
+        return np.ascontiguousarray(resample(audio, SPEECH_RATE).samples, dtype=np.float32)
+
+    def run(self, audio: Audio) -> Transcript:
+        """Transcribe, with what the biasing did (for evalkit and debugging)."""
+        return self._run(self._samples(audio))
+
+    def _run(self, samples: np.ndarray) -> Transcript:
         if len(samples) == 0:
             return Transcript("", "", "")
         o = self.options
@@ -224,15 +231,15 @@ class WhisperTranscriber:
         `run`, since CTranslate2 batches only prompts of one length and each clip has its own
         hotwords. Push-to-talk requests are shorter than one 30 s window; a longer clip goes
         through `run`."""
-        from assistant.audio.io import SPEECH_RATE, resample
+        from assistant.audio.io import SPEECH_RATE
 
         o = self.options
         texts = [""] * len(audios)
         clips: dict[int, np.ndarray] = {}
         for i, audio in enumerate(audios):
-            samples = np.ascontiguousarray(resample(audio, SPEECH_RATE).samples, np.float32)
+            samples = self._samples(audio)
             if len(samples) > WINDOW_S * SPEECH_RATE:
-                texts[i] = self.transcribe(audio)
+                texts[i] = self._run(samples).text
             elif len(samples):
                 clips[i] = samples
         if not clips:
