@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from assistant import policy
 from assistant.audio import Audio
+from assistant.audio.io import AudioError, check_speech
 from assistant.engine import Engine, Message, Request
 from assistant.events import (
     Answer,
@@ -37,6 +38,8 @@ from assistant.tools.registry import Registry
 
 APOLOGY = "Sorry, I couldn't work out how to do that. Could you say it another way?"
 ENGINE_APOLOGY = "Sorry, something went wrong on my side. Please try again."
+AUDIO_APOLOGY = "Sorry, I couldn't hear a request in that recording. Please try again."
+MALFORMED = "malformed-call"  # the code of a CallMalformed that carries no parse error
 
 
 @dataclass(frozen=True)
@@ -103,25 +106,12 @@ class Assistant:
 
     def turn(self, user: UserInput, cancel: threading.Event | None = None) -> Iterator[Event]:
         """Run one user turn. A turn that arrives while a confirmation is pending is read as the
-        answer to it when it sounds like one, and as a new request otherwise."""
+        answer to it when it sounds like one, and as a new request otherwise. Never raises: a
+        failure anywhere ends the turn with an error event and an apology."""
         with self._lock:
             t = self._begin(cancel)
             yield Listening(turn=t.number, modality="audio" if user.audio is not None else "text")
-            text = user.text
-            if self.pending is not None:
-                if text is None and user.audio is not None:
-                    try:
-                        text = self.engine.transcribe(user.audio)
-                    except Exception as exc:  # ASR failure: ask again rather than guess
-                        yield from self._fail(t, "asr", "transcribe-failed", str(exc))
-                        return
-                    yield Heard(text)
-                if text is not None and policy.read_answer(text, self.pending.options).understood:
-                    yield from self._resolve(t, text)
-                    return
-                self.pending = None  # the user moved on: drop the question
-            self._remember(Message("user", text=text or "", audio=user.audio))
-            yield from self._rounds(t)
+            yield from self._guarded(t, self._turn(t, user))
 
     def confirm(self, answer: str, cancel: threading.Event | None = None) -> Iterator[Event]:
         """Answer the pending confirmation by click or by text ("yes", "the first one")."""
@@ -131,7 +121,42 @@ class Assistant:
             if self.pending is None:
                 yield from self._fail(t, "confirm", "nothing-pending", "There is nothing to confirm.")
                 return
-            yield from self._resolve(t, answer)
+            yield from self._guarded(t, self._resolve(t, answer))
+
+    def _turn(self, t: _Turn, user: UserInput) -> Iterator[Event]:
+        audio = user.audio
+        if audio is not None:
+            try:
+                audio = check_speech(audio)  # 16 kHz mono in [-1, 1], or a reason why not
+            except AudioError as exc:
+                # Silence or a broken clip gives ASR nothing to hear, and Whisper invents
+                # words for silence: say what is wrong instead of acting on a guess.
+                yield from self._fail(t, "audio", exc.code, str(exc))
+                return
+        text = user.text
+        if self.pending is not None:
+            if text is None and audio is not None:
+                try:
+                    text = self.engine.transcribe(audio)
+                except Exception as exc:  # ASR failure: ask again rather than guess
+                    yield from self._fail(t, "asr", "transcribe-failed", str(exc))
+                    return
+                yield Heard(text)
+            if text is not None and policy.read_answer(text, self.pending.options).understood:
+                yield from self._resolve(t, text)
+                return
+            self.pending = None  # the user moved on: drop the question
+        self._remember(Message("user", text=text or "", audio=audio))
+        yield from self._rounds(t)
+
+    def _guarded(self, t: _Turn, events: Iterator[Event]) -> Iterator[Event]:
+        """The last line of defence: an engine event of an unexpected shape (or a bug here)
+        costs one turn, with an error event and an apology, never the session."""
+        try:
+            yield from events
+        except Exception as exc:
+            self.pending = None  # a question half asked is not one to answer later
+            yield from self._fail(t, "loop", "internal-error", f"{type(exc).__name__}: {exc}")
 
     # --- the rounds of one turn ---------------------------------------------------------------
 
@@ -173,8 +198,11 @@ class Assistant:
                 return
             if isinstance(outcome, CallMalformed):
                 self._remember(Message("assistant", text=outcome.raw))
-                detail = "; ".join(f"{e.code}: {e.detail}" for e in outcome.errors)
-                if not (yield from self._retry_or_give_up(t, "parse", str(outcome.errors[0].code), detail)):
+                # `assistant.outcome` always gives an error; an engine of its own may not.
+                code = str(outcome.errors[0].code) if outcome.errors else MALFORMED
+                detail = "; ".join(f"{e.code}: {e.detail}" for e in outcome.errors) or \
+                    "the tool call could not be read"
+                if not (yield from self._retry_or_give_up(t, "parse", code, detail)):
                     return
                 continue
             if isinstance(outcome, CallsProposed):
@@ -292,7 +320,7 @@ class Assistant:
 
     def _fail(self, t: _Turn, stage: str, code: str, message: str) -> Iterator[Event]:
         yield Failed(stage=stage, code=code, message=message)
-        text = ENGINE_APOLOGY if stage == "engine" else APOLOGY
+        text = {"engine": ENGINE_APOLOGY, "audio": AUDIO_APOLOGY}.get(stage, APOLOGY)
         yield Answer(text)
         yield from self._say(t, text)
         yield Done(turn=t.number, status="failed")

@@ -158,7 +158,10 @@ def parse_call_block(src: str) -> list[ToolCall]:
             return _parse_json(body)
         except _CallError:
             pass
-    return _parse_pythonic(body)
+    calls = _parse_pythonic(body)
+    if not calls:  # `[ ]`, `(\n)`: a block is a call attempt, so holding nothing is an error
+        raise _CallError(ParseErrorCode.EMPTY, "empty tool call")
+    return calls
 
 
 def _looks_like_bare_json_call(text: str) -> bool:
@@ -184,12 +187,19 @@ def parse_tool_calls(text: str) -> Parsed:
         except _CallError as exc:
             errors.append(ParseError(exc.code, str(exc), body))
     outside.append(text[pos:])
+    if any(CALL_END in piece for piece in outside):
+        # An end marker with no block open is a broken attempt, not text to show or speak.
+        errors.append(ParseError(ParseErrorCode.SYNTAX, f"{CALL_END} without {CALL_START}",
+                                 text))
     rest = "".join(outside).strip()
     if not calls and not errors and _looks_like_bare_json_call(rest):
         try:
-            return Parsed(tuple(_parse_json(rest)), (), "")
+            found = tuple(_parse_json(rest))
         except _CallError as exc:
             return Parsed((), (ParseError(exc.code, str(exc), rest),), "")
+        if not found:
+            return Parsed((), (ParseError(ParseErrorCode.EMPTY, "empty tool call", rest),), "")
+        return Parsed(found, (), "")
     return Parsed(tuple(calls), tuple(errors), rest)
 
 

@@ -5,6 +5,11 @@ present with one of its acceptable values (after normalisation, values.py), ever
 argument that is present is acceptable, and no other argument is given. An item with no gold call
 passes iff no call was made (BFCL's "irrelevance"). Several gold calls are matched without regard
 to order.
+
+A malformed call (a call attempt that did not parse, `assistant.outcome`) counts as a call: on a
+no-call item it is a false alarm, since the user saw the assistant try to act; on a call item
+the decision was right but no function or argument was. This is the one rule: evalkit's records
+and finetune's scores both come from `check`.
 """
 
 from __future__ import annotations
@@ -65,14 +70,21 @@ def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[str]
     return ArgCounts(tp, fp, fn), wrong
 
 
-def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall]) -> Verdict:
-    should_call, called = bool(expected), bool(calls)
+def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall], *,
+          malformed: bool = False) -> Verdict:
+    """`calls`: the calls that parsed; `malformed`: a call attempt that did not parse was made
+    (with no calls, the attempt is all there was)."""
+    should_call, called = bool(expected), bool(calls) or malformed
     if not should_call:
         if not called:
             return Verdict(True, False, False, True, True, ArgCounts(), "")
-        names = ", ".join(c.name for c in calls)
-        return Verdict(False, False, True, False, False, ArgCounts(),
-                       f"false alarm: called {names}")
+        what = "called " + ", ".join(c.name for c in calls) if calls else "a malformed call"
+        return Verdict(False, False, True, False, False, ArgCounts(), f"false alarm: {what}")
+    if not calls and malformed:
+        want = ", ".join(e.name for e in expected)
+        fn = sum(len([a for a in e.args if a not in e.optional]) for e in expected)
+        return Verdict(False, True, True, False, False, ArgCounts(0, 0, fn),
+                       f"malformed call: wanted {want}")
     if not called:
         want = ", ".join(e.name for e in expected)
         fn = sum(len([a for a in e.args if a not in e.optional]) for e in expected)

@@ -4,6 +4,9 @@ Most metrics are a ratio of sums over items (precision = TP / (TP + FP), WER = w
 reference words), so one bootstrap resamples items and recomputes the ratio; latencies are
 quantiles. Metrics are registered by name (as in lm-evaluation-harness) and the report lists
 them all, with `higher_is_better` deciding the arrow.
+
+"Called" means a call was attempted: a malformed call counts (see `evalkit.checker`), so on a
+no-call item it is a false alarm. finetune's scores are these metrics on its own records.
 """
 
 from __future__ import annotations
@@ -78,16 +81,17 @@ def _value(key: str) -> Extract:
 
 
 for _m in (
-    Metric("call_precision", True, "of the items where a call was made, the share that needed one",
+    Metric("call_precision", True, "of the items where a call was attempted, the share that needed one",
            _ratio(lambda r: _b(_called(r) and _should(r)), lambda r: _b(_called(r)))),
-    Metric("call_recall", True, "of the items that needed a call, the share where one was made",
+    Metric("call_recall", True, "of the items that needed a call, the share where one was attempted",
            _ratio(lambda r: _b(_called(r)), lambda r: 1.0, _should)),
     Metric("call_f1", True, "harmonic mean of call precision and recall (2TP / (2TP+FP+FN))",
            _ratio(lambda r: 2 * _b(_called(r) and _should(r)),
                   lambda r: 2 * _b(_called(r) and _should(r)) + _b(_called(r) != _should(r)))),
-    Metric("false_alarm_rate", False, "share of no-call items where a tool was called anyway",
+    Metric("false_alarm_rate", False,
+           "share of no-call items where a call was attempted anyway (malformed ones too)",
            _ratio(lambda r: _b(_called(r)), lambda r: 1.0, lambda r: not _should(r))),
-    Metric("missed_call_rate", False, "share of call items where no call was made",
+    Metric("missed_call_rate", False, "share of call items where no call was attempted",
            _ratio(lambda r: _b(not _called(r)), lambda r: 1.0, _should)),
     Metric("function_name_accuracy", True, "call items whose called function(s) are right",
            _ratio(lambda r: _b(r.get("name_ok")), lambda r: 1.0, _should)),
@@ -97,6 +101,8 @@ for _m in (
     Metric("argument_f1", True, "per-argument F1 over all call items (normalised values)",
            _ratio(lambda r: 2.0 * r["arg_tp"],
                   lambda r: 2.0 * r["arg_tp"] + r["arg_fp"] + r["arg_fn"], _should)),
+    Metric("malformed_rate", False, "items whose call attempt ended with no call that parsed",
+           _ratio(lambda r: _b(r.get("malformed")), lambda r: 1.0, _has("malformed"))),
     Metric("schema_valid_rate", True, "proposed calls that parse and validate against the schema",
            _ratio(lambda r: float(r["calls_valid"]), lambda r: float(r["calls_total"]),
                   lambda r: r.get("calls_total", 0) > 0)),

@@ -176,7 +176,7 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
     malformed = [e for e in events if isinstance(e, CallMalformed)]
     calls = proposed.calls if proposed else ()
-    verdict = check(item.expected, calls)
+    verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)
     finished = [e for e in events if isinstance(e, ToolFinished)]
     ran = [e for e in events if isinstance(e, ToolStarted)]

@@ -40,7 +40,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def _evaluate(cfg_path: Path | None, overrides: list[str], adapter: Path | None, split: str,
-              limit: int, out: Path | None, tag: str, few_shot: bool = False) -> dict[str, float]:
+              limit: int, out: Path | None, tag: str, few_shot: bool = False) -> dict[str, float | None]:
     cfg = load_config(cfg_path, overrides)
     from evalkit.items import generate_items, split_items
     from finetune.data import stratified_sample

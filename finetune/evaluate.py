@@ -1,15 +1,18 @@
 """Dev/test metrics of a base model or an adapter, and merging an adapter into its base.
 
 Each item's prompt goes through the same `text_prompt` as training; generation is greedy and
-batched (left padding); calls are parsed with `assistant.toolcall.parse_tool_calls` and scored
-with evalkit's BFCL-style checker (`evalkit.checker.check`). Metrics:
-- accuracy: items fully right (right decision, names and arguments);
+batched (left padding). Scoring is evalkit's, so one model gets one set of numbers: each output
+is read with `assistant.outcome.outcome` (the engines' own rule for what is a call), checked with
+evalkit's BFCL-style checker (`evalkit.checker.check`, where a malformed call counts as a call,
+so on a no-call item it is a false alarm), and the metrics are `evalkit.metrics`' on the rows:
+- accuracy: items fully right (right decision, names and arguments) (item_accuracy);
 - call_precision / call_recall / call_f1: deciding to call at all (negatives are the no-call set);
 - name_acc: calls with the right function, over the items that need one;
 - exact_args: items that need a call and got exactly the right call (BFCL's AST accuracy);
-- false_alarm: negatives where a call was made;
-- malformed: outputs with a call block that does not parse;
+- false_alarm: negatives where a call was attempted (false_alarm_rate);
+- malformed: outputs whose call attempt did not parse (malformed_rate);
 - terms_acc: exact accuracy on the terminology subset (items naming a formulary drug).
+A metric with nothing to measure (precision when no call was made) is None, as in evalkit.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from assistant.events import CallMalformed, CallsProposed
+from assistant.outcome import outcome
 from assistant.prompt import TURN_END, text_prompt
-from assistant.toolcall import parse_tool_calls
 
 if TYPE_CHECKING:
     from assistant.engine import ToolSpec
@@ -48,56 +52,52 @@ class Row:
 @dataclass(frozen=True)
 class Metrics:
     n: int
-    accuracy: float
-    call_precision: float
-    call_recall: float
-    call_f1: float
-    name_acc: float
-    exact_args: float
-    false_alarm: float
-    malformed: float
+    accuracy: float | None
+    call_precision: float | None
+    call_recall: float | None
+    call_f1: float | None
+    name_acc: float | None
+    exact_args: float | None
+    false_alarm: float | None
+    malformed: float | None
     terms_n: int
-    terms_acc: float
+    terms_acc: float | None
     seconds: float
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, float | None]:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
-def _ratio(a: int, b: int) -> float:
-    return a / b if b else 0.0
+# Our names -> evalkit's metric names: the same definitions, never a copy of them.
+EVALKIT_NAMES = {"accuracy": "item_accuracy", "call_precision": "call_precision",
+                 "call_recall": "call_recall", "call_f1": "call_f1",
+                 "name_acc": "function_name_accuracy", "exact_args": "exact_argument_accuracy",
+                 "false_alarm": "false_alarm_rate", "malformed": "malformed_rate"}
 
 
 def score(rows: Sequence[Row], seconds: float = 0.0) -> Metrics:
-    pos = [r for r in rows if r.should_call]
-    neg = [r for r in rows if not r.should_call]
-    called = [r for r in rows if r.called]
-    precision = _ratio(sum(r.should_call for r in called), len(called))
-    recall = _ratio(sum(r.called for r in pos), len(pos))
-    f1 = _ratio(int(2 * precision * recall * 1e6), int((precision + recall) * 1e6))
-    terms = [r for r in rows if r.terms]
-    return Metrics(
-        n=len(rows), accuracy=_ratio(sum(r.passed for r in rows), len(rows)),
-        call_precision=precision, call_recall=recall, call_f1=f1,
-        name_acc=_ratio(sum(r.name_ok for r in pos), len(pos)),
-        exact_args=_ratio(sum(r.passed for r in pos), len(pos)),
-        false_alarm=_ratio(sum(r.called for r in neg), len(neg)),
-        malformed=_ratio(sum(r.malformed for r in rows), len(rows)),
-        terms_n=len(terms), terms_acc=_ratio(sum(r.passed for r in terms), len(terms)),
-        seconds=seconds)
+    from evalkit.metrics import compute
+
+    records = [asdict(r) for r in rows]
+    got = compute(records, EVALKIT_NAMES.values(), n_boot=0)
+    terms = [r for r in records if r["terms"]]
+    terms_acc = compute(terms, ("item_accuracy",), n_boot=0)["item_accuracy"].value
+    return Metrics(n=len(rows), **{ours: got[theirs].value for ours, theirs in EVALKIT_NAMES.items()},
+                   terms_n=len(terms), terms_acc=terms_acc, seconds=seconds)
 
 
 def judge(item: Item, output: str) -> Row:
+    """One output against its item, by the engines' and evalkit's rules."""
     from evalkit.checker import check
 
-    parsed = parse_tool_calls(output)
-    verdict = check(item.expected, parsed.calls)
-    malformed = bool(parsed.errors)
-    # A broken call block is still an attempt to call: it counts against a negative.
-    called = verdict.called or malformed
-    passed = verdict.passed and not (malformed and not item.expected)
-    reason = verdict.reason or (parsed.errors[0].code.value if malformed else "")
-    return Row(item.id, output, passed, called, verdict.should_call,
+    event = outcome(output)
+    calls = event.calls if isinstance(event, CallsProposed) else ()
+    malformed = isinstance(event, CallMalformed)
+    verdict = check(item.expected, calls, malformed=malformed)
+    reason = verdict.reason
+    if isinstance(event, CallMalformed) and event.errors:  # which error, for the error list
+        reason = f"{reason} ({event.errors[0].code})"
+    return Row(item.id, output, verdict.passed, verdict.called, verdict.should_call,
                verdict.name_ok and verdict.should_call, malformed, bool(item.terms), reason)
 
 
@@ -154,7 +154,7 @@ def evaluate_engine(engine: Any, items: Sequence[Item], tools: Sequence[ToolSpec
     import threading
 
     from assistant.engine import Message, Request
-    from assistant.events import CallMalformed, CallsProposed, Reply
+    from assistant.events import Reply
 
     rows = []
     t0 = time.monotonic()

@@ -46,6 +46,18 @@ def test_no_call_items_pass_iff_no_call() -> None:
     assert not v.passed and v.called and "false alarm" in v.reason
 
 
+def test_a_malformed_call_counts_as_a_call() -> None:
+    # On a no-call item the user saw the assistant try to act: a false alarm.
+    v = check((), [], malformed=True)
+    assert not v.passed and v.called and not v.should_call and "false alarm" in v.reason
+    # On a call item the decision was right, but no function or argument was.
+    v = check((WEATHER,), [], malformed=True)
+    assert not v.passed and v.called and not v.name_ok and v.args.fn == 1
+    assert "malformed" in v.reason
+    # A retry that parsed is judged on its calls.
+    assert check((WEATHER,), [ToolCall("get_weather", {"location": "Paris"})], malformed=True).passed
+
+
 def test_normalised_values_numbers_units_drugs() -> None:
     good = ToolCall("log_dose", {"drug": "Glucophage", "amount": 500.0, "unit": "milligrams"})
     assert check((DOSE,), [good]).passed  # brand -> generic, float, unit alias

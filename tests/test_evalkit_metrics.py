@@ -97,3 +97,14 @@ def test_breakdown_and_confusion() -> None:
     assert m[labels.index("get_weather"), labels.index("no call")] == 1
     pr = metrics.per_function_pr(RECORDS)
     assert pr["set_timer"] == (1.0, 1.0)
+
+
+def test_a_malformed_call_on_a_no_call_item_is_a_false_alarm() -> None:
+    # The checker marks a malformed attempt as called (evalkit.checker.check(malformed=True)).
+    rs = [rec(False, True, False, malformed=True, calls_total=1, calls_valid=0),
+          rec(False, False, True, malformed=False), rec(True, True, True, malformed=False)]
+    got = metrics.compute(rs, ["false_alarm_rate", "malformed_rate", "call_precision"], n_boot=0)
+    assert got["false_alarm_rate"].value == pytest.approx(1 / 2)
+    assert got["malformed_rate"].value == pytest.approx(1 / 3)
+    assert got["call_precision"].value == pytest.approx(1 / 2)
+    assert metrics.compute(RECORDS, ["malformed_rate"], n_boot=0)["malformed_rate"].value is None

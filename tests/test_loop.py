@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from toys import Ledger, kinds, toy_registry
 
 from assistant.audio import Audio
@@ -16,6 +18,8 @@ from assistant.engines.scripted import ScriptedEngine
 from assistant.events import (
     Answer,
     AudioChunk,
+    CallMalformed,
+    CallsProposed,
     ConfirmationRequested,
     Done,
     Event,
@@ -250,7 +254,8 @@ def test_tts_speaks_the_answer_and_a_tts_failure_keeps_the_text() -> None:
 def test_audio_turn_transcript_is_kept_beside_the_audio() -> None:
     engine = ScriptedEngine(asr=lambda audio: "what time is it")
     b = Assistant(engine, toy_registry(), options=LoopOptions(speak=False))
-    clip = Audio(np.zeros(16_000, dtype=np.float32), 16_000)
+    tone = 0.1 * np.sin(2 * np.pi * 220 * np.arange(16_000) / 16_000)  # audible: not rejected
+    clip = Audio(tone.astype(np.float32), 16_000)
     events = list(b.turn(UserInput(audio=clip)))
     assert [e.text for e in events if isinstance(e, Heard)] == ["what time is it"]
     assert b.history[0].text == "what time is it" and b.history[0].audio is clip
@@ -277,3 +282,91 @@ def test_empty_model_answer_becomes_an_apology() -> None:
     events = run(bot("   "), "hello")
     assert [e.code for e in events if isinstance(e, Failed)] == ["empty-reply"]
     assert answer(events) and next(e for e in events if isinstance(e, Done)).status == "failed"
+
+
+# --- any engine output: the turn never raises ---------------------------------------------------
+
+_FRAGMENTS = st.sampled_from([
+    "<|tool_call_start|>", "<|tool_call_end|>", "[", "]", "(", ")", "{", "}", ", ", " ", "\n",
+    '"name": ', '"arguments": ', '"get_time"', "{}", "null", "true", "1e999", "get_time()",
+    "add_note(text=", "'milk'", "5", "delete_note(note_id=", "log_dose(drug=", "x=", "**", "=",
+])
+_PIECES = st.one_of(
+    _FRAGMENTS,
+    st.text(max_size=8),
+    st.binary(max_size=8).map(lambda b: b.decode("utf-8", errors="replace")),
+)
+_OUTPUTS = st.lists(st.lists(_PIECES, max_size=10).map("".join), min_size=1, max_size=4)
+
+
+def _turn_ends_cleanly(events: list[Event]) -> None:
+    assert isinstance(events[-1], Done) and sum(isinstance(e, Done) for e in events) == 1
+    assert all(e.errors for e in events if isinstance(e, CallMalformed))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_OUTPUTS)
+def test_no_engine_output_makes_the_turn_raise(outputs: list[str]) -> None:
+    b = bot(*outputs)
+    _turn_ends_cleanly(run(b, "do something"))
+    if b.pending is not None:  # a fuzzed destructive call waits for the user: answering works too
+        _turn_ends_cleanly(list(b.confirm("no")))
+    b.engine = ScriptedEngine.from_outputs(["Hi."])
+    b.pending = None
+    assert answer(run(b, "hello")) == "Hi."  # and the assistant keeps working
+
+
+def test_empty_call_block_is_retried_then_apologised_for() -> None:
+    # Once CallMalformed(errors=()) and an IndexError in the loop.
+    b = bot("<|tool_call_start|>[ ]<|tool_call_end|>", "<|tool_call_start|>[ ]<|tool_call_end|>")
+    events = run(b, "hello")
+    failed = next(e for e in events if isinstance(e, Failed))
+    assert (failed.stage, failed.code) == ("parse", "empty-call") and answer(events) == APOLOGY
+    assert kinds(events).count("call-malformed") == 2
+
+
+class Errorless:
+    """An engine of its own that reports a malformed call without saying why."""
+
+    name, native_audio = "errorless", False
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        yield CallMalformed(errors=(), raw="<|tool_call_start|>?")
+
+    def transcribe(self, audio: Audio) -> str:
+        return ""
+
+
+def test_malformed_call_without_errors_is_handled() -> None:
+    events = run(Assistant(Errorless(), toy_registry(), options=LoopOptions(speak=False)), "hi")
+    failed = next(e for e in events if isinstance(e, Failed))
+    assert (failed.stage, failed.code) == ("parse", "malformed-call")
+    assert next(e for e in events if isinstance(e, Done)).status == "failed"
+
+
+class Sloppy:
+    """A custom engine whose events break their types at run time."""
+
+    name, native_audio = "sloppy", False
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        yield self.event
+
+    def transcribe(self, audio: Audio) -> str:
+        return ""
+
+
+@pytest.mark.parametrize("event", [
+    Reply(text=None),  # type: ignore[arg-type]
+    CallsProposed(calls=(ToolCall("get_time", None),), raw=""),  # type: ignore[arg-type]
+])
+def test_an_engine_event_of_the_wrong_shape_costs_one_turn(event: Event) -> None:
+    b = Assistant(Sloppy(event), toy_registry(), options=LoopOptions(speak=False))
+    events = run(b, "hi")
+    assert [(e.stage, e.code) for e in events if isinstance(e, Failed)] == [("loop", "internal-error")]
+    assert answer(events) == APOLOGY and kinds(events)[-1] == "done"
+    b.engine = ScriptedEngine.from_outputs(["Hi."])
+    assert answer(run(b, "hello")) == "Hi."

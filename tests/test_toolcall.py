@@ -1,4 +1,4 @@
-"""The tool-call parser: both wire forms, literal-only arguments, and fuzzing."""
+"""The tool-call parser and `outcome`: both wire forms, literal-only arguments, fuzzing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.events import CallMalformed, CallsProposed, Reply
+from assistant.outcome import outcome
 from assistant.toolcall import (
     CALL_END,
     CALL_START,
@@ -58,6 +60,9 @@ def test_plain_text_is_not_a_call() -> None:
         ("[f(a={1, 2})]", ParseErrorCode.NON_LITERAL),
         ("[f(a=1]", ParseErrorCode.SYNTAX),
         ("[]", ParseErrorCode.EMPTY),
+        ("[ ]", ParseErrorCode.EMPTY),  # parses as an empty list: still an attempt with no call
+        ("( )", ParseErrorCode.EMPTY),
+        ("[\n]", ParseErrorCode.EMPTY),
         ("[42]", ParseErrorCode.NOT_A_CALL),
         ("[(lambda: 1)()]", ParseErrorCode.BAD_NAME),
         ('{"name": "bad name", "arguments": {}}', ParseErrorCode.BAD_NAME),
@@ -72,6 +77,27 @@ def test_malformed_calls_have_codes(body: str, code: ParseErrorCode) -> None:
 def test_unterminated_call() -> None:
     p = parse_tool_calls(f"{CALL_START}[set_timer(seconds=5)")
     assert [e.code for e in p.errors] == [ParseErrorCode.UNTERMINATED]
+
+
+@pytest.mark.parametrize("text", [f"fine{CALL_END}", f"{CALL_START}[f()]{CALL_END}{CALL_END}",
+                                  f"{CALL_END}{CALL_START}[f()]{CALL_END}"])
+def test_stray_end_marker_is_an_error(text: str) -> None:
+    assert ParseErrorCode.SYNTAX in [e.code for e in parse_tool_calls(text).errors]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    (f"{CALL_START}[ ]{CALL_END}", "call-malformed"),  # was CallMalformed(errors=()) before
+    (f"{CALL_START}[get_time()]{CALL_END}", "calls-proposed"),
+    (f"{CALL_START}[get_time()", "call-malformed"),
+    (f"hi{CALL_END}", "call-malformed"),
+    ('{"name": "get_time", "arguments": {}}', "calls-proposed"),
+    ("Hello there.", "reply"),
+])
+def test_outcome_is_the_one_definition_of_a_call(text: str, kind: str) -> None:
+    event = outcome(text)
+    assert event.kind == kind
+    if isinstance(event, CallMalformed):
+        assert event.errors
 
 
 def test_tuple_becomes_list_and_dotted_name_keeps_last_part() -> None:
@@ -112,11 +138,24 @@ def test_round_trip_json(cs: list[ToolCall]) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(st.text(string.printable, max_size=8),
-                          st.sampled_from([CALL_START, CALL_END, "[f(a=", "{\"name\": ", ")]"])),
+                          st.sampled_from([CALL_START, CALL_END, "[f(a=", "{\"name\": ", ")]",
+                                           "[", "]", " ", "f()", "()"])),
                 max_size=12))
 def test_never_crashes_on_arbitrary_text(pieces: list[str]) -> None:
-    parsed = parse_tool_calls("".join(pieces))
+    text = "".join(pieces)
+    parsed = parse_tool_calls(text)
     assert isinstance(parsed.calls, tuple) and isinstance(parsed.errors, tuple)
+    # The invariant: a call attempt (a marker) yields calls or at least one error, never nothing.
+    if CALL_START in text or CALL_END in text:
+        assert parsed.calls or parsed.errors
+    # ...and so an engine's outcome is never a malformed call without a reason.
+    event = outcome(text)
+    if isinstance(event, CallMalformed):
+        assert event.errors
+    elif isinstance(event, CallsProposed):
+        assert event.calls and not parsed.errors
+    else:
+        assert isinstance(event, Reply) and CALL_START not in text and CALL_END not in text
 
 
 def test_deeply_nested_input_is_an_error_not_a_crash() -> None:

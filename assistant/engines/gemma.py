@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.engine import Cancelled, Message, Request, ToolSpec
-from assistant.events import CallMalformed, CallsProposed, Event, Reply, TextDelta
+from assistant.events import Event, TextDelta
+from assistant.outcome import outcome
 from assistant.prompt import system_text
 from assistant.speech import BackendUnavailable
-from assistant.toolcall import CALL_END, CALL_START, ParseError, ParseErrorCode, parse_tool_calls
+from assistant.toolcall import CALL_END, CALL_START
 
 GGUF_FILE = "gemma-3-270m-q4_k_m.gguf"
 GGUF_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
@@ -462,19 +463,6 @@ def _marker_rest(text: str) -> str:
     return ""
 
 
-def outcome(text: str) -> Event:
-    """The engine's last event for one generated line."""
-    parsed = parse_tool_calls(text)
-    if parsed.calls and not parsed.errors:
-        return CallsProposed(calls=parsed.calls, raw=text)
-    if parsed.errors:
-        return CallMalformed(errors=parsed.errors, raw=text)
-    if CALL_START in text:  # cannot happen after parse_tool_calls, kept for clarity
-        return CallMalformed(errors=(ParseError(ParseErrorCode.UNTERMINATED, "no end", text),),
-                             raw=text)
-    return Reply(text=text)
-
-
 def build(options: Any = None) -> GemmaEngine:
     """From `EngineOptions`: model_dir, adapter, default_adapter, threads."""
     return GemmaEngine(GemmaOptions(
@@ -485,5 +473,5 @@ def build(options: Any = None) -> GemmaEngine:
     ))
 
 
-__all__ = ["EXAMPLES", "GemmaEngine", "GemmaOptions", "build", "convert_gguf", "hf_dir", "outcome",
+__all__ = ["EXAMPLES", "GemmaEngine", "GemmaOptions", "build", "convert_gguf", "hf_dir",
            "render_head", "render_prompt", "render_turns"]

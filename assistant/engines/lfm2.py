@@ -17,21 +17,21 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.audio import Audio
 from assistant.engine import Request
 from assistant.events import (
     AudioChunk,
-    CallMalformed,
     CallsProposed,
     Event,
     Heard,
     Reply,
     TextDelta,
 )
-from assistant.toolcall import CALL_END, CALL_START, parse_tool_calls
+from assistant.outcome import outcome
+from assistant.toolcall import CALL_END, CALL_START
 
 VARIANTS = ("e2e", "two-step")
 _HIDDEN = ("<|text_end|>", "<|im_end|>", "<|audio_start|>", "<|endoftext|>")
@@ -189,23 +189,21 @@ class LFM2Engine:
             if tail is not None:
                 spoken = True
                 yield AudioChunk(audio=tail)
-        raw = self._decode(ids)
-        if in_call:  # the call block never closed (token budget or end of turn)
-            yield self._call_event(raw)
-            return
-        parsed = parse_tool_calls(raw)
-        if parsed.calls and not parsed.errors:  # a bare JSON call, without the markers
-            yield CallsProposed(calls=parsed.calls, raw=raw)
-            return
-        yield Reply(text=self._shown(ids).strip(), spoken=spoken)
+        # The block never closed (token budget or end of turn), a bare JSON call, or an answer.
+        event = self._call_event(self._decode(ids))
+        if isinstance(event, Reply):  # what a person sees: no special tokens
+            event = Reply(text=self._shown(ids).strip(), spoken=spoken)
+        yield event
 
-    @staticmethod
-    def _call_event(raw: str) -> Event:
-        parsed = parse_tool_calls(raw)
-        if parsed.calls and not parsed.errors:
-            start = raw.find(CALL_START)
-            return CallsProposed(calls=parsed.calls, raw=raw[start:] if start >= 0 else raw)
-        return CallMalformed(errors=parsed.errors, raw=raw)
+    @classmethod
+    def _call_event(cls, raw: str) -> Event:
+        # Markers such as <|text_end|> (interleaved mode) are not part of any call.
+        raw = cls._visible(raw)
+        event = outcome(raw)
+        start = raw.find(CALL_START)
+        if isinstance(event, CallsProposed) and start > 0:
+            return replace(event, raw=raw[start:])  # the history keeps the call block alone
+        return event
 
 
 def build(options: Any) -> LFM2Engine:

@@ -19,9 +19,10 @@ from typing import Any
 
 from assistant.audio import Audio
 from assistant.engine import Message, Request
-from assistant.events import CallMalformed, CallsProposed, Event, Heard, Reply, TextDelta
+from assistant.events import Event, Heard, TextDelta
+from assistant.outcome import outcome
 from assistant.speech import BackendUnavailable
-from assistant.toolcall import CALL_START, ToolCall, parse_tool_calls, render_lfm2
+from assistant.toolcall import ToolCall, render_lfm2
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -181,15 +182,7 @@ class ScriptedEngine:
     @staticmethod
     def _emit(raw: str) -> Iterator[Event]:
         yield TextDelta(raw)
-        parsed = parse_tool_calls(raw)
-        if parsed.errors:
-            yield CallMalformed(errors=parsed.errors, raw=raw)
-        elif parsed.calls:
-            yield CallsProposed(calls=parsed.calls, raw=raw)
-        elif CALL_START in raw:
-            yield CallMalformed(errors=parsed.errors, raw=raw)
-        else:
-            yield Reply(raw)
+        yield outcome(raw)
 
 
 def build(options: object) -> ScriptedEngine:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import keyword
+import math
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import jsonschema
@@ -71,6 +72,13 @@ class Registry:
             known = ", ".join(sorted(self._tools))
             return ToolResult(call, False, error=ErrorCode.UNKNOWN_TOOL,
                               message=f"There is no tool called {call.name!r}. Known: {known}.")
+        where = _non_finite(call.arguments)
+        if where is not None:
+            # NaN and infinity are numbers to JSON Schema, and NaN passes every bound: refuse
+            # them here, or "convert NaN km" runs and answers "nan miles".
+            return ToolResult(call, False, error=ErrorCode.INVALID_ARGUMENTS,
+                              message=f"Invalid arguments for {call.name}: {where}: "
+                                      "numbers must be finite")
         errors = sorted(self._validators[call.name].iter_errors(dict(call.arguments)),
                         key=lambda e: list(e.path))
         if errors:
@@ -116,6 +124,21 @@ class Registry:
                               options=exc.options, argument=exc.argument, seconds=seconds)
         return ToolResult(call, False, error=ErrorCode.TOOL_ERROR, seconds=seconds,
                           message=f"{call.name} failed: {type(exc).__name__}: {exc}")
+
+
+def _non_finite(arguments: Mapping[str, Any]) -> str | None:
+    """The path of the first NaN or infinite number in `arguments`, or None. Iterative: model
+    output can nest deeper than the recursion limit."""
+    stack: list[tuple[str, Any]] = list(arguments.items())
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return path
+        if isinstance(value, Mapping):
+            stack.extend((f"{path}/{k}", v) for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((f"{path}/{i}", v) for i, v in enumerate(value))
+    return None
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
