@@ -1,16 +1,31 @@
 # Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+# Both install from the hash-pinned lock file (requirements/lock.txt); `make lock` refreshes it.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+LOCK := requirements/lock.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-12)
+UV := uv==0.13.9
+# llama-cpp-python is compiled on install (-march=native); its multimodal library is not used.
+# AMX is left out: CPUs that have it often run VMs that do not enable it (SIGILL at the first
+# matrix product, seen on the development machine).
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
+else
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+endif
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: demo test lint eval bench system-deps clean
+.PHONY: demo test lint eval bench lock system-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[all]'
+	$(PY) -m pip install -q pip==25.3
+	@start=$$(date +%s); \
+	$(PY) -m pip install -q --require-hashes -r $(LOCK) && \
+	echo "installed the locked dependencies in $$(( $$(date +%s) - start )) s"
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 system-deps:
@@ -33,6 +48,14 @@ eval: $(STAMP) system-deps
 
 bench: $(STAMP)
 	$(PY) bench/bench_lfm2.py --quick
+
+## Refresh the lock files on purpose (new releases, a changed dependency in pyproject.toml).
+lock:
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install -q $(UV)
+	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra all \
+	  --no-emit-package lfm-voice-assistant --generate-hashes --no-header \
+	  --python-version 3.12 --python-platform x86_64-manylinux_2_28 -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache reply.wav

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.engines import ENGINES, EngineOptions, create_engine
+from assistant.engines.chat.brains import DEFAULT as DEFAULT_BRAIN
+from assistant.engines.chat.brains import NAMES as BRAIN_NAMES
 from assistant.events import (
     Answer,
     AudioChunk,
@@ -34,7 +36,9 @@ from assistant.toolcall import render_pythonic
 if TYPE_CHECKING:
     from assistant.loop import Assistant
 
-DEFAULT_ENGINE = "scripted"
+# Typed requests go to the chat brain, spoken ones through the cascade (Whisper in front of it).
+DEFAULT_TEXT_ENGINE = "chat"
+DEFAULT_AUDIO_ENGINE = "cascade"
 TTS_BACKENDS = ("piper", "espeak", "kokoro", "lfm2", "none")
 
 
@@ -49,8 +53,15 @@ def parser() -> argparse.ArgumentParser:
     io.add_argument("--json", action="store_true", help="print events as JSON lines")
     m = p.add_argument_group("engine")
     m.add_argument("--engine", choices=sorted(ENGINES), default=None,
-                   help=f"model pipeline (default: {DEFAULT_ENGINE})")
+                   help=f"model pipeline (default: {DEFAULT_TEXT_ENGINE} for --text, "
+                        f"{DEFAULT_AUDIO_ENGINE} for --wav)")
     m.add_argument("--model", help="hub id, e.g. LiquidAI/LFM2.5-Audio-1.5B")
+    m.add_argument("--brain", help=f"the text model that decides and calls: {', '.join(BRAIN_NAMES)}, "
+                   f"a hub id or a model directory (default: {DEFAULT_BRAIN})")
+    m.add_argument("--runtime", choices=("llama", "torch"),
+                   help="chat brain runtime: llama.cpp (default for the named brains) or torch")
+    m.add_argument("--call-threshold", type=float, metavar="P",
+                   help="chat brain: act when P(call) >= P (default: the brain's calibrated one)")
     m.add_argument("--model-dir", type=Path, help="a local checkpoint directory")
     m.add_argument("--adapter", type=Path, help="a LoRA adapter directory (peft format)")
     m.add_argument("--variant", choices=("e2e", "two-step"), help="LFM2 pipeline variant")
@@ -80,11 +91,19 @@ def main(argv: Iterable[str] | None = None) -> int:
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:
     asr = args.asr
-    if asr is None and args.wav is not None and (args.engine or DEFAULT_ENGINE) == "scripted":
+    if asr is None and args.wav is not None and engine_name(args) == "scripted":
         asr = "whisper-base"  # the scripted engine only reads text: give it ears
     return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter, asr=asr,
                          variant=args.variant, device=args.device, threads=args.threads,
-                         quantize=args.quantize, asr_biasing=not args.no_biasing)
+                         quantize=args.quantize, asr_biasing=not args.no_biasing,
+                         brain=args.brain, runtime=args.runtime,
+                         call_threshold=args.call_threshold)
+
+
+def engine_name(args: argparse.Namespace) -> str:
+    if args.engine:
+        return str(args.engine)
+    return DEFAULT_AUDIO_ENGINE if args.wav is not None else DEFAULT_TEXT_ENGINE
 
 
 def run_headless(args: argparse.Namespace) -> int:
@@ -96,7 +115,7 @@ def run_headless(args: argparse.Namespace) -> int:
     printer = Printer(json_lines=args.json)
     ctx = ToolContext.default(args.data_dir, notify=printer)
     try:
-        engine = create_engine(args.engine or DEFAULT_ENGINE, engine_options(args))
+        engine = create_engine(engine_name(args), engine_options(args))
         tts = None
         speak = args.out is not None
         if speak and (args.tts or "piper") != "none" and not (engine.native_audio and args.tts is None):

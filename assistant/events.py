@@ -95,6 +95,16 @@ class Reply(Event):
     spoken: bool = False  # True when the engine itself produced the answer audio
 
 
+@dataclass(frozen=True)
+class CallDecision(Event):
+    """A brain's "call or not" before it writes: P(it opens a call) against its threshold.
+    evalkit plots precision/recall/false alarms over thresholds from these."""
+
+    kind: ClassVar[str] = "call-decision"
+    p_call: float
+    threshold: float
+
+
 # --- Emitted by the turn loop -----------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evalkit import metrics, plots
+from evalkit import calibration, metrics, plots
 
 HEADLINE = ("item_accuracy", "call_f1", "false_alarm_rate", "function_name_accuracy",
             "exact_argument_accuracy", "argument_f1", "task_success")
@@ -52,6 +52,10 @@ def fmt(e: metrics.Estimate | None, unit: str = "") -> str:
 
 def _arrow(name: str) -> str:
     return "↑" if metrics.METRICS[name].higher_is_better else "↓"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1%}"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -134,6 +138,26 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
     figure("latency_audio.png", plots.latency_cdfs(ran, "latency_audio_s",
                                                    "End of speech to first answer audio (CDF)"),
            "latency to first audio")
+    decided = {n: rs for n, rs in ran.items() if calibration.scored(rs)}
+    if decided:
+        md += ["### Call decision", "",
+               "Brains that decide by P(call) against a threshold: what each threshold would do on "
+               "these items (whether to call, not which call). The threshold a brain ships with is "
+               f"chosen on the dev split: the most recall with false alarms <= "
+               f"{calibration.MAX_FALSE_ALARM:.0%}.", ""]
+        rows = []
+        for name, rs in decided.items():
+            used = calibration.p_call_threshold(rs)
+            best = calibration.choose(rs)
+            at_used = calibration.at(rs, used) if used is not None else None
+            rows.append([name, f"{used:.3g}" if used is not None else "–",
+                         _pct(at_used.recall) if at_used else "–",
+                         _pct(at_used.false_alarm) if at_used else "–",
+                         f"{best.threshold:.3g}" if best else "none reaches the target",
+                         _pct(best.recall) if best else "–", _pct(best.false_alarm) if best else "–"])
+        md += _table(["variant", "threshold used", "recall", "false alarms",
+                      "best threshold here", "recall", "false alarms"], rows)
+        figure("call_decision.png", calibration.plot(decided), "call decision vs threshold")
     answer = {n: results[n]["answer_wer"] for n in ran if n.startswith("answer-")
               or results[n]["answer_wer"].value is not None}
     figure("answer_wer.png", plots.answer_wer(answer), "native vs TTS answer WER")

@@ -99,7 +99,10 @@ def ensure_tiny_checkpoint() -> Path:
     return out
 
 
-_CASCADE_NEEDS = ("assistant.speech.asr", "assistant.engines.gemma")
+_CASCADE_NEEDS = ("assistant.speech.asr", "llama_cpp")
+_GEMMA_NEEDS = ("assistant.speech.asr", "assistant.engines.gemma")
+_GEMMA = EngineOptions(asr="whisper-base", brain="gemma-270m")  # the old brain, with its adapter
+_GEMMA_BASE = replace(_GEMMA, default_adapter=False)
 
 for _v in (
     Variant("scripted-text", "rule-based engine on the request text: the floor", "scripted"),
@@ -109,26 +112,31 @@ for _v in (
     Variant("scripted-asr-bias", "Whisper base with targeted drug-name biasing, then the "
             "rule-based engine", "scripted", EngineOptions(asr="base", asr_biasing=True),
             modality="audio", asr_for_scripted=True, needs=("faster_whisper",)),
-    Variant("cascade-bias", "cascade: Whisper base with drug-name hotwords, then the text model",
-            "cascade", EngineOptions(asr="whisper-base", asr_biasing=True), modality="audio",
+    # The default brain: Qwen2.5-Coder-1.5B-Instruct on llama.cpp.
+    Variant("cascade-bias", "cascade: Whisper base with drug-name hotwords, then the default "
+            "brain (Qwen2.5-Coder-1.5B)", "cascade",
+            EngineOptions(asr="whisper-base", asr_biasing=True), modality="audio",
             needs=_CASCADE_NEEDS),
-    Variant("cascade-nobias", "cascade: Whisper base without biasing, then the text model",
+    Variant("cascade-nobias", "cascade: Whisper base without biasing, then the default brain",
             "cascade", EngineOptions(asr="whisper-base", asr_biasing=False), modality="audio",
             needs=_CASCADE_NEEDS),
-    Variant("cascade-text", "the cascade's text model alone, on the request text", "cascade",
-            EngineOptions(asr="whisper-base"), modality="text", needs=_CASCADE_NEEDS),
-    Variant("cascade-text-base", "the cascade's text model without the fine-tuned adapter "
-            "(base Gemma 3 270M, few-shot prompt), on the request text", "cascade",
-            EngineOptions(asr="whisper-base", default_adapter=False), modality="text",
+    Variant("cascade-text", "the default brain (Qwen2.5-Coder-1.5B) alone, on the request text",
+            "cascade", EngineOptions(asr="whisper-base"), modality="text", needs=_CASCADE_NEEDS),
+    Variant("cascade-text-0.5b", "Qwen2.5-Coder-0.5B alone, on the request text", "cascade",
+            EngineOptions(asr="whisper-base", brain="qwen-0.5b"), modality="text",
             needs=_CASCADE_NEEDS),
-    Variant("cascade-bias-base", "cascade with drug-name hotwords, text model without the "
-            "adapter", "cascade", EngineOptions(asr="whisper-base", asr_biasing=True,
-                                                default_adapter=False),
-            modality="audio", needs=_CASCADE_NEEDS),
-    Variant("cascade-nobias-base", "cascade without biasing, text model without the adapter",
-            "cascade", EngineOptions(asr="whisper-base", asr_biasing=False,
-                                     default_adapter=False),
-            modality="audio", needs=_CASCADE_NEEDS),
+    # The old brain: Gemma 3 270M base, with and without the shipped LoRA adapter.
+    Variant("gemma-text", "the old brain (Gemma 3 270M + LoRA adapter) on the request text",
+            "cascade", _GEMMA, modality="text", needs=_GEMMA_NEEDS),
+    Variant("gemma-text-base", "Gemma 3 270M without the adapter (few-shot prompt), on the "
+            "request text", "cascade", _GEMMA_BASE, modality="text", needs=_GEMMA_NEEDS),
+    Variant("gemma-bias", "cascade with drug-name hotwords and the old brain (Gemma + adapter)",
+            "cascade", _GEMMA, modality="audio", needs=_GEMMA_NEEDS),
+    Variant("gemma-bias-base", "cascade with drug-name hotwords, Gemma without the adapter",
+            "cascade", _GEMMA_BASE, modality="audio", needs=_GEMMA_NEEDS),
+    Variant("gemma-nobias-base", "cascade without biasing, Gemma without the adapter",
+            "cascade", replace(_GEMMA_BASE, asr_biasing=False), modality="audio",
+            needs=_GEMMA_NEEDS),
     Variant("lfm2-e2e", "LFM2-Audio end to end: audio in, call or spoken answer out", "lfm2",
             EngineOptions(variant="e2e"), modality="audio", speak=True),
     Variant("lfm2-two-step", "LFM2-Audio transcribes first, then decides from the text", "lfm2",
@@ -170,7 +178,7 @@ def resolve(name: str, *, lfm2_model_dir: Path | None = None, tiny_lfm2: bool = 
 
 
 QUICK_VARIANTS = ("scripted-text", "scripted-asr", "scripted-asr-bias", "cascade-bias",
-                  "cascade-nobias", "cascade-text", "cascade-text-base", "lfm2-e2e",
+                  "cascade-nobias", "cascade-text", "gemma-text", "gemma-text-base", "lfm2-e2e",
                   "lfm2-two-step", "answer-native", "answer-piper", "answer-kokoro")
 
 Factory = Callable[[Variant], Engine]

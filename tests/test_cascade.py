@@ -11,8 +11,9 @@ import pytest
 from assistant.audio import Audio
 from assistant.engine import Cancelled, Engine, Message, Request, ToolSpec
 from assistant.engines.cascade import NOTHING_HEARD, CascadeEngine
-from assistant.engines.gemma import outcome, render_head, render_prompt
+from assistant.engines.gemma import render_head, render_prompt
 from assistant.events import CallMalformed, CallsProposed, Event, Heard, Reply
+from assistant.outcome import outcome
 
 AUDIO = Audio(np.zeros(1600, np.float32), 16_000)
 TIMER = ToolSpec("set_timer", "Start a countdown.",
@@ -133,8 +134,8 @@ def test_unknown_brain() -> None:
     from assistant.engines import EngineOptions
     from assistant.engines.cascade import build_brain
 
-    with pytest.raises(ValueError, match="gemma, lfm2"):
-        build_brain(EngineOptions(model="gpt-5"))
+    with pytest.raises(ValueError, match="unknown brain 'gpt-5'"):
+        build_brain(EngineOptions(brain="gpt-5"))
 
 
 @pytest.mark.parametrize(("text", "rest"), [

@@ -9,11 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
-def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+
+def cli(tmp_path: Path, *args: str, engine: str = "scripted") -> subprocess.CompletedProcess[str]:
+    """The CLI on the scripted engine by default: these tests are about the plumbing."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
-    return subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), *args],
-                          capture_output=True, text=True, timeout=120, env=env)
+    engine_args = ["--engine", engine] if engine else []
+    return subprocess.run([sys.executable, "-m", "assistant", "--data-dir", str(tmp_path),
+                           *engine_args, *args], capture_output=True, text=True, timeout=300,
+                          env=env)
 
 
 def test_text_turn_logs_a_dose_in_sqlite(tmp_path: Path) -> None:
@@ -48,3 +53,16 @@ def test_bad_wav_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not audio at all")
     out = cli(tmp_path, "--wav", str(bad))
     assert out.returncode == 2 and "error:" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_text_default_is_the_model_and_it_calculates(tmp_path: Path) -> None:
+    """No --engine: a typed request goes to the default chat brain, which calls the calculator
+    and answers with the result."""
+    out = cli(tmp_path, "--text", "what is 12 times 7", "--json", engine="")
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    call = next(e for e in events if e["kind"] == "tool-call")["call"]
+    assert call["name"] == "calculate"
+    answer = next(e for e in events if e["kind"] == "answer")["text"]
+    assert "84" in answer

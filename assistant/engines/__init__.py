@@ -13,6 +13,7 @@ ENGINES: dict[str, str] = {
     "scripted": "assistant.engines.scripted",
     "lfm2": "assistant.engines.lfm2",
     "cascade": "assistant.engines.cascade",
+    "chat": "assistant.engines.chat",
 }
 
 
@@ -28,6 +29,11 @@ class EngineOptions:
     asr_biasing: bool = True  # cascade: Whisper hotwords from the domain vocabulary
     threads: int | None = None  # torch CPU threads (default: torch's own choice)
     quantize: str | None = None  # lfm2 on CPU: "int8" weight-only linear layers
+    # The text brain (chat engine, and the cascade's): qwen-0.5b | qwen-1.5b | gemma-270m |
+    # a hub id | a model directory. None: the default brain (assistant.engines.chat.brains).
+    brain: str | None = None
+    runtime: str | None = None  # chat brain: "llama" (llama.cpp) | "torch"; None: by brain
+    call_threshold: float | None = None  # chat brain: P(call) to act on; None: the brain's own
 
 
 def create_engine(name: str, options: EngineOptions | None = None) -> Engine:

@@ -2,8 +2,9 @@
 tools) -> the same text model writes the answer. Speech out is the loop's TTS, so
 `native_audio` is False.
 
-The text model ("brain") is any `Engine` given text-only requests: Gemma 3 270M offline (the
-default, with the finetune adapter when present), or the LFM2 engine in text mode
+The text model ("brain") is any `Engine` given text-only requests: a chat brain by name
+(`assistant.engines.chat`: Qwen2.5-Coder-0.5B-Instruct on llama.cpp offline by default, the old
+Gemma 3 270M + LoRA as `gemma-270m`), or the LFM2 engine in text mode
 (`EngineOptions(model="lfm2")` or `"lfm2:<hub id>"`).
 """
 
@@ -92,11 +93,10 @@ def _text_only(request: Request, heard: dict[int, str]) -> Request:
 
 
 def build_brain(options: Any) -> Engine:
-    model = getattr(options, "model", None) or "gemma"
-    if model in ("gemma", "gemma-3-270m"):
-        from assistant.engines import gemma
-
-        return gemma.build(options)
+    """The text model: a chat brain by name (`options.brain`: qwen-0.5b, the default; qwen-1.5b;
+    gemma-270m, the old fallback; a hub id or directory), or the LFM2-Audio engine in text mode
+    (`model="lfm2"` or `"lfm2:<hub id>"`)."""
+    model = getattr(options, "model", None) or ""
     if model == "lfm2" or model.startswith("lfm2:"):
         from assistant.engines import EngineOptions, create_engine
 
@@ -105,12 +105,18 @@ def build_brain(options: Any) -> Engine:
             model=hub_id, model_dir=getattr(options, "model_dir", None),
             adapter=getattr(options, "adapter", None), variant="e2e",
             device=getattr(options, "device", None), threads=getattr(options, "threads", None)))
-    raise ValueError(f"unknown cascade text model {model!r}; use gemma, lfm2 or lfm2:<hub id>")
+    if model in ("gemma", "gemma-3-270m"):
+        options = replace(options, brain="gemma-270m")
+    from assistant.engines import chat
+
+    engine: Engine = chat.build(options)
+    return engine
 
 
 def build(options: Any) -> CascadeEngine:
     """`create_engine("cascade", EngineOptions(asr="whisper-base", asr_biasing=True,
-    model="gemma" | "lfm2" | "lfm2:<hub id>", model_dir=..., adapter=..., threads=...))`."""
+    brain="qwen-0.5b" | "qwen-1.5b" | "gemma-270m" | <hub id or dir>, threads=...))`, or
+    `model="lfm2" | "lfm2:<hub id>"` for LFM2-Audio as the text model."""
     from assistant.speech.asr import DEFAULT, create_transcriber
 
     asr = create_transcriber(getattr(options, "asr", None) or DEFAULT,

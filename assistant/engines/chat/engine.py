@@ -1,0 +1,212 @@
+"""The chat brain: any instruct model with a native tool-calling chat template.
+
+One turn:
+1. the conversation is rendered through the model's own template with `tools=` (the system text
+   and tool list come first and are the same every turn, so the runtime's cached prefix covers
+   them);
+2. **the decision**: the probability that the model's next token opens a call block
+   (`<tool_call>` for Qwen). At or above the brain's threshold it calls, else it answers. The
+   threshold is chosen on the dev split to trade false alarms against recall;
+3. a call is decoded constrained to the tool schemas (`{"name": ..., "arguments": ...}` for one
+   of the request's tools) where the runtime has a grammar engine, then closed; the model may
+   open another call right after;
+4. an answer is decoded with the call token barred, streamed as `TextDelta`s.
+The raw text is in the model's own format and goes through the one `outcome()`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.engine import Message, Request, ToolSpec
+from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
+from assistant.engines.chat.template import ChatTemplate, chat_messages
+from assistant.events import CallDecision, Event, TextDelta
+from assistant.outcome import outcome
+from assistant.prompt import CHAT_PERSONA
+from assistant.speech import BackendUnavailable
+from assistant.toolcall import CALL_END, CALL_START
+
+MAX_CALLS = 3  # calls in one generation ("set a timer and log my dose")
+# How a call can begin besides the template's marker: small instruct models often skip the
+# marker and write the JSON call bare or in a code fence (Qwen2.5-Coder 0.5B and 1.5B do,
+# measured), so P(call) counts every first token that opens a JSON object or a code block.
+BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{"', "```",
+                "```json", " ```", "```\n")
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    call_threshold: float = 0.5
+    constrain: bool = True  # grammar-constrained calls where the runtime has a grammar engine
+    max_call_tokens: int = 400  # enough for the bounded schema; real calls are ~20-40
+    max_reply_tokens: int = 96
+    system: str = CHAT_PERSONA
+
+
+# Bounds on strings and arrays in the grammar, so a constrained call always closes within
+# `max_call_tokens` (a token is at least one character). llama.cpp also refuses grammars with
+# long bounded repeats (a note's maxLength of 1000 is one), so longer bounds are cut to these:
+# a spoken request's argument is far shorter.
+MAX_STRING, MAX_ITEMS = 200, 16
+
+
+def bounded(schema: Any) -> Any:
+    """`schema` with every string's `maxLength` and every array's `maxItems` at most the bounds
+    above (added where the tool's schema has none)."""
+    if isinstance(schema, list):
+        return [bounded(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: bounded(v) for k, v in schema.items()}
+    kinds = out.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "string" in kinds and "enum" not in out:
+        out["maxLength"] = min(int(out.get("maxLength", MAX_STRING)), MAX_STRING)
+    if "array" in kinds:
+        out["maxItems"] = min(int(out.get("maxItems", MAX_ITEMS)), MAX_ITEMS)
+    return out
+
+
+def call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
+    """JSON schema of one call to one of `tools`, in the Qwen/Hermes shape."""
+    return {"oneOf": [
+        {"type": "object",
+         "properties": {"name": {"const": t.name}, "arguments": bounded(dict(t.parameters))},
+         "required": ["name", "arguments"], "additionalProperties": False}
+        for t in tools]}
+
+
+class ChatEngine:
+    """An `Engine` over a `Runtime`: text in, a call or an answer out."""
+
+    native_audio = False
+
+    def __init__(self, runtime: Runtime, settings: ChatSettings | None = None,
+                 name: str = "chat") -> None:
+        self.runtime = runtime
+        self.settings = settings or ChatSettings()
+        self.name = name
+        self.template = ChatTemplate(runtime.chat_template, runtime.bos, runtime.eos)
+        markers = self.template.call_markers
+        if not self.template.supports_tools or markers is None:
+            raise BackendUnavailable(
+                f"{name}: the model's chat template has no tool calling this engine knows "
+                "(Qwen2.5 <tool_call> or LFM2 <|tool_call_start|>); use a tool-calling instruct "
+                "model")
+        self.call_start, self.call_end = markers
+        self._open = runtime.tokenize(self.call_start)
+        self._close = runtime.tokenize(self.call_end)
+        self._openers = frozenset(
+            {self._open[0], *(t for s in BARE_OPENERS for t in self._single(s))})
+        stops = {runtime.eos, "<|im_end|>", "<|endoftext|>", "<|im_start|>"}
+        self._stop = frozenset(t for s in stops if s for t in self._single(s))
+        self._schemas: dict[tuple[str, ...], str] = {}
+        self._heads: dict[tuple[str, ...], list[int]] = {}
+
+    def _single(self, piece: str) -> list[int]:
+        ids = self.runtime.tokenize(piece)
+        return ids if len(ids) == 1 else []
+
+    def transcribe(self, audio: object) -> str:
+        raise NotImplementedError("a chat brain reads text: the cascade engine does the ASR")
+
+    def prompt(self, request: Request) -> str:
+        return self.template.render(chat_messages(request.history, self.settings.system),
+                                    request.tools)
+
+    def p_call(self, ids: Sequence[int]) -> float:
+        """P(the next token opens a call): the marker's first token or a bare JSON object's."""
+        logp = log_softmax(self.runtime.logits(ids))
+        return float(sum(math.exp(float(logp[t])) for t in self._openers))
+
+    def head(self, request: Request) -> list[int]:
+        """The prompt's tokens that do not depend on the conversation (system text, tool list):
+        the common prefix of this prompt and one for another conversation."""
+        key = (self.settings.system, *(t.name for t in request.tools),
+               *(m.text for m in request.history if m.role == "system"))
+        if key not in self._heads:
+            system = tuple(m for m in request.history if m.role == "system")
+            a = self.runtime.tokenize(self.prompt(replace(request, history=(
+                *system, Message("user", text="a")))))
+            b = self.runtime.tokenize(self.prompt(replace(request, history=(
+                *system, Message("user", text="b")))))
+            self._heads.clear()  # one tool set at a time
+            self._heads[key] = a[:common_prefix(a, b)]
+        return self._heads[key]
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        self.runtime.preload(self.head(request))
+        ids = self.runtime.tokenize(self.prompt(request))
+        p = self.p_call(ids) if request.tools else 0.0
+        yield CallDecision(p_call=p, threshold=self.settings.call_threshold)
+        if request.tools and p >= self.settings.call_threshold:
+            raw = self._calls(ids, request.tools, cancel)
+            yield TextDelta(raw)
+        else:
+            raw = yield from self._answer(ids, cancel)
+        yield outcome(self._our_markers(raw))
+
+    def _our_markers(self, raw: str) -> str:
+        """The parser reads our (LFM2) markers; a native block is rewritten to them."""
+        return raw.replace(self.call_start, CALL_START).replace(self.call_end, CALL_END)
+
+    def _schema(self, tools: Sequence[ToolSpec]) -> str | None:
+        if not (self.settings.constrain and self.runtime.supports_grammar):
+            return None
+        key = tuple(t.name for t in tools)
+        if key not in self._schemas:
+            self._schemas[key] = json.dumps(call_schema(tools))
+        return self._schemas[key]
+
+    def _calls(self, ids: list[int], tools: Sequence[ToolSpec], cancel: threading.Event) -> str:
+        """Decode up to MAX_CALLS call blocks; the first one was already decided on."""
+        rt = self.runtime
+        newline = rt.tokenize("\n")
+        schema = self._schema(tools)
+        seq = list(ids)
+        blocks: list[str] = []
+        for _ in range(MAX_CALLS):
+            seq += self._open + newline
+            body_ids = list(rt.generate(seq, Decoding(self.settings.max_call_tokens, self._stop,
+                                                      schema=schema), cancel))
+            body = rt.detokenize(body_ids)
+            if schema is None and self.call_end in body:  # free decoding wrote its own end
+                body = body[:body.index(self.call_end)]
+            body = body.strip()
+            blocks.append(f"{self.call_start}\n{body}\n{self.call_end}")
+            seq += body_ids + newline + self._close
+            # Another call? Qwen separates blocks with a newline.
+            nxt = int(rt.logits(seq).argmax())
+            if nxt not in self._openers:
+                if nxt in self._stop:
+                    break
+                seq.append(nxt)
+                if int(rt.logits(seq).argmax()) not in self._openers:
+                    break
+        return "\n".join(blocks)
+
+    def _answer(self, ids: list[int], cancel: threading.Event) -> Generator[Event, None, str]:
+        """Stream an answer in words; returns its text (the generator's value)."""
+        rt = self.runtime
+        out: list[int] = []
+        text = ""
+        banned = self._openers  # an answer in words: no call, marked or bare
+        for token in rt.generate(ids, Decoding(self.settings.max_reply_tokens, self._stop,
+                                               banned=banned), cancel):
+            out.append(token)
+            new = rt.detokenize(out)
+            if new.endswith("\ufffd"):  # half a UTF-8 character: wait for the rest
+                continue
+            if len(new) > len(text):
+                yield TextDelta(new[len(text):])
+            text = new
+        return rt.detokenize(out).strip()
+
+
+__all__ = ["ChatEngine", "ChatSettings", "call_schema"]

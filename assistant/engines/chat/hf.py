@@ -1,0 +1,107 @@
+"""transformers (torch): any causal LM directory or hub id whose tokenizer has a chat template,
+fp32 on CPU. The runtime for hub brains (LFM2.5-1.2B-Instruct, a fine-tuned directory), for the
+tiny random models in the tests, and the baseline of the runtime benchmark.
+
+No grammar engine here: `supports_grammar` is False and a bad call goes back through the loop's
+validate-and-retry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.engines.chat.runtime import Decoding, check_cancel, common_prefix
+
+
+class TorchRuntime:
+    name = "torch"
+    supports_grammar = False
+
+    def __init__(self, source: str | Path, *, gguf_file: str | None = None,
+                 threads: int | None = None, device: str = "cpu", adapter: Path | None = None
+                 ) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if threads:
+            torch.set_num_threads(threads)
+        kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(source), **kwargs)
+        model: Any = AutoModelForCausalLM.from_pretrained(str(source), dtype=torch.float32,
+                                                          **kwargs)
+        if adapter is not None:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+        self.model = model.to(device).eval()
+        self.device = device
+        template = self.tokenizer.chat_template
+        if isinstance(template, dict):  # several named templates: the tool-use one
+            template = template.get("tool_use") or template.get("default") or ""
+        self.chat_template: str = template or ""
+        self.bos: str = self.tokenizer.bos_token or ""
+        self.eos: str = self.tokenizer.eos_token or ""
+        self._ids: list[int] = []
+        self._cache: Any = None
+        self._last: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def tokenize(self, text: str) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def detokenize(self, ids: Sequence[int]) -> str:
+        return str(self.tokenizer.decode(list(ids), skip_special_tokens=False))
+
+    def _feed(self, ids: Sequence[int]) -> np.ndarray:
+        import torch
+        from transformers import DynamicCache
+
+        keep = common_prefix(self._ids, ids)
+        if keep == len(ids) == len(self._ids) and self._last is not None:
+            return self._last
+        keep = min(keep, len(ids) - 1)
+        if self._cache is None or keep == 0:
+            self._cache, keep = DynamicCache(), 0
+        else:
+            self._cache.crop(keep - self._cache.get_seq_length())  # drop the tail past `keep`
+        new = torch.tensor([list(ids[keep:])], device=self.device)
+        with torch.inference_mode():
+            out = self.model(input_ids=new, past_key_values=self._cache, use_cache=True,
+                             cache_position=torch.arange(keep, len(ids), device=self.device),
+                             logits_to_keep=1)
+        self._cache = out.past_key_values
+        self._ids = list(ids)
+        self._last = out.logits[0, -1].float().cpu().numpy()
+        return self._last
+
+    def preload(self, ids: Sequence[int]) -> None:
+        with self._lock:
+            self._feed(ids)
+
+    def logits(self, ids: Sequence[int]) -> np.ndarray:
+        with self._lock:
+            return self._feed(ids).copy()
+
+    def generate(self, ids: Sequence[int], decoding: Decoding,
+                 cancel: threading.Event | None = None) -> Iterator[int]:
+        banned = sorted(decoding.banned)
+        with self._lock:
+            seq = list(ids)
+            for _ in range(decoding.max_tokens):
+                check_cancel(cancel)
+                logits = self._feed(seq).copy()
+                if banned:
+                    logits[banned] = -np.inf
+                token = int(logits.argmax())
+                if token in decoding.stop:
+                    return
+                yield token
+                seq.append(token)
+
+
+__all__ = ["TorchRuntime"]

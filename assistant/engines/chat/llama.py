@@ -1,0 +1,220 @@
+"""llama.cpp (through `llama-cpp-python`): GGUF weights as shipped (Q4_K_M here), one KV cache
+reused across turns, and JSON-schema constrained decoding compiled to a llama.cpp grammar.
+
+Chosen by measurement over torch fp32 and CTranslate2 int8 (`bench/bench_brain.py`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.engines.chat.runtime import Decoding, check_cancel, common_prefix
+from assistant.speech import BackendUnavailable
+
+# llama-cpp-python's Python port of json-schema-to-grammar lets raw control characters (a newline)
+# into JSON strings, which then fail to parse; llama.cpp's own converter excludes them.
+_LOOSE_CHAR = r'char ::= [^"\\]'
+_JSON_CHAR = r'char ::= [^"\\\x7F\x00-\x1F]'
+
+
+@functools.cache
+def gbnf(schema: str) -> str:
+    """The llama.cpp grammar of a JSON schema (a JSON string), with JSON's own string rule."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    return json_schema_to_gbnf(schema).replace(_LOOSE_CHAR, _JSON_CHAR)
+
+
+class LlamaRuntime:
+    name = "llama.cpp"
+    supports_grammar = True
+
+    def __init__(self, gguf: Path, *, threads: int | None = None, n_ctx: int = 8192,
+                 lora: Path | None = None, state_dir: Path | None = None) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise BackendUnavailable(
+                f"the llama.cpp runtime needs llama-cpp-python ({exc}); install the project from "
+                "its lock file (make test / make demo) or use --runtime torch") from None
+        if not Path(gguf).is_file():
+            raise BackendUnavailable(f"llama.cpp: no GGUF file at {gguf}")
+        self.llm: Any = Llama(model_path=str(gguf), n_ctx=n_ctx, n_batch=512, n_threads=threads,
+                              n_threads_batch=threads, lora_path=str(lora) if lora else None,
+                              verbose=False)
+        meta: dict[str, str] = self.llm.metadata
+        self.chat_template = meta.get("tokenizer.chat_template", "")
+        self.bos = self._piece(meta.get("tokenizer.ggml.bos_token_id"))
+        self.eos = self._piece(meta.get("tokenizer.ggml.eos_token_id"))
+        self.n_vocab: int = self.llm.n_vocab()
+        # End-of-generation tokens (Qwen has several: <|im_end|>, <|endoftext|>, <|fim_pad|>...):
+        # once a grammar is complete it allows only these.
+        import llama_cpp
+
+        vocab = self.llm._model.vocab
+        self.eog = frozenset(t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t))
+        self._fresh = -1  # n_tokens for which the context's last logits are current
+        self._lock = threading.Lock()
+        # Saved KV states of prompt heads live here, keyed by the model file and the tokens.
+        self.state_dir = state_dir
+        st = Path(gguf).stat()
+        self._identity = f"{Path(gguf).resolve()}|{st.st_size}|{st.st_mtime_ns}|{lora}|{n_ctx}"
+
+    def _piece(self, token_id: str | None) -> str:
+        return "" if token_id is None else self.detokenize([int(token_id)])
+
+    def tokenize(self, text: str) -> list[int]:
+        return list(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def detokenize(self, ids: Sequence[int]) -> str:
+        return bytes(self.llm.detokenize(list(ids), special=True)).decode("utf-8", "replace")
+
+    def _feed(self, ids: Sequence[int]) -> None:
+        """Make the context hold exactly `ids`, evaluating only what it does not hold yet (the
+        last token again when nothing is new, so the logits are for `ids`)."""
+        held = self.llm.n_tokens
+        keep = common_prefix(self.llm.input_ids[:held].tolist(), ids)
+        if keep == len(ids) == held and self._fresh == held:
+            return
+        keep = min(keep, len(ids) - 1)
+        self.llm.n_tokens = keep  # eval() drops the cache beyond n_tokens first
+        self.llm.eval(list(ids[keep:]))
+        self._fresh = self.llm.n_tokens
+
+    def preload(self, ids: Sequence[int]) -> None:
+        """Make the context hold the prompt head `ids`: from memory, else from its saved state
+        on disk, else by evaluating it once and saving the state. The system text and tool list
+        are thousands of tokens (30-50 s on 2 cores): a new session, and every one-shot
+        `--text` run, pays that once per machine rather than once per process."""
+        with self._lock:
+            held = self.llm.n_tokens
+            if common_prefix(self.llm.input_ids[:held].tolist(), ids) == len(ids):
+                return
+            path = self._state_path(ids)
+            if path is not None and path.is_file() and self._load_state(path, ids):
+                return
+            self._feed(ids)
+            if path is not None:
+                self._save_state(path, ids)
+
+    def _state_path(self, ids: Sequence[int]) -> Path | None:
+        if self.state_dir is None:
+            return None
+        import hashlib
+
+        digest = hashlib.sha256(self._identity.encode())
+        digest.update(np.asarray(ids, dtype=np.int32).tobytes())
+        return self.state_dir / f"{digest.hexdigest()[:32]}.llama-state"
+
+    def _load_state(self, path: Path, ids: Sequence[int]) -> bool:
+        import llama_cpp
+
+        tokens = (llama_cpp.llama_token * len(ids))()
+        count = ctypes.c_size_t(0)
+        ok = llama_cpp.llama_state_load_file(self.llm.ctx, str(path).encode(), tokens, len(ids),
+                                             ctypes.byref(count))
+        if not ok or count.value != len(ids) or list(tokens) != list(ids):
+            path.unlink(missing_ok=True)  # stale or damaged: evaluate again and re-save
+            self.llm.reset()
+            self._fresh = -1
+            return False
+        self.llm.input_ids[:len(ids)] = ids
+        self.llm.n_tokens = len(ids)
+        self._fresh = -1  # the logits of a restored state are not kept
+        return True
+
+    def _save_state(self, path: Path, ids: Sequence[int]) -> None:
+        import llama_cpp
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in sorted(path.parent.glob("*.llama-state"), key=lambda p: p.stat().st_mtime)[:-3]:
+            old.unlink(missing_ok=True)  # keep a few heads (tool sets, models), not all
+        tmp = path.with_name(f"{path.name}.partial{os.getpid()}")
+        tokens = (llama_cpp.llama_token * len(ids))(*ids)
+        if llama_cpp.llama_state_save_file(self.llm.ctx, str(tmp).encode(), tokens, len(ids)):
+            tmp.replace(path)  # atomic: a reader never sees half a state
+        else:
+            tmp.unlink(missing_ok=True)
+
+    def _last_logits(self) -> np.ndarray:
+        import llama_cpp
+
+        ptr = llama_cpp.llama_get_logits_ith(self.llm.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)).copy()
+
+    def logits(self, ids: Sequence[int]) -> np.ndarray:
+        with self._lock:
+            self._feed(ids)
+            return self._last_logits()
+
+    def generate(self, ids: Sequence[int], decoding: Decoding,
+                 cancel: threading.Event | None = None) -> Iterator[int]:
+        banned = np.fromiter(decoding.banned, dtype=np.int64)
+        grammar = _Grammar(self.llm._model.vocab, gbnf(decoding.schema)) \
+            if decoding.schema is not None else None
+        try:
+            with self._lock:
+                self._feed(ids)
+                for _ in range(decoding.max_tokens):
+                    check_cancel(cancel)
+                    logits = self._last_logits()
+                    logits[banned] = -np.inf
+                    token = int(logits.argmax()) if grammar is None else grammar.pick(logits)
+                    if token in decoding.stop or token in self.eog:
+                        return
+                    yield token
+                    self.llm.eval([token])
+                    self._fresh = self.llm.n_tokens
+        finally:
+            if grammar is not None:
+                grammar.close()
+
+
+class _Grammar:
+    """A llama.cpp grammar, applied the way llama.cpp's own sampler does it: the greedy token is
+    checked alone first, and only when the grammar rejects it are all 150k candidates masked
+    (most tokens of a call pass; masking every candidate every step halved decoding speed)."""
+
+    def __init__(self, vocab: Any, grammar: str) -> None:
+        import llama_cpp
+
+        self._lib = llama_cpp
+        self._sampler = llama_cpp.llama_sampler_init_grammar(vocab, grammar.encode(), b"root")
+        if not self._sampler:
+            raise ValueError("llama.cpp could not parse the call grammar")
+
+    def _apply(self, ids: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        lib = self._lib
+        data = (lib.llama_token_data * len(ids))()
+        view = np.ctypeslib.as_array(data)  # a structured view: fields id, logit, p
+        view["id"], view["logit"], view["p"] = ids, logits, 0.0
+        array = lib.llama_token_data_array(data=data, size=len(ids), selected=-1, sorted=False)
+        lib.llama_sampler_apply(self._sampler, ctypes.byref(array))
+        return np.asarray(view["logit"], dtype=np.float32)
+
+    def pick(self, logits: np.ndarray) -> int:
+        token = int(logits.argmax())
+        one = np.array([token], dtype=np.int32)
+        if not np.isfinite(self._apply(one, logits[one])[0]):
+            masked = self._apply(np.arange(len(logits), dtype=np.int32), logits)
+            token = int(masked.argmax())
+            if not np.isfinite(masked[token]):  # accepting a rejected token aborts llama.cpp
+                raise RuntimeError("the call grammar allows no next token")
+        self._lib.llama_sampler_accept(self._sampler, token)
+        return token
+
+    def close(self) -> None:
+        if self._sampler:
+            self._lib.llama_sampler_free(self._sampler)
+            self._sampler = None
+
+
+__all__ = ["LlamaRuntime"]

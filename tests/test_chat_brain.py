@@ -1,0 +1,242 @@
+"""The chat brain: its prompt (the model's own template with tools), the decision, constrained
+calls and the prefix cache, on a tiny random Qwen2 GGUF with the real tokenizer (no download),
+run by llama.cpp and by transformers; one slow test on the real Qwen2.5-Coder-0.5B weights."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from assistant.engine import Message, Request, ToolSpec
+from assistant.engines.chat.engine import ChatEngine, ChatSettings, call_schema
+from assistant.engines.chat.template import ChatTemplate, chat_messages
+from assistant.events import CallDecision, CallMalformed, CallsProposed, Reply, TextDelta
+from assistant.toolcall import ToolCall
+
+TOOLS = (
+    ToolSpec("set_timer", "Start a countdown timer.", {
+        "type": "object", "properties": {
+            "seconds": {"type": "integer", "minimum": 1},
+            "label": {"type": "string"}},
+        "required": ["seconds"], "additionalProperties": False}),
+    ToolSpec("log_dose", "Log a dose of a medication.", {
+        "type": "object", "properties": {
+            "drug": {"type": "string"},
+            "amount": {"type": "number"},
+            "unit": {"type": "string", "enum": ["mg", "g", "ml", "tablet"]}},
+        "required": ["drug", "amount", "unit"], "additionalProperties": False}),
+    ToolSpec("get_weather", "Current weather and forecast for a place.", {
+        "type": "object", "properties": {"location": {"type": "string"}},
+        "required": ["location"], "additionalProperties": False}),
+)
+
+
+@pytest.fixture(scope="module")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from assistant.engines.chat.tiny import write_tiny_gguf
+
+    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen") / "tiny.gguf")
+
+
+@pytest.fixture(scope="module")
+def llama_rt(tiny_gguf: Path) -> Any:
+    from assistant.engines.chat.llama import LlamaRuntime
+
+    return LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096)
+
+
+def ask(text: str, history: tuple[Message, ...] = ()) -> Request:
+    return Request(history=(*history, Message("user", text=text)), tools=TOOLS)
+
+
+def run(engine: ChatEngine, request: Request) -> list[Any]:
+    return list(engine.respond(request, threading.Event()))
+
+
+# --- the prompt ---------------------------------------------------------------------------------
+
+
+def test_template_renders_like_transformers(llama_rt: Any) -> None:
+    from transformers.utils.chat_template_utils import render_jinja_template
+
+    history = (Message("user", text="set a timer for 5 minutes"),
+               Message("assistant", text="<tool_call>...</tool_call>",
+                       calls=(ToolCall("set_timer", {"seconds": 300}),)),
+               Message("tool", text='[{"name": "set_timer", "ok": true}]'),
+               Message("assistant", text="Done."),
+               Message("user", text="and log 200 mg of ibuprofen"))
+    messages = chat_messages(history, system="Be brief.")
+    ours = ChatTemplate(llama_rt.chat_template).render(messages, TOOLS)
+    theirs, _ = render_jinja_template(conversations=[messages],
+                                      tools=[t.to_openai() for t in TOOLS],
+                                      chat_template=llama_rt.chat_template,
+                                      add_generation_prompt=True)
+    assert ours == theirs[0]
+    assert ours.startswith("<|im_start|>system\nBe brief.\n\n# Tools")
+    assert '<tool_call>\n{"name": "set_timer", "arguments": {"seconds": 300}}\n</tool_call>' in ours
+    assert "<tool_response>\n[{\"name\": \"set_timer\", \"ok\": true}]\n</tool_response>" in ours
+    assert ours.endswith("<|im_start|>assistant\n")
+
+
+def test_chat_messages_keep_the_conversation_system_text() -> None:
+    history = (Message("system", text="Custom."), Message("user", text="hi"))
+    assert chat_messages(history, system="Default.")[0] == {"role": "system", "content": "Custom."}
+    assert [m["role"] for m in chat_messages(history)] == ["system", "user"]
+
+
+def test_the_template_tells_the_native_call_markers(llama_rt: Any) -> None:
+    template = ChatTemplate(llama_rt.chat_template)
+    assert template.supports_tools
+    assert template.call_markers == ("<tool_call>", "</tool_call>")
+
+
+# --- the decision and the two ways out ----------------------------------------------------------
+
+
+def test_above_threshold_every_call_is_valid_by_construction(llama_rt: Any) -> None:
+    """Random weights, grammar on: whatever the model writes is a call to one of the tools with
+    arguments that pass the tool's own schema."""
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0))
+    specs = {t.name: t for t in TOOLS}
+    for text in ("set a timer", "log my dose", "weather?", "hello", "x" * 50):
+        events = run(engine, ask(text))
+        decision = next(e for e in events if isinstance(e, CallDecision))
+        assert 0.0 <= decision.p_call <= 1.0
+        last = events[-1]
+        assert isinstance(last, CallsProposed), last
+        for call in last.calls:
+            jsonschema.validate(dict(call.arguments), specs[call.name].parameters)
+        assert last.raw.startswith("<|tool_call_start|>")
+
+
+def test_call_schema_is_one_of_the_tools() -> None:
+    schema = call_schema(TOOLS)
+    jsonschema.validate({"name": "set_timer", "arguments": {"seconds": 60}}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "set_timer", "arguments": {"drug": "x"}}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "launch_rocket", "arguments": {}}, schema)
+
+
+def test_below_threshold_it_answers_and_never_opens_a_call(llama_rt: Any) -> None:
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01, max_reply_tokens=24))
+    events = run(engine, ask("tell me a joke"))
+    last = events[-1]
+    assert isinstance(last, Reply), last
+    assert "<tool_call>" not in last.text
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)).strip() == last.text
+
+
+def test_without_grammar_a_bad_call_is_malformed_not_a_crash(llama_rt: Any) -> None:
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, constrain=False,
+                                               max_call_tokens=12))
+    last = run(engine, ask("set a timer"))[-1]
+    assert isinstance(last, CallMalformed | CallsProposed)
+    if isinstance(last, CallMalformed):
+        assert last.errors
+
+
+def test_no_tools_means_no_decision_to_call(llama_rt: Any) -> None:
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, max_reply_tokens=8))
+    events = list(engine.respond(Request(history=(Message("user", text="hi"),), tools=()),
+                                 threading.Event()))
+    assert isinstance(events[-1], Reply)
+
+
+# --- the prefix cache ---------------------------------------------------------------------------
+
+
+def test_the_system_prompt_and_tools_are_processed_once(llama_rt: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01, max_reply_tokens=4))
+    run(engine, ask("first request"))
+    evaluated: list[int] = []
+    original = llama_rt.llm.eval
+    monkeypatch.setattr(llama_rt.llm, "eval", lambda ids: (evaluated.append(len(ids)),
+                                                           original(ids))[1])
+    prompt_tokens = len(llama_rt.tokenize(engine.prompt(ask("a second, different request"))))
+    run(engine, ask("a second, different request"))
+    head = len(llama_rt.tokenize(engine.prompt(ask("")).split("<|im_start|>user")[0]))
+    assert head > 100  # the tool list is the bulk of the prompt
+    assert evaluated[0] <= prompt_tokens - head + 1  # only the new turn, not the head again
+
+
+def test_torch_runtime_agrees_with_llama_cpp_on_the_same_weights(llama_rt: Any,
+                                                                 tiny_gguf: Path) -> None:
+    """Same tiny GGUF through transformers (fp32) and llama.cpp: the same prompt tokens and the
+    same decision probability, so the prompt and the runtimes are interchangeable."""
+    from assistant.engines.chat.hf import TorchRuntime
+
+    torch_rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    a = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01))
+    b = ChatEngine(torch_rt, ChatSettings(call_threshold=1.01))
+    request = ask("what's the weather in Paris")
+    ids = llama_rt.tokenize(a.prompt(request))
+    assert torch_rt.tokenize(b.prompt(request)) == ids
+    assert a.p_call(ids) == pytest.approx(b.p_call(ids), rel=0.05, abs=1e-6)
+    la, lb = llama_rt.logits(ids), torch_rt.logits(ids)
+    assert int(la.argmax()) == int(lb.argmax())
+
+
+# --- the real weights ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_default_brain_calls_when_asked_and_not_otherwise() -> None:
+    """The real default weights (Qwen2.5-Coder-1.5B) with their calibrated threshold."""
+    from assistant.engines import EngineOptions, chat
+
+    engine = chat.build(EngineOptions(threads=2))
+    called = run(engine, ask("set a timer for ten minutes"))[-1]
+    assert isinstance(called, CallsProposed), called
+    assert called.calls[0].name == "set_timer"
+    assert called.calls[0].arguments.get("seconds") == 600
+    chat_only = run(engine, ask("thanks, that's all for now"))[-1]
+    assert isinstance(chat_only, Reply), chat_only
+    assert json.dumps(chat_only.text)
+
+
+def test_the_prompt_head_state_is_saved_and_restored(tiny_gguf: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second process (here: a second runtime) restores the head from disk instead of
+    evaluating it, and then gives the same logits as one that evaluated everything."""
+    from assistant.engines.chat.llama import LlamaRuntime
+
+    first = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, state_dir=tmp_path)
+    engine = ChatEngine(first, ChatSettings(call_threshold=1.01, max_reply_tokens=2))
+    request = ask("what's the time in Lima")
+    run(engine, request)
+    assert len(list(tmp_path.glob("*.llama-state"))) == 1
+    ids = first.tokenize(engine.prompt(request))
+    expected = first.logits(ids)
+
+    second = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, state_dir=tmp_path)
+    evaluated: list[int] = []
+    original = second.llm.eval
+    monkeypatch.setattr(second.llm, "eval", lambda t: (evaluated.append(len(t)), original(t))[1])
+    restored = ChatEngine(second, ChatSettings(call_threshold=1.01))
+    second.preload(restored.head(request))
+    assert evaluated == []  # the head came from disk
+    got = second.logits(ids)
+    assert sum(evaluated) < len(ids) - 100
+    assert got == pytest.approx(expected, abs=1e-4)
+
+
+def test_a_damaged_saved_state_is_evaluated_again(tiny_gguf: Path, tmp_path: Path) -> None:
+    from assistant.engines.chat.llama import LlamaRuntime
+
+    rt = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, state_dir=tmp_path)
+    engine = ChatEngine(rt, ChatSettings(call_threshold=1.01, max_reply_tokens=2))
+    head = engine.head(ask("x"))
+    rt.preload(head)
+    (state,) = tmp_path.glob("*.llama-state")
+    state.write_bytes(state.read_bytes()[:100])  # cut short, as by a killed writer
+    again = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, state_dir=tmp_path)
+    again.preload(head)  # no exception: evaluated and saved anew
+    assert again.llm.n_tokens == len(head)
+    assert state.stat().st_size > 100
