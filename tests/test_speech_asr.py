@@ -1,15 +1,23 @@
-"""Real Whisper base on real synthesised speech (Piper and espeak-ng), scored by WER.
+"""Real Whisper base on real synthesised speech (Piper and espeak-ng).
 
-The bounds leave room above what the working pipeline scores here (`python -m assistant.speech
-bench`: corpus WER 0.17-0.19 over 12 Piper and espeak clips that include hard drug names) and
-sit far below what a broken one gives (wrong sample rate, wrong model, lost audio: WER near 1)."""
+WER is bounded only on noise-free Piper, which is the same audio every run: the bound leaves room
+above what the working pipeline scores and sits far below what a broken one gives (wrong sample
+rate, wrong model, lost audio: WER near 1). espeak's robotic voices are not bounded by WER: how
+well Whisper hears them depends on the voice more than on our code (a fresh install heard
+en-gb+f3 at WER 0.45). Their WER is a measured figure instead, per voice and biasing mode over
+the 108 espeak voices evalkit uses (`python -m assistant.speech bench`,
+bench/results/speech-wer-by-voice.txt: corpus WER 0.28 targeted, per voice 0.06-0.92; 91 of
+them distinct, since espeak-ng 1.51 ignores the variant of en-gb). The espeak tests here check
+the code: clean audio from every voice, and words Whisper hears from it."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.audio import Audio
 from assistant.speech import Synthesizer, Transcriber
+from assistant.speech.__main__ import BENCH_TEXTS, BENCH_VOICES
 from assistant.speech.asr import create_transcriber
 from assistant.speech.normalize import corpus_wer, normalize
 from assistant.speech.piper import PiperOptions, PiperSynthesizer
@@ -55,13 +63,54 @@ def test_piper_speech_wer(piper: Synthesizer, whisper: WhisperTranscriber) -> No
     assert score <= 0.15, list(zip(GENERAL, hyps, strict=True))
 
 
-@pytest.mark.parametrize("voice", ["en-us", "en-gb+f3"])
-def test_espeak_speech_wer(whisper: WhisperTranscriber, voice: str) -> None:
-    espeak = create_synthesizer("espeak", voice)
-    texts = GENERAL[:3]
-    hyps = [whisper.transcribe(espeak.synthesize(t)) for t in texts]
-    score = corpus_wer(list(texts), hyps)
-    assert score <= 0.35, list(zip(texts, hyps, strict=True))
+def _espeak_voices() -> list[str]:
+    return [v.partition(":")[2] for v in BENCH_VOICES if v.startswith("espeak:")]
+
+
+def test_bench_voices_are_evalkit_voices() -> None:
+    """The speech bench measures WER on exactly the voices evalkit speaks its clips with
+    (assistant cannot import evalkit, so the bench keeps its own copy of the list)."""
+    from evalkit.items import SPLITS
+    from evalkit.voices import split_voices
+
+    assert len(set(BENCH_VOICES)) == len(BENCH_VOICES)
+    assert set(BENCH_VOICES) == {v.id for s in SPLITS for v in split_voices(s)}
+
+
+def test_espeak_speech_is_clean_audio() -> None:
+    """Every evalkit espeak voice exists in this espeak-ng and gives mono float32 audio at
+    espeak-ng's rate (22.05 kHz), with speech in it, about as long as the words take to say
+    (measured here: 0.34-0.64 s per word at 150 words per minute); resampled for Whisper it
+    keeps its length."""
+    from assistant.audio.io import SPEECH_RATE
+    from assistant.speech import espeak
+
+    text = "Set a timer for ten minutes."
+    voices = _espeak_voices()
+    assert set(voices) <= set(espeak.voices())  # a missing variant would fall back silently
+    for voice in voices:
+        audio = create_synthesizer("espeak", voice).synthesize(text)
+        x = audio.samples
+        assert audio.sample_rate == 22_050 and x.ndim == 1 and x.dtype == np.float32, voice
+        assert np.isfinite(x).all() and np.abs(x).max() <= 1.0, voice
+        assert np.sqrt(np.mean(x**2)) > 0.02, voice  # measured: RMS 0.066 or more
+        assert 0.15 <= audio.duration_s / len(text.split()) <= 1.0, (voice, audio.duration_s)
+        heard = WhisperTranscriber._samples(audio)
+        assert heard.dtype == np.float32 and heard.flags.c_contiguous
+        assert abs(len(heard) / SPEECH_RATE - audio.duration_s) < 0.01, voice
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-gb+f3", "en-029+f1"])
+def test_whisper_hears_espeak_words(whisper: WhisperTranscriber, voice: str) -> None:
+    """The espeak clip reaches Whisper intact (rate, length, scale): it hears the sentence's
+    words, not silence or noise. Not a WER bound: in the bench Whisper heard "minutes" in this
+    sentence from every one of the 108 evalkit espeak voices, biased or not; en-029+f1 is the
+    worst voice there (WER 0.92; here it heard "It's a time of 14 minutes. Please.")."""
+    text = BENCH_TEXTS[1]  # "Set a timer for ten minutes, please."
+    content = {"timer", "10", "minutes"}
+    assert content <= set(normalize(text).split())
+    heard = whisper.transcribe_batch([create_synthesizer("espeak", voice).synthesize(text)])[0]
+    assert content & set(normalize(heard).split()), heard
 
 
 def test_no_second_pass_for_requests_without_drugs(piper: Synthesizer,
