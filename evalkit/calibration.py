@@ -106,8 +106,7 @@ def plot(per_variant: Mapping[str, Sequence[Record]]) -> bytes | None:
             ax.axvline(float(used), color=colour, alpha=0.4, linewidth=1)
     ax.axhline(MAX_FALSE_ALARM, color="grey", linewidth=0.8, linestyle="-.",
                label=f"false-alarm target {MAX_FALSE_ALARM:.0%}")
-    ax.set_xscale("log")
-    ax.set_xlim(1e-4, 1.0)
+    ax.set_xlim(0.0, 1.0)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("threshold on P(call)  (vertical line: the threshold the run used)")
     ax.set_title("Call decision vs threshold (whether to call, not which call)")
