@@ -16,6 +16,7 @@ from assistant.engines.chat.brains import NAMES as BRAIN_NAMES
 from assistant.events import (
     Answer,
     AudioChunk,
+    CallDecision,
     CallMalformed,
     CallsProposed,
     ConfirmationRequested,
@@ -199,6 +200,8 @@ class Printer:
                 return f"{'; '.join(f'{e.code}: {e.detail}' for e in errors)}  raw={raw[:200]!r}"
             case Listening(turn=n, modality=m):
                 return f"turn {n} ({m})"
+            case CallDecision(p_call=p, threshold=threshold):
+                return f"P(call) {p:.2f} {'>=' if p >= threshold else '<'} {threshold:g}"
             case Heard(text=text):
                 return repr(text)
             case ToolStarted(call=call, side_effect=side):
