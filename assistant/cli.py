@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from assistant.engines import ENGINES, EngineOptions, create_engine
 from assistant.engines.chat.brains import DEFAULT as DEFAULT_BRAIN
 from assistant.engines.chat.brains import NAMES as BRAIN_NAMES
+from assistant.engines.lfm2 import VARIANTS as LFM2_VARIANTS
 from assistant.events import (
     Answer,
     AudioChunk,
@@ -65,7 +66,10 @@ def parser() -> argparse.ArgumentParser:
                    help="chat brain: act when P(call) >= P (default: the brain's calibrated one)")
     m.add_argument("--model-dir", type=Path, help="a local checkpoint directory")
     m.add_argument("--adapter", type=Path, help="a LoRA adapter directory (peft format)")
-    m.add_argument("--variant", choices=("e2e", "two-step"), help="LFM2 pipeline variant")
+    m.add_argument("--variant", choices=LFM2_VARIANTS,
+                   help="LFM2 pipeline: e2e (the audio model decides), two-step (it transcribes, "
+                        "then decides), sequential (it transcribes, --brain decides and calls, "
+                        "it speaks)")
     m.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)")
     m.add_argument("--threads", type=int, help="CPU threads for torch")
     m.add_argument("--quantize", choices=("int8",), help="lfm2 on CPU: int8 weight-only linear layers")
@@ -94,11 +98,13 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
     asr = args.asr
     if asr is None and args.wav is not None and engine_name(args) == "scripted":
         asr = "whisper-base"  # the scripted engine only reads text: give it ears
+    native = args.tts in (None, "lfm2")  # the engine's own voice where it has one
     return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter, asr=asr,
                          variant=args.variant, device=args.device, threads=args.threads,
                          quantize=args.quantize, asr_biasing=not args.no_biasing,
                          brain=args.brain, runtime=args.runtime,
-                         call_threshold=args.call_threshold)
+                         call_threshold=args.call_threshold, native_speech=native,
+                         voice=args.voice if native else None)
 
 
 def engine_name(args: argparse.Namespace) -> str:
@@ -119,7 +125,8 @@ def run_headless(args: argparse.Namespace) -> int:
         engine = create_engine(engine_name(args), engine_options(args))
         tts = None
         speak = args.out is not None
-        if speak and (args.tts or "piper") != "none" and not (engine.native_audio and args.tts is None):
+        native = engine.native_audio and args.tts in (None, "lfm2")
+        if speak and (args.tts or "piper") != "none" and not native:
             from assistant.speech.tts import create_synthesizer
 
             tts = create_synthesizer(args.tts or "piper", args.voice)

@@ -72,7 +72,8 @@ def run_metadata(args: argparse.Namespace, names: Sequence[str]) -> dict[str, An
         "python": platform.python_version(), "torch": torch_info,
         "lfm2_model_dir": str(args.lfm2_model_dir) if args.lfm2_model_dir else None,
         "adapter": str(args.adapter) if args.adapter else None, "variants": list(names),
-        "tiny_lfm2": bool(args.tiny_lfm2),
+        "tiny_lfm2": bool(args.tiny_lfm2), "lfm2_brain": args.lfm2_brain,
+        "gemma3n_model_dir": str(args.gemma3n_model_dir) if args.gemma3n_model_dir else None,
     }
 
 
@@ -163,7 +164,9 @@ def cmd_run(args: argparse.Namespace, *, report: bool = False) -> int:
     statuses: list[RunStatus] = []
     for n in names:
         v = variants.resolve(n, lfm2_model_dir=args.lfm2_model_dir, tiny_lfm2=args.tiny_lfm2,
-                             slow_units=0 if args.full else args.slow_units)
+                             slow_units=0 if args.full else args.slow_units,
+                             lfm2_brain=args.lfm2_brain,
+                             gemma3n_model_dir=args.gemma3n_model_dir)
         if args.adapter and v.engine in ("lfm2", "cascade"):
             from dataclasses import replace
 
@@ -201,7 +204,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_ls(args: argparse.Namespace) -> int:
     print("variants:")
     for name in variants.VARIANTS:
-        v = variants.resolve(name, lfm2_model_dir=args.lfm2_model_dir, tiny_lfm2=args.tiny_lfm2)
+        v = variants.resolve(name, lfm2_model_dir=args.lfm2_model_dir, tiny_lfm2=args.tiny_lfm2,
+                             gemma3n_model_dir=args.gemma3n_model_dir)
         why = v.unavailable()
         print(f"  {name:16s} {v.modality:5s} {'ok' if why is None else 'not runnable: ' + why}"
               f"\n  {'':16s} {v.description}")
@@ -224,6 +228,11 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
     p.add_argument("--backends", default="piper,espeak", help="TTS backends for request audio")
     p.add_argument("--no-audio", action="store_true", help="skip audio variants' synthesis")
     p.add_argument("--lfm2-model-dir", type=Path, help="a real LFM2-Audio checkpoint")
+    p.add_argument("--gemma3n-model-dir", type=Path,
+                   help="a Gemma 3n checkpoint (google/gemma-3n-E2B-it) for gemma3n-e2e")
+    p.add_argument("--lfm2-brain", help="lfm2-sequential's text brain: a directory (e.g. "
+                   "LFM2.5-1.2B-Instruct), a hub id or a brain name (default: the offline "
+                   "default brain; the tiny random LFM2 text model with --tiny-lfm2)")
     p.add_argument("--slow-units", type=int, default=32,
                    help="quick suite: model-backed variants (cascade, lfm2) run on an evenly "
                         "spread subset of this many items (0: all)")

@@ -86,20 +86,25 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
            "stream's timestamps (end of speech = the turn's `listening` event), on turns run "
            "one at a time: a turn run in a batch waits for its batch, so it has none.", ""]
     md += ["## Headline: deciding and calling", ""]
-    header = ["variant", "status", "items", "items/min",
+    md += ["One table for every pipeline: *end to end* (an audio model hears and decides), "
+           "*sequential* (LFM2-Audio hears and speaks, a text brain decides), *cascade* "
+           "(Whisper, then a text brain), *rules* (the floor).", ""]
+    header = ["variant", "pipeline", "status", "items", "items/min",
               *[f"{h} {_arrow(h)}" for h in HEADLINE]]
     speech_header = ["variant", *[f"{h} {_arrow(h)}" for h in HEADLINE_SPEECH]]
     rows, speech_rows = [], []
     for name, meta in metas.items():
         if name in results:
             est = results[name]
-            rows.append([name, "run" + (" (tiny random weights)" if meta.get("caveat") else ""),
+            rows.append([name, meta.get("pipeline", "–"),
+                         "run" + (" (tiny random weights)" if meta.get("caveat") else ""),
                          str(meta.get("units", "")), str(meta.get("items_per_min") or "–"),
                          *[fmt(est[h], metrics.METRICS[h].unit) for h in HEADLINE]])
             speech_rows.append([name, *[fmt(est[h], metrics.METRICS[h].unit)
                                         for h in HEADLINE_SPEECH]])
         else:
-            rows.append([name, "not run", "0", "–", *["–"] * len(HEADLINE)])
+            rows.append([name, meta.get("pipeline", "–"), "not run", "0", "–",
+                         *["–"] * len(HEADLINE)])
     md += _table(header, rows)
     md += ["## Headline: hearing, speaking, speed", ""]
     md += _table(speech_header, speech_rows)

@@ -338,6 +338,7 @@ def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_
 
     def finish(status: RunStatus, extra: dict[str, Any] | None = None) -> RunStatus:
         meta = {**status.__dict__, "description": variant.description, "engine": variant.engine,
+                "pipeline": variant.pipeline,
                 "modality": variant.modality, "answer_tts": variant.answer_tts,
                 "options": {k: str(v) if v is not None else None
                             for k, v in variant.options.__dict__.items()}, **(extra or {})}

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from assistant.engine import Engine
 from assistant.engines import EngineOptions, create_engine
@@ -34,6 +35,14 @@ class Variant:
     needs: tuple[str, ...] = ()  # modules that must be importable
     blocked: str = ""  # set by `resolve` when a model is missing
     max_units: int = 0  # > 0: run on an evenly spread subset of this many units (slow paths)
+
+    @property
+    def pipeline(self) -> str:
+        """Which kind of pipeline decides: the report compares them in one table."""
+        if self.engine == "lfm2":
+            return "sequential" if self.options.variant == "sequential" else "end to end"
+        return {"cascade": "cascade", "scripted": "rules", "gemma3n": "end to end"}.get(
+            self.engine, self.engine)
 
     def unavailable(self) -> str | None:
         """None when this variant can run here, else why not."""
@@ -61,11 +70,27 @@ class Variant:
             from assistant.engines.lfm2 import LFM2Engine, LFM2Settings
             from assistant.engines.lfm2_load import load
 
+            if self.options.variant == "sequential":
+                return _tiny_sequential(self.options)
             loaded = load(None, self.options.model_dir, adapter=self.options.adapter,
                           device="cpu", threads=self.options.threads)
             return LFM2Engine(loaded, LFM2Settings(variant=self.options.variant or "e2e",
                                                    max_new_tokens=TINY_MAX_TOKENS))
         return create_engine(self.engine, self.options)
+
+
+def _tiny_sequential(options: EngineOptions) -> Engine:
+    """The sequential pipeline on tiny random checkpoints, every generation capped."""
+    from assistant.engines.lfm2 import LFM2Settings
+
+    engine: Any = create_engine("lfm2", replace(options, device="cpu"))
+    engine.asr.settings = LFM2Settings(max_new_tokens=TINY_MAX_TOKENS,
+                                       max_asr_tokens=TINY_MAX_TOKENS)
+    engine.brain.settings = replace(engine.brain.settings, max_call_tokens=TINY_MAX_TOKENS,
+                                    max_reply_tokens=TINY_MAX_TOKENS)
+    if engine.voice is not None:
+        engine.voice.max_frames = TINY_MAX_TOKENS
+    return engine
 
 
 VARIANTS: dict[str, Variant] = {}
@@ -83,11 +108,21 @@ def _tiny_dir() -> Path:
     return root / "tiny-lfm2"
 
 
-def lfm2_options(variant: str, model_dir: Path | None) -> tuple[EngineOptions, str]:
-    """Options for an LFM2 variant: a real checkpoint when given, else the tiny random one."""
+def _tiny_brain_dir() -> Path:
+    return _tiny_dir().with_name("tiny-lfm2-text")
+
+
+def lfm2_options(variant: str, model_dir: Path | None,
+                 brain: str | None = None) -> tuple[EngineOptions, str]:
+    """Options for an LFM2 variant: a real checkpoint when given, else the tiny random one.
+    `brain`: the sequential pipeline's text model (None: the offline default brain with a
+    real checkpoint, a tiny random LFM2 text model with the tiny one)."""
     if model_dir is not None:
-        return EngineOptions(model_dir=model_dir, variant=variant, device="cpu"), ""
-    return EngineOptions(model_dir=_tiny_dir(), variant=variant, device="cpu"), TINY_CAVEAT
+        return EngineOptions(model_dir=model_dir, variant=variant, device="cpu", brain=brain), ""
+    if variant == "sequential" and brain is None:
+        brain = str(_tiny_brain_dir())
+    return (EngineOptions(model_dir=_tiny_dir(), variant=variant, device="cpu", brain=brain),
+            TINY_CAVEAT)
 
 
 def ensure_tiny_checkpoint() -> Path:
@@ -96,6 +131,10 @@ def ensure_tiny_checkpoint() -> Path:
         from assistant.engines.tiny_lfm2 import write_tiny_checkpoint
 
         write_tiny_checkpoint(out)
+    if not (_tiny_brain_dir() / "config.json").is_file():
+        from assistant.engines.chat.tiny_lfm2 import write_tiny_lfm2_text
+
+        write_tiny_lfm2_text(_tiny_brain_dir())
     return out
 
 
@@ -141,6 +180,14 @@ for _v in (
             EngineOptions(variant="e2e"), modality="audio", speak=True),
     Variant("lfm2-two-step", "LFM2-Audio transcribes first, then decides from the text", "lfm2",
             EngineOptions(variant="two-step"), modality="audio"),
+    # Liquid's own voice-with-tools pipeline; the vanilla audio model calls no tools end to end.
+    Variant("lfm2-sequential", "LFM2-Audio transcribes, a text brain with native tool calling "
+            "(--lfm2-brain: LFM2.5-1.2B-Instruct; default: the offline default brain) decides "
+            "and calls, LFM2-Audio speaks the answer", "lfm2",
+            EngineOptions(variant="sequential"), modality="audio", speak=True),
+    Variant("gemma3n-e2e", "Gemma 3n E2B end to end: it hears the audio and writes the call "
+            "from the prompt; Piper speaks the answer", "gemma3n",
+            EngineOptions(model="google/gemma-3n-E2B-it"), modality="audio"),
     Variant("answer-native", "answers in LFM2-Audio's own interleaved speech", "lfm2",
             EngineOptions(variant="e2e"), modality="text", speak=True),
     Variant("answer-piper", "answers from the rule-based engine spoken by Piper (joe)",
@@ -151,12 +198,15 @@ for _v in (
     register(_v)
 
 
+NO_GEMMA3N = ("no Gemma 3n weights on this machine (the hub is unreachable); pass "
+             "--gemma3n-model-dir DIR (google/gemma-3n-E2B-it, downloaded with the hub)")
 NO_LFM2 = ("no LFM2-Audio weights on this machine (the hub is unreachable); pass "
            "--lfm2-model-dir DIR, or --tiny-lfm2 to run the real code on a tiny random checkpoint")
 
 
 def resolve(name: str, *, lfm2_model_dir: Path | None = None, tiny_lfm2: bool = False,
-            tiny_units: int = 8, slow_units: int = 0) -> Variant:
+            tiny_units: int = 8, slow_units: int = 0, lfm2_brain: str | None = None,
+            gemma3n_model_dir: Path | None = None) -> Variant:
     """The registered variant, with LFM2 variants pointed at a checkpoint.
 
     Decision: without real weights the LFM2 variants are *not run* by default. Random weights
@@ -169,16 +219,22 @@ def resolve(name: str, *, lfm2_model_dir: Path | None = None, tiny_lfm2: bool = 
     v = VARIANTS[name]
     if v.engine == "cascade":
         v = replace(v, max_units=slow_units)
+    if v.engine == "gemma3n":
+        if gemma3n_model_dir is None:
+            return replace(v, blocked=NO_GEMMA3N)
+        v = replace(v, options=replace(v.options, model_dir=gemma3n_model_dir),
+                    max_units=slow_units)
     if v.engine == "lfm2":
         if lfm2_model_dir is None and not tiny_lfm2:
             return replace(v, blocked=NO_LFM2)
-        opts, caveat = lfm2_options(v.options.variant or "e2e", lfm2_model_dir)
+        opts, caveat = lfm2_options(v.options.variant or "e2e", lfm2_model_dir, lfm2_brain)
         v = replace(v, options=opts, caveat=caveat, max_units=tiny_units if caveat else slow_units)
     return v
 
 
 QUICK_VARIANTS = ("scripted-text", "scripted-asr", "scripted-asr-bias", "cascade-bias",
                   "cascade-nobias", "cascade-text", "gemma-text", "gemma-text-base", "lfm2-e2e",
-                  "lfm2-two-step", "answer-native", "answer-piper", "answer-kokoro")
+                  "lfm2-two-step", "lfm2-sequential", "gemma3n-e2e", "answer-native",
+                  "answer-piper", "answer-kokoro")
 
 Factory = Callable[[Variant], Engine]

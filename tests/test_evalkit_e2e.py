@@ -54,11 +54,18 @@ def test_scripted_run_and_report(tmp_path: Path, all_items: list[Item]) -> None:
     blocked = run_variant(resolve("lfm2-e2e"), [Unit(it) for it in chosen], tmp_path,
                           data_dir=tmp_path, progress=False)
     assert blocked.status == "not run" and "weights" in blocked.reason
-    (tmp_path / "run.json").write_text(json.dumps({"name": "t", "seed": 0,
-                                                   "variants": ["scripted-text", "lfm2-e2e"]}))
+    sequential = run_variant(resolve("lfm2-sequential"), [Unit(it) for it in chosen], tmp_path,
+                             data_dir=tmp_path, progress=False)
+    assert sequential.status == "not run" and "weights" in sequential.reason
+    assert "weights" in resolve("gemma3n-e2e").blocked
+    (tmp_path / "run.json").write_text(json.dumps({
+        "name": "t", "seed": 0, "variants": ["scripted-text", "lfm2-e2e", "lfm2-sequential"]}))
     assert main(["--quiet", "--n-boot", "50", "report", str(tmp_path)]) == 0
     md = (tmp_path / "report.md").read_text()
-    assert "| scripted-text | run |" in md and "lfm2-e2e" in md and "not run" in md
+    # end to end, sequential and the rest side by side in one table
+    assert "| scripted-text | rules | run |" in md
+    assert "| lfm2-e2e | end to end | not run |" in md
+    assert "| lfm2-sequential | sequential | not run |" in md
     html = (tmp_path / "report.html").read_text()
     assert "data:image/png;base64," in html and "<table>" in html
     numbers = json.loads((tmp_path / "metrics.json").read_text())

@@ -69,16 +69,18 @@ def build_runtime(settings: Settings, notify: Notify, progress: Progress,
 
     try:
         progress(f"Loading the {settings.engine} engine (this can take a minute)…")
+        native = settings.tts in ("auto", "lfm2")  # LFM2-Audio's own voice where it has one
         options = EngineOptions(
             model=settings.model or None, model_dir=_path(settings.model_dir),
             adapter=_path(settings.adapter), variant=settings.variant or None,
-            device=extras.device,
+            device=extras.device, native_speech=native,
+            voice=(settings.voice or None) if native else None,
         )
         engine = _engine(settings.engine, options, create_engine, BackendUnavailable)
         speak = settings.speak and settings.tts != "none"
         tts = None
         backend = settings.tts
-        if backend == "auto":
+        if backend == "auto" or (backend == "lfm2" and engine.native_audio):
             backend = "native" if engine.native_audio else "piper"
         if speak and backend != "native":
             progress(f"Loading the {backend} voice…")

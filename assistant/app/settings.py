@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 ENGINES = ("cascade", "lfm2", "scripted")
-VARIANTS = ("", "e2e", "two-step")  # "" = the engine's default
+VARIANTS = ("", "e2e", "two-step", "sequential")  # "" = the engine's default
 # The CLI's names, plus "auto": the engine's own speech where it has one (LFM2), else piper.
 # "lfm2" = LFM2-Audio's TTS voices; "none" = text only.
 TTS_BACKENDS = ("auto", "piper", "espeak", "kokoro", "lfm2", "none")

@@ -61,7 +61,8 @@ class SettingsDialog(QDialog):
         form.addRow("Engine", self.engine)
         form.addRow("", self.engine_help)
         self.variant = _combo(list(VARIANTS), settings.variant,
-                              {"": "default", "e2e": "end-to-end", "two-step": "two-step"})
+                              {"": "default", "e2e": "end-to-end", "two-step": "two-step",
+                               "sequential": "sequential (ASR, text brain, speech)"})
         form.addRow("Variant (LFM2)", self.variant)
         self.model = QLineEdit(settings.model)
         self.model.setPlaceholderText("default · lfm2: a hub id · cascade: gemma, lfm2")

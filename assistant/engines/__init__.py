@@ -14,6 +14,7 @@ ENGINES: dict[str, str] = {
     "lfm2": "assistant.engines.lfm2",
     "cascade": "assistant.engines.cascade",
     "chat": "assistant.engines.chat",
+    "gemma3n": "assistant.engines.gemma3n",
 }
 
 
@@ -23,7 +24,7 @@ class EngineOptions:
     model_dir: Path | None = None  # a local checkpoint directory; wins over `model`
     adapter: Path | None = None  # a peft LoRA adapter directory
     default_adapter: bool = True  # cascade: Gemma loads the shipped adapter when `adapter` is None
-    variant: str | None = None  # lfm2: "e2e" | "two-step"
+    variant: str | None = None  # lfm2: "e2e" | "two-step" | "sequential"
     device: str | None = None  # None: CUDA when available, else CPU
     asr: str | None = None  # cascade: ASR backend/model, e.g. "whisper-base"
     asr_biasing: bool = True  # cascade: Whisper hotwords from the domain vocabulary
@@ -34,6 +35,8 @@ class EngineOptions:
     brain: str | None = None
     runtime: str | None = None  # chat brain: "llama" (llama.cpp) | "torch"; None: by brain
     call_threshold: float | None = None  # chat brain: P(call) to act on; None: the brain's own
+    native_speech: bool = True  # lfm2 sequential: LFM2-Audio speaks the answers (else the TTS)
+    voice: str | None = None  # lfm2 sequential: its voice (us-female, us-male, uk-female, uk-male)
 
 
 def create_engine(name: str, options: EngineOptions | None = None) -> Engine:

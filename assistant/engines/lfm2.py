@@ -1,9 +1,12 @@
 """The LFM2-Audio engine: speech in, a tool call or a (spoken) answer out.
 
-Two variants:
+Three variants:
 - `e2e`: the user's audio goes straight into the model, which answers or calls a tool.
 - `two-step`: the same model first transcribes the audio (`Perform ASR.`), emits `Heard`, then
   decides from the text.
+- `sequential`: the model transcribes, a text brain with native tool calling decides and calls,
+  the model speaks the answer (`assistant.engines.lfm2_sequential`; Liquid's own pipeline, and
+  the one that calls tools with the vanilla weights).
 
 Each `respond` is one generation. It starts like interleaved mode when an answer should be
 spoken; if the first token opens a tool call it continues in sequential (text) mode, so calls
@@ -21,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.audio import Audio
-from assistant.engine import Request
+from assistant.engine import Engine, Request
 from assistant.events import (
     AudioChunk,
     CallsProposed,
@@ -33,7 +36,8 @@ from assistant.events import (
 from assistant.outcome import outcome
 from assistant.toolcall import CALL_END, CALL_START
 
-VARIANTS = ("e2e", "two-step")
+MODEL_VARIANTS = ("e2e", "two-step")  # the audio model decides itself
+VARIANTS = (*MODEL_VARIANTS, "sequential")
 _HIDDEN = ("<|text_end|>", "<|im_end|>", "<|audio_start|>", "<|endoftext|>")
 
 
@@ -59,9 +63,9 @@ class LFM2Engine:
 
         self.loaded = loaded
         self.settings = settings or LFM2Settings()
-        if self.settings.variant not in VARIANTS:
+        if self.settings.variant not in MODEL_VARIANTS:
             raise ValueError(f"unknown lfm2 variant {self.settings.variant!r}; "
-                             f"choose one of {', '.join(VARIANTS)}")
+                             f"choose one of {', '.join(MODEL_VARIANTS)}")
         # Only for tests and grammars: steers text logits; None in normal use.
         self.text_hook = text_hook
         self.prefix = PrefixCache() if self.settings.cache_prefix else None
@@ -206,7 +210,7 @@ class LFM2Engine:
         return event
 
 
-def build(options: Any) -> LFM2Engine:
+def build(options: Any) -> Engine:
     """`create_engine("lfm2", EngineOptions(model=..., model_dir=..., adapter=..., variant=...,
     device=..., threads=..., quantize=...))`."""
     from assistant.engines.lfm2_load import load
@@ -214,6 +218,10 @@ def build(options: Any) -> LFM2Engine:
     variant = getattr(options, "variant", None) or "e2e"
     if variant not in VARIANTS:  # fail before loading 1.5 B parameters
         raise ValueError(f"unknown lfm2 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    if variant == "sequential":
+        from assistant.engines import lfm2_sequential
+
+        return lfm2_sequential.build(options)
     loaded = load(
         getattr(options, "model", None),
         getattr(options, "model_dir", None),

@@ -144,7 +144,7 @@ def tiny_detokenizer_config() -> dict[str, Any]:
     }
 
 
-def _write_tokenizer(out: Path) -> None:
+def _write_tokenizer(out: Path, chat_template: str | None = None) -> None:
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
@@ -166,6 +166,8 @@ def _write_tokenizer(out: Path) -> None:
         eos_token="<|im_end|>",
         pad_token="<|pad|>",
     )
+    if chat_template is not None:
+        fast.chat_template = chat_template
     fast.save_pretrained(str(out))
 
 

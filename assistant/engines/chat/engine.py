@@ -9,7 +9,8 @@ One turn:
    threshold is chosen on the dev split to trade false alarms against recall;
 3. a call is decoded constrained to the tool schemas (`{"name": ..., "arguments": ...}` for one
    of the request's tools) where the runtime has a grammar engine, then closed; the model may
-   open another call right after;
+   open another call right after. LFM2's Pythonic list (`[f(a=1), g()]`, all calls in one
+   block) is decoded freely up to its end marker and checked by the parser;
 4. an answer is decoded with the call token barred, streamed as `TextDelta`s.
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
@@ -25,7 +26,7 @@ from typing import Any
 
 from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
-from assistant.engines.chat.template import ChatTemplate, chat_messages
+from assistant.engines.chat.template import ChatTemplate
 from assistant.events import CallDecision, Event, TextDelta
 from assistant.outcome import outcome
 from assistant.prompt import CHAT_PERSONA
@@ -93,13 +94,14 @@ class ChatEngine:
         self.settings = settings or ChatSettings()
         self.name = name
         self.template = ChatTemplate(runtime.chat_template, runtime.bos, runtime.eos)
-        markers = self.template.call_markers
-        if not self.template.supports_tools or markers is None:
+        fmt = self.template.call_format
+        if not self.template.supports_tools or fmt is None:
             raise BackendUnavailable(
                 f"{name}: the model's chat template has no tool calling this engine knows "
                 "(Qwen2.5 <tool_call> or LFM2 <|tool_call_start|>); use a tool-calling instruct "
                 "model")
-        self.call_start, self.call_end = markers
+        self.format = fmt
+        self.call_start, self.call_end = fmt.start, fmt.end
         self._open = runtime.tokenize(self.call_start)
         self._close = runtime.tokenize(self.call_end)
         self._openers = frozenset(
@@ -117,7 +119,7 @@ class ChatEngine:
         raise NotImplementedError("a chat brain reads text: the cascade engine does the ASR")
 
     def prompt(self, request: Request) -> str:
-        return self.template.render(chat_messages(request.history, self.settings.system),
+        return self.template.render(self.template.messages(request.history, self.settings.system),
                                     request.tools)
 
     def p_call(self, ids: Sequence[int]) -> float:
@@ -166,6 +168,8 @@ class ChatEngine:
 
     def _calls(self, ids: list[int], tools: Sequence[ToolSpec], cancel: threading.Event) -> str:
         """Decode up to MAX_CALLS call blocks; the first one was already decided on."""
+        if not self.format.json_body:
+            return self._pythonic_calls(ids, cancel)
         rt = self.runtime
         newline = rt.tokenize("\n")
         schema = self._schema(tools)
@@ -190,6 +194,17 @@ class ChatEngine:
                 if int(rt.logits(seq).argmax()) not in self._openers:
                     break
         return "\n".join(blocks)
+
+    def _pythonic_calls(self, ids: list[int], cancel: threading.Event) -> str:
+        """One block holding a Pythonic list of calls (LFM2): decoded freely up to its end
+        marker; the parser checks it and a bad one goes back through validate-and-retry."""
+        close = frozenset(self._close) if len(self._close) == 1 else frozenset()
+        body_ids = list(self.runtime.generate(
+            [*ids, *self._open], Decoding(self.settings.max_call_tokens, self._stop | close),
+            cancel))
+        body = self.runtime.detokenize(body_ids)
+        body = body.split(self.call_end, 1)[0].strip()
+        return f"{self.call_start}{body}{self.call_end}"
 
     def _answer(self, ids: list[int], cancel: threading.Event) -> Generator[Event, None, str]:
         """Stream an answer in words; returns its text (the generator's value)."""

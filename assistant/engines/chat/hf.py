@@ -49,6 +49,8 @@ class TorchRuntime:
         self._ids: list[int] = []
         self._cache: Any = None
         self._last: np.ndarray | None = None
+        # The prompt head's cache, kept for models whose cache cannot drop tokens.
+        self._head: tuple[list[int], Any] = ([], None)
         self._lock = threading.Lock()
 
     def tokenize(self, text: str) -> list[int]:
@@ -57,17 +59,38 @@ class TorchRuntime:
     def detokenize(self, ids: Sequence[int]) -> str:
         return str(self.tokenizer.decode(list(ids), skip_special_tokens=False))
 
-    def _feed(self, ids: Sequence[int]) -> np.ndarray:
-        import torch
+    def _new_cache(self) -> Any:
         from transformers import DynamicCache
+
+        # The config tells hybrid models (LFM2's conv layers) which layer keeps which state.
+        return DynamicCache(config=self.model.config)
+
+    @staticmethod
+    def _rewindable(cache: Any) -> bool:
+        """Can `cache` drop its last tokens? Attention KV can; a recurrent or conv state
+        (LFM2's short convolutions) cannot, so such a model restarts from the saved head."""
+        return not any(hasattr(layer, "conv_states") or hasattr(layer, "recurrent_states")
+                       for layer in getattr(cache, "layers", ()))
+
+    def _feed(self, ids: Sequence[int]) -> np.ndarray:
+        import copy
+
+        import torch
 
         keep = common_prefix(self._ids, ids)
         if keep == len(ids) == len(self._ids) and self._last is not None:
             return self._last
         keep = min(keep, len(ids) - 1)
+        if self._cache is not None and 0 < keep < len(self._ids) and \
+                not self._rewindable(self._cache):
+            self._cache, keep = None, 0
+            head_ids, head_cache = self._head
+            if head_cache is not None and 0 < len(head_ids) <= len(ids) - 1 and \
+                    list(ids[:len(head_ids)]) == head_ids:
+                self._cache, keep = copy.deepcopy(head_cache), len(head_ids)
         if self._cache is None or keep == 0:
-            self._cache, keep = DynamicCache(), 0
-        else:
+            self._cache, keep = self._new_cache(), 0
+        elif keep < self._cache.get_seq_length():
             self._cache.crop(keep - self._cache.get_seq_length())  # drop the tail past `keep`
         new = torch.tensor([list(ids[keep:])], device=self.device)
         with torch.inference_mode():
@@ -80,8 +103,12 @@ class TorchRuntime:
         return self._last
 
     def preload(self, ids: Sequence[int]) -> None:
+        import copy
+
         with self._lock:
             self._feed(ids)
+            if not self._rewindable(self._cache) and self._head[0] != list(ids):
+                self._head = (list(ids), copy.deepcopy(self._cache))
 
     def logits(self, ids: Sequence[int]) -> np.ndarray:
         with self._lock:

@@ -1,0 +1,78 @@
+"""Liquid's sequential pipeline: LFM2-Audio hears, a text brain decides and calls, LFM2-Audio speaks.
+
+The vanilla LFM2-Audio model calls no tools (0 of 225 requests in a public test, 0% in Liquid's
+own cookbook baseline), so end to end it cannot serve a tool-calling assistant until fine-tuned.
+Liquid's own voice-with-tools demo is sequential instead, and so is this engine:
+
+1. LFM2-Audio transcribes the user's audio (`Perform ASR.`, greedy, text mode);
+2. a text brain with native tool calling reads the conversation: LFM2.5-1.2B-Instruct through its
+   own chat template with `tools=` (Pythonic calls), or any other chat brain by name
+   (`assistant.engines.chat`: the offline Qwen2.5 brains, a directory, a hub id);
+3. the loop runs the tools and the brain writes the answer;
+4. LFM2-Audio speaks the answer in one of its own voices (TTS mode), from the same weights that
+   did the ASR; with `native_speech=False` the loop's TTS (Piper, Kokoro) speaks it instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from assistant.audio import Audio
+from assistant.engine import Cancelled, Engine, Request
+from assistant.engines.cascade import CascadeEngine
+from assistant.events import AudioChunk, Event, Reply
+from assistant.speech import Synthesizer, Transcriber
+
+
+class SequentialEngine(CascadeEngine):
+    """A cascade whose ears (and, with `voice`, mouth) are LFM2-Audio."""
+
+    def __init__(self, asr: Transcriber, brain: Engine, voice: Synthesizer | None = None) -> None:
+        super().__init__(asr, brain)
+        self.voice = voice
+        self.native_audio = voice is not None
+        self.name = f"lfm2-sequential({asr.name} -> {brain.name} -> {voice.name if voice else 'tts'})"
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        for event in super().respond(request, cancel):
+            if isinstance(event, Reply) and request.speak and self.voice is not None \
+                    and event.text.strip():
+                if cancel.is_set():
+                    raise Cancelled()
+                audio = self.voice.synthesize(event.text)
+                if cancel.is_set():
+                    raise Cancelled()
+                if audio.samples.size:
+                    yield AudioChunk(audio=audio)
+                    event = replace(event, spoken=True)
+            yield event
+
+    def transcribe(self, audio: Audio) -> str:
+        return self.asr.transcribe(audio)
+
+
+def build(options: Any) -> SequentialEngine:
+    """`create_engine("lfm2", EngineOptions(variant="sequential", model=<LFM2-Audio hub id> or
+    model_dir=DIR, brain=<brain name, directory or hub id>, native_speech=True))`: one LFM2-Audio
+    load serves both the ASR and the voice."""
+    from assistant.engines import chat
+    from assistant.engines.lfm2 import LFM2Engine, LFM2Settings
+    from assistant.engines.lfm2_load import load
+    from assistant.speech.lfm2_voice import LFM2Voice
+
+    # The brain's own options: `model`/`model_dir`/`adapter` name the audio model here.
+    brain = chat.build(replace(options, model=None, model_dir=None, adapter=None))
+    loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
+                  adapter=getattr(options, "adapter", None),
+                  device=getattr(options, "device", None), threads=getattr(options, "threads", None))
+    ears = LFM2Engine(loaded, LFM2Settings(variant="e2e"))
+    ears.name = "lfm2-asr"
+    voice = LFM2Voice(loaded, getattr(options, "voice", None) or "us-female") \
+        if getattr(options, "native_speech", True) else None
+    return SequentialEngine(ears, brain, voice)
+
+
+__all__ = ["SequentialEngine", "build"]
