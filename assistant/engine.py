@@ -15,24 +15,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from assistant.audio import Audio
 from assistant.events import Event
-from assistant.toolcall import ToolCall
+from assistant.toolcall import ToolCall, ToolSpec
 
 Role = Literal["system", "user", "assistant", "tool"]
-
-
-@dataclass(frozen=True)
-class ToolSpec:
-    """What a model needs to know of a tool: the same schema the registry validates against."""
-
-    name: str
-    description: str
-    parameters: Mapping[str, Any]
-
-    def to_lfm2(self) -> dict[str, Any]:
-        return {"name": self.name, "description": self.description, "parameters": self.parameters}
-
-    def to_openai(self) -> dict[str, Any]:
-        return {"type": "function", "function": self.to_lfm2()}
 
 
 @dataclass(frozen=True)
@@ -67,3 +52,6 @@ class Engine(Protocol):
     def transcribe(self, audio: Audio) -> str:
         """Plain ASR, used for spoken confirmations ("yes", "the first one")."""
         ...
+
+
+__all__ = ["Cancelled", "Engine", "Message", "Request", "Role", "ToolSpec"]

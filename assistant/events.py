@@ -9,10 +9,48 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from assistant.audio import Audio
 from assistant.toolcall import ParseError, ToolCall
+
+
+class Stage(StrEnum):
+    """Where a turn failed (`Failed.stage`)."""
+
+    AUDIO = "audio"  # the clip itself: empty, silent, corrupt
+    ASR = "asr"
+    ENGINE = "engine"
+    PARSE = "parse"  # the model's call could not be read
+    VALIDATE = "validate"  # the call broke its tool's schema
+    CONFIRM = "confirm"
+    TTS = "tts"
+    LOOP = "loop"
+    APP = "app"
+
+
+class TurnStatus(StrEnum):
+    """How a turn ended (`Done.status`)."""
+
+    ANSWERED = "answered"
+    NEEDS_CONFIRMATION = "needs-confirmation"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class LoopError(StrEnum):
+    """The loop's own `Failed.code`s (audio, parser and tool codes come from those layers)."""
+
+    NOTHING_PENDING = "nothing-pending"
+    TRANSCRIBE_FAILED = "transcribe-failed"
+    INTERNAL_ERROR = "internal-error"
+    ENGINE_ERROR = "engine-error"
+    EMPTY_REPLY = "empty-reply"
+    NO_OUTPUT = "no-output"
+    TOO_MANY_ROUNDS = "too-many-rounds"
+    TTS_FAILED = "tts-failed"
+    NOT_READY = "not-ready"  # the app: no engine loaded yet
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,8 +211,8 @@ class Failed(Event):
     """A stage failed. `code` is stable (evalkit counts them); `message` is for people."""
 
     kind: ClassVar[str] = "error"
-    stage: str
-    code: str
+    stage: Stage | str
+    code: LoopError | str
     message: str
 
 
@@ -182,4 +220,4 @@ class Failed(Event):
 class Done(Event):
     kind: ClassVar[str] = "done"
     turn: int
-    status: str  # "answered" | "needs-confirmation" | "cancelled" | "failed"
+    status: TurnStatus

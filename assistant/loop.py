@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from assistant import policy
 from assistant.audio import Audio
 from assistant.audio.io import AudioError, check_speech
+from assistant.backend import Synthesizer
 from assistant.engine import Engine, Message, Request
 from assistant.events import (
     Answer,
@@ -26,12 +27,14 @@ from assistant.events import (
     Failed,
     Heard,
     Listening,
+    LoopError,
     Reply,
     Speaking,
+    Stage,
     ToolFinished,
     ToolStarted,
+    TurnStatus,
 )
-from assistant.speech import Synthesizer
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import ErrorCode, ToolResult
 from assistant.tools.registry import Registry
@@ -119,7 +122,8 @@ class Assistant:
             t = self._begin(cancel)
             yield Listening(turn=t.number, modality="text")
             if self.pending is None:
-                yield from self._fail(t, "confirm", "nothing-pending", "There is nothing to confirm.")
+                yield from self._fail(t, Stage.CONFIRM, LoopError.NOTHING_PENDING,
+                                      "There is nothing to confirm.")
                 return
             yield from self._guarded(t, self._resolve(t, answer))
 
@@ -131,7 +135,7 @@ class Assistant:
             except AudioError as exc:
                 # Silence or a broken clip gives ASR nothing to hear, and Whisper invents
                 # words for silence: say what is wrong instead of acting on a guess.
-                yield from self._fail(t, "audio", exc.code, str(exc))
+                yield from self._fail(t, Stage.AUDIO, exc.code, str(exc))
                 return
         text = user.text
         if self.pending is not None:
@@ -139,7 +143,7 @@ class Assistant:
                 try:
                     text = self.engine.transcribe(audio)
                 except Exception as exc:  # ASR failure: ask again rather than guess
-                    yield from self._fail(t, "asr", "transcribe-failed", str(exc))
+                    yield from self._fail(t, Stage.ASR, LoopError.TRANSCRIBE_FAILED, str(exc))
                     return
                 yield Heard(text)
             if text is not None and policy.read_answer(text, self.pending.options).understood:
@@ -156,7 +160,7 @@ class Assistant:
             yield from events
         except Exception as exc:
             self.pending = None  # a question half asked is not one to answer later
-            yield from self._fail(t, "loop", "internal-error", f"{type(exc).__name__}: {exc}")
+            yield from self._fail(t, Stage.LOOP, LoopError.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
 
     # --- the rounds of one turn ---------------------------------------------------------------
 
@@ -185,16 +189,17 @@ class Assistant:
             except Exception as exc:
                 if t.cancel.is_set():
                     break
-                yield from self._fail(t, "engine", "engine-error", f"{type(exc).__name__}: {exc}")
+                yield from self._fail(t, Stage.ENGINE, LoopError.ENGINE_ERROR, f"{type(exc).__name__}: {exc}")
                 return
             if t.cancel.is_set():
-                yield Done(turn=t.number, status="cancelled")
+                yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
             if isinstance(outcome, Reply) and (outcome.text.strip() or t.spoke_natively):
                 yield from self._answer(t, outcome.text, spoken=outcome.spoken or t.spoke_natively)
                 return
             if isinstance(outcome, Reply):
-                yield from self._fail(t, "engine", "empty-reply", "The model answered with nothing.")
+                yield from self._fail(t, Stage.ENGINE, LoopError.EMPTY_REPLY,
+                                      "The model answered with nothing.")
                 return
             if isinstance(outcome, CallMalformed):
                 self._remember(Message("assistant", text=outcome.raw))
@@ -202,7 +207,7 @@ class Assistant:
                 code = str(outcome.errors[0].code) if outcome.errors else MALFORMED
                 detail = "; ".join(f"{e.code}: {e.detail}" for e in outcome.errors) or \
                     "the tool call could not be read"
-                if not (yield from self._retry_or_give_up(t, "parse", code, detail)):
+                if not (yield from self._retry_or_give_up(t, Stage.PARSE, code, detail)):
                     return
                 continue
             if isinstance(outcome, CallsProposed):
@@ -211,9 +216,9 @@ class Assistant:
                 if finished:
                     return
                 continue
-            yield from self._fail(t, "engine", "no-output", "The engine produced no answer.")
+            yield from self._fail(t, Stage.ENGINE, LoopError.NO_OUTPUT, "The engine produced no answer.")
             return
-        yield from self._fail(t, "loop", "too-many-rounds",
+        yield from self._fail(t, Stage.LOOP, LoopError.TOO_MANY_ROUNDS,
                               f"Gave up after {self.options.max_tool_rounds} tool rounds.")
 
     def _dispatch(self, t: _Turn, calls: tuple[ToolCall, ...]) -> Generator[Event, None, bool]:
@@ -225,7 +230,7 @@ class Assistant:
             if invalid is not None:
                 self._remember_results([*results, invalid])
                 code = str(invalid.error)
-                return not (yield from self._retry_or_give_up(t, "validate", code, invalid.message))
+                return not (yield from self._retry_or_give_up(t, Stage.VALIDATE, code, invalid.message))
             tool = self.registry.get(call.name)
             assert tool is not None  # validate() checked it
             decision = policy.decide(tool, call, after_untrusted_text=t.untrusted_seen)
@@ -282,7 +287,8 @@ class Assistant:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _retry_or_give_up(self, t: _Turn, stage: str, code: str, detail: str) -> Generator[Event, None, bool]:
+    def _retry_or_give_up(self, t: _Turn, stage: Stage, code: str,
+                          detail: str) -> Generator[Event, None, bool]:
         """Feed a bad call's error back for one more try. Returns True to retry."""
         if t.retries_left > 0:
             t.retries_left -= 1
@@ -298,14 +304,14 @@ class Assistant:
         self.pending = pending
         yield ConfirmationRequested(call=pending.call, prompt=pending.prompt, options=pending.options)
         yield from self._say(t, pending.prompt)
-        yield Done(turn=t.number, status="needs-confirmation")
+        yield Done(turn=t.number, status=TurnStatus.NEEDS_CONFIRMATION)
 
     def _answer(self, t: _Turn, text: str, *, spoken: bool) -> Iterator[Event]:
         self._remember(Message("assistant", text=text))
         yield Answer(text)
         if not spoken:
             yield from self._say(t, text)
-        yield Done(turn=t.number, status="answered")
+        yield Done(turn=t.number, status=TurnStatus.ANSWERED)
 
     def _say(self, t: _Turn, text: str) -> Iterator[Event]:
         if not (self.options.speak and self.tts and text.strip()) or t.cancel.is_set():
@@ -313,17 +319,18 @@ class Assistant:
         try:
             audio = self.tts.synthesize(text)
         except Exception as exc:  # the answer stands in text; speech is best effort
-            yield Failed(stage="tts", code="tts-failed", message=f"{type(exc).__name__}: {exc}")
+            yield Failed(stage=Stage.TTS, code=LoopError.TTS_FAILED,
+                         message=f"{type(exc).__name__}: {exc}")
             return
         yield Speaking(source=self.tts.name)
         yield AudioChunk(audio)
 
-    def _fail(self, t: _Turn, stage: str, code: str, message: str) -> Iterator[Event]:
+    def _fail(self, t: _Turn, stage: Stage, code: str, message: str) -> Iterator[Event]:
         yield Failed(stage=stage, code=code, message=message)
-        text = {"engine": ENGINE_APOLOGY, "audio": AUDIO_APOLOGY}.get(stage, APOLOGY)
+        text = {Stage.ENGINE: ENGINE_APOLOGY, Stage.AUDIO: AUDIO_APOLOGY}.get(stage, APOLOGY)
         yield Answer(text)
         yield from self._say(t, text)
-        yield Done(turn=t.number, status="failed")
+        yield Done(turn=t.number, status=TurnStatus.FAILED)
 
     def _remember(self, message: Message) -> None:
         self.history.append(message)

@@ -60,7 +60,7 @@ _ORDINAL = re.compile(r"\b(?:the |number )?(" + "|".join(map(re.escape, _ORDINAL
 
 
 @dataclass(frozen=True)
-class Reply:
+class Confirmation:
     """What a confirmation answer meant: yes, no, an option index, or not understood."""
 
     yes: bool = False
@@ -72,21 +72,21 @@ class Reply:
         return self.yes or self.no or self.option is not None
 
 
-def read_answer(text: str, options: tuple[str, ...] = ()) -> Reply:
+def read_answer(text: str, options: tuple[str, ...] = ()) -> Confirmation:
     said = text.lower().strip()
     if options:
         best = process.extractOne(said, [o.lower() for o in options], scorer=fuzz.WRatio)
         if best is not None and best[1] >= 85:
-            return Reply(option=best[2])
+            return Confirmation(option=best[2])
         m = _ORDINAL.search(said)
         if m is not None and not _NO.search(said):
             index = _ORDINALS[m.group(1)]
             index = len(options) - 1 if index < 0 else index
             if index < len(options):
-                return Reply(option=index)
+                return Confirmation(option=index)
     if _NO.search(said):
-        return Reply(no=True)
+        return Confirmation(no=True)
     if _YES.search(said):
         # "yes" to a single candidate picks it; to "A or B?" it picks nothing (the loop asks again).
-        return Reply(option=0) if len(options) == 1 else Reply(yes=True)
-    return Reply()
+        return Confirmation(option=0) if len(options) == 1 else Confirmation(yes=True)
+    return Confirmation()

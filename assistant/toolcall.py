@@ -1,4 +1,5 @@
-"""Tool calls as values: parsing them out of model text and rendering them back.
+"""Tools and calls as values: what a model is told of a tool (`ToolSpec`), and calls parsed out
+of model text and rendered back (`ToolCall`).
 
 Two wire forms are accepted, because LFM2 models are asked for one and sometimes write the other:
 - LFM2's Pythonic list between `<|tool_call_start|>` and `<|tool_call_end|>`:
@@ -26,6 +27,21 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MARKED = re.compile(re.escape(CALL_START) + r"(.*?)(?:" + re.escape(CALL_END) + r"|$)", re.S)
 
 JSON = Any  # a JSON-compatible value
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """What a model needs to know of a tool: the same schema the registry validates against."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Any]
+
+    def to_lfm2(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "parameters": self.parameters}
+
+    def to_openai(self) -> dict[str, Any]:
+        return {"type": "function", "function": self.to_lfm2()}
 
 
 @dataclass(frozen=True)

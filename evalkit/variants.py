@@ -51,9 +51,9 @@ class Variant:
         for module in (f"assistant.engines.{self.engine}", *self.needs):
             try:
                 if importlib.util.find_spec(module) is None:
-                    return f"module {module} is not installed or not written yet"
+                    return f"module {module} is not installed"
             except ModuleNotFoundError:
-                return f"module {module} is not installed or not written yet"
+                return f"module {module} is not installed"
         return None
 
     def build_engine(self) -> Engine:

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
-from functools import cache
-from pathlib import Path
-
-from assistant.engine import ToolSpec
+from assistant.toolcall import ToolSpec
 
 
-class CatalogueUnavailable(RuntimeError):
-    """The tool registry cannot be built here; the message says why."""
-
-
-@cache
 def catalogue() -> tuple[ToolSpec, ...]:
-    """Specs of every tool in `assistant.tools.default_registry`, built against a throwaway
-    in-memory store (specs do not depend on the data, and training must not touch user data)."""
-    try:
-        from assistant.tools import default_registry
-        from assistant.tools.context import ToolContext
-        from assistant.tools.store import Store
-    except ImportError as exc:
-        raise CatalogueUnavailable(
-            f"assistant.tools.default_registry is not available ({exc}); the prompts need the "
-            "tool specs") from None
-    tmp = Path(tempfile.mkdtemp(prefix="finetune-tools-"))
-    ctx = ToolContext(store=Store(":memory:"), data_dir=tmp)
-    registry = default_registry(ctx)
-    try:
-        return tuple(registry.specs)
-    finally:
-        close = getattr(registry, "close", None)  # stops the timers' alarm thread
-        if callable(close):
-            close()
+    """Specs of every tool, in the registry's order: the families' declarations
+    (`assistant.tools.catalogue`), read without a context, a store or a thread."""
+    from assistant.tools import catalogue as declared
+
+    return declared()
 
 
 def tools_for(mode: str) -> tuple[ToolSpec, ...]:

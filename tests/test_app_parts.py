@@ -266,14 +266,16 @@ def test_settings_dialog_saves_what_was_chosen(qtbot: Any) -> None:
     assert not dialog.variant.isEnabled()  # variants are an LFM2 choice
     dialog.engine.setCurrentIndex(dialog.engine.findData("lfm2"))
     assert dialog.variant.isEnabled()
-    dialog.variant.setCurrentIndex(dialog.variant.findData("two-step"))
+    dialog.variant.setCurrentIndex(dialog.variant.findData("sequential"))
     dialog.tts.setCurrentIndex(dialog.tts.findData("none"))
     dialog.model_dir.setText("  /models/lfm  ")
+    dialog.brain.setText(" /models/lfm2.5-1.2b ")
     dialog.hotkey.setCurrentText("F9")
     dialog._save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    assert dialog.result_settings == store.Settings(engine="lfm2", variant="two-step", tts="none",
-                                                    model_dir="/models/lfm", global_hotkey="f9")
+    assert dialog.result_settings == store.Settings(
+        engine="lfm2", variant="sequential", tts="none", model_dir="/models/lfm",
+        brain="/models/lfm2.5-1.2b", global_hotkey="f9")
 
 
 def test_applying_settings_saves_them_and_reloads_the_engine(tmp_path: Path, qtbot: Any) -> None:

@@ -201,7 +201,7 @@ def test_barge_in_cancels_promptly(fresh):
 
 
 def test_frame_decoder_streams_the_same_waveform(fresh):
-    from assistant.speech.lfm2_voice import FrameDecoder
+    from assistant.engines.lfm2_voice import FrameDecoder
 
     proc = fresh.loaded.processor
     assert next(proc.audio_detokenizer.parameters()).device.type == "cpu"  # no .cuda()
@@ -221,8 +221,8 @@ def test_frame_decoder_streams_the_same_waveform(fresh):
 
 
 def test_lfm2_voice_synthesizer(fresh):
+    from assistant.engines.lfm2_voice import LFM2Voice
     from assistant.speech import Synthesizer
-    from assistant.speech.lfm2_voice import LFM2Voice
 
     voice = LFM2Voice(fresh.loaded, "uk-male", max_frames=30)
     assert isinstance(voice, Synthesizer)

@@ -32,21 +32,21 @@ def test_decide(side: SideEffect, after_untrusted: bool, ask: bool) -> None:
 @pytest.mark.parametrize(
     ("said", "options", "expected"),
     [
-        ("yes", (), policy.Reply(yes=True)),
-        ("Yeah, go ahead.", (), policy.Reply(yes=True)),
-        ("no", (), policy.Reply(no=True)),
-        ("cancel that", (), policy.Reply(no=True)),
-        ("what's the weather", (), policy.Reply()),
-        ("the first one", OPTS, policy.Reply(option=0)),
-        ("number two", OPTS, policy.Reply(option=1)),
-        ("the last one", OPTS, policy.Reply(option=1)),
-        ("hydralazine", OPTS, policy.Reply(option=1)),
-        ("Hydroxyzine please", OPTS, policy.Reply(option=0)),
-        ("yes", OPTS, policy.Reply(yes=True)),
-        ("yes", ("metformin",), policy.Reply(option=0)),
-        ("no, neither", OPTS, policy.Reply(no=True)),
-        ("the fourth one", OPTS, policy.Reply()),
+        ("yes", (), policy.Confirmation(yes=True)),
+        ("Yeah, go ahead.", (), policy.Confirmation(yes=True)),
+        ("no", (), policy.Confirmation(no=True)),
+        ("cancel that", (), policy.Confirmation(no=True)),
+        ("what's the weather", (), policy.Confirmation()),
+        ("the first one", OPTS, policy.Confirmation(option=0)),
+        ("number two", OPTS, policy.Confirmation(option=1)),
+        ("the last one", OPTS, policy.Confirmation(option=1)),
+        ("hydralazine", OPTS, policy.Confirmation(option=1)),
+        ("Hydroxyzine please", OPTS, policy.Confirmation(option=0)),
+        ("yes", OPTS, policy.Confirmation(yes=True)),
+        ("yes", ("metformin",), policy.Confirmation(option=0)),
+        ("no, neither", OPTS, policy.Confirmation(no=True)),
+        ("the fourth one", OPTS, policy.Confirmation()),
     ],
 )
-def test_read_answer(said: str, options: tuple[str, ...], expected: policy.Reply) -> None:
+def test_read_answer(said: str, options: tuple[str, ...], expected: policy.Confirmation) -> None:
     assert policy.read_answer(said, options) == expected

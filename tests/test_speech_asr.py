@@ -23,6 +23,7 @@ from assistant.speech.normalize import corpus_wer, normalize
 from assistant.speech.piper import PiperOptions, PiperSynthesizer
 from assistant.speech.tts import create_synthesizer
 from assistant.speech.whisper import WhisperTranscriber, drug_candidates, hotwords_within
+from assistant.tools import formulary
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +49,7 @@ def piper() -> Synthesizer:
 
 @pytest.fixture(scope="module")
 def whisper() -> Transcriber:
-    return create_transcriber("whisper-base", biasing=True, threads=1)
+    return create_transcriber("whisper-base", biasing=True, threads=1, lexicon=formulary.load())
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +157,18 @@ def test_silence_transcribes_to_little(whisper: WhisperTranscriber) -> None:
 
 
 def test_candidates_and_budget() -> None:
-    names, medical = drug_candidates("I took 50 micrograms of levithyric sign this morning")
+    names, medical = drug_candidates("I took 50 micrograms of levithyric sign this morning",
+                                     formulary.load())
     assert medical and "levothyroxine" in names[:3]
-    names, medical = drug_candidates("what's the weather in paris tomorrow")
+    names, medical = drug_candidates("what's the weather in paris tomorrow", formulary.load())
     assert not medical
     assert hotwords_within(["aa", "bb", "cc"], lambda s: len(s.split()), 2) == "aa, bb"
+
+
+def test_without_a_lexicon_biasing_has_no_drug_names() -> None:
+    # speech/ knows nothing of tools: the formulary comes from whoever builds the ASR.
+    from assistant.speech.whisper import TOOL_VOCABULARY, domain_vocabulary
+
+    assert drug_candidates("I took 50 micrograms of levithyric sign", None) == ([], False)
+    assert domain_vocabulary(None) == TOOL_VOCABULARY
+    assert "levothyroxine" in domain_vocabulary(formulary.load())

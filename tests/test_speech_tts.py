@@ -94,7 +94,8 @@ def test_kokoro_speaks_where_its_weights_are() -> None:
 
 
 def test_lfm2_backend_is_the_lfm2_voice_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.speech.lfm2_voice as lfm2_voice
+    import assistant.engines.lfm2_voice as lfm2_voice
+    from assistant.engines import create_synthesizer as any_synthesizer
 
     seen: dict[str, Any] = {}
 
@@ -103,11 +104,17 @@ def test_lfm2_backend_is_the_lfm2_voice_module(monkeypatch: pytest.MonkeyPatch) 
         return "lfm2-voice"
 
     monkeypatch.setattr(lfm2_voice, "build", fake_build)
-    assert create_synthesizer("lfm2", "uk-male", options="opts") == "lfm2-voice"
+    assert any_synthesizer("lfm2", "uk-male", options="opts") == "lfm2-voice"  # type: ignore[arg-type]
     assert seen == {"options": "opts", "voice": "uk-male"}
 
 
 def test_unknown_backend() -> None:
-    assert BACKENDS == ("piper", "espeak", "kokoro", "lfm2")
-    with pytest.raises(ValueError, match="piper, espeak, kokoro, lfm2"):
+    from assistant.engines import TTS_BACKENDS
+    from assistant.engines import create_synthesizer as any_synthesizer
+
+    assert BACKENDS == ("piper", "espeak", "kokoro")  # speech/ knows no model's voice
+    assert (*BACKENDS, "lfm2") == TTS_BACKENDS
+    with pytest.raises(ValueError, match="piper, espeak, kokoro"):
         create_synthesizer("festival")
+    with pytest.raises(ValueError, match="piper, espeak, kokoro, lfm2"):
+        any_synthesizer("festival")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 import pytest
 from tools_helpers import call, make_ctx, open_registry
@@ -142,3 +143,30 @@ def test_family_lookup(tmp_path, family):
             family_tools(ctx, family)
     else:
         assert [t.name for t in family_tools(ctx, family)] == ["get_weather"]
+
+
+def test_the_catalogue_is_read_from_declarations_without_a_context(tmp_path: Path) -> None:
+    import threading
+
+    from assistant.tools import ToolContext, catalogue, default_registry
+    from assistant.tools.store import Store
+
+    before = threading.active_count()
+    specs = catalogue()
+    assert threading.active_count() == before  # no scheduler, no store, no temp dir
+    assert len(specs) == 17 and len({s.name for s in specs}) == 17
+    with default_registry(ToolContext(store=Store(tmp_path / "a.sqlite3"),
+                                      data_dir=tmp_path)) as registry:
+        assert tuple(registry.specs) == specs  # the same specs, in the same order
+
+
+def test_a_declared_tool_needs_its_function() -> None:
+    from assistant.tools import Registry, bind
+    from assistant.tools.weather import TOOLS
+
+    with pytest.raises(ValueError, match="declared but not bound"):
+        Registry(list(TOOLS))
+    with pytest.raises(ValueError, match="bind"):
+        bind(TOOLS, not_a_tool=lambda: None)
+    with pytest.raises(RuntimeError, match="not bound"):
+        TOOLS[0].fn(location="Paris")

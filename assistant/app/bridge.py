@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from assistant.app.runtime import Builder, LoadError, Runtime, build_runtime
 from assistant.app.settings import Settings
-from assistant.events import Event, Failed
+from assistant.events import Event, Failed, LoopError, Stage
 
 
 class Bridge(QObject):
@@ -121,7 +121,7 @@ class Bridge(QObject):
             try:
                 runtime = self.runtime
                 if runtime is None:
-                    self.turn_event.emit(token, Failed(stage="app", code="not-ready", message=(
+                    self.turn_event.emit(token, Failed(stage=Stage.APP, code=LoopError.NOT_READY, message=(
                         "The assistant is not loaded yet: wait for it, or fix the problem shown "
                         "and press Reload.")))
                     return
@@ -131,7 +131,7 @@ class Bridge(QObject):
                     self.turn_event.emit(token, event)
             except Exception as exc:  # the loop reports its own failures; this is a bug guard
                 traceback.print_exc()
-                self.turn_event.emit(token, Failed(stage="app", code="internal-error",
+                self.turn_event.emit(token, Failed(stage=Stage.APP, code=LoopError.INTERNAL_ERROR,
                                               message=f"{type(exc).__name__}: {exc}"))
             finally:
                 with self._lock:

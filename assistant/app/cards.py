@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.events import Failed
+from assistant.events import Failed, Stage
 from assistant.toolcall import ToolCall
 
 
@@ -259,11 +259,12 @@ class ConversationView(QScrollArea):
 
 def failure_title(event: Failed) -> str:
     """A short heading for a failed stage; the event's message says the rest."""
-    return {
-        "asr": "Didn't catch that",
-        "engine": "The model failed",
-        "tts": "Couldn't speak the answer",
-        "parse": "The tool call could not be read",
-        "validate": "The tool call was not valid",
-        "app": "Problem",
-    }.get(event.stage, f"Problem ({event.stage})")
+    titles: dict[str, str] = {
+        Stage.ASR: "Didn't catch that",
+        Stage.ENGINE: "The model failed",
+        Stage.TTS: "Couldn't speak the answer",
+        Stage.PARSE: "The tool call could not be read",
+        Stage.VALIDATE: "The tool call was not valid",
+        Stage.APP: "Problem",
+    }
+    return titles.get(event.stage, f"Problem ({event.stage})")

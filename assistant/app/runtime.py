@@ -73,7 +73,7 @@ def build_runtime(settings: Settings, notify: Notify, progress: Progress,
         options = EngineOptions(
             model=settings.model or None, model_dir=_path(settings.model_dir),
             adapter=_path(settings.adapter), variant=settings.variant or None,
-            device=extras.device, native_speech=native,
+            brain=settings.brain or None, device=extras.device, native_speech=native,
             voice=(settings.voice or None) if native else None,
         )
         engine = _engine(settings.engine, options, create_engine, BackendUnavailable)
@@ -117,9 +117,7 @@ def _engine(name: str, options: Any, create: Callable[..., Any],
 
 
 def _synthesizer(backend: str, voice: str, options: Any) -> Any:
-    """The TTS backend by name, through the speech package's factory."""
-    try:
-        from assistant.speech.tts import create_synthesizer
-    except ImportError as exc:
-        raise LoadError(f"no TTS backends are installed ({exc})") from exc
+    """The TTS backend by name (LFM2-Audio's voices included)."""
+    from assistant.engines import create_synthesizer
+
     return create_synthesizer(backend, voice or None, options=options)

@@ -12,11 +12,19 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-ENGINES = ("cascade", "lfm2", "scripted")
-VARIANTS = ("", "e2e", "two-step", "sequential")  # "" = the engine's default
+from assistant.engines import ENGINES as REGISTERED
+from assistant.engines import TTS_BACKENDS as ANSWER_VOICES
+from assistant.engines.lfm2 import VARIANTS as LFM2_VARIANTS
+
+
+def engine_names() -> tuple[str, ...]:
+    """The registered engines that hear (the app takes spoken requests), in registry order."""
+    return tuple(name for name, e in REGISTERED.items() if e.hears)
+
+VARIANTS = ("", *LFM2_VARIANTS)  # "" = the engine's default
 # The CLI's names, plus "auto": the engine's own speech where it has one (LFM2), else piper.
 # "lfm2" = LFM2-Audio's TTS voices; "none" = text only.
-TTS_BACKENDS = ("auto", "piper", "espeak", "kokoro", "lfm2", "none")
+TTS_BACKENDS = ("auto", *ANSWER_VOICES, "none")
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,7 @@ class Settings:
     model: str = ""  # hub id or text model name; "" = the engine's default
     model_dir: str = ""  # a local checkpoint directory; wins over `model`
     adapter: str = ""  # a peft LoRA adapter directory
+    brain: str = ""  # the text model that decides (cascade, lfm2 sequential); "" = the default
     tts: str = "auto"
     voice: str = ""  # "" = the backend's default voice
     input_device: str = ""  # "" = the system default
@@ -35,8 +44,9 @@ class Settings:
 
     def validated(self) -> Settings:
         """Raise ValueError naming the first bad field, so a broken file gets a clear message."""
-        if self.engine not in ENGINES:
-            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if self.engine not in engine_names():
+            raise ValueError(f"engine must be one of {', '.join(engine_names())}, "
+                             f"not {self.engine!r}")
         if self.variant not in VARIANTS:
             raise ValueError(f"variant must be one of e2e, two-step or empty, not {self.variant!r}")
         if self.tts not in TTS_BACKENDS:

@@ -21,15 +21,11 @@ from PySide6.QtWidgets import (
 
 from assistant.app.hotkey import SUGGESTED_KEYS, platform_note
 from assistant.app.portaudio import list_devices
-from assistant.app.settings import ENGINES, TTS_BACKENDS, VARIANTS, Settings
+from assistant.app.settings import TTS_BACKENDS, VARIANTS, Settings, engine_names
 from assistant.app.widgets import named
+from assistant.engines import ENGINES as REGISTERED
 
 DEFAULT_DEVICE = "System default"
-ENGINE_HELP = {
-    "cascade": "Offline: Whisper hears, a small text model picks the tool, a TTS voice answers.",
-    "lfm2": "LFM2-Audio: one model hears, calls tools and can speak itself.",
-    "scripted": "A rule-based demo engine for trying the app without any model.",
-}
 
 
 def _combo(values: list[str], current: str, labels: dict[str, str] | None = None) -> QComboBox:
@@ -54,7 +50,7 @@ class SettingsDialog(QDialog):
         form.setVerticalSpacing(10)
         form.setHorizontalSpacing(14)
 
-        self.engine = _combo(list(ENGINES), settings.engine)
+        self.engine = _combo(list(engine_names()), settings.engine)
         self.engine_help = named(QLabel(), "hint")
         self.engine_help.setWordWrap(True)
         self.engine.currentIndexChanged.connect(self._engine_changed)
@@ -68,6 +64,10 @@ class SettingsDialog(QDialog):
         self.model.setPlaceholderText("default · lfm2: a hub id · cascade: gemma, lfm2")
         form.addRow("Model id", self.model)
         self.model_dir = self._path_row(form, "Model directory", settings.model_dir)
+        self.brain = QLineEdit(settings.brain)
+        self.brain.setPlaceholderText("default (qwen-1.5b) · a model directory or hub id · "
+                                      "cascade and lfm2 sequential")
+        form.addRow("Brain (text model)", self.brain)
         self.adapter = self._path_row(form, "LoRA adapter", settings.adapter)
 
         self.tts = _combo(list(TTS_BACKENDS), settings.tts,
@@ -137,7 +137,7 @@ class SettingsDialog(QDialog):
 
     def _engine_changed(self) -> None:
         engine = self.engine.currentData()
-        self.engine_help.setText(ENGINE_HELP.get(engine, ""))
+        self.engine_help.setText(REGISTERED[engine].summary if engine in REGISTERED else "")
         self.variant.setEnabled(engine == "lfm2")
 
     def values(self) -> Settings:
@@ -149,6 +149,7 @@ class SettingsDialog(QDialog):
             self._base,
             engine=self.engine.currentData(), variant=self.variant.currentData(),
             model=self.model.text().strip(), model_dir=self.model_dir.text().strip(),
+            brain=self.brain.text().strip(),
             adapter=self.adapter.text().strip(), tts=self.tts.currentData(),
             voice=self.voice.text().strip(), speak=self.speak.isChecked(),
             input_device=device(self.input_device), output_device=device(self.output_device),

@@ -300,12 +300,12 @@ class MainWindow(QMainWindow):
             self._on_done(token, event)
 
     def _on_done(self, token: int, event: ev.Done) -> None:
-        if event.status == "cancelled" and token in self._asked:
+        if event.status == ev.TurnStatus.CANCELLED and token in self._asked:
             self._asked[token].mark("interrupted")
         if token != self.current:
             return
         playing = self.audio.player.playing
-        if event.status == "needs-confirmation":
+        if event.status == ev.TurnStatus.NEEDS_CONFIRMATION:
             self.indicator.set_state(State.CONFIRM)
         elif not playing:
             self.indicator.set_state(State.IDLE)

@@ -118,10 +118,11 @@ def build(options: Any) -> CascadeEngine:
     brain="qwen-0.5b" | "qwen-1.5b" | "gemma-270m" | <hub id or dir>, threads=...))`, or
     `model="lfm2" | "lfm2:<hub id>"` for LFM2-Audio as the text model."""
     from assistant.speech.asr import DEFAULT, create_transcriber
+    from assistant.tools import formulary
 
     asr = create_transcriber(getattr(options, "asr", None) or DEFAULT,
                              biasing=getattr(options, "asr_biasing", True),
-                             threads=getattr(options, "threads", None))
+                             threads=getattr(options, "threads", None), lexicon=formulary.load())
     return CascadeEngine(asr, build_brain(options))
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from assistant.audio import Audio
+from assistant.audio.io import resample
 from assistant.engine import Message, ToolSpec
 from assistant.prompt import system_text
 from assistant.toolcall import render_lfm2
@@ -28,16 +29,6 @@ TOOL_RESPONSE_START = "<|tool_response_start|>"
 TOOL_RESPONSE_END = "<|tool_response_end|>"
 ASR_PROMPT = "Perform ASR."
 MIN_AUDIO_S = 0.1  # the conformer needs >= 9 mel frames; shorter clips are padded with silence
-
-
-def resample(audio: Audio, rate: int) -> np.ndarray:
-    """Mono float32 at `rate` (soxr, high quality)."""
-    samples = np.asarray(audio.samples, dtype=np.float32)
-    if audio.sample_rate != rate:
-        import soxr
-
-        samples = soxr.resample(samples, audio.sample_rate, rate).astype(np.float32)
-    return samples
 
 
 def chat_class() -> type[Any]:
@@ -55,7 +46,7 @@ def chat_class() -> type[Any]:
             if audio.samples.size == 0:
                 raise ValueError("empty audio: nothing to listen to")
             rate = self.input_rate
-            samples = resample(audio, rate)
+            samples = resample(audio, rate).samples
             if not np.isfinite(samples).all():
                 raise ValueError("audio contains NaN or infinite samples")
             minimum = int(MIN_AUDIO_S * rate)

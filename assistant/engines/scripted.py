@@ -191,7 +191,9 @@ def build(options: object) -> ScriptedEngine:
     if asr_name is None:
         return ScriptedEngine()
     from assistant.speech.asr import create_transcriber
+    from assistant.tools import formulary
 
     transcriber = create_transcriber(asr_name, biasing=getattr(options, "asr_biasing", True),
-                                     threads=getattr(options, "threads", None))
+                                     threads=getattr(options, "threads", None),
+                                     lexicon=formulary.load())
     return ScriptedEngine(asr=transcriber.transcribe)

@@ -1,31 +1,13 @@
-"""Speech recognition and synthesis protocols. Backends live in submodules and import their
-heavy dependencies lazily, so importing this package is cheap."""
+"""Speech recognition and synthesis backends (Whisper, Piper, espeak, Kokoro). Each lives in a
+submodule and imports its heavy dependencies lazily, so importing this package is cheap. The
+protocols they implement and `BackendUnavailable` are `assistant.backend`'s, re-exported here.
+
+A leaf: speech/ imports nothing from engines/, tools/ or the loop; what it needs of the domain
+(the drug names Whisper is biased towards) is given to it.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from assistant.backend import BackendUnavailable, Synthesizer, Transcriber
 
-from assistant.audio import Audio
-
-
-@runtime_checkable
-class Transcriber(Protocol):
-    """Speech to text."""
-
-    name: str
-
-    def transcribe(self, audio: Audio) -> str: ...
-
-
-@runtime_checkable
-class Synthesizer(Protocol):
-    """Text to speech: float32 mono audio at the backend's own sample rate."""
-
-    name: str
-
-    def synthesize(self, text: str) -> Audio: ...
-
-
-class BackendUnavailable(RuntimeError):
-    """A speech or model backend cannot run here: missing package, weights or device.
-    The message names the backend and says how to get it."""
+__all__ = ["BackendUnavailable", "Synthesizer", "Transcriber"]

@@ -4,8 +4,7 @@ and Whisper's WER per TTS voice (piper and every espeak voice evalkit uses) and 
 `python -m assistant.speech requests`: (re)make the bundled spoken requests in assets/requests.
 `python -m assistant.speech say TEXT --out x.wav [--tts espeak --voice en-gb+f3]`.
 `python -m assistant.speech hear x.wav [--biasing off|static|targeted]`.
-`python -m assistant.speech latency assets/requests/*.wav`: one cascade turn per file through
-the turn loop, timing end of speech -> call and -> first answer audio from the events.
+(Cascade turn latencies through the loop: `bench/bench_cascade.py`.)
 
 RTF = processing seconds / audio seconds (lower is faster; < 1 is faster than real time)."""
 
@@ -165,9 +164,11 @@ def _bench_asr(clips: dict[str, list[tuple[str, Audio]]], mode: Biasing, threads
     transcribes them."""
     from assistant.speech.normalize import corpus_wer
     from assistant.speech.whisper import WhisperOptions, WhisperTranscriber
+    from assistant.tools import formulary
 
     t0 = time.perf_counter()
-    w = WhisperTranscriber(WhisperOptions(biasing=mode, threads=threads or 0))
+    w = WhisperTranscriber(WhisperOptions(biasing=mode, threads=threads or 0,
+                                          lexicon=formulary.load()))
     load_s = time.perf_counter() - t0
     secs, durs = [], []
     scored: list[tuple[str, str, str]] = []  # (voice, said, heard) per clip
@@ -199,47 +200,6 @@ def _bench_asr(clips: dict[str, list[tuple[str, Audio]]], mode: Biasing, threads
             f"({ranked[-1][1]})")
 
 
-def latency(files: list[Path], tts_name: str, threads: int | None) -> None:
-    import tempfile
-    import threading
-
-    from assistant.audio.io import load_speech
-    from assistant.engines import EngineOptions, create_engine
-    from assistant.events import AudioChunk, CallsProposed, Listening
-    from assistant.loop import Assistant, UserInput
-    from assistant.speech.tts import create_synthesizer
-    from assistant.tools import ToolContext, default_registry
-
-    t0 = time.perf_counter()
-    engine = create_engine("cascade", EngineOptions(threads=threads))
-    tts = create_synthesizer(tts_name)
-    print(f"loaded {engine.name} and {tts.name} in {time.perf_counter() - t0:.1f} s")
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = ToolContext.default(Path(tmp))
-        with default_registry(ctx) as registry:
-            for path in files:
-                audio = load_speech(path)
-                bot = Assistant(engine, registry, tts=tts)
-                marks: dict[str, float] = {}
-                events = list(bot.turn(UserInput(audio=audio), threading.Event()))
-                for e in events:
-                    if isinstance(e, Listening):
-                        marks.setdefault("end_of_speech", e.t)
-                    elif isinstance(e, CallsProposed):
-                        marks.setdefault("call", e.t)
-                    elif isinstance(e, AudioChunk):
-                        marks.setdefault("audio", e.t)
-                start = marks["end_of_speech"]
-                call = f"{marks['call'] - start:5.2f} s" if "call" in marks else "  (none)"
-                first = f"{marks['audio'] - start:5.2f} s" if "audio" in marks else "(none)"
-                kinds = " ".join(e.kind for e in events if e.kind != "text-delta")
-                print(f"{path.name:<24} {audio.duration_s:4.1f} s speech | -> call {call} | "
-                      f"-> first audio {first} | {kinds}")
-                for e in events:
-                    if e.kind in ("heard", "calls-proposed", "tool-result", "answer", "error"):
-                        print(f"    {e.to_dict()}")
-
-
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -268,10 +228,6 @@ def main(argv: list[str] | None = None) -> int:
     h = sub.add_parser("hear", help="transcribe a WAV/FLAC")
     h.add_argument("file", type=Path)
     h.add_argument("--biasing", default="targeted", choices=("off", "static", "targeted"))
-    lat = sub.add_parser("latency", help="cascade turn latencies through the loop")
-    lat.add_argument("files", type=Path, nargs="+")
-    lat.add_argument("--tts", default="piper")
-    lat.add_argument("--threads", type=int)
     a = ap.parse_args(argv)
     if a.cmd == "bench":
         unknown = sorted(set(a.modes) - set(ASR_MODES))
@@ -281,8 +237,6 @@ def main(argv: list[str] | None = None) -> int:
               modes=a.modes, threads=a.threads, transcripts=a.transcripts, out=a.out,
               command=shlex.join(["python", "-m", "assistant.speech",
                                   *(sys.argv[1:] if argv is None else argv)]))
-    elif a.cmd == "latency":
-        latency(a.files, a.tts, a.threads)
     elif a.cmd == "requests":
         for p in make_requests():
             print(p)
@@ -294,8 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     elif a.cmd == "hear":
         from assistant.audio.io import load_speech
         from assistant.speech.whisper import WhisperOptions, WhisperTranscriber
+        from assistant.tools import formulary
 
-        result = WhisperTranscriber(WhisperOptions(biasing=a.biasing)).run(load_speech(a.file))
+        result = WhisperTranscriber(WhisperOptions(biasing=a.biasing, lexicon=formulary.load())
+                                    ).run(load_speech(a.file))
         print(result.text)
         if result.hotwords:
             print(f"(first pass: {result.first_pass!r}; hotwords: {result.hotwords})",

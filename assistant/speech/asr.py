@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.speech import Transcriber
+
+if TYPE_CHECKING:
+    from assistant.speech.whisper import Lexicon
 
 DEFAULT = "whisper-base"
 
 
 def create_transcriber(name: str = DEFAULT, biasing: bool | str = True,
-                       threads: int | None = None) -> Transcriber:
+                       threads: int | None = None, lexicon: Lexicon | None = None) -> Transcriber:
     """`biasing`: True = "targeted" (the default), False = "off", or a mode name
-    ("off", "static", "targeted"; see `assistant.speech.whisper`)."""
+    ("off", "static", "targeted"; see `assistant.speech.whisper`). `lexicon`: the names to
+    bias towards (the caller's formulary); without one biasing has only the tool words."""
     from assistant.speech.whisper import WhisperOptions, WhisperTranscriber
 
     if name.startswith("whisper:"):
@@ -26,7 +32,7 @@ def create_transcriber(name: str = DEFAULT, biasing: bool | str = True,
     if biasing not in ("off", "static", "targeted"):
         raise ValueError(f"biasing must be off, static or targeted, not {biasing!r}")
     return WhisperTranscriber(WhisperOptions(model=model, biasing=biasing,  # type: ignore[arg-type]
-                                             threads=threads or 0))
+                                             threads=threads or 0, lexicon=lexicon))
 
 
 __all__ = ["DEFAULT", "create_transcriber"]

@@ -1,20 +1,22 @@
-"""Synthesizers by backend name: "piper" (offline default), "espeak", "kokoro", "lfm2"."""
+"""Synthesizers by backend name: "piper" (offline default), "espeak", "kokoro".
+
+LFM2-Audio's own voices are a model's, not a speech backend's: `assistant.engines.
+create_synthesizer` adds "lfm2" on top of these.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from assistant.speech import Synthesizer
 
-BACKENDS = ("piper", "espeak", "kokoro", "lfm2")
+BACKENDS = ("piper", "espeak", "kokoro")
 DEFAULT = "piper"
 
 
 def create_synthesizer(backend: str = DEFAULT, voice: str | None = None, *,
-                       options: Any = None, model_dir: Path | None = None) -> Synthesizer:
-    """`voice`: piper "joe" or an .onnx path; espeak "en-gb+f3"; kokoro "af_heart"; lfm2
-    "us-female". `options` (EngineOptions) tells the lfm2 backend which checkpoint to load;
+                       model_dir: Path | None = None) -> Synthesizer:
+    """`voice`: piper "joe" or an .onnx path; espeak "en-gb+f3"; kokoro "af_heart".
     `model_dir` gives kokoro local weights. Raises `BackendUnavailable` with what to install."""
     if backend == "piper":
         from assistant.speech import piper
@@ -28,10 +30,6 @@ def create_synthesizer(backend: str = DEFAULT, voice: str | None = None, *,
         from assistant.speech import kokoro
 
         return kokoro.build(voice, model_dir=model_dir)
-    if backend == "lfm2":
-        from assistant.speech import lfm2_voice
-
-        return lfm2_voice.build(options, voice=voice or "us-female")
     raise ValueError(f"unknown TTS backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 

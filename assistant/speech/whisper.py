@@ -19,13 +19,12 @@ with PyAV 19.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -62,6 +61,18 @@ TARGETED_MIN_SCORE = 60.0  # formulary.similarity, 0-100
 SURE_MATCH = 85.0  # a word this close to a drug name triggers the second pass on its own
 
 
+class Lexicon(Protocol):
+    """Names to bias Whisper towards, most common first, and how close a heard span sounds to
+    each (`assistant.tools.formulary.Formulary` is one)."""
+
+    @property
+    def drugs(self) -> Mapping[str, Any]: ...
+
+    def scores(self, name: str) -> list[tuple[str, float]]:
+        """(name, similarity 0-100), best first."""
+        ...
+
+
 @dataclass(frozen=True)
 class WhisperOptions:
     model: str = "base"  # "base", a CTranslate2 directory, or a hub model name/id
@@ -72,22 +83,19 @@ class WhisperOptions:
     device: str = "cpu"
     threads: int = 0  # 0: CTranslate2's default (all cores)
     language: str = "en"
-    vocabulary: tuple[str, ...] | None = None  # "static" words; None: tool words + formulary
+    vocabulary: tuple[str, ...] | None = None  # "static" words; None: tool words + lexicon
+    # The domain's names to bias towards (the formulary, given by whoever builds the ASR: speech
+    # knows nothing of tools). None: no drug names, and "targeted" never makes a second pass.
+    lexicon: Lexicon | None = None
 
 
-@functools.cache
-def drug_names() -> tuple[str, ...]:
-    """The formulary's generic names, in the formulary's own order (common drugs first).
-    Empty when the tools package is not there."""
-    try:
-        from assistant.tools import formulary
-    except ImportError:
-        return ()
-    return tuple(formulary.load().drugs)
+def drug_names(lexicon: Lexicon | None) -> tuple[str, ...]:
+    """The lexicon's names, in its own order (common drugs first); none without one."""
+    return tuple(lexicon.drugs) if lexicon is not None else ()
 
 
-def domain_vocabulary() -> tuple[str, ...]:
-    return (*TOOL_VOCABULARY, *drug_names())
+def domain_vocabulary(lexicon: Lexicon | None) -> tuple[str, ...]:
+    return (*TOOL_VOCABULARY, *drug_names(lexicon))
 
 
 def hotwords_within(words: Sequence[str], count_tokens: Any, budget: int) -> str:
@@ -100,14 +108,13 @@ def hotwords_within(words: Sequence[str], count_tokens: Any, budget: int) -> str
     return ", ".join(kept)
 
 
-def drug_candidates(transcript: str, limit: int = TARGETED_CANDIDATES) -> tuple[list[str], bool]:
-    """Formulary names that sound closest to 1-3 word spans of `transcript`, best first, and
+def drug_candidates(transcript: str, lexicon: Lexicon | None,
+                    limit: int = TARGETED_CANDIDATES) -> tuple[list[str], bool]:
+    """Lexicon names that sound closest to 1-3 word spans of `transcript`, best first, and
     whether the transcript looks like a medication request at all."""
-    try:
-        from assistant.tools import formulary
-    except ImportError:
+    if lexicon is None:
         return [], False
-    f = formulary.load()
+    f = lexicon
     words = re.findall(r"[a-z]+", transcript.lower())
     medical = any(w in _DOSE_WORDS for w in words)
     best: dict[str, float] = {}
@@ -169,7 +176,7 @@ class WhisperTranscriber:
                                             cpu_threads=o.threads)
         except Exception as exc:
             raise BackendUnavailable(f"whisper ASR: cannot load {o.model!r}: {exc}") from None
-        words = o.vocabulary if o.vocabulary is not None else domain_vocabulary()
+        words = o.vocabulary if o.vocabulary is not None else domain_vocabulary(o.lexicon)
         self.static_hotwords = hotwords_within(words, self._count_tokens, HOTWORD_TOKEN_BUDGET)
         suffix = {"off": "", "static": "+bias", "targeted": "+tbias"}[o.biasing]
         self.name = f"whisper-{Path(o.model).name}{suffix}"
@@ -216,7 +223,7 @@ class WhisperTranscriber:
         like a medication request, else "" (no second pass; always "" unless "targeted")."""
         if self.options.biasing != "targeted":
             return ""
-        candidates, medical = drug_candidates(first)
+        candidates, medical = drug_candidates(first, self.options.lexicon)
         if not (medical and candidates):
             return ""
         return hotwords_within([*TOOL_VOCABULARY[:2], *candidates], self._count_tokens,
@@ -284,5 +291,5 @@ class WhisperTranscriber:
         return texts
 
 
-__all__ = ["TOOL_VOCABULARY", "Transcript", "WhisperOptions", "WhisperTranscriber",
+__all__ = ["TOOL_VOCABULARY", "Lexicon", "Transcript", "WhisperOptions", "WhisperTranscriber",
            "domain_vocabulary", "drug_candidates", "drug_names", "hotwords_within", "model_dir"]

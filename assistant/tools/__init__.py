@@ -1,22 +1,26 @@
 """The tool layer: tools as data, the registry, storage, and the built-in tool families.
 
-`default_registry(ctx)` builds every family. The timers family runs a scheduler thread per
-store; `stop_background(ctx)` (or `close()` on the registry `default_registry` returns) stops it.
-Family modules are imported inside `default_registry`, so `import assistant.tools` stays light.
+Each family module declares its tools as data (`TOOLS`) and binds their functions to a context
+in `tools(ctx)`. `catalogue()` is what a model is told of every tool: it reads the declarations
+only, so it needs no context and starts nothing. `default_registry(ctx)` builds every family.
+The timers family runs a scheduler thread per store; `stop_background(ctx)` (or `close()` on
+the registry `default_registry` returns) stops it. Family modules are imported inside these
+functions, so `import assistant.tools` stays light.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 
+from assistant.toolcall import ToolSpec
 from assistant.tools.base import (
     ErrorCode,
     NeedsConfirmation,
     SideEffect,
     Tool,
     ToolFailure,
-    ToolFamily,
     ToolResult,
+    bind,
 )
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import Registry
@@ -34,9 +38,10 @@ __all__ = [
     "Tool",
     "ToolContext",
     "ToolFailure",
-    "ToolFamily",
     "ToolRegistry",
     "ToolResult",
+    "bind",
+    "catalogue",
     "default_data_dir",
     "default_registry",
     "stop_background",
@@ -59,6 +64,19 @@ class ToolRegistry(Registry):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def catalogue(families: tuple[str, ...] = FAMILIES) -> tuple[ToolSpec, ...]:
+    """What the models are told of every tool, in the registry's order, from the families'
+    declarations: no context, no store, no thread."""
+    from importlib import import_module
+
+    declared: list[Tool] = []
+    for family in families:
+        if family not in FAMILIES:
+            raise ValueError(f"unknown tool family {family!r}; known: {', '.join(FAMILIES)}")
+        declared += import_module(f"assistant.tools.{family}").TOOLS
+    return tuple(t.spec for t in declared)
 
 
 def family_tools(ctx: ToolContext, family: str) -> list[Tool]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from assistant.engine import ToolSpec
-from assistant.toolcall import ToolCall
+from assistant.toolcall import ToolCall, ToolSpec
 
 
 class SideEffect(StrEnum):
@@ -54,12 +53,21 @@ class NeedsConfirmation(Exception):
         self.options = tuple(options)
 
 
+def unbound(**_: Any) -> Any:
+    """The function of a declared tool not yet bound to a context (`bind`)."""
+    raise RuntimeError("this tool is declared but not bound to a context: use its family's "
+                       "tools(ctx)")
+
+
 @dataclass(frozen=True)
 class Tool:
+    """A tool as data. A family declares its tools at module level (`TOOLS`, no function yet:
+    the catalogue reads them without a context) and `bind`s functions in `tools(ctx)`."""
+
     name: str
     description: str
     parameters: Mapping[str, Any]  # JSON Schema of the arguments object
-    fn: Callable[..., Any]  # called with the validated arguments as keywords
+    fn: Callable[..., Any] = unbound  # called with the validated arguments as keywords
     side_effect: SideEffect = SideEffect.READ
     timeout_s: float = 10.0
     # Tools whose results carry text that came from outside (notes, web data): a write proposed
@@ -94,9 +102,9 @@ class ToolResult:
         return out
 
 
-@dataclass(frozen=True)
-class ToolFamily:
-    """A group of tools that share state (a store, a scheduler): one module each."""
-
-    name: str
-    tools: tuple[Tool, ...] = field(default_factory=tuple)
+def bind(tools: Sequence[Tool], **functions: Callable[..., Any]) -> list[Tool]:
+    """A family's declared `tools` with their functions, one per tool, by name."""
+    names = {t.name for t in tools}
+    if names != set(functions):
+        raise ValueError(f"bind: functions for {sorted(set(functions))}, tools {sorted(names)}")
+    return [replace(t, fn=functions[t.name]) for t in tools]

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import local_zone, say_clock
 
@@ -139,26 +139,28 @@ def get_time(ctx: ToolContext, location: str | None = None) -> dict[str, Any]:
     return result
 
 
+TOOLS = (
+    Tool(
+        name="get_time",
+        description=("The current local time and date, or the time in a city, country or "
+                     "time zone (e.g. 'Tokyo', 'India', 'America/Chicago')."),
+        parameters={
+            "type": "object",
+            "properties": {
+                "location": {"type": "string", "minLength": 1, "maxLength": 100,
+                             "description": "Omit for local time."},
+            },
+            "required": [],
+            "additionalProperties": False,
+        },
+        side_effect=SideEffect.READ,
+        timeout_s=12.0,
+    ),
+)
+
+
 def tools(ctx: ToolContext) -> list[Tool]:
     def run(location: str | None = None) -> dict[str, Any]:
         return get_time(ctx, location)
 
-    return [
-        Tool(
-            name="get_time",
-            description=("The current local time and date, or the time in a city, country or "
-                         "time zone (e.g. 'Tokyo', 'India', 'America/Chicago')."),
-            parameters={
-                "type": "object",
-                "properties": {
-                    "location": {"type": "string", "minLength": 1, "maxLength": 100,
-                                 "description": "Omit for local time."},
-                },
-                "required": [],
-                "additionalProperties": False,
-            },
-            fn=run,
-            side_effect=SideEffect.READ,
-            timeout_s=12.0,
-        )
-    ]
+    return bind(TOOLS, get_time=run)

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure
+from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
 from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
@@ -271,47 +271,51 @@ def _for(spoken_day: str) -> str:
     return spoken_day if spoken_day in ("today", "yesterday") else f"on {spoken_day}"
 
 
+_DRUG = {"type": "string", "minLength": 1, "maxLength": 80,
+         "description": "Drug name as the user said it (generic or brand, e.g. 'metformin', "
+                        "'Tylenol')."}
+_AMOUNT = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT,
+           "description": "How much, as a number (500 for '500 milligrams')."}
+_UNIT = {"type": "string", "minLength": 1, "maxLength": 30,
+         "description": "Unit: mg, mcg, g, ml, units, tablets, capsules, drops, puffs, "
+                        "patches or sprays (spoken forms like 'milligrams' are fine)."}
+TOOLS = (
+    Tool("log_dose",
+         "Record that the user took a dose of a medicine (drug, amount, unit, and optionally "
+         "when, e.g. '8 am' or '2 hours ago'; default now). " + NO_ADVICE,
+         {"type": "object", "properties": {
+             "drug": _DRUG, "amount": _AMOUNT, "unit": _UNIT,
+             "time": {"type": "string", "minLength": 1, "maxLength": 60,
+                      "description": "When it was taken, if not just now."}},
+          "required": ["drug", "amount", "unit"], "additionalProperties": False},
+         side_effect=SideEffect.WRITE, accepts_confirmation=True),
+    Tool("last_dose",
+         "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
+         {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
+          "additionalProperties": False},
+         side_effect=SideEffect.READ, accepts_confirmation=True),
+    Tool("list_doses",
+         "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
+         "date (YYYY-MM-DD). " + NO_ADVICE,
+         {"type": "object", "properties": {
+             "day": {"type": "string", "minLength": 1, "maxLength": 40}},
+          "required": [], "additionalProperties": False},
+         side_effect=SideEffect.READ),
+    Tool("add_medication_schedule",
+         "Save the user's own daily medication schedule: a drug, the amount and the times "
+         "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
+         "every day. " + NO_ADVICE,
+         {"type": "object", "properties": {
+             "drug": _DRUG, "amount": _AMOUNT, "unit": _UNIT,
+             "times": {"type": "array", "minItems": 1, "maxItems": 12,
+                       "items": {"type": "string", "minLength": 1, "maxLength": 30},
+                       "description": "Times of day, e.g. ['8 am', '20:00']."}},
+          "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
+         side_effect=SideEffect.WRITE, accepts_confirmation=True),
+)
+
+
 def tools(ctx: ToolContext) -> list[Tool]:
     log = MedicationLog(ctx)
-    drug = {"type": "string", "minLength": 1, "maxLength": 80,
-            "description": "Drug name as the user said it (generic or brand, e.g. 'metformin', "
-                           "'Tylenol')."}
-    amount = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_AMOUNT,
-              "description": "How much, as a number (500 for '500 milligrams')."}
-    unit = {"type": "string", "minLength": 1, "maxLength": 30,
-            "description": "Unit: mg, mcg, g, ml, units, tablets, capsules, drops, puffs, "
-                           "patches or sprays (spoken forms like 'milligrams' are fine)."}
-    return [
-        Tool("log_dose",
-             "Record that the user took a dose of a medicine (drug, amount, unit, and optionally "
-             "when, e.g. '8 am' or '2 hours ago'; default now). " + NO_ADVICE,
-             {"type": "object", "properties": {
-                 "drug": drug, "amount": amount, "unit": unit,
-                 "time": {"type": "string", "minLength": 1, "maxLength": 60,
-                          "description": "When it was taken, if not just now."}},
-              "required": ["drug", "amount", "unit"], "additionalProperties": False},
-             log.log_dose, SideEffect.WRITE, accepts_confirmation=True),
-        Tool("last_dose",
-             "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
-             {"type": "object", "properties": {"drug": drug}, "required": ["drug"],
-              "additionalProperties": False},
-             log.last_dose, SideEffect.READ, accepts_confirmation=True),
-        Tool("list_doses",
-             "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
-             "date (YYYY-MM-DD). " + NO_ADVICE,
-             {"type": "object", "properties": {
-                 "day": {"type": "string", "minLength": 1, "maxLength": 40}},
-              "required": [], "additionalProperties": False},
-             log.list_doses, SideEffect.READ),
-        Tool("add_medication_schedule",
-             "Save the user's own daily medication schedule: a drug, the amount and the times "
-             "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
-             "every day. " + NO_ADVICE,
-             {"type": "object", "properties": {
-                 "drug": drug, "amount": amount, "unit": unit,
-                 "times": {"type": "array", "minItems": 1, "maxItems": 12,
-                           "items": {"type": "string", "minLength": 1, "maxLength": 30},
-                           "description": "Times of day, e.g. ['8 am', '20:00']."}},
-              "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
-             log.add_medication_schedule, SideEffect.WRITE, accepts_confirmation=True),
-    ]
+    return bind(TOOLS, log_dose=log.log_dose, last_dose=log.last_dose,
+                list_doses=log.list_doses, add_medication_schedule=log.add_medication_schedule)

@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import say_when
 
@@ -110,52 +110,52 @@ class Notes:
                 "summary": f"Deleted note {note_id}, from {say_when(created, self.ctx.now())}."}
 
 
+_OBJ = {"type": "object", "additionalProperties": False}
+TOOLS = (
+    Tool(
+        name="add_note",
+        description="Save a note with the given text, to read back or search later.",
+        parameters={**_OBJ, "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": MAX_NOTE_CHARS,
+                     "description": "The note's text, as the user said it."}},
+            "required": ["text"]},
+        side_effect=SideEffect.WRITE,
+    ),
+    Tool(
+        name="search_notes",
+        description=("Search saved notes by words they contain (full-text, any word form). "
+                     "Returns matching notes, best match first, with their note_id."),
+        parameters={**_OBJ, "properties": {
+            "query": {"type": "string", "minLength": 1, "maxLength": 200,
+                      "description": "Words to look for, e.g. 'dentist appointment'."}},
+            "required": ["query"]},
+        side_effect=SideEffect.READ,
+        returns_untrusted_text=True,
+    ),
+    Tool(
+        name="read_notes",
+        description="Read back the most recent notes, newest first, with their note_id.",
+        parameters={**_OBJ, "properties": {
+            "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5,
+                      "description": "How many notes to read (default 5)."}},
+            "required": []},
+        side_effect=SideEffect.READ,
+        returns_untrusted_text=True,
+    ),
+    Tool(
+        name="delete_note",
+        description=("Permanently delete one note by its note_id (from search_notes or "
+                     "read_notes). Cannot be undone."),
+        parameters={**_OBJ, "properties": {
+            "note_id": {"type": "integer", "minimum": 1,
+                        "description": "The note_id of the note to delete."}},
+            "required": ["note_id"]},
+        side_effect=SideEffect.DESTRUCTIVE,
+    ),
+)
+
+
 def tools(ctx: ToolContext) -> list[Tool]:
     notes = Notes(ctx)
-    obj = {"type": "object", "additionalProperties": False}
-    return [
-        Tool(
-            name="add_note",
-            description="Save a note with the given text, to read back or search later.",
-            parameters={**obj, "properties": {
-                "text": {"type": "string", "minLength": 1, "maxLength": MAX_NOTE_CHARS,
-                         "description": "The note's text, as the user said it."}},
-                "required": ["text"]},
-            fn=notes.add_note,
-            side_effect=SideEffect.WRITE,
-        ),
-        Tool(
-            name="search_notes",
-            description=("Search saved notes by words they contain (full-text, any word form). "
-                         "Returns matching notes, best match first, with their note_id."),
-            parameters={**obj, "properties": {
-                "query": {"type": "string", "minLength": 1, "maxLength": 200,
-                          "description": "Words to look for, e.g. 'dentist appointment'."}},
-                "required": ["query"]},
-            fn=notes.search_notes,
-            side_effect=SideEffect.READ,
-            returns_untrusted_text=True,
-        ),
-        Tool(
-            name="read_notes",
-            description="Read back the most recent notes, newest first, with their note_id.",
-            parameters={**obj, "properties": {
-                "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5,
-                          "description": "How many notes to read (default 5)."}},
-                "required": []},
-            fn=notes.read_notes,
-            side_effect=SideEffect.READ,
-            returns_untrusted_text=True,
-        ),
-        Tool(
-            name="delete_note",
-            description=("Permanently delete one note by its note_id (from search_notes or "
-                         "read_notes). Cannot be undone."),
-            parameters={**obj, "properties": {
-                "note_id": {"type": "integer", "minimum": 1,
-                            "description": "The note_id of the note to delete."}},
-                "required": ["note_id"]},
-            fn=notes.delete_note,
-            side_effect=SideEffect.DESTRUCTIVE,
-        ),
-    ]
+    return bind(TOOLS, add_note=notes.add_note, search_notes=notes.search_notes,
+                read_notes=notes.read_notes, delete_note=notes.delete_note)

@@ -13,9 +13,15 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from assistant.engine import ToolSpec
-from assistant.toolcall import ToolCall
-from assistant.tools.base import ErrorCode, NeedsConfirmation, Tool, ToolFailure, ToolResult
+from assistant.toolcall import ToolCall, ToolSpec
+from assistant.tools.base import (
+    ErrorCode,
+    NeedsConfirmation,
+    Tool,
+    ToolFailure,
+    ToolResult,
+    unbound,
+)
 
 
 class Registry:
@@ -28,6 +34,9 @@ class Registry:
     def add(self, tool: Tool) -> None:
         if tool.name in self._tools:
             raise ValueError(f"duplicate tool name: {tool.name}")
+        if tool.fn is unbound:
+            raise ValueError(f"{tool.name} is declared but not bound: build it with its "
+                             "family's tools(ctx)")
         # Names must survive LFM2's Pythonic call syntax: identifiers, not keywords.
         for name in (tool.name, *tool.parameters.get("properties", {})):
             if not name.isidentifier() or keyword.iskeyword(name):

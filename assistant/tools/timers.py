@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.events import Notification
-from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure
+from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import local_zone, parse_when, say_clock, say_duration, say_when
 
@@ -306,41 +306,46 @@ def _bare(label: str) -> str:
     return " ".join(w for w in words if w not in ("the", "my", "a", "to"))
 
 
+_EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
+TOOLS = (
+    Tool("set_timer",
+         "Start a countdown timer that announces itself when it ends (e.g. 'a 10 minute pasta "
+         "timer' -> seconds=600, label='pasta'). For a clock time or a date use set_reminder.",
+         {"type": "object", "properties": {
+             "seconds": {"type": "integer", "minimum": 1, "maximum": MAX_TIMER_S,
+                         "description": "Duration in seconds (10 minutes = 600)."},
+             "label": {"type": "string", "minLength": 1, "maxLength": 60,
+                       "description": "Optional name, e.g. 'pasta'."}},
+          "required": ["seconds"], "additionalProperties": False},
+         side_effect=SideEffect.WRITE),
+    Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
+         side_effect=SideEffect.READ),
+    Tool("cancel_timer",
+         "Cancel a running timer by its label or timer_id (or the only one running). Also "
+         "cancels a reminder given its text or id.",
+         {"type": "object", "properties": {
+             "label": {"type": "string", "minLength": 1, "maxLength": 300},
+             "timer_id": {"type": "integer", "minimum": 1}},
+          "required": [], "additionalProperties": False},
+         side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True),
+    Tool("set_reminder",
+         "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
+         "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",
+         {"type": "object", "properties": {
+             "text": {"type": "string", "minLength": 1, "maxLength": 300,
+                      "description": "What to remind about, e.g. 'call mom'."},
+             "when": {"type": "string", "minLength": 1, "maxLength": 100,
+                      "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
+          "required": ["text", "when"], "additionalProperties": False},
+         side_effect=SideEffect.WRITE),
+    Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
+         side_effect=SideEffect.READ, returns_untrusted_text=True),
+)
+
+
 def tools(ctx: ToolContext) -> list[Tool]:
     """The timer and reminder tools; starts this store's scheduler (stop with stop_scheduler)."""
     alarms = Alarms(ctx, scheduler_for(ctx))
-    empty = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
-    return [
-        Tool("set_timer",
-             "Start a countdown timer that announces itself when it ends (e.g. 'a 10 minute pasta "
-             "timer' -> seconds=600, label='pasta'). For a clock time or a date use set_reminder.",
-             {"type": "object", "properties": {
-                 "seconds": {"type": "integer", "minimum": 1, "maximum": MAX_TIMER_S,
-                             "description": "Duration in seconds (10 minutes = 600)."},
-                 "label": {"type": "string", "minLength": 1, "maxLength": 60,
-                           "description": "Optional name, e.g. 'pasta'."}},
-              "required": ["seconds"], "additionalProperties": False},
-             alarms.set_timer, SideEffect.WRITE),
-        Tool("list_timers", "List running timers with the time left on each.", empty,
-             alarms.list_timers, SideEffect.READ),
-        Tool("cancel_timer",
-             "Cancel a running timer by its label or timer_id (or the only one running). Also "
-             "cancels a reminder given its text or id.",
-             {"type": "object", "properties": {
-                 "label": {"type": "string", "minLength": 1, "maxLength": 300},
-                 "timer_id": {"type": "integer", "minimum": 1}},
-              "required": [], "additionalProperties": False},
-             alarms.cancel_timer, SideEffect.DESTRUCTIVE, accepts_confirmation=True),
-        Tool("set_reminder",
-             "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
-             "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",
-             {"type": "object", "properties": {
-                 "text": {"type": "string", "minLength": 1, "maxLength": 300,
-                          "description": "What to remind about, e.g. 'call mom'."},
-                 "when": {"type": "string", "minLength": 1, "maxLength": 100,
-                          "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
-              "required": ["text", "when"], "additionalProperties": False},
-             alarms.set_reminder, SideEffect.WRITE),
-        Tool("list_reminders", "List reminders that have not fired yet, soonest first.", empty,
-             alarms.list_reminders, SideEffect.READ, returns_untrusted_text=True),
-    ]
+    return bind(TOOLS, set_timer=alarms.set_timer, list_timers=alarms.list_timers,
+                cancel_timer=alarms.cancel_timer, set_reminder=alarms.set_reminder,
+                list_reminders=alarms.list_reminders)

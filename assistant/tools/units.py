@@ -7,7 +7,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
-from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.calculator import CalcError, evaluate, say_number
 from assistant.tools.context import ToolContext
 
@@ -140,50 +140,51 @@ def calculate(expression: str) -> dict[str, Any]:
             "summary": f"The answer is {say_number(value)}."}
 
 
+TOOLS = (
+    Tool(
+        name="convert_units",
+        description=(
+            "Convert a measurement between units: length (miles, km, feet), mass (pounds, "
+            "kg, ounces), cooking volume (cups, tablespoons, teaspoons, ml, liters), "
+            "temperature (Celsius, Fahrenheit, Kelvin), speed (mph, km/h) and more. "
+            "Both units must measure the same kind of thing. Not for money or time zones."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {
+                "value": {"type": "number", "description": "The amount to convert."},
+                "from_unit": {"type": "string", "minLength": 1, "maxLength": 40,
+                              "description": "Unit of the value, e.g. 'miles', 'degF', 'cups'."},
+                "to_unit": {"type": "string", "minLength": 1, "maxLength": 40,
+                            "description": "Unit to convert to, e.g. 'km', 'celsius'."},
+            },
+            "required": ["value", "from_unit", "to_unit"],
+            "additionalProperties": False,
+        },
+        side_effect=SideEffect.READ,
+        timeout_s=15.0,  # the first call builds pint's registry
+    ),
+    Tool(
+        name="calculate",
+        description=(
+            "Compute an arithmetic expression exactly: numbers, + - * / // % ** and "
+            "parentheses, sqrt, abs, round, floor, ceil, pi, and 'N% of M'. Use it for any "
+            "arithmetic instead of working it out yourself."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {
+                "expression": {"type": "string", "minLength": 1, "maxLength": 300,
+                               "description": "e.g. '(12.5 + 7) * 3' or '15% of 80'."},
+            },
+            "required": ["expression"],
+            "additionalProperties": False,
+        },
+        side_effect=SideEffect.READ,
+        timeout_s=5.0,
+    ),
+)
+
+
 def tools(ctx: ToolContext) -> list[Tool]:
-    return [
-        Tool(
-            name="convert_units",
-            description=(
-                "Convert a measurement between units: length (miles, km, feet), mass (pounds, "
-                "kg, ounces), cooking volume (cups, tablespoons, teaspoons, ml, liters), "
-                "temperature (Celsius, Fahrenheit, Kelvin), speed (mph, km/h) and more. "
-                "Both units must measure the same kind of thing. Not for money or time zones."
-            ),
-            parameters={
-                "type": "object",
-                "properties": {
-                    "value": {"type": "number", "description": "The amount to convert."},
-                    "from_unit": {"type": "string", "minLength": 1, "maxLength": 40,
-                                  "description": "Unit of the value, e.g. 'miles', 'degF', 'cups'."},
-                    "to_unit": {"type": "string", "minLength": 1, "maxLength": 40,
-                                "description": "Unit to convert to, e.g. 'km', 'celsius'."},
-                },
-                "required": ["value", "from_unit", "to_unit"],
-                "additionalProperties": False,
-            },
-            fn=convert_units,
-            side_effect=SideEffect.READ,
-            timeout_s=15.0,  # the first call builds pint's registry
-        ),
-        Tool(
-            name="calculate",
-            description=(
-                "Compute an arithmetic expression exactly: numbers, + - * / // % ** and "
-                "parentheses, sqrt, abs, round, floor, ceil, pi, and 'N% of M'. Use it for any "
-                "arithmetic instead of working it out yourself."
-            ),
-            parameters={
-                "type": "object",
-                "properties": {
-                    "expression": {"type": "string", "minLength": 1, "maxLength": 300,
-                                   "description": "e.g. '(12.5 + 7) * 3' or '15% of 80'."},
-                },
-                "required": ["expression"],
-                "additionalProperties": False,
-            },
-            fn=calculate,
-            side_effect=SideEffect.READ,
-            timeout_s=5.0,
-        ),
-    ]
+    return bind(TOOLS, convert_units=convert_units, calculate=calculate)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import parse_day, say_date
 
@@ -177,31 +177,33 @@ def _report(place: Place, wanted: date, today: date, data: dict[str, Any]) -> di
     return out
 
 
+TOOLS = (
+    Tool(
+        name="get_weather",
+        description=(
+            "Current weather and today's forecast for a place, or the forecast for another "
+            "day up to 16 days ahead. Temperatures are in Celsius."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {
+                "location": {"type": "string", "minLength": 1, "maxLength": 100,
+                             "description": "City or place, e.g. 'Paris' or 'Paris, Texas'."},
+                "day": {"type": "string", "minLength": 1, "maxLength": 40,
+                        "description": "'today' (default), 'tomorrow', a weekday name "
+                                       "or a date YYYY-MM-DD."},
+            },
+            "required": ["location"],
+            "additionalProperties": False,
+        },
+        side_effect=SideEffect.READ,
+        timeout_s=20.0,  # two HTTP requests of up to 8 s each
+    ),
+)
+
+
 def tools(ctx: ToolContext) -> list[Tool]:
     def run(location: str, day: str | None = None) -> dict[str, Any]:
         return get_weather(ctx, location, day)
 
-    return [
-        Tool(
-            name="get_weather",
-            description=(
-                "Current weather and today's forecast for a place, or the forecast for another "
-                "day up to 16 days ahead. Temperatures are in Celsius."
-            ),
-            parameters={
-                "type": "object",
-                "properties": {
-                    "location": {"type": "string", "minLength": 1, "maxLength": 100,
-                                 "description": "City or place, e.g. 'Paris' or 'Paris, Texas'."},
-                    "day": {"type": "string", "minLength": 1, "maxLength": 40,
-                            "description": "'today' (default), 'tomorrow', a weekday name "
-                                           "or a date YYYY-MM-DD."},
-                },
-                "required": ["location"],
-                "additionalProperties": False,
-            },
-            fn=run,
-            side_effect=SideEffect.READ,
-            timeout_s=20.0,  # two HTTP requests of up to 8 s each
-        )
-    ]
+    return bind(TOOLS, get_weather=run)
