@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.engines import ENGINES, EngineOptions, create_engine
+from assistant.engines import TTS_BACKENDS as ENGINE_TTS
 from assistant.engines.chat.brains import DEFAULT as DEFAULT_BRAIN
 from assistant.engines.chat.brains import NAMES as BRAIN_NAMES
 from assistant.engines.lfm2 import VARIANTS as LFM2_VARIANTS
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 # Typed requests go to the chat brain, spoken ones through the cascade (Whisper in front of it).
 DEFAULT_TEXT_ENGINE = "chat"
 DEFAULT_AUDIO_ENGINE = "cascade"
-TTS_BACKENDS = ("piper", "espeak", "kokoro", "lfm2", "none")
+TTS_BACKENDS = (*ENGINE_TTS, "none")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -72,7 +73,9 @@ def parser() -> argparse.ArgumentParser:
                         "it speaks)")
     m.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)")
     m.add_argument("--threads", type=int, help="CPU threads for torch")
-    m.add_argument("--quantize", choices=("int8",), help="lfm2 on CPU: int8 weight-only linear layers")
+    m.add_argument("--quantize", choices=("int8", "int4", "int4-g128"),
+                   help="CPU: LFM2-Audio's linear layers as int8, or 4-bit for decoding (int4); "
+                        "a torch brain (a model directory or hub id) as int8")
     m.add_argument("--asr", help="speech recogniser: whisper-base (default), whisper:<dir or hub id>")
     m.add_argument("--no-biasing", action="store_true", help="no Whisper drug-name hotwords")
     m.add_argument("--tts", choices=TTS_BACKENDS, default=None,
@@ -127,7 +130,7 @@ def run_headless(args: argparse.Namespace) -> int:
         speak = args.out is not None
         native = engine.native_audio and args.tts in (None, "lfm2")
         if speak and (args.tts or "piper") != "none" and not native:
-            from assistant.speech.tts import create_synthesizer
+            from assistant.engines import create_synthesizer
 
             tts = create_synthesizer(args.tts or "piper", args.voice)
     except (BackendUnavailable, FileNotFoundError, ValueError) as exc:

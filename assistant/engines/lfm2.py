@@ -132,7 +132,7 @@ class LFM2Engine:
     def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
         from assistant.engines.lfm2_chat import render
         from assistant.engines.lfm2_generate import generate
-        from assistant.speech.lfm2_voice import FrameDecoder
+        from assistant.engines.lfm2_voice import FrameDecoder
 
         transcript_of = None
         if self.settings.variant == "two-step":
@@ -230,10 +230,8 @@ def build(options: Any) -> Engine:
         threads=getattr(options, "threads", None),
     )
     quantize = getattr(options, "quantize", None)
-    if quantize not in (None, "int8"):
-        raise ValueError(f"unknown quantisation {quantize!r}; only 'int8' (CPU) is supported")
-    if quantize == "int8":
-        from assistant.engines.lfm2_fast import quantize_int8
+    if quantize is not None:  # CPU: int8, or int4 (4-bit decode, int8 prompts); lfm2_fast
+        from assistant.engines.lfm2_fast import quantize as quantize_model
 
-        quantize_int8(loaded.model)
+        quantize_model(loaded.model, quantize)
     return LFM2Engine(loaded, LFM2Settings(variant=variant))

@@ -56,18 +56,25 @@ class SequentialEngine(CascadeEngine):
 
 def build(options: Any) -> SequentialEngine:
     """`create_engine("lfm2", EngineOptions(variant="sequential", model=<LFM2-Audio hub id> or
-    model_dir=DIR, brain=<brain name, directory or hub id>, native_speech=True))`: one LFM2-Audio
-    load serves both the ASR and the voice."""
+    model_dir=DIR, brain=<brain name, directory or hub id>, native_speech=True, quantize=...))`:
+    one LFM2-Audio load serves both the ASR and the voice."""
     from assistant.engines import chat
     from assistant.engines.lfm2 import LFM2Engine, LFM2Settings
     from assistant.engines.lfm2_load import load
-    from assistant.speech.lfm2_voice import LFM2Voice
+    from assistant.engines.lfm2_voice import LFM2Voice
 
-    # The brain's own options: `model`/`model_dir`/`adapter` name the audio model here.
-    brain = chat.build(replace(options, model=None, model_dir=None, adapter=None))
+    # The brain's own options: `model`/`model_dir`/`adapter` name the audio model here, and a
+    # torch brain has int8 only (GGUF brains are 4-bit already).
+    quantize = getattr(options, "quantize", None)
+    brain = chat.build(replace(options, model=None, model_dir=None, adapter=None,
+                               quantize="int8" if quantize else None))
     loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
                   adapter=getattr(options, "adapter", None),
                   device=getattr(options, "device", None), threads=getattr(options, "threads", None))
+    if quantize is not None:  # CPU: the audio model's int8 or int4 (assistant.engines.lfm2_fast)
+        from assistant.engines.lfm2_fast import quantize as quantize_model
+
+        quantize_model(loaded.model, quantize)
     ears = LFM2Engine(loaded, LFM2Settings(variant="e2e"))
     ears.name = "lfm2-asr"
     voice = LFM2Voice(loaded, getattr(options, "voice", None) or "us-female") \

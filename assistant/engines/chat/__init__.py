@@ -25,7 +25,8 @@ def build(options: Any = None) -> Any:
         return gemma.build(options)
     runtime = load_runtime(name, runtime=getattr(options, "runtime", None),
                            threads=getattr(options, "threads", None),
-                           adapter=getattr(options, "adapter", None))
+                           adapter=getattr(options, "adapter", None),
+                           quantize=getattr(options, "quantize", None))
     threshold = getattr(options, "call_threshold", None)
     if threshold is None:
         threshold = BRAINS[name].call_threshold if name in BRAINS else ChatSettings.call_threshold

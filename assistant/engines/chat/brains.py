@@ -57,9 +57,10 @@ def state_dir() -> Path:
 
 
 def load_runtime(name: str, *, runtime: str | None = None, threads: int | None = None,
-                 adapter: Path | None = None) -> Runtime:
+                 adapter: Path | None = None, quantize: str | None = None) -> Runtime:
     """The runtime for brain `name`: a name above, a `.gguf` file, a model directory or a hub id
-    (`org/name`)."""
+    (`org/name`). `quantize="int8"` applies to torch brains on CPU; GGUF brains are already
+    4-bit and ignore it."""
     brain = BRAINS.get(name)
     gguf = gguf_path(brain) if brain is not None else Path(name)
     if brain is not None or (gguf.suffix == ".gguf" and gguf.is_file()):
@@ -86,7 +87,7 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
                 f"`huggingface-cli download {name} --local-dir DIR` and pass --brain DIR")
     from assistant.engines.chat.hf import TorchRuntime
 
-    return TorchRuntime(name, threads=threads, adapter=adapter)
+    return TorchRuntime(name, threads=threads, adapter=adapter, quantize=quantize)
 
 
 __all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "gguf_path", "load_runtime"]
