@@ -14,10 +14,10 @@ depend on weight values). Its dimensions are the published config.json values:
 Measured, for "end of a 3 s utterance -> complete ~20-token tool call":
 - naive: upstream `LFM2AudioModel.generate_sequential` over the whole prompt (system turn with
   the tool list + user audio), fp32, as a user would call it;
-- ours: the same generation loop (`assistant.engines.lfm2_generate`, token-identical to
+- ours: the same generation loop (`assistant.engines.lfm2.generate`, token-identical to
   upstream) with the system turn's state cached once (`PrefixCache`), then also with int8
-  weight-only linear layers (`assistant.engines.lfm2_fast`), and thread settings;
-- then, each on a freshly built model, from `assistant.engines.lfm2_fast`: 4-bit weight-only
+  weight-only linear layers (`assistant.engines.lfm2.fast`), and thread settings;
+- then, each on a freshly built model, from `assistant.engines.lfm2.fast`: 4-bit weight-only
   linear layers on torch's CPU int4 kernel (`aten._weight_int4pack_mm_for_cpu`) for group
   sizes 128, 64 and 32 (prompt passes on an int8 copy, where that kernel is slow); the fused
   short-conv decode step (checked: same tokens, and the hidden state of one step against
@@ -146,7 +146,7 @@ def proxy_tokens() -> tuple[int, int, int]:
 def build_model(seed: int = 0) -> Any:
     import torch
 
-    from assistant.engines.lfm2_load import config_from_dict, patch_upstream
+    from assistant.engines.lfm2.load import config_from_dict, patch_upstream
 
     patch_upstream()
     from liquid_audio.model.lfm2_audio import LFM2AudioModel
@@ -232,7 +232,7 @@ def conv_step_gap(model: Any, prefix: Any, prefix_len: int, inputs: dict) -> flo
 
     import torch
 
-    from assistant.engines.lfm2_fast import fuse_short_conv
+    from assistant.engines.lfm2.fast import fuse_short_conv
 
     cache = prefix.state_for(model, inputs["text"][:, :prefix_len])
     emb = model.lfm.embed_tokens(torch.tensor([[300]]))
@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    from assistant.engines.lfm2_fast import compile_decode, fuse_short_conv, quantize_int4, quantize_int8
-    from assistant.engines.lfm2_generate import GREEDY, PrefixCache, generate
+    from assistant.engines.lfm2.fast import compile_decode, fuse_short_conv, quantize_int4, quantize_int8
+    from assistant.engines.lfm2.generate import GREEDY, PrefixCache, generate
 
     n_call = 8 if args.quick else args.call_tokens
     args.reps = args.reps or (1 if args.quick else 3)

@@ -92,7 +92,7 @@ def write_brain(out: Path) -> float:
     from transformers.initialization import no_init_weights
 
     from assistant.engines.chat.tiny_lfm2 import CHAT_TEMPLATE
-    from assistant.engines.tiny_lfm2 import _write_tokenizer
+    from assistant.engines.lfm2.tiny import _write_tokenizer
 
     with no_init_weights():
         model = Lfm2ForCausalLM(brain_config()).eval()
@@ -158,7 +158,7 @@ def audio_rows(model: Any, counts: dict[str, int], seconds: float, quick: bool) 
     from bench_lfm2 import make_inputs
     from liquid_audio.utils import LFMModality
 
-    from assistant.engines.lfm2_generate import GREEDY, generate
+    from assistant.engines.lfm2.generate import GREEDY, generate
 
     inputs, _, mel_s = make_inputs(model, 6, seconds)  # system "Perform ASR." ~6 tokens
     n = counts["transcript"]
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  built in {time.perf_counter() - t0:.0f} s")
     with torch.inference_mode():
         audio_fp32 = audio_rows(audio, counts, args.seconds, args.quick)
-    from assistant.engines.lfm2_fast import quantize_int8
+    from assistant.engines.lfm2.fast import quantize_int8
 
     quantize_int8(audio)
     with torch.inference_mode():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from assistant.toolcall import ToolCall
 from evalkit.items import ExpectedCall
@@ -34,6 +35,29 @@ class ArgCounts:
         return ArgCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
 
+class Problem(StrEnum):
+    """What went wrong with an item, first problem first (`Verdict.problem`)."""
+
+    NONE = ""  # passed
+    FALSE_ALARM = "false-alarm"  # a call (or a malformed one) where none was needed
+    MALFORMED = "malformed"  # a call was needed; the attempt did not parse
+    MISSED = "missed-call"  # a call was needed; none was made
+    WRONG_FUNCTION = "wrong-function"  # the multiset of function names is wrong
+    WRONG_ARGUMENTS = "wrong-arguments"  # right functions, some argument missing or wrong
+
+
+@dataclass(frozen=True)
+class ArgProblem:
+    """One argument of one call that is not right."""
+
+    name: str
+    kind: str  # "missing" | "unexpected" | "wrong"
+    detail: str  # for people: what was given and what was wanted
+
+    def __str__(self) -> str:
+        return self.detail
+
+
 @dataclass(frozen=True)
 class Verdict:
     passed: bool  # the whole item: right decision, names and arguments
@@ -42,31 +66,33 @@ class Verdict:
     name_ok: bool  # the multiset of function names is right (True for a right abstention)
     args_ok: bool  # every matched call's arguments are right
     args: ArgCounts
-    reason: str  # "" when passed; otherwise the first problem, for the error list
+    reason: str  # "" when passed; otherwise the first problem, for people (the error list)
     wrong_args: tuple[str, ...] = ()  # names of arguments that were missing, wrong or unexpected
+    problem: Problem = Problem.NONE  # the kind of the first problem, for counting
 
 
-def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[str]]:
+def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[ArgProblem]]:
     """Argument outcomes of one call against one gold call of the same name."""
     tp = fp = fn = 0
-    wrong: list[str] = []
+    wrong: list[ArgProblem] = []
     for arg, value in call.arguments.items():
         if arg not in gold.args:
             if arg in gold.optional:  # optional, any value accepted
                 continue
             fp += 1
-            wrong.append(f"unexpected {arg}={value!r}")
+            wrong.append(ArgProblem(arg, "unexpected", f"unexpected {arg}={value!r}"))
             continue
         if any(values_match(arg, value, want) for want in gold.args[arg]):
             tp += 1
         else:
             fp += 1
             fn += 1
-            wrong.append(f"{arg}={value!r} (want {' | '.join(map(repr, gold.args[arg]))})")
+            wrong.append(ArgProblem(arg, "wrong", f"{arg}={value!r} (want "
+                                    f"{' | '.join(map(repr, gold.args[arg]))})"))
     for arg in gold.args:
         if arg not in call.arguments and arg not in gold.optional:
             fn += 1
-            wrong.append(f"missing {arg}")
+            wrong.append(ArgProblem(arg, "missing", f"missing {arg}"))
     return ArgCounts(tp, fp, fn), wrong
 
 
@@ -79,17 +105,18 @@ def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall], *,
         if not called:
             return Verdict(True, False, False, True, True, ArgCounts(), "")
         what = "called " + ", ".join(c.name for c in calls) if calls else "a malformed call"
-        return Verdict(False, False, True, False, False, ArgCounts(), f"false alarm: {what}")
+        return Verdict(False, False, True, False, False, ArgCounts(), f"false alarm: {what}",
+                       problem=Problem.FALSE_ALARM)
     if not calls and malformed:
         want = ", ".join(e.name for e in expected)
         fn = sum(len([a for a in e.args if a not in e.optional]) for e in expected)
         return Verdict(False, True, True, False, False, ArgCounts(0, 0, fn),
-                       f"malformed call: wanted {want}")
+                       f"malformed call: wanted {want}", problem=Problem.MALFORMED)
     if not called:
         want = ", ".join(e.name for e in expected)
         fn = sum(len([a for a in e.args if a not in e.optional]) for e in expected)
         return Verdict(False, True, False, False, False, ArgCounts(0, 0, fn),
-                       f"missed call: wanted {want}")
+                       f"missed call: wanted {want}", problem=Problem.MISSED)
     name_ok = sorted(c.name for c in calls) == sorted(e.name for e in expected)
     # Pair each gold call with the best unused proposed call of the same name.
     unused = list(calls)
@@ -110,9 +137,8 @@ def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall], *,
         total += counts
         if wrong:
             arg_problem = True
-            problems.append(f"{gold.name}: " + "; ".join(wrong))
-            wrong_args.extend(w.split("=")[0].removeprefix("missing ").removeprefix("unexpected ")
-                              for w in wrong)
+            problems.append(f"{gold.name}: " + "; ".join(map(str, wrong)))
+            wrong_args.extend(w.name for w in wrong)
     for extra in unused:
         total += ArgCounts(0, len(extra.arguments), 0)
         problems.append(f"extra call {extra.name}")
@@ -122,5 +148,7 @@ def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall], *,
     got = ", ".join(c.name for c in calls)
     reason = "" if passed else (problems[0] if name_ok else f"wrong function: called {got}; "
                                 + "; ".join(problems))
+    problem = Problem.NONE if passed else (
+        Problem.WRONG_ARGUMENTS if name_ok else Problem.WRONG_FUNCTION)
     return Verdict(passed, True, True, name_ok, name_ok and not arg_problem, total, reason,
-                   tuple(wrong_args))
+                   tuple(wrong_args), problem)

@@ -200,6 +200,7 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
         "calls": [c.to_dict() for c in calls], "malformed": bool(malformed) and not calls,
         "should_call": verdict.should_call, "called": verdict.called, "passed": verdict.passed,
         "name_ok": verdict.name_ok, "args_ok": verdict.args_ok, "reason": verdict.reason,
+        "problem": str(verdict.problem),
         "arg_tp": verdict.args.tp, "arg_fp": verdict.args.fp, "arg_fn": verdict.args.fn,
         "wrong_args": list(verdict.wrong_args),
         "calls_total": len(calls) + len(malformed), "calls_valid": valid,

@@ -68,7 +68,7 @@ class Variant:
             # Random weights never stop on their own: cap the generation so the plumbing runs
             # in seconds. A real checkpoint gets the engine's own settings.
             from assistant.engines.lfm2 import LFM2Engine, LFM2Settings
-            from assistant.engines.lfm2_load import load
+            from assistant.engines.lfm2.load import load
 
             if self.options.variant == "sequential":
                 return _tiny_sequential(self.options)
@@ -128,7 +128,7 @@ def lfm2_options(variant: str, model_dir: Path | None,
 def ensure_tiny_checkpoint() -> Path:
     out = _tiny_dir()
     if not (out / "config.json").is_file():
-        from assistant.engines.tiny_lfm2 import write_tiny_checkpoint
+        from assistant.engines.lfm2.tiny import write_tiny_checkpoint
 
         write_tiny_checkpoint(out)
     if not (_tiny_brain_dir() / "config.json").is_file():

@@ -1,7 +1,7 @@
 """The LFM2-Audio path: audio in -> a text tool call (sequential mode); tool result -> answer.
 
 Train/serve agreement by construction: every example's prompt is built by the engine's own
-renderer (`assistant.engines.lfm2_chat.render`: system turn with the tool list, the user's audio,
+renderer (`assistant.engines.lfm2.chat.render`: system turn with the tool list, the user's audio,
 the tool turn LFM2's way, an open assistant turn), and the target's tokens (the call block or
 the answer, then `<|im_end|>`) are appended with the supervision mask on them alone. The loss is
 upstream's own `LFM2AudioModel.forward` (text logits on supervised positions only; no audio out).
@@ -60,7 +60,7 @@ def encode(processor: Any, example: Example, tools: Sequence[ToolSpec]) -> Sampl
     """The engine's prompt for `example.history`, then the supervised target."""
     from liquid_audio.utils import LFMModality
 
-    from assistant.engines.lfm2_chat import render
+    from assistant.engines.lfm2.chat import render
 
     chat, _ = render(processor, torch.float32, example.history, tools)
     target = processor.text.encode(example.target + IM_END, add_special_tokens=False,
@@ -151,7 +151,7 @@ def train_lfm2(model_dir: Path, examples: Sequence[Example], tools: Sequence[Too
                cfg: RunConfig) -> tuple[Path, TrainStats]:
     """LoRA-tune the LFM2-Audio checkpoint in `model_dir` on `examples`; write the adapter to
     `cfg.run.out_dir` (peft format, loadable by `create_engine("lfm2", ... adapter=...)`)."""
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
 
     torch.manual_seed(cfg.run.seed)
     device, _, _ = pick_device(cfg.model.device)  # cuda:<local rank> under accelerate launch
@@ -246,7 +246,7 @@ def train_lfm2_from_config(cfg: RunConfig) -> Path:
     spoken = audio_examples(examples, clips)
     if not spoken:
         raise ValueError(f"no recording in {cfg.lfm2.clips_dir} matches a train item id")
-    from assistant.engines.lfm2_load import resolve_checkpoint
+    from assistant.engines.lfm2.load import resolve_checkpoint
 
     model_dir = resolve_checkpoint(None, Path(cfg.model.base)) \
         if Path(cfg.model.base).expanduser().is_dir() else resolve_checkpoint(cfg.model.base, None)

@@ -14,7 +14,7 @@ def tiny_checkpoint() -> Path:
     if _DIR is None:
         import torch
 
-        from assistant.engines.tiny_lfm2 import main
+        from assistant.engines.lfm2.tiny import main
 
         torch.set_num_threads(1)
         out = Path(tempfile.mkdtemp(prefix="tiny-lfm2-")) / "ckpt"

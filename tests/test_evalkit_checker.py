@@ -105,3 +105,18 @@ def test_value_helpers() -> None:
     assert norm_unit("Miles") == norm_unit("mi")
     assert values_match("location", "Paris, France", "Paris")
     assert not values_match("note_id", True, 1)  # a boolean is not a number
+
+
+def test_the_kind_of_problem_is_a_value_not_prose() -> None:
+    from evalkit.checker import Problem
+
+    timer = (ExpectedCall("set_timer", {"seconds": (600,)}),)
+    assert check(timer, [ToolCall("set_timer", {"seconds": 600})]).problem is Problem.NONE
+    assert check((), [ToolCall("set_timer", {"seconds": 600})]).problem is Problem.FALSE_ALARM
+    assert check((), [], malformed=True).problem is Problem.FALSE_ALARM
+    assert check(timer, [], malformed=True).problem is Problem.MALFORMED
+    assert check(timer, []).problem is Problem.MISSED
+    assert check(timer, [ToolCall("get_time", {})]).problem is Problem.WRONG_FUNCTION
+    wrong = check(timer, [ToolCall("set_timer", {"seconds": 60, "label": "x"})])
+    assert wrong.problem is Problem.WRONG_ARGUMENTS
+    assert set(wrong.wrong_args) == {"seconds", "label"}

@@ -134,7 +134,7 @@ def dispatched(model_dir: Path, adapter: Path | None) -> dict[str, list[ToolCall
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from safetensors.torch import load_file, save_file
 
-    from assistant.engines.tiny_lfm2 import write_tiny_checkpoint
+    from assistant.engines.lfm2.tiny import write_tiny_checkpoint
 
     path = write_tiny_checkpoint(tmp_path_factory.mktemp("tiny-lfm2") / "ckpt", seed=0)
     # The tied text embedding is initialised at std 0.02: its logits can never be confident
@@ -164,7 +164,7 @@ def test_lfm2_targets_and_frozen_parts() -> None:
 
 
 def test_encode_supervises_only_the_target(tiny: Path) -> None:
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
     from finetune.lfm2 import collate, encode
 
     loaded = load(model_dir=tiny, device="cpu")
@@ -179,7 +179,7 @@ def test_encode_supervises_only_the_target(tiny: Path) -> None:
 
 
 def test_lora_lands_on_the_backbone_only(tiny: Path) -> None:
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
     from finetune.lfm2 import wrap
 
     loaded = load(model_dir=tiny, device="cpu")

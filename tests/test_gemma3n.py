@@ -1,6 +1,6 @@
 """The Gemma 3n engine on a tiny random checkpoint (real classes, real processor, random weights).
 
-The checkpoint is written with `save_pretrained` (`assistant.engines.tiny_gemma3n`) and loaded
+The checkpoint is written with `save_pretrained` (`assistant.engines.gemma3n.tiny`) and loaded
 back through `create_engine("gemma3n", EngineOptions(model_dir=...))`, the `from_pretrained`
 route the real google/gemma-3n-E2B-it takes. Random weights choose nothing on purpose, so the
 tests that need a decision steer the next-token logits with the engine's test-only `text_hook`,
@@ -135,7 +135,7 @@ pytest.importorskip("timm")
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from assistant.engines.tiny_gemma3n import main
+    from assistant.engines.gemma3n.tiny import main
 
     torch.set_num_threads(1)
     out = tmp_path_factory.mktemp("tiny-gemma3n") / "ckpt"
@@ -429,6 +429,6 @@ def test_a_directory_given_as_model_is_loaded_from_disk(checkpoint: Path) -> Non
 
 def test_importing_the_engine_does_not_import_torch() -> None:
     code = ("import sys, assistant.engines.gemma3n, assistant.engines.gemma3n.chat, "
-            "assistant.engines.gemma3n.load, assistant.engines.tiny_gemma3n; "
+            "assistant.engines.gemma3n.load, assistant.engines.gemma3n.tiny; "
             "assert 'torch' not in sys.modules and 'transformers' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -120,7 +120,7 @@ def test_spoken_answer_is_interleaved_native_audio(fresh):
 
 
 def test_tool_results_and_history_are_rendered_in_lfm2_format(fresh):
-    from assistant.engines.lfm2_chat import render
+    from assistant.engines.lfm2.chat import render
 
     results = json.dumps([{"name": "get_weather", "ok": True, "summary": "Sunny, 20°C"}])
     history = (
@@ -147,7 +147,7 @@ def test_tool_results_and_history_are_rendered_in_lfm2_format(fresh):
 
 @pytest.mark.parametrize("rate", [8_000, 44_100])
 def test_audio_at_any_rate_is_resampled(fresh, rate):
-    from assistant.engines.lfm2_chat import render
+    from assistant.engines.lfm2.chat import render
 
     chat, _ = render(fresh.loaded.processor, torch.float32,
                      (Message("user", audio=_clip(1.0, rate)),), TOOLS)
@@ -159,8 +159,8 @@ def test_audio_at_any_rate_is_resampled(fresh, rate):
 def test_two_step_transcribes_then_decides_from_text(fresh, monkeypatch):
     from liquid_audio.utils import LFMModality
 
-    from assistant.engines import lfm2_generate
     from assistant.engines.lfm2 import LFM2Settings
+    from assistant.engines.lfm2 import generate as lfm2_generate
 
     fresh.settings = LFM2Settings(variant="two-step", max_new_tokens=20, max_asr_tokens=10)
     seen = []
@@ -201,7 +201,7 @@ def test_barge_in_cancels_promptly(fresh):
 
 
 def test_frame_decoder_streams_the_same_waveform(fresh):
-    from assistant.engines.lfm2_voice import FrameDecoder
+    from assistant.engines.lfm2.voice import FrameDecoder
 
     proc = fresh.loaded.processor
     assert next(proc.audio_detokenizer.parameters()).device.type == "cpu"  # no .cuda()
@@ -221,7 +221,7 @@ def test_frame_decoder_streams_the_same_waveform(fresh):
 
 
 def test_lfm2_voice_synthesizer(fresh):
-    from assistant.engines.lfm2_voice import LFM2Voice
+    from assistant.engines.lfm2.voice import LFM2Voice
     from assistant.speech import Synthesizer
 
     voice = LFM2Voice(fresh.loaded, "uk-male", max_frames=30)
@@ -240,7 +240,7 @@ def _w1(model: Any) -> Any:
 def test_adapter_is_applied_at_load(tmp_path):
     from peft import LoraConfig, get_peft_model
 
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
 
     base = load(model_dir=tiny_checkpoint(), device="cpu")
     before = _w1(base.model).detach().clone()
@@ -261,7 +261,7 @@ def test_adapter_is_applied_at_load(tmp_path):
 
 
 def test_missing_weights_say_how_to_get_them(monkeypatch, tmp_path):
-    from assistant.engines.lfm2_load import WeightsMissing
+    from assistant.engines.lfm2.load import WeightsMissing
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))

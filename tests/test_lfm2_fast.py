@@ -1,4 +1,4 @@
-"""The CPU speed-ups of `assistant.engines.lfm2_fast` against the fp32 path, on the tiny random
+"""The CPU speed-ups of `assistant.engines.lfm2.fast` against the fp32 path, on the tiny random
 checkpoint: 4-bit weights give close logits and the same greedy text tokens, the fused short-conv
 step gives upstream's tokens and states."""
 
@@ -15,12 +15,12 @@ if not hasattr(torch.ops.aten, "_weight_int4pack_mm_for_cpu"):
 
 from lfm2_tiny_fixture import tiny_checkpoint  # noqa: E402
 
-from assistant.engines import lfm2_fast  # noqa: E402
-from assistant.engines.lfm2_generate import GREEDY, PrefixCache, generate, text_logits  # noqa: E402
+from assistant.engines.lfm2 import fast as lfm2_fast  # noqa: E402
+from assistant.engines.lfm2.generate import GREEDY, PrefixCache, generate, text_logits  # noqa: E402
 
 
 def _load() -> Any:
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
 
     torch.set_num_threads(1)
     return load(model_dir=tiny_checkpoint(), device="cpu")

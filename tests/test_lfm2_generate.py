@@ -12,12 +12,12 @@ pytest.importorskip("liquid_audio")
 
 from lfm2_tiny_fixture import script_hook, tiny_checkpoint  # noqa: E402
 
-from assistant.engines.lfm2_generate import GREEDY, PrefixCache, generate  # noqa: E402
+from assistant.engines.lfm2.generate import GREEDY, PrefixCache, generate  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def loaded():
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
 
     torch.set_num_threads(1)
     return load(model_dir=tiny_checkpoint(), device="cpu")
@@ -86,8 +86,8 @@ def test_cancel_stops_before_the_next_token(loaded, chat):
 
 
 def test_int8_model_still_generates_both_modalities(chat):
-    from assistant.engines.lfm2_fast import quantize_int8
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.fast import quantize_int8
+    from assistant.engines.lfm2.load import load
 
     fresh = load(model_dir=tiny_checkpoint(), device="cpu")
     quantize_int8(fresh.model)

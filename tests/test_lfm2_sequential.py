@@ -28,7 +28,7 @@ from assistant.audio.io import load_speech  # noqa: E402
 from assistant.engine import Message, Request, ToolSpec  # noqa: E402
 from assistant.engines import EngineOptions, create_engine  # noqa: E402
 from assistant.engines.chat.engine import ChatEngine  # noqa: E402
-from assistant.engines.lfm2_sequential import SequentialEngine  # noqa: E402
+from assistant.engines.lfm2.sequential import SequentialEngine  # noqa: E402
 from assistant.events import (  # noqa: E402
     Answer,
     AudioChunk,
@@ -108,7 +108,7 @@ def hear(engine: Any, said: str, monkeypatch: pytest.MonkeyPatch) -> None:
     generation to start speaking at once (`<|audio_start|>`)."""
     from liquid_audio.utils import LFMModality
 
-    from assistant.engines import lfm2_generate
+    from assistant.engines.lfm2 import generate as lfm2_generate
 
     tok = engine.asr.loaded.processor.text
     script = [*tok.encode(said, add_special_tokens=False), tok.convert_tokens_to_ids("<|im_end|>")]

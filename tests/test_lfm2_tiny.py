@@ -12,7 +12,7 @@ pytest.importorskip("liquid_audio")
 
 from lfm2_tiny_fixture import tiny_checkpoint  # noqa: E402
 
-from assistant.engines.tiny_lfm2 import SPECIAL_TOKENS  # noqa: E402
+from assistant.engines.lfm2.tiny import SPECIAL_TOKENS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_tokenizer_has_lfm2_special_ids(ckpt):
 def test_upstream_from_pretrained_reads_it(ckpt):
     from liquid_audio import LFM2AudioModel
 
-    from assistant.engines.lfm2_load import patch_upstream
+    from assistant.engines.lfm2.load import patch_upstream
 
     patch_upstream()
     model = LFM2AudioModel.from_pretrained(ckpt, device="cpu", dtype=torch.float32)
@@ -60,7 +60,7 @@ def test_upstream_from_pretrained_reads_it(ckpt):
 def test_conformer_xscaling_works_after_patch():
     from liquid_audio.model.conformer.encoder import ConformerEncoder
 
-    from assistant.engines.lfm2_load import patch_upstream
+    from assistant.engines.lfm2.load import patch_upstream
 
     patch_upstream()
     enc = ConformerEncoder(feat_in=128, n_layers=1, d_model=32, n_heads=2, xscaling=True,

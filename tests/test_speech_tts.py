@@ -94,7 +94,7 @@ def test_kokoro_speaks_where_its_weights_are() -> None:
 
 
 def test_lfm2_backend_is_the_lfm2_voice_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.engines.lfm2_voice as lfm2_voice
+    import assistant.engines.lfm2.voice as lfm2_voice
     from assistant.engines import create_synthesizer as any_synthesizer
 
     seen: dict[str, Any] = {}

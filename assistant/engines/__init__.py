@@ -91,7 +91,7 @@ def create_synthesizer(backend: str, voice: str | None = None, *,
     """A TTS by name. "lfm2" loads the LFM2-Audio checkpoint that `options` name (its voices:
     us-female, us-male, uk-female, uk-male); the rest are `assistant.speech.tts` backends."""
     if backend == "lfm2":
-        from assistant.engines import lfm2_voice
+        from assistant.engines.lfm2 import voice as lfm2_voice
 
         return lfm2_voice.build(options, voice=voice or "us-female")
     if backend not in TTS_BACKENDS:

@@ -49,7 +49,7 @@ def write_tiny_lfm2_text(out: Path, *, seed: int = 0, hidden: int = 64, layers: 
     import torch
     from transformers import Lfm2Config, Lfm2ForCausalLM
 
-    from assistant.engines.tiny_lfm2 import VOCAB_SIZE, _write_tokenizer
+    from assistant.engines.lfm2.tiny import VOCAB_SIZE, _write_tokenizer
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -60,8 +60,8 @@ def build(options: Any) -> SequentialEngine:
     one LFM2-Audio load serves both the ASR and the voice."""
     from assistant.engines import chat
     from assistant.engines.lfm2 import LFM2Engine, LFM2Settings
-    from assistant.engines.lfm2_load import load
-    from assistant.engines.lfm2_voice import LFM2Voice
+    from assistant.engines.lfm2.load import load
+    from assistant.engines.lfm2.voice import LFM2Voice
 
     # The brain's own options: `model`/`model_dir`/`adapter` name the audio model here, and a
     # torch brain has int8 only (GGUF brains are 4-bit already).
@@ -71,8 +71,8 @@ def build(options: Any) -> SequentialEngine:
     loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
                   adapter=getattr(options, "adapter", None),
                   device=getattr(options, "device", None), threads=getattr(options, "threads", None))
-    if quantize is not None:  # CPU: the audio model's int8 or int4 (assistant.engines.lfm2_fast)
-        from assistant.engines.lfm2_fast import quantize as quantize_model
+    if quantize is not None:  # CPU: the audio model's int8 or int4 (assistant.engines.lfm2.fast)
+        from assistant.engines.lfm2.fast import quantize as quantize_model
 
         quantize_model(loaded.model, quantize)
     ears = LFM2Engine(loaded, LFM2Settings(variant="e2e"))

@@ -10,7 +10,7 @@ checks the tokens are identical) and adds:
 - `first_token_sequential`: start like interleaved mode, but if the very first text token is,
   say, `<|tool_call_start|>`, continue in sequential (text-only) mode. The first step of both
   upstream modes is the same text token, so the output equals what the chosen mode gives.
-- an optional faster text head (int8), see `assistant.engines.lfm2_fast`.
+- an optional faster text head (int8), see `assistant.engines.lfm2.fast`.
 """
 
 from __future__ import annotations

@@ -118,8 +118,8 @@ class LFM2Voice:
         self._lock = threading.Lock()  # one generation at a time on one model
 
     def synthesize(self, text: str) -> Audio:
-        from assistant.engines.lfm2_chat import tts_chat
-        from assistant.engines.lfm2_generate import Sampling, generate
+        from assistant.engines.lfm2.chat import tts_chat
+        from assistant.engines.lfm2.generate import Sampling, generate
 
         if not text.strip():
             return Audio(np.zeros(0, dtype=np.float32), SAMPLE_RATE)
@@ -146,7 +146,7 @@ class LFM2Voice:
 
 def build(options: Any = None, voice: str = "us-female") -> LFM2Voice:
     """An `LFM2Voice` from engine-style options (model / model_dir / device)."""
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
 
     loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
                   device=getattr(options, "device", None), threads=getattr(options, "threads", None))

@@ -10,7 +10,7 @@ The tokenizer is byte-level (every text encodes, decodes back exactly) with LFM2
 tokens at LFM2's ids, because upstream generation hard-codes 7 `<|im_end|>`, 128
 `<|audio_start|>` and 130 `<|text_end|>`.
 
-    python -m assistant.engines.tiny_lfm2 OUTDIR
+    python -m assistant.engines.lfm2.tiny OUTDIR
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def write_tiny_checkpoint(out: str | Path, *, seed: int = 0, hidden: int = 64) -
     from safetensors.torch import save_file, save_model
     from transformers import Lfm2Config
 
-    from assistant.engines.lfm2_load import config_from_dict, patch_upstream
+    from assistant.engines.lfm2.load import config_from_dict, patch_upstream
 
     patch_upstream()
     from liquid_audio.detokenizer import LFM2AudioDetokenizer
@@ -203,7 +203,7 @@ def write_tiny_checkpoint(out: str | Path, *, seed: int = 0, hidden: int = 64) -
               str(detok_dir / "model.safetensors"), metadata={"format": "pt"})
     (out / "TINY.md").write_text(
         "Tiny LFM2-Audio checkpoint with RANDOM weights, written by "
-        "`python -m assistant.engines.tiny_lfm2`. It exercises the code, it does not talk.\n"
+        "`python -m assistant.engines.lfm2.tiny`. It exercises the code, it does not talk.\n"
     )
     return out
 

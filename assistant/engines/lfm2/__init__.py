@@ -5,7 +5,7 @@ Three variants:
 - `two-step`: the same model first transcribes the audio (`Perform ASR.`), emits `Heard`, then
   decides from the text.
 - `sequential`: the model transcribes, a text brain with native tool calling decides and calls,
-  the model speaks the answer (`assistant.engines.lfm2_sequential`; Liquid's own pipeline, and
+  the model speaks the answer (`assistant.engines.lfm2.sequential`; Liquid's own pipeline, and
   the one that calls tools with the vanilla weights).
 
 Each `respond` is one generation. It starts like interleaved mode when an answer should be
@@ -59,7 +59,7 @@ class LFM2Engine:
 
     def __init__(self, loaded: Any, settings: LFM2Settings | None = None, *,
                  text_hook: Any = None) -> None:
-        from assistant.engines.lfm2_generate import PrefixCache
+        from assistant.engines.lfm2.generate import PrefixCache
 
         self.loaded = loaded
         self.settings = settings or LFM2Settings()
@@ -78,7 +78,7 @@ class LFM2Engine:
     # --- helpers ---------------------------------------------------------------------------
 
     def _sampling(self) -> Any:
-        from assistant.engines.lfm2_generate import Sampling
+        from assistant.engines.lfm2.generate import Sampling
 
         s = self.settings
         return Sampling(text_temperature=s.text_temperature, audio_temperature=s.audio_temperature,
@@ -106,8 +106,8 @@ class LFM2Engine:
 
     def transcribe(self, audio: Audio, cancel: threading.Event | None = None) -> str:
         """ASR with the same model (`Perform ASR.`), text mode, greedy."""
-        from assistant.engines.lfm2_chat import asr_chat
-        from assistant.engines.lfm2_generate import GREEDY, generate
+        from assistant.engines.lfm2.chat import asr_chat
+        from assistant.engines.lfm2.generate import GREEDY, generate
 
         key = self._key(audio)
         if key in self._transcripts:
@@ -130,9 +130,9 @@ class LFM2Engine:
         return text
 
     def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
-        from assistant.engines.lfm2_chat import render
-        from assistant.engines.lfm2_generate import generate
-        from assistant.engines.lfm2_voice import FrameDecoder
+        from assistant.engines.lfm2.chat import render
+        from assistant.engines.lfm2.generate import generate
+        from assistant.engines.lfm2.voice import FrameDecoder
 
         transcript_of = None
         if self.settings.variant == "two-step":
@@ -213,13 +213,13 @@ class LFM2Engine:
 def build(options: Any) -> Engine:
     """`create_engine("lfm2", EngineOptions(model=..., model_dir=..., adapter=..., variant=...,
     device=..., threads=..., quantize=...))`."""
-    from assistant.engines.lfm2_load import load
+    from assistant.engines.lfm2.load import load
 
     variant = getattr(options, "variant", None) or "e2e"
     if variant not in VARIANTS:  # fail before loading 1.5 B parameters
         raise ValueError(f"unknown lfm2 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
     if variant == "sequential":
-        from assistant.engines import lfm2_sequential
+        from assistant.engines.lfm2 import sequential as lfm2_sequential
 
         return lfm2_sequential.build(options)
     loaded = load(
@@ -231,7 +231,7 @@ def build(options: Any) -> Engine:
     )
     quantize = getattr(options, "quantize", None)
     if quantize is not None:  # CPU: int8, or int4 (4-bit decode, int8 prompts); lfm2_fast
-        from assistant.engines.lfm2_fast import quantize as quantize_model
+        from assistant.engines.lfm2.fast import quantize as quantize_model
 
         quantize_model(loaded.model, quantize)
     return LFM2Engine(loaded, LFM2Settings(variant=variant))

@@ -39,7 +39,7 @@ def download_hint(repo_id: str) -> str:
         f"assistant at that directory:\n"
         f"    python -m assistant --engine lfm2 --model-dir {local}\n"
         f"For a code check without real weights, build a tiny random checkpoint:\n"
-        f"    python -m assistant.engines.tiny_lfm2 /tmp/tiny-lfm2 && "
+        f"    python -m assistant.engines.lfm2.tiny /tmp/tiny-lfm2 && "
         f"python -m assistant --engine lfm2 --model-dir /tmp/tiny-lfm2"
     )
 

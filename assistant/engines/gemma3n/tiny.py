@@ -17,7 +17,7 @@ What differs from the real checkpoint:
   first user turn; `assistant` is `model`; audio is `<audio_soft_token>`; roles must alternate).
 The audio front end (16 kHz, 128 mel bins, 188 soft tokens per clip) is the real one.
 
-    python -m assistant.engines.tiny_gemma3n OUTDIR
+    python -m assistant.engines.gemma3n.tiny OUTDIR
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def write_tiny_checkpoint(out: str | Path, *, seed: int = 0, hidden: int = 64) -
     processor.save_pretrained(str(out))
     (out / "TINY.md").write_text(
         "Tiny Gemma 3n checkpoint with RANDOM weights, written by "
-        "`python -m assistant.engines.tiny_gemma3n`. It exercises the code, it does not talk.\n"
+        "`python -m assistant.engines.gemma3n.tiny`. It exercises the code, it does not talk.\n"
     )
     return out
 
