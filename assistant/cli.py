@@ -26,18 +26,18 @@ from assistant.events import (
     Event,
     Failed,
     Heard,
-    Listening,
     Notification,
     Reply,
     Speaking,
     TextDelta,
     ToolFinished,
     ToolStarted,
+    TurnStarted,
 )
 from assistant.toolcall import render_pythonic
 
 if TYPE_CHECKING:
-    from assistant.loop import Assistant
+    from assistant.loop import Conversation
 
 # Typed requests go to the chat brain, spoken ones through the cascade (Whisper in front of it).
 DEFAULT_TEXT_ENGINE = "chat"
@@ -117,7 +117,7 @@ def engine_name(args: argparse.Namespace) -> str:
 
 
 def run_headless(args: argparse.Namespace) -> int:
-    from assistant.loop import Assistant, LoopOptions, UserInput
+    from assistant.loop import Conversation, LoopOptions, UserInput
     from assistant.speech import BackendUnavailable
     from assistant.tools import default_registry
     from assistant.tools.context import ToolContext
@@ -148,7 +148,7 @@ def run_headless(args: argparse.Namespace) -> int:
     chunks: list[AudioChunk] = []
     status = "answered"
     with default_registry(ctx) as registry:
-        bot = Assistant(engine, registry, tts=tts, options=LoopOptions(speak=speak))
+        bot = Conversation(engine, registry, tts=tts, options=LoopOptions(speak=speak))
         for user in inputs:
             turn = bot.turn(user, threading.Event())
             events = list(_with_confirmation(bot, turn, args.confirm, printer))
@@ -160,7 +160,7 @@ def run_headless(args: argparse.Namespace) -> int:
 
 
 def _with_confirmation(
-    bot: Assistant, events: Iterator[Event], answer: str | None, printer: Printer
+    bot: Conversation, events: Iterator[Event], answer: str | None, printer: Printer
 ) -> Iterator[Event]:
     for event in events:
         printer(event)
@@ -192,7 +192,7 @@ class Printer:
 
     def __call__(self, event: Event) -> None:
         with self._lock:
-            if isinstance(event, Listening) or self.t0 is None:
+            if isinstance(event, TurnStarted) or self.t0 is None:
                 self.t0 = event.t
             if self.json_lines:
                 print(json.dumps(event.to_dict(), default=str), flush=True)
@@ -208,7 +208,7 @@ class Printer:
                 return None  # the answer / tool-call lines carry the content
             case CallMalformed(errors=errors, raw=raw):
                 return f"{'; '.join(f'{e.code}: {e.detail}' for e in errors)}  raw={raw[:200]!r}"
-            case Listening(turn=n, modality=m):
+            case TurnStarted(turn=n, modality=m):
                 return f"turn {n} ({m})"
             case CallDecision(p_call=p, threshold=threshold):
                 return f"P(call) {p:.2f} {'>=' if p >= threshold else '<'} {threshold:g}"

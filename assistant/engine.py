@@ -9,9 +9,9 @@ loop runs the tools and calls `respond` again with the results in the history) o
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
 
 from assistant.audio import Audio
 from assistant.events import Event
@@ -35,7 +35,6 @@ class Request:
     history: tuple[Message, ...]
     tools: tuple[ToolSpec, ...]
     speak: bool = False  # ask for native answer audio where the engine has it
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Cancelled(Exception):

@@ -147,10 +147,10 @@ class CallDecision(Event):
 
 
 @dataclass(frozen=True)
-class Listening(Event):
+class TurnStarted(Event):
     """A turn started; for audio input this is the end of the user's speech."""
 
-    kind: ClassVar[str] = "listening"
+    kind: ClassVar[str] = "turn-started"
     turn: int
     modality: str  # "audio" | "text"
 

@@ -1,6 +1,6 @@
 """The push-to-talk turn: input -> engine -> calls -> policy -> tools -> engine -> answer -> speech.
 
-`Assistant.turn()` is a generator of events: the CLI prints them, the Qt bridge turns them into
+`Conversation.turn()` is a generator of events: the CLI prints them, the Qt bridge turns them into
 signals, evalkit records them. Nothing here knows which engine or UI is in use.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from assistant import policy
@@ -26,13 +26,13 @@ from assistant.events import (
     Event,
     Failed,
     Heard,
-    Listening,
     LoopError,
     Reply,
     Speaking,
     Stage,
     ToolFinished,
     ToolStarted,
+    TurnStarted,
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
@@ -83,7 +83,17 @@ class _Turn:
     spoke_natively: bool = False
 
 
-class Assistant:
+def tool_turn_text(results: Sequence[ToolResult]) -> str:
+    """What the model reads of tool results: one JSON list, a call's name and its outcome each
+    (data, never instructions). Engines and prompts that show tool results use this too."""
+    return json.dumps([{"name": r.call.name, **r.for_model()} for r in results],
+                      ensure_ascii=False, default=str)
+
+
+class Conversation:
+    """One conversation with the assistant: the engine, the tools, the voice, the history and
+    any confirmation it waits for. `turn()` runs one user turn."""
+
     def __init__(
         self,
         engine: Engine,
@@ -113,14 +123,14 @@ class Assistant:
         failure anywhere ends the turn with an error event and an apology."""
         with self._lock:
             t = self._begin(cancel)
-            yield Listening(turn=t.number, modality="audio" if user.audio is not None else "text")
+            yield TurnStarted(turn=t.number, modality="audio" if user.audio is not None else "text")
             yield from self._guarded(t, self._turn(t, user))
 
     def confirm(self, answer: str, cancel: threading.Event | None = None) -> Iterator[Event]:
         """Answer the pending confirmation by click or by text ("yes", "the first one")."""
         with self._lock:
             t = self._begin(cancel)
-            yield Listening(turn=t.number, modality="text")
+            yield TurnStarted(turn=t.number, modality="text")
             if self.pending is None:
                 yield from self._fail(t, Stage.CONFIRM, LoopError.NOTHING_PENDING,
                                       "There is nothing to confirm.")
@@ -342,9 +352,7 @@ class Assistant:
 
     def _remember_results(self, results: list[ToolResult]) -> None:
         if results:
-            body = json.dumps([{"name": r.call.name, **r.for_model()} for r in results],
-                              ensure_ascii=False, default=str)
-            self._remember(Message("tool", text=body))
+            self._remember(Message("tool", text=tool_turn_text(results)))
 
     def _amend_call(self, old: ToolCall, new: ToolCall) -> None:
         """The user picked a candidate: the history shows the call as it finally ran."""
@@ -363,4 +371,4 @@ class Assistant:
                 return
 
 
-__all__ = ["Assistant", "LoopOptions", "Pending", "UserInput"]
+__all__ = ["Conversation", "LoopOptions", "Pending", "UserInput", "tool_turn_text"]

@@ -233,10 +233,6 @@ def render_pythonic(calls: Sequence[ToolCall]) -> str:
     return f"[{inner}]"
 
 
-def render_json(calls: Sequence[ToolCall]) -> str:
-    return json.dumps([c.to_dict() for c in calls], ensure_ascii=False)
-
-
 def render_lfm2(calls: Sequence[ToolCall]) -> str:
     """The full assistant text for a call turn, markers included."""
     return f"{CALL_START}{render_pythonic(calls)}{CALL_END}"

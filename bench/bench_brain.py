@@ -609,8 +609,8 @@ def model_files(model: str, smoke_dir: Path | None) -> tuple[Path | None, Path, 
         if not gguf.exists():
             write_tiny_gguf(gguf)
         return gguf, smoke_dir / "ct2-tiny-int8", ""
+    from assistant import weights
     from assistant.engines.chat.brains import BRAINS, gguf_path
-    from assistant.speech import weights
 
     ct2 = weights.cache_root() / "bench" / f"ct2-{model}-int8"
     try:

@@ -21,8 +21,8 @@ def latency(files: list[Path], tts_name: str, threads: int | None) -> None:
 
     from assistant.audio.io import load_speech
     from assistant.engines import EngineOptions, create_engine, create_synthesizer
-    from assistant.events import AudioChunk, CallsProposed, Listening
-    from assistant.loop import Assistant, UserInput
+    from assistant.events import AudioChunk, CallsProposed, TurnStarted
+    from assistant.loop import Conversation, UserInput
     from assistant.tools import ToolContext, default_registry
 
     t0 = time.perf_counter()
@@ -34,11 +34,11 @@ def latency(files: list[Path], tts_name: str, threads: int | None) -> None:
         with default_registry(ctx) as registry:
             for path in files:
                 audio = load_speech(path)
-                bot = Assistant(engine, registry, tts=tts)
+                bot = Conversation(engine, registry, tts=tts)
                 marks: dict[str, float] = {}
                 events = list(bot.turn(UserInput(audio=audio), threading.Event()))
                 for e in events:
-                    if isinstance(e, Listening):
+                    if isinstance(e, TurnStarted):
                         marks.setdefault("end_of_speech", e.t)
                     elif isinstance(e, CallsProposed):
                         marks.setdefault("call", e.t)

@@ -83,7 +83,7 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
     md: list[str] = [f"# evalkit report: {run.get('name', run_dir.name)}", ""]
     md += ["Every metric has its direction (↑ higher is better, ↓ lower is better) and a "
            "bootstrap 95% interval over items in brackets. Latencies are from the event "
-           "stream's timestamps (end of speech = the turn's `listening` event), on turns run "
+           "stream's timestamps (end of speech = the turn's `turn-started` event), on turns run "
            "one at a time: a turn run in a batch waits for its batch, so it has none.", ""]
     md += ["## Headline: deciding and calling", ""]
     md += ["One table for every pipeline: *end to end* (an audio model hears and decides), "

@@ -1,6 +1,6 @@
 """Run a variant over items through the real turn loop, one result record per item (or clip).
 
-The runner drives `assistant.loop.Assistant` exactly as the app does and records its event
+The runner drives `assistant.loop.Conversation` exactly as the app does and records its event
 stream; every latency is a difference of two event timestamps. A simulated user answers
 confirmations (yes to a destructive call the item asked for, the gold drug among candidates,
 no otherwise). Tools run against a fresh data directory with the network replaced by a canned
@@ -10,13 +10,14 @@ Open-Meteo answer, so results do not depend on the weather or on being online.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,10 +34,10 @@ from assistant.events import (
     Event,
     Failed,
     Heard,
-    Listening,
     Speaking,
     ToolFinished,
     ToolStarted,
+    TurnStarted,
 )
 from assistant.speech import BackendUnavailable
 from evalkit.checker import check
@@ -165,14 +166,74 @@ def _term_heard(term: str, transcript: str) -> bool:
     return re.search(rf"\b{re.escape(normalize(term))}\b", normalize(transcript)) is not None
 
 
+@dataclass(frozen=True)
+class ItemResult:
+    """One unit's result: what was asked, what the model did, the checker's verdict, the
+    latencies and the event log. Written as one JSON line (`to_dict`) of `<variant>.jsonl`;
+    the report, the metrics and finetune read those lines back as dicts."""
+
+    unit_id: str
+    item_id: str
+    text: str
+    category: str
+    tool: str | None
+    split: str
+    terms: list[str]
+    expected: list[dict[str, Any]]
+    voice: str | None
+    snr: Any
+    audio_path: str | None
+    audio_s: float | None
+    calls: list[dict[str, Any]]
+    malformed: bool
+    should_call: bool
+    called: bool
+    passed: bool
+    name_ok: bool
+    args_ok: bool
+    reason: str
+    problem: str  # evalkit.checker.Problem
+    arg_tp: int
+    arg_fp: int
+    arg_fn: int
+    wrong_args: list[str]
+    calls_total: int
+    calls_valid: int
+    task_success: bool
+    heard: str | None
+    answer: str | None
+    failed: list[str]
+    batched: bool
+    latency_call_s: float | None
+    latency_audio_s: float | None
+    turn_s: float | None
+    events: list[dict[str, Any]]
+    # Only when something was heard (ASR variants): word / character errors, domain terms.
+    wer_errors: int | None = None
+    wer_words: int | None = None
+    cer_errors: int | None = None
+    cer_chars: int | None = None
+    terms_total: int | None = None
+    terms_heard: int | None = None
+    answer_audio: str | None = None  # the spoken answer's file, for speaking variants
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        return {k: v for k, v in out.items() if v is not None or k not in _ABSENT_WHEN_NONE}
+
+
+_ABSENT_WHEN_NONE = frozenset({"wer_errors", "wer_words", "cer_errors", "cer_chars",
+                               "terms_total", "terms_heard", "answer_audio"})
+
+
 def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool = False
-           ) -> dict[str, Any]:
+           ) -> ItemResult:
     """The result record of one unit: decisions, checker verdict, latencies, event log.
 
     A turn run in a batch waited for the batch's other rows, so its latencies are not a
     user's: they are left out (None) and the record says `batched`."""
     item = unit.item
-    t0 = next((e.t for e in events if isinstance(e, Listening)), events[0].t if events else 0.0)
+    t0 = next((e.t for e in events if isinstance(e, TurnStarted)), events[0].t if events else 0.0)
     proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
     malformed = [e for e in events if isinstance(e, CallMalformed)]
     calls = proposed.calls if proposed else ()
@@ -189,38 +250,38 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     done = next((e.t for e in events if isinstance(e, Done)), None)
     heard = next((e.text for e in events if isinstance(e, Heard)), None)
     answers = [e.text for e in events if isinstance(e, Answer)]
-    rec: dict[str, Any] = {
-        "unit_id": unit.id, "item_id": item.id, "text": item.text, "category": item.category,
-        "tool": item.tool, "split": item.split, "terms": list(item.terms),
-        "expected": [e.to_dict() for e in item.expected],
-        "voice": unit.clip.voice if unit.clip else None,
-        "snr": unit.clip.augment if unit.clip else None,
-        "audio_path": unit.clip.path if unit.clip else None,
-        "audio_s": unit.clip.seconds if unit.clip else None,
-        "calls": [c.to_dict() for c in calls], "malformed": bool(malformed) and not calls,
-        "should_call": verdict.should_call, "called": verdict.called, "passed": verdict.passed,
-        "name_ok": verdict.name_ok, "args_ok": verdict.args_ok, "reason": verdict.reason,
-        "problem": str(verdict.problem),
-        "arg_tp": verdict.args.tp, "arg_fp": verdict.args.fp, "arg_fn": verdict.args.fn,
-        "wrong_args": list(verdict.wrong_args),
-        "calls_total": len(calls) + len(malformed), "calls_valid": valid,
-        "task_success": success, "heard": heard, "answer": answers[-1] if answers else None,
-        "failed": [e.code for e in events if isinstance(e, Failed)],
-        "batched": batched,
-        "latency_call_s": (proposed.t - t0) if proposed and not batched else None,
-        "latency_audio_s": (first_audio - t0) if first_audio is not None and not batched
-        else None,
-        "turn_s": (done - t0) if done is not None and not batched else None,
-        "events": [{**e.to_dict(), "t": round(e.t - t0, 4)} for e in events],
-    }
+    extra: dict[str, Any] = {}
     if heard is not None:
         counts = _wer_counts(item.text, heard)
         if counts:
-            rec.update(wer_errors=counts["errors"], wer_words=counts["words"],
-                       cer_errors=counts["cerrors"], cer_chars=counts["chars"])
-        rec["terms_total"] = len(item.terms)
-        rec["terms_heard"] = sum(_term_heard(t, heard) for t in item.terms)
-    return rec
+            extra.update(wer_errors=counts["errors"], wer_words=counts["words"],
+                         cer_errors=counts["cerrors"], cer_chars=counts["chars"])
+        extra["terms_total"] = len(item.terms)
+        extra["terms_heard"] = sum(_term_heard(t, heard) for t in item.terms)
+    return ItemResult(
+        unit_id=unit.id, item_id=item.id, text=item.text, category=item.category,
+        tool=item.tool, split=item.split, terms=list(item.terms),
+        expected=[e.to_dict() for e in item.expected],
+        voice=unit.clip.voice if unit.clip else None,
+        snr=unit.clip.augment if unit.clip else None,
+        audio_path=unit.clip.path if unit.clip else None,
+        audio_s=unit.clip.seconds if unit.clip else None,
+        calls=[c.to_dict() for c in calls], malformed=bool(malformed) and not calls,
+        should_call=verdict.should_call, called=verdict.called, passed=verdict.passed,
+        name_ok=verdict.name_ok, args_ok=verdict.args_ok, reason=verdict.reason,
+        problem=str(verdict.problem),
+        arg_tp=verdict.args.tp, arg_fp=verdict.args.fp, arg_fn=verdict.args.fn,
+        wrong_args=list(verdict.wrong_args),
+        calls_total=len(calls) + len(malformed), calls_valid=valid,
+        task_success=success, heard=heard, answer=answers[-1] if answers else None,
+        failed=[e.code for e in events if isinstance(e, Failed)],
+        batched=batched,
+        latency_call_s=(proposed.t - t0) if proposed and not batched else None,
+        latency_audio_s=(first_audio - t0) if first_audio is not None and not batched else None,
+        turn_s=(done - t0) if done is not None and not batched else None,
+        events=[{**e.to_dict(), "t": round(e.t - t0, 4)} for e in events],
+        **extra,
+    )
 
 
 def answer_audio(events: Sequence[Event]) -> Audio | None:
@@ -244,7 +305,7 @@ def _progress(total: int, name: str, show: bool) -> Any:
 
 @dataclass
 class _Turns:
-    """Runs units through one `Assistant` (with its own tools), a result record per unit."""
+    """Runs units through one `Conversation` (with its own tools), a result record per unit."""
 
     variant: Variant
     engine: Engine
@@ -254,13 +315,13 @@ class _Turns:
     batched: bool = False
 
     def __post_init__(self) -> None:
-        from assistant.loop import Assistant, LoopOptions
+        from assistant.loop import Conversation, LoopOptions
 
         # The tools' files (notes, doses, reminders) live only as long as this assistant.
         self._tools_dir = tempfile.TemporaryDirectory(prefix=f"evalkit-{self.variant.name}-")
         self.registry = build_registry(Path(self._tools_dir.name))
-        self.assistant = Assistant(self.engine, self.registry, tts=self.tts,
-                                   options=LoopOptions(speak=self.variant.speak))
+        self.assistant = Conversation(self.engine, self.registry, tts=self.tts,
+                                      options=LoopOptions(speak=self.variant.speak))
 
     def run(self, unit: Unit) -> dict[str, Any]:
         from assistant.audio.io import read_audio, write_audio
@@ -273,8 +334,8 @@ class _Turns:
             name = f"{re.sub(r'[^A-Za-z0-9_.-]', '_', unit.id)}.wav"
             path = self.out_dir / "answers" / self.variant.name / name
             write_audio(path, spoken)
-            rec["answer_audio"] = str(path.relative_to(self.out_dir))
-        return rec
+            rec = replace(rec, answer_audio=str(path.relative_to(self.out_dir)))
+        return rec.to_dict()
 
     def close(self) -> None:
         close = getattr(self.registry, "close", None)

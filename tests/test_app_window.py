@@ -31,7 +31,7 @@ from assistant.audio import Audio
 from assistant.engine import Request
 from assistant.engines.scripted import ScriptedEngine
 from assistant.events import Event, Notification
-from assistant.loop import Assistant, LoopOptions
+from assistant.loop import Conversation, LoopOptions
 from assistant.tools.base import NeedsConfirmation, SideEffect, Tool
 from assistant.tools.registry import Registry
 
@@ -112,8 +112,8 @@ class Harness:
             progress("Loading the scripted engine…")
             if fail_load:
                 raise LoadError(fail_load)
-            assistant = Assistant(self.engine, tools(notify, self.done), tts=self.voice,
-                                  options=LoopOptions(speak=True))
+            assistant = Conversation(self.engine, tools(notify, self.done), tts=self.voice,
+                                     options=LoopOptions(speak=True))
             return Runtime(assistant, "scripted · fake voice")
 
         self.bridge = Bridge(build)
@@ -255,7 +255,7 @@ def test_closing_the_window_destroys_it_and_its_bridge_on_the_gui_thread(qtbot: 
     from PySide6.QtCore import QCoreApplication, QEvent
 
     bridge = Bridge(lambda settings, notify, progress: Runtime(
-        Assistant(ScriptedEngine(), Registry([])), "scripted"))
+        Conversation(ScriptedEngine(), Registry([])), "scripted"))
     window = MainWindow(bridge, Settings(engine="scripted"),
                         AudioIO(FakeRecorder(), FakePlayer(), FakePlayer()))
     where: list[str] = []

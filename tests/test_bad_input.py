@@ -55,7 +55,7 @@ from assistant.events import (
     Heard,
     ToolFinished,
 )
-from assistant.loop import APOLOGY, AUDIO_APOLOGY, Assistant, LoopOptions, UserInput
+from assistant.loop import APOLOGY, AUDIO_APOLOGY, Conversation, LoopOptions, UserInput
 from assistant.toolcall import CALL_END, CALL_START, ToolCall, render_lfm2
 from assistant.tools import Registry, ToolRegistry
 
@@ -84,18 +84,18 @@ class Ears:
         return self.text
 
 
-def listener(ears: Ears, registry: Registry | None = None) -> Assistant:
+def listener(ears: Ears, registry: Registry | None = None) -> Conversation:
     """The rule-based engine with model-free ears (it maps "what time is it" to get_time)."""
-    return Assistant(ScriptedEngine(asr=ears), registry or toy_registry(),
-                     options=LoopOptions(speak=False))
+    return Conversation(ScriptedEngine(asr=ears), registry or toy_registry(),
+                        options=LoopOptions(speak=False))
 
 
-def replaying(*outputs: str, registry: Registry | None = None) -> Assistant:
-    return Assistant(ScriptedEngine.from_outputs(outputs), registry or toy_registry(),
-                     options=LoopOptions(speak=False))
+def replaying(*outputs: str, registry: Registry | None = None) -> Conversation:
+    return Conversation(ScriptedEngine.from_outputs(outputs), registry or toy_registry(),
+                        options=LoopOptions(speak=False))
 
 
-def turn(b: Assistant, user: UserInput) -> list[Event]:
+def turn(b: Conversation, user: UserInput) -> list[Event]:
     events = list(b.turn(user))
     assert isinstance(events[-1], Done) and sum(isinstance(e, Done) for e in events) == 1
     return events
@@ -117,7 +117,7 @@ def answer(events: list[Event]) -> str:
     return [e.text for e in events if isinstance(e, Answer)][-1]
 
 
-def still_works(b: Assistant, ears: Ears | None = None) -> None:
+def still_works(b: Conversation, ears: Ears | None = None) -> None:
     """The next ordinary turn succeeds: by voice when the assistant has ears, else by text."""
     if ears is not None:
         events = turn(b, UserInput(audio=Audio(tone(1.0), SPEECH_RATE)))
@@ -198,8 +198,8 @@ def test_a_real_request_at_8_khz_in_stereo_through_whisper(tmp_path: Path) -> No
     whisper = create_transcriber("whisper-base", biasing=False, threads=1)
     ctx = ToolContext(store=Store(tmp_path / "a.sqlite3"), data_dir=tmp_path)
     with default_registry(ctx) as registry:
-        b = Assistant(ScriptedEngine(asr=whisper.transcribe), registry,
-                      options=LoopOptions(speak=False))
+        b = Conversation(ScriptedEngine(asr=whisper.transcribe), registry,
+                         options=LoopOptions(speak=False))
         events = turn(b, UserInput(audio=audio))
         heard = [e.text for e in events if isinstance(e, Heard)]
         assert heard and "timer" in heard[0].lower(), heard

@@ -118,10 +118,9 @@ def test_lfm2_in_text_mode_as_the_brain() -> None:
     random checkpoint its words are noise; the events must still end the generation."""
     from lfm2_tiny_fixture import tiny_checkpoint
 
-    from assistant.engines import EngineOptions
-    from assistant.engines.cascade import build_brain
+    from assistant.engines.cascade import Options, build_brain
 
-    brain = build_brain(EngineOptions(model="lfm2", model_dir=tiny_checkpoint(), threads=1))
+    brain = build_brain(Options(model="lfm2", model_dir=tiny_checkpoint(), threads=1))
     assert brain.name.startswith("lfm2")
     engine = CascadeEngine(FakeASR("set a timer for ten minutes"), brain)
     events = run(engine, (Message("user", audio=AUDIO),))
@@ -131,11 +130,10 @@ def test_lfm2_in_text_mode_as_the_brain() -> None:
 
 
 def test_unknown_brain() -> None:
-    from assistant.engines import EngineOptions
-    from assistant.engines.cascade import build_brain
+    from assistant.engines.cascade import Options, build_brain
 
     with pytest.raises(ValueError, match="unknown brain 'gpt-5'"):
-        build_brain(EngineOptions(brain="gpt-5"))
+        build_brain(Options(brain="gpt-5"))
 
 
 @pytest.mark.parametrize(("text", "rest"), [

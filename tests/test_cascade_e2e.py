@@ -18,7 +18,7 @@ from assistant.audio.io import load_speech
 from assistant.engine import Engine
 from assistant.engines import EngineOptions, create_engine
 from assistant.events import Answer, CallsProposed, Done, Heard, TextDelta, ToolStarted
-from assistant.loop import Assistant, UserInput
+from assistant.loop import Conversation, UserInput
 from assistant.speech.normalize import wer
 from assistant.tools import Store, ToolContext, default_registry
 
@@ -47,11 +47,11 @@ def registry(tmp_path: Path) -> Iterator[Any]:
                                             ("log_metformin", "Log 500 milligrams of metformin.")])
 def test_spoken_request_through_the_cascade(cascade: Engine, registry: Any, stem: str,
                                             said: str) -> None:
-    bot = Assistant(cascade, registry, tts=None)
+    bot = Conversation(cascade, registry, tts=None)
     events = list(bot.turn(UserInput(audio=load_speech(REQUESTS / f"{stem}.wav")),
                            threading.Event()))
     kinds = [e.kind for e in events]
-    assert kinds[0] == "listening" and isinstance(events[-1], Done), kinds
+    assert kinds[0] == "turn-started" and isinstance(events[-1], Done), kinds
     assert all(a.t <= b.t for a, b in itertools.pairwise(events))
     heard = [e for e in events if isinstance(e, Heard)]
     assert len(heard) == 1 and wer(said, heard[0].text) <= 0.2, heard

@@ -189,9 +189,9 @@ def test_torch_runtime_agrees_with_llama_cpp_on_the_same_weights(llama_rt: Any,
 @pytest.mark.slow
 def test_the_default_brain_calls_when_asked_and_not_otherwise() -> None:
     """The real default weights (Qwen2.5-Coder-1.5B) with their calibrated threshold."""
-    from assistant.engines import EngineOptions, chat
+    from assistant.engines import chat
 
-    engine = chat.build(EngineOptions(threads=2))
+    engine = chat.build(chat.Options(threads=2))
     called = run(engine, ask("set a timer for ten minutes"))[-1]
     assert isinstance(called, CallsProposed), called
     assert called.calls[0].name == "set_timer"

@@ -26,7 +26,7 @@ def test_text_turn_logs_a_dose_in_sqlite(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     events = [json.loads(line) for line in out.stdout.splitlines()]
     kinds = [e["kind"] for e in events if e["kind"] != "text-delta"]
-    assert kinds == ["listening", "calls-proposed", "tool-call", "tool-result", "reply", "answer", "done"]
+    assert kinds == ["turn-started", "calls-proposed", "tool-call", "tool-result", "reply", "answer", "done"]
     call = next(e for e in events if e["kind"] == "tool-call")["call"]
     args = {"drug": "metformin", "amount": 500, "unit": "milligrams"}
     assert call == {"name": "log_dose", "arguments": args}

@@ -11,7 +11,7 @@ from evalkit import calibration
 
 def rec(p: float | None, should_call: bool) -> dict[str, Any]:
     events = [] if p is None else [{"kind": "call-decision", "p_call": p, "threshold": 0.5}]
-    return {"should_call": should_call, "events": [{"kind": "listening"}, *events]}
+    return {"should_call": should_call, "events": [{"kind": "turn-started"}, *events]}
 
 
 RECORDS = [rec(p, True) for p in (0.9, 0.8, 0.7, 0.4)] + \

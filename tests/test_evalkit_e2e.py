@@ -46,7 +46,7 @@ def test_scripted_run_and_report(tmp_path: Path, all_items: list[Item]) -> None:
     recs = [json.loads(x) for x in (tmp_path / "scripted-text.jsonl").read_text().splitlines()]
     assert len(recs) == len(chosen)
     for r in recs:
-        assert r["events"][0]["kind"] == "listening" and r["events"][-1]["kind"] == "done"
+        assert r["events"][0]["kind"] == "turn-started" and r["events"][-1]["kind"] == "done"
         if r["called"]:
             assert r["latency_call_s"] is not None and r["latency_call_s"] >= 0
     assert all(r["passed"] for r in recs if not r["should_call"])  # rules never fire on these

@@ -99,11 +99,11 @@ class Scripted:
 
 def loop_examples() -> list[Example]:
     """Each clip's call and answer examples, with the history the turn loop really builds."""
-    from assistant.loop import Assistant, LoopOptions, UserInput
+    from assistant.loop import Conversation, LoopOptions, UserInput
 
     out = []
     for kind, call in CASES.items():
-        a = Assistant(Scripted(call), registry([]), options=LoopOptions(speak=False))
+        a = Conversation(Scripted(call), registry([]), options=LoopOptions(speak=False))
         list(a.turn(UserInput(audio=clip(kind))))
         h = tuple(a.history)
         assert [m.role for m in h] == ["user", "assistant", "tool", "assistant"]
@@ -114,7 +114,7 @@ def loop_examples() -> list[Example]:
 
 def dispatched(model_dir: Path, adapter: Path | None) -> dict[str, list[ToolCall]]:
     from assistant.engines import EngineOptions, create_engine
-    from assistant.loop import Assistant, LoopOptions, UserInput
+    from assistant.loop import Conversation, LoopOptions, UserInput
 
     engine = create_engine("lfm2", EngineOptions(model_dir=model_dir, adapter=adapter,
                                                  device="cpu", threads=1))
@@ -122,7 +122,7 @@ def dispatched(model_dir: Path, adapter: Path | None) -> dict[str, list[ToolCall
     got: dict[str, list[ToolCall]] = {}
     for kind in CASES:
         record: list[ToolCall] = []
-        a = Assistant(engine, registry(record), options=LoopOptions(speak=False))
+        a = Conversation(engine, registry(record), options=LoopOptions(speak=False))
         events = list(a.turn(UserInput(audio=clip(kind))))
         finished = [e.call for e in events if isinstance(e, ToolFinished) and e.ok]
         assert finished == record  # what the loop reports is what the tools saw

@@ -350,7 +350,7 @@ def test_spoken_request_to_call_to_tool_to_tts(fresh: Any) -> None:
     """The done-criterion: Gemma 3n hears audio -> writes a call -> the loop runs the tool ->
     Gemma answers from the tool's result -> the TTS speaks it. The hook scripts what random
     weights cannot decide (the call, then the answer); the tool and the TTS are real calls."""
-    from assistant.loop import Assistant, UserInput
+    from assistant.loop import Conversation, UserInput
     from assistant.tools.base import SideEffect, Tool
     from assistant.tools.registry import Registry
 
@@ -374,7 +374,7 @@ def test_spoken_request_to_call_to_tool_to_tts(fresh: Any) -> None:
     answer = "It is sunny and 20°C in Paris."
     fresh.text_hook = Scripted(fresh, [CALL, answer])
     voice = Voice()
-    bot = Assistant(fresh, registry, tts=voice)
+    bot = Conversation(fresh, registry, tts=voice)
     try:
         events = list(bot.turn(UserInput(audio=_clip(1.5, 24_000))))
     finally:

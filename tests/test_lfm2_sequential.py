@@ -39,7 +39,7 @@ from assistant.events import (  # noqa: E402
     Speaking,
     ToolFinished,
 )
-from assistant.loop import Assistant, LoopOptions, UserInput  # noqa: E402
+from assistant.loop import Conversation, LoopOptions, UserInput  # noqa: E402
 from assistant.toolcall import ToolCall  # noqa: E402
 
 REQUEST = Path(__file__).resolve().parents[1] / "assets" / "requests" / "timer_ten_minutes.wav"
@@ -130,7 +130,7 @@ def test_a_spoken_request_goes_asr_brain_tool_speech(engine: Any,
     hear(engine, "what time is it", monkeypatch)
     prompts = steer(engine.brain.runtime, call_then_answer)
     try:
-        bot = Assistant(engine, toy_registry(ledger), options=LoopOptions(speak=True))
+        bot = Conversation(engine, toy_registry(ledger), options=LoopOptions(speak=True))
         events = list(bot.turn(UserInput(audio=load_speech(REQUEST))))
     finally:
         del engine.brain.runtime._feed

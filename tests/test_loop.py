@@ -28,7 +28,7 @@ from assistant.events import (
     Reply,
     ToolFinished,
 )
-from assistant.loop import APOLOGY, Assistant, LoopOptions, UserInput
+from assistant.loop import APOLOGY, Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 
 
@@ -36,12 +36,12 @@ def call(name: str, **args: object) -> str:
     return render_lfm2([ToolCall(name, args)])
 
 
-def bot(*outputs: str, ledger: Ledger | None = None, **kw: object) -> Assistant:
-    return Assistant(ScriptedEngine.from_outputs(outputs), toy_registry(ledger),
-                     options=LoopOptions(speak=False), **kw)  # type: ignore[arg-type]
+def bot(*outputs: str, ledger: Ledger | None = None, **kw: object) -> Conversation:
+    return Conversation(ScriptedEngine.from_outputs(outputs), toy_registry(ledger),
+                        options=LoopOptions(speak=False), **kw)  # type: ignore[arg-type]
 
 
-def run(b: Assistant, text: str) -> list[Event]:
+def run(b: Conversation, text: str) -> list[Event]:
     return list(b.turn(UserInput(text=text)))
 
 
@@ -53,7 +53,7 @@ def test_call_then_answer() -> None:
     ledger = Ledger()
     b = bot(call("add_note", text="buy milk"), "Saved your note.", ledger=ledger)
     events = run(b, "note buy milk")
-    assert kinds(events) == ["listening", "calls-proposed", "tool-call", "tool-result",
+    assert kinds(events) == ["turn-started", "calls-proposed", "tool-call", "tool-result",
                              "reply", "answer", "done"]
     assert ledger.done == [("add_note", {"text": "buy milk"})]
     assert answer(events) == "Saved your note."
@@ -178,7 +178,7 @@ class Exploding:
 
 
 def test_engine_crash_is_an_error_event_and_the_assistant_survives() -> None:
-    b = Assistant(Exploding(), toy_registry(), options=LoopOptions(speak=False))
+    b = Conversation(Exploding(), toy_registry(), options=LoopOptions(speak=False))
     events = run(b, "hello")
     assert [e.code for e in events if isinstance(e, Failed)] == ["engine-error"]
     assert kinds(events)[-1] == "done"
@@ -187,8 +187,8 @@ def test_engine_crash_is_an_error_event_and_the_assistant_survives() -> None:
 
 
 def test_endless_calls_stop_after_max_rounds() -> None:
-    b = Assistant(ScriptedEngine.from_outputs([call("get_time")] * 10), toy_registry(),
-                  options=LoopOptions(speak=False, max_tool_rounds=2))
+    b = Conversation(ScriptedEngine.from_outputs([call("get_time")] * 10), toy_registry(),
+                     options=LoopOptions(speak=False, max_tool_rounds=2))
     events = run(b, "time")
     assert kinds(events).count("tool-call") == 3
     assert [e.code for e in events if isinstance(e, Failed)] == ["too-many-rounds"]
@@ -218,7 +218,7 @@ class Talker:
 
 def test_cancel_stops_generation_at_once() -> None:
     engine, cancel = Talker(), threading.Event()
-    b = Assistant(engine, toy_registry(), options=LoopOptions(speak=False))
+    b = Conversation(engine, toy_registry(), options=LoopOptions(speak=False))
     seen = []
     for event in b.turn(UserInput(text="talk"), cancel):
         seen.append(event)
@@ -242,10 +242,10 @@ class Voice:
 
 
 def test_tts_speaks_the_answer_and_a_tts_failure_keeps_the_text() -> None:
-    b = Assistant(ScriptedEngine.from_outputs(["Hello."]), toy_registry(), tts=Voice())
+    b = Conversation(ScriptedEngine.from_outputs(["Hello."]), toy_registry(), tts=Voice())
     events = run(b, "hi")
-    assert kinds(events) == ["listening", "reply", "answer", "speaking", "audio", "done"]
-    b = Assistant(ScriptedEngine.from_outputs(["Hello."]), toy_registry(), tts=Voice(fail=True))
+    assert kinds(events) == ["turn-started", "reply", "answer", "speaking", "audio", "done"]
+    b = Conversation(ScriptedEngine.from_outputs(["Hello."]), toy_registry(), tts=Voice(fail=True))
     events = run(b, "hi")
     assert answer(events) == "Hello." and [e.code for e in events if isinstance(e, Failed)] == ["tts-failed"]
     assert next(e for e in events if isinstance(e, Done)).status == "answered"
@@ -253,7 +253,7 @@ def test_tts_speaks_the_answer_and_a_tts_failure_keeps_the_text() -> None:
 
 def test_audio_turn_transcript_is_kept_beside_the_audio() -> None:
     engine = ScriptedEngine(asr=lambda audio: "what time is it")
-    b = Assistant(engine, toy_registry(), options=LoopOptions(speak=False))
+    b = Conversation(engine, toy_registry(), options=LoopOptions(speak=False))
     tone = 0.1 * np.sin(2 * np.pi * 220 * np.arange(16_000) / 16_000)  # audible: not rejected
     clip = Audio(tone.astype(np.float32), 16_000)
     events = list(b.turn(UserInput(audio=clip)))
@@ -264,8 +264,8 @@ def test_audio_turn_transcript_is_kept_beside_the_audio() -> None:
 
 
 def test_history_is_bounded_and_starts_with_a_user_turn() -> None:
-    b = Assistant(ScriptedEngine.from_outputs(["ok"] * 30), toy_registry(),
-                  options=LoopOptions(speak=False, max_history_messages=6))
+    b = Conversation(ScriptedEngine.from_outputs(["ok"] * 30), toy_registry(),
+                     options=LoopOptions(speak=False, max_history_messages=6))
     for i in range(15):
         run(b, f"hello {i}")
     assert len(b.history) <= 6 and b.history[0].role == "user"
@@ -273,7 +273,7 @@ def test_history_is_bounded_and_starts_with_a_user_turn() -> None:
 
 
 def test_events_serialise_to_json() -> None:
-    b = Assistant(ScriptedEngine.from_outputs([call("get_time"), "Noon."]), toy_registry(), tts=Voice())
+    b = Conversation(ScriptedEngine.from_outputs([call("get_time"), "Noon."]), toy_registry(), tts=Voice())
     for event in run(b, "time"):
         json.dumps(event.to_dict())
 
@@ -338,7 +338,7 @@ class Errorless:
 
 
 def test_malformed_call_without_errors_is_handled() -> None:
-    events = run(Assistant(Errorless(), toy_registry(), options=LoopOptions(speak=False)), "hi")
+    events = run(Conversation(Errorless(), toy_registry(), options=LoopOptions(speak=False)), "hi")
     failed = next(e for e in events if isinstance(e, Failed))
     assert (failed.stage, failed.code) == ("parse", "malformed-call")
     assert next(e for e in events if isinstance(e, Done)).status == "failed"
@@ -364,7 +364,7 @@ class Sloppy:
     CallsProposed(calls=(ToolCall("get_time", None),), raw=""),  # type: ignore[arg-type]
 ])
 def test_an_engine_event_of_the_wrong_shape_costs_one_turn(event: Event) -> None:
-    b = Assistant(Sloppy(event), toy_registry(), options=LoopOptions(speak=False))
+    b = Conversation(Sloppy(event), toy_registry(), options=LoopOptions(speak=False))
     events = run(b, "hi")
     assert [(e.stage, e.code) for e in events if isinstance(e, Failed)] == [("loop", "internal-error")]
     assert answer(events) == APOLOGY and kinds(events)[-1] == "done"

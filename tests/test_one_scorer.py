@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engines.scripted import ScriptedEngine
-from assistant.loop import Assistant, LoopOptions, UserInput
+from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import CALL_END, CALL_START
 from assistant.tools import Registry
 from evalkit import metrics
@@ -55,10 +55,10 @@ def evalkit_records(predictions: list[tuple[Item, str]]) -> list[dict[str, objec
     out = []
     for it, output in predictions:
         registry = Registry([])
-        bot = Assistant(ScriptedEngine.from_outputs([output]), registry,
-                        options=LoopOptions(speak=False, malformed_retries=0))
+        bot = Conversation(ScriptedEngine.from_outputs([output]), registry,
+                           options=LoopOptions(speak=False, malformed_retries=0))
         events = list(bot.turn(UserInput(text=it.text)))
-        out.append(record(Unit(it), events, registry))
+        out.append(record(Unit(it), events, registry).to_dict())
     return out
 
 

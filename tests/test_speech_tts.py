@@ -67,7 +67,7 @@ def test_espeak_lists_many_english_voices() -> None:
 
 def test_kokoro_without_weights_says_how_to_get_them(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.speech import weights
+    from assistant import weights
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))  # nothing cached
     monkeypatch.setattr(weights, "hub_reachable", lambda timeout_s=3.0: False)
@@ -83,7 +83,7 @@ def test_kokoro_without_weights_says_how_to_get_them(tmp_path: Path,
 
 @pytest.mark.slow
 def test_kokoro_speaks_where_its_weights_are() -> None:
-    from assistant.speech.weights import hub_reachable
+    from assistant.weights import hub_reachable
 
     if not hub_reachable():
         pytest.skip("Kokoro's weights need the Hugging Face hub, unreachable here "
@@ -95,7 +95,9 @@ def test_kokoro_speaks_where_its_weights_are() -> None:
 
 def test_lfm2_backend_is_the_lfm2_voice_module(monkeypatch: pytest.MonkeyPatch) -> None:
     import assistant.engines.lfm2.voice as lfm2_voice
+    from assistant.engines import EngineOptions
     from assistant.engines import create_synthesizer as any_synthesizer
+    from assistant.engines.lfm2 import Options as LFM2Options
 
     seen: dict[str, Any] = {}
 
@@ -104,8 +106,11 @@ def test_lfm2_backend_is_the_lfm2_voice_module(monkeypatch: pytest.MonkeyPatch) 
         return "lfm2-voice"
 
     monkeypatch.setattr(lfm2_voice, "build", fake_build)
-    assert any_synthesizer("lfm2", "uk-male", options="opts") == "lfm2-voice"  # type: ignore[arg-type]
-    assert seen == {"options": "opts", "voice": "uk-male"}
+    options = EngineOptions(model_dir=Path("/models/lfm"), brain="qwen-1.5b")
+    assert any_synthesizer("lfm2", "uk-male", options=options) == "lfm2-voice"
+    # the LFM2 engine's own options, from the settings bag
+    assert seen == {"options": LFM2Options(model_dir=Path("/models/lfm"), brain="qwen-1.5b"),
+                    "voice": "uk-male"}
 
 
 def test_unknown_backend() -> None:

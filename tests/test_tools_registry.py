@@ -133,6 +133,22 @@ def test_stop_background_leaves_no_thread(tmp_path):
     registry.close()  # idempotent
 
 
+def test_the_scheduler_is_owned_by_its_context(tmp_path):
+    from dataclasses import replace
+
+    from assistant.tools.timers import scheduler_for
+
+    one, two = make_ctx(tmp_path / "a"), make_ctx(tmp_path / "b")
+    first = scheduler_for(one, start=False)
+    assert scheduler_for(replace(one, notify=print), start=False) is first  # copies share it
+    assert scheduler_for(two, start=False) is not first
+    scheduler_for(one).start()
+    scheduler_for(two).start()
+    one.background.stop()
+    assert not first.running and scheduler_for(two, start=False).running
+    two.background.stop()
+
+
 @pytest.mark.parametrize("family", ["weather", "nope"])
 def test_family_lookup(tmp_path, family):
     from assistant.tools import family_tools

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.app.player import Player, open_player
+from assistant.app.player import Speaker, open_player
 from assistant.app.portaudio import check
-from assistant.app.recorder import DeviceRecorder, Recorder
+from assistant.app.recorder import DeviceRecorder, Microphone
 from assistant.app.settings import Settings
 
 
@@ -15,9 +15,9 @@ from assistant.app.settings import Settings
 class AudioIO:
     """The sound devices the window uses; tests pass fakes."""
 
-    recorder: Recorder | None
-    player: Player
-    chime: Player | None = None  # a second output so a timer can ring over (or after) speech
+    recorder: Microphone | None
+    player: Speaker
+    chime: Speaker | None = None  # a second output so a timer can ring over (or after) speech
     input_problem: str | None = None  # e.g. no microphone: shown at start and beside the meter
     output_problem: str | None = None
 

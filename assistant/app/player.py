@@ -1,6 +1,6 @@
 """Speech out with immediate stop (barge-in), and the notification chime.
 
-The window talks to the small `Player` protocol; tests inject a fake. `open_player` builds the real
+The window talks to the small `Speaker` protocol; tests inject a fake. `open_player` builds the real
 one through assistant/audio/devices.py. Chunks arrive while the engine still generates, so `play`
 queues and returns at once; `stop` drops everything queued and aborts the stream (barge-in is
 silent at once, not after the buffered speech).
@@ -18,7 +18,9 @@ from assistant.audio import Audio
 
 
 @runtime_checkable
-class Player(Protocol):
+class Speaker(Protocol):
+    """What the window plays through (`DevicePlayer`, `SilentPlayer`, or a fake in tests)."""
+
     def play(self, audio: Audio) -> None:
         """Queue audio after whatever is playing; returns at once."""
         ...
@@ -135,7 +137,7 @@ def _join(clips: list[Audio]) -> Audio:
     return Audio.concat([resample(c, rate) for c in clips])
 
 
-def open_player(device: str = "") -> tuple[Player, str | None]:
+def open_player(device: str = "") -> tuple[Speaker, str | None]:
     """The real player, or a silent one and the reason (shown to the user) when none opens."""
     problem = check("output", device)
     if problem is not None:

@@ -1,6 +1,6 @@
 """Push-to-talk capture for the window, through assistant/audio/devices.py.
 
-The window talks to the small `Recorder` protocol; tests inject a fake. The device is opened only
+The window talks to the small `Microphone` protocol; tests inject a fake. The device is opened only
 while the key is held, so a missing microphone is reported when the user presses talk (and once
 at start), never as a failed start; plugging one in later just works.
 """
@@ -15,7 +15,9 @@ from assistant.audio import Audio
 
 
 @runtime_checkable
-class Recorder(Protocol):
+class Microphone(Protocol):
+    """What the window records with (`DeviceRecorder`, or a fake in tests)."""
+
     def start(self) -> None:
         """Open the microphone and start collecting; raise DeviceError with a readable message."""
         ...

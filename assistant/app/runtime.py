@@ -24,7 +24,7 @@ class LoadError(RuntimeError):
 
 @dataclass(frozen=True)
 class Runtime:
-    assistant: Any  # assistant.loop.Assistant (typed loosely: tests pass lookalikes)
+    assistant: Any  # assistant.loop.Conversation (typed loosely: tests pass lookalikes)
     summary: str  # "cascade · piper voice", shown in the header
     notices: tuple[str, ...] = ()  # things that work but not as asked (e.g. no voice)
     close: Callable[[], None] = lambda: None
@@ -48,7 +48,7 @@ class Extras:
 def build_runtime(settings: Settings, notify: Notify, progress: Progress,
                   extras: Extras = Extras()) -> Runtime:
     from assistant.engines import EngineOptions, create_engine
-    from assistant.loop import Assistant, LoopOptions
+    from assistant.loop import Conversation, LoopOptions
     from assistant.speech import BackendUnavailable
     from assistant.tools import default_registry
     from assistant.tools.context import ToolContext
@@ -93,7 +93,7 @@ def build_runtime(settings: Settings, notify: Notify, progress: Progress,
     except BaseException:
         close()
         raise
-    assistant = Assistant(engine, registry, tts=tts, options=LoopOptions(speak=speak))
+    assistant = Conversation(engine, registry, tts=tts, options=LoopOptions(speak=speak))
     voice = "text only" if not speak else (
         "native voice" if tts is None else f"{tts.name} voice")
     return Runtime(assistant, f"{engine.name} engine · {voice}", tuple(notices), close)

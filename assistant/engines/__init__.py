@@ -1,17 +1,24 @@
 """Engines by name: a registry of `register_engine(name, "module:build", summary)` entries.
-An engine module exposes `build(options) -> Engine` and is imported only when chosen, so
-`import assistant` never pulls in torch. The CLI's choices and the app's engine list read the
-registry; adding an engine is its module plus one `register_engine` line.
+An engine module defines a frozen `Options` dataclass and `build(options: Options) -> Engine`,
+and is imported only when chosen, so `import assistant` never pulls in torch. The CLI's choices
+and the app's engine list read the registry; adding an engine is its module plus one
+`register_engine` line.
+
+`EngineOptions` is every setting the CLI, the app and evalkit can give; `create_engine` hands
+an engine the ones its `Options` has (unset ones keep the engine's defaults; the others are not
+that engine's business).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from assistant.engine import Engine
 from assistant.speech import Synthesizer
@@ -87,13 +94,14 @@ TTS_BACKENDS = ("piper", "espeak", "kokoro", "lfm2")
 
 
 def create_synthesizer(backend: str, voice: str | None = None, *,
-                       options: EngineOptions | None = None) -> Synthesizer:
+                       options: Any = None) -> Synthesizer:
     """A TTS by name. "lfm2" loads the LFM2-Audio checkpoint that `options` name (its voices:
     us-female, us-male, uk-female, uk-male); the rest are `assistant.speech.tts` backends."""
     if backend == "lfm2":
+        from assistant.engines.lfm2 import Options
         from assistant.engines.lfm2 import voice as lfm2_voice
 
-        return lfm2_voice.build(options, voice=voice or "us-female")
+        return lfm2_voice.build(engine_options(Options, options), voice=voice or "us-female")
     if backend not in TTS_BACKENDS:
         raise ValueError(f"unknown TTS backend {backend!r}; choose one of {', '.join(TTS_BACKENDS)}")
     from assistant.speech.tts import create_synthesizer as speech_synthesizer
@@ -101,9 +109,27 @@ def create_synthesizer(backend: str, voice: str | None = None, *,
     return speech_synthesizer(backend, voice)
 
 
-def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
+def create_engine(name: str, options: Any = None) -> Engine:
+    """The engine `name`, built from `options`: `EngineOptions` (every setting the CLI, the app
+    and evalkit know), the engine's own `Options`, a mapping, or None (its defaults)."""
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
-    module, function = ENGINES[name].target.split(":")
-    engine: Engine = getattr(importlib.import_module(module), function)(options or EngineOptions())
+    module_name, function = ENGINES[name].target.split(":")
+    module = importlib.import_module(module_name)
+    engine: Engine = getattr(module, function)(engine_options(module.Options, options))
     return engine
+
+
+def engine_options(cls: type[Any], given: Any = None) -> Any:
+    """`given` (None, a `cls`, `EngineOptions` or a mapping) as the engine's frozen `cls`: the
+    fields `cls` has, unset (None) values left at `cls`'s defaults."""
+    if isinstance(given, cls):
+        return given
+    if given is None:
+        values: Mapping[str, Any] = {}
+    elif isinstance(given, Mapping):
+        values = given
+    else:
+        values = {f.name: getattr(given, f.name) for f in dataclasses.fields(given)}
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in names and v is not None})

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from assistant.audio import Audio
 from assistant.batching import BatchCapable
@@ -92,38 +92,55 @@ def _text_only(request: Request, heard: dict[int, str]) -> Request:
     return replace(request, history=history, speak=False)
 
 
-def build_brain(options: Any) -> Engine:
-    """The text model: a chat brain by name (`options.brain`: qwen-0.5b, the default; qwen-1.5b;
-    gemma-270m, the old fallback; a hub id or directory), or the LFM2-Audio engine in text mode
-    (`model="lfm2"` or `"lfm2:<hub id>"`)."""
-    model = getattr(options, "model", None) or ""
+@dataclass(frozen=True)
+class Options:
+    asr: str | None = None  # None: whisper-base
+    asr_biasing: bool = True  # Whisper hotwords from the formulary
+    threads: int | None = None
+    # The brain, as for the chat engine (`assistant.engines.chat.Options`)
+    brain: str | None = None
+    runtime: str | None = None
+    call_threshold: float | None = None
+    adapter: Path | None = None
+    default_adapter: bool = True
+    quantize: str | None = None
+    # `model="lfm2"` or `"lfm2:<hub id>"`: LFM2-Audio in text mode as the brain (its checkpoint
+    # from `model_dir` or the hub); `"gemma"`: the old brain.
+    model: str | None = None
+    model_dir: Path | None = None
+    device: str | None = None
+
+
+def build_brain(options: Options) -> Engine:
+    """The text model: a chat brain by name (`options.brain`: qwen-1.5b, the default;
+    qwen-0.5b; gemma-270m, the old fallback; a hub id or directory), or the LFM2-Audio engine in
+    text mode (`model="lfm2"` or `"lfm2:<hub id>"`)."""
+    model = options.model or ""
     if model == "lfm2" or model.startswith("lfm2:"):
-        from assistant.engines import EngineOptions, create_engine
+        from assistant.engines import create_engine
+        from assistant.engines.lfm2 import Options as LFM2Options
 
         hub_id = model.split(":", 1)[1] if ":" in model else None
-        return create_engine("lfm2", EngineOptions(
-            model=hub_id, model_dir=getattr(options, "model_dir", None),
-            adapter=getattr(options, "adapter", None), variant="e2e",
-            device=getattr(options, "device", None), threads=getattr(options, "threads", None)))
-    if model in ("gemma", "gemma-3-270m"):
-        options = replace(options, brain="gemma-270m")
+        return create_engine("lfm2", LFM2Options(
+            model=hub_id, model_dir=options.model_dir, adapter=options.adapter, variant="e2e",
+            device=options.device, threads=options.threads))
     from assistant.engines import chat
 
-    engine: Engine = chat.build(options)
+    brain = "gemma-270m" if model in ("gemma", "gemma-3-270m") else (options.brain or model or None)
+    engine: Engine = chat.build(chat.Options(
+        brain=brain, runtime=options.runtime, call_threshold=options.call_threshold,
+        adapter=options.adapter, quantize=options.quantize, threads=options.threads,
+        model_dir=options.model_dir, default_adapter=options.default_adapter))
     return engine
 
 
-def build(options: Any) -> CascadeEngine:
-    """`create_engine("cascade", EngineOptions(asr="whisper-base", asr_biasing=True,
-    brain="qwen-0.5b" | "qwen-1.5b" | "gemma-270m" | <hub id or dir>, threads=...))`, or
-    `model="lfm2" | "lfm2:<hub id>"` for LFM2-Audio as the text model."""
+def build(options: Options) -> CascadeEngine:
     from assistant.speech.asr import DEFAULT, create_transcriber
     from assistant.tools import formulary
 
-    asr = create_transcriber(getattr(options, "asr", None) or DEFAULT,
-                             biasing=getattr(options, "asr_biasing", True),
-                             threads=getattr(options, "threads", None), lexicon=formulary.load())
+    asr = create_transcriber(options.asr or DEFAULT, biasing=options.asr_biasing,
+                             threads=options.threads, lexicon=formulary.load())
     return CascadeEngine(asr, build_brain(options))
 
 
-__all__ = ["NOTHING_HEARD", "CascadeEngine", "build", "build_brain"]
+__all__ = ["NOTHING_HEARD", "CascadeEngine", "Options", "build", "build_brain"]

@@ -185,15 +185,19 @@ class ScriptedEngine:
         yield outcome(raw)
 
 
-def build(options: object) -> ScriptedEngine:
-    """With `options.asr` set (e.g. "whisper-base"), spoken requests are transcribed first."""
-    asr_name = getattr(options, "asr", None)
-    if asr_name is None:
+@dataclass(frozen=True)
+class Options:
+    asr: str | None = None  # e.g. "whisper-base": spoken requests are transcribed first
+    asr_biasing: bool = True  # Whisper hotwords from the formulary
+    threads: int | None = None
+
+
+def build(options: Options) -> ScriptedEngine:
+    if options.asr is None:
         return ScriptedEngine()
     from assistant.speech.asr import create_transcriber
     from assistant.tools import formulary
 
-    transcriber = create_transcriber(asr_name, biasing=getattr(options, "asr_biasing", True),
-                                     threads=getattr(options, "threads", None),
-                                     lexicon=formulary.load())
+    transcriber = create_transcriber(options.asr, biasing=options.asr_biasing,
+                                     threads=options.threads, lexicon=formulary.load())
     return ScriptedEngine(asr=transcriber.transcribe)

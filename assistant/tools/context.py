@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from assistant.events import Event
 from assistant.tools.store import Store, default_data_dir
@@ -26,6 +27,34 @@ def _default_http_get(url: str, params: dict[str, Any]) -> Any:
     return response.json()
 
 
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+S = TypeVar("S", bound=Stoppable)
+
+
+class Background:
+    """The long-lived helpers a tool context owns (the alarm scheduler): made on first use,
+    stopped together by the context's owner (`ToolRegistry.close`, `stop_background`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, Stoppable] = {}
+
+    def get(self, key: str, make: Callable[[], S]) -> S:
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = make()
+            return self._items[key]  # type: ignore[return-value]
+
+    def stop(self) -> None:
+        with self._lock:
+            items, self._items = list(self._items.values()), {}
+        for item in items:
+            item.stop()
+
+
 @dataclass(frozen=True)
 class ToolContext:
     store: Store
@@ -33,6 +62,8 @@ class ToolContext:
     http_get: HttpGet = _default_http_get
     notify: Callable[[Event], None] = lambda event: None  # timers and reminders firing
     data_dir: Path = field(default_factory=default_data_dir)
+    # Owned here, so whoever made the context stops them (copies made with `replace` share it).
+    background: Background = field(default_factory=Background, compare=False, repr=False)
 
     @staticmethod
     def default(data_dir: Path | None = None, notify: Callable[[Event], None] | None = None) -> ToolContext:

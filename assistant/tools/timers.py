@@ -43,7 +43,8 @@ CREATE INDEX IF NOT EXISTS alarms_pending ON alarms (status, due_at);
 
 
 class Scheduler:
-    """One thread per store: sleeps until the next pending alarm (or a wake-up), then fires it."""
+    """One thread per tool context: sleeps until the next pending alarm (or a wake-up), then
+    fires it."""
 
     def __init__(self, ctx: ToolContext, poll_s: float = 30.0) -> None:
         self.ctx = ctx
@@ -155,30 +156,13 @@ def insert_alarm(conn: sqlite3.Connection, kind: str, label: str, due: datetime,
     return int(cur.lastrowid or 0)
 
 
-_schedulers: dict[int, Scheduler] = {}
-_schedulers_lock = threading.Lock()
-
-
 def scheduler_for(ctx: ToolContext, start: bool = True) -> Scheduler:
-    """The store's scheduler (one per store), started unless asked not to."""
-    stale = None
-    with _schedulers_lock:
-        sched = _schedulers.get(id(ctx.store))
-        if sched is None or sched.ctx.store is not ctx.store:  # ids are reused after a store dies
-            stale, sched = sched, Scheduler(ctx)
-            _schedulers[id(ctx.store)] = sched
-    if stale is not None:
-        stale.stop()
+    """The context's alarm scheduler (made on first use, owned by `ctx.background`), started
+    unless asked not to."""
+    sched = ctx.background.get("alarms", lambda: Scheduler(ctx))
     if start:
         sched.start()
     return sched
-
-
-def stop_scheduler(ctx: ToolContext) -> None:
-    with _schedulers_lock:
-        sched = _schedulers.pop(id(ctx.store), None)
-    if sched is not None:
-        sched.stop()
 
 
 def _timer_name(label: str) -> str:
@@ -344,7 +328,8 @@ TOOLS = (
 
 
 def tools(ctx: ToolContext) -> list[Tool]:
-    """The timer and reminder tools; starts this store's scheduler (stop with stop_scheduler)."""
+    """The timer and reminder tools; starts the context's scheduler (`ctx.background.stop()`
+    stops it)."""
     alarms = Alarms(ctx, scheduler_for(ctx))
     return bind(TOOLS, set_timer=alarms.set_timer, list_timers=alarms.list_timers,
                 cancel_timer=alarms.cancel_timer, set_reminder=alarms.set_reminder,

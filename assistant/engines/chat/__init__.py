@@ -9,28 +9,43 @@ thresholds), `engine` (the turn).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.engines.chat.brains import BRAINS, DEFAULT, FALLBACK, load_runtime
 from assistant.engines.chat.engine import ChatEngine, ChatSettings
 
 
-def build(options: Any = None) -> Any:
-    """An engine for `options.brain` (or `options.model`): a named brain, a .gguf file, a model
-    directory or a hub id; `gemma-270m` is the old Gemma engine, kept as a fallback."""
-    name = getattr(options, "brain", None) or getattr(options, "model", None) or DEFAULT
+@dataclass(frozen=True)
+class Options:
+    # A named brain (qwen-1.5b, qwen-0.5b, gemma-270m), a .gguf file, a model directory or a
+    # hub id; None: the default brain.
+    brain: str | None = None
+    runtime: str | None = None  # "llama" | "torch"; None: by brain
+    call_threshold: float | None = None  # P(call) to act on; None: the brain's calibrated one
+    adapter: Path | None = None  # a peft LoRA adapter
+    quantize: str | None = None  # "int8": a torch brain's linear layers on CPU
+    threads: int | None = None
+    # gemma-270m only: its weights directory, and whether it loads the shipped adapter
+    model_dir: Path | None = None
+    default_adapter: bool = True
+
+
+def build(options: Options) -> Any:
+    """An engine for `options.brain`; `gemma-270m` is the old Gemma engine, kept as a
+    fallback."""
+    name = options.brain or DEFAULT
     if name == FALLBACK:
         from assistant.engines import gemma
 
         return gemma.build(options)
-    runtime = load_runtime(name, runtime=getattr(options, "runtime", None),
-                           threads=getattr(options, "threads", None),
-                           adapter=getattr(options, "adapter", None),
-                           quantize=getattr(options, "quantize", None))
-    threshold = getattr(options, "call_threshold", None)
+    runtime = load_runtime(name, runtime=options.runtime, threads=options.threads,
+                           adapter=options.adapter, quantize=options.quantize)
+    threshold = options.call_threshold
     if threshold is None:
         threshold = BRAINS[name].call_threshold if name in BRAINS else ChatSettings.call_threshold
     return ChatEngine(runtime, ChatSettings(call_threshold=threshold), name=f"{name}/{runtime.name}")
 
 
-__all__ = ["ChatEngine", "ChatSettings", "build"]
+__all__ = ["ChatEngine", "ChatSettings", "Options", "build"]

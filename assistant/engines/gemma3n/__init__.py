@@ -18,6 +18,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.audio import Audio
@@ -168,17 +169,25 @@ class Gemma3nEngine:
         return read(text)
 
 
-def build(options: Any) -> Gemma3nEngine:
-    """`create_engine("gemma3n", EngineOptions(model=<hub id or dir>, model_dir=..., device=...,
-    threads=...))`. Without `model` or `model_dir` it is google/gemma-3n-E2B-it from the hub."""
+@dataclass(frozen=True)
+class Options:
+    model: str | None = None  # a hub id or a directory; None: google/gemma-3n-E2B-it
+    model_dir: Path | None = None  # a local checkpoint; wins over `model`
+    adapter: Path | None = None  # not supported yet: refused with a clear error
+    device: str | None = None
+    threads: int | None = None
+
+
+def build(options: Options) -> Gemma3nEngine:
+    """Without `model` or `model_dir` it is google/gemma-3n-E2B-it from the hub."""
     from assistant.engines.gemma3n.load import load
 
-    if getattr(options, "adapter", None) is not None:
+    if options.adapter is not None:
         raise ValueError("gemma3n: adapters are not supported yet; merge a LoRA into the "
                          "checkpoint and pass it with --model-dir")
-    loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
-                  device=getattr(options, "device", None), threads=getattr(options, "threads", None))
+    loaded = load(options.model, options.model_dir, device=options.device,
+                  threads=options.threads)
     return Gemma3nEngine(loaded)
 
 
-__all__ = ["Gemma3nEngine", "Gemma3nSettings", "TextHook", "build"]
+__all__ = ["Gemma3nEngine", "Gemma3nSettings", "Options", "TextHook", "build"]

@@ -38,7 +38,7 @@ def source(model: str | None, model_dir: Path | None) -> str | Path:
                 f"`huggingface-cli download {DEFAULT_MODEL} --local-dir {model_dir}`")
         return model_dir
     hub_id = model or DEFAULT_MODEL
-    from assistant.speech.weights import hub_reachable
+    from assistant.weights import hub_reachable
 
     if not hub_reachable():
         raise BackendUnavailable(

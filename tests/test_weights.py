@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.speech import BackendUnavailable, weights
-from assistant.speech.weights import Part, PinnedFile, WeightSet, assemble
+from assistant import weights
+from assistant.speech import BackendUnavailable
+from assistant.weights import Part, PinnedFile, WeightSet, assemble
 
 
 def test_whisper_base_is_joined_and_pinned(tmp_path: Path) -> None:
@@ -64,7 +65,7 @@ def test_cache_dir_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_sha256sums_are_verified(tmp_path: Path) -> None:
-    from assistant.speech.weights import WeightsError, sha256_file, verify_sums
+    from assistant.weights import WeightsError, sha256_file, verify_sums
 
     (tmp_path / "adapter_model.safetensors").write_bytes(b"weights" * 100)
     (tmp_path / "adapter_config.json").write_text("{}")
