@@ -28,9 +28,26 @@ class Synthesizer(Protocol):
     def synthesize(self, text: str) -> Audio: ...
 
 
+class TranscriptCache:
+    """What was heard in recent clips (by `Audio.fingerprint`), the `size` newest kept: ASR by
+    an audio model is a whole generation, and a turn can ask twice for the same clip."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._texts: dict[str, str] = {}
+
+    def get(self, audio: Audio) -> str | None:
+        return self._texts.get(audio.fingerprint())
+
+    def put(self, audio: Audio, text: str) -> None:
+        self._texts[audio.fingerprint()] = text
+        while len(self._texts) > self.size:
+            self._texts.pop(next(iter(self._texts)))
+
+
 class BackendUnavailable(RuntimeError):
     """A speech or model backend cannot run here: missing package, weights or device.
     The message names the backend and says how to get it."""
 
 
-__all__ = ["BackendUnavailable", "Synthesizer", "Transcriber"]
+__all__ = ["BackendUnavailable", "Synthesizer", "Transcriber", "TranscriptCache"]

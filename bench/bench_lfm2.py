@@ -143,6 +143,21 @@ def proxy_tokens() -> tuple[int, int, int]:
     return count(text) + 6, count(CALL_PY) + 2, count(CALL_JSON) + 2  # + turn/marker tokens
 
 
+def fill_weights(model: Any, seed: int = 0) -> None:
+    """Fill every weight by tiling one random block: uninitialised memory could hold NaNs or
+    denormals (slow on a CPU); values do not matter for speed otherwise."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    block = torch.empty(1 << 20).uniform_(-0.05, 0.05, generator=g)
+    with torch.no_grad():
+        for p in model.parameters():
+            flat = p.data.view(-1)
+            for i in range(0, flat.numel(), block.numel()):
+                end = min(flat.numel(), i + block.numel())
+                flat[i:end].copy_(block[: end - i])
+
+
 def build_model(seed: int = 0) -> Any:
     import torch
 
@@ -155,16 +170,8 @@ def build_model(seed: int = 0) -> Any:
     with no_init_weights():  # random init of 1.45 B values takes minutes on 2 busy cores
         model = LFM2AudioModel(config_from_dict(FULL_CONFIG)).eval()
     model.lfm.set_attn_implementation("sdpa")  # what from_pretrained picks without flash-attn
-    # Fill every weight by tiling one random block: uninitialised memory could hold NaNs or
-    # denormals (slow on a CPU); values do not matter for speed otherwise.
-    g = torch.Generator().manual_seed(seed)
-    block = torch.empty(1 << 20).uniform_(-0.05, 0.05, generator=g)
+    fill_weights(model, seed)
     with torch.no_grad():
-        for p in model.parameters():
-            flat = p.data.view(-1)
-            for i in range(0, flat.numel(), block.numel()):
-                end = min(flat.numel(), i + block.numel())
-                flat[i:end].copy_(block[: end - i])
         for stop in (7, 128):  # random weights must not stop or switch to audio by chance
             model.lfm.embed_tokens.weight[stop].zero_()
     return model

@@ -87,7 +87,7 @@ def brain_config() -> Any:
 
 def write_brain(out: Path) -> float:
     """The full-size random brain saved as a model directory; returns parameters (B)."""
-    import torch
+    from bench_lfm2 import fill_weights
     from transformers import Lfm2ForCausalLM
     from transformers.initialization import no_init_weights
 
@@ -96,13 +96,7 @@ def write_brain(out: Path) -> float:
 
     with no_init_weights():
         model = Lfm2ForCausalLM(brain_config()).eval()
-    block = torch.empty(1 << 20).uniform_(-0.05, 0.05, generator=torch.Generator().manual_seed(0))
-    with torch.no_grad():
-        for p in model.parameters():
-            flat = p.data.view(-1)
-            for i in range(0, flat.numel(), block.numel()):
-                end = min(flat.numel(), i + block.numel())
-                flat[i:end].copy_(block[: end - i])
+    fill_weights(model)
     params = sum(p.numel() for p in model.parameters()) / 1e9
     model.save_pretrained(str(out))
     _write_tokenizer(out, chat_template=CHAT_TEMPLATE)

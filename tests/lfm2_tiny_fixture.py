@@ -42,3 +42,22 @@ def script_hook(token_ids: list[int], after: int | None = None):
 
     hook.calls = calls  # type: ignore[attr-defined]
     return hook
+
+
+def tiny_chat(processor):
+    """A chat with a system turn (its length is returned as the prefix), one second of random
+    audio from the user and an open assistant turn."""
+    import torch
+    from liquid_audio import ChatState
+
+    state = ChatState(processor, dtype=torch.float32)
+    state.new_turn("system")
+    state.add_text("Tools: <|tool_list_start|>[]<|tool_list_end|>")
+    state.end_turn()
+    prefix = state.text.shape[1]
+    state.new_turn("user")
+    state.add_audio(torch.randn(1, 16000, generator=torch.Generator().manual_seed(0)) * 0.1,
+                    16000)
+    state.end_turn()
+    state.new_turn("assistant")
+    return state, prefix

@@ -13,7 +13,7 @@ pytest.importorskip("liquid_audio")
 if not hasattr(torch.ops.aten, "_weight_int4pack_mm_for_cpu"):
     pytest.skip("this torch has no CPU int4 kernel", allow_module_level=True)
 
-from lfm2_tiny_fixture import tiny_checkpoint  # noqa: E402
+from lfm2_tiny_fixture import tiny_chat, tiny_checkpoint  # noqa: E402
 
 from assistant.engines.lfm2 import fast as lfm2_fast  # noqa: E402
 from assistant.engines.lfm2.generate import GREEDY, PrefixCache, generate, text_logits  # noqa: E402
@@ -33,19 +33,7 @@ def fp32():
 
 @pytest.fixture(scope="module")
 def chat(fp32):
-    from liquid_audio import ChatState
-
-    state = ChatState(fp32.processor, dtype=torch.float32)
-    state.new_turn("system")
-    state.add_text("Tools: <|tool_list_start|>[]<|tool_list_end|>")
-    state.end_turn()
-    prefix = state.text.shape[1]
-    state.new_turn("user")
-    state.add_audio(torch.randn(1, 16000, generator=torch.Generator().manual_seed(0)) * 0.1,
-                    16000)
-    state.end_turn()
-    state.new_turn("assistant")
-    return state, prefix
+    return tiny_chat(fp32.processor)
 
 
 def _ids(tokens):

@@ -10,7 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("liquid_audio")
 
-from lfm2_tiny_fixture import script_hook, tiny_checkpoint  # noqa: E402
+from lfm2_tiny_fixture import script_hook, tiny_chat, tiny_checkpoint  # noqa: E402
 
 from assistant.engines.lfm2.generate import GREEDY, PrefixCache, generate  # noqa: E402
 
@@ -25,19 +25,7 @@ def loaded():
 
 @pytest.fixture(scope="module")
 def chat(loaded):
-    from liquid_audio import ChatState
-
-    state = ChatState(loaded.processor, dtype=torch.float32)
-    state.new_turn("system")
-    state.add_text("Tools: <|tool_list_start|>[]<|tool_list_end|>")
-    state.end_turn()
-    prefix = state.text.shape[1]
-    state.new_turn("user")
-    state.add_audio(torch.randn(1, 16000, generator=torch.Generator().manual_seed(0)) * 0.1,
-                    16000)
-    state.end_turn()
-    state.new_turn("assistant")
-    return state, prefix
+    return tiny_chat(loaded.processor)
 
 
 def _ids(tokens):

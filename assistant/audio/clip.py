@@ -26,6 +26,14 @@ class Audio:
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
 
+    def fingerprint(self) -> str:
+        """A key for caches of what was heard in this clip (same samples and rate, same key)."""
+        import hashlib
+
+        h = hashlib.sha1(self.samples.tobytes())
+        h.update(str(self.sample_rate).encode())
+        return h.hexdigest()
+
     @staticmethod
     def silence(seconds: float, sample_rate: int = 16_000) -> Audio:
         return Audio(np.zeros(int(seconds * sample_rate), dtype=np.float32), sample_rate)

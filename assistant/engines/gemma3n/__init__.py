@@ -14,7 +14,6 @@ cancel token is checked before every token.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.audio import Audio
+from assistant.backend import TranscriptCache
 from assistant.engine import Request
 from assistant.events import Event, TextDelta
 from assistant.outcome import Outcome
@@ -50,7 +50,7 @@ class Gemma3nEngine:
         self.text_hook = text_hook  # only for tests and grammars; None in normal use
         self.name = "gemma3n"
         self._lock = threading.Lock()  # one generation at a time on one model
-        self._transcripts: dict[str, str] = {}
+        self._transcripts = TranscriptCache()
         tok = loaded.processor.tokenizer
         stops = {tok.eos_token_id, tok.convert_tokens_to_ids("<end_of_turn>")}
         eos = getattr(loaded.model.generation_config, "eos_token_id", None)
@@ -108,29 +108,21 @@ class Gemma3nEngine:
     def _text(self, ids: list[int]) -> str:
         return str(self.loaded.processor.tokenizer.decode(ids, skip_special_tokens=True))
 
-    @staticmethod
-    def _key(audio: Audio) -> str:
-        h = hashlib.sha1(audio.samples.tobytes())
-        h.update(str(audio.sample_rate).encode())
-        return h.hexdigest()
-
     # --- Engine protocol -------------------------------------------------------------------
 
     def transcribe(self, audio: Audio, cancel: threading.Event | None = None) -> str:
         """Plain ASR with the same model: the clip and "Transcribe this audio exactly"."""
         from assistant.engines.gemma3n.chat import asr_messages
 
-        key = self._key(audio)
-        if key in self._transcripts:
-            return self._transcripts[key]
+        cached = self._transcripts.get(audio)
+        if cached is not None:
+            return cached
         inputs = self._inputs(asr_messages(), [audio])
         with self._lock:
             ids = list(self._tokens(inputs, self.settings.max_asr_tokens, cancel))
         text = self._text(ids).strip()
         if cancel is None or not cancel.is_set():
-            self._transcripts[key] = text
-            if len(self._transcripts) > 64:
-                self._transcripts.pop(next(iter(self._transcripts)))
+            self._transcripts.put(audio, text)
         return text
 
     def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:

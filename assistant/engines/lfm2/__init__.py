@@ -17,7 +17,6 @@ audio chunks are emitted as they come; the cancel token is checked before every 
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.audio import Audio
+from assistant.backend import TranscriptCache
 from assistant.engine import Engine, Request
 from assistant.events import (
     AudioChunk,
@@ -71,7 +71,7 @@ class LFM2Engine:
         self.text_hook = text_hook
         self.prefix = PrefixCache() if self.settings.cache_prefix else None
         self._lock = threading.Lock()  # one generation at a time on one model
-        self._transcripts: dict[str, str] = {}
+        self._transcripts = TranscriptCache()
         tok = loaded.processor.text
         self._call_start = tok.convert_tokens_to_ids(CALL_START)
         self._call_end = tok.convert_tokens_to_ids(CALL_END)
@@ -98,11 +98,6 @@ class LFM2Engine:
             text = text.replace(marker, "")
         return text
 
-    def _key(self, audio: Audio) -> str:
-        h = hashlib.sha1(audio.samples.tobytes())
-        h.update(str(audio.sample_rate).encode())
-        return h.hexdigest()
-
     # --- Engine protocol -------------------------------------------------------------------
 
     def transcribe(self, audio: Audio, cancel: threading.Event | None = None) -> str:
@@ -110,9 +105,9 @@ class LFM2Engine:
         from assistant.engines.lfm2.chat import asr_chat
         from assistant.engines.lfm2.generate import GREEDY, generate
 
-        key = self._key(audio)
-        if key in self._transcripts:
-            return self._transcripts[key]
+        cached = self._transcripts.get(audio)
+        if cached is not None:
+            return cached
         chat = asr_chat(self.loaded.processor, self.loaded.dtype, audio)
         ids: list[int] = []
         with self._lock:
@@ -125,9 +120,7 @@ class LFM2Engine:
         text = self._visible(self.loaded.processor.text.decode(ids, skip_special_tokens=True))
         text = text.strip()
         if cancel is None or not cancel.is_set():
-            self._transcripts[key] = text
-            if len(self._transcripts) > 64:
-                self._transcripts.pop(next(iter(self._transcripts)))
+            self._transcripts.put(audio, text)
         return text
 
     def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
