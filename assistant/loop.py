@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from assistant import policy
 from assistant.audio import Audio
@@ -81,6 +81,9 @@ class _Turn:
     retries_left: int
     untrusted_seen: bool = False
     spoke_natively: bool = False
+    # What this turn's tools said in words (their `summary`, or a failure's message): the
+    # answer when the model, after the results, says nothing (small brains do).
+    told: list[str] = field(default_factory=list)
 
 
 def tool_turn_text(results: Sequence[ToolResult]) -> str:
@@ -207,6 +210,9 @@ class Conversation:
             if isinstance(outcome, Reply) and (outcome.text.strip() or t.spoke_natively):
                 yield from self._answer(t, outcome.text, spoken=outcome.spoken or t.spoke_natively)
                 return
+            if isinstance(outcome, Reply) and t.told:
+                yield from self._answer(t, " ".join(t.told), spoken=False)
+                return
             if isinstance(outcome, Reply):
                 yield from self._fail(t, Stage.ENGINE, LoopError.EMPTY_REPLY,
                                       "The model answered with nothing.")
@@ -255,6 +261,10 @@ class Conversation:
                                                 result.options, result.argument))
                 return True
             t.untrusted_seen |= tool.returns_untrusted_text and result.ok
+            said = result.data.get("summary") if result.ok and isinstance(result.data, dict) \
+                else result.message
+            if isinstance(said, str) and said.strip():
+                t.told.append(said.strip())
             results.append(result)
         self._remember_results(results)
         return False

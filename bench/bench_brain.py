@@ -59,7 +59,10 @@ if TYPE_CHECKING:
 
 MODELS = ("qwen-0.5b", "qwen-1.5b")
 RUNTIMES = ("torch", "ct2", "llama")  # torch first: the baseline the others are compared with
-RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M"}
+RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M",
+                  "llama-lora": "llama.cpp Q4_K_M + tail LoRA"}
+# Brains with a shipped adapter: their `MODEL:llama-lora` cell runs it as the brain serves it.
+ADAPTER_BRAINS = {"qwen-0.5b": "qwen-0.5b-tools"}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "brain-cpu-2threads.txt"
 
 COLD_REQUEST = "what time is it in Tokyo"  # cold prefill, then the warm-up turn
@@ -248,11 +251,19 @@ class Ct2Runtime:
             steps.close()
 
 
-def load_runtime(runtime: str, gguf: Path, ct2_dir: Path | None, threads: int) -> Runtime:
+def load_runtime(runtime: str, gguf: Path, ct2_dir: Path | None, threads: int,
+                 model: str = "") -> Runtime:
     if runtime == "llama":
         from assistant.engines.chat.llama import LlamaRuntime
 
         return LlamaRuntime(gguf, threads=threads)
+    if runtime == "llama-lora":
+        from assistant.engines.chat.brains import BRAINS
+        from assistant.engines.chat.brains import load_runtime as brain_runtime
+
+        if model not in ADAPTER_BRAINS:
+            raise ValueError(f"{model} has no shipped adapter")
+        return brain_runtime(BRAINS[ADAPTER_BRAINS[model]].name, threads=threads)
     if runtime == "torch":
         from assistant.engines.chat.hf import TorchRuntime
 
@@ -272,14 +283,15 @@ def measure_cell(res: CellResult, gguf: Path, ct2_dir: Path | None, threads: int
     from assistant.events import CallDecision, CallsProposed, Reply
 
     t0 = time.perf_counter()
-    rt = load_runtime(res.runtime, gguf, ct2_dir, threads)
+    rt = load_runtime(res.runtime, gguf, ct2_dir, threads, res.model)
     res.load_s = time.perf_counter() - t0
     res.rss_load_mb = memory_mb()[0]
     log(res, f"loaded in {res.load_s:.1f} s, RSS {res.rss_load_mb:.0f} MB")
     if res.runtime == "ct2":
         res.note = "no grammar (free decoding, as torch); only the head is cached"
 
-    threshold = BRAINS[res.model].call_threshold if res.model in BRAINS else 0.5
+    brain = ADAPTER_BRAINS[res.model] if res.runtime == "llama-lora" else res.model
+    threshold = BRAINS[brain].call_threshold if brain in BRAINS else 0.5
     engine = ChatEngine(rt, ChatSettings(call_threshold=threshold), name=res.cell)
     texts = (COLD_REQUEST, CACHED_REQUEST, *REQUESTS)
     res.prompt_sha = prompt_digest([engine.prompt(user_request(t)) for t in texts])
@@ -593,7 +605,8 @@ def choose_cells(args: argparse.Namespace) -> list[str]:
     cells: list[str] = []
     for item in args.cells.split(","):
         model, _, runtime = item.strip().partition(":")
-        if model not in models or (runtime and runtime not in RUNTIMES):
+        lora = runtime == "llama-lora" and model in ADAPTER_BRAINS
+        if model not in models or (runtime and runtime not in RUNTIMES and not lora):
             raise SystemExit(f"unknown cell {item!r}: MODEL[:RUNTIME] with MODEL in "
                              f"{', '.join(models)} and RUNTIME in {', '.join(RUNTIMES)}")
         cells += [f"{model}:{rt}" for rt in ([runtime] if runtime else RUNTIMES)]

@@ -191,8 +191,15 @@ def _expected(tool: str, args: Mapping[str, tuple[Any, ...]]) -> ExpectedCall:
     return ExpectedCall(tool, full, frozenset(optional))
 
 
-def _make(template: Template, split: str, rng: random.Random, drugs: Sequence[str],
-          drug: str | None = None) -> tuple[str, tuple[ExpectedCall, ...], tuple[str, ...]]:
+def text_key(text: str) -> str:
+    """The form two item texts are compared in: lower case, commas as spaces, spaces collapsed."""
+    return " ".join(text.lower().replace(",", " ").split())
+
+
+def make_text(template: Template, split: str, rng: random.Random, drugs: Sequence[str],
+              drug: str | None = None) -> tuple[str, tuple[ExpectedCall, ...], tuple[str, ...]]:
+    """One filled request of `template`: (text, gold calls, drug terms said). Public so that
+    other item sources (finetune/phrasings.py) fill their templates exactly as evalkit does."""
     pattern = rng.choice(template.patterns)
     text, args, terms = _fill_pattern(pattern, rng, drug, drugs)
     text = rng.choice(_PREFIXES) + text
@@ -223,8 +230,8 @@ def generate_items(seed: int = 0, drugs: Sequence[str] | None = None,
     per_template: dict[str, int] = {}
 
     def add(template: Template, split: str, drug: str | None = None) -> bool:
-        text, expected, terms = _make(template, split, rng, drug_list, drug)
-        key = " ".join(text.lower().replace(",", " ").split())
+        text, expected, terms = make_text(template, split, rng, drug_list, drug)
+        key = text_key(text)
         if key in seen:
             return False
         seen.add(key)

@@ -151,19 +151,34 @@ for _v in (
     Variant("scripted-asr-bias", "Whisper base with targeted drug-name biasing, then the "
             "rule-based engine", "scripted", EngineOptions(asr="base", asr_biasing=True),
             modality="audio", asr_for_scripted=True, needs=("faster_whisper",)),
-    # The default brain: Qwen2.5-Coder-1.5B-Instruct on llama.cpp.
+    # The default brain: Qwen2.5-Coder-0.5B-Instruct + our LoRA, on llama.cpp.
     Variant("cascade-bias", "cascade: Whisper base with drug-name hotwords, then the default "
-            "brain (Qwen2.5-Coder-1.5B)", "cascade",
+            "brain (Qwen2.5-Coder-0.5B + LoRA)", "cascade",
             EngineOptions(asr="whisper-base", asr_biasing=True), modality="audio",
             needs=_CASCADE_NEEDS),
     Variant("cascade-nobias", "cascade: Whisper base without biasing, then the default brain",
             "cascade", EngineOptions(asr="whisper-base", asr_biasing=False), modality="audio",
             needs=_CASCADE_NEEDS),
-    Variant("cascade-text", "the default brain (Qwen2.5-Coder-1.5B) alone, on the request text",
+    Variant("cascade-text", "the default brain (Qwen2.5-Coder-0.5B + LoRA) alone, on the request text",
             "cascade", EngineOptions(asr="whisper-base"), modality="text", needs=_CASCADE_NEEDS),
+    Variant("cascade-text-1.5b", "Qwen2.5-Coder-1.5B (no adapter) alone, on the request text",
+            "cascade", EngineOptions(asr="whisper-base", brain="qwen-1.5b"), modality="text",
+            needs=_CASCADE_NEEDS),
+    Variant("cascade-bias-1.5b", "cascade: Whisper base with drug-name hotwords, then "
+            "Qwen2.5-Coder-1.5B (no adapter)", "cascade",
+            EngineOptions(asr="whisper-base", asr_biasing=True, brain="qwen-1.5b"),
+            modality="audio", needs=_CASCADE_NEEDS),
     Variant("cascade-text-0.5b", "Qwen2.5-Coder-0.5B alone, on the request text", "cascade",
             EngineOptions(asr="whisper-base", brain="qwen-0.5b"), modality="text",
             needs=_CASCADE_NEEDS),
+    Variant("cascade-text-0.5b-tools", "Qwen2.5-Coder-0.5B + our LoRA (finetune/chat.py) "
+            "alone, on the request text", "cascade",
+            EngineOptions(asr="whisper-base", brain="qwen-0.5b-tools"), modality="text",
+            needs=_CASCADE_NEEDS),
+    Variant("cascade-bias-0.5b-tools", "cascade: Whisper base with drug-name hotwords, then "
+            "Qwen2.5-Coder-0.5B + our LoRA", "cascade",
+            EngineOptions(asr="whisper-base", asr_biasing=True, brain="qwen-0.5b-tools"),
+            modality="audio", needs=_CASCADE_NEEDS),
     # The old brain: Gemma 3 270M base, with and without the shipped LoRA adapter.
     Variant("gemma-text", "the old brain (Gemma 3 270M + LoRA adapter) on the request text",
             "cascade", _GEMMA, modality="text", needs=_GEMMA_NEEDS),

@@ -81,6 +81,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         from finetune.lfm2 import train_lfm2_from_config
 
         out = train_lfm2_from_config(cfg)
+    elif cfg.run.path == "chat":
+        from finetune.chat import train_chat
+
+        out, chat_stats = train_chat(cfg)
+        print(json.dumps(chat_stats.__dict__))
     else:
         from finetune.train import train_text
 
@@ -121,8 +126,14 @@ def cmd_table(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from finetune.export import export_adapter, write_card, write_sums
+    from finetune.export import export_adapter, export_chat_adapter, write_card, write_sums
 
+    if (args.run / "adapter.gguf").is_file():  # a chat-brain run: llama.cpp serves it
+        out = export_chat_adapter(args.run, args.out, args.dtype)
+        if args.card:
+            (out / "README.md").write_text(args.card.read_text("utf-8"), "utf-8")
+        print(f"exported {args.run} -> {out}; sums in {write_sums(out)}")
+        return 0
     out = export_adapter(args.run, args.out, args.dtype)
     if args.card:  # before the sums, so the card is pinned too
         print(f"card: {write_card(args.run, out, args.card.read_text('utf-8'), args.overrides)}")

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from assistant.prompt import ToolListMode
 
-PathKind = Literal["text", "lfm2"]
+PathKind = Literal["text", "lfm2", "chat"]
 
 # LoRA target presets by model family; a list in the config wins over a preset name.
 TARGET_PRESETS: dict[str, tuple[str, ...]] = {
@@ -165,7 +165,7 @@ def _coerce(section: str, f: dataclasses.Field[Any], value: Any) -> Any:
 
 _SECTIONS: dict[str, Any] = {f.name: f.default_factory for f in fields(RunConfig)}
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "run.path": ("text", "lfm2"),
+    "run.path": ("text", "lfm2", "chat"),
     "data.tool_list": ("none", "compact", "full"),
     "train.mixed_precision": ("auto", "no", "bf16", "fp16"),
     "eval.split": ("train", "dev", "test"),

@@ -32,6 +32,26 @@ def export_adapter(run_dir: Path, out_dir: Path, dtype: str = "float16") -> Path
     return out_dir
 
 
+def export_chat_adapter(run_dir: Path, out_dir: Path, dtype: str = "float16") -> Path:
+    """A chat-brain run (finetune/chat.py) as llama.cpp serves it: the GGUF LoRA in `dtype`
+    and the run's config and facts (`run.json` says the adapter is for the tail only). No
+    peft weights: the chat brain runs on llama.cpp."""
+    import json
+
+    from finetune.gguf_lora import export_gguf_lora
+
+    if dtype not in ("float16", "float32"):
+        raise ValueError(f"a GGUF LoRA is written in float16 or float32, not {dtype}")
+    run = json.loads((run_dir / "run.json").read_text("utf-8"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    export_gguf_lora(run_dir, out_dir / "adapter.gguf", base_name=run["base_model"],
+                     outtype="f16" if dtype == "float16" else "f32")
+    for name in SHIPPED:
+        if (run_dir / name).is_file():
+            shutil.copy2(run_dir / name, out_dir / name)
+    return out_dir
+
+
 def write_sums(directory: Path) -> Path:
     """`SHA256SUMS` (sha256sum format) of every file in `directory` except itself."""
     lines = [f"{sha256(p)}  {p.name}" for p in sorted(directory.iterdir())

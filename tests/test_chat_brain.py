@@ -187,8 +187,23 @@ def test_torch_runtime_agrees_with_llama_cpp_on_the_same_weights(llama_rt: Any,
 
 
 @pytest.mark.slow
+def test_the_tuned_0_5b_brain_calls_when_asked_and_not_otherwise() -> None:
+    """The real 0.5B weights with the shipped tail-only LoRA (assets/adapters/qwen-0.5b-tools)
+    and its threshold from dev."""
+    from assistant.engines import chat
+
+    engine = chat.build(chat.Options(brain="qwen-0.5b-tools", threads=2))
+    called = run(engine, ask("set a timer for ten minutes"))[-1]
+    assert isinstance(called, CallsProposed), called
+    assert called.calls[0].name == "set_timer"
+    assert called.calls[0].arguments.get("seconds") == 600
+    for text in ("thanks, that's all for now", "turn off the kitchen lights"):
+        assert isinstance(run(engine, ask(text))[-1], Reply), text
+
+
+@pytest.mark.slow
 def test_the_default_brain_calls_when_asked_and_not_otherwise() -> None:
-    """The real default weights (Qwen2.5-Coder-1.5B) with their calibrated threshold."""
+    """The real default brain (Qwen2.5-Coder-0.5B + the shipped LoRA) with its threshold."""
     from assistant.engines import chat
 
     engine = chat.build(chat.Options(threads=2))

@@ -284,6 +284,17 @@ def test_empty_model_answer_becomes_an_apology() -> None:
     assert answer(events) and next(e for e in events if isinstance(e, Done)).status == "failed"
 
 
+def test_nothing_said_after_a_tool_result_speaks_the_tools_own_summary() -> None:
+    """Small brains often end the turn after a tool result without a word; the tool's summary
+    is then the answer (not an apology for a turn that worked)."""
+    ledger = Ledger()
+    events = run(bot(call("add_note", text="buy milk"), " ", ledger=ledger), "note buy milk")
+    assert ledger.done == [("add_note", {"text": "buy milk"})]
+    assert answer(events) == "add_note done."
+    assert not [e for e in events if isinstance(e, Failed)]
+    assert next(e for e in events if isinstance(e, Done)).status == "answered"
+
+
 # --- any engine output: the turn never raises ---------------------------------------------------
 
 _FRAGMENTS = st.sampled_from([

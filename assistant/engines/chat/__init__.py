@@ -19,7 +19,7 @@ from assistant.engines.chat.engine import ChatEngine, ChatSettings
 
 @dataclass(frozen=True)
 class Options:
-    # A named brain (qwen-1.5b, qwen-0.5b, gemma-270m), a .gguf file, a model directory or a
+    # A named brain (qwen-0.5b-tools, qwen-1.5b, qwen-0.5b, gemma-270m), a .gguf file, a model directory or a
     # hub id; None: the default brain.
     brain: str | None = None
     runtime: str | None = None  # "llama" | "torch"; None: by brain

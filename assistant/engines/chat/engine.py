@@ -111,6 +111,11 @@ class ChatEngine:
         self._schemas: dict[tuple[str, ...], str] = {}
         self._heads: dict[tuple[str, ...], list[int]] = {}
 
+    @property
+    def openers(self) -> frozenset[int]:
+        """The tokens whose probability is P(call): the marker's first token and bare openers."""
+        return self._openers
+
     def _single(self, piece: str) -> list[int]:
         ids = self.runtime.tokenize(piece)
         return ids if len(ids) == 1 else []

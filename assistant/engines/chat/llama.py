@@ -38,7 +38,12 @@ class LlamaRuntime:
     supports_grammar = True
 
     def __init__(self, gguf: Path, *, threads: int | None = None, n_ctx: int = 8192,
-                 lora: Path | None = None, state_dir: Path | None = None) -> None:
+                 lora: Path | None = None, lora_tail_only: bool = False,
+                 state_dir: Path | None = None) -> None:
+        """`lora`: a GGUF LoRA adapter. `lora_tail_only`: the adapter was trained with the
+        prompt head as a frozen base-model prefix (finetune/chat.py), so it is switched off
+        while the head is evaluated and on for everything after it; the head's saved state is
+        then the base model's, shared with the brain without the adapter."""
         try:
             from llama_cpp import Llama
         except ImportError as exc:
@@ -63,10 +68,15 @@ class LlamaRuntime:
         self.eog = frozenset(t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t))
         self._fresh = -1  # n_tokens for which the context's last logits are current
         self._lock = threading.Lock()
+        self._tail_only = lora is not None and lora_tail_only
+        self._head_len = 0  # tokens of the prompt head (set by preload)
+        self._clean = 0  # leading cached tokens evaluated with the adapter off
+        self._lora_on = lora is not None
         # Saved KV states of prompt heads live here, keyed by the model file and the tokens.
         self.state_dir = state_dir
         st = Path(gguf).stat()
-        self._identity = f"{Path(gguf).resolve()}|{st.st_size}|{st.st_mtime_ns}|{lora}|{n_ctx}"
+        head_lora = None if self._tail_only else lora
+        self._identity = f"{Path(gguf).resolve()}|{st.st_size}|{st.st_mtime_ns}|{head_lora}|{n_ctx}"
 
     def _piece(self, token_id: str | None) -> str:
         return "" if token_id is None else self.detokenize([int(token_id)])
@@ -82,12 +92,34 @@ class LlamaRuntime:
         last token again when nothing is new, so the logits are for `ids`)."""
         held = self.llm.n_tokens
         keep = common_prefix(self.llm.input_ids[:held].tolist(), ids)
+        if self._tail_only and self._clean < min(keep, self._head_len):
+            keep = self._clean  # head tokens evaluated with the adapter on are not the head
         if keep == len(ids) == held and self._fresh == held:
             return
         keep = min(keep, len(ids) - 1)
         self.llm.n_tokens = keep  # eval() drops the cache beyond n_tokens first
-        self.llm.eval(list(ids[keep:]))
+        if self._tail_only and keep < self._head_len:
+            self._use_lora(False)
+            self.llm.eval(list(ids[keep:self._head_len]))
+            keep = self._clean = self._head_len
+        if keep < len(ids):
+            self._use_lora(True)
+            self.llm.eval(list(ids[keep:]))
+            self._clean = min(self._clean, keep)
         self._fresh = self.llm.n_tokens
+
+    def _use_lora(self, on: bool) -> None:
+        """Switch the adapter on or off for the tokens evaluated next (tail-only adapters)."""
+        adapter = getattr(self.llm, "_lora_adapter", None)
+        if not self._tail_only or adapter is None or on == self._lora_on:
+            return
+        import llama_cpp
+
+        adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(adapter)
+        scales = (ctypes.c_float * 1)(self.llm.lora_scale)
+        if llama_cpp.llama_set_adapters_lora(self.llm.ctx, adapters, 1 if on else 0, scales):
+            raise RuntimeError("llama.cpp could not switch the LoRA adapter")
+        self._lora_on = on
 
     def preload(self, ids: Sequence[int]) -> None:
         """Make the context hold the prompt head `ids`: from memory, else from its saved state
@@ -95,8 +127,10 @@ class LlamaRuntime:
         are thousands of tokens (30-50 s on 2 cores): a new session, and every one-shot
         `--text` run, pays that once per machine rather than once per process."""
         with self._lock:
+            self._head_len = len(ids)
             held = self.llm.n_tokens
-            if common_prefix(self.llm.input_ids[:held].tolist(), ids) == len(ids):
+            if common_prefix(self.llm.input_ids[:held].tolist(), ids) == len(ids) and \
+                    (not self._tail_only or self._clean >= len(ids)):
                 return
             path = self._state_path(ids)
             if path is not None and path.is_file() and self._load_state(path, ids):
@@ -124,10 +158,11 @@ class LlamaRuntime:
         if not ok or count.value != len(ids) or list(tokens) != list(ids):
             path.unlink(missing_ok=True)  # stale or damaged: evaluate again and re-save
             self.llm.reset()
-            self._fresh = -1
+            self._fresh, self._clean = -1, 0
             return False
         self.llm.input_ids[:len(ids)] = ids
         self.llm.n_tokens = len(ids)
+        self._clean = len(ids)  # saved states are of heads, evaluated without an adapter
         self._fresh = -1  # the logits of a restored state are not kept
         return True
 

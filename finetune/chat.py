@@ -1,0 +1,334 @@
+"""LoRA for the chat brain (Qwen2.5-Coder through its own tool-calling template), on a CPU.
+
+The prompt the brain sees is ~2,900 tokens of system text and tool list (the *head*, identical
+for every request) followed by a few dozen tokens of conversation (the *tail*). Training the
+whole prompt would cost ~50x more per step, so the head is a frozen prefix:
+- its KV cache is computed once by the base model (no adapter, no gradient) and every batch
+  attends to it;
+- the adapter is trained on the tail only, and served the same way: llama.cpp evaluates the
+  head without the adapter (the same saved head state the base brain uses) and switches the
+  adapter on for the tail (`LlamaRuntime(lora=..., lora_tail_only=True)`).
+
+What is learnt, per example (`Target`):
+- a call: cross-entropy on the native call block the engine decodes
+  (`<tool_call>\\n{"name": ..., "arguments": ...}\\n</tool_call><|im_end|>`);
+- the decision, on every example: P(call) as the engine computes it (the probability mass of
+  every token that opens a call, marked or bare) pushed up for calls and down for requests no
+  tool fits and for the turn after a tool result. No answer text is taught (the adapter
+  moves the decision and the calls; answers in words stay close to the base model's). After a
+  tool result the tuned 0.5B mostly ends its turn without a word, and the loop then speaks the
+  tool's own summary (`assistant.loop`), which is also the fastest answer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import torch
+from torch import nn
+
+from assistant.engine import Message, Request, ToolSpec
+from finetune.config import RunConfig
+from finetune.data import Example, build_examples
+
+if TYPE_CHECKING:
+    from assistant.engines.chat.engine import ChatEngine
+
+
+@dataclass(frozen=True)
+class Target:
+    """One example in token ids: the tail of the prompt and what follows it."""
+
+    id: str
+    kind: str  # "call" | "negative" | "answer"
+    tail: tuple[int, ...]  # the prompt after the head, up to the assistant's first token
+    call: tuple[int, ...]  # the call block + end of turn; empty when the right move is no call
+
+
+def call_text(engine: ChatEngine, ex: Example) -> str:
+    """The call block the engine itself decodes for `ex`'s gold calls (one block per call)."""
+    from assistant.toolcall import parse_tool_calls
+
+    parsed = parse_tool_calls(ex.target)
+    if not parsed.calls or parsed.errors:
+        raise ValueError(f"{ex.id}: a call example without a parsable call: {ex.target!r}")
+    return engine.format.block(parsed.calls)
+
+
+def encode(engine: ChatEngine, examples: Sequence[Example],
+           tools: Sequence[ToolSpec]) -> tuple[list[int], list[Target]]:
+    """(the head's ids, every example as a Target). The prompt is the engine's own, so what is
+    trained is what is served; a prompt that does not start with the head is an error."""
+    rt = engine.runtime
+    head = engine.head(Request((Message("user", "a"),), tuple(tools)))
+    end = rt.tokenize("<|im_end|>") if engine.format.json_body else []
+    out: list[Target] = []
+    for ex in examples:
+        ids = rt.tokenize(engine.prompt(Request(ex.history, tuple(tools))))
+        if ids[:len(head)] != head:
+            raise ValueError(f"{ex.id}: the prompt does not start with the shared head")
+        call: list[int] = []
+        if ex.kind == "call":
+            call = rt.tokenize(call_text(engine, ex)) + end
+        out.append(Target(ex.id, ex.kind, tuple(ids[len(head):]), tuple(call)))
+    return head, out
+
+
+class HeadCache:
+    """The head's KV, computed once by the base model, shared by every batch."""
+
+    def __init__(self, model: Any, head: Sequence[int]) -> None:
+        with torch.no_grad():
+            out = model(input_ids=torch.tensor([list(head)]), use_cache=True)
+        self.length = len(head)
+        self.config = model.config
+        self.kv = [(layer.keys.detach(), layer.values.detach())
+                   for layer in out.past_key_values.layers]
+
+    def for_batch(self, batch: int) -> Any:
+        from transformers import DynamicCache
+
+        return DynamicCache(ddp_cache_data=[(k.expand(batch, -1, -1, -1), v.expand(batch, -1, -1, -1))
+                                            for k, v in self.kv], config=self.config)
+
+
+class ChatLoss(nn.Module):
+    """Batch of Targets -> call cross-entropy + decision loss (see the module docstring)."""
+
+    def __init__(self, model: nn.Module, head: HeadCache, openers: Sequence[int], pad: int,
+                 decision_weight: float = 1.0) -> None:
+        super().__init__()
+        self.model = model
+        self.head = head
+        self.openers = torch.tensor(sorted(openers))
+        self.pad = pad
+        self.decision_weight = decision_weight
+
+    def _lm(self) -> Any:
+        m: Any = self.model
+        return m.get_base_model() if hasattr(m, "get_base_model") else m
+
+    def forward(self, batch: Sequence[Target]) -> tuple[torch.Tensor, dict[str, float]]:
+        seqs = [list(t.tail) + list(t.call[:-1]) for t in batch]  # the last target is predicted
+        width = max(len(s) for s in seqs)
+        ids = torch.full((len(batch), width), self.pad, dtype=torch.long)
+        mask = torch.zeros((len(batch), self.head.length + width), dtype=torch.long)
+        mask[:, :self.head.length] = 1
+        for i, s in enumerate(seqs):
+            ids[i, :len(s)] = torch.tensor(s)
+            mask[i, self.head.length:self.head.length + len(s)] = 1
+        lm = self._lm()
+        start = self.head.length
+        hidden = lm.get_decoder()(
+            input_ids=ids, attention_mask=mask, past_key_values=self.head.for_batch(len(batch)),
+            cache_position=torch.arange(start, start + width), use_cache=True).last_hidden_state
+        # Rows to score: the decision position (last tail token) of every example, then the
+        # positions that predict each call token.
+        rows, gold, decide, is_call = [], [], [], []
+        for i, t in enumerate(batch):
+            first = len(t.tail) - 1
+            decide.append(hidden[i, first])
+            is_call.append(bool(t.call))
+            for j, token in enumerate(t.call):
+                rows.append(hidden[i, first + j])
+                gold.append(token)
+        head_out = lm.get_output_embeddings()
+        logp = torch.log_softmax(head_out(torch.stack(decide)).float(), dim=-1)
+        p_open = torch.logsumexp(logp[:, self.openers], dim=-1).exp().clamp(1e-6, 1 - 1e-6)
+        want = torch.tensor(is_call, dtype=torch.float32)
+        decision = nn.functional.binary_cross_entropy(p_open, want)
+        loss = self.decision_weight * decision
+        ce = torch.tensor(0.0)
+        if rows:
+            ce = nn.functional.cross_entropy(head_out(torch.stack(rows)).float(),
+                                             torch.tensor(gold))
+            loss = loss + ce
+        return loss, {"decision": float(decision.detach()), "call_ce": float(ce.detach())}
+
+
+@dataclass(frozen=True)
+class ChatTrainStats:
+    steps: int
+    examples: int
+    kinds: dict[str, int]
+    head_tokens: int
+    mean_tail_tokens: float
+    first_loss: float
+    last_loss: float
+    seconds: float
+    trainable_params: int
+
+
+def chat_items(cfg: RunConfig) -> list[Any]:
+    """evalkit's train split plus the training-only phrasings and hard negatives."""
+    from finetune.phrasings import extra_items
+    from finetune.train import train_items
+
+    return [*train_items(cfg), *extra_items(cfg.data.items_seed)]
+
+
+def balanced(examples: Sequence[Example], n: int, seed: int) -> list[Example]:
+    """`n` examples, as many call as no-call ones where the data allows (the decision is the
+    point), each kind shuffled."""
+    rng = random.Random(seed)
+    calls = [e for e in examples if e.kind == "call"]
+    others = [e for e in examples if e.kind != "call"]
+    rng.shuffle(calls)
+    rng.shuffle(others)
+    half = min(len(calls), n // 2)
+    rest = others[: n - half]
+    picked = calls[:half] + rest
+    picked += calls[half: half + n - len(picked)]
+    rng.shuffle(picked)
+    return picked
+
+
+def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
+               tools: Sequence[ToolSpec] | None = None) -> tuple[Path, ChatTrainStats]:
+    """The chat path: a LoRA on a chat brain (`model.base`: a brain name such as qwen-0.5b, or
+    a .gguf file), written in peft format and as a GGUF LoRA for llama.cpp (`adapter.gguf`).
+    `items` default to evalkit's train split plus finetune/phrasings.py, `tools` to the whole
+    catalogue (the head the engine serves)."""
+    from peft import get_peft_model
+
+    from assistant.engines.chat.brains import BRAINS, gguf_path
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.hf import TorchRuntime
+    from finetune.tools import catalogue
+    from finetune.train import count_params, lora_config, pick_device, save_run
+
+    if cfg.model.threads:
+        torch.set_num_threads(cfg.model.threads)
+    torch.manual_seed(cfg.run.seed)
+    device, _, _ = pick_device(cfg.model.device)
+    if device.type != "cpu":
+        raise ValueError("the chat path trains on CPU (fp32) here; on a GPU box set "
+                         "model.device = 'cpu' or extend HeadCache to the device")
+    brain = BRAINS.get(cfg.model.base)
+    gguf = gguf_path(brain) if brain is not None else Path(cfg.model.base)
+    if brain is None and not (gguf.suffix == ".gguf" and gguf.is_file()):
+        raise ValueError(f"model.base = {cfg.model.base!r}: the chat path needs a GGUF brain "
+                         f"({', '.join(BRAINS)}) or a .gguf file")
+    t0 = time.monotonic()
+    runtime = TorchRuntime(gguf.parent, gguf_file=gguf.name)
+    engine = ChatEngine(runtime)
+    tools = catalogue() if tools is None else tuple(tools)
+    examples = build_examples(chat_items(cfg) if items is None else items, cfg.data,
+                              seed=cfg.run.seed)
+    n = cfg.train.steps * cfg.train.batch_size * cfg.train.grad_accum
+    examples = balanced(examples, min(n, len(examples)), cfg.run.seed)
+    head, targets = encode(engine, examples, tools)
+    too_long = [t for t in targets if len(t.tail) + len(t.call) > cfg.data.max_len]
+    targets = [t for t in targets if t not in too_long]
+    model = runtime.model
+    model.config.use_cache = True
+    cache = HeadCache(model, head)
+    print(f"base loaded, {len(targets)} examples encoded, head {len(head)} tokens evaluated in "
+          f"{time.monotonic() - t0:.0f} s", flush=True)
+    peft_model = get_peft_model(model, lora_config(cfg.lora))
+    trainable, _total = count_params(peft_model)
+    pad = runtime.tokenizer.pad_token_id or 0
+    loss_fn = ChatLoss(peft_model, cache, sorted(engine.openers), pad)
+    stats_log = _fit(loss_fn, targets, cfg)
+    out = cfg.out_dir
+    kinds: dict[str, int] = {}
+    for t in targets:
+        kinds[t.kind] = kinds.get(t.kind, 0) + 1
+    stats = ChatTrainStats(
+        steps=cfg.train.steps, examples=len(targets), kinds=kinds, head_tokens=len(head),
+        mean_tail_tokens=sum(len(t.tail) + len(t.call) for t in targets) / max(1, len(targets)),
+        first_loss=stats_log[0]["loss"] if stats_log else math.nan,
+        last_loss=stats_log[-1]["loss"] if stats_log else math.nan,
+        seconds=stats_log[-1]["s"] if stats_log else 0.0, trainable_params=trainable)
+    from finetune.train import TrainStats
+
+    save_run(cfg, peft_model, TrainStats(stats.steps, stats.examples, len(too_long),
+                                         stats.first_loss, stats.last_loss, stats.seconds,
+                                         trainable, _total), cfg.model.base,
+             {"chat": asdict(stats), "gguf": gguf.name, "lora_tail_only": True})
+    from finetune.gguf_lora import export_gguf_lora
+
+    export_gguf_lora(peft_model, out / "adapter.gguf", base_name=cfg.model.base)
+    return out, stats
+
+
+def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list[Target]]:
+    """Batches in random order, each half calls and half not (batches of one kind make the
+    decision swing from one batch to the next), each half of similar lengths (a batch is as
+    wide as its longest example)."""
+    rng = random.Random(seed)
+
+    def halves(group: list[Target], n: int) -> list[list[Target]]:
+        rng.shuffle(group)
+        out: list[list[Target]] = []
+        for i in range(0, len(group), n * 16):
+            chunk = sorted(group[i:i + n * 16], key=lambda t: len(t.tail) + len(t.call))
+            out += [chunk[j:j + n] for j in range(0, len(chunk), n)]
+        rng.shuffle(out)
+        return out
+
+    half = max(1, size // 2)
+    calls = halves([t for t in targets if t.call], half)
+    others = halves([t for t in targets if not t.call], size - half)
+    batches = [a + b for a, b in zip(calls, others, strict=False)]
+    n = len(batches)
+    batches += calls[n:] + others[n:]  # what one kind has left over
+    rng.shuffle(batches)
+    return batches
+
+
+def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[dict[str, float]]:
+    """A plain loop (one process, CPU): AdamW, warm-up then cosine, gradient clipping."""
+    from finetune.train import _schedule
+
+    t = cfg.train
+    params = [p for p in loss_fn.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=t.lr, weight_decay=t.weight_decay, betas=(0.9, 0.95))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, t.warmup, t.steps))
+    log: list[dict[str, float]] = []
+    log_path = cfg.out_dir / "train_log.jsonl"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    loss_fn.train()
+    batches: list[list[Target]] = []
+    epoch, start = 0, time.monotonic()
+    window: list[tuple[float, float, float]] = []
+    with log_path.open("w") as f:
+        for step in range(1, t.steps + 1):
+            tick = time.monotonic()
+            for _ in range(t.grad_accum):
+                if not batches:
+                    batches = length_batches(targets, t.batch_size, cfg.run.seed + epoch)
+                    epoch += 1
+                loss, parts = loss_fn(batches.pop())
+                (loss / t.grad_accum).backward()
+                window.append((float(loss.detach()), parts["decision"], parts["call_ce"]))
+            if t.max_grad_norm > 0:
+                torch.nn.utils.clip_grad_norm_(params, t.max_grad_norm)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            if step % t.log_every == 0 or step in (1, t.steps):
+                n = len(window)
+                row = {"step": step, "loss": sum(w[0] for w in window) / n,
+                       "decision": sum(w[1] for w in window) / n,
+                       "call_ce": sum(w[2] for w in window) / n, "lr": sched.get_last_lr()[0],
+                       "dt": time.monotonic() - tick, "s": time.monotonic() - start}
+                window = []
+                log.append(row)
+                f.write(json.dumps(row) + "\n")
+                f.flush()
+                print(f"step {step}/{t.steps} loss {row['loss']:.4f} (decision "
+                      f"{row['decision']:.3f}, call {row['call_ce']:.3f}) {row['s']:.0f}s",
+                      flush=True)
+    loss_fn.eval()
+    return log
+
+
+__all__ = ["ChatLoss", "HeadCache", "Target", "balanced", "encode", "train_chat"]

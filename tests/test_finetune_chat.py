@@ -1,0 +1,164 @@
+"""The chat brain's LoRA path on a tiny random Qwen2 GGUF (real Qwen tokenizer and template, no
+download): examples through the engine's own prompt, training with the head as a frozen base
+prefix, export to a GGUF LoRA, and llama.cpp serving it on the tail only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.engine import Message, Request
+
+pytest.importorskip("llama_cpp")
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from assistant.engines.chat.tiny import write_tiny_gguf
+
+    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen-ft") / "tiny.gguf")
+
+
+def _items() -> list[Any]:
+    from evalkit.items import generate_items, split_items
+
+    train = split_items(generate_items(0), "train")
+    calls = [it for it in train if it.tool == "set_timer"][:2]
+    negatives = [it for it in train if it.is_negative][:2]
+    return calls + negatives
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    from finetune.chat import train_chat
+    from finetune.config import from_dict
+
+    out = tmp_path_factory.mktemp("run")
+    cfg = from_dict({
+        "run": {"path": "chat", "out_dir": str(out), "seed": 0},
+        "model": {"base": str(tiny_gguf), "device": "cpu", "threads": 1},
+        "data": {"answers": 0.0, "max_len": 200},
+        "lora": {"r": 8, "alpha": 16, "dropout": 0.0, "targets": ["attn+mlp"]},
+        "train": {"steps": 60, "batch_size": 4, "lr": 1e-2, "warmup": 2, "log_every": 10},
+    })
+    return train_chat(cfg, items=_items(), tools=_tools())
+
+
+def _engine(gguf: Path, lora: Path | None = None) -> Any:
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.llama import LlamaRuntime
+
+    rt = LlamaRuntime(gguf, threads=1, n_ctx=4096, lora=lora, lora_tail_only=lora is not None)
+    return ChatEngine(rt)
+
+
+def _tools() -> tuple[Any, ...]:
+    """Two tools: a head of a few hundred tokens, which a 2-layer random model can learn to
+    look past in a few steps (behind the full 17-tool head it needs far more)."""
+    from finetune.tools import catalogue
+
+    return tuple(t for t in catalogue() if t.name in ("set_timer", "get_weather"))
+
+
+def _request(text: str) -> Request:
+    return Request((Message("user", text),), _tools())
+
+
+def test_training_writes_a_peft_and_a_gguf_adapter(trained: tuple[Path, Any]) -> None:
+    out, stats = trained
+    assert (out / "adapter_config.json").is_file() and (out / "adapter_model.safetensors").is_file()
+    assert (out / "adapter.gguf").stat().st_size > 0
+    assert stats.kinds == {"call": 2, "negative": 2}
+    assert stats.head_tokens > 300  # the real system text and two tools
+    assert stats.last_loss < 0.5 * stats.first_loss
+
+
+def test_the_adapter_moves_the_decision_the_trained_way(tiny_gguf: Path,
+                                                        trained: tuple[Path, Any]) -> None:
+    """P(call) after training, as the served engine computes it: up for the call requests, down
+    for the negatives (the random base model has no reason to do either)."""
+    out, _ = trained
+    base, tuned = _engine(tiny_gguf), _engine(tiny_gguf, out / "adapter.gguf")
+    for item in sorted(_items(), key=lambda it: not it.is_negative):
+        req = _request(item.text)
+        ps = []
+        for eng in (base, tuned):
+            eng.runtime.preload(eng.head(req))
+            ps.append(eng.p_call(eng.runtime.tokenize(eng.prompt(req))))
+        if item.is_negative:
+            assert ps[1] < 0.2, (item.text, ps)
+        else:
+            assert ps[1] > 0.8, (item.text, ps)
+
+
+def test_the_head_is_the_base_models_and_the_tail_matches_training(
+        tiny_gguf: Path, trained: tuple[Path, Any]) -> None:
+    """llama.cpp with the tail-only adapter: at the head's end the logits are the base model's
+    (the adapter is off there), and after the tail they equal what training computed (base
+    head KV + adapter on the tail, in torch)."""
+    from peft import PeftModel
+
+    from assistant.engines.chat.hf import TorchRuntime
+    from finetune.chat import HeadCache
+
+    out, _ = trained
+    base, tuned = _engine(tiny_gguf), _engine(tiny_gguf, out / "adapter.gguf")
+    req = _request("set a timer for ten minutes")
+    head = tuned.head(req)
+    ids = tuned.runtime.tokenize(tuned.prompt(req))
+    for eng in (base, tuned):
+        eng.runtime.preload(head)
+    np.testing.assert_allclose(tuned.runtime.logits(head), base.runtime.logits(head),
+                               atol=1e-4)
+    served = tuned.runtime.logits(ids)
+
+    rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    cache = HeadCache(rt.model, head)
+    model = PeftModel.from_pretrained(rt.model, str(out)).eval()
+    tail = torch.tensor([ids[len(head):]])
+    with torch.no_grad():
+        logits = model(input_ids=tail, past_key_values=cache.for_batch(1),
+                       cache_position=torch.arange(len(head), len(ids))).logits[0, -1]
+    # llama.cpp keeps the KV cache in f16 (about 0.1 on these logits, measured); the adapter's
+    # own effect is two orders of magnitude larger.
+    assert np.abs(served - logits.numpy()).max() < 0.3
+    assert np.abs(served - base.runtime.logits(ids)).max() > 3.0
+
+
+def test_a_prompt_that_does_not_start_with_the_head_is_refused(tiny_gguf: Path) -> None:
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.hf import TorchRuntime
+    from finetune.chat import encode
+    from finetune.data import Example
+    from finetune.tools import catalogue
+
+    engine = ChatEngine(TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1))
+    system = Message("system", "another system text")
+    bad = Example("x", (system, Message("user", "hi")), "Hello!", "negative")
+    with pytest.raises(ValueError, match="shared head"):
+        encode(engine, [bad], catalogue())
+    good = replace(bad, history=(Message("user", "hi"),))
+    head, targets = encode(engine, [good], catalogue())
+    assert targets[0].call == () and len(targets[0].tail) < 30 and len(head) > 1000
+
+
+def test_a_head_first_evaluated_with_the_adapter_is_evaluated_again(
+        tiny_gguf: Path, trained: tuple[Path, Any]) -> None:
+    """Logits asked for before the head is known (all tokens with the adapter on): once the
+    engine preloads the head, those tokens are re-evaluated without it, so the turn sees the
+    same numbers as a runtime that preloaded first."""
+    out, _ = trained
+    first, clean = _engine(tiny_gguf, out / "adapter.gguf"), _engine(tiny_gguf, out / "adapter.gguf")
+    req = _request("what's the weather in Paris")
+    ids = first.runtime.tokenize(first.prompt(req))
+    dirty = first.runtime.logits(ids)
+    first.runtime.preload(first.head(req))
+    clean.runtime.preload(clean.head(req))
+    want = clean.runtime.logits(ids)
+    np.testing.assert_allclose(first.runtime.logits(ids), want, atol=1e-4)
+    assert np.abs(dirty - want).max() > 1e-3  # the first evaluation really was different

@@ -1,0 +1,155 @@
+"""finetune/phrasings.py: training-only phrasings and hard negatives, checked against evalkit."""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from typing import Any
+
+import jsonschema
+import pytest
+
+from assistant.tools import catalogue
+from evalkit.items import _SLOT_FNS, Item, generate_items, text_key
+from evalkit.templates import _T, CALL, NEGATIVE_KINDS, catalogue_functions
+from finetune import phrasings
+from finetune.data import gold_calls
+from finetune.phrasings import extra_items, extra_templates
+
+
+def _names(pattern: str) -> frozenset[str]:
+    return frozenset(f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None)
+
+
+def _norm(pattern: str) -> str:
+    return " ".join(pattern.lower().split())
+
+
+@pytest.fixture(scope="module")
+def items() -> list[Item]:
+    return extra_items()
+
+
+@pytest.fixture(scope="module")
+def held_out() -> set[str]:
+    return {text_key(it.text) for it in generate_items(0) if it.split != "train"}
+
+
+def test_enough_patterns_per_tool_and_negative_kind() -> None:
+    per_group: Counter[str] = Counter()
+    for t in extra_templates():
+        per_group[t.tool or t.category] += len(t.patterns)
+    for tool in catalogue_functions():
+        assert per_group[tool] >= 30, tool
+    assert all(per_group[k] >= 40 for k in NEGATIVE_KINDS), per_group
+    assert sum(per_group[k] for k in NEGATIVE_KINDS) >= 200
+    assert set(per_group) == {*catalogue_functions(), *NEGATIVE_KINDS}
+
+
+def test_templates_are_shaped_like_evalkits() -> None:
+    ids = [t.id for t in extra_templates()]
+    assert len(ids) == len(set(ids))
+    for t in extra_templates():
+        group = t.tool or t.category
+        assert t.id.startswith(f"extra/{group}/")
+        if t.tool is None:
+            assert t.category in NEGATIVE_KINDS
+        else:
+            assert t.category == CALL and t.tool in catalogue_functions()
+
+
+def test_call_patterns_use_only_evalkits_placeholder_sets_for_the_tool() -> None:
+    for t in extra_templates():
+        if t.tool is None:
+            continue
+        allowed = {_names(p) for group in _T[t.tool] for p in group}
+        for p in t.patterns:
+            assert _names(p) in allowed, (t.tool, p)
+
+
+def test_negative_placeholders_have_fillers() -> None:
+    known = {*_SLOT_FNS, "drug", "qty", "to"}
+    for t in extra_templates():
+        if t.tool is None:
+            for p in t.patterns:
+                assert _names(p) <= known, p
+
+
+def test_no_pattern_repeats_evalkit_or_itself() -> None:
+    evalkit_patterns = {_norm(p) for groups in _T.values() for g in groups for p in g}
+    ours = [_norm(p) for t in extra_templates() for p in t.patterns]
+    assert not set(ours) & evalkit_patterns
+    assert len(ours) == len(set(ours))
+
+
+def test_items_counts_ids_and_split(items: list[Item]) -> None:
+    per_group = Counter(it.tool or it.category for it in items)
+    assert all(per_group[t] == 150 for t in catalogue_functions()), per_group
+    assert all(per_group[k] == 300 for k in NEGATIVE_KINDS), per_group
+    assert {it.split for it in items} == {"train"}
+    assert len({it.id for it in items}) == len(items)
+    for it in items:
+        assert it.id.startswith(f"train:{it.template_id}:") and it.template_id.startswith("extra/")
+
+
+def test_call_items_have_valid_complete_gold_calls(items: list[Item]) -> None:
+    specs = {s.name: s for s in catalogue()}
+    assert set(specs) == set(catalogue_functions())
+    for it in items:
+        if it.category != CALL:
+            continue
+        calls = gold_calls(it)
+        assert [c.name for c in calls] == [it.tool], it
+        # Required arguments present, types and ranges right: the tool's own schema.
+        jsonschema.validate(dict(calls[0].arguments), specs[calls[0].name].parameters)
+
+
+def test_negative_items_expect_no_call(items: list[Item]) -> None:
+    negatives = [it for it in items if it.category in NEGATIVE_KINDS]
+    assert negatives and all(it.expected == () and it.tool is None for it in negatives)
+    assert all(it.expected for it in items if it.category == CALL)
+
+
+def test_no_duplicate_text_and_none_from_dev_or_test(items: list[Item],
+                                                     held_out: set[str]) -> None:
+    keys = [text_key(it.text) for it in items]
+    assert len(keys) == len(set(keys))
+    assert not set(keys) & held_out
+
+
+def test_dev_and_test_texts_are_filtered_out(monkeypatch: Any, held_out: set[str]) -> None:
+    """Fed evalkit's own dev/test wordings, extra_items must drop every collision (it would
+    otherwise emit many: these wordings have no placeholders)."""
+    dev_test = [g for i, g in enumerate(_T["list_timers"]) if i % 7 in (1, 3, 5)]
+    monkeypatch.setitem(phrasings._EXTRA, "list_timers", dev_test)
+    got = [it for it in extra_items(per_tool=40, per_negative_kind=5)
+           if it.tool == "list_timers"]
+    assert got and not {text_key(it.text) for it in got} & held_out
+
+
+def test_deterministic_for_a_seed_and_drug_list() -> None:
+    a = extra_items(seed=5, per_tool=12, per_negative_kind=12)
+    b = extra_items(seed=5, per_tool=12, per_negative_kind=12)
+    c = extra_items(seed=6, per_tool=12, per_negative_kind=12)
+    assert a == b
+    assert [it.text for it in a] != [it.text for it in c]
+    one = extra_items(seed=5, per_tool=12, per_negative_kind=12, drugs=["metformin"])
+    assert {term for it in one for term in it.terms} == {"metformin"}
+    with pytest.raises(ValueError):
+        extra_items(drugs=[])
+
+
+def test_the_hand_written_holdout_set_is_never_trained_on() -> None:
+    """evalkit/sets/holdout-phrasings.jsonl measures phrasings that are not ours: none of its
+    texts may appear in evalkit's items or the training-only phrasings."""
+    import json
+    from pathlib import Path
+
+    from evalkit.items import generate_items, text_key
+    from finetune.phrasings import extra_items
+
+    path = Path(__file__).resolve().parents[1] / "evalkit" / "sets" / "holdout-phrasings.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines() if line]
+    assert len(texts) >= 90
+    seen = {text_key(i.text) for i in generate_items(0)} | {text_key(i.text) for i in extra_items(0)}
+    assert [t for t in texts if text_key(t) in seen] == []
