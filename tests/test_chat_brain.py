@@ -123,6 +123,28 @@ def test_call_schema_is_one_of_the_tools() -> None:
         jsonschema.validate({"name": "launch_rocket", "arguments": {}}, schema)
 
 
+def test_the_call_grammar_takes_qwens_closing_token(llama_rt: Any) -> None:
+    """Qwen ends a call with the single token `}}\n`. A grammar that refused it made the model
+    take its next choice, `,`, and add an argument nobody asked for (seen: "set a timer for
+    ten minutes" -> seconds=600 plus label="ten minutes")."""
+    import json
+
+    import numpy as np
+
+    from assistant.engines.chat.llama import _Grammar, gbnf
+
+    closing = llama_rt.tokenize("}}\n")
+    assert len(closing) == 1  # one token in Qwen's vocabulary
+    grammar = _Grammar(llama_rt.llm._model.vocab, gbnf(json.dumps(call_schema(TOOLS))))
+    try:
+        for token in llama_rt.tokenize('{"name": "set_timer", "arguments": {"seconds": 600'):
+            grammar._lib.llama_sampler_accept(grammar._sampler, token)
+        ids = np.array([closing[0], llama_rt.tokenize("}}")[0]], dtype=np.int32)
+        assert np.isfinite(grammar._apply(ids, np.zeros(2, dtype=np.float32))).all()
+    finally:
+        grammar.close()
+
+
 def test_below_threshold_it_answers_and_never_opens_a_call(llama_rt: Any) -> None:
     engine = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01, max_reply_tokens=24))
     events = run(engine, ask("tell me a joke"))

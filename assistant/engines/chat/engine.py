@@ -187,9 +187,10 @@ class ChatEngine:
             body = rt.detokenize(body_ids)
             if schema is None and self.call_end in body:  # free decoding wrote its own end
                 body = body[:body.index(self.call_end)]
+            ends_line = body.endswith("\n")  # Qwen's `}}\n` token: the newline is written
             body = body.strip()
             blocks.append(f"{self.call_start}\n{body}\n{self.call_end}")
-            seq += body_ids + newline + self._close
+            seq += body_ids + ([] if ends_line else newline) + self._close
             # Another call? Qwen separates blocks with a newline.
             nxt = int(rt.logits(seq).argmax())
             if nxt not in self._openers:

@@ -27,10 +27,15 @@ _JSON_CHAR = r'char ::= [^"\\\x7F\x00-\x1F]'
 
 @functools.cache
 def gbnf(schema: str) -> str:
-    """The llama.cpp grammar of a JSON schema (a JSON string), with JSON's own string rule."""
+    """The llama.cpp grammar of a JSON schema (a JSON string), with JSON's own string rule and
+    an optional newline after the value. Qwen closes a call with one token `}}\n`: a grammar
+    that refuses it leaves the model its next choice, often `,` and an argument nobody asked
+    for ("ten minutes" became seconds=600 plus label="ten minutes")."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    return json_schema_to_gbnf(schema).replace(_LOOSE_CHAR, _JSON_CHAR)
+    grammar = json_schema_to_gbnf(schema).replace(_LOOSE_CHAR, _JSON_CHAR)
+    return grammar.replace("root ::=", "value-root ::=", 1) + '\nroot ::= value-root "\\n"?\n'
+
 
 
 class LlamaRuntime:
@@ -52,9 +57,14 @@ class LlamaRuntime:
                 "its lock file (make test / make demo) or use --runtime torch") from None
         if not Path(gguf).is_file():
             raise BackendUnavailable(f"llama.cpp: no GGUF file at {gguf}")
-        self.llm: Any = Llama(model_path=str(gguf), n_ctx=n_ctx, n_batch=512, n_threads=threads,
-                              n_threads_batch=threads, lora_path=str(lora) if lora else None,
-                              verbose=False)
+        from llama_cpp._utils import suppress_stdout_stderr
+
+        # An adapter's load prints a warning per tensor from C (its f16 LoRA cannot use the
+        # repacked Q4 buffers; it runs on the plain CPU buffers); a failed load still raises.
+        with suppress_stdout_stderr(disable=lora is None):
+            self.llm: Any = Llama(model_path=str(gguf), n_ctx=n_ctx, n_batch=512,
+                                  n_threads=threads, n_threads_batch=threads,
+                                  lora_path=str(lora) if lora else None, verbose=False)
         meta: dict[str, str] = self.llm.metadata
         self.chat_template = meta.get("tokenizer.chat_template", "")
         self.bos = self._piece(meta.get("tokenizer.ggml.bos_token_id"))
