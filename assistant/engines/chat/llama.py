@@ -37,7 +37,6 @@ def gbnf(schema: str) -> str:
     return grammar.replace("root ::=", "value-root ::=", 1) + '\nroot ::= value-root "\\n"?\n'
 
 
-
 class LlamaRuntime:
     name = "llama.cpp"
     supports_grammar = True
