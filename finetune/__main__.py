@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections import Counter
@@ -85,7 +86,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         from finetune.chat import train_chat
 
         out, chat_stats = train_chat(cfg)
-        print(json.dumps(chat_stats.__dict__))
+        print(json.dumps(dataclasses.asdict(chat_stats)))
     else:
         from finetune.train import train_text
 

@@ -26,6 +26,7 @@ import json
 import math
 import random
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from torch import nn
 from assistant.engine import Message, Request, ToolSpec
 from finetune.config import RunConfig
 from finetune.data import Example, build_examples
+from finetune.train import TrainStats
 
 if TYPE_CHECKING:
     from assistant.engines.chat.engine import ChatEngine
@@ -155,15 +157,12 @@ class ChatLoss(nn.Module):
 
 @dataclass(frozen=True)
 class ChatTrainStats:
-    steps: int
-    examples: int
+    """The text path's run facts, and what only the chat path has."""
+
+    train: TrainStats
     kinds: dict[str, int]
     head_tokens: int
     mean_tail_tokens: float
-    first_loss: float
-    last_loss: float
-    seconds: float
-    trainable_params: int
 
 
 def chat_items(cfg: RunConfig) -> list[Any]:
@@ -225,34 +224,28 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     n = cfg.train.steps * cfg.train.batch_size * cfg.train.grad_accum
     examples = balanced(examples, min(n, len(examples)), cfg.run.seed)
     head, targets = encode(engine, examples, tools)
-    too_long = [t for t in targets if len(t.tail) + len(t.call) > cfg.data.max_len]
-    targets = [t for t in targets if t not in too_long]
+    fits = [t for t in targets if len(t.tail) + len(t.call) <= cfg.data.max_len]
+    dropped, targets = len(targets) - len(fits), fits
     model = runtime.model
     model.config.use_cache = True
     cache = HeadCache(model, head)
     print(f"base loaded, {len(targets)} examples encoded, head {len(head)} tokens evaluated in "
           f"{time.monotonic() - t0:.0f} s", flush=True)
     peft_model = get_peft_model(model, lora_config(cfg.lora))
-    trainable, _total = count_params(peft_model)
+    trainable, total = count_params(peft_model)
     pad = runtime.tokenizer.pad_token_id or 0
     loss_fn = ChatLoss(peft_model, cache, sorted(engine.openers), pad)
     stats_log = _fit(loss_fn, targets, cfg)
-    out = cfg.out_dir
-    kinds: dict[str, int] = {}
-    for t in targets:
-        kinds[t.kind] = kinds.get(t.kind, 0) + 1
+    train = TrainStats(cfg.train.steps, len(targets), dropped,
+                       stats_log[0]["loss"] if stats_log else math.nan,
+                       stats_log[-1]["loss"] if stats_log else math.nan,
+                       stats_log[-1]["s"] if stats_log else 0.0, trainable, total)
     stats = ChatTrainStats(
-        steps=cfg.train.steps, examples=len(targets), kinds=kinds, head_tokens=len(head),
-        mean_tail_tokens=sum(len(t.tail) + len(t.call) for t in targets) / max(1, len(targets)),
-        first_loss=stats_log[0]["loss"] if stats_log else math.nan,
-        last_loss=stats_log[-1]["loss"] if stats_log else math.nan,
-        seconds=stats_log[-1]["s"] if stats_log else 0.0, trainable_params=trainable)
-    from finetune.train import TrainStats
-
-    save_run(cfg, peft_model, TrainStats(stats.steps, stats.examples, len(too_long),
-                                         stats.first_loss, stats.last_loss, stats.seconds,
-                                         trainable, _total), cfg.model.base,
-             {"chat": asdict(stats), "gguf": gguf.name, "lora_tail_only": True})
+        train, dict(Counter(t.kind for t in targets)), len(head),
+        sum(len(t.tail) + len(t.call) for t in targets) / max(1, len(targets)))
+    chat_facts = {k: v for k, v in asdict(stats).items() if k != "train"}
+    out = save_run(cfg, peft_model, train, cfg.model.base,
+                   {"chat": chat_facts, "gguf": gguf.name, "lora_tail_only": True})
     from finetune.gguf_lora import export_gguf_lora
 
     export_gguf_lora(peft_model, out / "adapter.gguf", base_name=cfg.model.base)

@@ -75,7 +75,7 @@ def test_training_writes_a_peft_and_a_gguf_adapter(trained: tuple[Path, Any]) ->
     assert (out / "adapter.gguf").stat().st_size > 0
     assert stats.kinds == {"call": 2, "negative": 2}
     assert stats.head_tokens > 300  # the real system text and two tools
-    assert stats.last_loss < 0.5 * stats.first_loss
+    assert stats.train.last_loss < 0.5 * stats.train.first_loss
 
 
 def test_the_adapter_moves_the_decision_the_trained_way(tiny_gguf: Path,
