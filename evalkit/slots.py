@@ -190,7 +190,9 @@ def schedule_times(rng: random.Random) -> Fill:
     spoken = [p[0] for p in picks]
     text = spoken[0] if n == 1 else ", ".join(spoken[:-1]) + " and " + spoken[-1]
     hhmm = [f"{p[1]:02d}:{p[2]:02d}" for p in picks]
-    return Fill(f"at {text}", {"times": (tuple(hhmm),)})
+    # The times as said come first, as for `clock_time`: the tool parses "3:30 pm", and copying
+    # what was said is what a small model does reliably (converting to 24 h is where it slips).
+    return Fill(f"at {text}", {"times": (tuple(spoken), tuple(hhmm))})
 
 
 # --- notes --------------------------------------------------------------------------------------

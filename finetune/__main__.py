@@ -150,6 +150,24 @@ def cmd_terms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_heard(args: argparse.Namespace) -> int:
+    """Whisper transcripts of train audio, for the chat brain's training data."""
+    from evalkit.cli import default_data_dir
+    from evalkit.items import generate_items, split_items
+    from finetune import heard
+
+    args.data = args.data or default_data_dir()
+    train = split_items(generate_items(args.items_seed), "train")
+    picked = heard.pick(train, args.items, args.seed)
+    kept, dropped = heard.transcribe(picked, args.data, asr=args.asr, max_wer=args.max_wer,
+                                     threads=args.threads)
+    heard.write(kept, args.out)
+    mean = sum(h.wer for h in kept) / max(1, len(kept))
+    print(f"{len(picked)} items spoken, {len(kept)} transcripts kept (mean WER {mean:.2f}), "
+          f"dropped {dropped} -> {args.out}")
+    return 0
+
+
 def cmd_matformer(args: argparse.Namespace) -> int:
     """Gemma 3n MatFormer submodel extraction (docs/matformer.md)."""
     from finetune import matformer
@@ -217,6 +235,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("terms", help="where the terminology subset goes wrong")
     p.add_argument("rows", nargs="+", type=Path, help="eval-<split>-rows.jsonl files")
     p.set_defaults(fn=cmd_terms)
+    p = sub.add_parser("heard", help="Whisper transcripts of train-split audio (chat data)")
+    p.add_argument("out", type=Path, help="JSONL to write (finetune/data/heard-train.jsonl)")
+    p.add_argument("--items", type=int, default=400, help="train items to speak")
+    p.add_argument("--items-seed", type=int, default=0, help="evalkit.items.generate_items seed")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data", type=Path, default=None,
+                   help="clip cache (default: evalkit's, $EVALKIT_CACHE/data)")
+    p.add_argument("--asr", default="whisper-base")
+    p.add_argument("--max-wer", type=float, default=0.5)
+    p.add_argument("--threads", type=int, default=None)
+    p.set_defaults(fn=cmd_heard)
     p = sub.add_parser("matformer", help="extract a smaller Gemma 3n submodel (MatFormer slicing)")
     p.add_argument("parent", nargs="?", type=Path, help="a Gemma 3n (E4B) checkpoint directory")
     p.add_argument("out", nargs="?", type=Path, help="where to write the submodel")

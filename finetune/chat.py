@@ -36,8 +36,10 @@ import torch
 from torch import nn
 
 from assistant.engine import Message, Request, ToolSpec
+from assistant.toolcall import ToolCall
 from finetune.config import RunConfig
 from finetune.data import Example, build_examples
+from finetune.heard import HEARD
 from finetune.train import TrainStats
 
 if TYPE_CHECKING:
@@ -54,14 +56,28 @@ class Target:
     call: tuple[int, ...]  # the call block + end of turn; empty when the right move is no call
 
 
-def call_text(engine: ChatEngine, ex: Example) -> str:
+def in_schema_order(call: ToolCall, spec: ToolSpec | None) -> ToolCall:
+    """`call` with its arguments in the order the call grammar decodes them (llama.cpp's
+    schema-to-grammar: required properties in the schema's order, then optional ones), so the
+    model is taught the order it will be held to."""
+    if spec is None:
+        return call
+    props = list(spec.parameters.get("properties", {}))
+    required = set(spec.parameters.get("required", ()))
+    rank = {k: (k not in required, i) for i, k in enumerate(props)}
+    args = sorted(call.arguments.items(), key=lambda kv: rank.get(kv[0], (True, len(props))))
+    return ToolCall(call.name, dict(args))
+
+
+def call_text(engine: ChatEngine, ex: Example, tools: Sequence[ToolSpec] = ()) -> str:
     """The call block the engine itself decodes for `ex`'s gold calls (one block per call)."""
     from assistant.toolcall import parse_tool_calls
 
     parsed = parse_tool_calls(ex.target)
     if not parsed.calls or parsed.errors:
         raise ValueError(f"{ex.id}: a call example without a parsable call: {ex.target!r}")
-    return engine.format.block(parsed.calls)
+    specs = {t.name: t for t in tools}
+    return engine.format.block([in_schema_order(c, specs.get(c.name)) for c in parsed.calls])
 
 
 def encode(engine: ChatEngine, examples: Sequence[Example],
@@ -78,7 +94,7 @@ def encode(engine: ChatEngine, examples: Sequence[Example],
             raise ValueError(f"{ex.id}: the prompt does not start with the shared head")
         call: list[int] = []
         if ex.kind == "call":
-            call = rt.tokenize(call_text(engine, ex)) + end
+            call = rt.tokenize(call_text(engine, ex, tools)) + end
         out.append(Target(ex.id, ex.kind, tuple(ids[len(head):]), tuple(call)))
     return head, out
 
@@ -161,16 +177,25 @@ class ChatTrainStats:
 
     train: TrainStats
     kinds: dict[str, int]
+    heard: int  # examples from Whisper transcripts (data.heard)
     head_tokens: int
     mean_tail_tokens: float
+    head_sha256: str  # the head trained behind (llama.head_digest): served behind it only
+    head_tools: tuple[str, ...]
 
 
 def chat_items(cfg: RunConfig) -> list[Any]:
-    """evalkit's train split plus the training-only phrasings and hard negatives."""
+    """evalkit's train split, the training-only phrasings and hard negatives, and (with
+    `data.heard`) Whisper's transcripts of train audio."""
     from finetune.phrasings import extra_items
     from finetune.train import train_items
 
-    return [*train_items(cfg), *extra_items(cfg.data.items_seed)]
+    heard: list[Any] = []
+    if cfg.data.heard:
+        from finetune import heard as heard_
+
+        heard = heard_.load(Path(cfg.data.heard))
+    return [*train_items(cfg), *extra_items(cfg.data.items_seed), *heard]
 
 
 def balanced(examples: Sequence[Example], n: int, seed: int) -> list[Example]:
@@ -200,6 +225,7 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     from assistant.engines.chat.brains import BRAINS, gguf_path
     from assistant.engines.chat.engine import ChatEngine
     from assistant.engines.chat.hf import TorchRuntime
+    from assistant.engines.chat.llama import head_digest
     from finetune.tools import catalogue
     from finetune.train import count_params, lora_config, pick_device, save_run
 
@@ -222,7 +248,11 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     examples = build_examples(chat_items(cfg) if items is None else items, cfg.data,
                               seed=cfg.run.seed)
     n = cfg.train.steps * cfg.train.batch_size * cfg.train.grad_accum
-    examples = balanced(examples, min(n, len(examples)), cfg.run.seed)
+    # Transcripts are few and are what the cascade serves: every one is used; the rest of the
+    # budget is sampled, half calls, half not.
+    heard = [e for e in examples if e.item_id.endswith(HEARD)][:n]
+    rest = [e for e in examples if not e.item_id.endswith(HEARD)]
+    examples = heard + balanced(rest, min(n - len(heard), len(rest)), cfg.run.seed)
     head, targets = encode(engine, examples, tools)
     fits = [t for t in targets if len(t.tail) + len(t.call) <= cfg.data.max_len]
     dropped, targets = len(targets) - len(fits), fits
@@ -241,8 +271,10 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
                        stats_log[-1]["loss"] if stats_log else math.nan,
                        stats_log[-1]["s"] if stats_log else 0.0, trainable, total)
     stats = ChatTrainStats(
-        train, dict(Counter(t.kind for t in targets)), len(head),
-        sum(len(t.tail) + len(t.call) for t in targets) / max(1, len(targets)))
+        train, dict(Counter(t.kind for t in targets)),
+        sum(1 for t in targets if t.id.split("#")[0].endswith(HEARD)), len(head),
+        sum(len(t.tail) + len(t.call) for t in targets) / max(1, len(targets)),
+        head_digest(head), tuple(t.name for t in tools))
     chat_facts = {k: v for k, v in asdict(stats).items() if k != "train"}
     out = save_run(cfg, peft_model, train, cfg.model.base,
                    {"chat": chat_facts, "gguf": gguf.name, "lora_tail_only": True})

@@ -66,6 +66,7 @@ class DataOptions:
     negatives: float = 1.0  # fraction of the train split's negatives kept
     answers: float = 0.1  # fraction of call items also used as tool-result -> answer examples
     max_len: int = 384  # tokens; longer examples are dropped (and counted)
+    heard: str = ""  # chat path: Whisper transcripts of train audio (`python -m finetune heard`)
 
 
 @dataclass(frozen=True)

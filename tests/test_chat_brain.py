@@ -229,6 +229,11 @@ def test_the_tuned_0_5b_brain_calls_when_asked_and_not_otherwise() -> None:
     assert called.calls[0].arguments.get("seconds") == 600
     for text in ("thanks, that's all for now", "turn off the kitchen lights"):
         assert isinstance(run(engine, ask_all(text))[-1], Reply), text
+    # Behind another tool list the adapter was never trained: refused, with the fix named.
+    from assistant.speech import BackendUnavailable
+
+    with pytest.raises(BackendUnavailable, match="another prompt head"):
+        run(engine, ask("set a timer for ten minutes"))
 
 
 @pytest.mark.slow

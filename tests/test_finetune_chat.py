@@ -4,6 +4,7 @@ prefix, export to a GGUF LoRA, and llama.cpp serving it on the tail only."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def test_training_writes_a_peft_and_a_gguf_adapter(trained: tuple[Path, Any]) ->
     out, stats = trained
     assert (out / "adapter_config.json").is_file() and (out / "adapter_model.safetensors").is_file()
     assert (out / "adapter.gguf").stat().st_size > 0
-    assert stats.kinds == {"call": 2, "negative": 2}
+    assert stats.kinds == {"call": 2, "negative": 2} and stats.heard == 0
     assert stats.head_tokens > 300  # the real system text and two tools
     assert stats.train.last_loss < 0.5 * stats.train.first_loss
 
@@ -162,3 +163,51 @@ def test_a_head_first_evaluated_with_the_adapter_is_evaluated_again(
     want = clean.runtime.logits(ids)
     np.testing.assert_allclose(first.runtime.logits(ids), want, atol=1e-4)
     assert np.abs(dirty - want).max() > 1e-3  # the first evaluation really was different
+
+
+def test_the_adapter_is_served_only_behind_the_head_it_was_trained_behind(
+        tiny_gguf: Path, trained: tuple[Path, Any]) -> None:
+    """run.json records the head (its digest and tools); loaded by directory, the adapter
+    serves that head and refuses another tool list with a clear error instead of misbehaving."""
+    from assistant.engines.chat.brains import chat_adapter
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.llama import LlamaRuntime, head_digest
+    from assistant.speech import BackendUnavailable
+
+    out, stats = trained
+    adapter = chat_adapter(out)
+    assert adapter.tail_only and adapter.head == stats.head_sha256
+    assert stats.head_tools == tuple(t.name for t in _tools())
+    engine = ChatEngine(LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, lora=adapter.gguf,
+                                     lora_tail_only=True, lora_head=adapter.head))
+    req = _request("set a timer for ten minutes")
+    assert head_digest(engine.head(req)) == adapter.head
+    engine.runtime.preload(engine.head(req))  # the trained head: served
+    other = replace(req, tools=(*_tools(), *(t for t in _catalogue() if t.name == "get_time")))
+    with pytest.raises(BackendUnavailable, match="another prompt head"):
+        engine.runtime.preload(engine.head(other))
+
+
+def _catalogue() -> tuple[Any, ...]:
+    from finetune.tools import catalogue
+
+    return tuple(catalogue())
+
+
+def test_call_targets_give_arguments_in_the_order_the_grammar_decodes_them() -> None:
+    """llama.cpp's schema grammar decodes required properties in the schema's order, then
+    optional ones: the training target must be that order, whatever order the data has."""
+    from assistant.engines.chat.llama import gbnf
+    from assistant.toolcall import ToolCall
+    from finetune.chat import in_schema_order
+
+    timer = next(t for t in _catalogue() if t.name == "set_timer")
+    call = in_schema_order(ToolCall("set_timer", {"label": "tea", "seconds": 180}), timer)
+    assert list(call.arguments) == ["seconds", "label"]
+    root = next(r for r in gbnf(json.dumps(timer.parameters)).splitlines()
+                if r.startswith("value-root"))
+    assert root.index("seconds-kv") < root.index("label-kv")
+    schedule = next(t for t in _catalogue() if t.name == "add_medication_schedule")
+    mixed = ToolCall("add_medication_schedule",
+                     {"times": ["8 am"], "unit": "mg", "drug": "metformin", "amount": 500})
+    assert list(in_schema_order(mixed, schedule).arguments) == ["drug", "amount", "unit", "times"]

@@ -57,18 +57,25 @@ DEFAULT = "qwen-0.5b-tools"
 NAMES = (*BRAINS, FALLBACK)
 
 
-def chat_adapter(path: Path) -> tuple[Path, bool]:
-    """(the GGUF LoRA file, whether it applies to the conversation tail only) for `--adapter`:
-    a `.gguf` LoRA (applied to the whole prompt), or a directory from `python -m finetune
-    train` with a chat config (`adapter.gguf`, trained with the head as a frozen prefix).
-    A shipped directory's files are checked against its SHA256SUMS first."""
+@dataclass(frozen=True)
+class ChatAdapter:
+    gguf: Path  # the GGUF LoRA
+    tail_only: bool = False  # trained with the prompt head as a frozen base-model prefix
+    head: str = ""  # the head it was trained behind (`llama.head_digest`); "": not recorded
+
+
+def chat_adapter(path: Path) -> ChatAdapter:
+    """The adapter for `--adapter`: a `.gguf` LoRA (applied to the whole prompt), or a
+    directory from `python -m finetune train` with a chat config (`adapter.gguf`, trained with
+    the head as a frozen prefix; run.json says which head). A shipped directory's files are
+    checked against its SHA256SUMS first."""
     import json
 
     from assistant.weights import verify_sums
 
     path = Path(path)
     if path.is_file() and path.suffix == ".gguf":
-        return path, False
+        return ChatAdapter(path)
     gguf = path / "adapter.gguf"
     if not gguf.is_file():
         raise BackendUnavailable(
@@ -78,7 +85,8 @@ def chat_adapter(path: Path) -> tuple[Path, bool]:
         verify_sums(path)
     run = json.loads((path / "run.json").read_text("utf-8")) if (path / "run.json").is_file() \
         else {}
-    return gguf, bool(run.get("lora_tail_only", False))
+    return ChatAdapter(gguf, bool(run.get("lora_tail_only", False)),
+                       str(run.get("chat", {}).get("head_sha256", "")))
 
 
 def gguf_path(brain: Brain) -> Path:
@@ -107,9 +115,10 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
 
             if adapter is None and brain is not None and brain.adapter:
                 adapter = ROOT / brain.adapter
-            lora, tail_only = chat_adapter(adapter) if adapter is not None else (None, False)
-            return LlamaRuntime(gguf, threads=threads, lora=lora, lora_tail_only=tail_only,
-                                state_dir=state_dir())
+            lora = chat_adapter(adapter) if adapter is not None else None
+            return LlamaRuntime(gguf, threads=threads, lora=lora.gguf if lora else None,
+                                lora_tail_only=lora is not None and lora.tail_only,
+                                lora_head=lora.head if lora else "", state_dir=state_dir())
         if runtime == "torch":  # dequantised to fp32 by transformers: the benchmark's baseline
             from assistant.engines.chat.hf import TorchRuntime
 
@@ -132,4 +141,5 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
     return TorchRuntime(name, threads=threads, adapter=adapter, quantize=quantize)
 
 
-__all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "gguf_path", "load_runtime"]
+__all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "ChatAdapter", "chat_adapter",
+           "gguf_path", "load_runtime"]

@@ -37,17 +37,27 @@ def gbnf(schema: str) -> str:
     return grammar.replace("root ::=", "value-root ::=", 1) + '\nroot ::= value-root "\\n"?\n'
 
 
+def head_digest(ids: Sequence[int]) -> str:
+    """A prompt head's identity: the SHA-256 of its token ids. A tail-only adapter records the
+    head it was trained behind (finetune/chat.py) and is served behind that head only."""
+    import hashlib
+
+    return hashlib.sha256(np.asarray(ids, dtype=np.int32).tobytes()).hexdigest()
+
+
 class LlamaRuntime:
     name = "llama.cpp"
     supports_grammar = True
 
     def __init__(self, gguf: Path, *, threads: int | None = None, n_ctx: int = 8192,
-                 lora: Path | None = None, lora_tail_only: bool = False,
+                 lora: Path | None = None, lora_tail_only: bool = False, lora_head: str = "",
                  state_dir: Path | None = None) -> None:
         """`lora`: a GGUF LoRA adapter. `lora_tail_only`: the adapter was trained with the
         prompt head as a frozen base-model prefix (finetune/chat.py), so it is switched off
         while the head is evaluated and on for everything after it; the head's saved state is
-        then the base model's, shared with the brain without the adapter."""
+        then the base model's, shared with the brain without the adapter. `lora_head`: the
+        `head_digest` of the head it was trained behind; another head (another tool list or
+        system text) is refused, since the adapter would misbehave without a sign."""
         try:
             from llama_cpp import Llama
         except ImportError as exc:
@@ -81,6 +91,8 @@ class LlamaRuntime:
         self._head_len = 0  # tokens of the prompt head (set by preload)
         self._clean = 0  # leading cached tokens evaluated with the adapter off
         self._lora_on = lora is not None
+        self._lora_name = Path(lora).parent.name if lora else ""
+        self._lora_head = lora_head if self._tail_only else ""
         # Saved KV states of prompt heads live here, keyed by the model file and the tokens.
         self.state_dir = state_dir
         st = Path(gguf).stat()
@@ -135,6 +147,13 @@ class LlamaRuntime:
         on disk, else by evaluating it once and saving the state. The system text and tool list
         are thousands of tokens (30-50 s on 2 cores): a new session, and every one-shot
         `--text` run, pays that once per machine rather than once per process."""
+        if self._lora_head and head_digest(ids) != self._lora_head:
+            raise BackendUnavailable(
+                f"the adapter {self._lora_name!r} was trained behind another prompt head (its "
+                "system text and tool list); this request's differs, and the adapter would "
+                "misbehave without a sign. Retrain it for these tools (`python -m finetune "
+                "train finetune/configs/qwen-0.5b.toml`) or use a brain without it "
+                "(--brain qwen-0.5b)")
         with self._lock:
             self._head_len = len(ids)
             held = self.llm.n_tokens
