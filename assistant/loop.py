@@ -42,6 +42,7 @@ from assistant.tools.registry import Registry
 APOLOGY = "Sorry, I couldn't work out how to do that. Could you say it another way?"
 ENGINE_APOLOGY = "Sorry, something went wrong on my side. Please try again."
 AUDIO_APOLOGY = "Sorry, I couldn't hear a request in that recording. Please try again."
+CRASHED = "Sorry, that didn't work: the tool ran into a problem."
 MALFORMED = "malformed-call"  # the code of a CallMalformed that carries no parse error
 
 
@@ -84,6 +85,16 @@ class _Turn:
     # What this turn's tools said in words (their `summary`, or a failure's message): the
     # answer when the model, after the results, says nothing (small brains do).
     told: list[str] = field(default_factory=list)
+
+    def tell(self, result: ToolResult) -> None:
+        if result.ok:
+            said = result.data.get("summary") if isinstance(result.data, dict) else None
+        elif result.error in (ErrorCode.TOOL_ERROR, ErrorCode.TIMEOUT):
+            said = CRASHED  # the exception's text is for the log, not to be read out
+        else:
+            said = result.message  # the tool's own words: "There is no running timer number 4."
+        if isinstance(said, str) and said.strip():
+            self.told.append(said.strip())
 
 
 def tool_turn_text(results: Sequence[ToolResult]) -> str:
@@ -214,8 +225,10 @@ class Conversation:
                 yield from self._answer(t, " ".join(t.told), spoken=False)
                 return
             if isinstance(outcome, Reply):
+                # Nothing said and nothing done: the model did not know what to do (the tuned
+                # brain ends its turn at once when unsure), not a crash: ask for other words.
                 yield from self._fail(t, Stage.ENGINE, LoopError.EMPTY_REPLY,
-                                      "The model answered with nothing.")
+                                      "The model answered with nothing.", APOLOGY)
                 return
             if isinstance(outcome, CallMalformed):
                 self._remember(Message("assistant", text=outcome.raw))
@@ -261,10 +274,7 @@ class Conversation:
                                                 result.options, result.argument))
                 return True
             t.untrusted_seen |= tool.returns_untrusted_text and result.ok
-            said = result.data.get("summary") if result.ok and isinstance(result.data, dict) \
-                else result.message
-            if isinstance(said, str) and said.strip():
-                t.told.append(said.strip())
+            t.tell(result)
             results.append(result)
         self._remember_results(results)
         return False
@@ -302,6 +312,7 @@ class Conversation:
             yield from self._ask(t, Pending(call, result.message, "ambiguous",
                                             result.options, result.argument))
             return
+        t.tell(result)
         self._remember_results([result])
         yield from self._rounds(t)
 
@@ -345,9 +356,10 @@ class Conversation:
         yield Speaking(source=self.tts.name)
         yield AudioChunk(audio)
 
-    def _fail(self, t: _Turn, stage: Stage, code: str, message: str) -> Iterator[Event]:
+    def _fail(self, t: _Turn, stage: Stage, code: str, message: str,
+              text: str | None = None) -> Iterator[Event]:
         yield Failed(stage=stage, code=code, message=message)
-        text = {Stage.ENGINE: ENGINE_APOLOGY, Stage.AUDIO: AUDIO_APOLOGY}.get(stage, APOLOGY)
+        text = text or {Stage.ENGINE: ENGINE_APOLOGY, Stage.AUDIO: AUDIO_APOLOGY}.get(stage, APOLOGY)
         yield Answer(text)
         yield from self._say(t, text)
         yield Done(turn=t.number, status=TurnStatus.FAILED)

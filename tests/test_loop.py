@@ -28,7 +28,7 @@ from assistant.events import (
     Reply,
     ToolFinished,
 )
-from assistant.loop import APOLOGY, Conversation, LoopOptions, UserInput
+from assistant.loop import APOLOGY, CRASHED, Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 
 
@@ -281,7 +281,8 @@ def test_events_serialise_to_json() -> None:
 def test_empty_model_answer_becomes_an_apology() -> None:
     events = run(bot("   "), "hello")
     assert [e.code for e in events if isinstance(e, Failed)] == ["empty-reply"]
-    assert answer(events) and next(e for e in events if isinstance(e, Done)).status == "failed"
+    assert answer(events) == APOLOGY  # "say it another way": the model did not know what to do
+    assert next(e for e in events if isinstance(e, Done)).status == "failed"
 
 
 def test_nothing_said_after_a_tool_result_speaks_the_tools_own_summary() -> None:
@@ -293,6 +294,21 @@ def test_nothing_said_after_a_tool_result_speaks_the_tools_own_summary() -> None
     assert answer(events) == "add_note done."
     assert not [e for e in events if isinstance(e, Failed)]
     assert next(e for e in events if isinstance(e, Done)).status == "answered"
+
+
+def test_nothing_said_after_a_confirmed_call_speaks_what_the_tool_said() -> None:
+    """Also after a yes, and a tool's failure is said as the tool put it (not an apology)."""
+    ledger = Ledger()
+    b = bot(call("delete_note", note_id=3), " ", ledger=ledger)
+    run(b, "delete note 3")
+    events = list(b.confirm("yes"))
+    assert ledger.done == [("delete_note", {"note_id": 3})]
+    assert answer(events) == "delete_note done."
+    assert next(e for e in events if isinstance(e, Done)).status == "answered"
+    events = run(bot(call("boom"), ""), "boom")
+    finished = next(e for e in events if isinstance(e, ToolFinished))
+    assert not finished.ok and "disk on fire" in finished.message  # the log has the details
+    assert answer(events) == CRASHED  # the user hears that it failed, not a traceback
 
 
 # --- any engine output: the turn never raises ---------------------------------------------------
