@@ -191,6 +191,13 @@ def eval_expression(value: Any) -> float | None:
     try:
         return _walk(ast.parse(s, mode="eval").body)
     except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+        pass
+    # Functions ("sqrt(729)", "round(2.5)"): what the calculator tool itself would compute.
+    from assistant.tools.calculator import CalcError, evaluate
+
+    try:
+        return float(evaluate(str(value)))
+    except (CalcError, ValueError, ZeroDivisionError, OverflowError):
         return None
 
 

@@ -89,6 +89,10 @@ def test_expression_by_value_never_eval() -> None:
     assert not check((calc,), [ToolCall("calculate", {"expression": "15 + 80"})]).passed
     assert eval_expression("__import__('os').system('true')") is None
     assert eval_expression("9**9**9") is None
+    # Functions are valued as the calculator tool computes them: "729**0.5" is "sqrt(729)".
+    root = ExpectedCall("calculate", {"expression": ("sqrt(729)",)})
+    assert check((root,), [ToolCall("calculate", {"expression": "729**0.5"})]).passed
+    assert not check((root,), [ToolCall("calculate", {"expression": "729/2"})]).passed
 
 
 def test_several_gold_calls_any_order() -> None:
