@@ -72,7 +72,8 @@ def readable(item: Item, transcript: str, lexicon: Any) -> bool:
     if numbers(transcript) != numbers(item.text):
         return False
     for term in item.terms:
-        generic = lexicon.drugs[term].generic if term in lexicon.drugs else term
+        entry = lexicon.exact(term)  # a brand or alias said: its generic is what is heard
+        generic = entry.generic if entry else term
         if generic not in drug_candidates(transcript, lexicon, limit=1)[0]:
             return False
     return True
