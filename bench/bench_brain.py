@@ -61,6 +61,9 @@ MODELS = ("qwen-0.5b", "qwen-1.5b")
 RUNTIMES = ("torch", "ct2", "llama")  # torch first: the baseline the others are compared with
 RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M",
                   "llama-lora": "llama.cpp Q4_K_M + tail LoRA"}
+# llama.cpp drafts by prompt lookup (as served); `RUNTIME-nodraft` is the same without drafts,
+# for the ratio measured side by side.
+NODRAFT = "-nodraft"
 # Brains with a shipped adapter: their `MODEL:llama-lora` cell runs it as the brain serves it.
 ADAPTER_BRAINS = {"qwen-0.5b": "qwen-0.5b-tools"}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "brain-cpu-2threads.txt"
@@ -253,6 +256,10 @@ class Ct2Runtime:
 
 def load_runtime(runtime: str, gguf: Path, ct2_dir: Path | None, threads: int,
                  model: str = "") -> Runtime:
+    if runtime.endswith(NODRAFT):
+        rt = load_runtime(runtime.removesuffix(NODRAFT), gguf, ct2_dir, threads, model)
+        rt.draft_tokens = 0  # type: ignore[attr-defined]
+        return rt
     if runtime == "llama":
         from assistant.engines.chat.llama import LlamaRuntime
 
@@ -290,7 +297,8 @@ def measure_cell(res: CellResult, gguf: Path, ct2_dir: Path | None, threads: int
     if res.runtime == "ct2":
         res.note = "no grammar (free decoding, as torch); only the head is cached"
 
-    brain = ADAPTER_BRAINS[res.model] if res.runtime == "llama-lora" else res.model
+    lora = res.runtime.removesuffix(NODRAFT) == "llama-lora"
+    brain = ADAPTER_BRAINS[res.model] if lora else res.model
     threshold = BRAINS[brain].call_threshold if brain in BRAINS else 0.5
     engine = ChatEngine(rt, ChatSettings(call_threshold=threshold), name=res.cell)
     texts = (COLD_REQUEST, CACHED_REQUEST, *REQUESTS)
@@ -482,7 +490,7 @@ def table(results: Sequence[CellResult]) -> list[str]:
              "request -> done, median / max | -> call, median | outcomes | note |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        title = RUNTIME_TITLES.get(r.runtime, r.runtime)
+        title = runtime_title(r.runtime)
         if r.status == "skipped":
             lines.append(f"| {r.model} | {title} | skipped: {r.error} |" + " |" * 8)
             continue
@@ -504,6 +512,32 @@ def table(results: Sequence[CellResult]) -> list[str]:
     return lines
 
 
+def runtime_title(runtime: str) -> str:
+    base = runtime.removesuffix(NODRAFT)
+    title = RUNTIME_TITLES.get(base, base)
+    if base.startswith("llama"):
+        title += ", no drafts" if runtime.endswith(NODRAFT) else ", lookup drafts"
+    return title
+
+
+def draft_ratios(results: Sequence[CellResult]) -> list[str]:
+    """Prompt-lookup drafts against none, same model and weights, in the same run."""
+    lines: list[str] = []
+    for r in results:
+        plain = next((p for p in results if p.cell == f"{r.cell}{NODRAFT}" and p.status == "ok"),
+                     None)
+        if plain is None or r.status != "ok":
+            continue
+        calls, plain_calls = r.turn_times(calls_only=True), plain.turn_times(calls_only=True)
+        call = ratio(statistics.median(plain_calls), statistics.median(calls)) \
+            if calls and plain_calls else "-"
+        done = ratio(statistics.median(plain.turn_times()), statistics.median(r.turn_times())) \
+            if r.turns and plain.turns else "-"
+        lines.append(f"- {r.cell} vs {plain.cell}: decode {ratio(r.decode_tok_s, plain.decode_tok_s)}"
+                     f", request -> done {done} faster, request -> call {call} faster")
+    return lines
+
+
 def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.1f}x" if a and b else "-"
 
@@ -522,7 +556,7 @@ def ratios(results: Sequence[CellResult]) -> list[str]:
             med = statistics.median(r.turn_times()) if r.turns else None
             base_med = statistics.median(base.turn_times()) if base.turns else None
             lines.append(
-                f"- {model}, {RUNTIME_TITLES[r.runtime]} vs torch fp32: "
+                f"- {model}, {runtime_title(r.runtime)} vs torch fp32: "
                 f"prefill {ratio(r.prefill_tok_s, base.prefill_tok_s)}, "
                 f"cached turn {ratio(base.cached_s, r.cached_s)}, "
                 f"decode {ratio(r.decode_tok_s, base.decode_tok_s)}, "
@@ -605,8 +639,11 @@ def choose_cells(args: argparse.Namespace) -> list[str]:
     cells: list[str] = []
     for item in args.cells.split(","):
         model, _, runtime = item.strip().partition(":")
-        lora = runtime == "llama-lora" and model in ADAPTER_BRAINS
-        if model not in models or (runtime and runtime not in RUNTIMES and not lora):
+        base = runtime.removesuffix(NODRAFT)
+        lora = base == "llama-lora" and model in ADAPTER_BRAINS
+        if runtime.endswith(NODRAFT) and not base.startswith("llama"):
+            raise SystemExit(f"{item!r}: only llama.cpp cells draft")
+        if model not in models or (runtime and base not in RUNTIMES and not lora):
             raise SystemExit(f"unknown cell {item!r}: MODEL[:RUNTIME] with MODEL in "
                              f"{', '.join(models)} and RUNTIME in {', '.join(RUNTIMES)}")
         cells += [f"{model}:{rt}" for rt in ([runtime] if runtime else RUNTIMES)]
@@ -700,6 +737,8 @@ def main(argv: list[str] | None = None) -> int:
     report = [*header, f"# {prompt_line}; {len(REQUESTS)} timed requests after a warm-up; "
               f"decode = {DECODE_TOKENS} greedy tokens", "", *table(results), "",
               "Ratios vs torch fp32 (same model, same run):", *(ratios(results) or ["- none"]), "",
+              "Lookup drafts vs none (same model, same run):",
+              *(draft_ratios(results) or ["- none"]), "",
               "Targets (issue #12, 2 cores):", *(targets(results) or ["- none"]), "",
               "Per cell and request:", *(details(results) or ["- none"]), "",
               f"# total {(datetime.datetime.now().astimezone() - started).total_seconds():.0f} s; "

@@ -323,6 +323,10 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "last logged {drug}?"),
         ("my husband asks if I took my {drug} already, did I",
          "I think I missed my {drug}, when did I last take it"),
+        # A question about one drug "today" is still its last dose, not the day's list.
+        ("did I get my {drug} in today", "is my {drug} done for today",
+         "was my {drug} taken today", "did I have any {drug} today",
+         "today's {drug}, did I take it", "have I already had {drug} this morning"),
     ],
     "list_doses": [
         # No {pday}: the day is today (evalkit's default), so these never name another day.
@@ -342,6 +346,9 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
         ("did I log any meds {pday}", "was anything logged in my medication log {pday}",
          "what's been logged {pday}"),
         ("go through what I took {pday}", "walk me through my doses {pday}"),
+        # The medication log is its own record, not the notes.
+        ("pull up my medication log", "open my dose log", "bring up my pill log",
+         "show me the medicine log", "display my dose history", "let me see my meds log"),
     ],
     "add_medication_schedule": [
         ("I need to take {dose} of {drug} every day {times}, set that up",
@@ -503,6 +510,14 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "turn on do not disturb", "what's my battery level", "turn on bluetooth"),
         ("refill my {drug} prescription", "ask my doctor if I can switch from {drug}",
          "find a pharmacy that has {drug} in stock"),
+        # Thermostats and air conditioning say degrees, but no tool controls them.
+        ("turn the thermostat down a couple of degrees", "bump the heat up to twenty two",
+         "set the AC to nineteen degrees", "make it warmer in here", "cool the bedroom down to 18",
+         "put the thermostat on eco mode"),
+        ("any news about the storm", "what are today's top stories", "give me the sports scores",
+         "how did the markets close", "what's trending right now"),
+        ("how much is twenty pounds in dollars", "change 100 euros to dollars",
+         "what's a dollar worth in yen today", "how many pesos do I get for fifty bucks"),
     ],
     "near-miss": [
         ("I forgot to set a timer yesterday and burnt the pasta",
@@ -557,18 +572,30 @@ def extra_templates() -> list[Template]:
     return out
 
 
+def holdout_texts() -> list[str]:
+    """The texts of evalkit's hand-written holdout set: a wording here may fill in to one of
+    them by chance ("what meds did I log {pday}"), and those are never trained on."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "evalkit" / "sets" / "holdout-phrasings.jsonl"
+    return [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines() if line]
+
+
 def extra_items(seed: int = 0, per_tool: int = 150, per_negative_kind: int = 300,
                 drugs: Sequence[str] | None = None) -> list[Item]:
     """Training items from the extra templates, split "train", ids `train:extra/...:NNNN`.
 
     Filled by evalkit's own code (same slots, prefixes, suffixes and gold calls), deterministic
     for a seed and drug list, no text twice, and none equal to an item of evalkit's dev or test
-    split for the same seed and drugs. A group gives fewer items only when its wordings run out.
+    split for the same seed and drugs, nor to one of the holdout set. A group gives fewer items
+    only when its wordings run out.
     """
     drug_list = tuple(drugs) if drugs is not None else formulary_drugs()
     if not drug_list:
         raise ValueError("extra_items needs at least one drug name")
     held_out = {text_key(it.text) for it in generate_items(seed, drug_list) if it.split != "train"}
+    held_out |= {text_key(text) for text in holdout_texts()}
     by_group: dict[str, list[Template]] = {}
     for t in extra_templates():
         by_group.setdefault(t.tool or t.category, []).append(t)

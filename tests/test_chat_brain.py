@@ -4,6 +4,7 @@ run by llama.cpp and by transformers; one slow test on the real Qwen2.5-Coder-0.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from pathlib import Path
@@ -120,6 +121,67 @@ def test_above_threshold_every_call_is_valid_by_construction(llama_rt: Any) -> N
         for call in last.calls:
             jsonschema.validate(dict(call.arguments), specs[call.name].parameters)
         assert last.raw.startswith("<|tool_call_start|>")
+
+
+def test_prompt_lookup_drafts_what_followed_the_latest_occurrence() -> None:
+    import numpy as np
+
+    from assistant.engines.chat.llama import lookup_draft
+
+    ctx = np.array([5, 6, 7, 8, 9, 1, 5, 6, 7, 2, 3, 4, 5, 6, 7], dtype=np.int32)
+    assert lookup_draft(ctx, 4) == [2, 3, 4, 5]  # the latest earlier [5, 6, 7]
+    assert lookup_draft(ctx, 2) == [2, 3]
+    assert lookup_draft(ctx, 0) == []
+    assert lookup_draft(np.array([1, 2, 3, 4], dtype=np.int32), 4) == []  # nothing repeats
+    # Two tokens match when three do not; one alone only when allowed.
+    assert lookup_draft(np.array([9, 2, 3, 8, 1, 2, 3], dtype=np.int32), 3) == [8, 1, 2]
+    assert lookup_draft(np.array([3, 8, 1, 3], dtype=np.int32), 3) == [8, 1, 3]
+    assert lookup_draft(np.array([3, 8, 1, 3], dtype=np.int32), 3, shortest=2) == []
+
+
+def _oracle(context: Any, limit: int, *, start: int, want: list[int]) -> list[int]:
+    at = len(context) - start
+    wrong = [want[at + 2] + 1] if at + 2 < len(want) else []
+    return [*want[at:at + 2], *wrong, *want[at + 3:]][:limit]
+
+
+def _spy(original: Any, sizes: list[int], tokens: list[int]) -> Any:
+    sizes.append(len(tokens))
+    return original(tokens)
+
+
+@pytest.mark.parametrize("constrained", [False, True])
+def test_drafted_decoding_writes_exactly_the_greedy_tokens(tiny_gguf: Path,
+                                                           constrained: bool) -> None:
+    """The same tokens with and without drafts (free text and grammar-constrained calls), some
+    drafts taken, and the cache left holding exactly what was written: the next logits agree
+    with a runtime that never drafted."""
+    import numpy as np
+
+    from assistant.engines.chat.llama import LlamaRuntime
+    from assistant.engines.chat.runtime import Decoding
+
+    plain = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, draft_tokens=0)
+    drafting = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, draft_tokens=4)
+    engine = ChatEngine(plain, ChatSettings())
+    schema = json.dumps(call_schema(TOOLS)) if constrained else None
+    decoding = Decoding(40, frozenset(), schema=schema)
+    original = drafting._eval_rows
+    for text in ("log 500 mg of metformin", "set a timer", "hello"):
+        ids = plain.tokenize(engine.prompt(ask(text)))
+        want = list(plain.generate(ids, decoding))
+        assert len(want) > 8
+        # Random weights repeat nothing, so the drafts here come from an oracle that knows the
+        # greedy text: right for two tokens, then wrong (a token that differs), then right.
+        drafting.drafter = functools.partial(_oracle, start=len(ids), want=want)
+        batches: list[int] = []
+        drafting._eval_rows = functools.partial(_spy, original, batches)  # type: ignore[method-assign]
+        got = list(drafting.generate(ids, decoding))
+        assert got == want
+        assert max(batches) > 1 and len(batches) < len(want)  # drafts were taken
+        after = [*ids, *got]
+        np.testing.assert_allclose(drafting.logits(after), plain.logits(after), atol=1e-3)
+    assert drafting.llm.n_tokens == plain.llm.n_tokens
 
 
 def test_call_schema_is_one_of_the_tools() -> None:

@@ -10,7 +10,7 @@ import ctypes
 import functools
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ class LlamaRuntime:
 
     def __init__(self, gguf: Path, *, threads: int | None = None, n_ctx: int = 8192,
                  lora: Path | None = None, lora_tail_only: bool = False, lora_head: str = "",
-                 state_dir: Path | None = None) -> None:
+                 state_dir: Path | None = None, draft_tokens: int = 1) -> None:
         """`lora`: a GGUF LoRA adapter. `lora_tail_only`: the adapter was trained with the
         prompt head as a frozen base-model prefix (finetune/chat.py), so it is switched off
         while the head is evaluated and on for everything after it; the head's saved state is
@@ -86,6 +86,8 @@ class LlamaRuntime:
         vocab = self.llm._model.vocab
         self.eog = frozenset(t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t))
         self._fresh = -1  # n_tokens for which the context's last logits are current
+        self.draft_tokens = draft_tokens
+        self.drafter: Callable[[np.ndarray, int], list[int]] = lookup_draft
         self._lock = threading.Lock()
         self._tail_only = lora is not None and lora_tail_only
         self._head_len = 0  # tokens of the prompt head (set by preload)
@@ -220,25 +222,83 @@ class LlamaRuntime:
 
     def generate(self, ids: Sequence[int], decoding: Decoding,
                  cancel: threading.Event | None = None) -> Iterator[int]:
+        """Greedy decoding with prompt-lookup drafts: the tokens that followed the latest earlier
+        occurrence of the last few tokens (a drug name from the request, a key from the tool
+        list, words of a tool result) are checked in one batch with the next token, and kept
+        as far as they agree with greedy picks. A batch of two tokens costs little more than one
+        on a CPU, so an agreed draft token is nearly free; the output is the greedy one."""
         banned = np.fromiter(decoding.banned, dtype=np.int64)
         grammar = _Grammar(self.llm._model.vocab, gbnf(decoding.schema)) \
             if decoding.schema is not None else None
+
+        def pick(logits: np.ndarray) -> int:
+            logits[banned] = -np.inf
+            return int(logits.argmax()) if grammar is None else grammar.pick(logits)
+
+        def stops(token: int) -> bool:
+            return token in decoding.stop or token in self.eog
+
         try:
             with self._lock:
                 self._feed(ids)
-                for _ in range(decoding.max_tokens):
+                context = np.asarray(ids, dtype=np.int32)
+                token, left = pick(self._last_logits()), decoding.max_tokens
+                while left > 0 and not stops(token):
                     check_cancel(cancel)
-                    logits = self._last_logits()
-                    logits[banned] = -np.inf
-                    token = int(logits.argmax()) if grammar is None else grammar.pick(logits)
-                    if token in decoding.stop or token in self.eog:
-                        return
                     yield token
-                    self.llm.eval([token])
-                    self._fresh = self.llm.n_tokens
+                    left -= 1
+                    if left == 0:
+                        return  # the last token is evaluated by whoever goes on from here
+                    context = np.append(context, token)
+                    draft = self.drafter(context, min(self.draft_tokens, left))
+                    rows = self._eval_rows([token, *draft])
+                    token = pick(rows[0])
+                    agreed = 0
+                    while agreed < len(draft) and token == draft[agreed] and not stops(token) \
+                            and left > 0:
+                        check_cancel(cancel)
+                        yield token
+                        left -= 1
+                        context = np.append(context, token)
+                        agreed += 1
+                        token = pick(rows[agreed])
+                    if agreed < len(draft):
+                        self.llm.n_tokens -= len(draft) - agreed  # the rest of the draft: wrong
+                        self._fresh = -1  # the context's last logits are the draft's
+                    else:
+                        self._fresh = self.llm.n_tokens
         finally:
             if grammar is not None:
                 grammar.close()
+
+    def _eval_rows(self, tokens: Sequence[int]) -> np.ndarray:
+        """Evaluate `tokens` after the cache in one batch; the logits after each of them."""
+        import llama_cpp
+
+        llm = self.llm
+        self._use_lora(True)  # generated tokens are always past the head
+        n_past = llm.n_tokens
+        llm._ctx.kv_cache_seq_rm(-1, n_past, -1)
+        llm._batch.set_batch(batch=list(tokens), n_past=n_past, logits_all=True)
+        llm._ctx.decode(llm._batch)
+        llm.input_ids[n_past:n_past + len(tokens)] = tokens
+        llm.n_tokens = n_past + len(tokens)
+        ptr = llama_cpp.llama_get_logits(llm.ctx)
+        return np.ctypeslib.as_array(ptr, shape=(len(tokens), self.n_vocab)).copy()
+
+
+def lookup_draft(context: np.ndarray, limit: int, longest: int = 3, shortest: int = 1) -> list[int]:
+    """Prompt-lookup drafting: find the latest earlier occurrence of the context's last
+    `longest`..`shortest` tokens and propose up to `limit` tokens that followed it there."""
+    for n in range(longest, shortest - 1, -1):
+        if limit <= 0 or len(context) <= n:
+            break
+        windows = np.lib.stride_tricks.sliding_window_view(context[:-1], n)
+        hits = np.flatnonzero((windows == context[-n:]).all(axis=1))
+        if hits.size:
+            start = int(hits[-1]) + n
+            return context[start:start + limit].tolist()
+    return []
 
 
 class _Grammar:
@@ -280,4 +340,4 @@ class _Grammar:
             self._sampler = None
 
 
-__all__ = ["LlamaRuntime"]
+__all__ = ["LlamaRuntime", "lookup_draft"]
