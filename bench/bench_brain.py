@@ -26,6 +26,8 @@ its calls are decoded freely and checked by the same parser.
     python bench/bench_brain.py [--quick] [--cells qwen-0.5b:llama,qwen-1.5b] [--threads 2]
                                 [--out FILE] [--note TEXT]
     python bench/bench_brain.py --smoke      # every runtime on a tiny random GGUF, minutes
+    python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-nodraft
+                                             # llama.cpp with and without lookup drafts
 """
 
 from __future__ import annotations
