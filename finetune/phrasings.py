@@ -323,10 +323,6 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "last logged {drug}?"),
         ("my husband asks if I took my {drug} already, did I",
          "I think I missed my {drug}, when did I last take it"),
-        # A question about one drug "today" is still its last dose, not the day's list.
-        ("did I get my {drug} in today", "is my {drug} done for today",
-         "was my {drug} taken today", "did I have any {drug} today",
-         "today's {drug}, did I take it", "have I already had {drug} this morning"),
     ],
     "list_doses": [
         # No {pday}: the day is today (evalkit's default), so these never name another day.
@@ -346,9 +342,6 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
         ("did I log any meds {pday}", "was anything logged in my medication log {pday}",
          "what's been logged {pday}"),
         ("go through what I took {pday}", "walk me through my doses {pday}"),
-        # The medication log is its own record, not the notes.
-        ("pull up my medication log", "open my dose log", "bring up my pill log",
-         "show me the medicine log", "display my dose history", "let me see my meds log"),
     ],
     "add_medication_schedule": [
         ("I need to take {dose} of {drug} every day {times}, set that up",
@@ -510,14 +503,6 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "turn on do not disturb", "what's my battery level", "turn on bluetooth"),
         ("refill my {drug} prescription", "ask my doctor if I can switch from {drug}",
          "find a pharmacy that has {drug} in stock"),
-        # Thermostats and air conditioning say degrees, but no tool controls them.
-        ("turn the thermostat down a couple of degrees", "bump the heat up to twenty two",
-         "set the AC to nineteen degrees", "make it warmer in here", "cool the bedroom down to 18",
-         "put the thermostat on eco mode"),
-        ("any news about the storm", "what are today's top stories", "give me the sports scores",
-         "how did the markets close", "what's trending right now"),
-        ("how much is twenty pounds in dollars", "change 100 euros to dollars",
-         "what's a dollar worth in yen today", "how many pesos do I get for fifty bucks"),
     ],
     "near-miss": [
         ("I forgot to set a timer yesterday and burnt the pasta",
