@@ -256,8 +256,8 @@ class LlamaRuntime:
                     rows = self._eval_rows([token, *draft])
                     token = pick(rows[0])
                     agreed = 0
-                    while agreed < len(draft) and token == draft[agreed] and not stops(token) \
-                            and left > 0:
+                    # A draft is at most `left` long, so accepting all of it never overruns.
+                    while agreed < len(draft) and token == draft[agreed] and not stops(token):
                         check_cancel(cancel)
                         yield token
                         left -= 1
