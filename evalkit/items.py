@@ -158,7 +158,8 @@ def _fill_pattern(pattern: str, rng: random.Random, drug: str | None,
 
 _SLOT_FNS: dict[str, slots.SlotFn] = {
     "city": slots.city, "day": slots.day, "pday": slots.past_day, "dur": slots.duration,
-    "label": slots.timer_label, "tid": slots.timer_id, "rtext": slots.reminder_text,
+    "adur": slots.any_duration, "label": slots.timer_label, "tid": slots.timer_id,
+    "rtext": slots.reminder_text,
     "when": slots.when, "note": slots.note_text, "query": slots.note_query, "nid": slots.note_id,
     "limit": slots.note_limit, "expr": slots.arithmetic, "dose": slots.dose,
     "time": slots.clock_time, "times": slots.schedule_times,

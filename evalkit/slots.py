@@ -120,6 +120,28 @@ def duration(rng: random.Random) -> Fill:
                 {"seconds": (m * 60 + s,)})
 
 
+def any_duration(rng: random.Random) -> Fill:
+    """A timer's duration over every whole number of minutes to two hours, seconds and hours,
+    said in words half the time. For training wordings only (finetune/phrasings.py): evalkit's
+    own templates use `duration`, so its items stay as they are. A small model that saw only
+    `duration`'s few values misread unseen ones ("ten minutes" -> 60 s, "nine minutes" -> 900 s)."""
+    r = rng.random()
+    if r < 0.6:
+        m = rng.randint(1, 120)
+        return Fill(f"{say_number(rng, m, 0.5)} minute{'s' if m != 1 else ''}",
+                    {"seconds": (m * 60,)})
+    if r < 0.8:
+        s = rng.randint(5, 59)
+        return Fill(f"{say_number(rng, s, 0.5)} second{'s' if s != 1 else ''}", {"seconds": (s,)})
+    if r < 0.9:
+        h = rng.randint(1, 5)
+        return Fill(f"{say_number(rng, h, 0.5)} hour{'s' if h != 1 else ''}",
+                    {"seconds": (h * 3600,)})
+    m, s = rng.randint(1, 9), rng.choice((10, 15, 20, 30, 40, 45))
+    return Fill(f"{say_number(rng, m, 0.5)} minute{'s' if m != 1 else ''} and "
+                f"{say_number(rng, s, 0.5)} seconds", {"seconds": (m * 60 + s,)})
+
+
 def timer_label(rng: random.Random) -> Fill:
     label = rng.choice(TIMER_LABELS)
     return Fill(label, {"label": (label, f"{label} timer")})

@@ -7,8 +7,9 @@ adds, for training only:
 
 - for each of the 17 tools, 30+ further wordings (indirect, terse, chatty, questions), written
   in evalkit's placeholder language with only the placeholder sets evalkit's own templates use
-  for that tool, so every item gets complete arguments with evalkit's meaning (`{when}` is the
-  reminder time as said, `{dur}` a timer's seconds, `{city}` alone means today's weather...);
+  for that tool (and `{adur}`, a wider `{dur}`), so every item gets complete arguments with
+  evalkit's meaning (`{when}` is the reminder time as said, `{dur}` a timer's seconds, `{city}`
+  alone means today's weather...);
 - 200+ hard negatives over evalkit's four negative kinds: questions about a tool's topic that
   need no tool, remarks that use a tool's words but ask for nothing, requests no tool can
   serve (lights, music, messages, shopping, navigation, translation, bookings, news, money,
@@ -60,12 +61,12 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
         ("how's {city} looking weather-wise {day}", "what's the outlook for {city} {day}"),
     ],
     "set_timer": [
-        ("can you set me a timer for {dur}", "could you start a countdown of {dur}",
-         "I'd like a timer for {dur}"),
+        ("can you set me a timer for {adur}", "could you start a countdown of {adur}",
+         "I'd like a timer for {adur}"),
         ("timer {dur}", "countdown {dur}", "{dur} on the clock"),
-        ("set the timer to {dur}", "put {dur} on the timer", "give me {dur} on the clock"),
+        ("set the timer to {adur}", "put {adur} on the timer", "give me {adur} on the clock"),
         ("let me know when {dur} is up", "tell me when {dur} has passed", "alert me in {dur}"),
-        ("buzz me in {dur}", "beep in {dur}", "give me a shout in {dur}"),
+        ("buzz me in {adur}", "beep in {adur}", "give me a shout in {adur}"),
         # An alarm after a duration, with nothing to remind about, is a timer (set_timer's
         # own description); with a task and a time it is a reminder (below).
         ("set an alarm for {dur} from now", "alarm in {dur}", "I need an alarm to go off in {dur}"),
@@ -73,12 +74,20 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "I'll close my eyes for a bit, wake me after {dur}"),
         ("set a timer for {dur} and call it {label}", "start a timer for {dur}, label it {label}",
          "{label} timer, {dur}", "new {label} timer for {dur}"),
-        ("time the {label} for {dur}", "the {label} needs {dur}, start a timer",
-         "I need {dur} for the {label}, can you time it"),
+        ("time the {label} for {adur}", "the {label} needs {adur}, start a timer",
+         "I need {adur} for the {label}, can you time it"),
         ("could you set a {label} timer of {dur}", "can I get a timer for the {label}, {dur}",
          "I'd like a {label} timer set to {dur}"),
         ("start counting down {dur}", "begin a countdown of {dur}", "run a countdown for {dur}"),
         ("{dur} for the {label}", "set {dur} for the {label}", "count {dur} for the {label}"),
+        # {adur} (above too): any minute to two hours, half in words, beyond evalkit's few
+        # values, with and without a label, so the seconds are worked out, not remembered.
+        ("set a timer for {adur}", "start a timer, {adur}", "a timer of {adur} please",
+         "can you time {adur} for me"),
+        ("set a {label} timer for {adur}", "{adur} on the {label} timer",
+         "start the {label} timer for {adur}", "I'm making {label}, give me a timer for {adur}"),
+        ("the {label} needs {adur}", "the {label} takes {adur}, time it",
+         "put the {label} on for {adur}", "{label} for {adur}, start the clock"),
     ],
     "list_timers": [
         ("how long until my timer goes off", "when does my timer end",
@@ -323,6 +332,10 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "last logged {drug}?"),
         ("my husband asks if I took my {drug} already, did I",
          "I think I missed my {drug}, when did I last take it"),
+        # A question about one drug "today" is still its last dose, not the day's list.
+        ("did I get my {drug} in today", "is my {drug} done for today",
+         "was my {drug} taken today", "did I have any {drug} today",
+         "today's {drug}, did I take it", "have I already had {drug} this morning"),
     ],
     "list_doses": [
         # No {pday}: the day is today (evalkit's default), so these never name another day.
@@ -342,6 +355,9 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
         ("did I log any meds {pday}", "was anything logged in my medication log {pday}",
          "what's been logged {pday}"),
         ("go through what I took {pday}", "walk me through my doses {pday}"),
+        # The medication log is its own record, not the notes.
+        ("pull up my medication log", "open my dose log", "bring up my pill log",
+         "show me the medicine log", "display my dose history", "let me see my meds log"),
     ],
     "add_medication_schedule": [
         ("I need to take {dose} of {drug} every day {times}, set that up",
@@ -503,6 +519,14 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "turn on do not disturb", "what's my battery level", "turn on bluetooth"),
         ("refill my {drug} prescription", "ask my doctor if I can switch from {drug}",
          "find a pharmacy that has {drug} in stock"),
+        # Thermostats and air conditioning say degrees, but no tool controls them.
+        ("turn the thermostat down a couple of degrees", "bump the heat up to twenty two",
+         "set the AC to nineteen degrees", "make it warmer in here", "cool the bedroom down to 18",
+         "put the thermostat on eco mode"),
+        ("any news about the storm", "what are today's top stories", "give me the sports scores",
+         "how did the markets close", "what's trending right now"),
+        ("how much is twenty pounds in dollars", "change 100 euros to dollars",
+         "what's a dollar worth in yen today", "how many pesos do I get for fifty bucks"),
     ],
     "near-miss": [
         ("I forgot to set a timer yesterday and burnt the pasta",
