@@ -27,7 +27,7 @@ its calls are decoded freely and checked by the same parser.
                                 [--out FILE] [--note TEXT]
     python bench/bench_brain.py --smoke      # every runtime on a tiny random GGUF, minutes
     python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-nodraft
-                                             # llama.cpp with and without lookup drafts
+                                             # llama.cpp with and without drafts
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ MODELS = ("qwen-0.5b", "qwen-1.5b")
 RUNTIMES = ("torch", "ct2", "llama")  # torch first: the baseline the others are compared with
 RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M",
                   "llama-lora": "llama.cpp Q4_K_M + tail LoRA"}
-# llama.cpp drafts by prompt lookup (as served); `RUNTIME-nodraft` is the same without drafts,
-# for the ratio measured side by side.
+# llama.cpp drafts (as served: a call's grammar-forced frame, else prompt lookup);
+# `RUNTIME-nodraft` is the same without drafts, for the ratio measured side by side.
 NODRAFT = "-nodraft"
 # Brains with a shipped adapter: their `MODEL:llama-lora` cell runs it as the brain serves it.
 ADAPTER_BRAINS = {"qwen-0.5b": "qwen-0.5b-tools"}
@@ -518,12 +518,12 @@ def runtime_title(runtime: str) -> str:
     base = runtime.removesuffix(NODRAFT)
     title = RUNTIME_TITLES.get(base, base)
     if base.startswith("llama"):
-        title += ", no drafts" if runtime.endswith(NODRAFT) else ", lookup drafts"
+        title += ", no drafts" if runtime.endswith(NODRAFT) else ", drafts"
     return title
 
 
 def draft_ratios(results: Sequence[CellResult]) -> list[str]:
-    """Prompt-lookup drafts against none, same model and weights, in the same run."""
+    """Drafts (forced frame, prompt lookup) against none, same model and weights, same run."""
     lines: list[str] = []
     for r in results:
         plain = next((p for p in results if p.cell == f"{r.cell}{NODRAFT}" and p.status == "ok"),
@@ -739,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
     report = [*header, f"# {prompt_line}; {len(REQUESTS)} timed requests after a warm-up; "
               f"decode = {DECODE_TOKENS} greedy tokens", "", *table(results), "",
               "Ratios vs torch fp32 (same model, same run):", *(ratios(results) or ["- none"]), "",
-              "Lookup drafts vs none (same model, same run):",
+              "Drafts vs none (same model, same run):",
               *(draft_ratios(results) or ["- none"]), "",
               "Targets (issue #12, 2 cores):", *(targets(results) or ["- none"]), "",
               "Per cell and request:", *(details(results) or ["- none"]), "",

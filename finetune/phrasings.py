@@ -582,13 +582,14 @@ def extra_templates() -> list[Template]:
 
 
 def holdout_texts() -> list[str]:
-    """The texts of evalkit's hand-written holdout set: a wording here may fill in to one of
-    them by chance ("what meds did I log {pday}"), and those are never trained on."""
+    """The texts of evalkit's hand-written sets (evalkit/sets/*.jsonl): a wording here may fill
+    in to one of them by chance ("what meds did I log {pday}"), and those are never trained on."""
     import json
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "evalkit" / "sets" / "holdout-phrasings.jsonl"
-    return [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines() if line]
+    sets = Path(__file__).resolve().parents[1] / "evalkit" / "sets"
+    return [json.loads(line)["text"] for path in sorted(sets.glob("*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line]
 
 
 def extra_items(seed: int = 0, per_tool: int = 150, per_negative_kind: int = 300,

@@ -166,7 +166,14 @@ def test_drafted_decoding_writes_exactly_the_greedy_tokens(tiny_gguf: Path,
     engine = ChatEngine(plain, ChatSettings())
     schema = json.dumps(call_schema(TOOLS)) if constrained else None
     decoding = Decoding(40, frozenset(), schema=schema)
-    original = drafting._eval_rows
+    original, original_forced = drafting._eval_rows, drafting._forced
+    forced: list[int] = []
+
+    def spy_forced(grammar: Any, left: int) -> list[int]:
+        forced.append(len(draft := original_forced(grammar, left)))
+        return draft
+
+    drafting._forced = spy_forced  # type: ignore[method-assign]
     for text in ("log 500 mg of metformin", "set a timer", "hello"):
         ids = plain.tokenize(engine.prompt(ask(text)))
         want = list(plain.generate(ids, decoding))
@@ -182,6 +189,51 @@ def test_drafted_decoding_writes_exactly_the_greedy_tokens(tiny_gguf: Path,
         after = [*ids, *got]
         np.testing.assert_allclose(drafting.logits(after), plain.logits(after), atol=1e-3)
     assert drafting.llm.n_tokens == plain.llm.n_tokens
+    # Under the grammar, its forced text was drafted too (the random model may refuse it).
+    assert (max(forced, default=0) > 1) == constrained
+
+
+def test_the_call_grammar_keeps_json_dumps_spacing_and_forces_the_frame(llama_rt: Any) -> None:
+    """Calls are written as json.dumps writes them (how the template renders calls in history
+    and the adapter was trained), so a call's frame is forced and can be drafted."""
+    import numpy as np
+
+    from assistant.engines.chat.llama import _Grammar, gbnf
+
+    reminder = ToolSpec("set_reminder", "Remind me.", {
+        "type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]})
+    schema = json.dumps(call_schema((*TOOLS, reminder)))
+    grammar = _Grammar(llama_rt.llm._model.vocab, gbnf(schema))
+
+    def allows(text: str) -> bool:
+        ids = np.array(llama_rt.tokenize(text)[:1], dtype=np.int32)
+        return bool(np.isfinite(grammar._apply(ids, np.zeros(1, dtype=np.float32)))[0])
+
+    def accept(text: str) -> None:
+        for token in llama_rt.tokenize(text):
+            grammar._lib.llama_sampler_accept(grammar._sampler, token)
+
+    try:
+        assert grammar.forced(llama_rt._chars, 96) == b'{"name": "'
+        assert allows("{") and not allows(" ")
+        accept('{"name": "set')
+        assert grammar.forced(llama_rt._chars, 96) == b"_"
+        assert llama_rt._forced(grammar, 40) == []  # inside a word: the model's own tokens
+        accept("_timer")
+        assert grammar.forced(llama_rt._chars, 96) == b'", "arguments": {"seconds": '
+        draft = llama_rt._forced(grammar, 40)
+        assert llama_rt.detokenize(draft) == '", "arguments": {"seconds": '
+        assert llama_rt._forced(grammar, 3) == draft[:3]
+        assert grammar.forced(llama_rt._chars, 5) == b'", "a'
+        accept('", "arguments": {"seconds":')
+        assert allows(" ") and not allows("6")  # ": " as json.dumps writes it
+        accept(" 6")
+        assert grammar.forced(llama_rt._chars, 96) == b""  # more digits, "," or "}"
+        accept('00, "')
+        assert grammar.forced(llama_rt._chars, 96) == b'label": "'
+        assert allows("l")  # forcing looked ahead on a copy: the grammar itself is where it was
+    finally:
+        grammar.close()
 
 
 def test_call_schema_is_one_of_the_tools() -> None:

@@ -25,15 +25,23 @@ _LOOSE_CHAR = r'char ::= [^"\\]'
 _JSON_CHAR = r'char ::= [^"\\\x7F\x00-\x1F]'
 
 
+# JSON as `json.dumps` writes it, the way chat templates render calls in history and the
+# adapter was trained on: ", " and ": " between items, no other whitespace. The converter allows
+# an optional space at each of those places, so no character of a call's frame was ever forced.
+_CANONICAL = (('":" space', '": "'), ('"," space', '", "'), ('space ::= " "?', 'space ::= ""'))
+
+
 @functools.cache
 def gbnf(schema: str) -> str:
-    """The llama.cpp grammar of a JSON schema (a JSON string), with JSON's own string rule and
-    an optional newline after the value. Qwen closes a call with one token `}}\n`: a grammar
-    that refuses it leaves the model its next choice, often `,` and an argument nobody asked
-    for ("ten minutes" became seconds=600 plus label="ten minutes")."""
+    """The llama.cpp grammar of a JSON schema (a JSON string), with JSON's own string rule,
+    json.dumps' spacing, and an optional newline after the value. Qwen closes a call with one
+    token `}}\n`: a grammar that refuses it leaves the model its next choice, often `,` and an
+    argument nobody asked for ("ten minutes" became seconds=600 plus label="ten minutes")."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
     grammar = json_schema_to_gbnf(schema).replace(_LOOSE_CHAR, _JSON_CHAR)
+    for loose, canonical in _CANONICAL:
+        grammar = grammar.replace(loose, canonical)
     return grammar.replace("root ::=", "value-root ::=", 1) + '\nroot ::= value-root "\\n"?\n'
 
 
@@ -88,6 +96,10 @@ class LlamaRuntime:
         self._fresh = -1  # n_tokens for which the context's last logits are current
         self.draft_tokens = draft_tokens
         self.drafter: Callable[[np.ndarray, int], list[int]] = lookup_draft
+        # One-character tokens, to ask a grammar which character it allows next.
+        singles = [(c, self.llm.tokenize(c, add_bos=False, special=False))
+                   for c in (bytes([b]) for b in (*range(32, 127), 10))]
+        self._chars = [(c, ids[0]) for c, ids in singles if len(ids) == 1]
         self._lock = threading.Lock()
         self._tail_only = lora is not None and lora_tail_only
         self._head_len = 0  # tokens of the prompt head (set by preload)
@@ -222,10 +234,11 @@ class LlamaRuntime:
 
     def generate(self, ids: Sequence[int], decoding: Decoding,
                  cancel: threading.Event | None = None) -> Iterator[int]:
-        """Greedy decoding with prompt-lookup drafts: the tokens that followed the latest earlier
-        occurrence of the last few tokens (a drug name from the request, a key from the tool
-        list, words of a tool result) are checked in one batch with the next token, and kept
-        as far as they agree with greedy picks. A batch of two tokens costs 1.25x one on 2 cores,
+        """Greedy decoding with drafts: under a grammar, the text it forces next (a call's
+        frame); otherwise prompt lookup, the tokens that followed the latest earlier occurrence
+        of the last few tokens (a drug name from the request, words of a tool result). A draft
+        is checked in one batch with the next token and kept as far as it agrees with greedy
+        picks. A batch of two tokens costs 1.25x one on 2 cores,
         so an agreed draft token is nearly free; the output is the greedy one (up to rounding
         between batch sizes). A draft cut short leaves only real tokens' KV behind: each one's
         KV depends on the tokens before it, never on what was accepted."""
@@ -252,7 +265,9 @@ class LlamaRuntime:
                     if left == 0:
                         return  # the last token is evaluated by whoever goes on from here
                     context = np.append(context, token)
-                    draft = self.drafter(context, min(self.draft_tokens, left))
+                    draft = self._forced(grammar, left) if grammar and self.draft_tokens else []
+                    if not draft:
+                        draft = self.drafter(context, min(self.draft_tokens, left))
                     rows = self._eval_rows([token, *draft])
                     token = pick(rows[0])
                     agreed = 0
@@ -272,6 +287,16 @@ class LlamaRuntime:
         finally:
             if grammar is not None:
                 grammar.close()
+
+    def _forced(self, grammar: _Grammar, left: int) -> list[int]:
+        """The tokens of the text the grammar allows alone from here (a call's frame: `"name":
+        "`, `", "arguments": {"`, a required key), as a draft: a call's frame comes in a
+        batch or two instead of a token at a time. Dropped when it stops inside a word: the
+        model would write that word in its own tokens (`_timer`, not the forced `_`)."""
+        text = grammar.forced(self._chars, limit=96)
+        if not text or text[-1:].isalnum() or text.endswith(b"_"):
+            return []
+        return list(self.llm.tokenize(text, add_bos=False, special=False))[:left]
 
     def _eval_rows(self, tokens: Sequence[int]) -> np.ndarray:
         """Evaluate `tokens` after the cache in one batch; the logits after each of them."""
@@ -316,14 +341,36 @@ class _Grammar:
         if not self._sampler:
             raise ValueError("llama.cpp could not parse the call grammar")
 
-    def _apply(self, ids: np.ndarray, logits: np.ndarray) -> np.ndarray:
+    def _apply(self, ids: np.ndarray, logits: np.ndarray, sampler: Any = None) -> np.ndarray:
         lib = self._lib
         data = (lib.llama_token_data * len(ids))()
         view = np.ctypeslib.as_array(data)  # a structured view: fields id, logit, p
         view["id"], view["logit"], view["p"] = ids, logits, 0.0
         array = lib.llama_token_data_array(data=data, size=len(ids), selected=-1, sorted=False)
-        lib.llama_sampler_apply(self._sampler, ctypes.byref(array))
+        lib.llama_sampler_apply(sampler or self._sampler, ctypes.byref(array))
         return np.asarray(view["logit"], dtype=np.float32)
+
+    def forced(self, chars: Sequence[tuple[bytes, int]], limit: int) -> bytes:
+        """The characters the grammar allows one at a time from its state, as far as only one
+        of `chars` (character, its one-character token) is allowed at each step; a copy of the
+        grammar walks them, so this one's state is untouched. Only a draft: a character left
+        out of `chars` might have been allowed too, and the model checks every draft token."""
+        lib = self._lib
+        ids = np.array([t for _, t in chars], dtype=np.int32)
+        zeros = np.zeros(len(ids), dtype=np.float32)
+        walker = lib.llama_sampler_clone(self._sampler)
+        out = bytearray()
+        try:
+            while len(out) < limit:
+                allowed = np.flatnonzero(np.isfinite(self._apply(ids, zeros, walker)))
+                if len(allowed) != 1:
+                    break
+                char, token = chars[int(allowed[0])]
+                lib.llama_sampler_accept(walker, token)
+                out += char
+        finally:
+            lib.llama_sampler_free(walker)
+        return bytes(out)
 
     def pick(self, logits: np.ndarray) -> int:
         token = int(logits.argmax())
