@@ -15,12 +15,12 @@ and finetune's scores both come from `check`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from assistant.toolcall import ToolCall
 from evalkit.items import ExpectedCall
-from evalkit.values import values_match
+from evalkit.values import DURATION_PARTS, total_duration, values_match
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[ArgP
     """Argument outcomes of one call against one gold call of the same name."""
     tp = fp = fn = 0
     wrong: list[ArgProblem] = []
-    for arg, value in call.arguments.items():
+    gold, args = _total_gold(gold), total_duration(dict(call.arguments))
+    for arg, value in args.items():
         if arg not in gold.args:
             if arg in gold.optional:  # optional, any value accepted
                 continue
@@ -90,10 +91,19 @@ def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[ArgP
             wrong.append(ArgProblem(arg, "wrong", f"{arg}={value!r} (want "
                                     f"{' | '.join(map(repr, gold.args[arg]))})"))
     for arg in gold.args:
-        if arg not in call.arguments and arg not in gold.optional:
+        if arg not in args and arg not in gold.optional:
             fn += 1
             wrong.append(ArgProblem(arg, "missing", f"missing {arg}"))
     return ArgCounts(tp, fp, fn), wrong
+
+
+def _total_gold(gold: ExpectedCall) -> ExpectedCall:
+    """A gold duration said in parts ("an hour and a half": hours 1, minutes 30) as its total."""
+    if not {"hours", "minutes"} & set(gold.args):
+        return gold
+    parts = {k: v[0] for k, v in gold.args.items() if k in DURATION_PARTS}
+    rest = {k: v for k, v in gold.args.items() if k not in DURATION_PARTS}
+    return replace(gold, args={**rest, "seconds": (total_duration(parts)["seconds"],)})
 
 
 def check(expected: Sequence[ExpectedCall], calls: Sequence[ToolCall], *,

@@ -104,20 +104,22 @@ def duration(rng: random.Random) -> Fill:
     r = rng.random()
     if r < 0.5:
         m = rng.choice((1, 2, 3, 4, 5, 7, 8, 10, 12, 15, 20, 25, 30, 40, 45, 50, 90))
-        return Fill(f"{say_number(rng, m)} minute{'s' if m != 1 else ''}", {"seconds": (m * 60,)})
+        return Fill(f"{say_number(rng, m)} minute{'s' if m != 1 else ''}", {"minutes": (m,)})
     if r < 0.65:
         s = rng.choice((10, 20, 30, 45, 90))
         return Fill(f"{say_number(rng, s)} seconds", {"seconds": (s,)})
     if r < 0.8:
         h = rng.choice((1, 2, 3))
-        return Fill(f"{say_number(rng, h)} hour{'s' if h != 1 else ''}", {"seconds": (h * 3600,)})
+        return Fill(f"{say_number(rng, h)} hour{'s' if h != 1 else ''}", {"hours": (h,)})
     if r < 0.9:
-        text, secs = rng.choice((("half an hour", 1800), ("an hour and a half", 5400),
-                                 ("a minute and a half", 90), ("a quarter of an hour", 900)))
-        return Fill(text, {"seconds": (secs,)})
+        text, parts = rng.choice((("half an hour", {"minutes": 30}),
+                                  ("an hour and a half", {"hours": 1, "minutes": 30}),
+                                  ("a minute and a half", {"minutes": 1, "seconds": 30}),
+                                  ("a quarter of an hour", {"minutes": 15})))
+        return Fill(text, {k: (v,) for k, v in parts.items()})
     m, s = rng.choice(((1, 30), (2, 30), (3, 15), (4, 45), (5, 30)))
     return Fill(f"{say_number(rng, m)} minute{'s' if m != 1 else ''} and {s} seconds",
-                {"seconds": (m * 60 + s,)})
+                {"minutes": (m,), "seconds": (s,)})
 
 
 def any_duration(rng: random.Random) -> Fill:
@@ -129,17 +131,17 @@ def any_duration(rng: random.Random) -> Fill:
     if r < 0.6:
         m = rng.randint(1, 120)
         return Fill(f"{say_number(rng, m, 0.5)} minute{'s' if m != 1 else ''}",
-                    {"seconds": (m * 60,)})
+                    {"minutes": (m,)})
     if r < 0.8:
         s = rng.randint(5, 59)
         return Fill(f"{say_number(rng, s, 0.5)} second{'s' if s != 1 else ''}", {"seconds": (s,)})
     if r < 0.9:
         h = rng.randint(1, 5)
         return Fill(f"{say_number(rng, h, 0.5)} hour{'s' if h != 1 else ''}",
-                    {"seconds": (h * 3600,)})
+                    {"hours": (h,)})
     m, s = rng.randint(1, 9), rng.choice((10, 15, 20, 30, 40, 45))
     return Fill(f"{say_number(rng, m, 0.5)} minute{'s' if m != 1 else ''} and "
-                f"{say_number(rng, s, 0.5)} seconds", {"seconds": (m * 60 + s,)})
+                f"{say_number(rng, s, 0.5)} seconds", {"minutes": (m,), "seconds": (s,)})
 
 
 def timer_label(rng: random.Random) -> Fill:

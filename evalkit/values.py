@@ -3,7 +3,8 @@
 Numbers ("300", 300.0), units ("miles", "mi"), clock times ("8 pm", "20:00"), spoken times
 ("tomorrow at 7" vs "tomorrow 07:00", resolved with the tools' own parser against a fixed clock),
 drug names (brand names resolve to the generic, as the medication tool does), places ("Paris,
-France" vs "Paris"), arithmetic expressions (compared by value, computed by a small AST walker,
+France" vs "Paris"), durations in parts (hours=1, minutes=30 vs seconds=5400), arithmetic
+expressions (compared by value, computed by a small AST walker,
 never eval) and free text (case, punctuation, a leading "to"/"that").
 """
 
@@ -199,6 +200,25 @@ def eval_expression(value: Any) -> float | None:
         return float(evaluate(str(value)))
     except (CalcError, ValueError, ZeroDivisionError, OverflowError):
         return None
+
+
+# A timer's duration is given in the units said and summed by the tool; it is checked as a total.
+DURATION_PARTS: dict[str, int] = {"hours": 3600, "minutes": 60, "seconds": 1}
+
+
+def total_duration(args: dict[str, Any]) -> dict[str, Any]:
+    """`args` with hours/minutes/seconds as one `seconds` total ("ten minutes" is right as
+    minutes=10 and as seconds=600); unchanged when there are no hours or minutes, or a part is
+    not a number (then it cannot match)."""
+    if not {"hours", "minutes"} & set(args):
+        return args
+    total = 0.0
+    for key, scale in DURATION_PARTS.items():
+        if key in args:
+            if (n := norm_number(args[key])) is None:
+                return args
+            total += n * scale
+    return {**{k: v for k, v in args.items() if k not in DURATION_PARTS}, "seconds": total}
 
 
 def _close(a: float | None, b: float | None) -> bool:

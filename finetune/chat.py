@@ -190,12 +190,13 @@ def chat_items(cfg: RunConfig) -> list[Any]:
     from finetune.phrasings import extra_items
     from finetune.train import train_items
 
+    train = train_items(cfg)
     heard: list[Any] = []
     if cfg.data.heard:
         from finetune import heard as heard_
 
-        heard = heard_.load(Path(cfg.data.heard))
-    return [*train_items(cfg), *extra_items(cfg.data.items_seed), *heard]
+        heard = heard_.regold(heard_.load(Path(cfg.data.heard)), train)
+    return [*train, *extra_items(cfg.data.items_seed), *heard]
 
 
 def balanced(examples: Sequence[Example], n: int, seed: int) -> list[Example]:

@@ -83,7 +83,7 @@ def _arg(call: ToolCall, name: str, default: str = "") -> str:
 # Fabricated tool summaries for answer examples: what a successful tool says, in its own words.
 _SUMMARIES: dict[str, str] = {
     "get_weather": "In {location} it is 14 degrees and partly cloudy.",
-    "set_timer": "Timer set for {seconds} seconds.",
+    "set_timer": "Timer set for {duration}.",
     "list_timers": "You have one timer running, with 3 minutes left.",
     "cancel_timer": "Timer cancelled.",
     "set_reminder": "I'll remind you to {text}, {when}.",
@@ -111,8 +111,10 @@ def tool_result(call: ToolCall, rng: random.Random) -> tuple[str, str]:
         return json.dumps([failure], ensure_ascii=False), _FAILURE_MESSAGE
     template = _SUMMARIES.get(call.name, "Done.")
     names = {n: _arg(call, n) for n in
-             ("location", "seconds", "text", "when", "query", "note_id", "value", "from_unit",
+             ("location", "text", "when", "query", "note_id", "value", "from_unit",
               "to_unit", "amount", "unit", "drug", "times")}
+    names["duration"] = " ".join(f"{call.arguments[k]} {k}" for k in ("hours", "minutes", "seconds")
+                                 if k in call.arguments)
     summary = template.format(**names)
     ok = {"name": call.name, "ok": True, "result": {"summary": summary}}
     return json.dumps([ok], ensure_ascii=False), summary

@@ -8,8 +8,8 @@ adds, for training only:
 - for each of the 17 tools, 30+ further wordings (indirect, terse, chatty, questions), written
   in evalkit's placeholder language with only the placeholder sets evalkit's own templates use
   for that tool (and `{adur}`, a wider `{dur}`), so every item gets complete arguments with
-  evalkit's meaning (`{when}` is the reminder time as said, `{dur}` a timer's seconds, `{city}`
-  alone means today's weather...);
+  evalkit's meaning (`{when}` is the reminder time as said, `{dur}` a timer's duration in the
+  units said, `{city}` alone means today's weather...);
 - 200+ hard negatives over evalkit's four negative kinds: questions about a tool's topic that
   need no tool, remarks that use a tool's words but ask for nothing, requests no tool can
   serve (lights, music, messages, shopping, navigation, translation, bookings, news, money,
@@ -81,7 +81,7 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
         ("start counting down {dur}", "begin a countdown of {dur}", "run a countdown for {dur}"),
         ("{dur} for the {label}", "set {dur} for the {label}", "count {dur} for the {label}"),
         # {adur} (above too): any minute to two hours, half in words, beyond evalkit's few
-        # values, with and without a label, so the seconds are worked out, not remembered.
+        # values, with and without a label, so numbers are copied, not remembered.
         ("set a timer for {adur}", "start a timer, {adur}", "a timer of {adur} please",
          "can you time {adur} for me"),
         ("set a {label} timer for {adur}", "{adur} on the {label} timer",

@@ -343,7 +343,7 @@ WRITER = textwrap.dedent("""
     i = 0
     while True:
         i += 1
-        timer = alarms.set_timer(3600, f"killed {i}")
+        timer = alarms.set_timer(seconds=3600, label=f"killed {i}")
         # Acknowledged only after the commit returned, in one write() (print may split it).
         os.write(1, f"{timer['timer_id']} {i}\\n".encode())
 """)

@@ -40,6 +40,19 @@ def test_optional_without_listed_values_accepts_anything() -> None:
     assert not check((TIMER,), [ToolCall("set_timer", {"seconds": 30})]).passed
 
 
+def test_a_duration_is_checked_as_its_total_in_whatever_units() -> None:
+    """set_timer takes hours/minutes/seconds as said; gold and call compare by the total."""
+    said = ExpectedCall("set_timer", {"hours": (1,), "minutes": (30,)}, frozenset({"label"}))
+    for gold in (said, ExpectedCall("set_timer", {"seconds": (5400,)}, frozenset({"label"}))):
+        for args in ({"seconds": 5400}, {"minutes": 90}, {"hours": 1, "minutes": 30},
+                     {"hours": "1", "minutes": 30.0, "label": "roast"}):
+            assert check((gold,), [ToolCall("set_timer", args)]).passed, (gold, args)
+        for args in ({"minutes": 30}, {"hours": 1, "seconds": 30}, {"hours": "one", "minutes": 30},
+                     {"label": "roast"}):
+            verdict = check((gold,), [ToolCall("set_timer", args)])
+            assert not verdict.passed and "seconds" in verdict.wrong_args, (gold, args)
+
+
 def test_no_call_items_pass_iff_no_call() -> None:
     assert check((), []).passed
     v = check((), [ToolCall("get_weather", {"location": "Paris"})])

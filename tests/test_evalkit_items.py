@@ -52,7 +52,7 @@ def test_test_split_size_coverage_and_negatives(items: list[Item]) -> None:
 
 def test_gold_calls_use_catalogue_names_and_schema_arguments(items: list[Item]) -> None:
     schema_args = {
-        "get_weather": {"location", "day"}, "set_timer": {"seconds", "label"},
+        "get_weather": {"location", "day"}, "set_timer": {"hours", "minutes", "seconds", "label"},
         "list_timers": set(), "cancel_timer": {"label", "timer_id"},
         "set_reminder": {"text", "when"}, "list_reminders": set(), "add_note": {"text"},
         "search_notes": {"query"}, "read_notes": {"limit"}, "delete_note": {"note_id"},

@@ -90,3 +90,17 @@ def test_a_transcript_that_lost_a_number_or_the_drug_is_not_readable(train: list
     assert heard.readable(item, item.text, lexicon)
     assert not heard.readable(item, item.text.replace(drug, "the pills"), lexicon)
     assert not heard.readable(item, item.text.replace(number, "some"), lexicon)
+
+
+def test_the_shipped_transcripts_take_their_gold_from_the_items_spoken(train: list[Item]) -> None:
+    """The file keeps the gold it was written with (timers in seconds); training uses the
+    spoken item's gold as evalkit fills it now (a timer's duration in the units said)."""
+    path = Path(__file__).resolve().parents[1] / "finetune" / "data" / "heard-train.jsonl"
+    shipped = heard.load(path)
+    now = heard.regold(shipped, train)
+    by_id = {it.id: it for it in train}
+    assert [h.id for h in now] == [h.id for h in shipped] and [h.text for h in now] == [
+        h.text for h in shipped]
+    assert all(h.expected == by_id[h.id.removesuffix(heard.HEARD)].expected for h in now)
+    timers = [h for h in now if h.tool == "set_timer"]
+    assert timers and all({"hours", "minutes"} & set(h.expected[0].args) for h in timers)

@@ -68,20 +68,20 @@ def test_call_patterns_use_only_evalkits_placeholder_sets_for_the_tool() -> None
             assert _names(p.replace("{adur}", "{dur}")) in allowed, (t.tool, p)
 
 
-def test_any_duration_says_the_seconds_it_gives() -> None:
+def test_any_duration_gives_each_part_as_said() -> None:
     import random
     import re
 
     from evalkit.slots import any_duration, number_words
 
     value = {number_words(n): n for n in range(200)} | {str(n): n for n in range(200)}
-    unit = {"second": 1, "minute": 60, "hour": 3600}
     rng, words = random.Random(0), 0
     for _ in range(500):
         fill = any_duration(rng)
-        said = [re.fullmatch(r"(.+) (second|minute|hour)s?", part).groups()  # type: ignore[union-attr]
-                for part in fill.text.split(" and ")]
-        assert sum(value[n] * unit[u] for n, u in said) == fill.args["seconds"][0], fill.text
+        parts = [re.fullmatch(r"(.+) (second|minute|hour)s?", part) for part in
+                 fill.text.split(" and ")]
+        said = {f"{m[2]}s": value[m[1]] for m in parts if m is not None}
+        assert len(said) == len(parts) and {k: v[0] for k, v in fill.args.items()} == said
         words += not fill.text[0].isdigit()
     assert 150 < words < 350  # about half in words
 

@@ -23,7 +23,7 @@ from assistant.tools import (
 
 CATALOGUE = {
     "get_weather": ({"location"}, {"location", "day"}, SideEffect.READ),
-    "set_timer": ({"seconds"}, {"seconds", "label"}, SideEffect.WRITE),
+    "set_timer": (set(), {"hours", "minutes", "seconds", "label"}, SideEffect.WRITE),
     "list_timers": (set(), set(), SideEffect.READ),
     "cancel_timer": (set(), {"label", "timer_id"}, SideEffect.DESTRUCTIVE),
     "set_reminder": ({"text", "when"}, {"text", "when"}, SideEffect.WRITE),

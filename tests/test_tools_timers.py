@@ -50,6 +50,20 @@ def test_timer_fires_on_a_settable_clock_and_cancelled_ones_do_not(tmp_path):
         assert notes.drain() == []  # the cancelled pasta timer never fires
 
 
+def test_a_timer_takes_its_duration_in_the_units_said(tmp_path):
+    with open_registry(make_ctx(tmp_path, now=Clock())) as registry:
+        half = call(registry, "set_timer", hours=1, minutes=30, label="roast").data
+        assert half["seconds"] == 5400 and half["summary"] == "OK, roast timer set for 1 hour 30 minutes."
+        assert call(registry, "set_timer", minutes=13).data["seconds"] == 780
+        assert call(registry, "set_timer", minutes=1, seconds=45).data["seconds"] == 105
+        for args, fragment in (({}, "How long"), ({"minutes": 0}, "How long"),
+                               ({"hours": 24, "minutes": 1}, "at most")):
+            failed = call(registry, "set_timer", **args)
+            assert not failed.ok and failed.error is ErrorCode.INVALID_ARGUMENTS
+            assert fragment in failed.message, args
+        assert len(call(registry, "list_timers").data["timers"]) == 3
+
+
 def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     with open_registry(make_ctx(tmp_path)) as registry:
         assert call(registry, "cancel_timer").error == ErrorCode.NOT_FOUND

@@ -191,7 +191,14 @@ class Alarms:
         return self.ctx.store.query(
             "SELECT * FROM alarms WHERE status = 'pending' AND kind = ? ORDER BY due_at, id", (kind,))
 
-    def set_timer(self, seconds: int, label: str | None = None) -> dict[str, Any]:
+    def set_timer(self, hours: int = 0, minutes: int = 0, seconds: int = 0,
+                  label: str | None = None) -> dict[str, Any]:
+        seconds = hours * 3600 + minutes * 60 + seconds
+        if seconds < 1:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "How long should the timer run?")
+        if seconds > MAX_TIMER_S:
+            raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                              f"A timer can run for at most {say_duration(MAX_TIMER_S)}.")
         name = " ".join((label or "").split()) or _default_label(seconds)
         due = self.ctx.now() + timedelta(seconds=seconds)
         timer_id = self._add("timer", name, due)
@@ -293,14 +300,18 @@ def _bare(label: str) -> str:
 _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 TOOLS = (
     Tool("set_timer",
-         "Start a countdown timer that announces itself when it ends (e.g. 'a 10 minute pasta "
-         "timer' -> seconds=600, label='pasta'). For a clock time or a date use set_reminder.",
+         "Start a countdown timer that announces itself when it ends. Give the duration in the "
+         "units said: 'a 10 minute pasta timer' -> minutes=10, label='pasta'; 'an hour and a "
+         "half' -> hours=1, minutes=30. For a clock time or a date use set_reminder.",
+         # Units as said, summed by the tool: a small model copies "13 minutes" reliably but
+         # multiplies it into seconds badly (780 came out as 7200 and 420).
          {"type": "object", "properties": {
-             "seconds": {"type": "integer", "minimum": 1, "maximum": MAX_TIMER_S,
-                         "description": "Duration in seconds (10 minutes = 600)."},
+             "hours": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S // 3600},
+             "minutes": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S // 60},
+             "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S},
              "label": {"type": "string", "minLength": 1, "maxLength": 60,
                        "description": "Optional name, e.g. 'pasta'."}},
-          "required": ["seconds"], "additionalProperties": False},
+          "required": [], "additionalProperties": False},
          side_effect=SideEffect.WRITE),
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
          side_effect=SideEffect.READ),
