@@ -238,10 +238,10 @@ class LlamaRuntime:
         frame); otherwise prompt lookup, the tokens that followed the latest earlier occurrence
         of the last few tokens (a drug name from the request, words of a tool result). A draft
         is checked in one batch with the next token and kept as far as it agrees with greedy
-        picks. A batch of two tokens costs 1.25x one on 2 cores,
-        so an agreed draft token is nearly free; the output is the greedy one (up to rounding
-        between batch sizes). A draft cut short leaves only real tokens' KV behind: each one's
-        KV depends on the tokens before it, never on what was accepted."""
+        picks. A batch of two tokens costs 1.25x one on 2 cores, so an agreed draft token is
+        nearly free; the output is the greedy one (up to rounding between batch sizes). A draft
+        cut short leaves only real tokens' KV behind: each one's KV depends on the tokens before
+        it, never on what was accepted."""
         banned = np.fromiter(decoding.banned, dtype=np.int64)
         grammar = _Grammar(self.llm._model.vocab, gbnf(decoding.schema)) \
             if decoding.schema is not None else None
