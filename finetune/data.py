@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.engine import Message, ToolSpec
 from assistant.prompt import TURN_END, ToolListMode, text_prompt
 from assistant.toolcall import ToolCall, render_lfm2
+from evalkit.values import DURATION_PARTS
 
 if TYPE_CHECKING:
     from evalkit.items import Item
@@ -113,7 +114,7 @@ def tool_result(call: ToolCall, rng: random.Random) -> tuple[str, str]:
     names = {n: _arg(call, n) for n in
              ("location", "text", "when", "query", "note_id", "value", "from_unit",
               "to_unit", "amount", "unit", "drug", "times")}
-    names["duration"] = " ".join(f"{call.arguments[k]} {k}" for k in ("hours", "minutes", "seconds")
+    names["duration"] = " ".join(f"{call.arguments[k]} {k}" for k in DURATION_PARTS
                                  if k in call.arguments)
     summary = template.format(**names)
     ok = {"name": call.name, "ok": True, "result": {"summary": summary}}
