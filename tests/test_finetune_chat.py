@@ -203,10 +203,10 @@ def test_call_targets_give_arguments_in_the_order_the_grammar_decodes_them() -> 
 
     timer = next(t for t in _catalogue() if t.name == "set_timer")
     call = in_schema_order(ToolCall("set_timer", {"label": "tea", "seconds": 180}), timer)
-    assert list(call.arguments) == ["seconds", "label"]
+    assert list(call.arguments) == ["label", "seconds"]
     root = next(r for r in gbnf(json.dumps(timer.parameters)).splitlines()
                 if r.startswith("value-root"))
-    assert root.index("seconds-kv") < root.index("label-kv")
+    assert root.index("label-kv") < root.index("seconds-kv")
     schedule = next(t for t in _catalogue() if t.name == "add_medication_schedule")
     mixed = ToolCall("add_medication_schedule",
                      {"times": ["8 am"], "unit": "mg", "drug": "metformin", "amount": 500})

@@ -301,16 +301,18 @@ _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalPropert
 TOOLS = (
     Tool("set_timer",
          "Start a countdown timer that announces itself when it ends. Give the duration in the "
-         "units said: 'a 10 minute pasta timer' -> minutes=10, label='pasta'; 'an hour and a "
+         "units said: 'a 10 minute pasta timer' -> label='pasta', minutes=10; 'an hour and a "
          "half' -> hours=1, minutes=30. For a clock time or a date use set_reminder.",
          # Units as said, summed by the tool: a small model copies "13 minutes" reliably but
-         # multiplies it into seconds badly (780 came out as 7200 and 420).
+         # multiplies it into seconds badly (780 came out as 7200 and 420). The label comes
+         # first because the call grammar decodes in this order: written last, after the
+         # duration, a label said first ("a pasta timer for 11 minutes") was often dropped.
          {"type": "object", "properties": {
+             "label": {"type": "string", "minLength": 1, "maxLength": 60,
+                       "description": "Optional name, e.g. 'pasta'."},
              "hours": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S // 3600},
              "minutes": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S // 60},
-             "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S},
-             "label": {"type": "string", "minLength": 1, "maxLength": 60,
-                       "description": "Optional name, e.g. 'pasta'."}},
+             "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.WRITE),
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
