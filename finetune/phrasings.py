@@ -524,7 +524,8 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "set the AC to nineteen degrees", "make it warmer in here", "cool the bedroom down to 18",
          "put the thermostat on eco mode"),
         # "set the X to N" for things no tool controls: the frame and the number are a
-        # timer's, the object is not (the fourth adapter set one-hour "heating" timers).
+        # timer's, the object is not (the fourth adapter set one-hour "heating" timers for dev's
+        # "set the thermostat to 20 degrees").
         ("set the living room to twenty degrees", "set the heat to 68", "set the fan to speed two",
          "set the volume to thirty percent", "set the brightness to fifty percent",
          "set the oven to 180 degrees", "set the bedroom heater to 22", "set the AC to 72 degrees"),
