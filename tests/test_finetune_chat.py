@@ -204,7 +204,7 @@ def test_call_targets_give_arguments_in_the_order_the_grammar_decodes_them() -> 
     from finetune.chat import in_schema_order
 
     timer = next(t for t in _catalogue() if t.name == "set_timer")
-    call = in_schema_order(ToolCall("set_timer", {"label": "tea", "seconds": 180}), timer)
+    call = in_schema_order(ToolCall("set_timer", {"seconds": 180, "label": "tea"}), timer)
     assert list(call.arguments) == ["label", "seconds"]
     root = next(r for r in gbnf(json.dumps(timer.parameters)).splitlines()
                 if r.startswith("value-root"))
