@@ -565,7 +565,7 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
          "I wrote a shopping list but left it at home",
          "my sticky notes keep falling off the fridge"),
         ("I should write more things down", "I never take notes in class",
-         "my notes app is a mess", "I need to get better at taking notes",
+         "I need to get better at taking notes",
          "my boss says I should keep better notes", "I lost all my notes when my phone died"),
         ("I'm terrible at mental maths", "my calculator ran out of battery",
          "I got an A in algebra", "numbers make my head spin",
