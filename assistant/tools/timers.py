@@ -305,8 +305,9 @@ TOOLS = (
          "half' -> hours=1, minutes=30. For a clock time or a date use set_reminder.",
          # Units as said, summed by the tool: a small model copies "13 minutes" reliably but
          # multiplies it into seconds badly (780 came out as 7200 and 420). The label comes
-         # first because the call grammar decodes in this order: written last, after the
-         # duration, a label said first ("a pasta timer for 11 minutes") was often dropped.
+         # first (the call grammar decodes in this order) in the hope that a label said first
+         # ("a pasta timer for 11 minutes") would stop being dropped; it did not cure that
+         # (finetune/README, the fifth adapter), and the shipped adapter is trained on this order.
          {"type": "object", "properties": {
              "label": {"type": "string", "minLength": 1, "maxLength": 60,
                        "description": "Optional name, e.g. 'pasta'."},
