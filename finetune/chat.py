@@ -121,13 +121,15 @@ class ChatLoss(nn.Module):
     """Batch of Targets -> call cross-entropy + decision loss (see the module docstring)."""
 
     def __init__(self, model: nn.Module, head: HeadCache, openers: Sequence[int], pad: int,
-                 decision_weight: float = 1.0) -> None:
+                 decision_weight: float = 1.0, prefix_attention: bool = True) -> None:
         super().__init__()
         self.model = model
         self.head = head
         self.openers = torch.tensor(sorted(openers))
         self.pad = pad
         self.decision_weight = decision_weight
+        # finetune.prefix: the same numbers as transformers' cache path, without its copies.
+        self.prefix_attention = prefix_attention
 
     def _lm(self) -> Any:
         m: Any = self.model
@@ -144,9 +146,13 @@ class ChatLoss(nn.Module):
             mask[i, self.head.length:self.head.length + len(s)] = 1
         lm = self._lm()
         start = self.head.length
-        hidden = lm.get_decoder()(
-            input_ids=ids, attention_mask=mask, past_key_values=self.head.for_batch(len(batch)),
-            cache_position=torch.arange(start, start + width), use_cache=True).last_hidden_state
+        positions = torch.arange(start, start + width)
+        if self.prefix_attention:
+            hidden = self._tail_hidden(lm, ids, positions)
+        else:
+            hidden = lm.get_decoder()(
+                input_ids=ids, attention_mask=mask, past_key_values=self.head.for_batch(len(batch)),
+                cache_position=positions, use_cache=True).last_hidden_state
         # Rows to score: the decision position (last tail token) of every example, then the
         # positions that predict each call token.
         rows, gold, decide, is_call = [], [], [], []
@@ -169,6 +175,19 @@ class ChatLoss(nn.Module):
                                              torch.tensor(gold))
             loss = loss + ce
         return loss, {"decision": float(decision.detach()), "call_ce": float(ce.detach())}
+
+    def _tail_hidden(self, lm: Any, ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+        from finetune import prefix
+
+        config = lm.config
+        saved = config._attn_implementation
+        config._attn_implementation = prefix.register()
+        try:
+            return lm.get_decoder()(
+                input_ids=ids, position_ids=positions.expand(ids.shape[0], -1), use_cache=False,
+                frozen_prefix=self.head.kv).last_hidden_state
+        finally:
+            config._attn_implementation = saved
 
 
 @dataclass(frozen=True)
@@ -199,14 +218,28 @@ def chat_items(cfg: RunConfig) -> list[Any]:
     return [*train, *extra_items(cfg.data.items_seed), *heard]
 
 
-def balanced(examples: Sequence[Example], n: int, seed: int) -> list[Example]:
+def argument_weight(ex: Example) -> float:
+    """1 + the number of arguments in `ex`'s gold calls: what a call example teaches beyond
+    the decision (a timer with a label teaches more than "list my timers")."""
+    from assistant.toolcall import parse_tool_calls
+
+    return 1.0 + sum(len(c.arguments) for c in parse_tool_calls(ex.target).calls)
+
+
+def balanced(examples: Sequence[Example], n: int, seed: int,
+             call_weights: str = "uniform") -> list[Example]:
     """`n` examples, as many call as no-call ones where the data allows (the decision is the
-    point), each kind shuffled."""
+    point), each kind shuffled. `call_weights="arguments"` draws the calls in proportion to
+    `argument_weight` (without replacement) instead of uniformly."""
     rng = random.Random(seed)
     calls = [e for e in examples if e.kind == "call"]
     others = [e for e in examples if e.kind != "call"]
     rng.shuffle(calls)
     rng.shuffle(others)
+    if call_weights == "arguments":
+        # Efraimidis-Spirakis: the largest u ** (1 / w) are a weighted draw without replacement.
+        keys = {e.id: rng.random() ** (1.0 / argument_weight(e)) for e in calls}
+        calls.sort(key=lambda e: keys[e.id], reverse=True)
     half = min(len(calls), n // 2)
     rest = others[: n - half]
     picked = calls[:half] + rest
@@ -253,7 +286,8 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     # budget is sampled, half calls, half not.
     heard = [e for e in examples if e.item_id.endswith(HEARD)][:n]
     rest = [e for e in examples if not e.item_id.endswith(HEARD)]
-    examples = heard + balanced(rest, min(n - len(heard), len(rest)), cfg.run.seed)
+    examples = heard + balanced(rest, min(n - len(heard), len(rest)), cfg.run.seed,
+                                cfg.data.call_weights)
     head, targets = encode(engine, examples, tools)
     fits = [t for t in targets if len(t.tail) + len(t.call) <= cfg.data.max_len]
     dropped, targets = len(targets) - len(fits), fits
@@ -312,7 +346,7 @@ def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list
 
 def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[dict[str, float]]:
     """A plain loop (one process, CPU): AdamW, warm-up then cosine, gradient clipping."""
-    from finetune.train import _schedule
+    from finetune.train import _schedule, cpu_flags
 
     t = cfg.train
     params = [p for p in loss_fn.parameters() if p.requires_grad]
@@ -321,6 +355,10 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
     log: list[dict[str, float]] = []
     log_path = cfg.out_dir / "train_log.jsonl"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    bf16 = t.mixed_precision == "bf16"
+    if bf16 and "amx_bf16" not in cpu_flags():
+        print("warning: bf16 autocast on a CPU without AMX runs several times slower than fp32 "
+              "(FACTS.md); set train.mixed_precision = 'no'", flush=True)
     loss_fn.train()
     batches: list[list[Target]] = []
     epoch, start = 0, time.monotonic()
@@ -332,7 +370,9 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
                 if not batches:
                     batches = length_batches(targets, t.batch_size, cfg.run.seed + epoch)
                     epoch += 1
-                loss, parts = loss_fn(batches.pop())
+                # bf16 autocast: on CPUs with AMX the matrix products run ~3x faster.
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    loss, parts = loss_fn(batches.pop())
                 (loss / t.grad_accum).backward()
                 window.append((float(loss.detach()), parts["decision"], parts["call_ce"]))
             if t.max_grad_norm > 0:

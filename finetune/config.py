@@ -67,6 +67,7 @@ class DataOptions:
     answers: float = 0.1  # fraction of call items also used as tool-result -> answer examples
     max_len: int = 384  # tokens; longer examples are dropped (and counted)
     heard: str = ""  # chat path: Whisper transcripts of train audio (`python -m finetune heard`)
+    call_weights: str = "uniform"  # chat path: "arguments" draws calls by 1 + argument count
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ _SECTIONS: dict[str, Any] = {f.name: f.default_factory for f in fields(RunConfig
 _CHOICES: dict[str, tuple[str, ...]] = {
     "run.path": ("text", "lfm2", "chat"),
     "data.tool_list": ("none", "compact", "full"),
+    "data.call_weights": ("uniform", "arguments"),
     "train.mixed_precision": ("auto", "no", "bf16", "fp16"),
     "eval.split": ("train", "dev", "test"),
 }

@@ -55,6 +55,17 @@ def pick_device(name: str) -> tuple[torch.device, torch.dtype, str]:
     return device, torch.float32, "no"
 
 
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (Linux /proc/cpuinfo; empty elsewhere)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
 def target_spec(opts: LoraOptions) -> list[str] | str:
     """peft's `target_modules`: a list of name suffixes, or, when `lora.layers` restricts where,
     one regex that peft full-matches against each module's path."""

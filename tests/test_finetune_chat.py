@@ -213,3 +213,68 @@ def test_call_targets_give_arguments_in_the_order_the_grammar_decodes_them() -> 
     mixed = ToolCall("add_medication_schedule",
                      {"times": ["8 am"], "unit": "mg", "drug": "metformin", "amount": 500})
     assert list(in_schema_order(mixed, schedule).arguments) == ["drug", "amount", "unit", "times"]
+
+
+def test_frozen_prefix_attention_gives_transformers_numbers(tiny_gguf: Path) -> None:
+    """finetune.prefix (the shared head by broadcasting, the tail causally, one softmax) and
+    transformers' own cache path: the same loss and the same adapter gradients, on a batch of
+    different lengths (right padding) behind the real head, with grouped-query attention."""
+    from peft import get_peft_model
+
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.hf import TorchRuntime
+    from finetune.chat import ChatLoss, HeadCache, encode
+    from finetune.config import LoraOptions
+    from finetune.data import build_examples
+    from finetune.train import lora_config
+
+    rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    engine = ChatEngine(rt)
+    assert rt.model.config.num_key_value_heads < rt.model.config.num_attention_heads
+    from finetune.config import DataOptions
+
+    examples = build_examples(_items(), DataOptions(answers=0.0), seed=0)
+    head, targets = encode(engine, examples, _tools())
+    assert len({len(t.tail) + len(t.call) for t in targets}) > 1  # padding is exercised
+    cache = HeadCache(rt.model, head)
+    torch.manual_seed(0)
+    model = get_peft_model(rt.model, lora_config(LoraOptions(r=4, alpha=8, dropout=0.0,
+                                                             targets=("attn+mlp",))))
+    for name, p in model.named_parameters():
+        if "lora_B" in name:  # peft starts B at zero: the adapter would not matter
+            torch.nn.init.normal_(p, std=0.05)
+    results = []
+    for prefix in (False, True):
+        loss_fn = ChatLoss(model, cache, sorted(engine.openers), rt.tokenizer.pad_token_id or 0,
+                           prefix_attention=prefix)
+        model.zero_grad()
+        loss, _ = loss_fn(targets)
+        loss.backward()
+        grads = torch.cat([p.grad.flatten() for p in model.parameters() if p.grad is not None])
+        results.append((float(loss), grads))
+    (want, want_g), (got, got_g) = results
+    assert got == pytest.approx(want, rel=1e-5)
+    assert float((got_g - want_g).norm() / want_g.norm()) < 1e-4
+    assert float(want_g.norm()) > 0
+
+
+def test_argument_weights_draw_calls_with_more_arguments_more_often() -> None:
+    from finetune.chat import argument_weight, balanced
+    from finetune.data import Example
+
+    def call(i: int, args: str) -> Example:
+        return Example(f"c{i}", (Message("user", "x"),),
+                       f"<|tool_call_start|>[set_timer({args})]<|tool_call_end|>", "call")
+
+    bare = [call(i, "") for i in range(200)]
+    rich = [call(200 + i, "label='tea', minutes=3, seconds=30") for i in range(200)]
+    negatives = [Example(f"n{i}", (Message("user", "hi"),), "Hello!", "negative")
+                 for i in range(200)]
+    assert argument_weight(bare[0]) == 1.0 and argument_weight(rich[0]) == 4.0
+    pool = [*bare, *rich, *negatives]
+    for weights, low, high in (("uniform", 35, 65), ("arguments", 70, 95)):
+        picked = balanced(pool, 200, seed=0, call_weights=weights)
+        calls = [e for e in picked if e.kind == "call"]
+        assert len(calls) == 100 and len(picked) == 200
+        share = 100 * sum(1 for e in calls if e in rich) / len(calls)
+        assert low <= share <= high, (weights, share)
