@@ -96,7 +96,8 @@ class TrainOptions:
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
     log_every: int = 10
-    mixed_precision: str = "auto"  # auto: bf16 on CUDA, none on CPU
+    mixed_precision: str = "auto"  # auto: bf16 on CUDA, none on CPU; the chat path on a CPU
+    # with AMX: "bf16" autocasts (~2x faster steps, bench/bench_chat_step.py)
 
 
 @dataclass(frozen=True)
