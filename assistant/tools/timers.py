@@ -306,8 +306,9 @@ TOOLS = (
          # Units as said, summed by the tool: a small model copies "13 minutes" reliably but
          # multiplies it into seconds badly (780 came out as 7200 and 420). The label comes
          # first (the call grammar decodes in this order) in the hope that a label said first
-         # ("a pasta timer for 11 minutes") would stop being dropped; it did not cure that
-         # (finetune/README, the fifth adapter), and the shipped adapter is trained on this order.
+         # ("a pasta timer for 11 minutes") would stop being dropped; that alone did not cure it
+         # (the fifth adapter), drawing labelled calls more often in training did (the sixth;
+         # finetune/README). The shipped adapter is trained on this order.
          {"type": "object", "properties": {
              "label": {"type": "string", "minLength": 1, "maxLength": 60,
                        "description": "Optional name, e.g. 'pasta'."},
