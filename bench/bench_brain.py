@@ -26,8 +26,9 @@ its calls are decoded freely and checked by the same parser.
     python bench/bench_brain.py [--quick] [--cells qwen-0.5b:llama,qwen-1.5b] [--threads 2]
                                 [--out FILE] [--note TEXT]
     python bench/bench_brain.py --smoke      # every runtime on a tiny random GGUF, minutes
-    python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-nodraft
-                                             # llama.cpp with and without drafts
+    python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-nodraft,\
+                                        qwen-0.5b:llama-lora-alldrafts
+                                             # llama.cpp's drafts as served, none, always
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import argparse
 import dataclasses
 import datetime
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -63,9 +65,21 @@ MODELS = ("qwen-0.5b", "qwen-1.5b")
 RUNTIMES = ("torch", "ct2", "llama")  # torch first: the baseline the others are compared with
 RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M",
                   "llama-lora": "llama.cpp Q4_K_M + tail LoRA"}
-# llama.cpp drafts (as served: a call's grammar-forced frame, else prompt lookup);
-# `RUNTIME-nodraft` is the same without drafts, for the ratio measured side by side.
+# llama.cpp drafts as served: a call's grammar-forced frame, else prompt lookup where this
+# machine's batch costs make it pay (`LlamaRuntime._lookup_budget`). These suffixes draft
+# otherwise, for ratios measured side by side: not at all, or lookup drafts whenever found.
 NODRAFT = "-nodraft"
+DRAFT_MODES = {NODRAFT: "no drafts", "-alldrafts": "drafts, lookup always"}
+
+
+def draft_mode(runtime: str) -> tuple[str, str]:
+    """(the runtime, its draft suffix or "" for drafts as served)."""
+    for suffix in DRAFT_MODES:
+        if runtime.endswith(suffix):
+            return runtime.removesuffix(suffix), suffix
+    return runtime, ""
+
+
 # Brains with a shipped adapter: their `MODEL:llama-lora` cell runs it as the brain serves it.
 ADAPTER_BRAINS = {"qwen-0.5b": "qwen-0.5b-tools"}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "brain-cpu-2threads.txt"
@@ -258,9 +272,13 @@ class Ct2Runtime:
 
 def load_runtime(runtime: str, gguf: Path, ct2_dir: Path | None, threads: int,
                  model: str = "") -> Runtime:
-    if runtime.endswith(NODRAFT):
-        rt = load_runtime(runtime.removesuffix(NODRAFT), gguf, ct2_dir, threads, model)
-        rt.draft_tokens = 0  # type: ignore[attr-defined]
+    base, drafts = draft_mode(runtime)
+    if drafts:
+        rt = load_runtime(base, gguf, ct2_dir, threads, model)
+        if drafts == NODRAFT:
+            rt.draft_tokens = 0  # type: ignore[attr-defined]
+        else:
+            rt.learn_drafts = False  # type: ignore[attr-defined]
         return rt
     if runtime == "llama":
         from assistant.engines.chat.llama import LlamaRuntime
@@ -299,7 +317,7 @@ def measure_cell(res: CellResult, gguf: Path, ct2_dir: Path | None, threads: int
     if res.runtime == "ct2":
         res.note = "no grammar (free decoding, as torch); only the head is cached"
 
-    lora = res.runtime.removesuffix(NODRAFT) == "llama-lora"
+    lora = draft_mode(res.runtime)[0] == "llama-lora"
     brain = ADAPTER_BRAINS[res.model] if lora else res.model
     threshold = BRAINS[brain].call_threshold if brain in BRAINS else 0.5
     engine = ChatEngine(rt, ChatSettings(call_threshold=threshold), name=res.cell)
@@ -515,18 +533,19 @@ def table(results: Sequence[CellResult]) -> list[str]:
 
 
 def runtime_title(runtime: str) -> str:
-    base = runtime.removesuffix(NODRAFT)
+    base, drafts = draft_mode(runtime)
     title = RUNTIME_TITLES.get(base, base)
     if base.startswith("llama"):
-        title += ", no drafts" if runtime.endswith(NODRAFT) else ", drafts"
+        title += ", " + DRAFT_MODES.get(drafts, "drafts")
     return title
 
 
 def draft_ratios(results: Sequence[CellResult]) -> list[str]:
-    """Drafts (forced frame, prompt lookup) against none, same model and weights, same run."""
+    """Drafts as served against the other modes (none; lookup always), same model and
+    weights, same run."""
     lines: list[str] = []
-    for r in results:
-        plain = next((p for p in results if p.cell == f"{r.cell}{NODRAFT}" and p.status == "ok"),
+    for r, suffix in itertools.product(results, DRAFT_MODES):
+        plain = next((p for p in results if p.cell == f"{r.cell}{suffix}" and p.status == "ok"),
                      None)
         if plain is None or r.status != "ok":
             continue
@@ -641,9 +660,9 @@ def choose_cells(args: argparse.Namespace) -> list[str]:
     cells: list[str] = []
     for item in args.cells.split(","):
         model, _, runtime = item.strip().partition(":")
-        base = runtime.removesuffix(NODRAFT)
+        base, drafts = draft_mode(runtime)
         lora = base == "llama-lora" and model in ADAPTER_BRAINS
-        if runtime.endswith(NODRAFT) and not base.startswith("llama"):
+        if drafts and not base.startswith("llama"):
             raise SystemExit(f"{item!r}: only llama.cpp cells draft")
         if model not in models or (runtime and base not in RUNTIMES and not lora):
             raise SystemExit(f"unknown cell {item!r}: MODEL[:RUNTIME] with MODEL in "
@@ -739,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     report = [*header, f"# {prompt_line}; {len(REQUESTS)} timed requests after a warm-up; "
               f"decode = {DECODE_TOKENS} greedy tokens", "", *table(results), "",
               "Ratios vs torch fp32 (same model, same run):", *(ratios(results) or ["- none"]), "",
-              "Drafts vs none (same model, same run):",
+              "Drafts as served vs none / vs lookup always (same model, same run):",
               *(draft_ratios(results) or ["- none"]), "",
               "Targets (issue #12, 2 cores):", *(targets(results) or ["- none"]), "",
               "Per cell and request:", *(details(results) or ["- none"]), "",

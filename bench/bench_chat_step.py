@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -38,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     import torch
+    from bench_brain import cpu_model  # this script's folder is on sys.path
     from peft import get_peft_model
 
     from assistant.engines.chat.brains import BRAINS, gguf_path
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"# python bench/bench_chat_step.py --threads {args.threads} --batches {args.batches} "
         f"--rounds {args.rounds}",
-        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {platform.processor() or 'cpu'};"
+        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {cpu_model()};"
         f" {os.cpu_count()} CPUs, {args.threads} threads; CPU flags: {flags}",
         f"# torch {torch.__version__}; base {cfg.model.base} (fp32 weights, loaded in "
         f"{load_s:.0f} s); head {len(head)} tokens; batch {cfg.train.batch_size}; "

@@ -139,17 +139,18 @@ class ChatLoss(nn.Module):
         seqs = [list(t.tail) + list(t.call[:-1]) for t in batch]  # the last target is predicted
         width = max(len(s) for s in seqs)
         ids = torch.full((len(batch), width), self.pad, dtype=torch.long)
-        mask = torch.zeros((len(batch), self.head.length + width), dtype=torch.long)
-        mask[:, :self.head.length] = 1
         for i, s in enumerate(seqs):
             ids[i, :len(s)] = torch.tensor(s)
-            mask[i, self.head.length:self.head.length + len(s)] = 1
         lm = self._lm()
         start = self.head.length
         positions = torch.arange(start, start + width)
         if self.prefix_attention:
             hidden = self._tail_hidden(lm, ids, positions)
         else:
+            # transformers' cache path: a mask over head + tail (padding on the right).
+            mask = torch.ones((len(batch), start + width), dtype=torch.long)
+            for i, s in enumerate(seqs):
+                mask[i, start + len(s):] = 0
             hidden = lm.get_decoder()(
                 input_ids=ids, attention_mask=mask, past_key_values=self.head.for_batch(len(batch)),
                 cache_position=positions, use_cache=True).last_hidden_state

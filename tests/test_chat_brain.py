@@ -140,6 +140,37 @@ def test_prompt_lookup_drafts_what_followed_the_latest_occurrence() -> None:
     assert lookup_draft(np.array([3, 8, 1, 3], dtype=np.int32), 3, shortest=2) == []
 
 
+def test_lookup_drafts_are_taken_only_where_this_machines_batches_make_them_pay(
+        tiny_gguf: Path) -> None:
+    """A lookup draft is checked only while a batch that wide costs less than the tokens it
+    is expected to save, by the costs and acceptance this runtime has seen; unknown costs are
+    learned first, and every 32nd batch drafts anyway."""
+    from assistant.engines.chat.llama import LlamaRuntime
+    from assistant.engines.chat.runtime import Decoding
+
+    rt = LlamaRuntime(tiny_gguf, threads=1, n_ctx=512, draft_tokens=1)
+    assert rt._lookup_budget(10) == 0  # the single-token cost first
+    rt._batch_s[1], rt._batches = 0.026, 1
+    assert rt._lookup_budget(10) == 1  # then the two-token cost
+    rt._batch_s[2], rt._batches, rt._lookup_rate = 0.049, 2, 0.5
+    assert rt._lookup_budget(10) == 0  # 1.9x for an expected 1.5 tokens (seen on an EPYC)
+    rt._batch_s[2] = 0.0325
+    assert rt._lookup_budget(10) == 1  # 1.25x for 1.5 (seen on a Xeon)
+    rt._lookup_rate = 0.2
+    assert rt._lookup_budget(10) == 0  # drafts seldom agree: 1.25x buys 1.2 tokens
+    rt._batches = 32
+    assert rt._lookup_budget(10) == 1  # a look again
+    assert rt._lookup_budget(0) == 0
+    rt.learn_drafts, rt._batches = False, 33
+    assert rt._lookup_budget(10) == 1
+
+    # Decoding learns the costs from its own batches.
+    fresh = LlamaRuntime(tiny_gguf, threads=1, n_ctx=512, draft_tokens=1)
+    ids = fresh.tokenize("one two three one two three one two")
+    assert len(list(fresh.generate(ids, Decoding(12, frozenset())))) == 12
+    assert 1 in fresh._batch_s and fresh._batches >= 6
+
+
 def _oracle(context: Any, limit: int, *, start: int, want: list[int]) -> list[int]:
     at = len(context) - start
     wrong = [want[at + 2] + 1] if at + 2 < len(want) else []
@@ -163,7 +194,7 @@ def test_drafted_decoding_writes_exactly_the_greedy_tokens(tiny_gguf: Path,
     from assistant.engines.chat.runtime import Decoding
 
     plain = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, draft_tokens=0)
-    drafting = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, draft_tokens=4)
+    drafting = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, draft_tokens=4, learn_drafts=False)
     engine = ChatEngine(plain, ChatSettings())
     schema = json.dumps(call_schema(TOOLS)) if constrained else None
     decoding = Decoding(40, frozenset(), schema=schema)

@@ -224,15 +224,13 @@ def test_frozen_prefix_attention_gives_transformers_numbers(tiny_gguf: Path) -> 
     from assistant.engines.chat.engine import ChatEngine
     from assistant.engines.chat.hf import TorchRuntime
     from finetune.chat import ChatLoss, HeadCache, encode
-    from finetune.config import LoraOptions
+    from finetune.config import DataOptions, LoraOptions
     from finetune.data import build_examples
     from finetune.train import lora_config
 
     rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
     engine = ChatEngine(rt)
     assert rt.model.config.num_key_value_heads < rt.model.config.num_attention_heads
-    from finetune.config import DataOptions
-
     examples = build_examples(_items(), DataOptions(answers=0.0), seed=0)
     head, targets = encode(engine, examples, _tools())
     assert len({len(t.tail) + len(t.call) for t in targets}) > 1  # padding is exercised

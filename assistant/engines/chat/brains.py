@@ -26,8 +26,8 @@ class Brain:
     name: str
     weight_set: str  # a key of assistant.weights.WEIGHT_SETS
     file: str
-    # P(the model opens a call) at or above which it calls: chosen on the dev split (300 items,
-    # 196 needing a tool): the most recall with <= 3% false alarms (evalkit/calibration.py).
+    # P(the model opens a call) at or above which it calls, chosen on the dev split: the most
+    # recall with <= 3% false alarms (evalkit/calibration.py); each brain's comment says how.
     call_threshold: float
     summary: str
     adapter: str = ""  # a shipped chat adapter, relative to the repository root

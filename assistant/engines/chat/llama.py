@@ -10,6 +10,7 @@ import ctypes
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,17 @@ class LlamaRuntime:
 
     def __init__(self, gguf: Path, *, threads: int | None = None, n_ctx: int = 8192,
                  lora: Path | None = None, lora_tail_only: bool = False, lora_head: str = "",
-                 state_dir: Path | None = None, draft_tokens: int = 1) -> None:
+                 state_dir: Path | None = None, draft_tokens: int = 1,
+                 learn_drafts: bool = True) -> None:
         """`lora`: a GGUF LoRA adapter. `lora_tail_only`: the adapter was trained with the
         prompt head as a frozen base-model prefix (finetune/chat.py), so it is switched off
         while the head is evaluated and on for everything after it; the head's saved state is
         then the base model's, shared with the brain without the adapter. `lora_head`: the
         `head_digest` of the head it was trained behind; another head (another tool list or
-        system text) is refused, since the adapter would misbehave without a sign."""
+        system text) is refused, since the adapter would misbehave without a sign.
+        `draft_tokens`: the most prompt-lookup draft tokens checked with each decoded token (0:
+        no drafts at all); `learn_drafts`: draft them only while this machine's batch costs
+        say it pays (`_lookup_budget`), else whenever a lookup finds some."""
         try:
             from llama_cpp import Llama
         except ImportError as exc:
@@ -96,6 +101,10 @@ class LlamaRuntime:
         self._fresh = -1  # n_tokens for which the context's last logits are current
         self.draft_tokens = draft_tokens
         self.drafter: Callable[[np.ndarray, int], list[int]] = lookup_draft
+        self.learn_drafts = learn_drafts
+        self._batch_s: dict[int, float] = {}  # seconds per decode batch, by its size (averaged)
+        self._lookup_rate = 0.5  # the share of lookup-draft tokens accepted (averaged)
+        self._batches = 0
         # One-character tokens, to ask a grammar which character it allows next.
         singles = [(c, self.llm.tokenize(c, add_bos=False, special=False))
                    for c in (bytes([b]) for b in (*range(32, 127), 10))]
@@ -238,8 +247,9 @@ class LlamaRuntime:
         frame); otherwise prompt lookup, the tokens that followed the latest earlier occurrence
         of the last few tokens (a drug name from the request, words of a tool result). A draft
         is checked in one batch with the next token and kept as far as it agrees with greedy
-        picks. A batch of two tokens costs 1.25x one on 2 cores, so an agreed draft token is
-        nearly free; the output is the greedy one (up to rounding between batch sizes). A draft
+        picks: where a batch costs little more than one token, an agreed draft token is nearly
+        free (lookup drafts are taken only where that holds: `_lookup_budget`). The output is
+        the greedy one (up to rounding between batch sizes). A draft
         cut short leaves only real tokens' KV behind: each one's KV depends on the tokens before
         it, never on what was accepted."""
         banned = np.fromiter(decoding.banned, dtype=np.int64)
@@ -266,8 +276,9 @@ class LlamaRuntime:
                         return  # the last token is evaluated by whoever goes on from here
                     context = np.append(context, token)
                     draft = self._forced(grammar, left) if grammar and self.draft_tokens else []
-                    if not draft:
-                        draft = self.drafter(context, min(self.draft_tokens, left))
+                    lookup = not draft
+                    if lookup:
+                        draft = self.drafter(context, self._lookup_budget(left))
                     rows = self._eval_rows([token, *draft])
                     token = pick(rows[0])
                     agreed = 0
@@ -279,6 +290,8 @@ class LlamaRuntime:
                         context = np.append(context, token)
                         agreed += 1
                         token = pick(rows[agreed])
+                    if lookup and draft:
+                        self._lookup_rate += 0.1 * (agreed / len(draft) - self._lookup_rate)
                     if agreed < len(draft):
                         self.llm.n_tokens -= len(draft) - agreed  # the rest of the draft: wrong
                         self._fresh = -1  # the context's last logits are the draft's
@@ -298,6 +311,23 @@ class LlamaRuntime:
             return []
         return list(self.llm.tokenize(text, add_bos=False, special=False))[:left]
 
+    def _lookup_budget(self, left: int) -> int:
+        """How many lookup-draft tokens to check with the next token: up to `draft_tokens`, or
+        none while a batch that wide costs more than the tokens it is expected to save. What a
+        batch costs depends on the machine (two tokens cost 1.25x one on a 2-core Xeon, 1.9x
+        on a 2-core EPYC, whose single-token kernel is the fast one: bench/results), so it is
+        learned from this runtime's own batches. Every 32nd batch drafts anyway, to keep both
+        averages current."""
+        k = min(self.draft_tokens, left)
+        if not self.learn_drafts or k == 0:
+            return k
+        one, wide = self._batch_s.get(1), self._batch_s.get(k + 1)
+        if one is None:
+            return 0  # learn the single-token cost first
+        if wide is None or self._batches % 32 == 0:
+            return k
+        return k if wide < one * (1 + self._lookup_rate * k) else 0
+
     def _eval_rows(self, tokens: Sequence[int]) -> np.ndarray:
         """Evaluate `tokens` after the cache in one batch; the logits after each of them."""
         import llama_cpp
@@ -307,7 +337,13 @@ class LlamaRuntime:
         n_past = llm.n_tokens
         llm._ctx.kv_cache_seq_rm(-1, n_past, -1)
         llm._batch.set_batch(batch=list(tokens), n_past=n_past, logits_all=True)
+        start = time.perf_counter()
         llm._ctx.decode(llm._batch)
+        seconds = time.perf_counter() - start
+        n = len(tokens)
+        self._batch_s[n] = seconds if n not in self._batch_s else \
+            self._batch_s[n] + 0.2 * (seconds - self._batch_s[n])
+        self._batches += 1
         llm.input_ids[n_past:n_past + len(tokens)] = tokens
         llm.n_tokens = n_past + len(tokens)
         ptr = llama_cpp.llama_get_logits(llm.ctx)
