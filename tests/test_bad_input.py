@@ -350,7 +350,11 @@ WRITER = textwrap.dedent("""
 
 
 def _timers(registry: Registry) -> dict[int, str]:
-    return {t["timer_id"]: t["label"] for t in registry.run(ToolCall("list_timers")).data["timers"]}
+    """Every pending timer, from the store (list_timers names only the soonest few)."""
+    rows = registry.ctx.store.query(
+        "SELECT id, label FROM alarms WHERE kind = 'timer' AND status = 'pending'")
+    assert registry.run(ToolCall("list_timers")).data["total"] == len(rows)
+    return {r["id"]: r["label"] for r in rows}
 
 
 def _real_clock_ctx(tmp_path: Path) -> Any:

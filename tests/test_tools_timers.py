@@ -109,6 +109,24 @@ def test_bad_reminder_times_are_clear_errors(tmp_path, when, fragment):
         assert call(registry, "list_reminders").data["reminders"] == []
 
 
+def test_lists_give_the_soonest_few_and_the_total(tmp_path):
+    """A list's result goes into the model's context and is read aloud: the soonest
+    LIST_LIMIT items and how many there are, never all of them."""
+    from assistant.tools.timers import LIST_LIMIT
+
+    n = LIST_LIMIT + 3
+    with open_registry(make_ctx(tmp_path)) as registry:
+        for i in reversed(range(n)):  # set latest first: the list must sort
+            assert call(registry, "set_reminder", text=f"r{i}", when=f"in {i + 1} hours").ok
+            assert call(registry, "set_timer", minutes=i + 1, label=f"t{i}").ok
+        reminders = call(registry, "list_reminders").data
+        timers = call(registry, "list_timers").data
+    assert [r["text"] for r in reminders["reminders"]] == [f"r{i}" for i in range(LIST_LIMIT)]
+    assert reminders["total"] == n and reminders["summary"].startswith(f"You have {n} reminders")
+    assert [t["label"] for t in timers["timers"]] == [f"t{i}" for i in range(LIST_LIMIT)]
+    assert timers["total"] == n and timers["summary"].endswith("; and 3 more.")
+
+
 def test_reminders_survive_a_restart_and_overdue_ones_fire_late(tmp_path):
     clock = Clock()
     ctx = make_ctx(tmp_path, now=clock)

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 MAX_TIMER_S = 24 * 3600
 MAX_REMINDER_DAYS = 366
 LATE_AFTER_S = 60.0  # fired this much after its time (e.g. the laptop slept): say so
+# The most timers or reminders a list returns (soonest first, with the total), as read_notes:
+# the result goes into the model's context and is read aloud, and 60 reminders were ~1,700
+# tokens (10 s of prefill on 2 cores).
+LIST_LIMIT = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alarms (
@@ -207,16 +211,19 @@ class Alarms:
 
     def list_timers(self) -> dict[str, Any]:
         now = self.ctx.now().timestamp()
+        rows = self._pending("timer")
         timers = [{"timer_id": r["id"], "label": r["label"],
                    "remaining_seconds": max(0, round(r["due_at"] - now))}
-                  for r in self._pending("timer")]
+                  for r in rows[:LIST_LIMIT]]
+        n = len(rows)
         if not timers:
             summary = "You have no timers running."
         else:
             parts = [f"{t['label']} with {say_duration(t['remaining_seconds'])} left" for t in timers]
-            count = "one timer" if len(timers) == 1 else f"{len(timers)} timers"
-            summary = f"You have {count}: " + "; ".join(parts) + "."
-        return {"timers": timers, "summary": summary}
+            count = "one timer" if n == 1 else f"{n} timers"
+            more = f"; and {n - len(timers)} more" if n > len(timers) else ""
+            summary = f"You have {count}: " + "; ".join(parts) + more + "."
+        return {"timers": timers, "total": n, "summary": summary}
 
     def cancel_timer(self, label: str | None = None, timer_id: int | None = None,
                      confirmed: bool = False) -> dict[str, Any]:
@@ -274,15 +281,15 @@ class Alarms:
         now = self.ctx.now()
         reminders = []
         rows = [r for r in self._pending() if r["kind"] != "timer"]
-        for r in rows:
+        for r in rows[:LIST_LIMIT]:
             due = datetime.fromtimestamp(r["due_at"], now.tzinfo)
             when = f"every day at {say_clock(due)}" if r["repeat"] == "daily" else say_when(due, now)
             reminders.append({"reminder_id": r["id"], "text": r["label"], "due_at": due.isoformat(),
                               "when": when, "repeats": r["repeat"] or "no"})
-        n = len(reminders)
+        n = len(rows)
         summary = ("You have no reminders set." if not n else
                    f"You have {n} reminder{'s' if n != 1 else ''}; the next is {reminders[0]['when']}.")
-        return {"reminders": reminders, "summary": summary}
+        return {"reminders": reminders, "total": n, "summary": summary}
 
 
 def _match_label(rows: list[Any], label: str) -> list[Any]:

@@ -317,7 +317,8 @@ class LlamaRuntime:
         batch costs depends on the machine (two tokens cost 1.25x one on a 2-core Xeon, 1.9x
         on a 2-core EPYC, whose single-token kernel is the fast one: bench/results), so it is
         learned from this runtime's own batches. Every 32nd batch drafts anyway, to keep both
-        averages current."""
+        averages current. (Batch sizes round differently, so where two tokens nearly tie the
+        pick can differ from run to run.)"""
         k = min(self.draft_tokens, left)
         if not self.learn_drafts or k == 0:
             return k
