@@ -249,9 +249,9 @@ class LlamaRuntime:
         is checked in one batch with the next token and kept as far as it agrees with greedy
         picks: where a batch costs little more than one token, an agreed draft token is nearly
         free (lookup drafts are taken only where that holds: `_lookup_budget`). The output is
-        the greedy one (up to rounding between batch sizes). A draft
-        cut short leaves only real tokens' KV behind: each one's KV depends on the tokens before
-        it, never on what was accepted."""
+        the greedy one (up to rounding between batch sizes). A draft cut short leaves only real
+        tokens' KV behind: each one's KV depends on the tokens before it, never on what was
+        accepted."""
         banned = np.fromiter(decoding.banned, dtype=np.int64)
         grammar = _Grammar(self.llm._model.vocab, gbnf(decoding.schema)) \
             if decoding.schema is not None else None
@@ -341,9 +341,8 @@ class LlamaRuntime:
         start = time.perf_counter()
         llm._ctx.decode(llm._batch)
         seconds = time.perf_counter() - start
-        n = len(tokens)
-        self._batch_s[n] = seconds if n not in self._batch_s else \
-            self._batch_s[n] + 0.2 * (seconds - self._batch_s[n])
+        average = self._batch_s.get(len(tokens), seconds)
+        self._batch_s[len(tokens)] = average + 0.2 * (seconds - average)
         self._batches += 1
         llm.input_ids[n_past:n_past + len(tokens)] = tokens
         llm.n_tokens = n_past + len(tokens)
