@@ -26,8 +26,8 @@ MAX_TIMER_S = 24 * 3600
 MAX_REMINDER_DAYS = 366
 LATE_AFTER_S = 60.0  # fired this much after its time (e.g. the laptop slept): say so
 # The most timers or reminders a list returns (soonest first, with the total), as read_notes:
-# the result goes into the model's context and is read aloud, and 60 reminders were ~1,700
-# tokens (10 s of prefill on 2 cores).
+# the result goes into the model's context and is read aloud; a few dozen reminders were
+# ~1,700 tokens (10 s of prefill on 2 cores).
 LIST_LIMIT = 5
 
 SCHEMA = """
