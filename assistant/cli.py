@@ -78,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
                         "a torch brain (a model directory or hub id) as int8")
     m.add_argument("--asr", help="speech recogniser: whisper-base (default), whisper:<dir or hub id>")
     m.add_argument("--no-biasing", action="store_true", help="no Whisper drug-name hotwords")
+    m.add_argument("--asr-min-confidence", type=float, metavar="C",
+                   help="cascade: ask again instead of calling a tool when Whisper's confidence "
+                        "in what it heard is below C (0-1; default: the calibrated one)")
     m.add_argument("--tts", choices=TTS_BACKENDS, default=None,
                    help="answer voice (default: native speech where the engine has it, else piper)")
     m.add_argument("--voice", help="a voice of the TTS backend")
@@ -105,6 +108,7 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
     return EngineOptions(model=args.model, model_dir=args.model_dir, adapter=args.adapter, asr=asr,
                          variant=args.variant, device=args.device, threads=args.threads,
                          quantize=args.quantize, asr_biasing=not args.no_biasing,
+                         asr_min_confidence=args.asr_min_confidence,
                          brain=args.brain, runtime=args.runtime,
                          call_threshold=args.call_threshold, native_speech=native,
                          voice=args.voice if native else None)

@@ -90,6 +90,8 @@ class Heard(Event):
 
     kind: ClassVar[str] = "heard"
     text: str
+    # The ASR's geometric-mean token probability (0-1), where it gives one.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,18 @@ class Reply(Event):
     kind: ClassVar[str] = "reply"
     text: str
     spoken: bool = False  # True when the engine itself produced the answer audio
+
+
+@dataclass(frozen=True)
+class CallWithheld(Event):
+    """A call the brain proposed that the cascade did not run: the ASR was less sure of the
+    words than `min_confidence`, so the user is asked to say it again (a `Reply` follows)."""
+
+    kind: ClassVar[str] = "call-withheld"
+    calls: tuple[ToolCall, ...]  # empty for a call that did not parse
+    raw: str
+    confidence: float
+    min_confidence: float
 
 
 @dataclass(frozen=True)

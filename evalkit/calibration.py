@@ -83,6 +83,64 @@ def choose(records: Sequence[Record], max_false_alarm: float = MAX_FALSE_ALARM) 
     return max(within, key=lambda p: (p.recall, -p.false_alarm, -p.threshold))
 
 
+# --- the cascade's ASR-confidence gate ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GatePoint:
+    """What a cascade would do with its gate at `gate`: calls below it are withheld (the user
+    is asked again); replayed from the records, withheld calls included."""
+
+    gate: float
+    right: int  # calls run that passed
+    wrong: int  # calls run on requests that needed one, that did not pass
+    false_alarms: int  # calls run on requests that needed none
+    asked_again: int  # calls withheld
+    item_accuracy: float
+
+
+def heard_confidence(record: Record) -> float | None:
+    """The ASR's confidence in what it heard (records from before the field: the event's)."""
+    if record.get("heard_confidence") is not None:
+        return float(record["heard_confidence"])
+    for event in record.get("events") or ():
+        if event.get("kind") == "heard" and event.get("confidence") is not None:
+            return float(event["confidence"])
+    return None
+
+
+def gate_curve(records: Sequence[Record], grid: Sequence[float] = ()) -> list[GatePoint]:
+    """One point per gate (the grid and every heard confidence) over the records that carry
+    an ASR confidence; [] when none does."""
+    heard = [(r, c) for r in records if (c := heard_confidence(r)) is not None]
+    if not heard:
+        return []
+    points = []
+    for g in sorted(set(grid) | {c for _, c in heard}):
+        right = wrong = false_alarms = asked = correct = 0
+        for r, confidence in heard:
+            withheld = r.get("withheld_calls") is not None
+            tried, should = bool(r.get("called")) or withheld, bool(r.get("should_call"))
+            ok = bool(r.get("withheld_passed")) if withheld else bool(r.get("passed"))
+            if tried and confidence >= g:
+                right += ok and should
+                wrong += should and not ok
+                false_alarms += not should
+                correct += ok
+            else:
+                asked += tried
+                correct += not should
+        points.append(GatePoint(g, right, wrong, false_alarms, asked, correct / len(heard)))
+    return points
+
+
+def choose_gate(records: Sequence[Record]) -> GatePoint | None:
+    """The gate with the best item accuracy (a call withheld costs the same as a wrong one);
+    ties go to the lowest gate, which asks again least."""
+    points = gate_curve(records)
+    return max(points, key=lambda p: (round(p.item_accuracy, 9), -p.gate)) if points else None
+
+
 def plot(per_variant: Mapping[str, Sequence[Record]]) -> bytes | None:
     """Recall and false alarms against the threshold, one colour per variant with decisions."""
     curves = {n: curve(rs) for n, rs in per_variant.items()}
@@ -114,5 +172,5 @@ def plot(per_variant: Mapping[str, Sequence[Record]]) -> bytes | None:
     return _png(fig)
 
 
-__all__ = ["MAX_FALSE_ALARM", "Point", "at", "choose", "curve", "p_call", "p_call_threshold", "plot",
-           "scored"]
+__all__ = ["MAX_FALSE_ALARM", "GatePoint", "Point", "at", "choose", "choose_gate", "curve",
+           "gate_curve", "heard_confidence", "p_call", "p_call_threshold", "plot", "scored"]

@@ -172,7 +172,8 @@ def cmd_run(args: argparse.Namespace, *, report: bool = False) -> int:
 
             v = replace(v, options=replace(v.options, adapter=args.adapter))
         st = run_variant(v, units, run_dir, data_dir=args.data, progress=not args.quiet,
-                         batch_size=args.batch_size, latency_units=args.latency_units)
+                         batch_size=args.batch_size, latency_units=args.latency_units,
+                         resume=args.resume)
         statuses.append(st)
         line = f"{n}: {st.status}" + (f" ({st.reason})" if st.reason else "")
         print(line + (f", {st.units} items, {st.items_per_min} items/min" if st.units else ""))
@@ -246,6 +247,9 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
                    help="with batching, this many turns per variant run alone first: the "
                         "report's latencies come from them")
     p.add_argument("--name", help="run directory name (default: a timestamp)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --name of an earlier run: keep its records and run only the "
+                        "items it had not finished (a killed run goes on where it stopped)")
 
 
 def parser() -> argparse.ArgumentParser:

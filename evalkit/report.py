@@ -13,6 +13,7 @@ from typing import Any
 
 from evalkit import calibration, metrics, plots
 
+GATE_GRID = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)  # ASR-confidence gates replayed
 HEADLINE = ("item_accuracy", "call_f1", "false_alarm_rate", "function_name_accuracy",
             "exact_argument_accuracy", "argument_f1", "task_success")
 HEADLINE_SPEECH = ("wer", "domain_term_recall", "answer_wer", "latency_call_p50",
@@ -163,6 +164,22 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
         md += _table(["variant", "threshold used", "recall", "false alarms",
                       "best threshold here", "recall", "false alarms"], rows)
         figure("call_decision.png", calibration.plot(decided), "call decision vs threshold")
+    gated = {n: rs for n, rs in ran.items() if calibration.gate_curve(rs)}
+    if gated:
+        md += ["### ASR confidence gate", "",
+               "A cascade withholds a call made on a transcript Whisper was less sure of than "
+               "its gate (in the engine's name) and asks again. Replayed from the records, "
+               "withheld calls included: what each gate would do on these clips. The gate a "
+               "cascade ships with is chosen on the dev split: the best item accuracy.", ""]
+        for name, rs in gated.items():
+            top = calibration.choose_gate(rs)
+            md += [f"**{name}**: best gate here {top.gate:.3g} (item accuracy "
+                   f"{top.item_accuracy:.3f})" if top else f"**{name}**", ""]
+            md += _table(["gate", "right calls run", "wrong calls run", "false alarms",
+                          "asked again", "item accuracy"],
+                         [[f"{g.gate:.2f}", str(g.right), str(g.wrong), str(g.false_alarms),
+                           str(g.asked_again), f"{g.item_accuracy:.3f}"]
+                          for g in calibration.gate_curve(rs, GATE_GRID) if g.gate in GATE_GRID])
     answer = {n: results[n]["answer_wer"] for n in ran if n.startswith("answer-")
               or results[n]["answer_wer"].value is not None}
     figure("answer_wer.png", plots.answer_wer(answer), "native vs TTS answer WER")

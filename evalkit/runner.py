@@ -30,6 +30,7 @@ from assistant.events import (
     AudioChunk,
     CallMalformed,
     CallsProposed,
+    CallWithheld,
     Done,
     Event,
     Failed,
@@ -216,6 +217,11 @@ class ItemResult:
     terms_total: int | None = None
     terms_heard: int | None = None
     answer_audio: str | None = None  # the spoken answer's file, for speaking variants
+    # A call the cascade withheld (ASR confidence below its gate): the ASR's confidence, the
+    # calls, and whether they would have passed; lets the report replay other gates.
+    heard_confidence: float | None = None
+    withheld_calls: list[dict[str, Any]] | None = None
+    withheld_passed: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -223,7 +229,8 @@ class ItemResult:
 
 
 _ABSENT_WHEN_NONE = frozenset({"wer_errors", "wer_words", "cer_errors", "cer_chars",
-                               "terms_total", "terms_heard", "answer_audio"})
+                               "terms_total", "terms_heard", "answer_audio", "heard_confidence",
+                               "withheld_calls", "withheld_passed"})
 
 
 def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool = False
@@ -248,7 +255,9 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
         success = verdict.passed and not ran
     first_audio = next((e.t for e in events if isinstance(e, (Speaking, AudioChunk))), None)
     done = next((e.t for e in events if isinstance(e, Done)), None)
-    heard = next((e.text for e in events if isinstance(e, Heard)), None)
+    heard_event = next((e for e in events if isinstance(e, Heard)), None)
+    heard = heard_event.text if heard_event else None
+    withheld = next((e for e in events if isinstance(e, CallWithheld)), None)
     answers = [e.text for e in events if isinstance(e, Answer)]
     extra: dict[str, Any] = {}
     if heard is not None:
@@ -258,6 +267,11 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
                          cer_errors=counts["cerrors"], cer_chars=counts["chars"])
         extra["terms_total"] = len(item.terms)
         extra["terms_heard"] = sum(_term_heard(t, heard) for t in item.terms)
+        extra["heard_confidence"] = heard_event.confidence if heard_event else None
+    if withheld is not None:
+        extra["withheld_calls"] = [c.to_dict() for c in withheld.calls]
+        extra["withheld_passed"] = check(item.expected, withheld.calls,
+                                         malformed=not withheld.calls).passed
     return ItemResult(
         unit_id=unit.id, item_id=item.id, text=item.text, category=item.category,
         tool=item.tool, split=item.split, terms=list(item.terms),
@@ -345,17 +359,18 @@ class _Turns:
 
 
 def _run_batched(turns_for: Callable[[Engine], _Turns], engine: Engine, units: Sequence[Unit],
-                 batch_size: int, bar: Any) -> tuple[list[dict[str, Any]], list[int]]:
+                 batch_size: int, log: _RecordLog) -> list[int]:
     """`units` through `batch_size` worker threads, each a whole assistant with its own tools,
     sharing one `BatchedEngine`: every model call joins a batch. Unit k goes to worker
-    k mod workers, so a rerun gives each worker the same turns in the same order."""
+    k mod workers, so a rerun gives each worker the same turns in the same order. Returns
+    the batch sizes; each record goes to `log` as its turn ends."""
     from assistant.batching import BatchedEngine
 
     batched = BatchedEngine(engine, batch_size)
     workers = min(batch_size, len(units))
-    results: dict[int, dict[str, Any]] = {}
     errors: list[BaseException] = []
     ready = threading.Barrier(workers)
+    stop = threading.Event()  # Ctrl-C in the main thread: workers end after their turn
 
     def work(w: int) -> None:
         turns = None
@@ -364,8 +379,9 @@ def _run_batched(turns_for: Callable[[Engine], _Turns], engine: Engine, units: S
             with batched.client():
                 ready.wait()  # every worker registered: the first batch is a full one
                 for k in range(w, len(units), workers):
-                    results[k] = turns.run(units[k])
-                    bar.update(1)
+                    if stop.is_set():
+                        break
+                    log.add(turns.run(units[k]))
         except BaseException as exc:  # surfaced in the calling thread below
             errors.append(exc)
             ready.abort()  # nobody waits for a worker that is gone
@@ -377,22 +393,82 @@ def _run_batched(turns_for: Callable[[Engine], _Turns], engine: Engine, units: S
                for w in range(workers)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
+    try:
+        for t in threads:
+            t.join()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
     batched.close()
     if errors:
         raise errors[0]
-    return [results[k] for k in range(len(units))], list(batched.batcher.sizes)
+    return list(batched.batcher.sizes)
+
+
+class _RecordLog:
+    """`<variant>.jsonl` written a record at a time as turns end, so a run that is killed
+    keeps what it did and `resume` goes on from there; `close` rewrites it in unit order."""
+
+    def __init__(self, path: Path, order: Sequence[str], bar: Any, *, resume: bool) -> None:
+        self.path, self.order, self.bar = path, list(order), bar
+        self.records = self._finished(path, set(order)) if resume else {}
+        self._lock = threading.Lock()
+        if self.records:
+            self._rewrite()  # drops a cut line and other units' records, atomically
+        self._file = path.open("a" if self.records else "w", encoding="utf-8")
+        bar.update(len(self.records))
+
+    @staticmethod
+    def _finished(path: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
+        """The records of an earlier run of this variant that belong to this one's units.
+        A line cut short by a kill does not parse and its unit runs again."""
+        out: dict[str, dict[str, Any]] = {}
+        if not path.is_file():
+            return out
+        for line in path.read_text("utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(rec, dict) and rec.get("unit_id") in wanted:
+                out[rec["unit_id"]] = rec
+        return out
+
+    def done(self, unit: Unit) -> bool:
+        return unit.id in self.records
+
+    def _write(self, rec: dict[str, Any]) -> None:
+        self._file.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        self._file.flush()
+
+    def add(self, rec: dict[str, Any]) -> None:
+        with self._lock:  # batched workers finish turns concurrently
+            self.records[rec["unit_id"]] = rec
+            self._write(rec)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        self._file.close()
+        self._rewrite()
+
+    def _rewrite(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(self.records[k], ensure_ascii=False, default=str)
+                               + "\n" for k in self.order if k in self.records), "utf-8")
+        tmp.replace(self.path)
 
 
 def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_dir: Path,
                 progress: bool = True, batch_size: int = 1, latency_units: int = 8,
-                engine_factory: Callable[[Variant], Engine] | None = None) -> RunStatus:
+                engine_factory: Callable[[Variant], Engine] | None = None,
+                resume: bool = False) -> RunStatus:
     """Run `units` through `variant`; write `<out_dir>/<variant>.jsonl` and `.meta.json`.
 
     With `batch_size` > 1 and an engine that can batch (`respond_batch`), the first
     `latency_units` turns run one at a time (their latencies are the report's) and the rest
-    run in batches (accuracy, throughput)."""
+    run in batches (accuracy, throughput). With `resume`, the records an earlier (killed)
+    run of this variant left in `out_dir` are kept and only the other units run."""
     from assistant.batching import BatchCapable
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -431,39 +507,45 @@ def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_
         step = len(todo) / variant.max_units
         todo = [todo[int(i * step)] for i in range(variant.max_units)]
     batching = batch_size > 1 and isinstance(engine, BatchCapable)
-    one_by_one = todo[:latency_units] if batching else todo
-    rest = todo[len(one_by_one):]
 
     def turns_for(e: Engine, batched: bool = True) -> _Turns:
         return _Turns(variant, e, tts, data_dir, out_dir, batched)
 
     speed: dict[str, Any] = {}
     start = time.monotonic()
-    with (out_dir / f"{variant.name}.jsonl").open("w", encoding="utf-8") as f, \
-            _progress(len(todo), variant.name, progress) as bar:
-        turns = turns_for(engine, batched=False)
+    with _progress(len(todo), variant.name, progress) as bar:
+        log = _RecordLog(out_dir / f"{variant.name}.jsonl", [u.id for u in todo], bar,
+                         resume=resume)
+        kept = len(log.records)
+        one_by_one = [u for u in (todo[:latency_units] if batching else todo) if not log.done(u)]
+        alone = {u.id for u in one_by_one}
+        rest = [u for u in todo if not log.done(u) and u.id not in alone]
         try:
-            for unit in one_by_one:
-                f.write(json.dumps(turns.run(unit), ensure_ascii=False, default=str) + "\n")
-                bar.update(1)
+            turns = turns_for(engine, batched=False)
+            try:
+                for unit in one_by_one:
+                    log.add(turns.run(unit))
+            finally:
+                turns.close()
+            speed["one_at_a_time"] = _rate(len(one_by_one), time.monotonic() - start)
+            if rest:
+                t0 = time.monotonic()
+                sizes = _run_batched(turns_for, engine, rest, batch_size, log)
+                speed["batched"] = {**_rate(len(rest), time.monotonic() - t0),
+                                    "batch_size": batch_size, "batches": len(sizes),
+                                    "mean_batch": round(sum(sizes) / len(sizes), 2)
+                                    if sizes else None}
         finally:
-            turns.close()
-        speed["one_at_a_time"] = _rate(len(one_by_one), time.monotonic() - start)
-        if rest:
-            t0 = time.monotonic()
-            recs, sizes = _run_batched(turns_for, engine, rest, batch_size, bar)
-            for rec in recs:
-                f.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
-            speed["batched"] = {**_rate(len(rest), time.monotonic() - t0), "batch_size": batch_size,
-                                "batches": len(sizes),
-                                "mean_batch": round(sum(sizes) / len(sizes), 2) if sizes else None}
+            log.close()
     wall = time.monotonic() - start
-    ipm = len(todo) / (wall / 60) if wall > 0 and todo else None
+    ran = len(todo) - kept
+    ipm = ran / (wall / 60) if wall > 0 and ran else None
     models = {"engine": getattr(engine, "name", variant.engine),
               "answer_tts": getattr(tts, "name", None)}
+    # After a resume, wall time and items/min are this part's alone.
     return finish(RunStatus(variant.name, "run", "", len(todo), round(wall, 2),
                             round(ipm, 1) if ipm else None, variant.caveat),
-                  {"models": models, "speed": speed})
+                  {"models": models, "speed": speed, "resumed_records": kept})
 
 
 def _rate(n: int, seconds: float) -> dict[str, Any]:

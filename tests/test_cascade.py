@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 
@@ -10,10 +11,11 @@ import pytest
 
 from assistant.audio import Audio
 from assistant.engine import Cancelled, Engine, Message, Request, ToolSpec
-from assistant.engines.cascade import NOTHING_HEARD, CascadeEngine
+from assistant.engines.cascade import NOTHING_HEARD, UNSURE, CascadeEngine
 from assistant.engines.gemma import render_head, render_prompt
-from assistant.events import CallMalformed, CallsProposed, Event, Heard, Reply
+from assistant.events import CallMalformed, CallsProposed, CallWithheld, Event, Heard, Reply
 from assistant.outcome import outcome
+from assistant.speech.whisper import Transcript
 
 AUDIO = Audio(np.zeros(1600, np.float32), 16_000)
 TIMER = ToolSpec("set_timer", "Start a countdown.",
@@ -161,9 +163,9 @@ class ListASR:
     def transcribe(self, audio: Audio) -> str:
         return self.words[len(audio.samples)]
 
-    def transcribe_batch(self, audios: list[Audio]) -> list[str]:
+    def run_batch(self, audios: list[Audio]) -> list[Transcript]:
         self.batches.append(len(audios))
-        return [self.transcribe(a) for a in audios]
+        return [Transcript(self.transcribe(a), self.transcribe(a), "") for a in audios]
 
 
 def test_respond_batch_gives_each_request_what_respond_gives() -> None:
@@ -184,3 +186,55 @@ def test_respond_batch_gives_each_request_what_respond_gives() -> None:
     assert [r.history[0].text for r in brain.requests] == ["set a timer for ten minutes",
                                                           "what time is it", "typed"]
     assert all(m.audio is None for r in brain.requests for m in r.history)
+
+
+class SureASR:
+    """Hears one text, with a given confidence (as Whisper's `run` reports it)."""
+
+    name = "sure-asr"
+
+    def __init__(self, text: str, confidence: float) -> None:
+        self.heard = Transcript(text, text, "", math.log(confidence))
+
+    def transcribe(self, audio: Audio) -> str:
+        return self.heard.text
+
+    def run(self, audio: Audio) -> Transcript:
+        return self.heard
+
+    def run_batch(self, audios: list[Audio]) -> list[Transcript]:
+        return [self.heard for _ in audios]
+
+
+class CallingBrain(EchoBrain):
+    """Calls set_timer when the request says "timer", else chats."""
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        self.requests.append(request)
+        if "timer" in request.history[-1].text:
+            yield outcome("<|tool_call_start|>[set_timer(seconds=600)]<|tool_call_end|>")
+        else:
+            yield Reply(text="Hello.")
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_call_on_an_unsure_transcript_is_asked_again_not_run(batched: bool) -> None:
+    def events(text: str, confidence: float, gate: float) -> list[Event]:
+        engine = CascadeEngine(SureASR(text, confidence), CallingBrain(), min_confidence=gate)
+        request = Request((Message("user", audio=AUDIO),), (TIMER,))
+        if batched:
+            return engine.respond_batch([request, request])[1]
+        return list(engine.respond(request, threading.Event()))
+
+    unsure = events("set a timer for ten minutes", 0.4, gate=0.5)
+    assert [type(e) for e in unsure] == [Heard, CallWithheld, Reply]
+    assert unsure[0].confidence == pytest.approx(0.4)  # type: ignore[attr-defined]
+    withheld, reply = unsure[1:]
+    assert isinstance(withheld, CallWithheld) and isinstance(reply, Reply)
+    assert withheld.calls[0].name == "set_timer" and withheld.min_confidence == 0.5
+    assert reply.text == UNSURE
+    sure = events("set a timer for ten minutes", 0.6, gate=0.5)
+    assert isinstance(sure[-1], CallsProposed)
+    chat = events("hello there", 0.1, gate=0.5)  # an answer without a call goes through
+    assert isinstance(chat[-1], Reply) and chat[-1].text == "Hello."
+    assert isinstance(events("set a timer for ten minutes", 0.4, gate=0.0)[-1], CallsProposed)

@@ -177,3 +177,84 @@ def test_batched_run_gives_the_same_verdicts_and_keeps_latency_only_for_lone_tur
     assert meta["speed"]["batched"]["units"] == len(chosen) - 3
     assert meta["speed"]["batched"]["mean_batch"] > 1
     assert list(scratch.iterdir()) == []  # every worker's tool files were removed
+
+
+class DiesAfter(BatchingScripted):
+    """The batching scripted engine, killed (as by Ctrl-C) at its `calls`-th model call."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.left = calls
+
+    def respond(self, request, cancel):  # type: ignore[no-untyped-def]
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt
+        return super().respond(request, cancel)
+
+
+def test_a_killed_run_keeps_its_records_and_resume_runs_only_the_rest(
+        tmp_path: Path, all_items: list[Item]) -> None:
+    test = split_items(all_items, "test")
+    chosen = [it for it in test if it.tool in ("set_timer", "add_note")][:8] + \
+        [it for it in test if it.is_negative][:4]
+    units = [Unit(it) for it in chosen]
+    clean = run_variant(resolve("scripted-text"), units, tmp_path / "clean", data_dir=tmp_path,
+                        progress=False)
+    path = tmp_path / "run" / "scripted-text.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_variant(resolve("scripted-text"), units, tmp_path / "run", data_dir=tmp_path,
+                    progress=False, engine_factory=lambda v: DiesAfter(5))
+    kept = [json.loads(x) for x in path.read_text().splitlines()]
+    assert 0 < len(kept) < len(units)  # the finished turns were written as they ended
+    with path.open("a") as f:
+        f.write('{"unit_id": "cut sh')  # a line a kill left half written
+    engine = BatchingScripted()
+    resumed = run_variant(resolve("scripted-text"), units, tmp_path / "run", data_dir=tmp_path,
+                          progress=False, batch_size=4, latency_units=0, resume=True,
+                          engine_factory=lambda v: engine)
+    assert resumed.units == clean.units == len(units)
+    meta = json.loads((tmp_path / "run" / "scripted-text.meta.json").read_text())
+    assert meta["resumed_records"] == len(kept)
+
+    def load(d: str) -> list[dict[str, object]]:
+        return [json.loads(x) for x in (tmp_path / d / "scripted-text.jsonl").read_text()
+                .splitlines()]
+
+    a, b = load("clean"), load("run")
+    assert [r["unit_id"] for r in b] == [r["unit_id"] for r in a]  # unit order, no cut line
+    for key in ("passed", "called", "calls", "reason"):
+        assert [r[key] for r in b] == [r[key] for r in a], key
+    assert b[:len(kept)] == kept  # kept as they were, not run again ...
+    assert [r["batched"] for r in b] == [False] * len(kept) + [True] * (len(units) - len(kept))
+    assert engine.rows >= len(units) - len(kept)  # ... and the others ran, in batches
+    # Without --resume a rerun starts afresh.
+    fresh = BatchingScripted()
+    run_variant(resolve("scripted-text"), units, tmp_path / "run", data_dir=tmp_path,
+                progress=False, engine_factory=lambda v: fresh)
+    assert len(load("run")) == len(units)
+
+
+def test_a_withheld_call_is_recorded_with_its_verdict(tmp_path: Path,
+                                                      all_items: list[Item]) -> None:
+    from assistant.events import CallWithheld, Done, Heard, Reply, TurnStarted, TurnStatus
+    from assistant.toolcall import ToolCall
+    from evalkit.runner import build_registry, record
+
+    item = next(it for it in split_items(all_items, "test")
+                if it.tool == "set_timer" and set(it.expected[0].args) == {"minutes"})
+    right = ToolCall("set_timer", {"minutes": item.expected[0].args["minutes"][0]})
+    registry = build_registry(tmp_path)
+
+    def turn(calls: tuple[ToolCall, ...]) -> dict[str, object]:
+        events = [TurnStarted(turn=1, modality="audio"), Heard(text="set a timer", confidence=0.3),
+                  CallWithheld(calls=calls, raw="", confidence=0.3, min_confidence=0.5),
+                  Reply(text="Say it again?"), Done(turn=1, status=TurnStatus.ANSWERED)]
+        return record(Unit(item), events, registry).to_dict()
+
+    r = turn((right,))
+    assert not r["called"] and not r["passed"]  # nothing ran: a miss in the headline
+    assert r["heard_confidence"] == 0.3 and r["withheld_calls"][0]["name"] == "set_timer"
+    assert r["withheld_passed"] is True  # what the gate replay counts at lower gates
+    assert turn((ToolCall("set_timer", {"minutes": 999}),))["withheld_passed"] is False
+    assert turn(())["withheld_passed"] is False  # a call that did not parse

@@ -76,6 +76,8 @@ class EngineOptions:
     device: str | None = None  # None: CUDA when available, else CPU
     asr: str | None = None  # cascade: ASR backend/model, e.g. "whisper-base"
     asr_biasing: bool = True  # cascade: Whisper hotwords from the domain vocabulary
+    # cascade: no call on a transcript Whisper was less sure of (None: the cascade's default)
+    asr_min_confidence: float | None = None
     threads: int | None = None  # torch CPU threads (default: torch's own choice)
     # CPU: lfm2 "int8" | "int4" | "int4-g64" | "int4-g128" weight-only linear layers; a torch
     # brain "int8" (lfm2 sequential gives its brain int8 for any of them)

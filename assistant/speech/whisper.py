@@ -19,12 +19,13 @@ with PyAV 19.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 
@@ -158,6 +159,18 @@ class Transcript:
     text: str
     first_pass: str  # the unbiased pass ("targeted"), else the same as text
     hotwords: str  # what the final pass was biased with ("" for none)
+    logprob: float | None = None  # the final pass's mean log-probability per token
+
+    @property
+    def confidence(self) -> float | None:
+        """The final pass's geometric-mean token probability, in (0, 1]: how sure Whisper
+        was of the words it wrote (low for mumbled, noisy or invented text)."""
+        return None if self.logprob is None else math.exp(self.logprob)
+
+
+class _Pass(NamedTuple):
+    text: str
+    logprob: float | None  # None: no tokens
 
 
 class WhisperTranscriber:
@@ -185,14 +198,17 @@ class WhisperTranscriber:
     def _count_tokens(self, text: str) -> int:
         return len(self._model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids)
 
-    def _decode(self, samples: np.ndarray, beam: int, hotwords: str) -> str:
+    def _decode(self, samples: np.ndarray, beam: int, hotwords: str) -> _Pass:
         with self._lock:
             segments, _info = self._model.transcribe(
                 samples, language=self.options.language, beam_size=beam,
                 hotwords=hotwords or None, condition_on_previous_text=False,
                 vad_filter=False, without_timestamps=True,
             )
-            return " ".join(s.text.strip() for s in segments).strip()
+            segments = list(segments)
+        tokens = sum(len(s.tokens) for s in segments)
+        logprob = sum(s.avg_logprob * len(s.tokens) for s in segments) / tokens if tokens else None
+        return _Pass(" ".join(s.text.strip() for s in segments).strip(), logprob)
 
     @staticmethod
     def _samples(audio: Audio) -> np.ndarray:
@@ -210,13 +226,22 @@ class WhisperTranscriber:
             return Transcript("", "", "")
         o = self.options
         if o.biasing == "static":
-            text = self._decode(samples, o.beam_size, self.static_hotwords)
-            return Transcript(text, text, self.static_hotwords)
-        first = self._decode(samples, o.first_pass_beam_size, "")
-        hotwords = self._second_pass_hotwords(first)
+            return self._transcript(self._decode(samples, o.beam_size, self.static_hotwords),
+                                    None, self.static_hotwords)
+        return self._second_pass(samples, self._decode(samples, o.first_pass_beam_size, ""))
+
+    def _second_pass(self, samples: np.ndarray, first: _Pass) -> Transcript:
+        """The targeted pass over `samples` when `first` calls for one, else `first`."""
+        hotwords = self._second_pass_hotwords(first.text)
         if not hotwords:
-            return Transcript(first, first, "")
-        return Transcript(self._decode(samples, o.beam_size, hotwords), first, hotwords)
+            return self._transcript(first, None, "")
+        return self._transcript(self._decode(samples, self.options.beam_size, hotwords),
+                                first.text, hotwords)
+
+    @staticmethod
+    def _transcript(final: _Pass, first: str | None, hotwords: str) -> Transcript:
+        return Transcript(final.text, final.text if first is None else first, hotwords,
+                          final.logprob)
 
     def _second_pass_hotwords(self, first: str) -> str:
         """Targeted biasing: the hotwords for a second pass over a clip whose first pass sounds
@@ -233,7 +258,10 @@ class WhisperTranscriber:
         return self.run(audio).text
 
     def transcribe_batch(self, audios: Sequence[Audio]) -> list[str]:
-        """Transcribe many clips (evalkit): the first pass (or the static one) of all clips in
+        return [t.text for t in self.run_batch(audios)]
+
+    def run_batch(self, audios: Sequence[Audio]) -> list[Transcript]:
+        """`run` over many clips (evalkit): the first pass (or the static one) of all clips in
         one CTranslate2 batch (`_decode_batch`); the targeted second pass clip by clip as in
         `run`, since CTranslate2 batches only prompts of one length and each clip has its own
         hotwords. Push-to-talk requests are shorter than one 30 s window; a longer clip goes
@@ -241,26 +269,26 @@ class WhisperTranscriber:
         from assistant.audio.io import SPEECH_RATE
 
         o = self.options
-        texts = [""] * len(audios)
+        out = [Transcript("", "", "")] * len(audios)
         clips: dict[int, np.ndarray] = {}
         for i, audio in enumerate(audios):
             samples = self._samples(audio)
             if len(samples) > WINDOW_S * SPEECH_RATE:
-                texts[i] = self._run(samples).text
+                out[i] = self._run(samples)
             elif len(samples):
                 clips[i] = samples
         if not clips:
-            return texts
+            return out
         static = o.biasing == "static"
         first = self._decode_batch(list(clips.values()),
                                    o.beam_size if static else o.first_pass_beam_size,
                                    self.static_hotwords if static else "")
-        for (i, samples), text in zip(clips.items(), first, strict=True):
-            hotwords = self._second_pass_hotwords(text)
-            texts[i] = self._decode(samples, o.beam_size, hotwords) if hotwords else text
-        return texts
+        for (i, samples), heard in zip(clips.items(), first, strict=True):
+            out[i] = (self._transcript(heard, None, self.static_hotwords) if static
+                      else self._second_pass(samples, heard))
+        return out
 
-    def _decode_batch(self, clips: Sequence[np.ndarray], beam: int, hotwords: str) -> list[str]:
+    def _decode_batch(self, clips: Sequence[np.ndarray], beam: int, hotwords: str) -> list[_Pass]:
         """`_decode` of many clips at once, decoded as faster-whisper's batched pipeline does
         (one 30 s window per clip). A row that `_decode` would retry at a higher temperature
         (low average log-probability or a repetitive text, faster-whisper's thresholds) is
@@ -280,15 +308,16 @@ class WhisperTranscriber:
                 encoded, [prompt] * len(clips), beam_size=beam, patience=1.0, length_penalty=1.0,
                 max_length=m.max_length, suppress_blank=True, return_scores=True,
                 suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))
-        texts = []
+        passes = []
         for clip, r in zip(clips, results, strict=True):
             tokens = r.sequences_ids[0]
             text = tokenizer.decode(tokens).strip()
             avg_logprob = r.scores[0] * len(tokens) / (len(tokens) + 1)
             if avg_logprob < LOGPROB_THRESHOLD or get_compression_ratio(text) > COMPRESSION_LIMIT:
-                text = self._decode(clip, beam, hotwords)
-            texts.append(text)
-        return texts
+                passes.append(self._decode(clip, beam, hotwords))
+            else:
+                passes.append(_Pass(text, avg_logprob if tokens else None))
+        return passes
 
 
 __all__ = ["TOOL_VOCABULARY", "Lexicon", "Transcript", "WhisperOptions", "WhisperTranscriber",
