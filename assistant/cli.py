@@ -21,6 +21,7 @@ from assistant.events import (
     CallDecision,
     CallMalformed,
     CallsProposed,
+    CallWithheld,
     ConfirmationRequested,
     Done,
     Event,
@@ -216,8 +217,11 @@ class Printer:
                 return f"turn {n} ({m})"
             case CallDecision(p_call=p, threshold=threshold):
                 return f"P(call) {p:.2f} {'>=' if p >= threshold else '<'} {threshold:g}"
-            case Heard(text=text):
-                return repr(text)
+            case Heard(text=text, confidence=c):
+                return repr(text) + (f"  (confidence {c:.2f})" if c is not None else "")
+            case CallWithheld(calls=calls, confidence=c, min_confidence=gate):
+                return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
+                        f"run: heard with confidence {c:.2f} < {gate:g}")
             case ToolStarted(call=call, side_effect=side):
                 return f"{render_pythonic([call])[1:-1]}  [{side}]"
             case ToolFinished(ok=True, data=data, seconds=s):

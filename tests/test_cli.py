@@ -66,3 +66,15 @@ def test_text_default_is_the_model_and_it_calculates(tmp_path: Path) -> None:
     assert call["name"] == "calculate"
     answer = next(e for e in events if e["kind"] == "answer")["text"]
     assert "84" in answer
+
+
+def test_the_log_says_how_sure_the_asr_was_and_which_call_it_withheld() -> None:
+    from assistant.cli import Printer
+    from assistant.events import CallWithheld, Heard
+    from assistant.toolcall import ToolCall
+
+    assert Printer.describe(Heard(text="delete note 5", confidence=0.31)) == \
+        "'delete note 5'  (confidence 0.31)"
+    line = Printer.describe(CallWithheld(calls=(ToolCall("delete_note", {"note_id": 5}),),
+                                         raw="", confidence=0.31, min_confidence=0.5))
+    assert line == "[delete_note(note_id=5)] not run: heard with confidence 0.31 < 0.5"

@@ -179,4 +179,4 @@ def build(options: Options) -> CascadeEngine:
     return CascadeEngine(asr, build_brain(options), options.asr_min_confidence)
 
 
-__all__ = ["NOTHING_HEARD", "CascadeEngine", "Options", "build", "build_brain"]
+__all__ = ["NOTHING_HEARD", "UNSURE", "CascadeEngine", "Options", "build", "build_brain"]
