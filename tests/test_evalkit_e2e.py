@@ -252,9 +252,12 @@ def test_a_withheld_call_is_recorded_with_its_verdict(tmp_path: Path,
                   Reply(text="Say it again?"), Done(turn=1, status=TurnStatus.ANSWERED)]
         return record(Unit(item), events, registry).to_dict()
 
-    r = turn((right,))
-    assert not r["called"] and not r["passed"]  # nothing ran: a miss in the headline
-    assert r["heard_confidence"] == 0.3 and r["withheld_calls"][0]["name"] == "set_timer"
-    assert r["withheld_passed"] is True  # what the gate replay counts at lower gates
-    assert turn((ToolCall("set_timer", {"minutes": 999}),))["withheld_passed"] is False
-    assert turn(())["withheld_passed"] is False  # a call that did not parse
+    try:
+        r = turn((right,))
+        assert not r["called"] and not r["passed"]  # nothing ran: a miss in the headline
+        assert r["heard_confidence"] == 0.3 and r["withheld_calls"][0]["name"] == "set_timer"
+        assert r["withheld_passed"] is True  # what the gate replay counts at lower gates
+        assert turn((ToolCall("set_timer", {"minutes": 999}),))["withheld_passed"] is False
+        assert turn(())["withheld_passed"] is False  # a call that did not parse
+    finally:
+        registry.close()  # stops its alarm thread: no thread outlives the test
