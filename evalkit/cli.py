@@ -50,9 +50,15 @@ def stratified(all_items: Sequence[items.Item], per_tool: int, per_negative: int
 
 
 def _git_commit() -> str:
+    """HEAD, and whether the code differs from it (tracked files; a run from an edited tree
+    is not a run of that commit)."""
+    def git(*argv: str) -> str:
+        return subprocess.run(["git", *argv], capture_output=True, text=True, timeout=5,
+                              check=True, cwd=Path(__file__).parent).stdout.strip()
+
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=5, check=True, cwd=Path(__file__).parent).stdout.strip()
+        edited = git("status", "--porcelain", "--untracked-files=no", "--", ":(top)*.py")
+        return git("rev-parse", "HEAD") + (" + uncommitted changes" if edited else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git commit)"
 
