@@ -436,3 +436,12 @@ def test_a_damaged_saved_state_is_evaluated_again(tiny_gguf: Path, tmp_path: Pat
     again.preload(head)  # no exception: evaluated and saved anew
     assert again.llm.n_tokens == len(head)
     assert state.stat().st_size > 100
+
+
+def test_a_prompt_longer_than_the_context_is_refused_before_the_prefill(tiny_gguf: Path) -> None:
+    from assistant.engines.chat.llama import LlamaRuntime
+
+    rt = LlamaRuntime(tiny_gguf, threads=1, n_ctx=256)
+    with pytest.raises(ValueError, match="more than the model's context of 256"):
+        rt.logits(list(range(1, 300)))
+    assert len(rt.logits(rt.tokenize("a short prompt"))) > 0  # the runtime still works

@@ -263,3 +263,17 @@ def test_a_schedule_announces_each_dose_every_day(tmp_path):
         again = call(registry, "list_reminders").data["reminders"]
         assert [r["due_at"] for r in again] == ["2025-03-05T08:00:00+01:00",
                                                 "2025-03-05T20:00:00+01:00"]  # re-armed
+
+
+def test_a_long_day_lists_its_latest_doses_and_the_total(med):
+    from assistant.tools.medication import DOSE_LIST_LIMIT
+
+    registry, _, _ = med
+    for minute in range(DOSE_LIST_LIMIT + 3):
+        call(registry, "log_dose", drug="aspirin", amount=minute + 1, unit="mg",
+             time=f"8:{minute:02d} am")
+    day = call(registry, "list_doses").data
+    assert day["total"] == DOSE_LIST_LIMIT + 3
+    assert [d["amount"] for d in day["doses"]] == [float(a) for a in range(4, DOSE_LIST_LIMIT + 4)]
+    assert day["summary"].startswith(f"{DOSE_LIST_LIMIT + 3} doses today; the last "
+                                     f"{DOSE_LIST_LIMIT}: 4 mg of aspirin at 8:03 AM;")

@@ -57,6 +57,9 @@ UNITS = {
 }
 _UNIT_OF = {alias: unit for unit, aliases in UNITS.items() for alias in aliases}
 MAX_AMOUNT = 100_000.0
+# The most doses a day's list returns (the latest, with the total): the result goes into the
+# model's context; evalkit's hundreds of doses in one day overflowed it (8,192 tokens).
+DOSE_LIST_LIMIT = 10
 
 NO_ADVICE = ("It only records what the user reports; it never gives dosing advice (amounts, "
              "timing, interactions): for that, the user should ask a pharmacist or doctor.")
@@ -176,20 +179,22 @@ class MedicationLog:
             "SELECT * FROM doses WHERE taken_at >= ? AND taken_at < ? ORDER BY taken_at, id",
             (start.timestamp(), end.timestamp()))
         doses = []
-        for r in rows:
+        for r in rows[-DOSE_LIST_LIMIT:]:
             taken = datetime.fromtimestamp(r["taken_at"], zone)
             doses.append({"dose_id": r["id"], "drug": r["drug"], "amount": r["amount"],
                           "unit": r["unit"], "taken_at": taken.isoformat(),
                           "time": say_clock(taken)})
+        n = len(rows)
         spoken_day = say_date(wanted, now.date()).removeprefix("on ")
         if not doses:
             summary = f"No doses logged for {spoken_day}."
         else:
             parts = [f"{say_amount(d['amount'], d['unit'])} of {d['drug']} at {d['time']}"
                      for d in doses]
-            summary = f"{len(doses)} dose{'s' if len(doses) != 1 else ''} {_for(spoken_day)}: " \
+            earlier = f"; the last {len(doses)}" if n > len(doses) else ""
+            summary = f"{n} dose{'s' if n != 1 else ''} {_for(spoken_day)}{earlier}: " \
                       + "; ".join(parts) + "."
-        return {"day": wanted.isoformat(), "doses": doses, "summary": summary}
+        return {"day": wanted.isoformat(), "doses": doses, "total": n, "summary": summary}
 
     def add_medication_schedule(self, drug: str, amount: float, unit: str, times: list[str],
                                 confirmed: bool = False) -> dict[str, Any]:

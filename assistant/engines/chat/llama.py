@@ -134,6 +134,9 @@ class LlamaRuntime:
     def _feed(self, ids: Sequence[int]) -> None:
         """Make the context hold exactly `ids`, evaluating only what it does not hold yet (the
         last token again when nothing is new, so the logits are for `ids`)."""
+        if len(ids) >= self.llm.n_ctx():  # llama.cpp would fail only after the whole prefill
+            raise ValueError(f"the conversation is {len(ids)} tokens, more than the model's "
+                             f"context of {self.llm.n_ctx()}")
         held = self.llm.n_tokens
         keep = common_prefix(self.llm.input_ids[:held].tolist(), ids)
         if self._tail_only and self._clean < min(keep, self._head_len):
