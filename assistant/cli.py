@@ -20,6 +20,7 @@ from assistant.events import (
     AudioChunk,
     CallDecision,
     CallMalformed,
+    CallsGrounded,
     CallsProposed,
     CallWithheld,
     ConfirmationRequested,
@@ -86,6 +87,9 @@ def parser() -> argparse.ArgumentParser:
                    help="answer voice (default: native speech where the engine has it, else piper)")
     m.add_argument("--voice", help="a voice of the TTS backend")
     p.add_argument("--data-dir", type=Path, help="where tools keep their data (default: user data dir)")
+    p.add_argument("--home", default=None,
+                   help="your city, for weather asked without a place (the app saves it in "
+                        "Settings; with none the assistant asks which place)")
     return p
 
 
@@ -128,7 +132,7 @@ def run_headless(args: argparse.Namespace) -> int:
     from assistant.tools.context import ToolContext
 
     printer = Printer(json_lines=args.json)
-    ctx = ToolContext.default(args.data_dir, notify=printer)
+    ctx = ToolContext.default(args.data_dir, notify=printer, home=args.home or "")
     try:
         engine = create_engine(engine_name(args), engine_options(args))
         tts = None
@@ -222,6 +226,8 @@ class Printer:
             case CallWithheld(calls=calls, confidence=c, min_confidence=gate):
                 return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
                         f"run: heard with confidence {c:.2f} < {gate:g}")
+            case CallsGrounded(dropped=dropped):
+                return f"not said, dropped: {', '.join(dropped)}"
             case ToolStarted(call=call, side_effect=side):
                 return f"{render_pythonic([call])[1:-1]}  [{side}]"
             case ToolFinished(ok=True, data=data, seconds=s):

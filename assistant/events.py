@@ -148,6 +148,16 @@ class CallWithheld(Event):
 
 
 @dataclass(frozen=True)
+class CallsGrounded(Event):
+    """The proposed calls as they run: arguments the user never said were dropped
+    (`assistant.grounding`). Sent only when that changed a call."""
+
+    kind: ClassVar[str] = "calls-grounded"
+    calls: tuple[ToolCall, ...]
+    dropped: tuple[str, ...]  # "get_weather.location='Paris'"
+
+
+@dataclass(frozen=True)
 class CallDecision(Event):
     """A brain's "call or not" before it writes: P(it opens a call) against its threshold.
     evalkit plots precision/recall/false alarms over thresholds from these."""

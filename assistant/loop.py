@@ -11,7 +11,7 @@ import threading
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant import policy
+from assistant import grounding, policy
 from assistant.audio import Audio
 from assistant.audio.io import AudioError, check_speech
 from assistant.backend import Synthesizer
@@ -20,6 +20,7 @@ from assistant.events import (
     Answer,
     AudioChunk,
     CallMalformed,
+    CallsGrounded,
     CallsProposed,
     ConfirmationRequested,
     Done,
@@ -253,6 +254,7 @@ class Conversation:
     def _dispatch(self, t: _Turn, calls: tuple[ToolCall, ...]) -> Generator[Event, None, bool]:
         """Run a batch of calls; return True when the turn is over (it now waits for the user,
         or gave up), False when results went into the history for another engine round."""
+        calls = yield from self._ground(calls)
         results: list[ToolResult] = []
         for call in calls:
             invalid = self.registry.validate(call)
@@ -278,6 +280,27 @@ class Conversation:
             results.append(result)
         self._remember_results(results)
         return False
+
+    def _ground(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
+        """`calls` without arguments the user never said (`assistant.grounding`). Checked
+        against every user turn in the window ("and tomorrow?" keeps the city said before);
+        with no words to check (audio heard by the model itself) the calls stay as they are."""
+        heard = " ".join(m.text for m in self.history if m.role == "user" and m.text)
+        if not heard.strip():
+            return calls
+        grounded = []
+        for call in calls:
+            tool = self.registry.get(call.name)
+            grounded.append(grounding.ground(call, tool.grounded, heard) if tool else call)
+        dropped = tuple(f"{old.name}.{k}={v!r}" for old, new in zip(calls, grounded, strict=True)
+                        for k, v in old.arguments.items() if k not in new.arguments)
+        if not dropped:
+            return calls
+        for old, new in zip(calls, grounded, strict=True):
+            if old != new:
+                self._amend_call(old, new)
+        yield CallsGrounded(calls=tuple(grounded), dropped=dropped)
+        return tuple(grounded)
 
     def _run(self, call: ToolCall, *, confirmed: bool) -> Generator[Event, None, ToolResult]:
         tool = self.registry.get(call.name)
@@ -377,7 +400,8 @@ class Conversation:
             self._remember(Message("tool", text=tool_turn_text(results)))
 
     def _amend_call(self, old: ToolCall, new: ToolCall) -> None:
-        """The user picked a candidate: the history shows the call as it finally ran."""
+        """The history shows the call as it runs (a candidate the user picked, an argument
+        never said dropped)."""
         for i in range(len(self.history) - 1, -1, -1):
             message = self.history[i]
             if message.role == "assistant" and old in message.calls:

@@ -29,6 +29,7 @@ from assistant.events import (
     Answer,
     AudioChunk,
     CallMalformed,
+    CallsGrounded,
     CallsProposed,
     CallWithheld,
     Done,
@@ -243,7 +244,9 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     t0 = next((e.t for e in events if isinstance(e, TurnStarted)), events[0].t if events else 0.0)
     proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
     malformed = [e for e in events if isinstance(e, CallMalformed)]
-    calls = proposed.calls if proposed else ()
+    grounded = next((e for e in events if isinstance(e, CallsGrounded)), None)
+    # Scored as they run: the user gets the call without the arguments they never said.
+    calls = grounded.calls if grounded else proposed.calls if proposed else ()
     verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)
     finished = [e for e in events if isinstance(e, ToolFinished)]

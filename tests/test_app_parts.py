@@ -33,14 +33,16 @@ def test_settings_round_trip_and_overrides(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "settings.json"
     assert store.load(path).settings == store.Settings()  # no file: defaults, no warning
     chosen = store.Settings(engine="lfm2", variant="two-step", model_dir="/models/lfm",
-                            tts="espeak", voice="en-us", input_device="USB Mic", speak=False)
+                            tts="espeak", voice="en-us", input_device="USB Mic", speak=False,
+                            home="Leeds")
     store.save(chosen, path)
     loaded = store.load(path)
     assert loaded.settings == chosen and loaded.warning is None
-    namespace = type("Args", (), {"engine": "scripted", "model_dir": Path("/x"), "tts": None})()
+    namespace = type("Args", (), {"engine": "scripted", "model_dir": Path("/x"), "tts": None,
+                                  "home": "Paris, Texas"})()
     assert chosen.with_overrides(**_overrides(namespace)) == store.Settings(
         engine="scripted", variant="two-step", model_dir="/x", tts="espeak", voice="en-us",
-        input_device="USB Mic", speak=False)
+        input_device="USB Mic", speak=False, home="Paris, Texas")
     with pytest.raises(ValueError, match="engine must be one of"):
         store.Settings(engine="gpt").validated()
 
@@ -271,11 +273,12 @@ def test_settings_dialog_saves_what_was_chosen(qtbot: Any) -> None:
     dialog.model_dir.setText("  /models/lfm  ")
     dialog.brain.setText(" /models/lfm2.5-1.2b ")
     dialog.hotkey.setCurrentText("F9")
+    dialog.home.setText(" Portland, Oregon ")
     dialog._save()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.result_settings == store.Settings(
         engine="lfm2", variant="sequential", tts="none", model_dir="/models/lfm",
-        brain="/models/lfm2.5-1.2b", global_hotkey="f9")
+        brain="/models/lfm2.5-1.2b", global_hotkey="f9", home="Portland, Oregon")
 
 
 def test_applying_settings_saves_them_and_reloads_the_engine(tmp_path: Path, qtbot: Any) -> None:

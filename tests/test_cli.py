@@ -48,6 +48,22 @@ def test_destructive_call_asks_and_confirm_flag_answers(tmp_path: Path) -> None:
     assert "oat milk" not in json.dumps(result["data"])
 
 
+def test_weather_without_a_place_is_for_home_or_asks_which(tmp_path: Path) -> None:
+    def result(*args: str) -> dict:
+        out = cli(tmp_path, "--text", "what's the weather like", "--json", *args)
+        assert out.returncode == 0, out.stderr
+        events = [json.loads(line) for line in out.stdout.splitlines()]
+        assert next(e for e in events if e["kind"] == "tool-call")["call"] == {
+            "name": "get_weather", "arguments": {}}
+        return next(e for e in events if e["kind"] == "tool-result")
+
+    asked = result()
+    assert asked["error_code"] == "invalid-arguments" and "Which place?" in asked["message"]
+    # With --home the tool looks the home city up (offline here: it cannot reach the service).
+    home = result("--home", "Leeds")
+    assert home["error_code"] == "unavailable" and "Which place?" not in home["message"]
+
+
 def test_bad_wav_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"not audio at all")

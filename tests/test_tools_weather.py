@@ -104,3 +104,43 @@ def test_day_is_read_in_the_places_time_zone(tmp_path):
     ctx = make_ctx(tmp_path, now=lambda: late, http_get=Recorded())
     result = call(Registry(tools(ctx)), "get_weather", location="Paris, Texas")
     assert result.ok and result.data["date"] == "2025-03-04"
+
+
+def test_no_place_means_home(tmp_path):
+    """"What's the weather like" is about where the user is: the home city, not a guess."""
+    from dataclasses import replace
+
+    http = Recorded()
+    ctx = replace(make_ctx(tmp_path, http_get=http), home="Paris, Texas")
+    result = call(Registry(tools(ctx)), "get_weather", day="today")
+    assert result.ok, result.message
+    assert result.data["location"] == "Paris, United States"
+    assert http.requests[0][1]["name"] == "Paris"
+
+
+@pytest.mark.parametrize("location", [None, "  ", "here", "Home"])
+def test_no_place_and_no_home_asks_which(tmp_path, location):
+    http = Recorded()
+    args = {} if location is None else {"location": location}
+    result = call(weather_registry(tmp_path, http), "get_weather", **args)
+    assert result.error == ErrorCode.INVALID_ARGUMENTS
+    assert "Which place?" in result.message and "home" in result.message
+    assert http.requests == []  # nothing looked up for a place nobody named
+
+
+def test_a_day_written_as_the_place_is_home_on_that_day(tmp_path):
+    """"Is it cold out tomorrow?": the model put the day where the place goes."""
+    from dataclasses import replace
+
+    ctx = replace(make_ctx(tmp_path, http_get=Recorded()), home="Paris, Texas")
+    result = call(Registry(tools(ctx)), "get_weather", location="tomorrow")
+    assert result.ok, result.message
+    assert result.data["location"] == "Paris, United States"
+    assert result.data["date"] == "2025-03-05"
+
+
+@pytest.mark.parametrize("day", ["morning", "in the afternoon", "later"])
+def test_a_part_of_today_is_today(tmp_path, day):
+    result = call(weather_registry(tmp_path, Recorded()), "get_weather", location="Paris", day=day)
+    assert result.ok, result.message
+    assert result.data["date"] == "2025-03-04"

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-OVERRIDES = ("engine", "variant", "model", "model_dir", "adapter", "brain", "tts", "voice")
+OVERRIDES = ("engine", "variant", "model", "model_dir", "adapter", "brain", "tts", "voice", "home")
 
 
 def _getter(argv_options: Any) -> Any:

@@ -60,7 +60,7 @@ def build_runtime(settings: Settings, notify: Notify, progress: Progress,
             raise LoadError(f"{label} {path} does not exist. Fix it in Settings, or clear it to "
                             "use the engine's default.")
     progress("Opening your notes, timers and medication log…")
-    ctx = ToolContext.default(extras.data_dir, notify=notify)
+    ctx = ToolContext.default(extras.data_dir, notify=notify, home=settings.home)
     registry = default_registry(ctx)  # starts the alarm scheduler: timers ring from here on
 
     def close() -> None:

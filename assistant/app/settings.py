@@ -41,6 +41,7 @@ class Settings:
     output_device: str = ""
     global_hotkey: str = ""  # e.g. "f9" or "ctrl_r"; "" = off (Space in the window always works)
     speak: bool = True  # speak answers aloud
+    home: str = ""  # the user's city, for weather asked without a place ("" = ask which)
 
     def validated(self) -> Settings:
         """Raise ValueError naming the first bad field, so a broken file gets a clear message."""

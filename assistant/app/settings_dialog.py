@@ -1,4 +1,5 @@
-"""The Settings dialog: engine and variant, model, adapter, voice, devices, global hotkey."""
+"""The Settings dialog: engine and variant, model, adapter, voice, home city, devices, global
+hotkey."""
 
 from __future__ import annotations
 
@@ -81,6 +82,11 @@ class SettingsDialog(QDialog):
         self.speak.setChecked(settings.speak)
         form.addRow("", self.speak)
 
+        self.home = QLineEdit(settings.home)
+        self.home.setPlaceholderText("e.g. Leeds, or Portland, Oregon")
+        form.addRow("Home city", self.home)
+        form.addRow("", self._hint("For the weather when you don't name a place."))
+
         inputs, outputs = list_devices("input"), list_devices("output")
         self.input_device = _combo([DEFAULT_DEVICE, *inputs], settings.input_device or
                                    DEFAULT_DEVICE)
@@ -154,6 +160,7 @@ class SettingsDialog(QDialog):
             voice=self.voice.text().strip(), speak=self.speak.isChecked(),
             input_device=device(self.input_device), output_device=device(self.output_device),
             global_hotkey=self.hotkey.currentText().strip().lower(),
+            home=self.home.text().strip(),
         )
 
     def _save(self) -> None:

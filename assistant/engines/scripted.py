@@ -91,6 +91,8 @@ RULES: tuple[Rule, ...] = (
           r"[?.!]*$", "get_weather",
           lambda m: {"location": _clean(m["loc"]).title(),
                      **({"day": m["day"].removeprefix("on ")} if m["day"] else {})}),
+    _rule(r"(?:what's|what is|how's) the weather(?: like)?(?: (?P<day>today|tomorrow))?[?.!]*$",
+          "get_weather", lambda m: {"day": m["day"]} if m["day"] else {}),  # the user's home
     _rule(rf"convert {_NUM} (?P<from>[a-z ]+?) (?:to|into) (?P<to>[a-z ]+)", "convert_units",
           lambda m: {"value": _int_or_float(_number(m[1])), "from_unit": _clean(m["from"]),
                      "to_unit": _clean(m["to"])}),

@@ -75,6 +75,10 @@ class Tool:
     returns_untrusted_text: bool = False
     # Set when `fn` accepts `confirmed: bool` (tools that raise NeedsConfirmation).
     accepts_confirmation: bool = False
+    # String arguments the user must have said (`assistant.grounding`): the loop drops a value
+    # no word of the user's matches, so `fn` must take them as optional, and validation does
+    # too, even where the schema the model was tuned on marks them required.
+    grounded: tuple[str, ...] = ()
 
     @property
     def spec(self) -> ToolSpec:

@@ -62,14 +62,17 @@ class ToolContext:
     http_get: HttpGet = _default_http_get
     notify: Callable[[Event], None] = lambda event: None  # timers and reminders firing
     data_dir: Path = field(default_factory=default_data_dir)
+    home: str = ""  # the user's city, for weather asked without a place ("" = ask which)
     # Owned here, so whoever made the context stops them (copies made with `replace` share it).
     background: Background = field(default_factory=Background, compare=False, repr=False)
 
     @staticmethod
-    def default(data_dir: Path | None = None, notify: Callable[[Event], None] | None = None) -> ToolContext:
+    def default(data_dir: Path | None = None, notify: Callable[[Event], None] | None = None,
+                home: str = "") -> ToolContext:
         root = data_dir or default_data_dir()
         return ToolContext(
             store=Store(root / "assistant.sqlite3"),
             data_dir=root,
             notify=notify or (lambda event: None),
+            home=home,
         )

@@ -42,9 +42,16 @@ class Registry:
             if not name.isidentifier() or keyword.iskeyword(name):
                 raise ValueError(f"{tool.name}: {name!r} cannot be written as a Python call")
         Draft202012Validator.check_schema(tool.parameters)  # a broken schema is our bug: fail now
+        props = tool.parameters.get("properties", {})
+        for name in tool.grounded:
+            if props.get(name, {}).get("type") != "string":
+                raise ValueError(f"{tool.name}: grounded {name!r} is not a string argument")
         self._tools[tool.name] = tool
+        schema = dict(tool.parameters)
+        if tool.grounded:
+            schema["required"] = [r for r in schema.get("required", ()) if r not in tool.grounded]
         self._validators[tool.name] = Draft202012Validator(
-            tool.parameters, format_checker=Draft202012Validator.FORMAT_CHECKER
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
         )
 
     def __contains__(self, name: object) -> bool:

@@ -96,11 +96,15 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime 
     return parsed
 
 
+# Said of today ("is it chilly out this morning" -> day "morning"); dateparser reads none of these.
+_PART_OF_DAY = re.compile(r"(?:in the |this )?(?:morning|afternoon|evening|night)")
+
+
 def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> date | None:
     """A calendar day: "today", "tomorrow", "yesterday", a weekday, an ISO date or a phrase."""
     s = " ".join((text or "today").strip().lower().split())
     today = now.date()
-    if s in ("", "today", "tonight", "now"):
+    if s in ("", "today", "tonight", "now", "later", "later today") or _PART_OF_DAY.fullmatch(s):
         return today
     if s == "tomorrow":
         return today + timedelta(days=1)

@@ -1,0 +1,107 @@
+"""Arguments the user never said are dropped before a call runs (assistant.grounding)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.engines.scripted import ScriptedEngine
+from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
+from assistant.grounding import ground, said
+from assistant.loop import Conversation, LoopOptions, UserInput
+from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.base import Tool
+from assistant.tools.registry import Registry
+
+
+@pytest.mark.parametrize(("value", "heard"), [
+    ("Oslo", "temperature in Oslo please"),
+    ("Paris, France", "is it raining in paris"),
+    ("New York", "weather in new york city tomorrow"),
+    ("New York City", "how cold is it in NYC"),
+    ("Seattle", "what's the forecast for seatle"),  # an ASR spelling
+    ("St. Louis", "weather in saint louis"),
+])
+def test_a_place_said_is_kept(value: str, heard: str) -> None:
+    assert said(value, heard)
+
+
+@pytest.mark.parametrize(("value", "heard"), [
+    ("Paris", "what's the weather like"),
+    ("London", "is there snow on the way tomorrow"),
+    ("Rome", "how's the weather at home"),  # close to a word said, but not it
+    ("Tokyo", "what's it like out today"),
+])
+def test_a_place_never_said_is_not(value: str, heard: str) -> None:
+    assert not said(value, heard)
+
+
+def test_ground_drops_only_grounded_strings_not_said() -> None:
+    call = ToolCall("get_weather", {"location": "Paris", "day": "Friday"})
+    assert ground(call, ("location",), "weather on friday") == ToolCall("get_weather",
+                                                                        {"day": "Friday"})
+    assert ground(call, ("location",), "weather in paris on friday") is call
+    assert ground(call, (), "weather on friday") is call
+
+
+def _weather(ran: list[dict[str, Any]]) -> Registry:
+    schema = {"type": "object", "additionalProperties": False,
+              "properties": {"location": {"type": "string", "minLength": 1},
+                             "day": {"type": "string"}},
+              "required": ["location"]}
+
+    def fn(location: str = "home", day: str = "today") -> dict[str, Any]:
+        ran.append({"location": location, "day": day})
+        return {"summary": f"Sunny in {location}."}
+
+    return Registry([Tool("get_weather", "Weather.", schema, fn, grounded=("location",))])
+
+
+def _turns(outputs: list[str], texts: list[str]) -> tuple[list[list[Event]], list[dict[str, Any]],
+                                                          Conversation]:
+    ran: list[dict[str, Any]] = []
+    bot = Conversation(ScriptedEngine.from_outputs(outputs), _weather(ran),
+                       options=LoopOptions(speak=False))
+    return [list(bot.turn(UserInput(text=t))) for t in texts], ran, bot
+
+
+def test_a_made_up_place_is_dropped_and_the_tool_runs_without_it() -> None:
+    paris = render_lfm2([ToolCall("get_weather", {"location": "Paris"})])
+    [events], ran, bot = _turns([paris, "Sunny."], ["what's the weather like"])
+    assert ran == [{"location": "home", "day": "today"}]
+    grounded = next(e for e in events if isinstance(e, CallsGrounded))
+    assert grounded.calls == (ToolCall("get_weather", {}),)
+    assert grounded.dropped == ("get_weather.location='Paris'",)
+    # The model's own call stays in the stream; what ran, and the history, are without it.
+    assert next(e for e in events if isinstance(e, CallsProposed)).calls[0].arguments == {
+        "location": "Paris"}
+    assert next(e for e in events if isinstance(e, ToolStarted)).call == ToolCall("get_weather", {})
+    assert bot.history[1].calls == (ToolCall("get_weather", {}),)
+
+
+def test_a_place_said_in_an_earlier_turn_is_kept() -> None:
+    oslo = [render_lfm2([ToolCall("get_weather", {"location": "Oslo", **d})])
+            for d in ({}, {"day": "tomorrow"})]
+    turns, ran, _ = _turns([oslo[0], "Sunny.", oslo[1], "Sunny."],
+                           ["weather in Oslo", "and tomorrow?"])
+    assert ran == [{"location": "Oslo", "day": "today"}, {"location": "Oslo", "day": "tomorrow"}]
+    assert not any(isinstance(e, CallsGrounded) for events in turns for e in events)
+
+
+def test_validation_lets_a_grounded_argument_be_left_out_but_not_another() -> None:
+    reg = _weather([])
+    assert reg.validate(ToolCall("get_weather", {})) is None
+    assert reg.validate(ToolCall("get_weather", {"day": 3})) is not None
+    with pytest.raises(ValueError, match="grounded 'day' is not a string"):
+        Registry([Tool("t", "T.", {"type": "object", "properties": {"day": {"type": "integer"}}},
+                       lambda day=0: None, grounded=("day",))])
+
+
+def test_the_weather_tool_grounds_its_place_behind_the_schema_the_adapter_knows() -> None:
+    from assistant.tools.weather import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "get_weather")
+    assert tool.grounded == ("location",)
+    # The shipped adapter is pinned to the prompt head, which includes this schema.
+    assert tool.spec.parameters["required"] == ["location"]
