@@ -288,18 +288,19 @@ class Conversation:
         heard = " ".join(m.text for m in self.history if m.role == "user" and m.text)
         if not heard.strip():
             return calls
-        grounded = []
+        grounded: list[ToolCall] = []
+        dropped: list[str] = []
         for call in calls:
             tool = self.registry.get(call.name)
-            grounded.append(grounding.ground(call, tool.grounded, heard) if tool else call)
-        dropped = tuple(f"{old.name}.{k}={v!r}" for old, new in zip(calls, grounded, strict=True)
-                        for k, v in old.arguments.items() if k not in new.arguments)
+            new = grounding.ground(call, tool.grounded, heard) if tool else call
+            if new != call:
+                dropped += [f"{call.name}.{k}={v!r}" for k, v in call.arguments.items()
+                            if k not in new.arguments]
+                self._amend_call(call, new)
+            grounded.append(new)
         if not dropped:
             return calls
-        for old, new in zip(calls, grounded, strict=True):
-            if old != new:
-                self._amend_call(old, new)
-        yield CallsGrounded(calls=tuple(grounded), dropped=dropped)
+        yield CallsGrounded(calls=tuple(grounded), dropped=tuple(dropped))
         return tuple(grounded)
 
     def _run(self, call: ToolCall, *, confirmed: bool) -> Generator[Event, None, ToolResult]:

@@ -1,4 +1,4 @@
-"""LoRA for the chat brain (Qwen2.5-Coder through its own tool-calling template), on a CPU.
+"""LoRA for the chat brain (Qwen2.5-Coder through its own tool-calling template), on a CPU or a GPU.
 
 The prompt the brain sees is ~2,900 tokens of system text and tool list (the *head*, identical
 for every request) followed by a few dozen tokens of conversation (the *tail*). Training the
@@ -104,7 +104,7 @@ class HeadCache:
 
     def __init__(self, model: Any, head: Sequence[int]) -> None:
         with torch.no_grad():
-            out = model(input_ids=torch.tensor([list(head)]), use_cache=True)
+            out = model(input_ids=torch.tensor([list(head)], device=model.device), use_cache=True)
         self.length = len(head)
         self.config = model.config
         self.kv = [(layer.keys.detach(), layer.values.detach())
@@ -125,7 +125,8 @@ class ChatLoss(nn.Module):
         super().__init__()
         self.model = model
         self.head = head
-        self.openers = torch.tensor(sorted(openers))
+        self.device = next(model.parameters()).device  # every batch tensor is made there
+        self.openers = torch.tensor(sorted(openers), device=self.device)
         self.pad = pad
         self.decision_weight = decision_weight
         # finetune.prefix: the same numbers as transformers' cache path, without its copies.
@@ -138,17 +139,17 @@ class ChatLoss(nn.Module):
     def forward(self, batch: Sequence[Target]) -> tuple[torch.Tensor, dict[str, float]]:
         seqs = [list(t.tail) + list(t.call[:-1]) for t in batch]  # the last target is predicted
         width = max(len(s) for s in seqs)
-        ids = torch.full((len(batch), width), self.pad, dtype=torch.long)
+        ids = torch.full((len(batch), width), self.pad, dtype=torch.long, device=self.device)
         for i, s in enumerate(seqs):
-            ids[i, :len(s)] = torch.tensor(s)
+            ids[i, :len(s)] = torch.tensor(s, device=self.device)
         lm = self._lm()
         start = self.head.length
-        positions = torch.arange(start, start + width)
+        positions = torch.arange(start, start + width, device=self.device)
         if self.prefix_attention:
             hidden = self._tail_hidden(lm, ids, positions)
         else:
             # transformers' cache path: a mask over head + tail (padding on the right).
-            mask = torch.ones((len(batch), start + width), dtype=torch.long)
+            mask = torch.ones((len(batch), start + width), dtype=torch.long, device=self.device)
             for i, s in enumerate(seqs):
                 mask[i, start + len(s):] = 0
             hidden = lm.get_decoder()(
@@ -167,13 +168,13 @@ class ChatLoss(nn.Module):
         head_out = lm.get_output_embeddings()
         logp = torch.log_softmax(head_out(torch.stack(decide)).float(), dim=-1)
         p_open = torch.logsumexp(logp[:, self.openers], dim=-1).exp().clamp(1e-6, 1 - 1e-6)
-        want = torch.tensor(is_call, dtype=torch.float32)
+        want = torch.tensor(is_call, dtype=torch.float32, device=self.device)
         decision = nn.functional.binary_cross_entropy(p_open, want)
         loss = self.decision_weight * decision
-        ce = torch.tensor(0.0)
+        ce = torch.tensor(0.0, device=self.device)
         if rows:
             ce = nn.functional.cross_entropy(head_out(torch.stack(rows)).float(),
-                                             torch.tensor(gold))
+                                             torch.tensor(gold, device=self.device))
             loss = loss + ce
         return loss, {"decision": float(decision.detach()), "call_ce": float(ce.detach())}
 
@@ -267,17 +268,16 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     if cfg.model.threads:
         torch.set_num_threads(cfg.model.threads)
     torch.manual_seed(cfg.run.seed)
+    # Weights stay fp32 on every device (LoRA and AdamW need it); train.mixed_precision =
+    # "bf16" autocasts the matrix products, on a GPU as on a CPU with AMX.
     device, _, _ = pick_device(cfg.model.device)
-    if device.type != "cpu":
-        raise ValueError("the chat path trains on CPU (fp32) here; on a GPU box set "
-                         "model.device = 'cpu' or extend HeadCache to the device")
     brain = BRAINS.get(cfg.model.base)
     gguf = gguf_path(brain) if brain is not None else Path(cfg.model.base)
     if brain is None and not (gguf.suffix == ".gguf" and gguf.is_file()):
         raise ValueError(f"model.base = {cfg.model.base!r}: the chat path needs a GGUF brain "
                          f"({', '.join(BRAINS)}) or a .gguf file")
     t0 = time.monotonic()
-    runtime = TorchRuntime(gguf.parent, gguf_file=gguf.name)
+    runtime = TorchRuntime(gguf.parent, gguf_file=gguf.name, device=str(device))
     engine = ChatEngine(runtime)
     tools = catalogue() if tools is None else tuple(tools)
     examples = build_examples(chat_items(cfg) if items is None else items, cfg.data,
@@ -346,7 +346,7 @@ def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list
 
 
 def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[dict[str, float]]:
-    """A plain loop (one process, CPU): AdamW, warm-up then cosine, gradient clipping."""
+    """A plain loop (one process, one device): AdamW, warm-up then cosine, gradient clipping."""
     from finetune.train import _schedule, cpu_flags
 
     t = cfg.train
@@ -356,8 +356,9 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
     log: list[dict[str, float]] = []
     log_path = cfg.out_dir / "train_log.jsonl"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    bf16 = t.mixed_precision == "bf16"
-    if bf16 and not {"amx_bf16", "avx512_bf16"} & cpu_flags():
+    device = loss_fn.device.type
+    bf16 = t.mixed_precision == "bf16" or (t.mixed_precision == "auto" and device == "cuda")
+    if bf16 and device == "cpu" and not {"amx_bf16", "avx512_bf16"} & cpu_flags():
         print("warning: bf16 autocast on a CPU without bf16 instructions (AMX or AVX512-BF16) "
               "runs several times slower than fp32 (FACTS.md); set train.mixed_precision = "
               "'no'", flush=True)
@@ -373,7 +374,7 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
                     batches = length_batches(targets, t.batch_size, cfg.run.seed + epoch)
                     epoch += 1
                 # bf16 autocast: with AMX or AVX512-BF16 the matrix products run 3-4x faster.
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                with torch.autocast(device, dtype=torch.bfloat16, enabled=bf16):
                     loss, parts = loss_fn(batches.pop())
                 (loss / t.grad_accum).backward()
                 window.append((float(loss.detach()), parts["decision"], parts["call_ce"]))

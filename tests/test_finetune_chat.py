@@ -256,6 +256,37 @@ def test_frozen_prefix_attention_gives_transformers_numbers(tiny_gguf: Path) -> 
     assert float(want_g.norm()) > 0
 
 
+def test_the_loss_makes_every_tensor_on_the_models_device(tiny_gguf: Path) -> None:
+    """On a GPU box the model sits on CUDA while torch makes new tensors on the CPU by default,
+    so a tensor made without the model's device breaks training there. No GPU here: the model
+    stays on the CPU and new tensors default to the meta device instead, which breaks the same
+    way (a meta tensor cannot meet a CPU one) and would give a loss without a value."""
+    from peft import get_peft_model
+
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.hf import TorchRuntime
+    from finetune.chat import ChatLoss, HeadCache, encode
+    from finetune.config import DataOptions, LoraOptions
+    from finetune.data import build_examples
+    from finetune.train import lora_config
+
+    rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    engine = ChatEngine(rt)
+    examples = build_examples(_items(), DataOptions(answers=0.0), seed=0)
+    head, targets = encode(engine, examples, _tools())
+    model = get_peft_model(rt.model, lora_config(LoraOptions(r=4, alpha=8, dropout=0.0,
+                                                             targets=("attn+mlp",))))
+    with torch.device("meta"):
+        cache = HeadCache(rt.model, head)
+        for prefix in (True, False):
+            loss_fn = ChatLoss(model, cache, sorted(engine.openers),
+                               rt.tokenizer.pad_token_id or 0, prefix_attention=prefix)
+            loss, parts = loss_fn(targets)
+            loss.backward()
+            assert loss.device.type == "cpu" and float(loss) > 0
+            assert parts["decision"] > 0 and parts["call_ce"] > 0
+
+
 def test_argument_weights_draw_calls_with_more_arguments_more_often() -> None:
     from finetune.chat import argument_weight, balanced
     from finetune.data import Example

@@ -31,6 +31,14 @@ def test_every_shipped_config_loads() -> None:
         assert cfg.run.name and cfg.lora.target_modules()
 
 
+def test_the_1_5b_config_is_the_0_5b_recipe_on_another_base() -> None:
+    """The GPU-box 1.5B adapter is meant to compare with the shipped 0.5B one: the same data,
+    LoRA and schedule; only the base model and the device differ."""
+    small, large = load_config(CONFIGS / "qwen-0.5b.toml"), load_config(CONFIGS / "qwen-1.5b.toml")
+    assert (large.data, large.lora, large.train) == (small.data, small.lora, small.train)
+    assert (large.run.path, large.model.base, large.model.device) == ("chat", "qwen-1.5b", "auto")
+
+
 def test_config_round_trips_and_overrides(tmp_path: Path) -> None:
     cfg = load_config(None, ["train.lr=3e-4", "lora.targets=['attn+mlp']", "run.name=x",
                              "data.tool_list=compact"])

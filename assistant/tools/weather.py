@@ -127,13 +127,13 @@ def get_weather(ctx: ToolContext, location: str | None = None,
     """`location` left out ("what's the weather like", or a made-up place the loop dropped),
     or one that names no place ("here"), means the user's home place, since a person asking
     that means where they are; with no home set the tool asks which place rather than guess."""
-    if location is None or location.strip().lower() in _HERE:
-        if day is None and location and location.strip().lower() == "tomorrow":
+    said = (location or "").strip().lower()
+    if said in _HERE:
+        if day is None and said == "tomorrow":
             day = "tomorrow"
         if not ctx.home.strip():
             raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, NO_HOME)
-        location = ctx.home
-    place = geocode(ctx, location)
+    place = geocode(ctx, ctx.home if said in _HERE else (location or ""))
     local_now = ctx.now().astimezone(_zone(place.timezone))
     today = local_now.date()
     wanted = parse_day(day, local_now, prefer="future")
