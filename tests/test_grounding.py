@@ -21,6 +21,7 @@ from assistant.tools.registry import Registry
     ("New York", "weather in new york city tomorrow"),
     ("New York City", "how cold is it in NYC"),
     ("Seattle", "what's the forecast for seatle"),  # an ASR spelling
+    ("Paris", "what's the temperature in pairs right now"),  # Whisper: alike in sound only
     ("St. Louis", "weather in saint louis"),
 ])
 def test_a_place_said_is_kept(value: str, heard: str) -> None:
@@ -32,6 +33,7 @@ def test_a_place_said_is_kept(value: str, heard: str) -> None:
     ("London", "is there snow on the way tomorrow"),
     ("Rome", "how's the weather at home"),  # close to a word said, but not it
     ("Tokyo", "what's it like out today"),
+    ("Saxony", "will the sun be out on Saturday"),  # the shipped brain's, on the everyday set
 ])
 def test_a_place_never_said_is_not(value: str, heard: str) -> None:
     assert not said(value, heard)
