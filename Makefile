@@ -54,7 +54,7 @@ lock:
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
 	$(PY) -m pip install -q $(UV)
 	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra all \
-	  --no-emit-package lfm-voice-assistant --generate-hashes --no-header \
+	  --no-emit-package lfm-voice-assistant --generate-hashes --custom-compile-command "make lock" \
 	  --python-version 3.12 --python-platform x86_64-manylinux_2_28 -o $(LOCK)
 
 clean:
