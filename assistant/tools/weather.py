@@ -127,13 +127,15 @@ def get_weather(ctx: ToolContext, location: str | None = None,
     """`location` left out ("what's the weather like", or a made-up place the loop dropped),
     or one that names no place ("here"), means the user's home place, since a person asking
     that means where they are; with no home set the tool asks which place rather than guess."""
-    said = (location or "").strip().lower()
+    where = location or ""
+    said = where.strip().lower()
     if said in _HERE:
         if day is None and said == "tomorrow":
             day = "tomorrow"
         if not ctx.home.strip():
             raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, NO_HOME)
-    place = geocode(ctx, ctx.home if said in _HERE else (location or ""))
+        where = ctx.home
+    place = geocode(ctx, where)
     local_now = ctx.now().astimezone(_zone(place.timezone))
     today = local_now.date()
     wanted = parse_day(day, local_now, prefer="future")
