@@ -72,7 +72,8 @@ def _speed_row(name: str, meta: dict[str, Any]) -> list[str]:
     return [name, str(meta.get("units", "")), str(alone.get("units", "–")), str(a or "–"),
             str(batched.get("units", "–")),
             f"{batched['batch_size']} ({batched.get('mean_batch')})" if batched else "–",
-            str(b or "–"), f"{b / a:.1f}x" if a and b else "–"]
+            str(b or "–"), f"{b / a:.1f}x" if a and b else "–",
+            str(meta.get("heard_reused") or "–")]
 
 
 def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], dict[str, Any]]:
@@ -111,8 +112,12 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
     md += _table(speech_header, speech_rows)
     md += ["## Throughput", ""]
     md += _table(["variant", "items", "one at a time: items", "items/min", "batched: items",
-                  "batch size (mean)", "items/min", "speed-up"],
+                  "batch size (mean)", "items/min", "speed-up", "clips heard before"],
                  [_speed_row(n, m) for n, m in metas.items() if n in results])
+    if any(m.get("heard_reused") for m in metas.values()):
+        md += ["*Clips heard before*: batched turns whose transcript another variant with the same "
+               "ASR had already made in this run (`evalkit.heard`); their items/min leaves out "
+               "that ASR time.", ""]
     not_run = [(n, m.get("reason", "")) for n, m in metas.items() if m.get("status") != "run"]
     if not_run:
         md += ["### Not run, and why", ""] + [f"- **{n}**: {why}" for n, why in not_run] + [""]

@@ -505,6 +505,9 @@ def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_
     except (BackendUnavailable, ImportError, FileNotFoundError, OSError, ValueError) as exc:
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         return finish(RunStatus(variant.name, "not run", reason, caveat=variant.caveat))
+    from evalkit.heard import share_hearing
+
+    shared = share_hearing(engine, out_dir) if variant.modality == "audio" else None
     todo = [u for u in units if (u.clip is not None) == (variant.modality == "audio")]
     if variant.max_units and len(todo) > variant.max_units:
         step = len(todo) / variant.max_units
@@ -532,6 +535,8 @@ def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_
                 turns.close()
             speed["one_at_a_time"] = _rate(len(one_by_one), time.monotonic() - start)
             if rest:
+                if shared is not None:
+                    shared.reuse = True  # batched turns are untimed: see evalkit.heard
                 t0 = time.monotonic()
                 sizes = _run_batched(turns_for, engine, rest, batch_size, log)
                 speed["batched"] = {**_rate(len(rest), time.monotonic() - t0),
@@ -548,7 +553,8 @@ def run_variant(variant: Variant, units: Sequence[Unit], out_dir: Path, *, data_
     # After a resume, wall time and items/min are this part's alone.
     return finish(RunStatus(variant.name, "run", "", len(todo), round(wall, 2),
                             round(ipm, 1) if ipm else None, variant.caveat),
-                  {"models": models, "speed": speed, "resumed_records": kept})
+                  {"models": models, "speed": speed, "resumed_records": kept,
+                   "heard_reused": shared.reused if shared is not None else None})
 
 
 def _rate(n: int, seconds: float) -> dict[str, Any]:

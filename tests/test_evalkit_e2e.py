@@ -261,3 +261,56 @@ def test_a_withheld_call_is_recorded_with_its_verdict(tmp_path: Path,
         assert turn(())["withheld_passed"] is False  # a call that did not parse
     finally:
         registry.close()  # stops its alarm thread: no thread outlives the test
+
+
+def test_cascades_with_one_asr_hear_each_clip_once_but_time_their_own(
+        tmp_path: Path, all_items: list[Item]) -> None:
+    from assistant.audio.io import read_audio, write_audio
+    from assistant.engines.cascade import CascadeEngine
+    from assistant.speech.whisper import Transcript
+    from evalkit.heard import clip_key
+    from evalkit.manifest import AudioRow
+    from evalkit.variants import Variant
+
+    test = split_items(all_items, "test")
+    chosen = [it for it in test if it.tool in ("set_timer", "add_note")][:7] + \
+        [it for it in test if it.is_negative][:3]
+    units, said = [], {}
+    for i, it in enumerate(chosen):
+        path = f"audio/{i}.wav"
+        write_audio(tmp_path / path, FakeTTS("fake", "v").synthesize(it.text))
+        said[clip_key(read_audio(tmp_path / path))] = it.text
+        units.append(Unit(it, AudioRow(str(i), it.id, "test", it.text, "fake:v", "clean", None,
+                                       path, 16000, 1.0)))
+
+    class ReadingASR:  # "hears" the item text that was spoken
+        name, identity = "reader", "reader:1"
+
+        def __init__(self) -> None:
+            self.heard = 0
+
+        def run(self, audio: Audio) -> Transcript:
+            self.heard += 1
+            return Transcript(said[clip_key(audio)], said[clip_key(audio)], "", -0.1)
+
+    asrs = []
+
+    def cascade(v: Variant) -> CascadeEngine:
+        asrs.append(ReadingASR())
+        return CascadeEngine(asrs[-1], BatchingScripted())
+
+    def run(name: str) -> list[dict[str, object]]:
+        run_variant(Variant(name, "", "cascade", modality="audio"), units, tmp_path / "run",
+                    data_dir=tmp_path, progress=False, batch_size=4, latency_units=3,
+                    engine_factory=cascade)
+        return [json.loads(x) for x in (tmp_path / "run" / f"{name}.jsonl").read_text()
+                .splitlines()]
+
+    first, second = run("first"), run("second")
+    assert asrs[0].heard == len(units)
+    assert asrs[1].heard == 3  # the three timed turns heard for themselves, the rest reused
+    for key in ("heard", "passed", "calls", "answer"):
+        assert [r[key] for r in second] == [r[key] for r in first], key
+    assert all(r["heard"] == it.text for r, it in zip(first, chosen, strict=True))
+    meta = json.loads((tmp_path / "run" / "second.meta.json").read_text())
+    assert meta["heard_reused"] == len(units) - 3

@@ -192,3 +192,13 @@ def test_without_a_lexicon_biasing_has_no_drug_names() -> None:
     assert drug_candidates("I took 50 micrograms of levithyric sign", None) == ([], False)
     assert domain_vocabulary(None) == TOOL_VOCABULARY
     assert "levothyroxine" in domain_vocabulary(formulary.load())
+
+
+def test_identity_names_what_decides_the_words_not_the_speed(
+        whisper: WhisperTranscriber, whisper_plain: WhisperTranscriber) -> None:
+    # evalkit.heard shares a hearing between transcribers of one identity.
+    same = create_transcriber("whisper-base", biasing=True, threads=2, lexicon=formulary.load())
+    assert same.identity == whisper.identity  # type: ignore[attr-defined]
+    assert whisper_plain.identity != whisper.identity
+    no_drugs = create_transcriber("whisper-base", biasing=True, threads=1)
+    assert no_drugs.identity != whisper.identity  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ with PyAV 19.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import threading
@@ -194,6 +195,16 @@ class WhisperTranscriber:
         suffix = {"off": "", "static": "+bias", "targeted": "+tbias"}[o.biasing]
         self.name = f"whisper-{Path(o.model).name}{suffix}"
         self._lock = threading.Lock()  # one CTranslate2 call at a time per model
+
+    @property
+    def identity(self) -> str:
+        """What decides the words written for a clip (model, biasing, beams, vocabulary, the
+        lexicon's names), not how fast (threads, device): equal identities hear alike, so
+        evalkit's variants can share one hearing of each clip (`evalkit.heard`)."""
+        o = self.options
+        words = (o.model, o.biasing, o.beam_size, o.first_pass_beam_size, o.compute_type,
+                 o.language, self.static_hotwords, drug_names(o.lexicon))
+        return f"{self.name}:{hashlib.sha256(repr(words).encode()).hexdigest()[:16]}"
 
     def _count_tokens(self, text: str) -> int:
         return len(self._model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids)
