@@ -216,12 +216,17 @@ def test_add_medication_schedule(med):
                  unit="milligrams", times=["8 pm", "8", "08:00"])
     assert twice.data["times"] == ["08:00", "20:00"]
     assert twice.data["summary"] == "Scheduled 500 mg of metformin every day at 8:00 AM and 8:00 PM."
+    # Times as Whisper writes them ("three thirty p.m." -> "330 p.m.")
+    heard = call(registry, "add_medication_schedule", drug="nortriptyline", amount=20,
+                 unit="units", times=["145 am", "1030 am", "930 p.m."])
+    assert heard.ok and heard.data["times"] == ["01:45", "10:30", "21:30"]
     bad = call(registry, "add_medication_schedule", drug="metformin", amount=500, unit="mg",
                times=["whenever"])
     assert bad.error == ErrorCode.INVALID_ARGUMENTS
     rows = ctx.store.query("SELECT drug, times FROM medication_schedules ORDER BY id")
-    assert [(r["drug"], r["times"]) for r in rows] == [("levothyroxine", '["07:00"]'),
-                                                       ("metformin", '["08:00", "20:00"]')]
+    assert [(r["drug"], r["times"]) for r in rows] == [
+        ("levothyroxine", '["07:00"]'), ("metformin", '["08:00", "20:00"]'),
+        ("nortriptyline", '["01:45", "10:30", "21:30"]')]
 
 
 def test_doses_persist_across_reopening_the_store(med, tmp_path):
