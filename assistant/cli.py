@@ -226,8 +226,9 @@ class Printer:
             case CallWithheld(calls=calls, confidence=c, min_confidence=gate):
                 return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
                         f"run: heard with confidence {c:.2f} < {gate:g}")
-            case CallsGrounded(dropped=dropped):
-                return f"not said, dropped: {', '.join(dropped)}"
+            case CallsGrounded(dropped=dropped, corrected=corrected):
+                return "; ".join([*([f"not said, dropped: {', '.join(dropped)}"] if dropped else []),
+                                  *(f"duration as said: {c}" for c in corrected)])
             case ToolStarted(call=call, side_effect=side):
                 return f"{render_pythonic([call])[1:-1]}  [{side}]"
             case ToolFinished(ok=True, data=data, seconds=s):

@@ -149,12 +149,14 @@ class CallWithheld(Event):
 
 @dataclass(frozen=True)
 class CallsGrounded(Event):
-    """The proposed calls as they run: arguments the user never said were dropped
-    (`assistant.grounding`). Sent only when that changed a call."""
+    """The proposed calls as they run: arguments the user never said were dropped, a duration
+    other than the one said was set to it (`assistant.grounding`). Sent only when that changed
+    a call."""
 
     kind: ClassVar[str] = "calls-grounded"
     calls: tuple[ToolCall, ...]
     dropped: tuple[str, ...]  # "get_weather.location='Paris'"
+    corrected: tuple[str, ...] = ()  # "set_timer {'hours': 30} -> {'minutes': 30}"
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,22 @@ tidy a name: one word of the value close to a word said, in spelling or in sound
 "Seattle", "Paris" for Whisper's "pairs", "Paris" in "Paris, France"), or its initials said
 ("NYC" for "New York City"). What it cannot see is a place the model inferred rightly ("the
 capital of France" -> "Paris"): that one is dropped too.
+
+Durations are held to what was said the other way round: a tool names the integer arguments
+that make up a duration (the timer's hours, minutes, seconds), and when the newest request says
+exactly one duration ("half an hour") and the call's adds up to another (hours=30), the call
+gets the one said. A request that says none, or several, leaves the call as written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from rapidfuzz import fuzz
 
 from assistant.toolcall import ToolCall
+from assistant.tools.durations import said_durations
 from assistant.tools.formulary import phonetic
 
 _WORD = re.compile(r"[^\W_]+")
@@ -57,4 +63,23 @@ def ground(call: ToolCall, grounded: Collection[str], heard: str) -> ToolCall:
     return call if len(keep) == len(call.arguments) else ToolCall(call.name, keep)
 
 
-__all__ = ["CLOSE", "ground", "said"]
+def ground_duration(call: ToolCall, units: Mapping[str, int], heard: str) -> ToolCall:
+    """`call` with its duration (the `units` arguments: name -> seconds each) set to the one
+    duration `heard` says, when it says exactly one and the call's adds up to another."""
+    said = said_durations(heard) if units else []
+    if len(said) != 1:
+        return call
+    written = sum(v * units[k] for k, v in call.arguments.items()
+                  if k in units and isinstance(v, int | float) and not isinstance(v, bool))
+    if written == said[0]:
+        return call
+    args = {k: v for k, v in call.arguments.items() if k not in units}
+    left = said[0]
+    for name, seconds in sorted(units.items(), key=lambda u: -u[1]):
+        count, left = divmod(left, seconds)
+        if count:
+            args[name] = count
+    return ToolCall(call.name, args)
+
+
+__all__ = ["CLOSE", "ground", "ground_duration", "said"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from assistant import grounding, policy
 from assistant.audio import Audio
@@ -96,6 +97,10 @@ class _Turn:
             said = result.message  # the tool's own words: "There is no running timer number 4."
         if isinstance(said, str) and said.strip():
             self.told.append(said.strip())
+
+
+def _only(call: ToolCall, names: Mapping[str, int]) -> dict[str, Any]:
+    return {k: v for k, v in call.arguments.items() if k in names}
 
 
 def tool_turn_text(results: Sequence[ToolResult]) -> str:
@@ -282,25 +287,35 @@ class Conversation:
         return False
 
     def _ground(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
-        """`calls` without arguments the user never said (`assistant.grounding`). Checked
-        against every user turn in the window ("and tomorrow?" keeps the city said before);
-        with no words to check (audio heard by the model itself) the calls stay as they are."""
-        heard = " ".join(m.text for m in self.history if m.role == "user" and m.text)
-        if not heard.strip():
+        """`calls` without arguments the user never said, and with the duration said
+        (`assistant.grounding`). Places are checked against every user turn in the window
+        ("and tomorrow?" keeps the city said before), a duration against the newest; with no
+        words to check (audio heard by the model itself) the calls stay as they are."""
+        said = [m.text for m in self.history if m.role == "user" and m.text]
+        if not " ".join(said).strip():
             return calls
         grounded: list[ToolCall] = []
         dropped: list[str] = []
+        corrected: list[str] = []
         for call in calls:
             tool = self.registry.get(call.name)
-            new = grounding.ground(call, tool.grounded, heard) if tool else call
+            if tool is None:
+                grounded.append(call)
+                continue
+            kept = grounding.ground(call, tool.grounded, " ".join(said))
+            dropped += [f"{call.name}.{k}={v!r}" for k, v in call.arguments.items()
+                        if k not in kept.arguments]
+            new = grounding.ground_duration(kept, tool.duration, said[-1])
+            if new != kept:
+                corrected.append(f"{call.name} {_only(kept, tool.duration)} -> "
+                                 f"{_only(new, tool.duration)}")
             if new != call:
-                dropped += [f"{call.name}.{k}={v!r}" for k, v in call.arguments.items()
-                            if k not in new.arguments]
                 self._amend_call(call, new)
             grounded.append(new)
-        if not dropped:
+        if not dropped and not corrected:
             return calls
-        yield CallsGrounded(calls=tuple(grounded), dropped=tuple(dropped))
+        yield CallsGrounded(calls=tuple(grounded), dropped=tuple(dropped),
+                            corrected=tuple(corrected))
         return tuple(grounded)
 
     def _run(self, call: ToolCall, *, confirmed: bool) -> Generator[Event, None, ToolResult]:

@@ -8,10 +8,11 @@ import pytest
 
 from assistant.engines.scripted import ScriptedEngine
 from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
-from assistant.grounding import ground, said
+from assistant.grounding import ground, ground_duration, said
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import Tool
+from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
 
 
@@ -107,3 +108,64 @@ def test_the_weather_tool_grounds_its_place_behind_the_schema_the_adapter_knows(
     assert tool.grounded == ("location",)
     # The shipped adapter is pinned to the prompt head, which includes this schema.
     assert tool.spec.parameters["required"] == ["location"]
+
+
+@pytest.mark.parametrize(("heard", "seconds"), [
+    ("I need a timer of a minute and a half", [90]),
+    ("alright, I need a timer of a quarter of an hour", [900]),
+    ("can you time half an hour for me", [1800]),
+    ("three quarters of an hour", [2700]),
+    ("start a countdown: two minutes thirty", [150]),
+    ("2 hours 15, please", [8100]),
+    ("fourteen minutes on the pizza timer", [840]),
+    ("set a 10 minute timer and one for an hour and a half", [600, 5400]),
+    ("1 hour and 20 minutes", [4800]),
+    ("two and a half hours", [9000]),
+    ("a 1-hour timer for the pizza", [3600]),
+    ("set a second timer for five minutes", [300]),  # "a second" is not one
+    ("set a timer for 2 minutes for 2 people", [120]),
+    ("delete timer four", []),
+    ("set the thermostat to 20 degrees", []),
+    ("rouse me at 7:15 am", []),
+])
+def test_durations_said(heard: str, seconds: list[int]) -> None:
+    assert said_durations(heard) == seconds
+
+
+TIMER = {"hours": 3600, "minutes": 60, "seconds": 1}
+
+
+def test_a_duration_other_than_the_one_said_is_set_to_it() -> None:
+    half = ToolCall("set_timer", {"label": "tea", "hours": 30})
+    assert ground_duration(half, TIMER, "a tea timer for half an hour") == ToolCall(
+        "set_timer", {"label": "tea", "minutes": 30})
+    assert ground_duration(ToolCall("set_timer", {"minutes": 1}), TIMER,
+                           "a timer of a minute and a half") == ToolCall(
+        "set_timer", {"minutes": 1, "seconds": 30})
+    right = ToolCall("set_timer", {"minutes": 90})  # the same length in other units: kept
+    assert ground_duration(right, TIMER, "an hour and a half") is right
+    # Nothing said, or two durations: the call stays as the model wrote it.
+    assert ground_duration(half, TIMER, "set the thermostat to 20 degrees") is half
+    assert ground_duration(half, TIMER, "5 minutes, then 10 minutes") is half
+    assert ground_duration(half, {}, "half an hour") is half
+
+
+def test_the_loop_runs_the_timer_for_the_duration_said() -> None:
+    from assistant.tools.timers import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "set_timer")
+    assert tool.duration == TIMER
+    ran: list[dict[str, Any]] = []
+    timer = Tool("set_timer", "Timer.", tool.parameters,
+                 lambda **kw: ran.append(kw) or {"ok": True}, duration=tool.duration)
+    call = render_lfm2([ToolCall("set_timer", {"hours": 1})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Started."]), Registry([timer]),
+                       options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="a timer for a quarter of an hour")))
+    assert ran == [{"minutes": 15}]
+    grounded = next(e for e in events if isinstance(e, CallsGrounded))
+    assert grounded.corrected == ("set_timer {'hours': 1} -> {'minutes': 15}",)
+    assert grounded.dropped == ()
+    assert bot.history[1].calls == (ToolCall("set_timer", {"minutes": 15}),)
+    with pytest.raises(ValueError, match="duration 'label' is not an integer"):
+        Registry([Tool("t", "T.", tool.parameters, lambda **kw: None, duration={"label": 1})])

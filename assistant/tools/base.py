@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -79,6 +79,10 @@ class Tool:
     # no word of the user's matches, so `fn` must take them as optional, and validation does
     # too, even where the schema the model was tuned on marks them required.
     grounded: tuple[str, ...] = ()
+    # Integer arguments that add up to a duration, with the seconds each counts: the loop sets
+    # them to the one duration the newest request says when the model wrote another
+    # (`assistant.grounding.ground_duration`).
+    duration: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def spec(self) -> ToolSpec:

@@ -323,7 +323,7 @@ TOOLS = (
              "minutes": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S // 60},
              "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.WRITE),
+         side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1}),
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
          side_effect=SideEffect.READ),
     Tool("cancel_timer",
