@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from assistant.toolcall import ToolCall
 from evalkit.items import ExpectedCall
-from evalkit.values import DURATION_PARTS, total_duration, values_match
+from evalkit.values import DURATION_PARTS, as_read, total_duration, values_match
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[ArgP
     """Argument outcomes of one call against one gold call of the same name."""
     tp = fp = fn = 0
     wrong: list[ArgProblem] = []
-    gold, args = _total_gold(gold), total_duration(dict(call.arguments))
+    gold, args = _total_gold(gold), as_read(call.name, total_duration(dict(call.arguments)))
     for arg, value in args.items():
         if arg not in gold.args:
             if arg in gold.optional:  # optional, any value accepted

@@ -221,6 +221,19 @@ def total_duration(args: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in args.items() if k not in DURATION_PARTS}, "seconds": total}
 
 
+def as_read(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """`args` as the tool reads them, where a tool reads a value as another: get_weather's
+    location "here" is no place (the home city), its location "today" is the day."""
+    if name != "get_weather" or not isinstance(args.get("location"), str):
+        return args
+    from assistant.tools.weather import read_place
+
+    place, day = read_place(args["location"], args.get("day"))
+    rest = {k: v for k, v in args.items() if k not in ("location", "day")}
+    return {**rest, **({"location": place} if place is not None else {}),
+            **({"day": day} if day is not None else {})}
+
+
 def _close(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 

