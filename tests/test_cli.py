@@ -94,3 +94,14 @@ def test_the_log_says_how_sure_the_asr_was_and_which_call_it_withheld() -> None:
     line = Printer.describe(CallWithheld(calls=(ToolCall("delete_note", {"note_id": 5}),),
                                          raw="", confidence=0.31, min_confidence=0.5))
     assert line == "[delete_note(note_id=5)] not run: heard with confidence 0.31 < 0.5"
+
+
+def test_the_log_says_what_grounding_changed() -> None:
+    from assistant.cli import Printer
+    from assistant.events import CallsGrounded
+
+    assert Printer.describe(CallsGrounded(calls=(), dropped=("get_weather.location='Paris'",))) \
+        == "not said, dropped: get_weather.location='Paris'"
+    assert Printer.describe(CallsGrounded(
+        calls=(), dropped=(), corrected=("set_timer {'hours': 30} -> {'minutes': 30}",))) == \
+        "duration as said: set_timer {'hours': 30} -> {'minutes': 30}"
