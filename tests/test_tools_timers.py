@@ -90,6 +90,8 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("next monday at 9:30", datetime(2025, 3, 10, 9, 30, tzinfo=PARIS)),
     ("at 430 p.m.", datetime(2025, 3, 4, 16, 30, tzinfo=PARIS)),  # as Whisper writes 4:30
     ("tomorrow at 1130 pm", datetime(2025, 3, 5, 23, 30, tzinfo=PARIS)),
+    ("tomorrow at 7.45 pm", datetime(2025, 3, 5, 19, 45, tzinfo=PARIS)),  # dateparser: 14:30
+    ("tomorrow at 7.45", datetime(2025, 3, 5, 7, 45, tzinfo=PARIS)),
 ])
 def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected):
     with open_registry(make_ctx(tmp_path)) as registry:

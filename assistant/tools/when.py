@@ -48,9 +48,11 @@ def _normalise(text: str) -> str:
     words = "|".join(_HOUR_WORDS)
     s = re.sub(rf"\b(at|by) ({words})\b", lambda m: f"{m[1]} {_HOUR_WORDS[m[2]]}", s)
     s = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1:00", s)
-    # Whisper writes "three thirty p.m." as "330 p.m." (and "1130 pm"): with am/pm beside it the
-    # digits can only be a clock time, which dateparser reads only with its colon.
-    s = re.sub(rf"\b(1[0-2]|0?[1-9])([0-5]\d) ?({_AMPM})", r"\1:\2 \3", s)
+    # Whisper writes "three thirty p.m." as "330 p.m.", "1130 pm" or "3.30 pm": with am/pm
+    # beside it that can only be a clock time, which dateparser reads only with its colon
+    # ("tomorrow at 7.45 pm" came out as tomorrow at this time).
+    s = re.sub(rf"\b(1[0-2]|0?[1-9])\.?([0-5]\d) ?({_AMPM})", r"\1:\2 \3", s)
+    s = re.sub(r"\b(at|by) ([01]?\d|2[0-3])\.([0-5]\d)\b", r"\1 \2:\3", s)  # "at 7.45"
     # "at 7" -> "at 7:00": dateparser reads a lone number as a day or month.
     s = re.sub(rf"\b(at|by) (\d{{1,2}})(?!\s*(?::|\.\d|\d|{_AMPM}))", r"\1 \2:00", s)
     if _EVENING.search(s):
