@@ -89,8 +89,21 @@ def _drug_index() -> dict[str, str]:
 
 
 def norm_drug(value: Any) -> str:
-    s = " ".join(str(value).lower().split())
-    return _drug_index().get(s, s)
+    """A drug name as the medication tools read it: a name, an alias, or a spelling close
+    enough that they take it without asking ("lamotrigin", as Whisper may write it) is its
+    generic; a name they would ask about, or not know, stays itself (not yet the drug)."""
+    return _as_read(" ".join(str(value).lower().split()))
+
+
+@cache
+def _as_read(s: str) -> str:
+    if s in _drug_index():
+        return _drug_index()[s]
+    from assistant.tools.formulary import Status, load
+
+    match = load().resolve(s)
+    ok = match.status in (Status.EXACT, Status.CLOSE) and match.drug is not None
+    return match.drug.generic.lower() if ok and match.drug is not None else s
 
 
 def norm_place(value: Any) -> str:

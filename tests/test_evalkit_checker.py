@@ -149,3 +149,14 @@ def test_a_weather_place_is_scored_as_the_tool_reads_it() -> None:
     assert not check((tomorrow,), [ToolCall("get_weather", {"location": "today"})]).passed
     assert not check((home,), [ToolCall("get_weather", {"location": "Paris"})]).passed
     assert not check((home,), [ToolCall("get_weather", {"location": 7})]).passed
+
+
+def test_a_drug_is_scored_as_the_medication_tools_read_it() -> None:
+    # A close spelling the tool takes without asking logs the right drug; one it would ask
+    # about ("metformine or metoprolol?") or a wrong drug is not right.
+    for drug, right in (("lamotrigin", True), ("Lamictal", True), ("lamotrigine", True),
+                        ("lamotrigine xr", True), ("lamo", False), ("levetiracetam", False)):
+        gold = ExpectedCall("log_dose", {"drug": ("lamotrigine",), "amount": (25,),
+                                         "unit": ("mg",)})
+        call = ToolCall("log_dose", {"drug": drug, "amount": 25, "unit": "mg"})
+        assert check((gold,), [call]).passed is right, drug
