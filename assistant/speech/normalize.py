@@ -25,14 +25,8 @@ _DECIMAL_MARK = "\u2024"  # a placeholder that survives punctuation removal
 
 
 def _words_to_digits(text: str) -> str:
-    try:
-        from text_to_num import alpha2digit
-    except ImportError:  # the normaliser degrades, WER gets stricter: say so once
-        import warnings
+    from text_to_num import alpha2digit
 
-        warnings.warn("text2num is not installed: number words stay words (pip install text2num)",
-                      stacklevel=3)
-        return text
     return str(alpha2digit(text, "en", threshold=0))
 
 
