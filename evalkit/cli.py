@@ -27,6 +27,8 @@ from evalkit.manifest import AudioRow, dataset_card, write_manifest
 from evalkit.runner import RunStatus, Unit, run_variant, score_answers
 from evalkit.split import check_leakage
 
+QUICK_SLOW_UNITS = 32  # the quick suite's model-backed variants: minutes, not hours, on a CPU
+
 
 def default_data_dir() -> Path:
     return Path(os.environ.get("EVALKIT_CACHE", Path.home() / ".cache" / "evalkit")) / "data"
@@ -133,6 +135,14 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def slow_units(args: argparse.Namespace) -> int:
+    """How many items model-backed variants run on (0: all): `--slow-units`, else all with
+    `--full` and `QUICK_SLOW_UNITS` in the quick suite."""
+    if args.slow_units is not None:
+        return int(args.slow_units)
+    return 0 if args.full else QUICK_SLOW_UNITS
+
+
 def _units(args: argparse.Namespace, names: Sequence[str], run_dir: Path) -> list[Unit]:
     if args.byo:
         from evalkit.byo import load_byo
@@ -170,7 +180,7 @@ def cmd_run(args: argparse.Namespace, *, report: bool = False) -> int:
     statuses: list[RunStatus] = []
     for n in names:
         v = variants.resolve(n, lfm2_model_dir=args.lfm2_model_dir, tiny_lfm2=args.tiny_lfm2,
-                             slow_units=0 if args.full else args.slow_units,
+                             slow_units=slow_units(args),
                              lfm2_brain=args.lfm2_brain,
                              gemma3n_model_dir=args.gemma3n_model_dir)
         if args.adapter and v.engine in ("lfm2", "cascade"):
@@ -240,9 +250,10 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
     p.add_argument("--lfm2-brain", help="lfm2-sequential's text brain: a directory (e.g. "
                    "LFM2.5-1.2B-Instruct), a hub id or a brain name (default: the offline "
                    "default brain; the tiny random LFM2 text model with --tiny-lfm2)")
-    p.add_argument("--slow-units", type=int, default=32,
-                   help="quick suite: model-backed variants (cascade, lfm2) run on an evenly "
-                        "spread subset of this many items (0: all)")
+    p.add_argument("--slow-units", type=int, default=None,
+                   help="model-backed variants (cascade, lfm2) run on an evenly spread subset "
+                        f"of this many items (0: all; default {QUICK_SLOW_UNITS} in the quick "
+                        "suite, all with --full)")
     p.add_argument("--tiny-lfm2", action="store_true",
                    help="run LFM2 variants on a tiny random checkpoint (code path only)")
     p.add_argument("--adapter", type=Path, help="a LoRA adapter for lfm2 / cascade")

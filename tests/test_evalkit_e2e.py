@@ -314,3 +314,17 @@ def test_cascades_with_one_asr_hear_each_clip_once_but_time_their_own(
     assert all(r["heard"] == it.text for r, it in zip(first, chosen, strict=True))
     meta = json.loads((tmp_path / "run" / "second.meta.json").read_text())
     assert meta["heard_reused"] == len(units) - 3
+
+
+def test_slow_units_default_to_all_with_full_and_can_be_set_with_it() -> None:
+    from evalkit.cli import QUICK_SLOW_UNITS, parser, slow_units
+
+    def units(*argv: str) -> int:
+        return slow_units(parser().parse_args(["run", *argv]))
+
+    assert units() == QUICK_SLOW_UNITS
+    assert units("--full") == 0
+    assert units("--full", "--slow-units", "640") == 640  # a spread subset of the whole split
+    assert units("--slow-units", "0") == 0
+    v = resolve("gemma-bias", slow_units=units("--full", "--slow-units", "640"))
+    assert v.max_units == 640
