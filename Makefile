@@ -56,6 +56,8 @@ lock:
 	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra all \
 	  --no-emit-package lfm-voice-assistant --generate-hashes --custom-compile-command "make lock" \
 	  --python-version 3.12 --python-platform x86_64-manylinux_2_28 -o $(LOCK)
+	@# Which pyproject.toml this lock was resolved from: tests/test_lock.py holds them together.
+	echo "# resolved from pyproject.toml sha256 $$(sha256sum pyproject.toml | cut -c1-64)" >> $(LOCK)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache reply.wav
