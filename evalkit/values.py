@@ -76,18 +76,6 @@ def norm_unit(value: Any) -> str:
     return _UNIT.get(s, _UNIT.get(s.rstrip("s"), s))
 
 
-@cache
-def _drug_index() -> dict[str, str]:
-    from evalkit.items import formulary
-
-    index: dict[str, str] = {}
-    for d in formulary():
-        index[d.generic.lower()] = d.generic.lower()
-        for a in d.aliases:
-            index.setdefault(a.lower(), d.generic.lower())
-    return index
-
-
 def norm_drug(value: Any) -> str:
     """A drug name as the medication tools read it: a name, an alias, or a spelling close
     enough that they take it without asking ("lamotrigin", as Whisper may write it) is its
@@ -97,13 +85,10 @@ def norm_drug(value: Any) -> str:
 
 @cache
 def _as_read(s: str) -> str:
-    if s in _drug_index():
-        return _drug_index()[s]
-    from assistant.tools.formulary import Status, load
+    from assistant.tools.formulary import load
 
-    match = load().resolve(s)
-    ok = match.status in (Status.EXACT, Status.CLOSE) and match.drug is not None
-    return match.drug.generic.lower() if ok and match.drug is not None else s
+    drug = load().resolve(s).drug  # set for a name, an alias or a close spelling
+    return drug.generic.lower() if drug is not None else s
 
 
 def norm_place(value: Any) -> str:
