@@ -175,7 +175,7 @@ def verify_sums(directory: Path) -> None:
                                "changed); re-export it or restore it from git")
 
 
-def _stamp_of(path: Path) -> list[int]:
+def stamp_of(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
 
@@ -199,11 +199,11 @@ def assemble(name: str, cache_dir: Path | None = None, *, verify: bool = False) 
     changed = False
     for pf in ws.files:
         out = target / pf.name
-        if not verify and out.is_file() and stamps.get(pf.name) == [pf.sha256, *_stamp_of(out)]:
+        if not verify and out.is_file() and stamps.get(pf.name) == [pf.sha256, *stamp_of(out)]:
             continue
         if not (out.is_file() and out.stat().st_size == pf.size and sha256_file(out) == pf.sha256):
             _build(pf, out, ws.pip)
-        stamps[pf.name] = [pf.sha256, *_stamp_of(out)]
+        stamps[pf.name] = [pf.sha256, *stamp_of(out)]
         changed = True
     if changed:
         tmp = stamp_path.with_suffix(".tmp")

@@ -29,6 +29,8 @@ its calls are decoded freely and checked by the same parser.
     python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-nodraft,\
                                         qwen-0.5b:llama-lora-alldrafts
                                              # llama.cpp's drafts as served, none, always
+    python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-iq4
+                                             # the tuned brain on its file and on IQ4_NL
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ if TYPE_CHECKING:
 MODELS = ("qwen-0.5b", "qwen-1.5b")
 RUNTIMES = ("torch", "ct2", "llama")  # torch first: the baseline the others are compared with
 RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M",
-                  "llama-lora": "llama.cpp Q4_K_M + tail LoRA"}
+                  "llama-lora": "llama.cpp Q4_K_M + tail LoRA",
+                  "llama-lora-iq4": "llama.cpp IQ4_NL + tail LoRA"}
 # llama.cpp drafts as served: a call's grammar-forced frame, else prompt lookup where this
 # machine's batch costs make it pay (`LlamaRuntime._lookup_budget`). These suffixes draft
 # otherwise, for ratios measured side by side: not at all, or lookup drafts whenever found.
@@ -80,8 +83,10 @@ def draft_mode(runtime: str) -> tuple[str, str]:
     return runtime, ""
 
 
-# Brains with a shipped adapter: their `MODEL:llama-lora` cell runs it as the brain serves it.
-ADAPTER_BRAINS = {"qwen-0.5b": "qwen-0.5b-tools"}
+# Brains with a shipped adapter, by runtime: a `MODEL:llama-lora` cell runs it as the brain
+# serves it; `MODEL:llama-lora-iq4` the same adapter on the file requantized to IQ4_NL.
+ADAPTER_BRAINS = {"llama-lora": {"qwen-0.5b": "qwen-0.5b-tools"},
+                  "llama-lora-iq4": {"qwen-0.5b": "qwen-0.5b-tools-iq4"}}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "brain-cpu-2threads.txt"
 
 COLD_REQUEST = "what time is it in Tokyo"  # cold prefill, then the warm-up turn
@@ -284,13 +289,12 @@ def load_runtime(runtime: str, gguf: Path, ct2_dir: Path | None, threads: int,
         from assistant.engines.chat.llama import LlamaRuntime
 
         return LlamaRuntime(gguf, threads=threads)
-    if runtime == "llama-lora":
-        from assistant.engines.chat.brains import BRAINS
+    if runtime in ADAPTER_BRAINS:
         from assistant.engines.chat.brains import load_runtime as brain_runtime
 
-        if model not in ADAPTER_BRAINS:
+        if model not in ADAPTER_BRAINS[runtime]:
             raise ValueError(f"{model} has no shipped adapter")
-        return brain_runtime(BRAINS[ADAPTER_BRAINS[model]].name, threads=threads)
+        return brain_runtime(ADAPTER_BRAINS[runtime][model], threads=threads)
     if runtime == "torch":
         from assistant.engines.chat.hf import TorchRuntime
 
@@ -317,8 +321,7 @@ def measure_cell(res: CellResult, gguf: Path, ct2_dir: Path | None, threads: int
     if res.runtime == "ct2":
         res.note = "no grammar (free decoding, as torch); only the head is cached"
 
-    lora = draft_mode(res.runtime)[0] == "llama-lora"
-    brain = ADAPTER_BRAINS[res.model] if lora else res.model
+    brain = ADAPTER_BRAINS.get(draft_mode(res.runtime)[0], {}).get(res.model, res.model)
     threshold = BRAINS[brain].call_threshold if brain in BRAINS else 0.5
     engine = ChatEngine(rt, ChatSettings(call_threshold=threshold), name=res.cell)
     texts = (COLD_REQUEST, CACHED_REQUEST, *REQUESTS)
@@ -661,7 +664,7 @@ def choose_cells(args: argparse.Namespace) -> list[str]:
     for item in args.cells.split(","):
         model, _, runtime = item.strip().partition(":")
         base, drafts = draft_mode(runtime)
-        lora = base == "llama-lora" and model in ADAPTER_BRAINS
+        lora = model in ADAPTER_BRAINS.get(base, {})
         if drafts and not base.startswith("llama"):
             raise SystemExit(f"{item!r}: only llama.cpp cells draft")
         if model not in models or (runtime and base not in RUNTIMES and not lora):

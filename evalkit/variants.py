@@ -175,6 +175,10 @@ for _v in (
             "alone, on the request text", "cascade",
             EngineOptions(asr="whisper-base", brain="qwen-0.5b-tools"), modality="text",
             needs=_CASCADE_NEEDS),
+    Variant("cascade-text-0.5b-tools-iq4", "Qwen2.5-Coder-0.5B requantized to IQ4_NL + our "
+            "LoRA, on the request text", "cascade",
+            EngineOptions(asr="whisper-base", brain="qwen-0.5b-tools-iq4"), modality="text",
+            needs=_CASCADE_NEEDS),
     Variant("cascade-bias-0.5b-tools", "cascade: Whisper base with drug-name hotwords, then "
             "Qwen2.5-Coder-0.5B + our LoRA", "cascade",
             EngineOptions(asr="whisper-base", asr_biasing=True, brain="qwen-0.5b-tools"),

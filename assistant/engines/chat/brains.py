@@ -7,6 +7,8 @@
 - `qwen-0.5b-tools` (default): the 0.5B with our LoRA (`assets/adapters/qwen-0.5b-tools`, trained by
   `python -m finetune train finetune/configs/qwen-0.5b.toml`), served on the conversation tail
   only: the head (system text, tool list) is the base model's, as in training.
+- `qwen-0.5b-iq4`, `qwen-0.5b-tools-iq4`: the same, requantized once by llama.cpp to IQ4_NL
+  (`requant.py`): ~1.7x faster decoding on 2 cores, but the adapter drifts on it (below).
 - `gemma-270m`: the old offline brain (Gemma 3 270M base + our LoRA), kept as a fallback; it is
   its own engine (`assistant.engines.gemma`).
 - anything else: a hub id or a local model directory, run by transformers.
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.engines.chat.requant import Requant
 from assistant.engines.chat.runtime import Runtime
 from assistant.speech import BackendUnavailable
 
@@ -31,7 +34,12 @@ class Brain:
     call_threshold: float
     summary: str
     adapter: str = ""  # a shipped chat adapter, relative to the repository root
+    requant: Requant | None = None  # served requantized from the pinned file (requant.py)
 
+
+# What llama.cpp's quantizer writes from the pinned 0.5B file (requant.py).
+IQ4_NL_05B = Requant("IQ4_NL", "e242fa244a57b46f2d5e99842606eea18589a632c9ff4f6fca70b1d3357068b8",
+                     362_813_312)
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository: shipped adapters live in assets/
 
@@ -44,6 +52,11 @@ BRAINS: dict[str, Brain] = {b.name: b for b in (
     # false alarms. Fast, but it cannot tell when not to call without fine-tuning.
     Brain("qwen-0.5b", "qwen2.5-coder-0.5b-gguf", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
           0.975, "Qwen2.5-Coder-0.5B-Instruct, Q4_K_M, llama.cpp"),
+    # The same weights requantized to IQ4_NL (requant.py): the base that an adapter served on
+    # IQ4_NL trains on. Untuned, like qwen-0.5b it cannot tell when not to call; its threshold
+    # is qwen-0.5b's, not chosen again.
+    Brain("qwen-0.5b-iq4", "qwen2.5-coder-0.5b-gguf", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+          0.975, "Qwen2.5-Coder-0.5B-Instruct, IQ4_NL, llama.cpp", requant=IQ4_NL_05B),
     # dev (211 items, 111 need a tool) separates completely: every request that needs no tool
     # at P(call) <= 0.083, every one that needs a tool at >= 0.939 (recall 1.00, no false
     # alarm anywhere between; dev's thermostat requests shaped the training negatives, so that
@@ -52,6 +65,14 @@ BRAINS: dict[str, Brain] = {b.name: b for b in (
     Brain("qwen-0.5b-tools", "qwen2.5-coder-0.5b-gguf", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
           0.54, "Qwen2.5-Coder-0.5B-Instruct + our LoRA (tail only), Q4_K_M, llama.cpp",
           adapter="assets/adapters/qwen-0.5b-tools"),
+    # The shipped adapter served on IQ4_NL, threshold as trained: decodes 1.7x faster in one
+    # benchmark run (bench/results/requant-cpu-2threads.txt) but its decisions drift: holdout 84
+    # of 93 with 2 false alarms (qwen-0.5b-tools: 86, none), everyday 33 of 59 (36). Retraining
+    # on IQ4_NL did not mend it (docs/brain-eval/iq4-experiment/). Not the default.
+    Brain("qwen-0.5b-tools-iq4", "qwen2.5-coder-0.5b-gguf",
+          "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", 0.54,
+          "Qwen2.5-Coder-0.5B-Instruct + our LoRA (tail only), IQ4_NL, llama.cpp",
+          adapter="assets/adapters/qwen-0.5b-tools", requant=IQ4_NL_05B),
 )}
 FALLBACK = "gemma-270m"  # the engine assistant.engines.gemma
 # The tuned 0.5B: on the hand-written holdout set it calls on 98% of the requests that need a
@@ -96,7 +117,12 @@ def chat_adapter(path: Path) -> ChatAdapter:
 def gguf_path(brain: Brain) -> Path:
     from assistant import weights
 
-    return weights.file_path(brain.weight_set, brain.file)
+    path = weights.file_path(brain.weight_set, brain.file)
+    if brain.requant is None:
+        return path
+    from assistant.engines.chat.requant import requantized
+
+    return requantized(path, brain.requant)
 
 
 def state_dir() -> Path:
