@@ -39,6 +39,18 @@ def test_the_1_5b_config_is_the_0_5b_recipe_on_another_base() -> None:
     assert (large.run.path, large.model.base, large.model.device) == ("chat", "qwen-1.5b", "auto")
 
 
+def test_the_iq4_config_is_the_0_5b_recipe_on_the_requantized_base() -> None:
+    """docs/brain-eval/iq4-experiment compares it with the shipped adapter: only the base
+    differs, and that base is the 0.5B requantized (a brain with a pinned requant)."""
+    from assistant.engines.chat.brains import BRAINS
+
+    shipped, iq4 = load_config(CONFIGS / "qwen-0.5b.toml"), load_config(CONFIGS / "qwen-0.5b-iq4.toml")
+    assert (iq4.data, iq4.lora, iq4.train, iq4.model.device) == \
+        (shipped.data, shipped.lora, shipped.train, shipped.model.device)
+    base = BRAINS[iq4.model.base]
+    assert base.requant is not None and base.file == BRAINS[shipped.model.base].file
+
+
 def test_config_round_trips_and_overrides(tmp_path: Path) -> None:
     cfg = load_config(None, ["train.lr=3e-4", "lora.targets=['attn+mlp']", "run.name=x",
                              "data.tool_list=compact"])
