@@ -1,6 +1,6 @@
 """Decode speed of the 0.5B GGUF requantized to other llama.cpp types, side by side.
 
-Each variant is made from the pinned file by llama.cpp's quantizer (`requant._quantize`, with the
+Each variant is made from the pinned file by llama.cpp's quantizer (`requant.quantize`, with the
 output matrix's type given apart), loaded at once with the others, and evaluated once behind a
 prompt as long as the brain's head; then short windows of single-token decoding alternate
 between the variants at that same context length, so drift on a shared 2-core machine falls on
@@ -46,7 +46,7 @@ def main() -> None:
             body, _, out = spec.strip().partition("/")
             path = Path(tmp) / f"{body}-{out}.gguf"
             t0 = time.perf_counter()
-            requant._quantize(shipped, path, body, output=out or body)
+            requant.quantize(shipped, path, body, output=out or body)
             print(f"{body} / {out or body} out: made in {time.perf_counter() - t0:.0f} s, "
                   f"{path.stat().st_size / 1e6:.0f} MB", flush=True)
             files[f"{body} / {out or body} out"] = path

@@ -25,7 +25,7 @@ def pin(tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> Requant:
     """What llama.cpp writes from the tiny file, made twice: the same bytes, so it can be pinned."""
     made = [tmp_path_factory.mktemp("made") / "a.gguf", tmp_path_factory.mktemp("made") / "b.gguf"]
     for out in made:
-        requant._quantize(tiny, out, "IQ4_NL")
+        requant.quantize(tiny, out, "IQ4_NL")
     assert sha256_file(made[0]) == sha256_file(made[1])
     return Requant("IQ4_NL", sha256_file(made[0]), made[0].stat().st_size)
 
@@ -50,7 +50,7 @@ def test_a_requantized_file_is_made_once_beside_its_source_and_reused(
     def must_not_run(*_: object) -> None:
         raise AssertionError("quantized again")
 
-    monkeypatch.setattr(requant, "_quantize", must_not_run)
+    monkeypatch.setattr(requant, "quantize", must_not_run)
     assert requantized(source, pin) == out  # the stamp: no re-hash, no re-quantization
     from llama_cpp import Llama
 
