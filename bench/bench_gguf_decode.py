@@ -44,12 +44,13 @@ def main() -> None:
         files = {"as shipped (Q5_0 / Q8_0 out)": shipped}
         for spec in args.types.split(","):
             body, _, out = spec.strip().partition("/")
+            out = out or body
             path = Path(tmp) / f"{body}-{out}.gguf"
             t0 = time.perf_counter()
-            requant.quantize(shipped, path, body, output=out or body)
-            print(f"{body} / {out or body} out: made in {time.perf_counter() - t0:.0f} s, "
+            requant.quantize(shipped, path, body, output=out)
+            print(f"{body} / {out} out: made in {time.perf_counter() - t0:.0f} s, "
                   f"{path.stat().st_size / 1e6:.0f} MB", flush=True)
-            files[f"{body} / {out or body} out"] = path
+            files[f"{body} / {out} out"] = path
         models: list[tuple[str, Llama, list[float]]] = []
         for name, path in files.items():
             llm = Llama(model_path=str(path), n_ctx=args.context + args.window + 64, n_batch=512,

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.weights import WeightsError, sha256_file, stamp_of
+from assistant.weights import WeightsError, holds_pinned, sha256_file, stamp_of
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,17 @@ def requantized(source: Path, requant: Requant) -> Path:
             return out
     except (OSError, ValueError):
         pass
-    if not (out.is_file() and out.stat().st_size == requant.size
-            and sha256_file(out) == requant.sha256):
-        quantize(source, out, requant.kind)
-        digest = sha256_file(out)
+    if not holds_pinned(out, requant.sha256, requant.size):
+        made = out.with_name(out.name + ".unverified")  # takes the pinned name once it matches
+        quantize(source, made, requant.kind)
+        digest = sha256_file(made)
         if digest != requant.sha256:
-            out.unlink()
+            made.unlink()
             raise WeightsError(
                 f"{out.name}: llama.cpp's quantizer wrote SHA-256 {digest}, not the pinned "
                 f"{requant.sha256}; install llama-cpp-python from the lock file (make test), "
                 "or choose a brain served as shipped (--brain qwen-0.5b, untuned)")
+        made.replace(out)
     tmp = stamp.with_suffix(".tmp")
     tmp.write_text(json.dumps([requant.sha256, *stamp_of(out)]))
     tmp.replace(stamp)
