@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -183,6 +184,33 @@ def holds_pinned(path: Path, sha256: str, size: int) -> bool:
 def stamp_of(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
+
+
+def derived_file(out: Path, sha256: str, size: int, make: Callable[[Path], None], *,
+                 hint: str) -> Path:
+    """`out`, a file made on this machine from pinned weights (requantized, an adapter merged
+    in): made by `make(path)` on first use, under another name until it matches its own pin
+    (`hint` says what to do when it does not), then stamped so later calls cost a `stat()`."""
+    stamp = out.with_name(f".{out.name}.verified.json")
+    try:
+        if json.loads(stamp.read_text()) == [sha256, *stamp_of(out)]:
+            return out
+    except (OSError, ValueError):
+        pass
+    if not holds_pinned(out, sha256, size):
+        made = out.with_name(out.name + ".unverified")  # takes the pinned name once it matches
+        make(made)
+        digest = sha256_file(made)
+        if digest != sha256:
+            made.unlink()
+            raise WeightsError(
+                f"{out.name}: made with SHA-256 {digest}, not the pinned {sha256}; install the "
+                f"project from its lock file (make test), or {hint}")
+        made.replace(out)
+    tmp = stamp.with_suffix(".tmp")
+    tmp.write_text(json.dumps([sha256, *stamp_of(out)]))
+    tmp.replace(stamp)
+    return out
 
 
 def assemble(name: str, cache_dir: Path | None = None, *, verify: bool = False) -> Path:

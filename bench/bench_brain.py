@@ -31,6 +31,8 @@ its calls are decoded freely and checked by the same parser.
                                              # llama.cpp's drafts as served, none, always
     python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-lora-iq4
                                              # the tuned brain on its file and on IQ4_NL
+    python bench/bench_brain.py --cells qwen-0.5b:llama-lora,qwen-0.5b:llama-merged
+                                             # its LoRA beside the weights or merged in
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ MODELS = ("qwen-0.5b", "qwen-1.5b")
 RUNTIMES = ("torch", "ct2", "llama")  # torch first: the baseline the others are compared with
 RUNTIME_TITLES = {"torch": "torch fp32", "ct2": "CTranslate2 int8", "llama": "llama.cpp Q4_K_M",
                   "llama-lora": "llama.cpp Q4_K_M + tail LoRA",
-                  "llama-lora-iq4": "llama.cpp IQ4_NL + tail LoRA"}
+                  "llama-lora-iq4": "llama.cpp IQ4_NL + tail LoRA",
+                  "llama-merged": "llama.cpp, tail LoRA merged in (Q8_0)"}
 # llama.cpp drafts as served: a call's grammar-forced frame, else prompt lookup where this
 # machine's batch costs make it pay (`LlamaRuntime._lookup_budget`). These suffixes draft
 # otherwise, for ratios measured side by side: not at all, or lookup drafts whenever found.
@@ -84,9 +87,11 @@ def draft_mode(runtime: str) -> tuple[str, str]:
 
 
 # Brains with a shipped adapter, by runtime: a `MODEL:llama-lora` cell runs it as the brain
-# serves it; `MODEL:llama-lora-iq4` the same adapter on the file requantized to IQ4_NL.
+# serves it; `MODEL:llama-lora-iq4` the same adapter on the file requantized to IQ4_NL;
+# `MODEL:llama-merged` the same adapter merged into the weights (merge.py).
 ADAPTER_BRAINS = {"llama-lora": {"qwen-0.5b": "qwen-0.5b-tools"},
-                  "llama-lora-iq4": {"qwen-0.5b": "qwen-0.5b-tools-iq4"}}
+                  "llama-lora-iq4": {"qwen-0.5b": "qwen-0.5b-tools-iq4"},
+                  "llama-merged": {"qwen-0.5b": "qwen-0.5b-tools-merged"}}
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "brain-cpu-2threads.txt"
 
 COLD_REQUEST = "what time is it in Tokyo"  # cold prefill, then the warm-up turn
@@ -330,7 +335,13 @@ def measure_cell(res: CellResult, gguf: Path, ct2_dir: Path | None, threads: int
     cold_prompt = engine.prompt(user_request(COLD_REQUEST))
     cold = rt.tokenize(cold_prompt)
     res.prompt_tokens, res.head_tokens = len(cold), len(rt.tokenize(split_head(cold_prompt)))
+    merged = getattr(rt, "head_gguf", None) is not None
+    if merged:  # its head is the base model's: loaded and evaluated there, not read from disk
+        rt.state_dir = None  # type: ignore[attr-defined]
+        res.note = "cold prefill: the head by the base model, loaded for it, then the request"
     t0 = time.perf_counter()
+    if merged:
+        rt.preload(engine.head(user_request(COLD_REQUEST)))
     rt.logits(cold)
     res.prefill_s = time.perf_counter() - t0
     res.prefill_tok_s = rate(len(cold), res.prefill_s)

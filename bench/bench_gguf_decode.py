@@ -5,10 +5,12 @@ output matrix's type given apart), loaded at once with the others, and evaluated
 prompt as long as the brain's head; then short windows of single-token decoding alternate
 between the variants at that same context length, so drift on a shared 2-core machine falls on
 all of them alike. Prints the median tok/s per variant and its ratio to the file as shipped.
-No adapter, no grammar: the bare decode step (`bench_brain.py` measures the served brain).
+No grammar: the bare decode step (`bench_brain.py` measures the served brain). With `--lora`,
+the file as shipped with the shipped adapter beside it, and with it merged in (merge.py).
 
     python bench/bench_gguf_decode.py                       # as shipped, IQ4_NL, IQ4_NL + Q8_0 out
     python bench/bench_gguf_decode.py --types Q8_0/Q8_0,Q5_0/IQ4_NL --context 2900 --rounds 8
+    python bench/bench_gguf_decode.py --types "" --lora     # the adapter beside or merged in
 """
 
 from __future__ import annotations
@@ -32,17 +34,31 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=8)
     ap.add_argument("--window", type=int, default=24, help="tokens decoded per turn")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--lora", action="store_true",
+                    help="also the shipped adapter: beside the file, and merged in at Q8_0")
     args = ap.parse_args()
 
     from llama_cpp import Llama
+    from llama_cpp._utils import suppress_stdout_stderr
 
     from assistant.engines.chat import requant
-    from assistant.engines.chat.brains import BRAINS, gguf_path
+    from assistant.engines.chat.brains import BRAINS, ROOT, gguf_path
+    from assistant.engines.chat.merge import merge_lora
 
     shipped = gguf_path(BRAINS["qwen-0.5b"])
+    adapter = ROOT / BRAINS["qwen-0.5b-tools"].adapter / "adapter.gguf"
     with tempfile.TemporaryDirectory() as tmp:
-        files = {"as shipped (Q5_0 / Q8_0 out)": shipped}
-        for spec in args.types.split(","):
+        files: dict[str, Path] = {"as shipped (Q5_0 / Q8_0 out)": shipped}
+        loras = {"as shipped + LoRA beside": adapter} if args.lora else {}
+        files |= {name: shipped for name in loras}
+        if args.lora:
+            merged = Path(tmp) / "merged.gguf"
+            t0 = time.perf_counter()
+            merge_lora(shipped, adapter, merged)
+            print(f"LoRA merged in: made in {time.perf_counter() - t0:.0f} s, "
+                  f"{merged.stat().st_size / 1e6:.0f} MB", flush=True)
+            files["LoRA merged in (Q8_0)"] = merged
+        for spec in filter(None, args.types.split(",")):
             body, _, out = spec.strip().partition("/")
             out = out or body
             path = Path(tmp) / f"{body}-{out}.gguf"
@@ -53,8 +69,11 @@ def main() -> None:
             files[f"{body} / {out} out"] = path
         models: list[tuple[str, Llama, list[float]]] = []
         for name, path in files.items():
-            llm = Llama(model_path=str(path), n_ctx=args.context + args.window + 64, n_batch=512,
-                        n_threads=args.threads, n_threads_batch=args.threads, verbose=False)
+            lora = loras.get(name)
+            with suppress_stdout_stderr(disable=lora is None):  # a warning per LoRA tensor
+                llm = Llama(model_path=str(path), n_ctx=args.context + args.window + 64,
+                            n_batch=512, n_threads=args.threads, n_threads_batch=args.threads,
+                            lora_path=str(lora) if lora else None, verbose=False)
             ids = llm.tokenize(b"hello world " * args.context, add_bos=False)[:args.context]
             t0 = time.perf_counter()
             llm.eval(ids)

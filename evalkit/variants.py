@@ -179,6 +179,10 @@ for _v in (
             "LoRA, on the request text", "cascade",
             EngineOptions(asr="whisper-base", brain="qwen-0.5b-tools-iq4"), modality="text",
             needs=_CASCADE_NEEDS),
+    Variant("cascade-text-0.5b-tools-merged", "Qwen2.5-Coder-0.5B with our LoRA merged in "
+            "(Q8_0), on the request text", "cascade",
+            EngineOptions(asr="whisper-base", brain="qwen-0.5b-tools-merged"), modality="text",
+            needs=_CASCADE_NEEDS),
     Variant("cascade-bias-0.5b-tools", "cascade: Whisper base with drug-name hotwords, then "
             "Qwen2.5-Coder-0.5B + our LoRA", "cascade",
             EngineOptions(asr="whisper-base", asr_biasing=True, brain="qwen-0.5b-tools"),

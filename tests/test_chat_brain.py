@@ -397,6 +397,31 @@ def test_the_default_brain_calls_when_asked_and_not_otherwise() -> None:
     assert json.dumps(chat_only.text)
 
 
+@pytest.mark.slow
+def test_the_merged_brain_decides_as_the_adapter_beside_the_weights() -> None:
+    """The default brain (the shipped LoRA merged in, merge.py) against the same LoRA served
+    beside the weights: the same outcome and nearly the same P(call) on each request. Given an
+    adapter of its own, the merged brain serves it beside the weights instead."""
+    from assistant.engines import chat
+    from assistant.engines.chat.brains import ROOT, load_runtime
+
+    merged = chat.build(chat.Options(brain="qwen-0.5b-tools-merged", threads=2))
+    beside = chat.build(chat.Options(brain="qwen-0.5b-tools", threads=2))
+    assert merged.runtime.head_gguf is not None and beside.runtime.head_gguf is None
+    for text in ("log 500 milligrams of metformin", "what's the weather in Paris",
+                 "remind me to water the plants at six", "tell me a joke",
+                 "is the back door locked?"):
+        got, want = run(merged, ask_all(text)), run(beside, ask_all(text))
+        assert type(got[-1]) is type(want[-1]), text
+        if isinstance(want[-1], CallsProposed):
+            assert got[-1].calls == want[-1].calls, text  # type: ignore[attr-defined]
+        p = [next(e.p_call for e in events if isinstance(e, CallDecision))
+             for events in (got, want)]
+        assert p[0] == pytest.approx(p[1], abs=0.05), text
+    rt = load_runtime("qwen-0.5b-tools-merged", adapter=ROOT / "assets/adapters/qwen-0.5b-tools")
+    assert rt.head_gguf is None and rt._lora_on  # type: ignore[attr-defined]
+
+
 def test_the_prompt_head_state_is_saved_and_restored(tiny_gguf: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A second process (here: a second runtime) restores the head from disk instead of

