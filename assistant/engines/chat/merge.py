@@ -80,14 +80,18 @@ def merge_lora(source: Path, adapter: Path, out: Path, kind: str = "Q8_0") -> No
         w = quants.dequantize(t.data, t.tensor_type).astype(np.float64)
         w += alpha / up.shape[1] * delta
         tensors.append((t.name, quants.quantize(w.astype(np.float32), qtype), qtype))
-    for name, data, dtype in tensors:
-        writer.add_tensor_info(name, data.shape, data.dtype, data.nbytes, dtype)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_ti_data_to_file()
-    for _, data, _ in tensors:
-        writer.write_tensor_data(data)
-    writer.close()
+    try:
+        for name, data, dtype in tensors:
+            writer.add_tensor_info(name, data.shape, data.dtype, data.nbytes, dtype)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_ti_data_to_file()
+        for _, data, _ in tensors:
+            writer.write_tensor_data(data)
+        writer.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk, Ctrl-C: no half model left behind
+        raise
     tmp.replace(out)  # atomic: a reader never sees half a model
 
 
