@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny random Qwen2 GGUF (`assistant.engines.chat.tiny`), written once per session: it
+    copies the real 0.5B's tokenizer, ~20 s of parsing. Read-only: a test that changes it copies
+    it first."""
+    from assistant.engines.chat.tiny import write_tiny_gguf
+
+    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen") / "tiny.gguf")
 
 
 @pytest.fixture(autouse=True)

@@ -39,13 +39,6 @@ TOOLS = (
 
 
 @pytest.fixture(scope="module")
-def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from assistant.engines.chat.tiny import write_tiny_gguf
-
-    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen") / "tiny.gguf")
-
-
-@pytest.fixture(scope="module")
 def llama_rt(tiny_gguf: Path) -> Any:
     from assistant.engines.chat.llama import LlamaRuntime
 

@@ -18,13 +18,6 @@ pytest.importorskip("llama_cpp")
 torch = pytest.importorskip("torch")
 
 
-@pytest.fixture(scope="module")
-def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from assistant.engines.chat.tiny import write_tiny_gguf
-
-    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen-ft") / "tiny.gguf")
-
-
 def _items() -> list[Any]:
     from evalkit.items import generate_items, split_items
 

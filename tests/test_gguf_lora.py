@@ -10,18 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from llama_helpers import llama_logits
 
 from finetune.gguf_lora import export_gguf_lora
 
 TOKENS = [9707, 11, 1879, 0, 374, 264, 1273, 315, 279, 15235, 13, 151645]
 TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-
-
-@pytest.fixture(scope="module")
-def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from assistant.engines.chat.tiny import write_tiny_gguf
-
-    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen") / "tiny.gguf")
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +51,6 @@ def torch_logits(model: Any) -> np.ndarray:
         return model(torch.tensor([TOKENS])).logits[0].numpy()
 
 
-def llama_logits(gguf: Path, lora: Path | None) -> np.ndarray:
-    from llama_cpp import Llama
-
-    # f32 KV cache: the default f16 one alone would cost ~1e-3 of agreement
-    llm = Llama(model_path=str(gguf), lora_path=str(lora) if lora else None, n_ctx=64,
-                n_threads=1, n_batch=64, logits_all=True, type_k=0, type_v=0, verbose=False)
-    try:
-        llm.eval(TOKENS)
-        return np.array(llm.scores[:len(TOKENS)], dtype=np.float32)
-    finally:
-        llm.close()
-
-
 @pytest.fixture(scope="module")
 def lora_model(base: Any) -> Any:
     return with_lora(base)
@@ -80,8 +61,8 @@ def test_llama_cpp_runs_the_adapter_like_torch(tiny_gguf: Path, lora_model: Any,
     with_adapter = torch_logits(lora_model)
     with lora_model.disable_adapter():
         without = torch_logits(lora_model)
-    ours = llama_logits(tiny_gguf, out)
-    plain = llama_logits(tiny_gguf, None)
+    ours = llama_logits(tiny_gguf, out, TOKENS)
+    plain = llama_logits(tiny_gguf, None, TOKENS)
 
     assert np.abs(plain - without).max() < 1e-3  # the two runtimes agree on the base model
     assert np.abs(ours - with_adapter).max() < 1e-3
@@ -121,7 +102,7 @@ def test_patterns_and_rslora_are_folded_into_the_scale(tiny_gguf: Path, base: An
     model = with_lora(base, seed=1, rank_pattern={"q_proj": 2}, alpha_pattern={"down_proj": 3},
                       use_rslora=True)
     assert model.base_model.model.model.layers[0].self_attn.q_proj.lora_A["default"].weight.shape[0] == 2
-    ours = llama_logits(tiny_gguf, export_gguf_lora(model, tmp_path / "lora.gguf"))
+    ours = llama_logits(tiny_gguf, export_gguf_lora(model, tmp_path / "lora.gguf"), TOKENS)
     assert np.abs(ours - torch_logits(model)).max() < 1e-3
 
 

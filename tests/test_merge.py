@@ -5,9 +5,11 @@ prompt head from the base model: on the tiny random Qwen2, quantized to Q5_0 lik
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from llama_helpers import llama_logits
 
 from assistant.engines.chat import merge as merge_module
 from assistant.engines.chat.merge import Merge, merge_lora, merged
@@ -19,23 +21,28 @@ TAIL = [9707, 11, 1879, 0, 374, 264, 1273]
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def source(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from assistant.engines.chat.requant import quantize
-    from assistant.engines.chat.tiny import write_tiny_gguf
 
-    tmp = tmp_path_factory.mktemp("tiny-q5")
-    out = tmp / "tiny.q5_0.gguf"
-    quantize(write_tiny_gguf(tmp / "tiny.gguf"), out, "Q5_0")
+    out = tmp_path_factory.mktemp("tiny-q5") / "tiny.q5_0.gguf"
+    quantize(tiny_gguf, out, "Q5_0")
     return out
 
 
-def write_lora(source: Path, out: Path, *, rank: int = 4, alpha: float = 8.0,
-               extra: str = "") -> Path:
-    """A GGUF LoRA (as `finetune.gguf_lora` writes them) with random f16 factors for every
-    adapted matrix of `source`; `extra`: one more weight name, one `source` lacks."""
+@pytest.fixture(scope="module")
+def base(source: Path) -> Any:
+    """`source` read by gguf-py, once: parsing its tokenizer takes ~15 s."""
     import gguf
 
-    reader = gguf.GGUFReader(source)
+    return gguf.GGUFReader(source)
+
+
+def write_lora(reader: Any, out: Path, *, rank: int = 4, alpha: float = 8.0,
+               extra: str = "") -> Path:
+    """A GGUF LoRA (as `finetune.gguf_lora` writes them) with random f16 factors for every
+    adapted matrix of the model `reader` read; `extra`: one more weight name, one it lacks."""
+    import gguf
+
     rng = np.random.default_rng(0)
     w = gguf.GGUFWriter(out, "qwen2")
     w.add_string("general.type", "adapter")
@@ -56,8 +63,8 @@ def write_lora(source: Path, out: Path, *, rank: int = 4, alpha: float = 8.0,
 
 
 @pytest.fixture(scope="module")
-def lora(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_lora(source, tmp_path_factory.mktemp("lora") / "adapter.gguf")
+def lora(base: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_lora(base, tmp_path_factory.mktemp("lora") / "adapter.gguf")
 
 
 @pytest.fixture(scope="module")
@@ -68,46 +75,31 @@ def made(source: Path, lora: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def test_adapted_matrices_hold_the_base_plus_the_delta_the_rest_is_copied(
-        source: Path, lora: Path, made: Path) -> None:
+        base: Any, lora: Path, made: Path) -> None:
     import gguf
     from gguf import quants
 
-    base = {t.name: t for t in gguf.GGUFReader(source).tensors}
+    before = {t.name: t for t in base.tensors}
     factors = {t.name: t for t in gguf.GGUFReader(lora).tensors}
     out = gguf.GGUFReader(made)
     adapted = 0
     for t in out.tensors:
         if f"{t.name}.lora_a" not in factors:
-            assert t.tensor_type == base[t.name].tensor_type
-            assert np.array_equal(t.data, base[t.name].data), t.name
+            assert t.tensor_type == before[t.name].tensor_type
+            assert np.array_equal(t.data, before[t.name].data), t.name
             continue
         adapted += 1
         assert t.tensor_type == gguf.GGMLQuantizationType.Q8_0
         a = factors[f"{t.name}.lora_a"].data.astype(np.float64)
         b = factors[f"{t.name}.lora_b"].data.astype(np.float64)
-        want = quants.dequantize(base[t.name].data, base[t.name].tensor_type) + 8 / 4 * (b @ a)
+        want = quants.dequantize(before[t.name].data, before[t.name].tensor_type) + 8 / 4 * (b @ a)
         got = quants.dequantize(t.data, t.tensor_type)
         # Q8_0: within half a step of its block (max |x| / 127), the step itself stored as f16
         step = np.abs(want).reshape(-1, 32).max(axis=1) / 127
         assert (np.abs(got - want).reshape(-1, 32) <= step[:, None] * 0.6).all(), t.name
         assert np.abs(8 / 4 * (b @ a)).max() > 0.1  # the delta is not negligible: this can fail
     assert adapted == 2 * len(TARGETS)
-    assert {f.name for f in out.fields.values()} == \
-        {f.name for f in gguf.GGUFReader(source).fields.values()}
-
-
-def llama_logits(gguf: Path, lora: Path | None, tokens: list[int]) -> np.ndarray:
-    from llama_cpp import Llama
-    from llama_cpp._utils import suppress_stdout_stderr
-
-    with suppress_stdout_stderr(disable=lora is None):
-        llm = Llama(model_path=str(gguf), lora_path=str(lora) if lora else None, n_ctx=128,
-                    n_threads=1, logits_all=True, type_k=0, type_v=0, verbose=False)
-    try:
-        llm.eval(tokens)
-        return np.array(llm.scores[:len(tokens)], dtype=np.float32)
-    finally:
-        llm.close()
+    assert {f.name for f in out.fields.values()} == {f.name for f in base.fields.values()}
 
 
 @pytest.fixture(scope="module")
@@ -131,8 +123,9 @@ def test_llama_cpp_runs_the_merged_file_as_the_base_with_its_adapter(
     assert np.abs(llama_logits(made, None, tokens) - with_lora).max() < 0.2 * effect
 
 
-def test_an_adapter_for_another_model_is_refused(source: Path, tmp_path: Path) -> None:
-    other = write_lora(source, tmp_path / "other.gguf", extra="blk.7.attn_q.weight")
+def test_an_adapter_for_another_model_is_refused(source: Path, base: Any,
+                                                  tmp_path: Path) -> None:
+    other = write_lora(base, tmp_path / "other.gguf", extra="blk.7.attn_q.weight")
     with pytest.raises(WeightsError, match=r"adapts blk\.7\.attn_q\.weight, which tiny\.q5_0\.gguf lacks"):
         merge_lora(source, other, tmp_path / "out.gguf")
     assert not list(tmp_path.glob("out.gguf*"))
@@ -156,8 +149,8 @@ def test_a_merged_file_is_pinned_made_once_and_reused(
     monkeypatch.setattr(merge_module, "merge_lora", must_not_run)
     assert merged(src, adapter, pin) == out  # the stamp: no re-hash, no merge
     out.unlink()
+    monkeypatch.setattr(merge_module, "merge_lora", lambda *a: a[2].write_bytes(made.read_bytes()))
     with pytest.raises(WeightsError, match="not the pinned"):
-        monkeypatch.setattr(merge_module, "merge_lora", merge_lora)
         merged(src, adapter, Merge("tools", "Q8_0", "0" * 64, pin.size))
     assert not out.exists() and not list(tmp_path.glob("*.unverified"))
 

@@ -14,33 +14,26 @@ from assistant.weights import WeightsError, sha256_file
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from assistant.engines.chat.tiny import write_tiny_gguf
-
-    return write_tiny_gguf(tmp_path_factory.mktemp("tiny-qwen") / "tiny.gguf")
-
-
-@pytest.fixture(scope="module")
-def pin(tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> Requant:
+def pin(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Requant:
     """What llama.cpp writes from the tiny file, made twice: the same bytes, so it can be pinned."""
     made = [tmp_path_factory.mktemp("made") / "a.gguf", tmp_path_factory.mktemp("made") / "b.gguf"]
     for out in made:
-        requant.quantize(tiny, out, "IQ4_NL")
+        requant.quantize(tiny_gguf, out, "IQ4_NL")
     assert sha256_file(made[0]) == sha256_file(made[1])
     return Requant("IQ4_NL", sha256_file(made[0]), made[0].stat().st_size)
 
 
-def copy_of(tiny: Path, tmp_path: Path) -> Path:
-    source = tmp_path / tiny.name
-    source.write_bytes(tiny.read_bytes())
+def copy_of(tiny_gguf: Path, tmp_path: Path) -> Path:
+    source = tmp_path / tiny_gguf.name
+    source.write_bytes(tiny_gguf.read_bytes())
     return source
 
 
 def test_a_requantized_file_is_made_once_beside_its_source_and_reused(
-        tiny: Path, pin: Requant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tiny_gguf: Path, pin: Requant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gguf
 
-    source = copy_of(tiny, tmp_path)
+    source = copy_of(tiny_gguf, tmp_path)
     out = requantized(source, pin)
     assert out.parent == source.parent and out.name == "tiny.iq4_nl.gguf"
     kinds = {t.tensor_type.name for t in gguf.GGUFReader(out).tensors if len(t.shape) == 2}
@@ -58,9 +51,9 @@ def test_a_requantized_file_is_made_once_beside_its_source_and_reused(
     assert llm.tokenize(b"hello")
 
 
-def test_a_damaged_requantized_file_is_made_again(tiny: Path, pin: Requant,
+def test_a_damaged_requantized_file_is_made_again(tiny_gguf: Path, pin: Requant,
                                                    tmp_path: Path) -> None:
-    source = copy_of(tiny, tmp_path)
+    source = copy_of(tiny_gguf, tmp_path)
     out = requantized(source, pin)
     with out.open("r+b") as f:  # same size, new mtime: the stamp no longer vouches for it
         f.seek(out.stat().st_size // 2)
@@ -70,9 +63,9 @@ def test_a_damaged_requantized_file_is_made_again(tiny: Path, pin: Requant,
     assert sha256_file(requantized(source, pin)) == pin.sha256
 
 
-def test_a_file_that_does_not_match_its_pin_is_refused_and_removed(tiny: Path, pin: Requant,
+def test_a_file_that_does_not_match_its_pin_is_refused_and_removed(tiny_gguf: Path, pin: Requant,
                                                                      tmp_path: Path) -> None:
-    source = copy_of(tiny, tmp_path)
+    source = copy_of(tiny_gguf, tmp_path)
     wrong = Requant(pin.kind, "0" * 64, pin.size)
     with pytest.raises(WeightsError, match="not the pinned"):
         requantized(source, wrong)
