@@ -92,6 +92,17 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("tomorrow at 1130 pm", datetime(2025, 3, 5, 23, 30, tzinfo=PARIS)),
     ("tomorrow at 7.45 pm", datetime(2025, 3, 5, 19, 45, tzinfo=PARIS)),  # dateparser: 14:30
     ("tomorrow at 7.45", datetime(2025, 3, 5, 7, 45, tzinfo=PARIS)),
+    # A part of the day with an hour or a day: "night" made 8 am of "tomorrow night at 8", and
+    # "6 tonight" was read as now.
+    ("tomorrow night at 8", datetime(2025, 3, 5, 20, 0, tzinfo=PARIS)),
+    ("monday night at 10", datetime(2025, 3, 10, 22, 0, tzinfo=PARIS)),
+    ("at 6 tonight", datetime(2025, 3, 4, 18, 0, tzinfo=PARIS)),
+    ("around seven tonight", datetime(2025, 3, 4, 19, 0, tzinfo=PARIS)),
+    ("tomorrow morning at 5:30", datetime(2025, 3, 5, 5, 30, tzinfo=PARIS)),
+    ("tomorrow afternoon", datetime(2025, 3, 5, 15, 0, tzinfo=PARIS)),
+    ("tomorrow evening", datetime(2025, 3, 5, 20, 0, tzinfo=PARIS)),
+    ("about 8", datetime(2025, 3, 5, 8, 0, tzinfo=PARIS)),  # dateparser: August the 8th
+    ("by 5 this evening", datetime(2025, 3, 4, 17, 0, tzinfo=PARIS)),
 ])
 def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected):
     with open_registry(make_ctx(tmp_path)) as registry:
@@ -99,6 +110,18 @@ def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected)
         assert result.ok, result.message
         assert datetime.fromisoformat(result.data["due_at"]) == expected
         assert result.data["due_at"] == expected.isoformat()
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("8 this morning", datetime(2025, 3, 4, 8, 0, tzinfo=PARIS)),  # was read as now
+    ("about 8 this morning", datetime(2025, 3, 4, 8, 0, tzinfo=PARIS)),
+    ("around 7:30", datetime(2025, 3, 4, 7, 30, tzinfo=PARIS)),  # was unparseable
+    ("last night at 11", datetime(2025, 3, 3, 23, 0, tzinfo=PARIS)),
+])
+def test_dose_times_said_loosely_parse_to_the_past(said, expected):
+    from assistant.tools.when import parse_when
+
+    assert parse_when(said, PINNED, prefer="past") == expected
 
 
 @pytest.mark.parametrize(("when", "fragment"), [

@@ -2,7 +2,8 @@
 
 dateparser does the parsing; a few rewrites first cover what it gets wrong in speech: a bare
 hour ("at 7" would be read as a month or ignored), "o'clock", hour words ("at seven"),
-"tonight at 8" (an evening hour) and "half an hour".
+"about 8", a part of the day with an hour or a day ("tomorrow night at 8", "6 tonight", "8 this
+morning", "tomorrow evening") and "half an hour".
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ _HOUR_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EVENING = re.compile(r"\b(tonight|this evening|this afternoon|in the evening|in the afternoon"
-                      r"|evening|afternoon|at night)\b")
 _AMPM = r"(?:am|pm|a\.m\.?|p\.m\.?)"
+# A part of the day said with a day or an hour ("tomorrow night at 8", "6 tonight", "8 this
+# morning"): the hour it makes of a bare number, and the hour it means alone ("tonight").
+_PART = re.compile(r"\b(?:(?:in the|at|this) )?(morning|afternoon|evening|night)\b")
+_PM_PARTS = ("afternoon", "evening", "night")
+_PART_HOUR = {"morning": 9, "afternoon": 15, "evening": 20, "night": 20}
 
 
 def local_zone(now: datetime) -> tzinfo:
@@ -46,6 +50,9 @@ def _normalise(text: str) -> str:
     s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
     words = "|".join(_HOUR_WORDS)
+    # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
+    s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
+               "at ", s)
     s = re.sub(rf"\b(at|by) ({words})\b", lambda m: f"{m[1]} {_HOUR_WORDS[m[2]]}", s)
     s = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1:00", s)
     # Whisper writes "three thirty p.m." as "330 p.m.", "1130 pm" or "3.30 pm": with am/pm
@@ -53,18 +60,23 @@ def _normalise(text: str) -> str:
     # ("tomorrow at 7.45 pm" came out as tomorrow at this time).
     s = re.sub(rf"\b(1[0-2]|0?[1-9])\.?([0-5]\d) ?({_AMPM})", r"\1:\2 \3", s)
     s = re.sub(r"\b(at|by) ([01]?\d|2[0-3])\.([0-5]\d)\b", r"\1 \2:\3", s)  # "at 7.45"
+    s = s.replace("tonight", "today night").replace("last night", "yesterday night")
+    # "8 this morning", "6 tonight": a bare hour before a part of the day is a clock time.
+    s = re.sub(r"(?<!at )(?<!by )(?<![\d:])\b(\d{1,2}(?::\d{2})?)(?= (?:today )?"
+               r"(?:(?:in the|at|this) )?(?:morning|afternoon|evening|night)\b)", r"at \1", s)
     # "at 7" -> "at 7:00": dateparser reads a lone number as a day or month.
     s = re.sub(rf"\b(at|by) (\d{{1,2}})(?!\s*(?::|\.\d|\d|{_AMPM}))", r"\1 \2:00", s)
-    if _EVENING.search(s):
-        s = re.sub(r"\btonight\b|\bthis evening\b|\bthis afternoon\b", "today", s)
-        s = _EVENING.sub("", s)
+    if part := _PART.search(s):
+        s = re.sub(r"\bthis (?=morning|afternoon|evening)", "today ", s)
+        s = _PART.sub("", s)
+        if part[1] in _PM_PARTS:
+            def pm(m: re.Match[str]) -> str:
+                hour = int(m[1])
+                return f"{hour + 12 if hour < 12 else hour}:{m[2]}"
 
-        def pm(m: re.Match[str]) -> str:
-            hour = int(m[1])
-            return f"{hour + 12 if hour < 12 else hour}:{m[2]}"
-
-        s = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!\s*{_AMPM})", pm, s)
-        s = re.sub(r"\b(today|tomorrow)\s*$", r"\1 at 20:00", s.strip())  # "tonight" alone
+            s = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!\s*{_AMPM})", pm, s)
+        if not re.search(rf"\d:\d\d|\d\s*{_AMPM}", s):  # "tomorrow evening": its usual hour
+            s = f"{s} at {_PART_HOUR[part[1]]}:00"  # alone: the next one (dateparser's "at 9")
     return " ".join(s.split())
 
 
