@@ -347,7 +347,7 @@ def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list
 
 def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[dict[str, float]]:
     """A plain loop (one process, one device): AdamW, warm-up then cosine, gradient clipping."""
-    from finetune.train import _schedule, cpu_flags
+    from finetune.train import _schedule, native_bf16, use_bf16
 
     t = cfg.train
     params = [p for p in loss_fn.parameters() if p.requires_grad]
@@ -357,8 +357,8 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
     log_path = cfg.out_dir / "train_log.jsonl"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     device = loss_fn.device.type
-    bf16 = t.mixed_precision == "bf16" or (t.mixed_precision == "auto" and device == "cuda")
-    if bf16 and device == "cpu" and not {"amx_bf16", "avx512_bf16"} & cpu_flags():
+    bf16 = use_bf16(t.mixed_precision, device)
+    if bf16 and not native_bf16(device):
         print("warning: bf16 autocast on a CPU without bf16 instructions (AMX or AVX512-BF16) "
               "runs several times slower than fp32 (FACTS.md); set train.mixed_precision = "
               "'no'", flush=True)

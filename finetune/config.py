@@ -96,9 +96,10 @@ class TrainOptions:
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
     log_every: int = 10
-    mixed_precision: str = "auto"  # auto: bf16 on CUDA, none on CPU; the chat path on a CPU
-    # with AMX or AVX512-BF16: "bf16" autocasts (steps 2.6x faster on an AMX Xeon, 4.4x on a
-    # Zen 4 EPYC: bench/results/chat-step-*)
+    mixed_precision: str = "auto"  # auto: bf16 on CUDA, none on CPU; the chat path also on a
+    # CPU with AMX or AVX512-BF16, where bf16 autocast makes steps 2.6x faster (AMX Xeon) or
+    # 4.4x (Zen 4 EPYC; bench/results/chat-step-*), and not on one without (a Zen 3 EPYC: 25 s
+    # a step in fp32; bf16 would be slower still)
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,13 @@ def test_stratified_sample_is_fixed_and_keeps_groups() -> None:
     assert a == stratified_sample(items, 10, seed=0) and len(a) == 10
     assert sum(it.is_negative for it in a) == 5
     assert stratified_sample(items, 0) == items
+
+
+def test_bf16_autocast_only_where_it_runs_natively(monkeypatch) -> None:
+    from finetune import train
+
+    monkeypatch.setattr(train, "cpu_flags", lambda: frozenset({"avx2", "fma"}))  # Zen 3
+    assert not train.use_bf16("auto", "cpu") and train.use_bf16("auto", "cuda")
+    assert train.use_bf16("bf16", "cpu") and not train.use_bf16("no", "cuda")
+    monkeypatch.setattr(train, "cpu_flags", lambda: frozenset({"avx2", "avx512_bf16"}))  # Zen 4
+    assert train.use_bf16("auto", "cpu")
