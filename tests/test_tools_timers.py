@@ -103,6 +103,8 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("tomorrow evening", datetime(2025, 3, 5, 20, 0, tzinfo=PARIS)),
     ("about 8", datetime(2025, 3, 5, 8, 0, tzinfo=PARIS)),  # dateparser: August the 8th
     ("by 5 this evening", datetime(2025, 3, 4, 17, 0, tzinfo=PARIS)),
+    ("tomorrow at 2 at night", datetime(2025, 3, 5, 2, 0, tzinfo=PARIS)),
+    ("at 12 tonight", datetime(2025, 3, 5, 0, 0, tzinfo=PARIS)),  # midnight, not noon
 ])
 def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected):
     with open_registry(make_ctx(tmp_path)) as registry:

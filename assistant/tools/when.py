@@ -72,9 +72,13 @@ def _normalise(text: str) -> str:
         if part[1] in _PM_PARTS:
             def pm(m: re.Match[str]) -> str:
                 hour = int(m[1])
+                if part[1] == "night" and (hour < 6 or hour == 12):  # "2 at night", "12 at night"
+                    return f"{hour % 12}:{m[2]}"
                 return f"{hour + 12 if hour < 12 else hour}:{m[2]}"
 
             s = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!\s*{_AMPM})", pm, s)
+            if part[1] == "night" and re.search(r"\b[0-5]:\d\d\b", s):  # "1 tonight": after 0:00
+                s = re.sub(r"\btoday\b", "tomorrow", s)
         if not re.search(rf"\d:\d\d|\d\s*{_AMPM}", s):  # "tomorrow evening": its usual hour
             s = f"{s} at {_PART_HOUR[part[1]]}:00"  # alone: the next one (dateparser's "at 9")
     return " ".join(s.split())
