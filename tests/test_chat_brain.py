@@ -336,12 +336,13 @@ def test_the_system_prompt_and_tools_are_processed_once(llama_rt: Any,
 
 
 def test_torch_runtime_agrees_with_llama_cpp_on_the_same_weights(llama_rt: Any,
-                                                                 tiny_gguf: Path) -> None:
-    """Same tiny GGUF through transformers (fp32) and llama.cpp: the same prompt tokens and the
-    same decision probability, so the prompt and the runtimes are interchangeable."""
+                                                                 tiny_hf: Path) -> None:
+    """Same tiny GGUF through transformers (fp32; read from the GGUF once, `tiny_hf`) and
+    llama.cpp: the same prompt tokens and the same decision probability, so the prompt and the
+    runtimes are interchangeable."""
     from assistant.engines.chat.hf import TorchRuntime
 
-    torch_rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    torch_rt = TorchRuntime(tiny_hf, threads=1)
     a = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01))
     b = ChatEngine(torch_rt, ChatSettings(call_threshold=1.01))
     request = ask("what's the weather in Paris")

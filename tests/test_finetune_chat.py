@@ -93,7 +93,7 @@ def test_the_adapter_moves_the_decision_the_trained_way(tiny_gguf: Path,
 
 
 def test_the_head_is_the_base_models_and_the_tail_matches_training(
-        tiny_gguf: Path, trained: tuple[Path, Any]) -> None:
+        tiny_gguf: Path, tiny_hf: Path, trained: tuple[Path, Any]) -> None:
     """llama.cpp with the tail-only adapter: at the head's end the logits are the base model's
     (the adapter is off there), and after the tail they equal what training computed (base
     head KV + adapter on the tail, in torch)."""
@@ -113,7 +113,7 @@ def test_the_head_is_the_base_models_and_the_tail_matches_training(
                                atol=1e-4)
     served = tuned.runtime.logits(ids)
 
-    rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    rt = TorchRuntime(tiny_hf, threads=1)
     cache = HeadCache(rt.model, head)
     model = PeftModel.from_pretrained(rt.model, str(out)).eval()
     tail = torch.tensor([ids[len(head):]])
@@ -126,14 +126,14 @@ def test_the_head_is_the_base_models_and_the_tail_matches_training(
     assert np.abs(served - base.runtime.logits(ids)).max() > 3.0
 
 
-def test_a_prompt_that_does_not_start_with_the_head_is_refused(tiny_gguf: Path) -> None:
+def test_a_prompt_that_does_not_start_with_the_head_is_refused(tiny_hf: Path) -> None:
     from assistant.engines.chat.engine import ChatEngine
     from assistant.engines.chat.hf import TorchRuntime
     from finetune.chat import encode
     from finetune.data import Example
     from finetune.tools import catalogue
 
-    engine = ChatEngine(TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1))
+    engine = ChatEngine(TorchRuntime(tiny_hf, threads=1))
     system = Message("system", "another system text")
     bad = Example("x", (system, Message("user", "hi")), "Hello!", "negative")
     with pytest.raises(ValueError, match="shared head"):
@@ -208,7 +208,7 @@ def test_call_targets_give_arguments_in_the_order_the_grammar_decodes_them() -> 
     assert list(in_schema_order(mixed, schedule).arguments) == ["drug", "amount", "unit", "times"]
 
 
-def test_frozen_prefix_attention_gives_transformers_numbers(tiny_gguf: Path) -> None:
+def test_frozen_prefix_attention_gives_transformers_numbers(tiny_hf: Path) -> None:
     """finetune.prefix (the shared head by broadcasting, the tail causally, one softmax) and
     transformers' own cache path: the same loss and the same adapter gradients, on a batch of
     different lengths (right padding) behind the real head, with grouped-query attention."""
@@ -221,7 +221,7 @@ def test_frozen_prefix_attention_gives_transformers_numbers(tiny_gguf: Path) -> 
     from finetune.data import build_examples
     from finetune.train import lora_config
 
-    rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    rt = TorchRuntime(tiny_hf, threads=1)
     engine = ChatEngine(rt)
     assert rt.model.config.num_key_value_heads < rt.model.config.num_attention_heads
     examples = build_examples(_items(), DataOptions(answers=0.0), seed=0)
@@ -249,7 +249,7 @@ def test_frozen_prefix_attention_gives_transformers_numbers(tiny_gguf: Path) -> 
     assert float(want_g.norm()) > 0
 
 
-def test_the_loss_makes_every_tensor_on_the_models_device(tiny_gguf: Path) -> None:
+def test_the_loss_makes_every_tensor_on_the_models_device(tiny_hf: Path) -> None:
     """On a GPU box the model sits on CUDA while torch makes new tensors on the CPU by default,
     so a tensor made without the model's device breaks training there. No GPU here: the model
     stays on the CPU and new tensors default to the meta device instead, which breaks the same
@@ -263,7 +263,7 @@ def test_the_loss_makes_every_tensor_on_the_models_device(tiny_gguf: Path) -> No
     from finetune.data import build_examples
     from finetune.train import lora_config
 
-    rt = TorchRuntime(tiny_gguf.parent, gguf_file=tiny_gguf.name, threads=1)
+    rt = TorchRuntime(tiny_hf, threads=1)
     engine = ChatEngine(rt)
     examples = build_examples(_items(), DataOptions(answers=0.0), seed=0)
     head, targets = encode(engine, examples, _tools())
