@@ -19,13 +19,12 @@ TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down
 
 
 @pytest.fixture(scope="module")
-def base(tiny_gguf: Path) -> Any:
-    """Loaded once (slow: transformers parses the whole tokenizer from the GGUF); copied per use."""
+def base(tiny_hf: Path) -> Any:
+    """The tiny GGUF's weights as transformers reads them (`tiny_hf`), once; copied per use."""
     import torch
     from transformers import AutoModelForCausalLM
 
-    return AutoModelForCausalLM.from_pretrained(str(tiny_gguf.parent), gguf_file=tiny_gguf.name,
-                                                dtype=torch.float32).eval()
+    return AutoModelForCausalLM.from_pretrained(str(tiny_hf), dtype=torch.float32).eval()
 
 
 def with_lora(base: Any, seed: int = 0, **config: Any) -> Any:
