@@ -1,10 +1,12 @@
-"""`python -m evalkit [--full]` runs the suite end to end; subcommands: synth, run, report, ls.
+"""`python -m evalkit [--full]` runs the suite end to end; subcommands: synth, run, report,
+compare, ls.
 
     python -m evalkit                      # quick stratified offline suite -> report (minutes)
     python -m evalkit --full               # every test item
     python -m evalkit synth --split test   # items + audio + manifest + dataset card
     python -m evalkit run --variants scripted-text,cascade-bias [--byo my.jsonl]
     python -m evalkit report runs/20250101-120000
+    python -m evalkit compare RUN_A:VARIANT RUN_B:VARIANT   # paired: differences, flipped items
     python -m evalkit ls                   # variants (and whether they can run), metrics
 """
 
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evalkit import augment, items, metrics, variants
+from evalkit import augment, compare, items, metrics, variants
 from evalkit.manifest import AudioRow, dataset_card, write_manifest
 from evalkit.runner import RunStatus, Unit, run_variant, score_answers
 from evalkit.split import check_leakage
@@ -218,6 +220,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    names = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    try:
+        result = compare.compare(compare.load(args.base), compare.load(args.new), names=names,
+                                 n_boot=args.n_boot, seed=args.seed)
+    except (OSError, ValueError) as exc:
+        print(f"evalkit compare: {exc}", file=sys.stderr)
+        return 2
+    md = compare.markdown(result)
+    if args.md:
+        args.md.write_text(md + "\n", "utf-8")
+        print(f"comparison: {args.md}")
+    else:
+        print(md)
+    return 0
+
+
 def cmd_ls(args: argparse.Namespace) -> int:
     print("variants:")
     for name in variants.VARIANTS:
@@ -288,6 +307,13 @@ def parser() -> argparse.ArgumentParser:
     _run_options(r, "scripted-text")
     rp = sub.add_parser("report", help="Markdown + HTML report from a run directory")
     rp.add_argument("run_dir", type=Path)
+    cp = sub.add_parser("compare", help="two variants on the same items, paired: metric "
+                        "differences with intervals, McNemar's test, the items that flipped")
+    cp.add_argument("base", help="RUN_DIR, RUN_DIR:VARIANT or a records file (.jsonl[.gz])")
+    cp.add_argument("new", help="the same, for the pipeline compared with BASE")
+    cp.add_argument("--metrics", default=",".join(compare.METRICS),
+                    help="comma-separated metric names (`python -m evalkit ls`)")
+    cp.add_argument("--md", type=Path, help="write the Markdown here instead of printing it")
     sub.add_parser("ls", help="list variants and metrics")
     return p
 
@@ -301,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_run(args)
     if args.command == "report":
         return cmd_report(args)
+    if args.command == "compare":
+        return cmd_compare(args)
     if args.command == "ls":
         return cmd_ls(args)
     return cmd_run(args, report=True)
