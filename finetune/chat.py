@@ -347,7 +347,7 @@ def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list
 
 def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[dict[str, float]]:
     """A plain loop (one process, one device): AdamW, warm-up then cosine, gradient clipping."""
-    from finetune.train import _schedule, native_bf16, use_bf16
+    from finetune.train import _schedule, native_bf16, time_left, use_bf16
 
     t = cfg.train
     params = [p for p in loss_fn.parameters() if p.requires_grad]
@@ -394,7 +394,8 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
                 f.write(json.dumps(row) + "\n")
                 f.flush()
                 print(f"step {step}/{t.steps} loss {row['loss']:.4f} (decision "
-                      f"{row['decision']:.3f}, call {row['call_ce']:.3f}) {row['s']:.0f}s",
+                      f"{row['decision']:.3f}, call {row['call_ce']:.3f}) {row['s']:.0f}s"
+                      f"{time_left(row['s'], step, t.steps)}",
                       flush=True)
     loss_fn.eval()
     return log

@@ -143,6 +143,14 @@ def collate_text(batch: Sequence[tuple[Sequence[int], Sequence[int]]],
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
+def time_left(seconds: float, step: int, steps: int) -> str:
+    """", ~N min left" at the run's mean step time so far (CPU runs take hours); "" at the end."""
+    if step >= steps or step <= 0:
+        return ""
+    left = seconds / step * (steps - step)
+    return f", ~{left / 60:.0f} min left" if left >= 60 else f", ~{left:.0f} s left"
+
+
 def _schedule(step: int, warmup: int, total: int) -> float:
     """Linear warm-up, then cosine down to 10% (upstream liquid-audio's trainer shape)."""
     if step < warmup:
@@ -210,7 +218,7 @@ def fit(module: nn.Module, dataset: Sequence[Any], collate: Callable[[list[Any]]
                         out.flush()
                     accelerator.print(
                         f"step {step}/{t.steps} loss {row['loss']:.4f} lr {row['lr']:.2e} "
-                        f"{row['s']:.0f}s")
+                        f"{row['s']:.0f}s{time_left(row['s'], step, t.steps)}")
                 if step >= t.steps:
                     break
     finally:

@@ -200,3 +200,11 @@ def test_bf16_autocast_only_where_it_runs_natively(monkeypatch) -> None:
     assert train.use_bf16("bf16", "cpu") and not train.use_bf16("no", "cuda")
     monkeypatch.setattr(train, "cpu_flags", lambda: frozenset({"avx2", "avx512_bf16"}))  # Zen 4
     assert train.use_bf16("auto", "cpu")
+
+
+def test_the_log_says_how_long_the_run_has_left() -> None:
+    from finetune.train import time_left
+
+    assert time_left(480.0, 20, 320) == ", ~120 min left"  # 24 s a step, 300 steps to go
+    assert time_left(30.0, 3, 5) == ", ~20 s left"
+    assert time_left(7000.0, 320, 320) == "" and time_left(0.0, 0, 320) == ""
