@@ -160,9 +160,9 @@ def test_deterministic_for_a_seed_and_drug_list() -> None:
 
 def test_the_hand_written_holdout_set_is_never_trained_on() -> None:
     """evalkit/sets/*.jsonl (holdout-phrasings: wordings that are not ours; timer-durations;
-    everyday: weather with no place, alarms, lists, the calendar; everyday-2: the same kinds
-    written by someone who never saw the training phrasings) are hand-written: none of
-    their texts may appear in evalkit's items or the training-only phrasings."""
+    everyday: weather with no place, alarms, lists, the calendar; everyday-2 and everyday-3:
+    the same kinds written by someone who never saw the training phrasings) are hand-written:
+    none of their texts may appear in evalkit's items or the training-only phrasings."""
     import json
     from pathlib import Path
 
@@ -171,8 +171,9 @@ def test_the_hand_written_holdout_set_is_never_trained_on() -> None:
 
     sets = Path(__file__).resolve().parents[1] / "evalkit" / "sets"
     texts = [json.loads(line)["text"]
-             for name in ("holdout-phrasings", "timer-durations", "everyday", "everyday-2")
+             for name in ("holdout-phrasings", "timer-durations", "everyday", "everyday-2",
+                          "everyday-3")
              for line in (sets / f"{name}.jsonl").read_text("utf-8").splitlines() if line]
-    assert len(texts) >= 300
+    assert len(texts) >= 420
     seen = {text_key(i.text) for i in generate_items(0)} | {text_key(i.text) for i in extra_items(0)}
     assert [t for t in texts if text_key(t) in seen] == []
