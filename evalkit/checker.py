@@ -83,7 +83,7 @@ def check_call(gold: ExpectedCall, call: ToolCall) -> tuple[ArgCounts, list[ArgP
             fp += 1
             wrong.append(ArgProblem(arg, "unexpected", f"unexpected {arg}={value!r}"))
             continue
-        if any(values_match(arg, value, want) for want in gold.args[arg]):
+        if any(values_match(arg, value, want, call.name) for want in gold.args[arg]):
             tp += 1
         else:
             fp += 1

@@ -139,7 +139,12 @@ def norm_when(value: Any) -> str:
     return dt.astimezone(REFERENCE_NOW.tzinfo).strftime("%Y-%m-%d %H:%M")
 
 
-def norm_day(value: Any) -> str:
+# Days a tool reads backwards: list_doses("monday") lists the Monday gone (medication.py), where
+# get_weather("monday") is the coming one; gold and call are read as their tool reads them.
+PAST_DAYS: frozenset[tuple[str, str]] = frozenset({("list_doses", "day")})
+
+
+def norm_day(value: Any, past: bool = False) -> str:
     s = norm_text(value)
     s = re.sub(r"^(on|next|this) ", "", s)
     try:
@@ -147,10 +152,14 @@ def norm_day(value: Any) -> str:
     except ImportError:
         return s
     try:
-        d = parse_day(s, REFERENCE_NOW, "past" if s == "yesterday" else "future")
+        d = parse_day(s, REFERENCE_NOW, "past" if past or s == "yesterday" else "future")
     except Exception:  # unparseable: compare the words
         d = None
     return d.isoformat() if d is not None else s
+
+
+def norm_past_day(value: Any) -> str:
+    return norm_day(value, past=True)
 
 
 # --- arithmetic by value -----------------------------------------------------------------------
@@ -236,9 +245,9 @@ def _close(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
-def values_match(arg: str, got: Any, want: Any) -> bool:
-    """Does the model's value `got` mean the acceptable value `want`?"""
-    kind = ARG_KINDS.get(arg, "text")
+def values_match(arg: str, got: Any, want: Any, tool: str = "") -> bool:
+    """Does the model's value `got` for `tool`'s argument `arg` mean the acceptable `want`?"""
+    kind = "past-day" if (tool, arg) in PAST_DAYS else ARG_KINDS.get(arg, "text")
     if kind == "number":
         return _close(norm_number(got), norm_number(want))
     if kind == "expression":
@@ -251,6 +260,7 @@ def values_match(arg: str, got: Any, want: Any) -> bool:
         return False
     fn: Callable[[Any], Any] = {
         "unit": norm_unit, "drug": norm_drug, "time": norm_time, "when": norm_when,
-        "day": norm_day, "place": norm_place, "label": norm_label,
+        "day": norm_day, "past-day": norm_past_day, "place": norm_place,
+        "label": norm_label,
     }.get(kind, norm_text)
     return bool(fn(got) == fn(want))

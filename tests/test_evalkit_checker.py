@@ -124,6 +124,18 @@ def test_value_helpers() -> None:
     assert not values_match("note_id", True, 1)  # a boolean is not a number
 
 
+def test_a_day_is_read_the_way_its_tool_reads_it() -> None:
+    """list_doses looks back ("monday": the Monday gone), get_weather ahead; the fixed now is a
+    Wednesday, so "monday" and "last monday" are one day for the dose log, two for weather."""
+    doses = ExpectedCall("list_doses", {"day": ("last monday",)})
+    assert check((doses,), [ToolCall("list_doses", {"day": "monday"})]).passed
+    assert check((doses,), [ToolCall("list_doses", {"day": "2025-03-10"})]).passed
+    assert not check((doses,), [ToolCall("list_doses", {"day": "tuesday"})]).passed
+    assert values_match("day", "monday", "monday", "get_weather")
+    assert not values_match("day", "monday", "last monday", "get_weather")
+    assert not values_match("day", ["monday"], "monday", "list_doses")
+
+
 def test_the_kind_of_problem_is_a_value_not_prose() -> None:
     from evalkit.checker import Problem
 
