@@ -90,17 +90,34 @@ def _stem(path: Path) -> str:
     return path.name.removesuffix(".gz").removesuffix(".jsonl")
 
 
+def _is_records(path: Path) -> bool:
+    """A variant's records: its meta beside it, or (older docs/ keep none) a first line that is
+    an item's verdict; a heard-transcripts file beside them is neither."""
+    if (path.parent / f"{_stem(path)}.meta.json").is_file():
+        return True
+    try:
+        first = next(iter(_read_jsonl_head(path)), {})
+    except (OSError, ValueError):
+        return False
+    return "unit_id" in first and "passed" in first
+
+
+def _read_jsonl_head(path: Path) -> list[Record]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        line = f.readline()
+    return [json.loads(line)] if line.strip() else []
+
+
 def variants_in(run_dir: Path) -> dict[str, Path]:
-    """Records files with their meta beside them: `<variant>.jsonl` as a run writes them, or
-    `records/<variant>.jsonl.gz` as docs/ keeps them."""
+    """Records files: `<variant>.jsonl` as a run writes them, or `records/<variant>.jsonl.gz`
+    as docs/ keeps them."""
     found: dict[str, Path] = {}
     for folder in (run_dir, run_dir / "records"):
-        for meta in sorted(folder.glob("*.meta.json")):
-            name = meta.name.removesuffix(".meta.json")
-            for data in (folder / f"{name}.jsonl", folder / f"{name}.jsonl.gz"):
-                if data.is_file():
-                    found.setdefault(name, data)
-                    break
+        for pattern in ("*.jsonl", "*.jsonl.gz"):
+            for data in sorted(folder.glob(pattern)):
+                if _is_records(data):
+                    found.setdefault(_stem(data), data)
     return found
 
 

@@ -106,6 +106,13 @@ def test_loading_run_directories_docs_layouts_and_files(tmp_path: Path) -> None:
     _write_run(tmp_path / "run", "gemma-text", recs)
     _write_run(tmp_path / "docs", "cascade-text-0.5b-tools-merged", recs, gz=True)
     (tmp_path / "run" / "heard-cache.jsonl").write_text("{}\n")  # no meta: not a variant
+    old = tmp_path / "old-docs" / "records"  # records kept before metas were: found by content
+    old.mkdir(parents=True)
+    with gzip.open(old / "cascade-text-0.5b-tools.jsonl.gz", "wt") as f:
+        f.write("".join(json.dumps(r) + "\n" for r in recs))
+    with gzip.open(old / "heard-by-unit.jsonl.gz", "wt") as f:
+        f.write('{"unit_id": "u000", "heard": "request"}\n')
+    assert compare.load(str(tmp_path / "old-docs")) == ("old-docs:cascade-text-0.5b-tools", recs)
     with pytest.raises(ValueError, match=r"2 variants.*name one"):
         compare.load(str(tmp_path / "run"))
     with pytest.raises(ValueError, match="no records of 'qwen'"):
