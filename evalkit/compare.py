@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import comb
 from pathlib import Path
@@ -80,10 +80,14 @@ def mcnemar_exact(b: int, c: int) -> float:
     return min(1.0, 2 * tail / 2**n)
 
 
-def _read_jsonl(path: Path) -> list[Record]:
+def _lines(path: Path) -> Iterator[str]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        yield from (line for line in f if line.strip())
+
+
+def _read_jsonl(path: Path) -> list[Record]:
+    return [json.loads(line) for line in _lines(path)]
 
 
 def _stem(path: Path) -> str:
@@ -96,17 +100,10 @@ def _is_records(path: Path) -> bool:
     if (path.parent / f"{_stem(path)}.meta.json").is_file():
         return True
     try:
-        first = next(iter(_read_jsonl_head(path)), {})
+        first = json.loads(next(_lines(path), "{}"))
     except (OSError, ValueError):
         return False
-    return "unit_id" in first and "passed" in first
-
-
-def _read_jsonl_head(path: Path) -> list[Record]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        line = f.readline()
-    return [json.loads(line)] if line.strip() else []
+    return isinstance(first, dict) and "unit_id" in first and "passed" in first
 
 
 def variants_in(run_dir: Path) -> dict[str, Path]:
