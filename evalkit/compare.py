@@ -26,6 +26,7 @@ import numpy as np
 
 from evalkit import metrics
 from evalkit.metrics import Record
+from evalkit.report import table
 
 METRICS = ("item_accuracy", "call_f1", "false_alarm_rate", "call_recall",
            "function_name_accuracy", "exact_argument_accuracy", "latency_call_p50")
@@ -157,10 +158,6 @@ def _stat(metric: metrics.Metric, rows: Sequence[Any], idx: np.ndarray) -> np.nd
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def _or_none(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
-
-
 def paired_delta(name: str, base: Sequence[Record], new: Sequence[Record], *,
                  n_boot: int = 2000, seed: int = 0) -> Delta:
     """NEW - BASE for metric `name` on aligned records (base[i] and new[i]: the same item)."""
@@ -168,9 +165,8 @@ def paired_delta(name: str, base: Sequence[Record], new: Sequence[Record], *,
     rows_b = [metric.extract(r) for r in base]
     rows_n = [metric.extract(r) for r in new]
     n = sum(a is not None and b is not None for a, b in zip(rows_b, rows_n, strict=True))
-    every = np.arange(len(base))[None, :]
-    point_b, point_n = _stat(metric, rows_b, every)[0], _stat(metric, rows_n, every)[0]
-    vb, vn = _or_none(point_b), _or_none(point_n)
+    vb = metrics.estimate(metric, base, n_boot=0).value
+    vn = metrics.estimate(metric, new, n_boot=0).value
     if vb is None or vn is None:
         return Delta(name, vb, vn, None, None, None, n)
     low = high = None
@@ -240,25 +236,22 @@ def markdown(c: Comparison) -> str:
           f"{c.paired} items in both" + (f" ({c.only_base} only in {c.base}, {c.only_new} only "
                                           f"in {c.new}: left out)" if c.only_base or c.only_new
                                           else "") + ". Differences are NEW - BASE with a paired "
-          "bootstrap 95% interval (the same resampled items on both sides).", "",
-          "| metric | BASE | NEW | NEW - BASE [95% CI] |", "|---|---|---|---|"]
+          "bootstrap 95% interval (the same resampled items on both sides).", ""]
+    rows = []
     for d in c.deltas:
         unit = metrics.METRICS[d.metric].unit
         arrow = "↑" if metrics.METRICS[d.metric].higher_is_better else "↓"
         ci = (f" [{_num(d.low, unit, True)}, {_num(d.high, unit, True)}]"
               if d.low is not None and d.high is not None else "")
-        md.append(f"| {d.metric} {arrow} | {_num(d.base, unit)} | {_num(d.new, unit)} | "
-                  f"{_num(d.diff, unit, True)}{ci} |")
-    md += ["", f"Items right in both: {c.both_right}; wrong in both: {c.both_wrong}; **right "
+        rows.append([f"{d.metric} {arrow}", _num(d.base, unit), _num(d.new, unit),
+                     f"{_num(d.diff, unit, True)}{ci}"])
+    md += table(["metric", "BASE", "NEW", "NEW - BASE [95% CI]"], rows)
+    md += [f"Items right in both: {c.both_right}; wrong in both: {c.both_wrong}; **right "
            f"only in NEW: {len(c.fixed)}; right only in BASE: {len(c.broken)}**; McNemar's exact "
            f"test p = {c.p_value:.3g}.", ""]
     for title, flips in (("Right only in NEW", c.fixed), ("Right only in BASE", c.broken)):
-        if not flips:
-            continue
-        md += [f"## {title} ({len(flips)})", "", "| item | request | gold | BASE did | NEW did |",
-               "|---|---|---|---|---|"]
-        md += ["| " + " | ".join(x.replace("|", "\\|") for x in
-                                 (f.unit_id, f.text, f.gold, f.base, f.new)) + " |"
-               for f in flips]
-        md.append("")
+        if flips:
+            md += [f"## {title} ({len(flips)})", ""]
+            md += table(["item", "request", "gold", "BASE did", "NEW did"],
+                        [[f.unit_id, f.text, f.gold, f.base, f.new] for f in flips])
     return "\n".join(md)

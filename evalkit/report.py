@@ -59,7 +59,7 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.1%}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
     return [*out, ""]
@@ -107,11 +107,11 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
         else:
             rows.append([name, meta.get("pipeline", "–"), "not run", "0", "–",
                          *["–"] * len(HEADLINE)])
-    md += _table(header, rows)
+    md += table(header, rows)
     md += ["## Headline: hearing, speaking, speed", ""]
-    md += _table(speech_header, speech_rows)
+    md += table(speech_header, speech_rows)
     md += ["## Throughput", ""]
-    md += _table(["variant", "items", "one at a time: items", "items/min", "batched: items",
+    md += table(["variant", "items", "one at a time: items", "items/min", "batched: items",
                   "batch size (mean)", "items/min", "speed-up", "clips heard before"],
                  [_speed_row(n, m) for n, m in metas.items() if n in results])
     if any(m.get("heard_reused") for m in metas.values()):
@@ -166,7 +166,7 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
                          _pct(at_used.false_alarm) if at_used else "–",
                          f"{best.threshold:.3g}" if best else "none reaches the target",
                          _pct(best.recall) if best else "–", _pct(best.false_alarm) if best else "–"])
-        md += _table(["variant", "threshold used", "recall", "false alarms",
+        md += table(["variant", "threshold used", "recall", "false alarms",
                       "best threshold here", "recall", "false alarms"], rows)
         figure("call_decision.png", calibration.plot(decided), "call decision vs threshold")
     gated = {n: rs for n, rs in ran.items() if calibration.gate_curve(rs)}
@@ -180,7 +180,7 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
             top = calibration.choose_gate(rs)
             md += [f"**{name}**: best gate here {top.gate:.3g} (item accuracy "
                    f"{top.item_accuracy:.3f})" if top else f"**{name}**", ""]
-            md += _table(["gate", "right calls run", "wrong calls run", "false alarms",
+            md += table(["gate", "right calls run", "wrong calls run", "false alarms",
                           "asked again", "item accuracy"],
                          [[f"{g.gate:.2f}", str(g.right), str(g.wrong), str(g.false_alarms),
                            str(g.asked_again), f"{g.item_accuracy:.3f}"]
@@ -190,7 +190,7 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
     figure("answer_wer.png", plots.answer_wer(answer), "native vs TTS answer WER")
     for name, rs in ran.items():
         md += [f"## Variant {name}", "", metas[name].get("description", ""), ""]
-        md += _table(["metric", "value [95% CI]", "n", "what it measures"],
+        md += table(["metric", "value [95% CI]", "n", "what it measures"],
                      [[f"{m} {_arrow(m)}", fmt(e, metrics.METRICS[m].unit), str(e.n),
                        metrics.METRICS[m].description] for m, e in results[name].items()
                       if e.value is not None])
@@ -200,7 +200,7 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
             groups = metrics.breakdown(rs, key, BREAKDOWN_METRICS, n_boot=min(n_boot, 200),
                                        seed=seed)
             md += [f"### {name} by {key}", ""]
-            md += _table([key, "n", *[f"{m} {_arrow(m)}" for m in BREAKDOWN_METRICS]],
+            md += table([key, "n", *[f"{m} {_arrow(m)}" for m in BREAKDOWN_METRICS]],
                          [[g, str(sum(1 for r in rs if str(r.get(key) or '(none)') == g)),
                            *[fmt(est[m], metrics.METRICS[m].unit) for m in BREAKDOWN_METRICS]]
                           for g, est in groups.items()])
@@ -208,7 +208,7 @@ def build(run_dir: Path, *, n_boot: int = 1000) -> tuple[str, dict[str, bytes], 
                        key=lambda r: (bool(r.get("passed")),
                                       -(r.get("wer_errors") or 0) / max(r.get("wer_words") or 1, 1)))
         md += [f"### {name}: worst errors", ""]
-        md += _table(["item", "audio", "said", "heard", "problem"],
+        md += table(["item", "audio", "said", "heard", "problem"],
                      [[r["unit_id"], r.get("audio_path") or "–", r["text"], r.get("heard") or "–",
                        r.get("reason") or f"WER {r.get('wer_errors')}/{r.get('wer_words')}"]
                       for r in worst[:12]])
