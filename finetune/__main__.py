@@ -18,6 +18,12 @@ def _config_args(p: argparse.ArgumentParser) -> None:
                    help="override a config key, e.g. --set train.lr=1e-4 (repeatable)")
 
 
+def _resume_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--resume", action="store_true",
+                   help="continue a stopped run from run.out_dir/checkpoint.pt (written every "
+                        "train.save_every steps; chat path)")
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Build the training examples and print what they are (nothing is trained)."""
     cfg = load_config(args.config, args.overrides)
@@ -78,6 +84,8 @@ def _evaluate(cfg_path: Path | None, overrides: list[str], adapter: Path | None,
 
 def cmd_train(args: argparse.Namespace) -> int:
     cfg = load_config(args.config, args.overrides)
+    if args.resume and cfg.run.path != "chat":
+        raise ConfigError("--resume: only the chat path (run.path = 'chat') writes checkpoints")
     if cfg.run.path == "lfm2":
         from finetune.lfm2 import train_lfm2_from_config
 
@@ -85,7 +93,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     elif cfg.run.path == "chat":
         from finetune.chat import train_chat
 
-        out, chat_stats = train_chat(cfg)
+        out, chat_stats = train_chat(cfg, resume=args.resume)
         print(json.dumps(dataclasses.asdict(chat_stats)))
     else:
         from finetune.train import train_text
@@ -203,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_prepare)
     p = sub.add_parser("train", help="train a LoRA adapter (writes it to run.out_dir)")
     _config_args(p)
+    _resume_arg(p)
     p.set_defaults(fn=cmd_train)
     p = sub.add_parser("evaluate", help="score the base model or an adapter on a split")
     _config_args(p)
@@ -216,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_evaluate)
     p = sub.add_parser("run", help="train, then evaluate on eval.split")
     _config_args(p)
+    _resume_arg(p)
     p.set_defaults(fn=cmd_run)
     p = sub.add_parser("merge", help="merge an adapter into its base weights")
     p.add_argument("adapter", type=Path)

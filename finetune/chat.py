@@ -251,11 +251,13 @@ def balanced(examples: Sequence[Example], n: int, seed: int,
 
 
 def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
-               tools: Sequence[ToolSpec] | None = None) -> tuple[Path, ChatTrainStats]:
+               tools: Sequence[ToolSpec] | None = None,
+               resume: bool = False) -> tuple[Path, ChatTrainStats]:
     """The chat path: a LoRA on a chat brain (`model.base`: a brain name such as qwen-0.5b, or
     a .gguf file), written in peft format and as a GGUF LoRA for llama.cpp (`adapter.gguf`).
     `items` default to evalkit's train split plus finetune/phrasings.py, `tools` to the whole
-    catalogue (the head the engine serves)."""
+    catalogue (the head the engine serves). `resume`: continue from the run's checkpoint
+    (`finetune.checkpoint`)."""
     from peft import get_peft_model
 
     from assistant.engines.chat.brains import BRAINS, gguf_path
@@ -301,7 +303,7 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     trainable, total = count_params(peft_model)
     pad = runtime.tokenizer.pad_token_id or 0
     loss_fn = ChatLoss(peft_model, cache, sorted(engine.openers), pad)
-    stats_log = _fit(loss_fn, targets, cfg)
+    stats_log = _fit(loss_fn, targets, cfg, resume)
     train = TrainStats(cfg.train.steps, len(targets), dropped,
                        stats_log[0]["loss"] if stats_log else math.nan,
                        stats_log[-1]["loss"] if stats_log else math.nan,
@@ -317,6 +319,9 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     from finetune.gguf_lora import export_gguf_lora
 
     export_gguf_lora(peft_model, out / "adapter.gguf", base_name=cfg.model.base)
+    from finetune.checkpoint import path_in
+
+    path_in(cfg.out_dir).unlink(missing_ok=True)  # the adapter is written: nothing to resume
     return out, stats
 
 
@@ -345,29 +350,57 @@ def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list
     return batches
 
 
-def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[dict[str, float]]:
-    """A plain loop (one process, one device): AdamW, warm-up then cosine, gradient clipping."""
+def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig,
+         resume: bool = False) -> list[dict[str, float]]:
+    """A plain loop (one process, one device): AdamW, warm-up then cosine, gradient clipping.
+    Every `train.save_every` steps the run's state goes to `<out_dir>/checkpoint.pt`; `resume`
+    continues from there, as if the run had never stopped (`finetune.checkpoint`)."""
+    from finetune import checkpoint
     from finetune.train import _schedule, native_bf16, time_left, use_bf16
 
     t = cfg.train
-    params = [p for p in loss_fn.parameters() if p.requires_grad]
+    named = [(name, p) for name, p in loss_fn.named_parameters() if p.requires_grad]
+    params = [p for _, p in named]
     opt = torch.optim.AdamW(params, lr=t.lr, weight_decay=t.weight_decay, betas=(0.9, 0.95))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, t.warmup, t.steps))
     log: list[dict[str, float]] = []
     log_path = cfg.out_dir / "train_log.jsonl"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    ckpt_path = checkpoint.path_in(cfg.out_dir)
     device = loss_fn.device.type
     bf16 = use_bf16(t.mixed_precision, device)
     if bf16 and not native_bf16(device):
         print("warning: bf16 autocast on a CPU without bf16 instructions (AMX or AVX512-BF16) "
               "runs several times slower than fp32 (FACTS.md); set train.mixed_precision = "
               "'no'", flush=True)
-    loss_fn.train()
     batches: list[list[Target]] = []
-    epoch, start = 0, time.monotonic()
+    epoch, done, spent = 0, 0, 0.0
     window: list[tuple[float, float, float]] = []
+    if resume:
+        ckpt = checkpoint.load(ckpt_path, cfg, loss_fn.device)
+        if set(ckpt.trainable) != {name for name, _ in named}:
+            raise ValueError(f"--resume: {ckpt_path} holds other trainable weights than this "
+                             "model's adapter")
+        with torch.no_grad():
+            for name, p in named:
+                p.copy_(ckpt.trainable[name])
+        opt.load_state_dict(ckpt.optimizer)
+        sched.load_state_dict(ckpt.scheduler)
+        torch.set_rng_state(ckpt.rng.cpu())
+        epoch, done, spent, log = ckpt.epoch, ckpt.step, ckpt.seconds, list(ckpt.log)
+        window = [(w[0], w[1], w[2]) for w in ckpt.window]
+        if epoch:  # the current batch order again, less what was taken (batches pop from the end)
+            batches = length_batches(targets, t.batch_size, cfg.run.seed + epoch - 1)[:ckpt.left]
+        print(f"resumed from {ckpt_path} at step {done}/{t.steps}", flush=True)
+    elif ckpt_path.exists():
+        print(f"note: {ckpt_path} is an earlier run's; starting over (--resume continues it)",
+              flush=True)
+    loss_fn.train()
+    start = time.monotonic() - spent
     with log_path.open("w") as f:
-        for step in range(1, t.steps + 1):
+        for row in log:  # a resumed run's log: the rows up to its checkpoint, then the new ones
+            f.write(json.dumps(row) + "\n")
+        for step in range(done + 1, t.steps + 1):
             tick = time.monotonic()
             for _ in range(t.grad_accum):
                 if not batches:
@@ -395,8 +428,13 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig) -> list[d
                 f.flush()
                 print(f"step {step}/{t.steps} loss {row['loss']:.4f} (decision "
                       f"{row['decision']:.3f}, call {row['call_ce']:.3f}) {row['s']:.0f}s"
-                      f"{time_left(row['s'], step, t.steps)}",
+                      f"{time_left(row['s'] - spent, step - done, t.steps - done)}",
                       flush=True)
+            if t.save_every and step % t.save_every == 0 and step < t.steps:
+                checkpoint.save(ckpt_path, checkpoint.Checkpoint(
+                    step, epoch, len(batches), time.monotonic() - start, list(log),
+                    [list(w) for w in window], {name: p.detach().clone() for name, p in named},
+                    opt.state_dict(), sched.state_dict(), torch.get_rng_state(), cfg.to_dict()))
     loss_fn.eval()
     return log
 

@@ -96,6 +96,7 @@ class TrainOptions:
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
     log_every: int = 10
+    save_every: int = 0  # steps between checkpoints to resume from (chat path; 0: none)
     mixed_precision: str = "auto"  # auto: bf16 on CUDA, none on CPU; the chat path also on a
     # CPU with AMX or AVX512-BF16, where bf16 autocast makes steps 2.6x faster (AMX Xeon) or
     # 4.4x (Zen 4 EPYC; bench/results/chat-step-*), and not on one without (a Zen 3 EPYC: 25 s
@@ -208,6 +209,11 @@ def _check(cfg: RunConfig) -> None:
             raise ConfigError(f"{key} must be >= 1, got {value}")
     if not cfg.train.lr > 0:
         raise ConfigError(f"train.lr must be > 0, got {cfg.train.lr}")
+    if cfg.train.save_every < 0:
+        raise ConfigError(f"train.save_every must be >= 0, got {cfg.train.save_every}")
+    if cfg.train.save_every and cfg.run.path != "chat":
+        raise ConfigError("train.save_every: only the chat path (run.path = 'chat') writes "
+                          "checkpoints to resume from")
     if not cfg.lora.targets:
         raise ConfigError("lora.targets must name at least one module or preset")
 

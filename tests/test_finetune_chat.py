@@ -300,3 +300,119 @@ def test_argument_weights_draw_calls_with_more_arguments_more_often() -> None:
         assert len(calls) == 100 and len(picked) == 200
         share = 100 * sum(1 for e in calls if e in rich) / len(calls)
         assert low <= share <= high, (weights, share)
+
+
+# --- stopping and resuming a run -----------------------------------------------------------------
+
+
+def _resumable(tiny_gguf: Path, out: Path, **train: Any) -> Any:
+    from finetune.config import from_dict
+
+    return from_dict({
+        "run": {"path": "chat", "out_dir": str(out), "seed": 0},
+        "model": {"base": str(tiny_gguf), "device": "cpu", "threads": 1},
+        "data": {"answers": 0.0, "max_len": 200},
+        "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "targets": ["attn+mlp"]},
+        # 2 batches an epoch and a checkpoint every 3 steps, so the resume picks up inside a
+        # batch order; warm-up and cosine, so a wrong schedule step changes the weights.
+        "train": {"steps": 7, "batch_size": 2, "lr": 1e-2, "warmup": 2, "log_every": 1,
+                  "save_every": 3, **train},
+    })
+
+
+@pytest.fixture()
+def fast_load(tiny_hf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """train_chat reads the tiny GGUF's weights from their saved transformers copy (~1 s,
+    against ~65 s to parse its vocabulary from the GGUF again for each of a test's runs)."""
+    from assistant.engines.chat import hf
+
+    real = hf.TorchRuntime
+    monkeypatch.setattr(hf, "TorchRuntime", lambda *a, **k: real(tiny_hf, threads=1))
+
+
+def _adapter(out: Path) -> dict[str, Any]:
+    from safetensors.torch import load_file
+
+    return load_file(str(out / "adapter_model.safetensors"))
+
+
+def test_a_run_killed_mid_way_resumes_to_the_same_adapter(
+        tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_load: None) -> None:
+    from finetune import checkpoint
+    from finetune.chat import ChatLoss, train_chat
+
+    items = _items()  # 2 calls, 2 not
+    whole, _ = train_chat(_resumable(tiny_gguf, tmp_path / "whole"), items=items, tools=_tools())
+    assert not checkpoint.path_in(whole).exists()  # a finished run leaves none behind
+
+    forward, calls = ChatLoss.forward, [0]
+
+    def dies_in_step_5(self: Any, batch: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 5:
+            raise KeyboardInterrupt  # the process is stopped during step 5
+        return forward(self, batch)
+
+    cfg = _resumable(tiny_gguf, tmp_path / "stopped")
+    with monkeypatch.context() as m:
+        m.setattr(ChatLoss, "forward", dies_in_step_5)
+        with pytest.raises(KeyboardInterrupt):
+            train_chat(cfg, items=items, tools=_tools())
+    saved = torch.load(checkpoint.path_in(cfg.out_dir), weights_only=True)
+    assert (saved["step"], saved["left"]) == (3, 1)  # inside its second batch order
+    assert not (cfg.out_dir / "adapter_model.safetensors").exists()
+
+    resumed, _ = train_chat(cfg, items=items, tools=_tools(), resume=True)
+    a, b = _adapter(whole), _adapter(resumed)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    # The log reads as one run's: every step once, the same losses.
+    rows = [json.loads(line) for line in (resumed / "train_log.jsonl").read_text().splitlines()]
+    want = [json.loads(line) for line in (whole / "train_log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == list(range(1, 8))
+    assert [r["loss"] for r in rows] == [r["loss"] for r in want]
+    assert not checkpoint.path_in(resumed).exists()
+
+
+def test_a_resume_is_refused_without_its_checkpoint_or_under_another_config(
+        tiny_gguf: Path, tmp_path: Path, fast_load: None) -> None:
+    from finetune import checkpoint
+    from finetune.chat import train_chat
+    from finetune.config import ConfigError
+
+    cfg = _resumable(tiny_gguf, tmp_path / "run")
+    with pytest.raises(ConfigError, match="no checkpoint"):
+        train_chat(cfg, items=_items(), tools=_tools(), resume=True)
+    path = checkpoint.path_in(cfg.out_dir)
+    path.write_bytes(b"PK\x03\x04 cut off by a kill")  # a file that is not whole
+    with pytest.raises(ConfigError, match="not a readable checkpoint"):
+        checkpoint.load(path, cfg)
+    # Where it runs may change; what it learns may not.
+    assert checkpoint.differences(cfg.to_dict(), _resumable(
+        tiny_gguf, tmp_path / "run", save_every=5, mixed_precision="no").to_dict()) == []
+    assert checkpoint.differences(cfg.to_dict(), _resumable(
+        tiny_gguf, tmp_path / "run", lr=2e-2).to_dict()) == ["train.lr: 0.01 -> 0.02"]
+
+
+def test_a_kill_while_a_checkpoint_is_written_leaves_the_last_one_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from finetune import checkpoint
+
+    def ckpt(step: int) -> Any:
+        return checkpoint.Checkpoint(step, 1, 0, 1.0, [], [], {"w": torch.ones(3) * step}, {},
+                                     {}, torch.get_rng_state(), {})
+
+    path = tmp_path / checkpoint.FILE
+    checkpoint.save(path, ckpt(2))
+    real_save = torch.save
+
+    def killed(obj: Any, f: Any) -> None:
+        f.write(b"half a checkpoint")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        checkpoint.save(path, ckpt(4))
+    monkeypatch.setattr(torch, "save", real_save)
+    assert torch.load(path, weights_only=True)["step"] == 2

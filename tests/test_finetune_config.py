@@ -68,6 +68,8 @@ def test_config_round_trips_and_overrides(tmp_path: Path) -> None:
     ({"data": {"tool_list": "some"}}, "data.tool_list"),
     ({"lora": {"r": 0}}, "lora.r"),
     ({"train": {"steps": True}}, "train.steps"),
+    ({"train": {"save_every": 5}}, "train.save_every"),  # only the chat path checkpoints
+    ({"run": {"path": "chat"}, "train": {"save_every": -1}}, "train.save_every"),
 ])
 def test_bad_config_names_the_key(raw: dict, where: str) -> None:
     with pytest.raises(ConfigError, match=where.replace("[", r"\[").replace("]", r"\]")):
