@@ -37,7 +37,7 @@ from torch import nn
 
 from assistant.engine import Message, Request, ToolSpec
 from assistant.toolcall import ToolCall
-from finetune.config import RunConfig
+from finetune.config import ConfigError, RunConfig
 from finetune.data import Example, build_examples
 from finetune.heard import HEARD
 from finetune.train import TrainStats
@@ -303,7 +303,7 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     trainable, total = count_params(peft_model)
     pad = runtime.tokenizer.pad_token_id or 0
     loss_fn = ChatLoss(peft_model, cache, sorted(engine.openers), pad)
-    stats_log = _fit(loss_fn, targets, cfg, resume)
+    stats_log = _fit(loss_fn, targets, cfg, resume, head)
     train = TrainStats(cfg.train.steps, len(targets), dropped,
                        stats_log[0]["loss"] if stats_log else math.nan,
                        stats_log[-1]["loss"] if stats_log else math.nan,
@@ -351,10 +351,11 @@ def length_batches(targets: Sequence[Target], size: int, seed: int) -> list[list
 
 
 def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig,
-         resume: bool = False) -> list[dict[str, float]]:
+         resume: bool = False, head: Sequence[int] = ()) -> list[dict[str, float]]:
     """A plain loop (one process, one device): AdamW, warm-up then cosine, gradient clipping.
     Every `train.save_every` steps the run's state goes to `<out_dir>/checkpoint.pt`; `resume`
-    continues from there, as if the run had never stopped (`finetune.checkpoint`)."""
+    continues from there, as if the run had never stopped (`finetune.checkpoint`), and only on
+    the same examples behind the same head."""
     from finetune import checkpoint
     from finetune.train import _schedule, native_bf16, time_left, use_bf16
 
@@ -373,11 +374,16 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig,
         print("warning: bf16 autocast on a CPU without bf16 instructions (AMX or AVX512-BF16) "
               "runs several times slower than fp32 (FACTS.md); set train.mixed_precision = "
               "'no'", flush=True)
+    data = checkpoint.digest([list(head), *([t.id, t.tail, t.call] for t in targets)])
     batches: list[list[Target]] = []
     epoch, done, spent = 0, 0, 0.0
     window: list[tuple[float, float, float]] = []
     if resume:
         ckpt = checkpoint.load(ckpt_path, cfg, loss_fn.device)
+        if ckpt.data != data:  # the config is the same, the code that makes examples is not
+            raise ConfigError(f"--resume: {ckpt_path} was trained on other examples or behind "
+                              "another head (finetune/phrasings.py, evalkit's templates or the "
+                              "tools changed since it started); start the run again")
         if set(ckpt.trainable) != {name for name, _ in named}:
             raise ValueError(f"--resume: {ckpt_path} holds other trainable weights than this "
                              "model's adapter")
@@ -434,7 +440,8 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig,
                 checkpoint.save(ckpt_path, checkpoint.Checkpoint(
                     step, epoch, len(batches), time.monotonic() - start, list(log),
                     [list(w) for w in window], {name: p.detach().clone() for name, p in named},
-                    opt.state_dict(), sched.state_dict(), torch.get_rng_state(), cfg.to_dict()))
+                    opt.state_dict(), sched.state_dict(), torch.get_rng_state(), cfg.to_dict(),
+                    data))
     loss_fn.eval()
     return log
 

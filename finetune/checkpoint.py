@@ -4,8 +4,9 @@ The chat path (`finetune.chat`) writes one every `train.save_every` steps to
 `<out_dir>/checkpoint.pt` and `python -m finetune train CONFIG --resume` continues from it, with
 the same result as a run that was never stopped (a test checks it parameter for parameter): the
 trainable weights, AdamW's moments, the schedule's step, the RNG and where the run was in its
-batch order all come back. The file is replaced atomically (written beside, synced, renamed), so
-a process killed mid-write leaves the previous checkpoint whole.
+batch order all come back. The examples and head it trained on are recorded by digest, since
+code makes them: a resume on others is refused. The file is replaced atomically (written
+beside, synced, renamed), so a process killed mid-write leaves the previous checkpoint whole.
 
 Only what the run was told may change between a stop and its resume: where it runs
 (`model.device`, `model.threads`), its precision and how often it saves (`RESUMABLE`). A
@@ -14,7 +15,10 @@ resumed run on another config would be neither run, so that is refused, naming t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +46,13 @@ class Checkpoint:
     scheduler: dict[str, Any]
     rng: torch.Tensor
     config: dict[str, dict[str, Any]]
+    data: str  # digest of the examples and the head the run trains on (`digest`)
+
+
+def digest(rows: Sequence[Any]) -> str:
+    """SHA-256 of JSON-able rows: what a run trains on, which its config alone does not fix
+    (the examples come from code: finetune/phrasings.py, evalkit's templates, the tools)."""
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
 def path_in(out_dir: Path) -> Path:
@@ -90,4 +101,4 @@ def differences(saved: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]]
     return out
 
 
-__all__ = ["FILE", "RESUMABLE", "Checkpoint", "differences", "load", "path_in", "save"]
+__all__ = ["FILE", "RESUMABLE", "Checkpoint", "differences", "digest", "load", "path_in", "save"]

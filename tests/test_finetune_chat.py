@@ -375,10 +375,10 @@ def test_a_run_killed_mid_way_resumes_to_the_same_adapter(
     assert not checkpoint.path_in(resumed).exists()
 
 
-def test_a_resume_is_refused_without_its_checkpoint_or_under_another_config(
-        tiny_gguf: Path, tmp_path: Path, fast_load: None) -> None:
+def test_a_resume_is_refused_without_its_checkpoint_under_another_config_or_other_examples(
+        tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_load: None) -> None:
     from finetune import checkpoint
-    from finetune.chat import train_chat
+    from finetune.chat import ChatLoss, train_chat
     from finetune.config import ConfigError
 
     cfg = _resumable(tiny_gguf, tmp_path / "run")
@@ -394,6 +394,25 @@ def test_a_resume_is_refused_without_its_checkpoint_or_under_another_config(
     assert checkpoint.differences(cfg.to_dict(), _resumable(
         tiny_gguf, tmp_path / "run", lr=2e-2).to_dict()) == ["train.lr: 0.01 -> 0.02"]
 
+    def stops_in_step_4(self: Any, batch: Any, calls: list[int] = [0]) -> Any:  # noqa: B006
+        calls[0] += 1
+        if calls[0] == 4:
+            raise KeyboardInterrupt
+        return forward(self, batch)
+
+    forward = ChatLoss.forward
+    with monkeypatch.context() as m:
+        m.setattr(ChatLoss, "forward", stops_in_step_4)
+        with pytest.raises(KeyboardInterrupt):
+            train_chat(cfg, items=_items(), tools=_tools())
+    with pytest.raises(ConfigError, match=r"train\.lr"):
+        train_chat(_resumable(tiny_gguf, cfg.out_dir, lr=2e-2), items=_items(), tools=_tools(),
+                   resume=True)
+    # The same config, but the code that makes the examples changed meanwhile.
+    with pytest.raises(ConfigError, match="other examples"):
+        train_chat(cfg, items=_items()[1:], tools=_tools(), resume=True)
+    assert path.exists()  # a refused resume keeps the checkpoint
+
 
 def test_a_kill_while_a_checkpoint_is_written_leaves_the_last_one_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -401,7 +420,7 @@ def test_a_kill_while_a_checkpoint_is_written_leaves_the_last_one_whole(
 
     def ckpt(step: int) -> Any:
         return checkpoint.Checkpoint(step, 1, 0, 1.0, [], [], {"w": torch.ones(3) * step}, {},
-                                     {}, torch.get_rng_state(), {})
+                                     {}, torch.get_rng_state(), {}, "")
 
     path = tmp_path / checkpoint.FILE
     checkpoint.save(path, ckpt(2))
