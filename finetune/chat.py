@@ -374,7 +374,7 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig,
         print("warning: bf16 autocast on a CPU without bf16 instructions (AMX or AVX512-BF16) "
               "runs several times slower than fp32 (FACTS.md); set train.mixed_precision = "
               "'no'", flush=True)
-    data = checkpoint.digest([list(head), *([t.id, t.tail, t.call] for t in targets)])
+    data = checkpoint.digest([list(head), *([x.id, x.tail, x.call] for x in targets)])
     batches: list[list[Target]] = []
     epoch, done, spent = 0, 0, 0.0
     window: list[tuple[float, float, float]] = []
