@@ -8,7 +8,6 @@ Runs the default brain (merged adapter) on the texts of committed records; P(cal
 recomputed and matches the record's to the printed digits.
 """
 
-import gzip
 import json
 import math
 import sys
@@ -16,49 +15,39 @@ import time
 from pathlib import Path
 
 import numpy as np
+from records import ROOT, records
 
-ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
-from assistant.engine import Message, Request  # noqa: E402
-from assistant.engines import chat  # noqa: E402
-from assistant.engines.chat.runtime import log_softmax  # noqa: E402
-from assistant.tools import catalogue  # noqa: E402
-
-SETS = {
-    "holdout": "docs/brain-eval/merged/records/holdout-phrasings.jsonl.gz",
-    "everyday": "docs/brain-eval/merged/records/everyday.jsonl.gz",
-    "durations": "docs/brain-eval/merged/records/timer-durations.jsonl.gz",
-    "everyday-2": "docs/brain-eval/everyday-2/records/cascade-text-0.5b-tools-merged.jsonl.gz",
-    "everyday-3": "docs/brain-eval/everyday-3/records/cascade-text-0.5b-tools-merged.jsonl.gz",
-}
+from assistant.engine import Message, Request
+from assistant.engines import chat
+from assistant.engines.chat.runtime import log_softmax
+from assistant.tools import catalogue
 
 
 def main(out: str, which: str) -> None:
     engine = chat.build(chat.Options(threads=2))
     rt, specs = engine.runtime, catalogue()
     rows, t0 = [], time.time()
-    for name in which.split(","):
-        for line in gzip.decompress((ROOT / SETS[name]).read_bytes()).decode().splitlines():
-            r = json.loads(line)
-            if not r["calls"] and not r["should_call"]:
-                continue
-            req = Request((Message("user", text=r["text"]),), specs)
-            rt.preload(engine.head(req))
-            ids = rt.tokenize(engine.prompt(req))
-            base = ids + rt.tokenize(engine.call_start) + rt.tokenize("\n") + \
-                rt.tokenize('{"name": "')
-            logp = {}
-            for spec in specs:
-                toks = rt.tokenize(spec.name + '"')
-                logp[spec.name] = sum(float(log_softmax(rt.logits(base + toks[:i]))[t])
-                                      for i, t in enumerate(toks))
-            z = np.logaddexp.reduce(list(logp.values()))
-            pn = {n: math.exp(v - z) for n, v in logp.items()}
-            rows.append({"set": name, "id": r["unit_id"], "text": r["text"],
-                         "should": r["should_call"], "gold": r["tool"],
-                         "called": r["calls"][0]["name"] if r["calls"] else None,
-                         "passed": r["passed"], "name_ok": r["name_ok"],
-                         "p_call": engine.p_call(ids), "pn": pn})
+    for name, r in records(which):
+        if not r["calls"] and not r["should_call"]:
+            continue
+        req = Request((Message("user", text=r["text"]),), specs)
+        rt.preload(engine.head(req))
+        ids = rt.tokenize(engine.prompt(req))
+        base = ids + rt.tokenize(engine.call_start) + rt.tokenize("\n") + \
+            rt.tokenize('{"name": "')
+        logp = {}
+        for spec in specs:
+            toks = rt.tokenize(spec.name + '"')
+            logp[spec.name] = sum(float(log_softmax(rt.logits(base + toks[:i]))[t])
+                                  for i, t in enumerate(toks))
+        z = np.logaddexp.reduce(list(logp.values()))
+        pn = {n: math.exp(v - z) for n, v in logp.items()}
+        rows.append({"set": name, "id": r["unit_id"], "text": r["text"],
+                     "should": r["should_call"], "gold": r["tool"],
+                     "called": r["calls"][0]["name"] if r["calls"] else None,
+                     "passed": r["passed"], "name_ok": r["name_ok"],
+                     "p_call": engine.p_call(ids), "pn": pn})
     print(f"{len(rows)} items in {time.time() - t0:.0f} s", file=sys.stderr)
     Path(out).write_text("\n".join(json.dumps(r) for r in rows) + "\n")
 

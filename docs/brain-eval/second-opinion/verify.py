@@ -7,7 +7,6 @@ Reads the calls the shipped brain proposed in committed records (nothing is re-r
 model once per call and keeps P(yes) / (P(yes) + P(no)) at the answer's first token.
 """
 
-import gzip
 import json
 import math
 import sys
@@ -16,18 +15,11 @@ from pathlib import Path
 
 import llama_cpp
 import numpy as np
+from records import ROOT, records
 
-ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
-from assistant.tools import catalogue  # noqa: E402
+from assistant.tools import catalogue
 
-SETS = {
-    "holdout": "docs/brain-eval/merged/records/holdout-phrasings.jsonl.gz",
-    "everyday": "docs/brain-eval/merged/records/everyday.jsonl.gz",
-    "durations": "docs/brain-eval/merged/records/timer-durations.jsonl.gz",
-    "everyday-2": "docs/brain-eval/everyday-2/records/cascade-text-0.5b-tools-merged.jsonl.gz",
-    "everyday-3": "docs/brain-eval/everyday-3/records/cascade-text-0.5b-tools-merged.jsonl.gz",
-}
 DESC = {t.name: t.description for t in catalogue()}
 
 
@@ -46,20 +38,18 @@ def main(model: str, out: str, which: str) -> None:
     yes = [llm.tokenize(w.encode(), add_bos=False)[0] for w in ("yes", "Yes")]
     no = [llm.tokenize(w.encode(), add_bos=False)[0] for w in ("no", "No")]
     rows, t0 = [], time.time()
-    for name in which.split(","):
-        for line in gzip.decompress((ROOT / SETS[name]).read_bytes()).decode().splitlines():
-            r = json.loads(line)
-            if not r["calls"] or r["calls"][0]["name"] not in DESC:
-                continue
-            call = r["calls"][0]
-            llm.reset()
-            llm.eval(llm.tokenize(prompt(r["text"], call).encode(), add_bos=False, special=True))
-            ptr = llama_cpp.llama_get_logits_ith(llm.ctx, -1)
-            logits = np.ctypeslib.as_array(ptr, shape=(llm.n_vocab(),)).astype(np.float64)
-            p = 1 / (1 + math.exp(np.logaddexp.reduce(logits[no]) - np.logaddexp.reduce(logits[yes])))
-            rows.append({"set": name, "id": r["unit_id"], "text": r["text"], "call": call["name"],
-                         "good": bool(r["should_call"] and r["name_ok"]),
-                         "fa": not r["should_call"], "p_yes": p})
+    for name, r in records(which):
+        if not r["calls"] or r["calls"][0]["name"] not in DESC:
+            continue
+        call = r["calls"][0]
+        llm.reset()
+        llm.eval(llm.tokenize(prompt(r["text"], call).encode(), add_bos=False, special=True))
+        ptr = llama_cpp.llama_get_logits_ith(llm.ctx, -1)
+        logits = np.ctypeslib.as_array(ptr, shape=(llm.n_vocab(),)).astype(np.float64)
+        p = 1 / (1 + math.exp(np.logaddexp.reduce(logits[no]) - np.logaddexp.reduce(logits[yes])))
+        rows.append({"set": name, "id": r["unit_id"], "text": r["text"], "call": call["name"],
+                     "good": bool(r["should_call"] and r["name_ok"]),
+                     "fa": not r["should_call"], "p_yes": p})
     print(f"{len(rows)} calls in {time.time() - t0:.0f} s", file=sys.stderr)
     Path(out).write_text("\n".join(json.dumps(r) for r in rows) + "\n")
 
