@@ -178,6 +178,23 @@ class ChatLoss(nn.Module):
             loss = loss + ce
         return loss, {"decision": float(decision.detach()), "call_ce": float(ce.detach())}
 
+    def train(self, mode: bool = True) -> ChatLoss:
+        """In training mode the frozen-prefix attention stays set on the model: with recomputed
+        activations (train.gradient_checkpointing) the backward pass runs the attention again,
+        after `forward` has returned."""
+        super().train(mode)
+        if self.prefix_attention:
+            from finetune import prefix
+
+            config = self._lm().config
+            if mode and config._attn_implementation != prefix.NAME:
+                self._saved_attention = config._attn_implementation
+                config._attn_implementation = prefix.register()
+            elif not mode and hasattr(self, "_saved_attention"):
+                config._attn_implementation = self._saved_attention
+                del self._saved_attention
+        return self
+
     def _tail_hidden(self, lm: Any, ids: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
         from finetune import prefix
 
@@ -203,6 +220,13 @@ class ChatTrainStats:
     mean_tail_tokens: float
     head_sha256: str  # the head trained behind (llama.head_digest): served behind it only
     head_tools: tuple[str, ...]
+
+
+def recompute_activations(model: Any) -> None:
+    """Keep only each decoder layer's input for the backward pass and recompute the rest there
+    (transformers' gradient checkpointing, non-reentrant: LoRA weights are the only leaves that
+    need gradients). For the 1.5B on 2 cores: ~20 GB -> see finetune/README.md."""
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
 
 
 def chat_items(cfg: RunConfig) -> list[Any]:
@@ -300,6 +324,8 @@ def train_chat(cfg: RunConfig, items: Sequence[Any] | None = None,
     print(f"base loaded, {len(targets)} examples encoded, head {len(head)} tokens evaluated in "
           f"{time.monotonic() - t0:.0f} s", flush=True)
     peft_model = get_peft_model(model, lora_config(cfg.lora))
+    if cfg.train.gradient_checkpointing:
+        recompute_activations(peft_model)
     trainable, total = count_params(peft_model)
     pad = runtime.tokenizer.pad_token_id or 0
     loss_fn = ChatLoss(peft_model, cache, sorted(engine.openers), pad)

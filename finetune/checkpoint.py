@@ -9,7 +9,8 @@ code makes them: a resume on others is refused. The file is replaced atomically 
 beside, synced, renamed), so a process killed mid-write leaves the previous checkpoint whole.
 
 Only what the run was told may change between a stop and its resume: where it runs
-(`model.device`, `model.threads`), its precision and how often it saves (`RESUMABLE`). A
+(`model.device`, `model.threads`), its precision, how often it saves and whether it recomputes
+activations (`RESUMABLE`). A
 resumed run on another config would be neither run, so that is refused, naming the keys.
 """
 
@@ -30,7 +31,8 @@ from finetune.config import ConfigError, RunConfig
 FILE = "checkpoint.pt"
 # Keys a resumed run may set differently: where and how fast it runs, not what it learns.
 RESUMABLE = frozenset({("model", "device"), ("model", "threads"), ("run", "out_dir"),
-                       ("train", "mixed_precision"), ("train", "save_every")})
+                       ("train", "mixed_precision"), ("train", "save_every"),
+                       ("train", "gradient_checkpointing")})
 
 
 @dataclass(frozen=True)

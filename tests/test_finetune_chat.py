@@ -302,6 +302,44 @@ def test_argument_weights_draw_calls_with_more_arguments_more_often() -> None:
         assert low <= share <= high, (weights, share)
 
 
+def test_recomputed_activations_give_the_same_loss_and_gradients(tiny_hf: Path) -> None:
+    """train.gradient_checkpointing trades compute for memory and nothing else."""
+    from peft import get_peft_model
+
+    from assistant.engines.chat.engine import ChatEngine
+    from assistant.engines.chat.hf import TorchRuntime
+    from finetune.chat import ChatLoss, HeadCache, encode, recompute_activations
+    from finetune.config import DataOptions, LoraOptions
+    from finetune.data import build_examples
+    from finetune.train import lora_config
+
+    rt = TorchRuntime(tiny_hf, threads=1)
+    engine = ChatEngine(rt)
+    head, targets = encode(engine, build_examples(_items(), DataOptions(answers=0.0), seed=0),
+                           _tools())
+    cache = HeadCache(rt.model, head)
+    torch.manual_seed(0)
+    model = get_peft_model(rt.model, lora_config(LoraOptions(r=4, alpha=8, dropout=0.0,
+                                                             targets=("attn+mlp",))))
+    loss_fn = ChatLoss(model, cache, sorted(engine.openers), rt.tokenizer.pad_token_id or 0)
+    loss_fn.train()
+
+    def run() -> tuple[float, dict[str, Any]]:
+        model.zero_grad()
+        loss, _ = loss_fn(targets)
+        loss.backward()
+        return float(loss), {n: p.grad.clone() for n, p in model.named_parameters()
+                             if p.requires_grad and p.grad is not None}
+
+    kept_loss, kept = run()
+    recompute_activations(model)
+    assert model.base_model.model.model.gradient_checkpointing
+    again_loss, again = run()
+    assert again_loss == kept_loss and kept.keys() == again.keys() and kept
+    for n in kept:
+        torch.testing.assert_close(again[n], kept[n], rtol=1e-5, atol=1e-7)
+
+
 # --- stopping and resuming a run -----------------------------------------------------------------
 
 

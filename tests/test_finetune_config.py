@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,9 @@ def test_the_1_5b_config_is_the_0_5b_recipe_on_another_base() -> None:
     """The GPU-box 1.5B adapter is meant to compare with the shipped 0.5B one: the same data,
     LoRA and schedule; only the base model and the device differ."""
     small, large = load_config(CONFIGS / "qwen-0.5b.toml"), load_config(CONFIGS / "qwen-1.5b.toml")
-    assert (large.data, large.lora, large.train) == (small.data, small.lora, small.train)
+    # Only how the 1.5B fits in memory differs (recomputed activations: the same gradients).
+    assert (large.data, large.lora, replace(large.train, gradient_checkpointing=False)) == \
+        (small.data, small.lora, small.train)
     assert (large.run.path, large.model.base, large.model.device) == ("chat", "qwen-1.5b", "auto")
 
 
