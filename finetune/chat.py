@@ -225,7 +225,7 @@ class ChatTrainStats:
 def recompute_activations(model: Any) -> None:
     """Keep only each decoder layer's input for the backward pass and recompute the rest there
     (transformers' gradient checkpointing, non-reentrant: LoRA weights are the only leaves that
-    need gradients). For the 1.5B on 2 cores: ~20 GB -> see finetune/README.md."""
+    need gradients). The 1.5B's fp32 run needs it on 24 GB (finetune/README.md)."""
     model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
 
 
@@ -465,7 +465,7 @@ def _fit(loss_fn: ChatLoss, targets: Sequence[Target], cfg: RunConfig,
             if t.save_every and step % t.save_every == 0 and step < t.steps:
                 checkpoint.save(ckpt_path, checkpoint.Checkpoint(
                     step, epoch, len(batches), time.monotonic() - start, list(log),
-                    [list(w) for w in window], {name: p.detach().clone() for name, p in named},
+                    [list(w) for w in window], {name: p.detach() for name, p in named},
                     opt.state_dict(), sched.state_dict(), torch.get_rng_state(), cfg.to_dict(),
                     data))
     loss_fn.eval()

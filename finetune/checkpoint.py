@@ -10,8 +10,8 @@ beside, synced, renamed), so a process killed mid-write leaves the previous chec
 
 Only what the run was told may change between a stop and its resume: where it runs
 (`model.device`, `model.threads`), its precision, how often it saves and whether it recomputes
-activations (`RESUMABLE`). A
-resumed run on another config would be neither run, so that is refused, naming the keys.
+activations (`RESUMABLE`). A resumed run on another config would be neither run, so that is
+refused, naming the keys.
 """
 
 from __future__ import annotations

@@ -368,6 +368,25 @@ def fast_load(tiny_hf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hf, "TorchRuntime", lambda *a, **k: real(tiny_hf, threads=1))
 
 
+def _killed_in_step(step: int, cfg: Any, items: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """train_chat(cfg), the process stopped during optimiser step `step` (batch size 2, no
+    accumulation: one forward a step)."""
+    from finetune.chat import ChatLoss, train_chat
+
+    forward, calls = ChatLoss.forward, [0]
+
+    def dies(self: Any, batch: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == step:
+            raise KeyboardInterrupt
+        return forward(self, batch)
+
+    with monkeypatch.context() as m:
+        m.setattr(ChatLoss, "forward", dies)
+        with pytest.raises(KeyboardInterrupt):
+            train_chat(cfg, items=items, tools=_tools())
+
+
 def _adapter(out: Path) -> dict[str, Any]:
     from safetensors.torch import load_file
 
@@ -377,25 +396,14 @@ def _adapter(out: Path) -> dict[str, Any]:
 def test_a_run_killed_mid_way_resumes_to_the_same_adapter(
         tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_load: None) -> None:
     from finetune import checkpoint
-    from finetune.chat import ChatLoss, train_chat
+    from finetune.chat import train_chat
 
     items = _items()  # 2 calls, 2 not
     whole, _ = train_chat(_resumable(tiny_gguf, tmp_path / "whole"), items=items, tools=_tools())
     assert not checkpoint.path_in(whole).exists()  # a finished run leaves none behind
 
-    forward, calls = ChatLoss.forward, [0]
-
-    def dies_in_step_5(self: Any, batch: Any) -> Any:
-        calls[0] += 1
-        if calls[0] == 5:
-            raise KeyboardInterrupt  # the process is stopped during step 5
-        return forward(self, batch)
-
     cfg = _resumable(tiny_gguf, tmp_path / "stopped")
-    with monkeypatch.context() as m:
-        m.setattr(ChatLoss, "forward", dies_in_step_5)
-        with pytest.raises(KeyboardInterrupt):
-            train_chat(cfg, items=items, tools=_tools())
+    _killed_in_step(5, cfg, items, monkeypatch)
     saved = torch.load(checkpoint.path_in(cfg.out_dir), weights_only=True)
     assert (saved["step"], saved["left"]) == (3, 1)  # inside its second batch order
     assert not (cfg.out_dir / "adapter_model.safetensors").exists()
@@ -416,7 +424,7 @@ def test_a_run_killed_mid_way_resumes_to_the_same_adapter(
 def test_a_resume_is_refused_without_its_checkpoint_under_another_config_or_other_examples(
         tiny_gguf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_load: None) -> None:
     from finetune import checkpoint
-    from finetune.chat import ChatLoss, train_chat
+    from finetune.chat import train_chat
     from finetune.config import ConfigError
 
     cfg = _resumable(tiny_gguf, tmp_path / "run")
@@ -432,17 +440,7 @@ def test_a_resume_is_refused_without_its_checkpoint_under_another_config_or_othe
     assert checkpoint.differences(cfg.to_dict(), _resumable(
         tiny_gguf, tmp_path / "run", lr=2e-2).to_dict()) == ["train.lr: 0.01 -> 0.02"]
 
-    def stops_in_step_4(self: Any, batch: Any, calls: list[int] = [0]) -> Any:  # noqa: B006
-        calls[0] += 1
-        if calls[0] == 4:
-            raise KeyboardInterrupt
-        return forward(self, batch)
-
-    forward = ChatLoss.forward
-    with monkeypatch.context() as m:
-        m.setattr(ChatLoss, "forward", stops_in_step_4)
-        with pytest.raises(KeyboardInterrupt):
-            train_chat(cfg, items=_items(), tools=_tools())
+    _killed_in_step(4, cfg, _items(), monkeypatch)
     with pytest.raises(ConfigError, match=r"train\.lr"):
         train_chat(_resumable(tiny_gguf, cfg.out_dir, lr=2e-2), items=_items(), tools=_tools(),
                    resume=True)
