@@ -28,6 +28,7 @@ from assistant.events import (
     Event,
     Failed,
     Heard,
+    NameDecision,
     Notification,
     Reply,
     Speaking,
@@ -67,6 +68,9 @@ def parser() -> argparse.ArgumentParser:
                    help="chat brain runtime: llama.cpp (default for the named brains) or torch")
     m.add_argument("--call-threshold", type=float, metavar="P",
                    help="chat brain: act when P(call) >= P (default: the brain's calibrated one)")
+    m.add_argument("--name-threshold", type=float, metavar="P",
+                   help="chat brain: run a call only when P(the tool name it wrote) >= P, else ask "
+                        "the user to say it another way (default: 0.5; 0 runs every call)")
     m.add_argument("--model-dir", type=Path, help="a local checkpoint directory")
     m.add_argument("--adapter", type=Path, help="a LoRA adapter directory (peft format)")
     m.add_argument("--variant", choices=LFM2_VARIANTS,
@@ -115,7 +119,8 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
                          quantize=args.quantize, asr_biasing=not args.no_biasing,
                          asr_min_confidence=args.asr_min_confidence,
                          brain=args.brain, runtime=args.runtime,
-                         call_threshold=args.call_threshold, native_speech=native,
+                         call_threshold=args.call_threshold, name_threshold=args.name_threshold,
+                         native_speech=native,
                          voice=args.voice if native else None)
 
 
@@ -221,6 +226,9 @@ class Printer:
                 return f"turn {n} ({m})"
             case CallDecision(p_call=p, threshold=threshold):
                 return f"P(call) {p:.2f} {'>=' if p >= threshold else '<'} {threshold:g}"
+            case NameDecision(name=name, p_name=p, threshold=threshold):
+                return (f"P({name}) {p:.2f} >= {threshold:g}" if p >= threshold else
+                        f"P({name}) {p:.2f} < {threshold:g}: not run, asked to say it again")
             case Heard(text=text, confidence=c):
                 return repr(text) + (f"  (confidence {c:.2f})" if c is not None else "")
             case CallWithheld(calls=calls, confidence=c, min_confidence=gate):

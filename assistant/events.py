@@ -169,6 +169,19 @@ class CallDecision(Event):
     threshold: float
 
 
+@dataclass(frozen=True)
+class NameDecision(Event):
+    """A brain's confidence in the tool it named, once it wrote a call: P(the name's tokens).
+    Below the threshold the call is not run and the user is asked to say it another way (wrong
+    tools and near-miss false alarms are often the calls a brain is least sure of)."""
+
+    kind: ClassVar[str] = "name-decision"
+    name: str
+    p_name: float
+    threshold: float
+    raw: str  # the call as written, whether it runs or not
+
+
 # --- Emitted by the turn loop -----------------------------------------------------------------
 
 

@@ -234,6 +234,7 @@ class Ct2Runtime:
         self.bos: str = info["bos"]
         self.eos: str = info["eos"]
         self._user = self.tokenize(USER_TURN)
+        self.token_logprobs: list[float] = []
 
     def tokenize(self, text: str) -> list[int]:
         return list(self.tokenizer.encode(text, add_special_tokens=False).ids)
@@ -269,12 +270,15 @@ class Ct2Runtime:
         banned = [[self.tokenizer.id_to_token(t)] for t in sorted(decoding.banned)]
         steps = self.generator.generate_tokens(
             rest, static_prompt=head, max_length=decoding.max_tokens,
-            end_token=sorted(decoding.stop), suppress_sequences=banned or None)
+            end_token=sorted(decoding.stop), suppress_sequences=banned or None,
+            return_log_prob=True)
+        self.token_logprobs = []
         try:
             for step in steps:
                 check_cancel(cancel)
                 if step.token_id in decoding.stop:  # CTranslate2 yields its end token
                     return
+                self.token_logprobs.append(float(step.log_prob))
                 yield int(step.token_id)
         finally:
             steps.close()

@@ -21,6 +21,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ def run_metadata(args: argparse.Namespace, names: Sequence[str]) -> dict[str, An
         "python": platform.python_version(), "torch": torch_info,
         "lfm2_model_dir": str(args.lfm2_model_dir) if args.lfm2_model_dir else None,
         "adapter": str(args.adapter) if args.adapter else None, "variants": list(names),
+        "name_threshold": args.name_threshold,
         "tiny_lfm2": bool(args.tiny_lfm2), "lfm2_brain": args.lfm2_brain,
         "gemma3n_model_dir": str(args.gemma3n_model_dir) if args.gemma3n_model_dir else None,
     }
@@ -186,9 +188,9 @@ def cmd_run(args: argparse.Namespace, *, report: bool = False) -> int:
                              lfm2_brain=args.lfm2_brain,
                              gemma3n_model_dir=args.gemma3n_model_dir)
         if args.adapter and v.engine in ("lfm2", "cascade"):
-            from dataclasses import replace
-
             v = replace(v, options=replace(v.options, adapter=args.adapter))
+        if args.name_threshold is not None:
+            v = replace(v, options=replace(v.options, name_threshold=args.name_threshold))
         st = run_variant(v, units, run_dir, data_dir=args.data, progress=not args.quiet,
                          batch_size=args.batch_size, latency_units=args.latency_units,
                          resume=args.resume)
@@ -276,6 +278,9 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
     p.add_argument("--tiny-lfm2", action="store_true",
                    help="run LFM2 variants on a tiny random checkpoint (code path only)")
     p.add_argument("--adapter", type=Path, help="a LoRA adapter for lfm2 / cascade")
+    p.add_argument("--name-threshold", type=float, metavar="P",
+                   help="chat brains: run a call only when P(its tool name) >= P (default 0.5; "
+                        "0: every call, the name-decision events still say what 0.5 would do)")
     p.add_argument("--batch-size", type=int, default=8,
                    help="model calls of this many turns run as one batch, for engines that "
                         "can batch (1: every turn alone)")

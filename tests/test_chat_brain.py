@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,16 @@ import jsonschema
 import pytest
 
 from assistant.engine import Message, Request, ToolSpec
-from assistant.engines.chat.engine import ChatEngine, ChatSettings, call_schema
+from assistant.engines.chat.engine import ChatEngine, ChatSettings, call_schema, name_confidence
 from assistant.engines.chat.template import ChatTemplate, chat_messages
-from assistant.events import CallDecision, CallMalformed, CallsProposed, Reply, TextDelta
+from assistant.events import (
+    CallDecision,
+    CallMalformed,
+    CallsProposed,
+    NameDecision,
+    Reply,
+    TextDelta,
+)
 from assistant.toolcall import ToolCall
 from evalkit.values import total_duration
 
@@ -104,7 +112,7 @@ def test_the_template_tells_the_native_call_markers(llama_rt: Any) -> None:
 def test_above_threshold_every_call_is_valid_by_construction(llama_rt: Any) -> None:
     """Random weights, grammar on: whatever the model writes is a call to one of the tools with
     arguments that pass the tool's own schema."""
-    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0))
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, name_threshold=0.0))
     specs = {t.name: t for t in TOOLS}
     for text in ("set a timer", "log my dose", "weather?", "hello", "x" * 50):
         events = run(engine, ask(text))
@@ -210,6 +218,7 @@ def test_drafted_decoding_writes_exactly_the_greedy_tokens(tiny_gguf: Path,
         drafting._eval_rows = functools.partial(_spy, original, batches)  # type: ignore[method-assign]
         got = list(drafting.generate(ids, decoding))
         assert got == want
+        np.testing.assert_allclose(drafting.token_logprobs, plain.token_logprobs, atol=1e-3)
         assert max(batches) > 1 and len(batches) < len(want)  # drafts were taken
         after = [*ids, *got]
         np.testing.assert_allclose(drafting.logits(after), plain.logits(after), atol=1e-3)
@@ -301,9 +310,95 @@ def test_below_threshold_it_answers_and_never_opens_a_call(llama_rt: Any) -> Non
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).strip() == last.text
 
 
+class _Chars:
+    """Token i is the character chr(i): offsets are plain to read."""
+
+    def detokenize(self, ids: Any) -> str:
+        return "".join(map(chr, ids))
+
+
+def test_the_name_confidence_is_the_product_over_the_tokens_that_wrote_the_name() -> None:
+    body = '{"name": "set_timer", "arguments": {"seconds": 5}}'
+    ids = [ord(c) for c in body]
+    start, quote = body.index("set_timer"), body.index('", "arguments')
+    logprobs = [-1.0 if start <= i <= quote else -100.0 for i in range(len(ids))]
+    name, p = name_confidence(_Chars(), ids, logprobs)  # type: ignore[arg-type,misc]
+    assert name == "set_timer"
+    assert p == pytest.approx(math.exp(-(quote - start + 1)))  # 9 letters and the closing quote
+    # A token that straddles the name's edge counts: the model wrote part of the name with it.
+    pieces = ['{"name": "se', 't_tim', 'er",', ' "arguments": {}}']
+    fake = _Pieces(pieces)
+    name, p = name_confidence(fake, list(range(4)), [-100.0, -0.5, -0.25, -100.0])  # type: ignore[arg-type,misc]
+    assert p == pytest.approx(math.exp(-100.75))
+    assert name_confidence(_Chars(), [ord(c) for c in "[f()]"], [0.0] * 5) is None  # type: ignore[arg-type]
+    assert name_confidence(_Chars(), ids, logprobs[:-1]) is None  # type: ignore[arg-type]
+
+
+class _Pieces:
+    def __init__(self, pieces: list[str]) -> None:
+        self.pieces = pieces
+
+    def detokenize(self, ids: Any) -> str:
+        return "".join(self.pieces[i] for i in ids)
+
+
+@pytest.mark.parametrize("runtime", ["llama", "torch"])
+def test_each_generated_tokens_log_probability_is_the_models(llama_rt: Any, tiny_hf: Path,
+                                                              runtime: str) -> None:
+    """`token_logprobs` holds, for each token `generate` yielded, its log-softmax under the model
+    before bans and grammar, as `logits` gives it one step at a time (llama.cpp: through drafts
+    and the grammar's forced frame)."""
+    import numpy as np
+
+    from assistant.engines.chat.hf import TorchRuntime
+    from assistant.engines.chat.runtime import Decoding, log_softmax
+
+    rt = llama_rt if runtime == "llama" else TorchRuntime(tiny_hf, threads=1)
+    engine = ChatEngine(rt, ChatSettings())
+    prompt = rt.tokenize(engine.prompt(ask("set a timer for five minutes"))) + \
+        rt.tokenize(engine.call_start) + rt.tokenize("\n")
+    schema = json.dumps(call_schema(TOOLS)) if runtime == "llama" else None
+    body = list(rt.generate(prompt, Decoding(24, frozenset(), schema=schema)))
+    recorded = list(rt.token_logprobs)
+    assert len(recorded) == len(body) == 24
+    want = [float(log_softmax(rt.logits(prompt + body[:i]))[t]) for i, t in enumerate(body)]
+    np.testing.assert_allclose(recorded, want, atol=2e-3)
+
+
+def test_the_name_decision_reports_the_name_the_call_was_written_with(llama_rt: Any) -> None:
+    from assistant.engines.chat.runtime import Decoding
+
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, name_threshold=0.0))
+    request = ask("log 500 mg of metformin")
+    decision = next(e for e in run(engine, request) if isinstance(e, NameDecision))
+    prompt = llama_rt.tokenize(engine.prompt(request)) + llama_rt.tokenize(engine.call_start) + \
+        llama_rt.tokenize("\n")
+    body = list(llama_rt.generate(prompt, Decoding(24, frozenset(),
+                                                   schema=json.dumps(call_schema(TOOLS)))))
+    name, p = name_confidence(llama_rt, body, llama_rt.token_logprobs) or ("", -1.0)
+    assert decision.name == name and name in {t.name for t in TOOLS}
+    assert decision.p_name == pytest.approx(p, rel=1e-3) and 0.0 < p < 1.0
+    assert f'"name": "{name}"' in decision.raw
+
+
+def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
+    """At or above the name threshold the call goes out; below it the user is asked to say it
+    another way, and the event keeps the call that was not run."""
+    sure = run(ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, name_threshold=0.0)),
+               ask("set a timer"))
+    assert isinstance(sure[-1], CallsProposed)
+    settings = ChatSettings(call_threshold=0.0, name_threshold=1.01)
+    doubted = run(ChatEngine(llama_rt, settings), ask("set a timer"))
+    decision = next(e for e in doubted if isinstance(e, NameDecision))
+    assert decision.p_name < 1.01 and decision.raw == sure[-1].raw.replace(
+        "<|tool_call_start|>", "<tool_call>").replace("<|tool_call_end|>", "</tool_call>")
+    assert isinstance(doubted[-1], Reply) and doubted[-1].text == settings.unsure_reply
+    assert not any(isinstance(e, CallsProposed) for e in doubted)
+
+
 def test_without_grammar_a_bad_call_is_malformed_not_a_crash(llama_rt: Any) -> None:
     engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, constrain=False,
-                                               max_call_tokens=12))
+                                               max_call_tokens=12, name_threshold=0.0))
     last = run(engine, ask("set a timer"))[-1]
     assert isinstance(last, CallMalformed | CallsProposed)
     if isinstance(last, CallMalformed):
@@ -464,3 +559,17 @@ def test_a_prompt_longer_than_the_context_is_refused_before_the_prefill(tiny_ggu
     with pytest.raises(ValueError, match="more than the model's context of 256"):
         rt.logits(list(range(1, 300)))
     assert len(rt.logits(rt.tokenize("a short prompt"))) > 0  # the runtime still works
+
+
+def test_the_name_threshold_reaches_the_brain_from_every_front_door(tiny_gguf: Path) -> None:
+    from assistant import cli
+    from assistant.engines import EngineOptions, cascade, chat, engine_options, lfm2
+
+    assert chat.build(chat.Options(brain=str(tiny_gguf))).settings.name_threshold == 0.5
+    engine = chat.build(chat.Options(brain=str(tiny_gguf), name_threshold=0.2))
+    assert engine.settings.name_threshold == 0.2
+    given = EngineOptions(name_threshold=0.2)
+    for cls in (cascade.Options, lfm2.Options):
+        assert engine_options(cls, given).name_threshold == 0.2
+    args = cli.parser().parse_args(["--text", "hi", "--name-threshold", "0"])
+    assert cli.engine_options(args).name_threshold == 0.0

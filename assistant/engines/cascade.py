@@ -137,6 +137,7 @@ class Options:
     brain: str | None = None
     runtime: str | None = None
     call_threshold: float | None = None
+    name_threshold: float | None = None
     adapter: Path | None = None
     default_adapter: bool = True
     quantize: str | None = None
@@ -165,6 +166,7 @@ def build_brain(options: Options) -> Engine:
     brain = "gemma-270m" if model in ("gemma", "gemma-3-270m") else (options.brain or model or None)
     engine: Engine = chat.build(chat.Options(
         brain=brain, runtime=options.runtime, call_threshold=options.call_threshold,
+        name_threshold=options.name_threshold,
         adapter=options.adapter, quantize=options.quantize, threads=options.threads,
         model_dir=options.model_dir, default_adapter=options.default_adapter))
     return engine

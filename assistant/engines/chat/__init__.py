@@ -9,7 +9,7 @@ thresholds), `engine` (the turn).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ class Options:
     brain: str | None = None
     runtime: str | None = None  # "llama" | "torch"; None: by brain
     call_threshold: float | None = None  # P(call) to act on; None: the brain's calibrated one
+    name_threshold: float | None = None  # P(the tool name it wrote) to run a call; None: 0.5
     adapter: Path | None = None  # a peft LoRA adapter
     quantize: str | None = None  # "int8": a torch brain's linear layers on CPU
     threads: int | None = None
@@ -45,7 +46,10 @@ def build(options: Options) -> Any:
     threshold = options.call_threshold
     if threshold is None:
         threshold = BRAINS[name].call_threshold if name in BRAINS else ChatSettings.call_threshold
-    return ChatEngine(runtime, ChatSettings(call_threshold=threshold), name=f"{name}/{runtime.name}")
+    settings = ChatSettings(call_threshold=threshold)
+    if options.name_threshold is not None:
+        settings = replace(settings, name_threshold=options.name_threshold)
+    return ChatEngine(runtime, settings, name=f"{name}/{runtime.name}")
 
 
 __all__ = ["ChatEngine", "ChatSettings", "Options", "build"]

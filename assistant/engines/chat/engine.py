@@ -11,7 +11,10 @@ One turn:
    of the request's tools) where the runtime has a grammar engine, then closed; the model may
    open another call right after. LFM2's Pythonic list (`[f(a=1), g()]`, all calls in one
    block) is decoded freely up to its end marker and checked by the parser;
-4. an answer is decoded with the call token barred, streamed as `TextDelta`s.
+4. **the name's check** (JSON calls): P(the tokens that wrote the tool's name) under the model.
+   Below `name_threshold` the call is not run and the user is asked to say it another way:
+   wrong tools are calls the brain is less sure of (docs/brain-eval/name-gate/);
+5. an answer is decoded with the call token barred, streamed as `TextDelta`s.
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -27,7 +31,7 @@ from typing import Any
 from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
 from assistant.engines.chat.template import ChatTemplate
-from assistant.events import CallDecision, Event, TextDelta
+from assistant.events import CallDecision, Event, NameDecision, TextDelta
 from assistant.outcome import outcome
 from assistant.prompt import CHAT_PERSONA
 from assistant.speech import BackendUnavailable
@@ -44,6 +48,10 @@ BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{
 @dataclass(frozen=True)
 class ChatSettings:
     call_threshold: float = 0.5
+    # P(the tool name it wrote) below which a call is not run: the user is asked to say it
+    # another way (`unsure_reply`). 0 runs every call.
+    name_threshold: float = 0.5
+    unsure_reply: str = "Sorry, I'm not sure what you'd like me to do. Could you say it another way?"
     constrain: bool = True  # grammar-constrained calls where the runtime has a grammar engine
     max_call_tokens: int = 400  # enough for the bounded schema; real calls are ~20-40
     max_reply_tokens: int = 96
@@ -72,6 +80,24 @@ def bounded(schema: Any) -> Any:
     if "array" in kinds:
         out["maxItems"] = min(int(out.get("maxItems", MAX_ITEMS)), MAX_ITEMS)
     return out
+
+
+_NAME = re.compile(r'\s*\{\s*"name"\s*:\s*"([^"\\]*)"')
+
+
+def name_confidence(runtime: Runtime, body: Sequence[int],
+                    logprobs: Sequence[float]) -> tuple[str, float] | None:
+    """The tool a JSON call body names, and P(the tokens that wrote its name, through its closing
+    quote) under the model; None when the body does not open with a name."""
+    text = runtime.detokenize(body)
+    match = _NAME.match(text)
+    if match is None or len(logprobs) != len(body):
+        return None
+    ends = [len(runtime.detokenize(body[:i + 1])) for i in range(len(body))]
+    first, quote = match.start(1), match.end(1)  # `quote`: where the closing quote is
+    logp = sum(lp for start, end, lp in zip([0, *ends[:-1]], ends, logprobs, strict=True)
+               if end > first and start <= quote)
+    return match.group(1), math.exp(logp)
 
 
 def call_schema(tools: Sequence[ToolSpec]) -> dict[str, Any]:
@@ -153,7 +179,13 @@ class ChatEngine:
         p = self.p_call(ids) if request.tools else 0.0
         yield CallDecision(p_call=p, threshold=self.settings.call_threshold)
         if request.tools and p >= self.settings.call_threshold:
-            raw = self._calls(ids, request.tools, cancel)
+            raw, named = self._calls(ids, request.tools, cancel)
+            if named is not None:
+                name, p_name = named
+                yield NameDecision(name=name, p_name=p_name,
+                                   threshold=self.settings.name_threshold, raw=raw)
+                if p_name < self.settings.name_threshold:
+                    raw = self.settings.unsure_reply
             yield TextDelta(raw)
         else:
             raw = yield from self._answer(ids, cancel)
@@ -171,19 +203,24 @@ class ChatEngine:
             self._schemas[key] = json.dumps(call_schema(tools))
         return self._schemas[key]
 
-    def _calls(self, ids: list[int], tools: Sequence[ToolSpec], cancel: threading.Event) -> str:
-        """Decode up to MAX_CALLS call blocks; the first one was already decided on."""
+    def _calls(self, ids: list[int], tools: Sequence[ToolSpec], cancel: threading.Event
+               ) -> tuple[str, tuple[str, float] | None]:
+        """Decode up to MAX_CALLS call blocks (the first one was already decided on); with the
+        first call's tool name and the model's confidence in it."""
         if not self.format.json_body:
-            return self._pythonic_calls(ids, cancel)
+            return self._pythonic_calls(ids, cancel), None
         rt = self.runtime
         newline = rt.tokenize("\n")
         schema = self._schema(tools)
         seq = list(ids)
         blocks: list[str] = []
+        named = None
         for _ in range(MAX_CALLS):
             seq += self._open + newline
             body_ids = list(rt.generate(seq, Decoding(self.settings.max_call_tokens, self._stop,
                                                       schema=schema), cancel))
+            if not blocks:
+                named = name_confidence(rt, body_ids, rt.token_logprobs)
             body = rt.detokenize(body_ids)
             if schema is None and self.call_end in body:  # free decoding wrote its own end
                 body = body[:body.index(self.call_end)]
@@ -199,7 +236,7 @@ class ChatEngine:
                 seq.append(nxt)
                 if int(rt.logits(seq).argmax()) not in self._openers:
                     break
-        return "\n".join(blocks)
+        return "\n".join(blocks), named
 
     def _pythonic_calls(self, ids: list[int], cancel: threading.Event) -> str:
         """One block holding a Pythonic list of calls (LFM2): decoded freely up to its end
@@ -230,4 +267,4 @@ class ChatEngine:
         return rt.detokenize(out).strip()
 
 
-__all__ = ["ChatEngine", "ChatSettings", "call_schema"]
+__all__ = ["ChatEngine", "ChatSettings", "call_schema", "name_confidence"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.engines.chat.runtime import Decoding, check_cancel, common_prefix
+from assistant.engines.chat.runtime import Decoding, check_cancel, common_prefix, logsumexp
 
 
 class TorchRuntime:
@@ -54,6 +54,7 @@ class TorchRuntime:
         # The prompt head's cache, kept for models whose cache cannot drop tokens.
         self._head: tuple[list[int], Any] = ([], None)
         self._lock = threading.Lock()
+        self.token_logprobs: list[float] = []
 
     def tokenize(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -119,16 +120,20 @@ class TorchRuntime:
     def generate(self, ids: Sequence[int], decoding: Decoding,
                  cancel: threading.Event | None = None) -> Iterator[int]:
         banned = sorted(decoding.banned)
+        logprobs: list[float] = []
+        self.token_logprobs = logprobs
         with self._lock:
             seq = list(ids)
             for _ in range(decoding.max_tokens):
                 check_cancel(cancel)
                 logits = self._feed(seq).copy()
+                norm = logsumexp(logits)
                 if banned:
                     logits[banned] = -np.inf
                 token = int(logits.argmax())
                 if token in decoding.stop:
                     return
+                logprobs.append(float(logits[token]) - norm)
                 yield token
                 seq.append(token)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.engines.chat.runtime import Decoding, check_cancel, common_prefix
+from assistant.engines.chat.runtime import Decoding, check_cancel, common_prefix, logsumexp
 from assistant.speech import BackendUnavailable
 
 # llama-cpp-python's Python port of json-schema-to-grammar lets raw control characters (a newline)
@@ -102,6 +102,7 @@ class LlamaRuntime:
         vocab = self.llm._model.vocab
         self.eog = frozenset(t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t))
         self._fresh = -1  # n_tokens for which the context's last logits are current
+        self.token_logprobs: list[float] = []
         self.draft_tokens = draft_tokens
         self.drafter: Callable[[np.ndarray, int], list[int]] = lookup_draft
         self.learn_drafts = learn_drafts
@@ -324,9 +325,17 @@ class LlamaRuntime:
         grammar = _Grammar(self.llm._model.vocab, gbnf(decoding.schema)) \
             if decoding.schema is not None else None
 
+        logprobs: list[float] = []
+        self.token_logprobs = logprobs
+        picked = 0.0  # log P of the latest pick, appended when it is yielded
+
         def pick(logits: np.ndarray) -> int:
+            nonlocal picked
+            norm = logsumexp(logits)
             logits[banned] = -np.inf
-            return int(logits.argmax()) if grammar is None else grammar.pick(logits)
+            token = int(logits.argmax()) if grammar is None else grammar.pick(logits)
+            picked = float(logits[token]) - norm  # masks only touch the tokens not picked
+            return token
 
         def stops(token: int) -> bool:
             return token in decoding.stop or token in self.eog
@@ -338,6 +347,7 @@ class LlamaRuntime:
                 token, left = pick(self._last_logits()), decoding.max_tokens
                 while left > 0 and not stops(token):
                     check_cancel(cancel)
+                    logprobs.append(picked)
                     yield token
                     left -= 1
                     if left == 0:
@@ -353,6 +363,7 @@ class LlamaRuntime:
                     # A draft is at most `left` long, so accepting all of it never overruns.
                     while agreed < len(draft) and token == draft[agreed] and not stops(token):
                         check_cancel(cancel)
+                        logprobs.append(picked)
                         yield token
                         left -= 1
                         context = np.append(context, token)

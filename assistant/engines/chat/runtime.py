@@ -35,6 +35,9 @@ class Runtime(Protocol):
     bos: str
     eos: str
     chat_template: str
+    # log P of each token the latest `generate` yielded, under the model alone (before bans and
+    # grammar): how sure the brain was of what it wrote (`engine.name_confidence`).
+    token_logprobs: list[float]
 
     def tokenize(self, text: str) -> list[int]:
         """Token ids of `text`, special tokens parsed, nothing added."""
@@ -69,10 +72,16 @@ def check_cancel(cancel: threading.Event | None) -> None:
         raise Cancelled()
 
 
+def logsumexp(logits: np.ndarray) -> float:
+    top = float(logits.max())
+    return top + float(np.log(np.exp((logits - top).astype(np.float64)).sum()))
+
+
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     x = logits.astype(np.float64)
     x -= x.max()
     return x - np.log(np.exp(x).sum())
 
 
-__all__ = ["Decoding", "Runtime", "check_cancel", "common_prefix", "log_softmax"]
+__all__ = ["Decoding", "Runtime", "check_cancel", "common_prefix", "log_softmax",
+           "logsumexp"]

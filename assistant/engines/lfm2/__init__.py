@@ -217,6 +217,7 @@ class Options:
     brain: str | None = None
     runtime: str | None = None
     call_threshold: float | None = None
+    name_threshold: float | None = None
     native_speech: bool = True  # LFM2-Audio speaks the answers; False: the loop's TTS does
     voice: str | None = None  # us-female (default), us-male, uk-female, uk-male
 

@@ -69,6 +69,7 @@ def build(options: Options) -> SequentialEngine:
     # A torch brain has int8 only (GGUF brains are 4-bit already).
     brain = chat.build(chat.Options(
         brain=options.brain, runtime=options.runtime, call_threshold=options.call_threshold,
+        name_threshold=options.name_threshold,
         threads=options.threads, quantize="int8" if options.quantize else None))
     loaded = load(options.model, options.model_dir, adapter=options.adapter,
                   device=options.device, threads=options.threads)
