@@ -70,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
                    help="chat brain: act when P(call) >= P (default: the brain's calibrated one)")
     m.add_argument("--name-threshold", type=float, metavar="P",
                    help="chat brain: run a call only when P(the tool name it wrote) >= P, else ask "
-                        "the user to say it another way (default: 0.5; 0 runs every call)")
+                        "the user to say it another way (default: 0.3; 0 runs every call)")
     m.add_argument("--model-dir", type=Path, help="a local checkpoint directory")
     m.add_argument("--adapter", type=Path, help="a LoRA adapter directory (peft format)")
     m.add_argument("--variant", choices=LFM2_VARIANTS,

@@ -279,8 +279,8 @@ def _run_options(p: argparse.ArgumentParser, default_variants: str) -> None:
                    help="run LFM2 variants on a tiny random checkpoint (code path only)")
     p.add_argument("--adapter", type=Path, help="a LoRA adapter for lfm2 / cascade")
     p.add_argument("--name-threshold", type=float, metavar="P",
-                   help="chat brains: run a call only when P(its tool name) >= P (default 0.5; "
-                        "0: every call, the name-decision events still say what 0.5 would do)")
+                   help="chat brains: run a call only when P(its tool name) >= P (default 0.3; "
+                        "0: every call, the name-decision events still say what any cut would do)")
     p.add_argument("--batch-size", type=int, default=8,
                    help="model calls of this many turns run as one batch, for engines that "
                         "can batch (1: every turn alone)")

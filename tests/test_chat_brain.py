@@ -565,7 +565,7 @@ def test_the_name_threshold_reaches_the_brain_from_every_front_door(tiny_gguf: P
     from assistant import cli
     from assistant.engines import EngineOptions, cascade, chat, engine_options, lfm2
 
-    assert chat.build(chat.Options(brain=str(tiny_gguf))).settings.name_threshold == 0.5
+    assert chat.build(chat.Options(brain=str(tiny_gguf))).settings.name_threshold == 0.3
     engine = chat.build(chat.Options(brain=str(tiny_gguf), name_threshold=0.2))
     assert engine.settings.name_threshold == 0.2
     given = EngineOptions(name_threshold=0.2)

@@ -88,7 +88,7 @@ class EngineOptions:
     brain: str | None = None
     runtime: str | None = None  # chat brain: "llama" (llama.cpp) | "torch"; None: by brain
     call_threshold: float | None = None  # chat brain: P(call) to act on; None: the brain's own
-    name_threshold: float | None = None  # chat brain: P(the tool name) to run a call; None: 0.5
+    name_threshold: float | None = None  # chat brain: P(the tool name) to run a call; None: 0.3
     native_speech: bool = True  # lfm2 sequential: LFM2-Audio speaks the answers (else the TTS)
     voice: str | None = None  # lfm2 sequential: its voice (us-female, us-male, uk-female, uk-male)
 

@@ -24,7 +24,7 @@ class Options:
     brain: str | None = None
     runtime: str | None = None  # "llama" | "torch"; None: by brain
     call_threshold: float | None = None  # P(call) to act on; None: the brain's calibrated one
-    name_threshold: float | None = None  # P(the tool name it wrote) to run a call; None: 0.5
+    name_threshold: float | None = None  # P(the tool name it wrote) to run a call; None: 0.3
     adapter: Path | None = None  # a peft LoRA adapter
     quantize: str | None = None  # "int8": a torch brain's linear layers on CPU
     threads: int | None = None
