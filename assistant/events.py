@@ -172,8 +172,8 @@ class CallDecision(Event):
 @dataclass(frozen=True)
 class NameDecision(Event):
     """A brain's confidence in the tool it named, once it wrote a call: P(the name's tokens).
-    Below the threshold the call is not run and the user is asked to say it another way (wrong
-    tools and near-miss false alarms are often the calls a brain is least sure of)."""
+    Below the threshold the call is not run and the user is asked to say it another way (a wrong
+    tool is often a call the brain is less sure of; confident near-misses pass)."""
 
     kind: ClassVar[str] = "name-decision"
     name: str

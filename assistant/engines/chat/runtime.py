@@ -73,14 +73,13 @@ def check_cancel(cancel: threading.Event | None) -> None:
 
 
 def logsumexp(logits: np.ndarray) -> float:
-    top = float(logits.max())
-    return top + float(np.log(np.exp((logits - top).astype(np.float64)).sum()))
+    x = logits.astype(np.float64)
+    top = float(x.max())
+    return top + float(np.log(np.exp(x - top).sum()))
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
-    x = logits.astype(np.float64)
-    x -= x.max()
-    return x - np.log(np.exp(x).sum())
+    return logits.astype(np.float64) - logsumexp(logits)
 
 
 __all__ = ["Decoding", "Runtime", "check_cancel", "common_prefix", "log_softmax",
