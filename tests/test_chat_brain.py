@@ -490,7 +490,10 @@ def test_the_default_brain_calls_when_asked_and_not_otherwise() -> None:
 def test_the_merged_brain_decides_as_the_adapter_beside_the_weights() -> None:
     """The default brain (the shipped LoRA merged in, merge.py) against the same LoRA served
     beside the weights: the same outcome and nearly the same P(call) on each request. Given an
-    adapter of its own, the merged brain serves it beside the weights instead."""
+    adapter of its own, the merged brain serves it beside the weights instead. The requests say
+    every argument in full: one the model must invent is a near-tie that each CPU's kernels tip
+    their own way ("at six" came out "six am" merged and "6 am" beside on an AVX-512 Xeon,
+    while CI runs on two AMD machines had written the same)."""
     from assistant.engines import chat
     from assistant.engines.chat.brains import ROOT, load_runtime
 
@@ -498,7 +501,7 @@ def test_the_merged_brain_decides_as_the_adapter_beside_the_weights() -> None:
     beside = chat.build(chat.Options(brain="qwen-0.5b-tools", threads=2))
     assert merged.runtime.head_gguf is not None and beside.runtime.head_gguf is None
     for text in ("log 500 milligrams of metformin", "what's the weather in Paris",
-                 "remind me to water the plants at six", "tell me a joke",
+                 "remind me to water the plants at 6 pm", "tell me a joke",
                  "is the back door locked?"):
         got, want = run(merged, ask_all(text)), run(beside, ask_all(text))
         assert type(got[-1]) is type(want[-1]), text
