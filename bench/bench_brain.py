@@ -271,14 +271,15 @@ class Ct2Runtime:
         steps = self.generator.generate_tokens(
             rest, static_prompt=head, max_length=decoding.max_tokens,
             end_token=sorted(decoding.stop), suppress_sequences=banned or None,
-            return_log_prob=True)
+            return_log_prob=decoding.logprobs)
         self.token_logprobs = []
         try:
             for step in steps:
                 check_cancel(cancel)
                 if step.token_id in decoding.stop:  # CTranslate2 yields its end token
                     return
-                self.token_logprobs.append(float(step.log_prob))
+                if decoding.logprobs:
+                    self.token_logprobs.append(float(step.log_prob))
                 yield int(step.token_id)
         finally:
             steps.close()

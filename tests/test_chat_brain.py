@@ -198,7 +198,7 @@ def test_drafted_decoding_writes_exactly_the_greedy_tokens(tiny_gguf: Path,
     drafting = LlamaRuntime(tiny_gguf, threads=1, n_ctx=4096, draft_tokens=4, learn_drafts=False)
     engine = ChatEngine(plain, ChatSettings())
     schema = json.dumps(call_schema(TOOLS)) if constrained else None
-    decoding = Decoding(40, frozenset(), schema=schema)
+    decoding = Decoding(40, frozenset(), schema=schema, logprobs=True)
     original, original_forced = drafting._eval_rows, drafting._forced
     forced: list[int] = []
 
@@ -358,11 +358,13 @@ def test_each_generated_tokens_log_probability_is_the_models(llama_rt: Any, tiny
     prompt = rt.tokenize(engine.prompt(ask("set a timer for five minutes"))) + \
         rt.tokenize(engine.call_start) + rt.tokenize("\n")
     schema = json.dumps(call_schema(TOOLS)) if runtime == "llama" else None
-    body = list(rt.generate(prompt, Decoding(24, frozenset(), schema=schema)))
+    body = list(rt.generate(prompt, Decoding(24, frozenset(), schema=schema, logprobs=True)))
     recorded = list(rt.token_logprobs)
     assert len(recorded) == len(body) == 24
     want = [float(log_softmax(rt.logits(prompt + body[:i]))[t]) for i, t in enumerate(body)]
     np.testing.assert_allclose(recorded, want, atol=2e-3)
+    assert list(rt.generate(prompt, Decoding(24, frozenset(), schema=schema))) == body
+    assert rt.token_logprobs == []  # not asked for (answers): no per-token normalising
 
 
 def test_the_name_decision_reports_the_name_the_call_was_written_with(llama_rt: Any) -> None:
@@ -373,7 +375,7 @@ def test_the_name_decision_reports_the_name_the_call_was_written_with(llama_rt: 
     decision = next(e for e in run(engine, request) if isinstance(e, NameDecision))
     prompt = llama_rt.tokenize(engine.prompt(request)) + llama_rt.tokenize(engine.call_start) + \
         llama_rt.tokenize("\n")
-    body = list(llama_rt.generate(prompt, Decoding(24, frozenset(),
+    body = list(llama_rt.generate(prompt, Decoding(24, frozenset(), logprobs=True,
                                                    schema=json.dumps(call_schema(TOOLS)))))
     name, p = name_confidence(llama_rt, body, llama_rt.token_logprobs) or ("", -1.0)
     assert decision.name == name and name in {t.name for t in TOOLS}

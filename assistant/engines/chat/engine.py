@@ -90,14 +90,17 @@ def name_confidence(runtime: Runtime, body: Sequence[int],
                     logprobs: Sequence[float]) -> tuple[str, float] | None:
     """The tool a JSON call body names, and P(the tokens that wrote its name, through its closing
     quote) under the model; None when the body does not open with a name."""
-    text = runtime.detokenize(body)
-    match = _NAME.match(text)
+    match = _NAME.match(runtime.detokenize(body))
     if match is None or len(logprobs) != len(body):
         return None
-    ends = [len(runtime.detokenize(body[:i + 1])) for i in range(len(body))]
     first, quote = match.start(1), match.end(1)  # `quote`: where the closing quote is
-    logp = sum(lp for start, end, lp in zip([0, *ends[:-1]], ends, logprobs, strict=True)
-               if end > first and start <= quote)
+    logp = 0.0
+    for i, lp in enumerate(logprobs):  # tokens in order, up to the one holding the quote
+        end = len(runtime.detokenize(body[:i + 1]))
+        if end > first:
+            logp += lp
+        if end > quote:
+            break
     return match.group(1), math.exp(logp)
 
 
@@ -219,7 +222,7 @@ class ChatEngine:
         for _ in range(MAX_CALLS):
             seq += self._open + newline
             body_ids = list(rt.generate(seq, Decoding(self.settings.max_call_tokens, self._stop,
-                                                      schema=schema), cancel))
+                                                      schema=schema, logprobs=not blocks), cancel))
             if not blocks:
                 named = name_confidence(rt, body_ids, rt.token_logprobs)
             body = rt.detokenize(body_ids)

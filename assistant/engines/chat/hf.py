@@ -127,13 +127,14 @@ class TorchRuntime:
             for _ in range(decoding.max_tokens):
                 check_cancel(cancel)
                 logits = self._feed(seq).copy()
-                norm = logsumexp(logits)
+                norm = logsumexp(logits) if decoding.logprobs else 0.0
                 if banned:
                     logits[banned] = -np.inf
                 token = int(logits.argmax())
                 if token in decoding.stop:
                     return
-                logprobs.append(float(logits[token]) - norm)
+                if decoding.logprobs:
+                    logprobs.append(float(logits[token]) - norm)
                 yield token
                 seq.append(token)
 

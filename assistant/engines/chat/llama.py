@@ -327,14 +327,14 @@ class LlamaRuntime:
 
         logprobs: list[float] = []
         self.token_logprobs = logprobs
-        picked = 0.0  # log P of the latest pick, appended when it is yielded
+        picked: list[float] = []  # log P of the latest pick, when asked for: moved on its yield
 
         def pick(logits: np.ndarray) -> int:
-            nonlocal picked
-            norm = logsumexp(logits)
+            norm = logsumexp(logits) if decoding.logprobs else 0.0
             logits[banned] = -np.inf
             token = int(logits.argmax()) if grammar is None else grammar.pick(logits)
-            picked = float(logits[token]) - norm  # masks only touch the tokens not picked
+            if decoding.logprobs:  # masks only touch the tokens not picked
+                picked[:] = [float(logits[token]) - norm]
             return token
 
         def stops(token: int) -> bool:
@@ -347,7 +347,7 @@ class LlamaRuntime:
                 token, left = pick(self._last_logits()), decoding.max_tokens
                 while left > 0 and not stops(token):
                     check_cancel(cancel)
-                    logprobs.append(picked)
+                    logprobs += picked
                     yield token
                     left -= 1
                     if left == 0:
@@ -363,7 +363,7 @@ class LlamaRuntime:
                     # A draft is at most `left` long, so accepting all of it never overruns.
                     while agreed < len(draft) and token == draft[agreed] and not stops(token):
                         check_cancel(cancel)
-                        logprobs.append(picked)
+                        logprobs += picked
                         yield token
                         left -= 1
                         context = np.append(context, token)

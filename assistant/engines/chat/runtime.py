@@ -27,6 +27,9 @@ class Decoding:
     stop: frozenset[int]
     banned: frozenset[int] = frozenset()
     schema: str | None = None  # a JSON schema the output must match (grammar runtimes)
+    # Record `token_logprobs` (a log-sum-exp over the vocabulary per token: calls only, not
+    # answers, where nothing reads them).
+    logprobs: bool = False
 
 
 class Runtime(Protocol):
@@ -36,7 +39,8 @@ class Runtime(Protocol):
     eos: str
     chat_template: str
     # log P of each token the latest `generate` yielded, under the model alone (before bans and
-    # grammar): how sure the brain was of what it wrote (`engine.name_confidence`).
+    # grammar), when its `Decoding` asked for them (else empty): how sure the brain was of what
+    # it wrote (`engine.name_confidence`).
     token_logprobs: list[float]
 
     def tokenize(self, text: str) -> list[int]:
