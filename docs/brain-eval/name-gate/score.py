@@ -64,8 +64,7 @@ def score(out: Path, paths: list[str]) -> None:
 
 def judged(record: dict, events: list) -> bool:
     proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
-    expected = [ExpectedCall(e["name"], {k: tuple(v) for k, v in e["args"].items()},
-                             frozenset(e.get("optional", ()))) for e in record["expected"]]
+    expected = [ExpectedCall.from_dict(e) for e in record["expected"]]
     return check(expected, proposed.calls if proposed else (), malformed=proposed is None).passed
 
 
