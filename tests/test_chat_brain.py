@@ -310,36 +310,30 @@ def test_below_threshold_it_answers_and_never_opens_a_call(llama_rt: Any) -> Non
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).strip() == last.text
 
 
-class _Chars:
-    """Token i is the character chr(i): offsets are plain to read."""
-
-    def detokenize(self, ids: Any) -> str:
-        return "".join(map(chr, ids))
-
-
-def test_the_name_confidence_is_the_product_over_the_tokens_that_wrote_the_name() -> None:
-    body = '{"name": "set_timer", "arguments": {"seconds": 5}}'
-    ids = [ord(c) for c in body]
-    start, quote = body.index("set_timer"), body.index('", "arguments')
-    logprobs = [-1.0 if start <= i <= quote else -100.0 for i in range(len(ids))]
-    name, p = name_confidence(_Chars(), ids, logprobs)  # type: ignore[arg-type,misc]
-    assert name == "set_timer"
-    assert p == pytest.approx(math.exp(-(quote - start + 1)))  # 9 letters and the closing quote
-    # A token that straddles the name's edge counts: the model wrote part of the name with it.
-    pieces = ['{"name": "se', 't_tim', 'er",', ' "arguments": {}}']
-    fake = _Pieces(pieces)
-    name, p = name_confidence(fake, list(range(4)), [-100.0, -0.5, -0.25, -100.0])  # type: ignore[arg-type,misc]
-    assert p == pytest.approx(math.exp(-100.75))
-    assert name_confidence(_Chars(), [ord(c) for c in "[f()]"], [0.0] * 5) is None  # type: ignore[arg-type]
-    assert name_confidence(_Chars(), ids, logprobs[:-1]) is None  # type: ignore[arg-type]
-
-
 class _Pieces:
+    """A tokenizer whose token i is `pieces[i]`: offsets are plain to read."""
+
     def __init__(self, pieces: list[str]) -> None:
         self.pieces = pieces
 
     def detokenize(self, ids: Any) -> str:
         return "".join(self.pieces[i] for i in ids)
+
+
+def test_the_name_confidence_is_the_product_over_the_tokens_that_wrote_the_name() -> None:
+    body = '{"name": "set_timer", "arguments": {"seconds": 5}}'
+    chars, ids = _Pieces(list(body)), list(range(len(body)))  # one token per character
+    start, quote = body.index("set_timer"), body.index('", "arguments')
+    logprobs = [-1.0 if start <= i <= quote else -100.0 for i in ids]
+    name, p = name_confidence(chars, ids, logprobs)  # type: ignore[arg-type,misc]
+    assert name == "set_timer"
+    assert p == pytest.approx(math.exp(-(quote - start + 1)))  # 9 letters and the closing quote
+    # A token that straddles the name's edge counts: the model wrote part of the name with it.
+    pieces = _Pieces(['{"name": "se', 't_tim', 'er",', ' "arguments": {}}'])
+    name, p = name_confidence(pieces, list(range(4)), [-100.0, -0.5, -0.25, -100.0])  # type: ignore[arg-type,misc]
+    assert p == pytest.approx(math.exp(-100.75))
+    assert name_confidence(_Pieces(list("[f()]")), list(range(5)), [0.0] * 5) is None  # type: ignore[arg-type]
+    assert name_confidence(chars, ids, logprobs[:-1]) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("runtime", ["llama", "torch"])
