@@ -10,10 +10,9 @@ adds, for training only:
   for that tool (and `{adur}`, a wider `{dur}`), so every item gets complete arguments with
   evalkit's meaning (`{when}` is the reminder time as said, `{dur}` a timer's duration in the
   units said, `{city}` alone means today's weather...);
-- 300+ hard negatives over evalkit's four negative kinds: questions about a tool's topic that
-  need no tool, remarks that use a tool's words but ask for nothing, a tool's object with an
-  action no tool has (pause or rename a timer, snooze a reminder, edit a note, past weather,
-  undo a logged dose), requests no tool can serve (lights, music, messages, shopping, navigation, translation, bookings, news, money,
+- 200+ hard negatives over evalkit's four negative kinds: questions about a tool's topic that
+  need no tool, remarks that use a tool's words but ask for nothing, requests no tool can
+  serve (lights, music, messages, shopping, navigation, translation, bookings, news, money,
   medical advice), chit-chat and general knowledge.
 
 Every wording here was written fresh for this project. None is copied or paraphrased from a
@@ -579,70 +578,6 @@ _EXTRA: dict[str, list[tuple[str, ...]]] = {
         ("my pasta took {dur} longer than the recipe said",
          "last time I left the bread in for {dur} it burned",
          "it took me {dur} to find a parking spot"),
-        # A tool's object with an action no tool has: the object and the verb's frame say
-        # "call", the action says no (the shipped brains cancelled timers asked to pause).
-        # Timers can be set, listed and cancelled; not paused, resumed, renamed or extended.
-        ("pause the {label} timer", "can you pause my timer for a sec", "hold the {label} timer",
-         "freeze the countdown, I'll be right back", "put the {label} timer on pause",
-         "pause timer {tid}"),
-        ("get my {label} countdown going again", "unpause the countdown", "carry on with the {label} countdown",
-         "start the paused timer again", "let the {label} timer run again",
-         "continue timer {tid} where it left off"),
-        ("rename the {label} timer", "call timer {tid} something else",
-         "change the name of my {label} timer", "relabel the countdown",
-         "the {label} timer should be called something else, fix that"),
-        ("add five more minutes to the {label} timer", "extend my timer by a couple of minutes",
-         "give the {label} timer a bit longer", "knock two minutes off the {label} timer",
-         "make timer {tid} run longer", "can you stretch the countdown a little"),
-        ("how long did the {label} timer run for", "when did my last timer go off",
-         "how many timers did I set yesterday", "which timer finished a minute ago",
-         "did the {label} timer already ring"),
-        # About a timer or reminder that exists, asking for nothing.
-        ("the {label} timer's already going, don't worry",
-         "no need to set a timer, I'll keep an eye on the {label} myself",
-         "I've got my own timer running for the {label}", "don't bother with a timer for the {label}",
-         "my phone's already timing the {label}", "I heard the {label} timer, thanks"),
-        # Reminders can be set and listed; not snoozed, moved, edited or ticked off.
-        ("snooze", "snooze it for ten minutes", "give me five more minutes, snooze",
-         "hit snooze on the reminder", "can you snooze my wake up alarm",
-         "remind me again about that one later, snooze it"),
-        ("move my reminder to {rtext} to Friday", "push the reminder back an hour",
-         "reschedule my {rtext} reminder", "change the time on my reminder",
-         "edit the reminder about {rtext}", "make my reminder an hour earlier"),
-        ("mark the reminder to {rtext} as done", "I've done it, tick off that reminder",
-         "which reminders did I miss this morning", "what reminders went off yesterday",
-         "did my reminder to {rtext} go off"),
-        # Notes can be added, searched, read and deleted; not edited, renamed, shared or restored.
-        ("edit note {nid}", "change note {nid} to say something else", "fix the typo in note {nid}",
-         "update my last note", "can you rewrite that note", "correct what I wrote in note {nid}"),
-        ("rename note {nid}", "give note {nid} a title", "pin note {nid} to the top",
-         "move note {nid} into a folder", "sort my notes by date", "colour code my notes"),
-        ("share my notes with my wife", "email note {nid} to my boss", "print my notes",
-         "send my shopping list to Tom", "export all my notes", "copy note {nid} to my phone"),
-        ("bring back the note I deleted", "undo that delete", "restore note {nid}",
-         "I deleted a note by mistake, can you get it back", "where did my deleted notes go"),
-        # Weather for a day that has passed: the tool forecasts, it has no history.
-        ("what was the weather like in {city} yesterday", "did it rain in {city} last weekend",
-         "how hot did it get in {city} last week", "was it sunny in {city} on Saturday just gone",
-         "how cold was it last night", "what was the temperature in {city} this time last year"),
-        # Sizes and money are not the converter's units.
-        ("what's a UK size 10 in US sizes", "convert my shoe size to European",
-         "what's a medium in Italian sizing", "is a US 8 the same as a UK 6",
-         "what size is a 42 jacket in inches"),
-        ("what would sixty quid get me in euros", "what's fifty euros in pounds these days",
-         "how many dollars is a thousand rupees", "is the pound strong against the dollar",
-         "convert my salary to dollars"),
-        # The dose log records; it does not undo, correct or advise.
-        ("delete the dose I just logged", "I logged my {drug} by mistake, remove it",
-         "undo that last dose", "take the {drug} off my log for today",
-         "fix the amount on my last {drug} entry"),
-        ("how many {drug} can I take in a day", "is it safe to double up on {drug}",
-         "when is the best time to take {drug}", "can I have a drink on {drug}",
-         "how far apart should my {drug} doses be", "what's the maximum dose of {drug}"),
-        # The clock says now and elsewhere; not history or stopwatches.
-        ("what time did I go to bed last night", "how long have I been awake",
-         "start a stopwatch", "time how long this takes me", "how long was I on that call",
-         "what time did the sun rise today"),
     ],
 }
 
@@ -675,8 +610,8 @@ def extra_items(seed: int = 0, per_tool: int = 150, per_negative_kind: int = 300
 
     Filled by evalkit's own code (same slots, prefixes, suffixes and gold calls), deterministic
     for a seed and drug list, no text twice, and none equal to an item of evalkit's dev or test
-    split for the same seed and drugs, nor to one of the holdout set. Near-misses get twice
-    `per_negative_kind`. A group gives fewer items only when its wordings run out.
+    split for the same seed and drugs, nor to one of the holdout set. A group gives fewer items
+    only when its wordings run out.
     """
     drug_list = tuple(drugs) if drugs is not None else formulary_drugs()
     if not drug_list:
@@ -691,11 +626,7 @@ def extra_items(seed: int = 0, per_tool: int = 150, per_negative_kind: int = 300
     items: list[Item] = []
     for group in (*catalogue_functions(), *NEGATIVE_KINDS):
         templates = by_group[group]
-        target = per_tool if group not in NEGATIVE_KINDS else per_negative_kind
-        if group == "near-miss":
-            # Twice the wordings of the other kinds since the actions-no-tool-has groups (the
-            # false alarms users met): twice the items, so each wording is drawn as often.
-            target *= 2
+        target = per_negative_kind if group in NEGATIVE_KINDS else per_tool
         per_template: dict[str, int] = {}
         made = attempts = 0
         # Round-robin over the groups of wordings, as evalkit does, so each is used evenly.

@@ -104,7 +104,7 @@ def test_no_pattern_repeats_evalkit_or_itself() -> None:
 def test_items_counts_ids_and_split(items: list[Item]) -> None:
     per_group = Counter(it.tool or it.category for it in items)
     assert all(per_group[t] == 150 for t in catalogue_functions()), per_group
-    assert all(per_group[k] == (600 if k == "near-miss" else 300) for k in NEGATIVE_KINDS), per_group
+    assert all(per_group[k] == 300 for k in NEGATIVE_KINDS), per_group
     assert {it.split for it in items} == {"train"}
     assert len({it.id for it in items}) == len(items)
     for it in items:

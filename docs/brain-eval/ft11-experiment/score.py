@@ -1,0 +1,81 @@
+"""ft11 against the shipped adapter, set by set, from evalkit records: items right, false
+alarms, calls right; the same with the name check at its default cut (a call whose
+`name-decision` P is below it is held back: right only where no call was wanted); and, for dev,
+items right at each call threshold (a row's first `call-decision` P(call), recorded whatever
+the threshold), which is how a threshold is chosen: exact from the run's own threshold (0.54)
+up, since a row below it made no call to judge.
+
+python docs/brain-eval/ft11-experiment/score.py [SHIPPED_PREFIX FT11_PREFIX]
+    reads records/<prefix>-<set>.jsonl.gz (default: shipped, ft11s0) for every set both have.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+SETS = ("everyday-4", "holdout-phrasings", "timer-durations", "everyday-2", "everyday",
+        "everyday-3", "dev")
+NAME_CUT = 0.3  # ChatSettings.name_threshold's default
+
+
+RECORDS = Path(__file__).resolve().parent / "records"
+
+
+def records(path: Path) -> list[dict]:
+    with gzip.open(path, "rt") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def first(r: dict, kind: str) -> dict | None:
+    return next((e for e in r["events"] if e["kind"] == kind), None)
+
+
+def right_gated(r: dict, cut: float) -> bool:
+    named = first(r, "name-decision")
+    if r["called"] and named is not None and named["p_name"] < cut:
+        return not r["should_call"]
+    return bool(r["passed"])
+
+
+def summary(rs: list[dict]) -> str:
+    none = [r for r in rs if not r["should_call"]]
+    calls = [r for r in rs if r["should_call"]]
+    fa = sum(bool(r["called"]) for r in none)
+    gated_fa = sum(bool(r["called"]) and right_gated(r, NAME_CUT) is False for r in none)
+    return (f"{sum(r['passed'] for r in rs)}/{len(rs)} right, FA {fa}/{len(none)}, calls "
+            f"{sum(r['passed'] for r in calls)}/{len(calls)} | name cut {NAME_CUT}: "
+            f"{sum(right_gated(r, NAME_CUT) for r in rs)} right, FA {gated_fa}")
+
+
+def sweep(rs: list[dict]) -> str:
+    """Items right had the call threshold been t: below it the row makes no call."""
+    out = []
+    for t in (0.54, 0.6, 0.7, 0.8, 0.9, 0.93, 0.95):
+        n = 0
+        for r in rs:
+            p = first(r, "call-decision")
+            acts = p is not None and p["p_call"] >= t
+            n += bool(r["passed"]) if acts or not r["called"] else not r["should_call"]
+        out.append(f"{t}:{n}")
+    return " ".join(out)
+
+
+def main(shipped: str, ft11: str) -> None:
+    for name in SETS:
+        a, b = RECORDS / f"{shipped}-{name}.jsonl.gz", RECORDS / f"{ft11}-{name}.jsonl.gz"
+        if not (a.is_file() and b.is_file()):
+            continue
+        ra, rb = records(a), records(b)
+        print(f"{name}\n  shipped {summary(ra)}\n  ft11    {summary(rb)}")
+        if name == "dev":
+            print(f"  shipped by threshold {sweep(ra)}\n  ft11    by threshold {sweep(rb)}")
+        fa = [r["text"] + " -> " + r["calls"][0]["name"] for r in rb
+              if not r["should_call"] and r["called"]]
+        print("  ft11 false alarms: " + "; ".join(fa))
+
+
+if __name__ == "__main__":
+    main(*(sys.argv[1:3] or ("shipped", "ft11s0")))
