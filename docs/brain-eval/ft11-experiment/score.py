@@ -1,12 +1,12 @@
-"""ft11 against the shipped adapter, set by set, from evalkit records: items right, false
-alarms, calls right; the same with the name check at its default cut (a call whose
+"""An adapter (ft11, ft12) against the shipped one, set by set, from evalkit records: items
+right, false alarms, calls right; the same with the name check at its default cut (a call whose
 `name-decision` P is below it is held back: right only where no call was wanted); and, for dev,
 items right at each call threshold (a row's first `call-decision` P(call), recorded whatever
 the threshold), which is how a threshold is chosen: exact from the run's own threshold (0.54)
 up, since a row below it made no call to judge.
 
-python docs/brain-eval/ft11-experiment/score.py [SHIPPED_PREFIX FT11_PREFIX]
-    reads records/<prefix>-<set>.jsonl.gz (default: shipped, ft11s0) for every set both have.
+python docs/brain-eval/ft11-experiment/score.py [SHIPPED_PREFIX ADAPTER_PREFIX]
+    reads records/<prefix>-<set>.jsonl.gz (default: shipped ft11s0; ft12s0) for every set both have.
 """
 
 from __future__ import annotations
@@ -69,12 +69,12 @@ def main(shipped: str, ft11: str) -> None:
         if not (a.is_file() and b.is_file()):
             continue
         ra, rb = records(a), records(b)
-        print(f"{name}\n  shipped {summary(ra)}\n  ft11    {summary(rb)}")
+        print(f"{name}\n  {shipped:8} {summary(ra)}\n  {ft11:8} {summary(rb)}")
         if name == "dev":
-            print(f"  shipped by threshold {sweep(ra)}\n  ft11    by threshold {sweep(rb)}")
+            print(f"  {shipped:8} by threshold {sweep(ra)}\n  {ft11:8} by threshold {sweep(rb)}")
         fa = [r["text"] + " -> " + r["calls"][0]["name"] for r in rb
               if not r["should_call"] and r["called"]]
-        print("  ft11 false alarms: " + "; ".join(fa))
+        print(f"  {ft11} false alarms: " + "; ".join(fa))
 
 
 if __name__ == "__main__":
