@@ -11,10 +11,13 @@ python docs/brain-eval/ft11-experiment/score.py [SHIPPED_PREFIX ADAPTER_PREFIX]
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+from evalkit.calibration import p_call  # noqa: E402
+from evalkit.compare import load  # noqa: E402
 
 SETS = ("everyday-4", "holdout-phrasings", "timer-durations", "everyday-2", "everyday",
         "everyday-3", "dev")
@@ -24,17 +27,8 @@ NAME_CUT = 0.3  # ChatSettings.name_threshold's default
 RECORDS = Path(__file__).resolve().parent / "records"
 
 
-def records(path: Path) -> list[dict]:
-    with gzip.open(path, "rt") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def first(r: dict, kind: str) -> dict | None:
-    return next((e for e in r["events"] if e["kind"] == kind), None)
-
-
 def right_gated(r: dict, cut: float) -> bool:
-    named = first(r, "name-decision")
+    named = next((e for e in r["events"] if e["kind"] == "name-decision"), None)
     if r["called"] and named is not None and named["p_name"] < cut:
         return not r["should_call"]
     return bool(r["passed"])
@@ -56,8 +50,8 @@ def sweep(rs: list[dict]) -> str:
     for t in (0.54, 0.6, 0.7, 0.8, 0.9, 0.93, 0.95):
         n = 0
         for r in rs:
-            p = first(r, "call-decision")
-            acts = p is not None and p["p_call"] >= t
+            p = p_call(r)
+            acts = p is not None and p >= t
             n += bool(r["passed"]) if acts or not r["called"] else not r["should_call"]
         out.append(f"{t}:{n}")
     return " ".join(out)
@@ -68,7 +62,7 @@ def main(shipped: str, ft11: str) -> None:
         a, b = RECORDS / f"{shipped}-{name}.jsonl.gz", RECORDS / f"{ft11}-{name}.jsonl.gz"
         if not (a.is_file() and b.is_file()):
             continue
-        ra, rb = records(a), records(b)
+        ra, rb = load(str(a))[1], load(str(b))[1]
         print(f"{name}\n  {shipped:8} {summary(ra)}\n  {ft11:8} {summary(rb)}")
         if name == "dev":
             print(f"  {shipped:8} by threshold {sweep(ra)}\n  {ft11:8} by threshold {sweep(rb)}")
