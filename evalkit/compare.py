@@ -20,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import comb
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -143,21 +142,6 @@ def load(spec: str) -> tuple[str, list[Record]]:
     return f"{path.name}:{variant}", _read_jsonl(files[variant])
 
 
-def _stat(metric: metrics.Metric, rows: Sequence[Any], idx: np.ndarray) -> np.ndarray:
-    """The metric over each row of resampled indices `idx` (n_boot x n); NaN where undefined."""
-    if metric.quantile is not None:
-        values = np.array([np.nan if r is None else float(r) for r in rows])
-        picked = values[idx]
-        out = np.full(idx.shape[0], np.nan)
-        ok = ~np.all(np.isnan(picked), axis=1)
-        out[ok] = np.nanquantile(picked[ok], metric.quantile, axis=1)
-        return out
-    pairs = np.array([(0.0, 0.0) if r is None else r for r in rows], dtype=float).reshape(-1, 2)
-    num, den = pairs[idx, 0].sum(axis=1), pairs[idx, 1].sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-
-
 def paired_delta(name: str, base: Sequence[Record], new: Sequence[Record], *,
                  n_boot: int = 2000, seed: int = 0) -> Delta:
     """NEW - BASE for metric `name` on aligned records (base[i] and new[i]: the same item)."""
@@ -172,7 +156,7 @@ def paired_delta(name: str, base: Sequence[Record], new: Sequence[Record], *,
     low = high = None
     if n_boot > 0 and len(base) > 1:
         idx = np.random.default_rng(seed).integers(0, len(base), size=(n_boot, len(base)))
-        diffs = _stat(metric, rows_n, idx) - _stat(metric, rows_b, idx)
+        diffs = metrics.resample(metric, rows_n, idx) - metrics.resample(metric, rows_b, idx)
         diffs = diffs[~np.isnan(diffs)]
         if diffs.size:
             low, high = (float(x) for x in np.percentile(diffs, [2.5, 97.5]))

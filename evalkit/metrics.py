@@ -138,6 +138,22 @@ for _m in (
     register(_m)
 
 
+def resample(metric: Metric, rows: Sequence[Any], idx: np.ndarray) -> np.ndarray:
+    """The metric over each row of resampled indices `idx` (n_boot x n) into `rows` (the
+    metric's extracts, None where it does not apply); NaN where a resample leaves it undefined."""
+    if metric.quantile is not None:
+        values = np.array([np.nan if r is None else float(r) for r in rows])
+        picked = values[idx]
+        out = np.full(idx.shape[0], np.nan)
+        ok = ~np.all(np.isnan(picked), axis=1)
+        out[ok] = np.nanquantile(picked[ok], metric.quantile, axis=1)
+        return out
+    pairs = np.array([(0.0, 0.0) if r is None else r for r in rows], dtype=float).reshape(-1, 2)
+    num, den = pairs[idx, 0].sum(axis=1), pairs[idx, 1].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
 def estimate(metric: Metric, records: Sequence[Record], *, n_boot: int = 1000,
              seed: int = 0) -> Estimate:
     """The metric on `records` and a percentile bootstrap 95% interval over items."""
@@ -146,28 +162,20 @@ def estimate(metric: Metric, records: Sequence[Record], *, n_boot: int = 1000,
     n = len(rows)
     if n == 0:
         return Estimate(None, None, None, 0)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n)) if n_boot > 0 else None
     if metric.quantile is not None:
-        values = np.asarray(rows, dtype=float)
-        point = float(np.quantile(values, metric.quantile))
-        if idx is None or n < 2:
-            return Estimate(point, None, None, n)
-        boots = np.quantile(values[idx], metric.quantile, axis=1)
+        point = float(np.quantile(np.asarray(rows, dtype=float), metric.quantile))
     else:
-        pairs = np.asarray(rows, dtype=float).reshape(n, 2)
-        num, den = pairs[:, 0], pairs[:, 1]
-        if den.sum() <= 0:
+        num, den = np.asarray(rows, dtype=float).reshape(n, 2).sum(axis=0)
+        if den <= 0:
             return Estimate(None, None, None, n)
-        point = float(num.sum() / den.sum())
-        if idx is None or n < 2:
-            return Estimate(point, None, None, n)
-        dsum = den[idx].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            boots = num[idx].sum(axis=1) / dsum
-        boots = boots[dsum > 0]
-        if boots.size == 0:
-            return Estimate(point, None, None, n)
+        point = float(num / den)
+    if n_boot <= 0 or n < 2:
+        return Estimate(point, None, None, n)
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    boots = resample(metric, rows, idx)
+    boots = boots[~np.isnan(boots)]
+    if boots.size == 0:
+        return Estimate(point, None, None, n)
     low, high = np.percentile(boots, [2.5, 97.5])
     return Estimate(point, float(low), float(high), n)
 
