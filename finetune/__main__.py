@@ -176,6 +176,21 @@ def cmd_heard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_overlap(args: argparse.Namespace) -> int:
+    """A judging set's texts that equal, or nearly equal, a text we train on or generate."""
+    from finetune import overlap
+
+    others = [p for p in sorted(overlap.SETS.glob("*.jsonl")) if p.resolve() != args.set.resolve()]
+    against = overlap.reference(args.items_seed, sets=others)
+    texts = overlap.set_texts(args.set)
+    found = overlap.overlaps(texts, against, cutoff=args.cutoff)
+    for o in found:
+        print(f"{o.ratio:5.1f}  {o.text!r} ~ {o.match!r} ({o.source})")
+    print(f"{len(found)} of {len(texts)} texts of {args.set} within a ratio of {args.cutoff:g} of "
+          f"{len(against):,} texts (evalkit, training data, {len(others)} other sets)")
+    return 1 if found else 0
+
+
 def cmd_matformer(args: argparse.Namespace) -> int:
     """Gemma 3n MatFormer submodel extraction (docs/matformer.md)."""
     from finetune import matformer
@@ -256,6 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-wer", type=float, default=0.5)
     p.add_argument("--threads", type=int, default=None)
     p.set_defaults(fn=cmd_heard)
+    p = sub.add_parser("overlap", help="a judging set's texts near ones we train on or generate")
+    p.add_argument("set", type=Path, help="a BYO set (JSONL with a text per line)")
+    p.add_argument("--cutoff", type=float, default=90.0, help="rapidfuzz ratio that counts (0-100)")
+    p.add_argument("--items-seed", type=int, default=0, help="evalkit.items.generate_items seed")
+    p.set_defaults(fn=cmd_overlap)
     p = sub.add_parser("matformer", help="extract a smaller Gemma 3n submodel (MatFormer slicing)")
     p.add_argument("parent", nargs="?", type=Path, help="a Gemma 3n (E4B) checkpoint directory")
     p.add_argument("out", nargs="?", type=Path, help="where to write the submodel")

@@ -158,22 +158,46 @@ def test_deterministic_for_a_seed_and_drug_list() -> None:
         extra_items(drugs=[])
 
 
-def test_the_hand_written_holdout_set_is_never_trained_on() -> None:
-    """evalkit/sets/*.jsonl (holdout-phrasings: wordings that are not ours; timer-durations;
-    everyday: weather with no place, alarms, lists, the calendar; everyday-2 and everyday-3:
-    the same kinds written by someone who never saw the training phrasings) are hand-written:
-    none of their texts may appear in evalkit's items or the training-only phrasings."""
-    import json
-    from pathlib import Path
+def test_the_hand_written_sets_are_never_trained_on() -> None:
+    """evalkit/sets/*.jsonl are hand-written wordings that are not ours: none of their texts may
+    appear in evalkit's items or the training data (finetune.overlap's reference)."""
+    from finetune import overlap
 
-    from evalkit.items import generate_items, text_key
-    from finetune.phrasings import extra_items
+    sets = sorted(overlap.SETS.glob("*.jsonl"))
+    assert {p.stem for p in sets} >= {"holdout-phrasings", "timer-durations", "everyday",
+                                      "everyday-2", "everyday-3", "everyday-4"}
+    reference = overlap.reference(0)
+    for path in sets:
+        assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
-    sets = Path(__file__).resolve().parents[1] / "evalkit" / "sets"
-    texts = [json.loads(line)["text"]
-             for name in ("holdout-phrasings", "timer-durations", "everyday", "everyday-2",
-                          "everyday-3")
-             for line in (sets / f"{name}.jsonl").read_text("utf-8").splitlines() if line]
-    assert len(texts) >= 420
-    seen = {text_key(i.text) for i in generate_items(0)} | {text_key(i.text) for i in extra_items(0)}
-    assert [t for t in texts if text_key(t) in seen] == []
+
+# Near-copies (ratio >= 90) in the sets written before the rule existed; the training data may
+# not add more. everyday-3 and everyday-4 were cut by the rule and must stay clean of it.
+# timer-durations is left out: its wordings are the templates', its durations are the point.
+_KNOWN_NEAR = {
+    "holdout-phrasings": 7, "everyday": 2, "everyday-2": 10, "everyday-3": 0, "everyday-4": 0,
+}
+
+
+def test_no_new_near_copies_of_the_hand_written_sets_in_training() -> None:
+    from finetune import overlap
+
+    reference = overlap.reference(0)
+    near = {name: overlap.overlaps(overlap.set_texts(overlap.SETS / f"{name}.jsonl"), reference)
+            for name in _KNOWN_NEAR}
+    assert {name: len(found) for name, found in near.items()} == _KNOWN_NEAR, near
+
+
+def test_overlap_finds_a_near_copy_and_names_its_source() -> None:
+    from finetune.overlap import overlaps
+
+    against = {"set a timer for 10 minutes": "evalkit train", "what is the capital of france":
+               "training phrasings"}
+    found = overlaps(["Set a timer for 17 minutes", "What's the capital of France?",
+                      "what is the capital of Spain", "pause my timer"], against)
+    assert [(o.text, o.source) for o in found] == [
+        ("Set a timer for 17 minutes", "evalkit train"),
+        ("What's the capital of France?", "training phrasings")]
+    assert all(o.ratio >= 90 for o in found)
+    assert [o.text for o in overlaps(["what is the capital of Spain"], against, cutoff=85)] \
+        == ["what is the capital of Spain"]
