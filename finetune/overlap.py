@@ -9,7 +9,6 @@ applies it to a new set, and the tests keep the committed sets clean as the trai
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +31,10 @@ class Overlap:
 
 
 def set_texts(path: Path) -> list[str]:
-    """The texts of a BYO set file (one JSON object with a "text" per line)."""
-    return [json.loads(line)["text"]
-            for line in path.read_text("utf-8").splitlines() if line.strip()]
+    """The typed texts of a BYO set file, read (and checked) as `evalkit run --byo` reads it."""
+    from evalkit.byo import load_byo
+
+    return [u.item.text for u in load_byo(path) if u.clip is None and u.item.text]
 
 
 def reference(items_seed: int = 0, *, heard: Path | None = HEARD,
@@ -42,6 +42,7 @@ def reference(items_seed: int = 0, *, heard: Path | None = HEARD,
     """text_key -> source, for every text the brain trains on (evalkit's train split, the
     training-only phrasings, Whisper transcripts of train audio), evalkit's dev and test texts,
     and the texts of `sets`. The first source a text is seen in names it."""
+    from finetune import heard as heard_
     from finetune.phrasings import extra_items
 
     out: dict[str, str] = {}
@@ -50,9 +51,8 @@ def reference(items_seed: int = 0, *, heard: Path | None = HEARD,
     for item in extra_items(items_seed):
         out.setdefault(text_key(item.text), "training phrasings")
     if heard is not None and heard.exists():
-        for line in heard.read_text("utf-8").splitlines():
-            if line.strip():
-                out.setdefault(text_key(json.loads(line)["text"]), "heard-train")
+        for item in heard_.load(heard):
+            out.setdefault(text_key(item.text), "heard-train")
     for path in sets:
         for text in set_texts(path):
             out.setdefault(text_key(text), path.stem)

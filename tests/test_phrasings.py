@@ -158,7 +158,15 @@ def test_deterministic_for_a_seed_and_drug_list() -> None:
         extra_items(drugs=[])
 
 
-def test_the_hand_written_sets_are_never_trained_on() -> None:
+@pytest.fixture(scope="module")
+def reference() -> dict[str, str]:
+    """Every text evalkit generates or the brain trains on (finetune.overlap.reference)."""
+    from finetune import overlap
+
+    return overlap.reference(0)
+
+
+def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -> None:
     """evalkit/sets/*.jsonl are hand-written wordings that are not ours: none of their texts may
     appear in evalkit's items or the training data (finetune.overlap's reference)."""
     from finetune import overlap
@@ -166,7 +174,6 @@ def test_the_hand_written_sets_are_never_trained_on() -> None:
     sets = sorted(overlap.SETS.glob("*.jsonl"))
     assert {p.stem for p in sets} >= {"holdout-phrasings", "timer-durations", "everyday",
                                       "everyday-2", "everyday-3", "everyday-4"}
-    reference = overlap.reference(0)
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
@@ -180,10 +187,10 @@ _KNOWN_NEAR = {
 }
 
 
-def test_no_new_near_copies_of_the_hand_written_sets_in_training() -> None:
+def test_no_new_near_copies_of_the_hand_written_sets_in_training(
+        reference: dict[str, str]) -> None:
     from finetune import overlap
 
-    reference = overlap.reference(0)
     near = {name: overlap.overlaps(overlap.set_texts(overlap.SETS / f"{name}.jsonl"), reference)
             for name in _KNOWN_NEAR}
     assert {name: len(found) for name, found in near.items()} == _KNOWN_NEAR, near
