@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from evalkit.calibration import p_call  # noqa: E402
 from evalkit.compare import load  # noqa: E402
 
-SETS = ("everyday-4", "holdout-phrasings", "timer-durations", "everyday-2", "everyday",
+SETS = ("everyday-5", "everyday-4", "holdout-phrasings", "timer-durations", "everyday-2", "everyday",
         "everyday-3", "dev")
 NAME_CUT = 0.3  # ChatSettings.name_threshold's default
 
