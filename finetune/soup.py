@@ -23,10 +23,12 @@ _REFUSED = ("use_dora", "use_rslora", "rank_pattern", "alpha_pattern", "modules_
 _SAME = ("base_model_name_or_path", "peft_type", "r", "lora_alpha", "bias", "fan_in_fan_out")
 
 
-def soup(adapters: Sequence[Path], out: Path) -> Path:
+def soup(adapters: Sequence[Path], out: Path, *, scale: float | None = None) -> Path:
     """Write the uniform soup of `adapters` (peft directories from one base and recipe) to `out`:
     adapter_config.json, adapter_model.safetensors, run.json (the first's, with the sources)
-    and, for chat runs, adapter.gguf. Raises ValueError if they cannot be averaged exactly."""
+    and, for chat runs, adapter.gguf. Each update is weighted by `scale` (default 1 / n, the
+    mean; 1 is their sum, task arithmetic's "add"). Raises ValueError if they cannot be added
+    exactly."""
     import torch
     from safetensors.torch import load_file, save_file
 
@@ -56,12 +58,13 @@ def soup(adapters: Sequence[Path], out: Path) -> Path:
     if any(set(w) != keys for w in weights[1:]):
         raise ValueError("the adapters hold different tensors")
     n = len(dirs)
+    weight = 1 / n if scale is None else scale
     merged: dict[str, torch.Tensor] = {}
     for key in sorted(keys):
         if ".lora_A." in key:
             merged[key] = torch.cat([w[key] for w in weights], dim=0).contiguous()
         elif ".lora_B." in key:
-            merged[key] = torch.cat([w[key] / n for w in weights], dim=1).contiguous()
+            merged[key] = torch.cat([w[key] * weight for w in weights], dim=1).contiguous()
         else:
             raise ValueError(f"{key}: only lora_A / lora_B weights can be averaged")
 
@@ -73,7 +76,7 @@ def soup(adapters: Sequence[Path], out: Path) -> Path:
     save_file(merged, str(tmp / "adapter_model.safetensors"))
     (tmp / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
     if runs[0]:
-        run = dict(runs[0], soup=[str(d) for d in dirs])
+        run = dict(runs[0], soup=[str(d) for d in dirs], soup_scale=weight)
         (tmp / "run.json").write_text(json.dumps(run, indent=2) + "\n", "utf-8")
     if all((d / "adapter.gguf").is_file() for d in dirs):
         from finetune.gguf_lora import export_gguf_lora
