@@ -191,15 +191,6 @@ def cmd_overlap(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
-def cmd_soup(args: argparse.Namespace) -> int:
-    """The mean of several adapters' updates, as one adapter (finetune/soup.py)."""
-    from finetune.soup import soup
-
-    out = soup(args.adapters, args.out, scale=args.scale)
-    print(f"soup of {len(args.adapters)} adapters -> {out}")
-    return 0
-
-
 def cmd_matformer(args: argparse.Namespace) -> int:
     """Gemma 3n MatFormer submodel extraction (docs/matformer.md)."""
     from finetune import matformer
@@ -285,12 +276,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cutoff", type=float, default=90.0, help="rapidfuzz ratio that counts (0-100)")
     p.add_argument("--items-seed", type=int, default=0, help="evalkit.items.generate_items seed")
     p.set_defaults(fn=cmd_overlap)
-    p = sub.add_parser("soup", help="average adapters of one base and recipe (seeds) into one")
-    p.add_argument("out", type=Path, help="where to write the averaged adapter")
-    p.add_argument("adapters", type=Path, nargs="+", help="two or more adapter directories")
-    p.add_argument("--scale", type=float, default=None,
-                   help="each update's weight (default 1/n: the mean; 1: the sum)")
-    p.set_defaults(fn=cmd_soup)
     p = sub.add_parser("matformer", help="extract a smaller Gemma 3n submodel (MatFormer slicing)")
     p.add_argument("parent", nargs="?", type=Path, help="a Gemma 3n (E4B) checkpoint directory")
     p.add_argument("out", nargs="?", type=Path, help="where to write the submodel")
