@@ -15,7 +15,7 @@ from evalkit.calibration import p_call  # noqa: E402
 from evalkit.compare import load  # noqa: E402
 
 RECORDS = ROOT / "docs" / "brain-eval" / "ft11-experiment" / "records"
-SETS = ("everyday-5", "everyday-4", "holdout-phrasings", "dev")
+SETS = ("everyday-5", "everyday-4", "holdout-phrasings", "dev", "everyday-3", "everyday-2", "everyday")
 THRESHOLD = 0.54
 
 
