@@ -162,7 +162,8 @@ def run_headless(args: argparse.Namespace) -> int:
     chunks: list[AudioChunk] = []
     status = "answered"
     with default_registry(ctx) as registry:
-        bot = Conversation(engine, registry, tts=tts, options=LoopOptions(speak=speak))
+        bot = Conversation(engine, registry, tts=tts, options=LoopOptions(speak=speak),
+                           now=ctx.now)
         for user in inputs:
             turn = bot.turn(user, threading.Event())
             events = list(_with_confirmation(bot, turn, args.confirm, printer))

@@ -15,12 +15,20 @@ Durations are held to what was said the other way round: a tool names the intege
 that make up a duration (the timer's hours, minutes, seconds), and when the newest request says
 exactly one duration ("half an hour") and the call's adds up to another (hours=30), the call
 gets the one said. A request that says none, or several, leaves the call as written.
+
+Moments likewise: a tool names the string arguments that hold a time as said (a reminder's
+`when`, a dose's `time`), and when the newest request says exactly one clock time or offset
+("tonight at 8", "about an hour ago") and the call's reads as another moment ("tomorrow at 8
+am"; a dose's amount copied as "400 am") or has none, the call gets the phrase said, which the
+tool reads with the same parser. A bare hour said ("at 8") lets the model pick the half of the
+day.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from datetime import datetime
 
 from rapidfuzz import fuzz
 
@@ -82,4 +90,22 @@ def ground_duration(call: ToolCall, units: Mapping[str, int], heard: str) -> Too
     return ToolCall(call.name, args)
 
 
-__all__ = ["CLOSE", "ground", "ground_duration", "said"]
+def ground_moment(call: ToolCall, moments: Mapping[str, str], heard: str,
+                  now: datetime) -> ToolCall:
+    """`call` with each of its `moments` arguments (name -> "future" or "past") set to the one
+    moment `heard` says, when it says exactly one and the call's reads as another or is absent."""
+    from assistant.tools.when import said_moment, same_moment
+
+    args = dict(call.arguments)
+    for name, prefer in moments.items():
+        said = said_moment(heard, now, "past" if prefer == "past" else "future")
+        if said is None:
+            continue
+        written = args.get(name)
+        if not same_moment(said, written if isinstance(written, str) else None, now,
+                           "past" if prefer == "past" else "future"):
+            args[name] = said
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
+__all__ = ["CLOSE", "ground", "ground_duration", "ground_moment", "said"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from assistant import grounding, policy
@@ -99,7 +100,11 @@ class _Turn:
             self.told.append(said.strip())
 
 
-def _only(call: ToolCall, names: Mapping[str, int]) -> dict[str, Any]:
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _only(call: ToolCall, names: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in call.arguments.items() if k in names}
 
 
@@ -121,8 +126,11 @@ class Conversation:
         *,
         tts: Synthesizer | None = None,
         options: LoopOptions | None = None,
+        now: Callable[[], datetime] = _local_now,
     ) -> None:
+        """`now`: the clock that moments said are read against (the tools' clock)."""
         self.engine = engine
+        self.now = now
         self.registry = registry
         self.tts = tts
         self.options = options or LoopOptions()
@@ -309,6 +317,11 @@ class Conversation:
             if new != kept:
                 corrected.append(f"{call.name} {_only(kept, tool.duration)} -> "
                                  f"{_only(new, tool.duration)}")
+            timed = grounding.ground_moment(new, tool.moments, said[-1], self.now())
+            if timed != new:
+                corrected.append(f"{call.name} {_only(new, tool.moments)} -> "
+                                 f"{_only(timed, tool.moments)}")
+                new = timed
             if new != call:
                 self._amend_call(call, new)
             grounded.append(new)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from assistant.engines.scripted import ScriptedEngine
 from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
-from assistant.grounding import ground, ground_duration, said
+from assistant.grounding import ground, ground_duration, ground_moment, said
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import Tool
 from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
+from assistant.tools.when import parse_when, said_moment
 
 
 @pytest.mark.parametrize(("value", "heard"), [
@@ -169,3 +172,76 @@ def test_the_loop_runs_the_timer_for_the_duration_said() -> None:
     assert bot.history[1].calls == (ToolCall("set_timer", {"minutes": 15}),)
     with pytest.raises(ValueError, match="duration 'label' is not an integer"):
         Registry([Tool("t", "T.", tool.parameters, lambda **kw: None, duration={"label": 1})])
+
+
+# --- moments said -------------------------------------------------------------------------------
+
+NOW = datetime(2026, 12, 5, 15, 0, tzinfo=ZoneInfo("Europe/London"))  # a Saturday afternoon
+
+
+@pytest.mark.parametrize(("heard", "prefer", "phrase"), [
+    ("remind me to put the bins out tonight at 8", "future", "tonight at 8"),
+    ("don't let me forget to water the tomatoes at 6 this evening", "future", "at 6 this evening"),
+    ("can you set me an alarm for 7 tonight, I'll nod off otherwise", "future", "7 tonight"),
+    ("nudge me at half six tonight to ring Grandma", "future", "at half six tonight"),
+    ("set an alarm for quarter to seven tomorrow", "future", "quarter to seven tomorrow"),
+    ("reminder for 8 am Monday: submit timesheet", "future", "8 am Monday"),
+    ("remind me in 20 minutes to check the oven", "future", "in 20 minutes"),
+    ("had my 500 mg metformin with breakfast about an hour ago", "past", "about an hour ago"),
+    ("note that I took 20 units of insulin last night at 10", "past", "last night at 10"),
+    ("remind me to call mom", "future", None),  # no moment said
+    ("remind me on the 14th to renew my passport", "future", None),  # a day, not a moment
+    ("remind me at 5 to book the 7 pm table", "future", None),  # two: which is the reminder's?
+    ("I may need a reminder to take 2 tablets", "future", None),
+])
+def test_the_moment_a_request_says(heard: str, prefer: Any, phrase: str | None) -> None:
+    assert said_moment(heard, NOW, prefer) == phrase
+
+
+@pytest.mark.parametrize(("said", "hour", "minute"), [
+    ("at half six tonight", 18, 30), ("half past 3 pm", 15, 30), ("quarter to seven", 6, 45),
+    ("a quarter past 9 tonight", 21, 15), ("quarter to one", 12, 45),
+])
+def test_the_clocks_idioms_are_read(said: str, hour: int, minute: int) -> None:
+    when = parse_when(said, NOW)
+    assert when is not None and (when.hour, when.minute) == (hour, minute), when
+
+
+def test_a_moment_other_than_the_one_said_is_set_to_it() -> None:
+    wrong = ToolCall("set_reminder", {"text": "bins", "when": "tomorrow at 8 am"})
+    assert ground_moment(wrong, {"when": "future"}, "put the bins out tonight at 8", NOW) == \
+        ToolCall("set_reminder", {"text": "bins", "when": "tonight at 8"})
+    # The dose's amount copied as a time, and a time said but left out.
+    dose = {"drug": "ibuprofen", "amount": 400, "unit": "mg"}
+    for written in ({"time": "400 am"}, {}):
+        call = ToolCall("log_dose", {**dose, **written})
+        assert ground_moment(call, {"time": "past"}, "took 400 mg ibuprofen an hour ago",
+                             NOW) == ToolCall("log_dose", {**dose, "time": "an hour ago"})
+    # The same moment in other words stays as written; a bare hour said is either half of the day.
+    for when, heard in (("20:00 today", "remind me tonight at 8"), ("5 pm", "remind me at 5"),
+                        ("5 am", "remind me at 5")):
+        right = ToolCall("set_reminder", {"text": "x", "when": when})
+        assert ground_moment(right, {"when": "future"}, heard, NOW) is right, heard
+    # Nothing said, or two moments: the call as written.
+    for heard in ("remind me to call mom", "remind me at 5 to book the 7 pm table"):
+        assert ground_moment(wrong, {"when": "future"}, heard, NOW) is wrong
+
+
+def test_the_loop_sets_the_reminder_for_the_moment_said() -> None:
+    from assistant.tools.timers import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "set_reminder")
+    assert tool.moments == {"when": "future"}
+    ran: list[dict[str, Any]] = []
+    reminder = Tool("set_reminder", "Reminder.", tool.parameters,
+                    lambda **kw: ran.append(kw) or {"ok": True}, moments=tool.moments)
+    call = render_lfm2([ToolCall("set_reminder", {"text": "bins", "when": "tomorrow at 8 am"})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Set."]), Registry([reminder]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    events = list(bot.turn(UserInput(text="remind me to put the bins out tonight at 8")))
+    assert ran == [{"text": "bins", "when": "tonight at 8"}]
+    grounded = next(e for e in events if isinstance(e, CallsGrounded))
+    assert grounded.corrected == (
+        "set_reminder {'when': 'tomorrow at 8 am'} -> {'when': 'tonight at 8'}",)
+    with pytest.raises(ValueError, match="moment 'text' is not a string argument read"):
+        Registry([Tool("r", "R.", tool.parameters, lambda **kw: None, moments={"text": "soon"})])

@@ -93,7 +93,8 @@ def build_runtime(settings: Settings, notify: Notify, progress: Progress,
     except BaseException:
         close()
         raise
-    assistant = Conversation(engine, registry, tts=tts, options=LoopOptions(speak=speak))
+    assistant = Conversation(engine, registry, tts=tts, options=LoopOptions(speak=speak),
+                             now=ctx.now)
     voice = "text only" if not speak else (
         "native voice" if tts is None else f"{tts.name} voice")
     return Runtime(assistant, f"{engine.name} engine · {voice}", tuple(notices), close)

@@ -83,6 +83,10 @@ class Tool:
     # them to the one duration the newest request says when the model wrote another
     # (`assistant.grounding.ground_duration`).
     duration: Mapping[str, int] = field(default_factory=dict)
+    # String arguments that name a moment as said, with the way an ambiguous one is read
+    # ("future": a reminder; "past": a dose taken): the loop sets one to the moment the newest
+    # request says when the model wrote another (`assistant.grounding.ground_moment`).
+    moments: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def spec(self) -> ToolSpec:

@@ -293,7 +293,7 @@ TOOLS = (
              "time": {"type": "string", "minLength": 1, "maxLength": 60,
                       "description": "When it was taken, if not just now."}},
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
-         side_effect=SideEffect.WRITE, accepts_confirmation=True),
+         side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"}),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],

@@ -46,6 +46,10 @@ class Registry:
         for name in tool.grounded:
             if props.get(name, {}).get("type") != "string":
                 raise ValueError(f"{tool.name}: grounded {name!r} is not a string argument")
+        for name, prefer in tool.moments.items():
+            if props.get(name, {}).get("type") != "string" or prefer not in ("future", "past"):
+                raise ValueError(f"{tool.name}: moment {name!r} is not a string argument read "
+                                 "as future or past")
         for name, seconds in tool.duration.items():
             if props.get(name, {}).get("type") != "integer" or seconds < 1:
                 raise ValueError(f"{tool.name}: duration {name!r} is not an integer argument "

@@ -343,7 +343,7 @@ TOOLS = (
              "when": {"type": "string", "minLength": 1, "maxLength": 100,
                       "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
           "required": ["text", "when"], "additionalProperties": False},
-         side_effect=SideEffect.WRITE),
+         side_effect=SideEffect.WRITE, moments={"when": "future"}),
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
          side_effect=SideEffect.READ, returns_untrusted_text=True),
 )

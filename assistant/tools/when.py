@@ -3,7 +3,11 @@
 dateparser does the parsing; a few rewrites first cover what it gets wrong in speech: a bare
 hour ("at 7" would be read as a month or ignored), "o'clock", hour words ("at seven"),
 "about 8", a part of the day with an hour or a day ("tomorrow night at 8", "6 tonight", "8 this
-morning", "tomorrow evening") and "half an hour".
+morning", "tomorrow evening"), "half an hour" and the clock's idioms ("half past six", British
+"half six", "quarter to seven").
+
+`said_moment` finds the one moment a request says ("tonight at 8", "about an hour ago"), as said:
+what `assistant.grounding` holds a reminder's or a dose's time to.
 """
 
 from __future__ import annotations
@@ -44,12 +48,22 @@ def local_zone(now: datetime) -> tzinfo:
     return tz
 
 
+def _hour(word: str) -> int:
+    return _HOUR_WORDS.get(word) or int(word)
+
+
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
     s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
     s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
     words = "|".join(_HOUR_WORDS)
+    # The clock's idioms, which dateparser reads as nothing: "half past six" and British "half
+    # six" are 6:30, "quarter past 6" 6:15, "quarter to seven" 6:45.
+    hour = rf"({words}|1[0-2]|0?[1-9])\b(?!:)"
+    s = re.sub(rf"\bhalf (?:past )?{hour}", lambda m: f"{_hour(m[1])}:30", s)
+    s = re.sub(rf"\b(?:a )?quarter past {hour}", lambda m: f"{_hour(m[1])}:15", s)
+    s = re.sub(rf"\b(?:a )?quarter to {hour}", lambda m: f"{(_hour(m[1]) - 2) % 12 + 1}:45", s)
     # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
     s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
                "at ", s)
@@ -82,6 +96,70 @@ def _normalise(text: str) -> str:
         if not re.search(rf"\d:\d\d|\d\s*{_AMPM}", s):  # "tomorrow evening": its usual hour
             s = f"{s} at {_PART_HOUR[part[1]]}:00"  # alone: the next one (dateparser's "at 9")
     return " ".join(s.split())
+
+
+# A moment said in a request: a clock time or an offset from now. Exactly one must be said for
+# `said_moment` to name it ("remind me at 5 to book the 7 pm table" says two).
+_H = rf"(?:\d{{1,2}}|{'|'.join(_HOUR_WORDS)})"
+_COUNT = rf"(?:\d+|an?|a few|couple of|{'|'.join(_HOUR_WORDS)}|fifteen|twenty|thirty|forty|fifty)"
+_MENTION = re.compile("|".join((
+    rf"\b\d{{1,2}}(?::\d\d)?\s*{_AMPM}",
+    r"\b\d{1,2}:\d\d\b",
+    rf"\b(?:at|by)\s+{_H}\b",
+    rf"\b(?:half|quarter)\s+(?:past\s+|to\s+)?{_H}\b",
+    r"\b(?:noon|midday|midnight)\b",
+    rf"\b{_H}\s+(?:tonight|(?:this|in the)\s+(?:morning|afternoon|evening)|at night)\b",
+    rf"\b(?:in|after)\s+{_COUNT}\s+(?:minute|hour|day|week)s?\b",
+    rf"\b{_COUNT}\s+(?:minute|hour|day|week)s?\s+ago\b",
+)), re.IGNORECASE)
+# Words that go with a moment's mention to make the phrase said: its day and part of the day.
+_WITH = re.compile(
+    r"(?:today|tonight|tomorrow|yesterday|morning|afternoon|evening|night|noon|midday|midnight|"
+    r"this|next|last|on|at|by|in|the|of|about|around|roughly|am|pm|a\.m\.|p\.m\.|o'clock|"
+    r"\d{1,2}(?:st|nd|rd|th)|" + "|".join(_WEEKDAYS) + r"|january|february|march|april|june|"
+    r"july|august|september|october|november|december)$", re.IGNORECASE)
+_LOOSE_ENDS = {"on", "at", "by", "in", "the", "of", "this", "next", "last", "about", "around",
+               "roughly"}
+# Said with these, a clock time is not a bare hour that could be either half of the day.
+_HALF_OF_DAY = re.compile(rf"{_AMPM}|morning|afternoon|evening|night|noon|midday|midnight|"
+                          r"\d{2}:\d\d|\bago\b|\bin\b|\bafter\b", re.IGNORECASE)
+
+
+def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
+    """The one moment `text` says, a clock time or an offset, with its day as said ("remind me
+    to put the bins out tonight at 8" -> "tonight at 8"); None when it says none or several, or
+    `parse_when` cannot read it."""
+    mentions = list(_MENTION.finditer(text))
+    if len(mentions) != 1:
+        return None
+    words = list(re.finditer(r"[\w.':]+", text))
+    inside = [i for i, w in enumerate(words)
+              if w.start() < mentions[0].end() and w.end() > mentions[0].start()]
+    first, last = inside[0], inside[-1]
+    while first > 0 and _WITH.match(words[first - 1][0].rstrip(".,:;!?")):
+        first -= 1
+    while last + 1 < len(words) and _WITH.match(words[last + 1][0].rstrip(".,:;!?")):
+        last += 1
+    span = [w[0].rstrip(".,:;!?") for w in words[first:last + 1]]
+    while span and span[0].lower() in ("the", "of"):
+        span.pop(0)
+    while span and span[-1].lower() in _LOOSE_ENDS:
+        span.pop()
+    for phrase in (" ".join(span), mentions[0][0]):
+        if phrase and parse_when(phrase, now, prefer) is not None:
+            return phrase
+    return None
+
+
+def same_moment(said: str, written: str | None, now: datetime, prefer: Prefer = "future") -> bool:
+    """Whether `written` (a model's argument) reads as the moment `said` does. A bare hour said
+    ("at 8") matches either half of the day: the model may know which was meant."""
+    target = parse_when(said, now, prefer)
+    got = parse_when(written, now, prefer) if written else None
+    if target is None or got is None:
+        return target is None
+    apart = abs((got - target).total_seconds())
+    return apart < 60 or (not _HALF_OF_DAY.search(said) and abs(apart - 43200) < 60)
 
 
 def _offset_name(now: datetime) -> str:
