@@ -237,7 +237,7 @@ class Printer:
                         f"run: heard with confidence {c:.2f} < {gate:g}")
             case CallsGrounded(dropped=dropped, corrected=corrected):
                 return "; ".join([*([f"not said, dropped: {', '.join(dropped)}"] if dropped else []),
-                                  *(f"duration as said: {c}" for c in corrected)])
+                                  *(f"as said: {c}" for c in corrected)])
             case ToolStarted(call=call, side_effect=side):
                 return f"{render_pythonic([call])[1:-1]}  [{side}]"
             case ToolFinished(ok=True, data=data, seconds=s):

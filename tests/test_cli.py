@@ -104,4 +104,4 @@ def test_the_log_says_what_grounding_changed() -> None:
         == "not said, dropped: get_weather.location='Paris'"
     assert Printer.describe(CallsGrounded(
         calls=(), dropped=(), corrected=("set_timer {'hours': 30} -> {'minutes': 30}",))) == \
-        "duration as said: set_timer {'hours': 30} -> {'minutes': 30}"
+        "as said: set_timer {'hours': 30} -> {'minutes': 30}"
