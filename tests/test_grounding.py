@@ -189,7 +189,16 @@ NOW = datetime(2026, 12, 5, 15, 0, tzinfo=ZoneInfo("Europe/London"))  # a Saturd
     ("remind me in 20 minutes to check the oven", "future", "in 20 minutes"),
     ("had my 500 mg metformin with breakfast about an hour ago", "past", "about an hour ago"),
     ("note that I took 20 units of insulin last night at 10", "past", "last night at 10"),
+    ("Remind me on Thursday to return the library books at 4 in the afternoon.", "future",
+     "on Thursday at 4 in the afternoon"),  # the day said apart from the time
+    ("Remind me on the 3rd of May at noon to renew my passport.", "future",
+     "on the 3rd of May at noon"),
+    ("remind me on 12 June at 2 pm that the warranty expires", "future", "on 12 June at 2 pm"),
+    ("Remind me at ten to nine to log into the exam.", "future", "at ten to nine"),
+    ("Remind me in an hour and a half to stretch.", "future", "in an hour and a half"),
+    ("remind me in a couple of hours to check the bread", "future", "in a couple of hours"),
     ("remind me to call mom", "future", None),  # no moment said
+    ("on Friday remind me to call the bank at 9 about Saturday's delivery", "future", None),
     ("remind me on the 14th to renew my passport", "future", None),  # a day, not a moment
     ("remind me at 5 to book the 7 pm table", "future", None),  # two: which is the reminder's?
     ("I may need a reminder to take 2 tablets", "future", None),
@@ -200,7 +209,8 @@ def test_the_moment_a_request_says(heard: str, prefer: Any, phrase: str | None) 
 
 @pytest.mark.parametrize(("said", "hour", "minute"), [
     ("at half six tonight", 18, 30), ("half past 3 pm", 15, 30), ("quarter to seven", 6, 45),
-    ("a quarter past 9 tonight", 21, 15), ("quarter to one", 12, 45),
+    ("a quarter past 9 tonight", 21, 15), ("quarter to one", 12, 45), ("ten to nine", 8, 50),
+    ("twenty past 6 this evening", 18, 20), ("5 minutes past 3 pm", 15, 5),
 ])
 def test_the_clocks_idioms_are_read(said: str, hour: int, minute: int) -> None:
     when = parse_when(said, NOW)

@@ -24,6 +24,8 @@ _HOUR_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
 _AMPM = r"(?:am|pm|a\.m\.?|p\.m\.?)"
 # A part of the day said with a day or an hour ("tomorrow night at 8", "6 tonight", "8 this
 # morning"): the hour it makes of a bare number, and the hour it means alone ("tonight").
@@ -52,11 +54,24 @@ def _hour(word: str) -> int:
     return _HOUR_WORDS.get(word) or int(word)
 
 
+_MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25, "twenty-five": 25}
+_MINUTES_SAID = r"(twenty[- ]five|five|ten|twenty|25|20|10|5)"
+
+
+def _minutes_to(m: re.Match[str]) -> str:
+    minutes = _MINUTE_WORDS.get(m[1]) or int(m[1])
+    hour = _hour(m[3])
+    if m[2] == "to":
+        return f"{(hour - 2) % 12 + 1}:{60 - minutes:02d}"
+    return f"{hour}:{minutes:02d}"
+
+
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
     s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
     s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
+    s = re.sub(r"\b(?:a )?couple of\b", "2", s)
     words = "|".join(_HOUR_WORDS)
     # The clock's idioms, which dateparser reads as nothing: "half past six" and British "half
     # six" are 6:30, "quarter past 6" 6:15, "quarter to seven" 6:45.
@@ -64,6 +79,8 @@ def _normalise(text: str) -> str:
     s = re.sub(rf"\bhalf (?:past )?{hour}", lambda m: f"{_hour(m[1])}:30", s)
     s = re.sub(rf"\b(?:a )?quarter past {hour}", lambda m: f"{_hour(m[1])}:15", s)
     s = re.sub(rf"\b(?:a )?quarter to {hour}", lambda m: f"{(_hour(m[1]) - 2) % 12 + 1}:45", s)
+    # "ten to nine" 8:50, "twenty past 6" 6:20, "5 minutes past 3" 3:05.
+    s = re.sub(rf"\b{_MINUTES_SAID}(?: minutes)? (past|to) {hour}", _minutes_to, s)
     # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
     s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
                "at ", s)
@@ -100,24 +117,37 @@ def _normalise(text: str) -> str:
 
 # A moment said in a request: a clock time or an offset from now. Exactly one must be said for
 # `said_moment` to name it ("remind me at 5 to book the 7 pm table" says two).
-_H = rf"(?:\d{{1,2}}|{'|'.join(_HOUR_WORDS)})"
-_COUNT = rf"(?:\d+|an?|a few|couple of|{'|'.join(_HOUR_WORDS)}|fifteen|twenty|thirty|forty|fifty)"
+_H = rf"(?:1[0-2]|0?[1-9]|{'|'.join(_HOUR_WORDS)})"
+_COUNT = (rf"(?:\d+|an?|(?:a )?couple of|{'|'.join(_HOUR_WORDS)}|fifteen|twenty|thirty|"
+          r"forty|fifty|ninety)")
+_OFFSET = re.compile("|".join((
+    rf"\b(?:in|after)\s+{_COUNT}\s+(?:minute|hour|day|week)s?(?:\s+and\s+a\s+half)?\b",
+    rf"\b{_COUNT}\s+(?:minute|hour|day|week)s?(?:\s+and\s+a\s+half)?\s+ago\b",
+)), re.IGNORECASE)
 _MENTION = re.compile("|".join((
+    _OFFSET.pattern,
     rf"\b\d{{1,2}}(?::\d\d)?\s*{_AMPM}",
     r"\b\d{1,2}:\d\d\b",
-    rf"\b(?:at|by)\s+{_H}\b",
+    rf"\b{_MINUTES_SAID}(?:\s+minutes)?\s+(?:past|to)\s+{_H}\b",
     rf"\b(?:half|quarter)\s+(?:past\s+|to\s+)?{_H}\b",
+    rf"\b(?:at|by)\s+{_H}\b(?!\s+(?:minutes\s+)?(?:past|to)\s+{_H}\b)",  # "at ten to nine": below
     r"\b(?:noon|midday|midnight)\b",
     rf"\b{_H}\s+(?:tonight|(?:this|in the)\s+(?:morning|afternoon|evening)|at night)\b",
-    rf"\b(?:in|after)\s+{_COUNT}\s+(?:minute|hour|day|week)s?\b",
-    rf"\b{_COUNT}\s+(?:minute|hour|day|week)s?\s+ago\b",
 )), re.IGNORECASE)
 # Words that go with a moment's mention to make the phrase said: its day and part of the day.
 _WITH = re.compile(
     r"(?:today|tonight|tomorrow|yesterday|morning|afternoon|evening|night|noon|midday|midnight|"
     r"this|next|last|on|at|by|in|the|of|about|around|roughly|am|pm|a\.m\.|p\.m\.|o'clock|"
-    r"\d{1,2}(?:st|nd|rd|th)|" + "|".join(_WEEKDAYS) + r"|january|february|march|april|june|"
-    r"july|august|september|october|november|december)$", re.IGNORECASE)
+    r"\d{1,2}(?:st|nd|rd|th)|" + "|".join((*_WEEKDAYS, *_MONTHS)) + r")$", re.IGNORECASE)
+_DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$", re.IGNORECASE)
+# A day said apart from the clock time ("on Thursday, remind me ... at 4"): it joins the phrase.
+_DAY = re.compile("|".join((
+    rf"\b(?:(?:on|next|this|last)\s+)?(?:{'|'.join(_WEEKDAYS)})\b",
+    r"\b(?:the day after tomorrow|today|tonight|tomorrow|yesterday)\b",
+    rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+(?:{'|'.join(_MONTHS)}))?\b",
+    rf"\b(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(_MONTHS)})\b",
+    rf"\b(?:on\s+)?(?:{'|'.join(_MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+)), re.IGNORECASE)
 _LOOSE_ENDS = {"on", "at", "by", "in", "the", "of", "this", "next", "last", "about", "around",
                "roughly"}
 # Said with these, a clock time is not a bare hour that could be either half of the day.
@@ -125,29 +155,49 @@ _HALF_OF_DAY = re.compile(rf"{_AMPM}|morning|afternoon|evening|night|noon|midday
                           r"\d{2}:\d\d|\bago\b|\bin\b|\bafter\b", re.IGNORECASE)
 
 
+def _joins(words: list[str], i: int) -> bool:
+    """Whether word `i` belongs to the moment beside it: a day or time word; a month "May" or a
+    bare day number only beside each other or "of" ("the 3rd of May", "12 June")."""
+    word = words[i].lower()
+    if word == "may" or (_DAY_NUMBER.match(word) and not _WITH.match(word)):
+        near = [words[j].lower() for j in (i - 1, i + 1) if 0 <= j < len(words)]
+        if word == "may":
+            return any(w == "of" or _DAY_NUMBER.match(w) for w in near)
+        return any(w in _MONTHS for w in near)
+    return bool(_WITH.match(word))
+
+
 def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
     """The one moment `text` says, a clock time or an offset, with its day as said ("remind me
-    to put the bins out tonight at 8" -> "tonight at 8"); None when it says none or several, or
-    `parse_when` cannot read it."""
+    to put the bins out tonight at 8" -> "tonight at 8"; "on Thursday, remind me to ... at 4"
+    -> "on Thursday at 4"); None when it says none or several, or `parse_when` cannot read it."""
     mentions = list(_MENTION.finditer(text))
     if len(mentions) != 1:
         return None
-    words = list(re.finditer(r"[\w.':]+", text))
-    inside = [i for i, w in enumerate(words)
-              if w.start() < mentions[0].end() and w.end() > mentions[0].start()]
+    mention = mentions[0]
+    found = list(re.finditer(r"[\w.':-]+", text))
+    words = [w[0].rstrip(".,:;!?") for w in found]
+    inside = [i for i, w in enumerate(found) if w.start() < mention.end() and w.end() > mention.start()]
     first, last = inside[0], inside[-1]
-    while first > 0 and _WITH.match(words[first - 1][0].rstrip(".,:;!?")):
+    while first > 0 and _joins(words, first - 1):
         first -= 1
-    while last + 1 < len(words) and _WITH.match(words[last + 1][0].rstrip(".,:;!?")):
+    while last + 1 < len(words) and _joins(words, last + 1):
         last += 1
-    span = [w[0].rstrip(".,:;!?") for w in words[first:last + 1]]
-    while span and span[0].lower() in ("the", "of"):
-        span.pop(0)
-    while span and span[-1].lower() in _LOOSE_ENDS:
-        span.pop()
-    for phrase in (" ".join(span), mentions[0][0]):
-        if phrase and parse_when(phrase, now, prefer) is not None:
-            return phrase
+    while first < last and words[first].lower() in ("the", "of"):
+        first += 1
+    while last > first and words[last].lower() in _LOOSE_ENDS:
+        last -= 1
+    phrase = " ".join(words[first:last + 1])
+    span = (found[first].start(), found[last].end())
+    if not _OFFSET.fullmatch(mention[0]) and not _DAY.search(phrase):
+        apart = [d for d in _DAY.finditer(text) if d.end() <= span[0] or d.start() >= span[1]]
+        if len(apart) > 1:
+            return None  # two days said: which is the moment's?
+        if apart:
+            phrase = f"{apart[0][0]} {phrase}"
+    for said in (phrase, mention[0]):
+        if parse_when(said, now, prefer) is not None:
+            return said
     return None
 
 
