@@ -1,6 +1,8 @@
 #!/bin/bash
-# times.jsonl: the shipped default (cascade-text, name check as shipped), with the moment grounding
+# times-2.jsonl (times.jsonl: the same with its name): the shipped default (cascade-text, name check as shipped), with the moment grounding
 # (main) and without it (608c337, the commit before it), typed, one after the other.
+# Without: a worktree of 608c337 with the venv linked:
+#   git worktree add /tmp/wt-before 608c337 && ln -s "$PWD/.venv" /tmp/wt-before/.venv
 set -u
 
 for PAIR in with:/work/main without:/tmp/wt-before; do
