@@ -130,7 +130,8 @@ _MENTION = re.compile("|".join((
     r"\b\d{1,2}:\d\d\b",
     rf"\b{_MINUTES_SAID}(?:\s+minutes)?\s+(?:past|to)\s+{_H}\b",
     rf"\b(?:half|quarter)\s+(?:past\s+|to\s+)?{_H}\b",
-    rf"\b(?:at|by)\s+{_H}\b(?!\s+(?:minutes\s+)?(?:past|to)\s+{_H}\b)",  # "at ten to nine": below
+    # Not "at 8:30 pm" or "at ten to nine": the alternatives above and below read those whole.
+    rf"\b(?:at|by)\s+{_H}\b(?![:.]\d)(?!\s+(?:minutes\s+)?(?:past|to)\s+{_H}\b)",
     r"\b(?:noon|midday|midnight)\b",
     rf"\b{_H}\s+(?:tonight|(?:this|in the)\s+(?:morning|afternoon|evening)|at night)\b",
 )), re.IGNORECASE)
