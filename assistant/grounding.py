@@ -94,16 +94,16 @@ def ground_moment(call: ToolCall, moments: Mapping[str, str], heard: str,
                   now: datetime) -> ToolCall:
     """`call` with each of its `moments` arguments (name -> "future" or "past") set to the one
     moment `heard` says, when it says exactly one and the call's reads as another or is absent."""
-    from assistant.tools.when import said_moment, same_moment
+    from assistant.tools.when import Prefer, said_moment, same_moment
 
     args = dict(call.arguments)
-    for name, prefer in moments.items():
-        said = said_moment(heard, now, "past" if prefer == "past" else "future")
+    for name, reading in moments.items():
+        prefer: Prefer = "past" if reading == "past" else "future"
+        said = said_moment(heard, now, prefer)
         if said is None:
             continue
         written = args.get(name)
-        if not same_moment(said, written if isinstance(written, str) else None, now,
-                           "past" if prefer == "past" else "future"):
+        if not same_moment(said, written if isinstance(written, str) else None, now, prefer):
             args[name] = said
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 

@@ -196,6 +196,8 @@ NOW = datetime(2026, 12, 5, 15, 0, tzinfo=ZoneInfo("Europe/London"))  # a Saturd
     ("remind me on 12 June at 2 pm that the warranty expires", "future", "on 12 June at 2 pm"),
     ("Remind me at ten to nine to log into the exam.", "future", "at ten to nine"),
     ("Remind me to call Dad at 8:30 PM.", "future", "at 8:30 PM"),
+    ("remind me the day after tomorrow at 8 am to call the bank", "future",
+     "day after tomorrow at 8 am"),
     ("remind me at 8.30 p.m. to call dad", "future", "at 8.30 p.m"),  # as Whisper writes it
     ("Remind me in an hour and a half to stretch.", "future", "in an hour and a half"),
     ("remind me in a couple of hours to check the bread", "future", "in a couple of hours"),

@@ -158,8 +158,12 @@ _HALF_OF_DAY = re.compile(rf"{_AMPM}|morning|afternoon|evening|night|noon|midday
 
 def _joins(words: list[str], i: int) -> bool:
     """Whether word `i` belongs to the moment beside it: a day or time word; a month "May" or a
-    bare day number only beside each other or "of" ("the 3rd of May", "12 June")."""
+    bare day number only beside each other or "of" ("the 3rd of May", "12 June"); "day after"
+    only before "tomorrow"."""
     word = words[i].lower()
+    after = words[i + 1].lower() if i + 1 < len(words) else ""
+    if word in ("day", "after"):  # "the day after tomorrow"
+        return (word, after) in (("day", "after"), ("after", "tomorrow"))
     if word == "may" or (_DAY_NUMBER.match(word) and not _WITH.match(word)):
         near = [words[j].lower() for j in (i - 1, i + 1) if 0 <= j < len(words)]
         if word == "may":
