@@ -22,19 +22,30 @@ Moments likewise: a tool names the string arguments that hold a time as said (a 
 am"; a dose's amount copied as "400 am") or has none, the call gets the phrase said, which the
 tool reads with the same parser. A bare hour said ("at 8") lets the model pick the half of the
 day.
+
+A dose's unit and amount too: a tool gives its unit argument's spoken forms, and when the newest
+request says exactly one unit ("8 units of Lantus") and the call's is another or a form the tool
+does not know ("L"), the call gets the one said; an amount the request never said ("50
+micrograms at half nine" written as 90) becomes the one number said outside the time said, when
+there is exactly one.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from assistant.toolcall import ToolCall
 from assistant.tools.durations import said_durations
 from assistant.tools.formulary import phonetic
+
+if TYPE_CHECKING:
+    from assistant.tools.base import Tool
 
 _WORD = re.compile(r"[^\W_]+")
 # rapidfuzz ratio at which two words of 4+ letters are one, in spelling or in sound (the
@@ -108,4 +119,84 @@ def ground_moment(call: ToolCall, moments: Mapping[str, str], heard: str,
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
-__all__ = ["CLOSE", "ground", "ground_duration", "ground_moment", "said"]
+def said_units(heard: str, forms: Mapping[str, str]) -> set[str]:
+    """The units `heard` says, by their spoken `forms` (form -> unit). A one-letter form ("g",
+    "u") counts only right after a number: "can u log it" says no unit."""
+    text = re.sub(r"(\d)([a-zµμ])", r"\1 \2", heard.lower())  # "400mg"
+    found: set[str] = set()
+    for form in sorted(forms, key=len, reverse=True):
+        pattern = rf"(?<=\d)\s*{re.escape(form)}\b" if len(form) == 1 else \
+            rf"(?<![\w-]){re.escape(form)}(?![\w-])"
+        if re.search(pattern, text):
+            found.add(forms[form])
+            text = re.sub(pattern, " ", text)  # "international units" is not also "units"
+    return found
+
+
+def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: str) -> ToolCall:
+    """`call` with each of its `units` arguments set to the one unit `heard` says, when it says
+    exactly one and the call's is another unit or a form the table lacks."""
+    args = dict(call.arguments)
+    for name, forms in units.items():
+        said = said_units(heard, forms)
+        written = args.get(name)
+        key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else None
+        if len(said) == 1 and forms.get(key or "") not in said:
+            args[name] = next(iter(said))
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
+_FRACTIONS = (("a half", 0.5), ("half", 0.5), ("a quarter", 0.25), ("(?:3|three) quarters", 0.75))
+
+
+def _plus(value: float, m: re.Match[str]) -> str:
+    return f"{float(m[1]) + value:g}"
+
+
+def said_numbers(heard: str) -> list[float]:
+    """The numbers `heard` says, in words or digits ("two tablets" -> 2, "400mg" -> 400), not
+    ordinals ("my 2nd dose")."""
+    from text_to_num import alpha2digit
+
+    s = str(alpha2digit(heard.lower(), "en", threshold=0))
+    s = re.sub(r"\b\d+(?:st|nd|rd|th)\b", " ", s)
+    for part, value in _FRACTIONS:  # "7 and a half" is 7.5, not 7
+        s = re.sub(rf"\b(\d+(?:\.\d+)?) and {part}\b", functools.partial(_plus, value), s)
+        s = re.sub(rf"\b{part} (?:of )?an?\b", f"{value:g}", s)
+    s = re.sub(r"(\d)([a-z])", r"\1 \2", s)
+    return [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", s)]
+
+
+def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
+                  moment: str | None) -> ToolCall:
+    """`call` with each of its `amounts` arguments set to the one number `heard` says outside
+    `moment` (the time said, whose numbers are not amounts), when the call's is none said."""
+    if not amounts:
+        return call
+    said = said_numbers(heard)
+    for n in said_numbers(moment or ""):
+        if n in said:
+            said.remove(n)
+    args = dict(call.arguments)
+    for name in amounts:
+        written = args.get(name)
+        if len(set(said)) == 1 and isinstance(written, int | float) and \
+                not isinstance(written, bool) and float(written) not in said:
+            args[name] = int(said[0]) if said[0].is_integer() else said[0]
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
+def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
+    """`call` with its duration, moments, units and amounts held to what `heard` (the newest
+    request) says, as `tool` declares them."""
+    from assistant.tools.when import said_moment
+
+    new = ground_duration(call, tool.duration, heard)
+    new = ground_moment(new, tool.moments, heard, now)
+    past = any(p == "past" for p in tool.moments.values())
+    moment = said_moment(heard, now, "past" if past else "future") if tool.moments else None
+    return ground_amount(ground_unit(new, tool.units, heard), tool.amounts, heard, moment)
+
+
+__all__ = ["CLOSE", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",
+           "ground_unit", "said", "said_numbers", "said_units"]

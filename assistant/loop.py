@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -104,7 +104,7 @@ def _local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-def _only(call: ToolCall, names: Mapping[str, Any]) -> dict[str, Any]:
+def _only(call: ToolCall, names: Collection[str]) -> dict[str, Any]:
     return {k: v for k, v in call.arguments.items() if k in names}
 
 
@@ -313,15 +313,10 @@ class Conversation:
             kept = grounding.ground(call, tool.grounded, " ".join(said))
             dropped += [f"{call.name}.{k}={v!r}" for k, v in call.arguments.items()
                         if k not in kept.arguments]
-            new = grounding.ground_duration(kept, tool.duration, said[-1])
+            new = grounding.as_said(kept, tool, said[-1], self.now())
             if new != kept:
-                corrected.append(f"{call.name} {_only(kept, tool.duration)} -> "
-                                 f"{_only(new, tool.duration)}")
-            timed = grounding.ground_moment(new, tool.moments, said[-1], self.now())
-            if timed != new:
-                corrected.append(f"{call.name} {_only(new, tool.moments)} -> "
-                                 f"{_only(timed, tool.moments)}")
-                new = timed
+                names = {*tool.duration, *tool.moments, *tool.units, *tool.amounts}
+                corrected.append(f"{call.name} {_only(kept, names)} -> {_only(new, names)}")
             if new != call:
                 self._amend_call(call, new)
             grounded.append(new)

@@ -10,7 +10,16 @@ import pytest
 
 from assistant.engines.scripted import ScriptedEngine
 from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
-from assistant.grounding import ground, ground_duration, ground_moment, said
+from assistant.grounding import (
+    ground,
+    ground_amount,
+    ground_duration,
+    ground_moment,
+    ground_unit,
+    said,
+    said_numbers,
+    said_units,
+)
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import Tool
@@ -201,6 +210,9 @@ NOW = datetime(2026, 12, 5, 15, 0, tzinfo=ZoneInfo("Europe/London"))  # a Saturd
     ("remind me at 8.30 p.m. to call dad", "future", "at 8.30 p.m"),  # as Whisper writes it
     ("Remind me in an hour and a half to stretch.", "future", "in an hour and a half"),
     ("remind me in a couple of hours to check the bread", "future", "in a couple of hours"),
+    ("half an hour ago I took 2 tablets", "past", "half an hour ago"),
+    ("remind me in a quarter of an hour to turn the oven off", "future",
+     "in a quarter of an hour"),
     ("remind me to call mom", "future", None),  # no moment said
     ("on Friday remind me to call the bank at 9 about Saturday's delivery", "future", None),
     ("remind me on the 14th to renew my passport", "future", None),  # a day, not a moment
@@ -259,3 +271,58 @@ def test_the_loop_sets_the_reminder_for_the_moment_said() -> None:
         "set_reminder {'when': 'tomorrow at 8 am'} -> {'when': 'tonight at 8'}",)
     with pytest.raises(ValueError, match="moment 'text' is not a string argument read"):
         Registry([Tool("r", "R.", tool.parameters, lambda **kw: None, moments={"text": "soon"})])
+
+
+# --- a dose's unit and amount -------------------------------------------------------------------
+
+
+def test_the_units_and_numbers_a_request_says() -> None:
+    from assistant.tools.medication import _UNIT_OF
+
+    assert said_units("log 8 units of Lantus at 10 pm last night", _UNIT_OF) == {"units"}
+    assert said_units("took 400mg ibuprofen", _UNIT_OF) == {"mg"}
+    assert said_units("took 1000 international units of vitamin D", _UNIT_OF) == {"units"}
+    assert said_units("can u log it", _UNIT_OF) == set()  # "u" only after a number
+    assert said_units("had a 250 mg capsule of amoxicillin", _UNIT_OF) == {"mg", "capsules"}
+    assert said_numbers("took my levothyroxine at half nine, 50 micrograms") == [9, 50]
+    assert said_numbers("I've taken seven and a half mg of mirtazapine") == [7.5]
+    assert said_numbers("half a tablet, my 2nd dose today") == [0.5]  # not the ordinal
+
+
+def test_a_dose_gets_the_unit_and_amount_said() -> None:
+    from assistant.tools.medication import _UNIT_OF
+
+    units = {"unit": _UNIT_OF}
+    lantus = ToolCall("log_dose", {"drug": "Lantus", "amount": 8, "unit": "L"})
+    assert ground_unit(lantus, units, "log 8 units of Lantus") == ToolCall(
+        "log_dose", {"drug": "Lantus", "amount": 8, "unit": "units"})
+    same = ToolCall("log_dose", {"drug": "x", "amount": 8, "unit": "milligrams"})
+    assert ground_unit(same, units, "log 8 mg of x") is same  # another form of the unit said
+    for heard in ("took 2 paracetamol", "a 250 mg capsule of amoxicillin"):  # none, or two
+        assert ground_unit(lantus, units, heard) is lantus, heard
+    wrong = ToolCall("log_dose", {"drug": "levothyroxine", "amount": 90, "unit": "mcg"})
+    assert ground_amount(wrong, ("amount",), "took my levothyroxine at half nine, 50 micrograms",
+                         "at half nine").arguments["amount"] == 50
+    # An amount said stays; with two numbers said beside the time nothing is guessed.
+    right = ToolCall("log_dose", {"drug": "co-codamol", "amount": 2, "unit": "tablets"})
+    assert ground_amount(right, ("amount",), "co-codamol 30/500, two tablets", None) is right
+    assert ground_amount(wrong, ("amount",), "co-codamol 30/500 at half nine",
+                         "at half nine") is wrong
+
+
+def test_the_loop_logs_the_dose_as_said() -> None:
+    from assistant.tools.medication import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "log_dose")
+    ran: list[dict[str, Any]] = []
+    log = Tool("log_dose", "Log.", tool.parameters, lambda **kw: ran.append(kw) or {"ok": True},
+               moments=tool.moments, units=tool.units, amounts=tool.amounts)
+    call = render_lfm2([ToolCall("log_dose", {"drug": "latanoprost", "amount": 9,
+                                              "unit": "last night"})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Logged."]), Registry([log]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    list(bot.turn(UserInput(text="1 drop of latanoprost at 9 last night, please log it")))
+    assert ran == [{"drug": "latanoprost", "amount": 1, "unit": "drops",
+                    "time": "at 9 last night"}]
+    with pytest.raises(ValueError, match="amount 'drug' is not a number argument"):
+        Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, amounts=("drug",))])

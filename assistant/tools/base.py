@@ -87,6 +87,13 @@ class Tool:
     # ("future": a reminder; "past": a dose taken): the loop sets one to the moment the newest
     # request says when the model wrote another (`assistant.grounding.ground_moment`).
     moments: Mapping[str, str] = field(default_factory=dict)
+    # String arguments that name a unit, with each spoken form's unit (alias -> unit): the loop
+    # sets one to the one unit the newest request says when the model wrote another or a form
+    # the table lacks (`assistant.grounding.ground_unit`).
+    units: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Number arguments held to the one number the newest request says outside its moment
+    # (`assistant.grounding.ground_amount`).
+    amounts: tuple[str, ...] = ()
 
     @property
     def spec(self) -> ToolSpec:

@@ -293,7 +293,8 @@ TOOLS = (
              "time": {"type": "string", "minLength": 1, "maxLength": 60,
                       "description": "When it was taken, if not just now."}},
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
-         side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"}),
+         side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
+         units={"unit": _UNIT_OF}, amounts=("amount",)),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
@@ -316,7 +317,8 @@ TOOLS = (
                        "items": {"type": "string", "minLength": 1, "maxLength": 30},
                        "description": "Times of day, e.g. ['8 am', '20:00']."}},
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
-         side_effect=SideEffect.WRITE, accepts_confirmation=True),
+         # Not its amount: the times of day said beside it are numbers too.
+         side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF}),
 )
 
 

@@ -50,6 +50,12 @@ class Registry:
             if props.get(name, {}).get("type") != "string" or prefer not in ("future", "past"):
                 raise ValueError(f"{tool.name}: moment {name!r} is not a string argument read "
                                  "as future or past")
+        for name in tool.units:
+            if props.get(name, {}).get("type") != "string":
+                raise ValueError(f"{tool.name}: unit {name!r} is not a string argument")
+        for name in tool.amounts:
+            if props.get(name, {}).get("type") not in ("number", "integer"):
+                raise ValueError(f"{tool.name}: amount {name!r} is not a number argument")
         for name, seconds in tool.duration.items():
             if props.get(name, {}).get("type") != "integer" or seconds < 1:
                 raise ValueError(f"{tool.name}: duration {name!r} is not an integer argument "

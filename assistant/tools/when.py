@@ -120,10 +120,9 @@ def _normalise(text: str) -> str:
 _H = rf"(?:1[0-2]|0?[1-9]|{'|'.join(_HOUR_WORDS)})"
 _COUNT = (rf"(?:\d+|an?|(?:a )?couple of|{'|'.join(_HOUR_WORDS)}|fifteen|twenty|thirty|"
           r"forty|fifty|ninety)")
-_OFFSET = re.compile("|".join((
-    rf"\b(?:in|after)\s+{_COUNT}\s+(?:minute|hour|day|week)s?(?:\s+and\s+a\s+half)?\b",
-    rf"\b{_COUNT}\s+(?:minute|hour|day|week)s?(?:\s+and\s+a\s+half)?\s+ago\b",
-)), re.IGNORECASE)
+_SPAN = (rf"(?:{_COUNT}\s+(?:minute|hour|day|week)s?(?:\s+and\s+a\s+half)?|"
+         r"half\s+an\s+hour|(?:a\s+)?quarter\s+of\s+an\s+hour)")
+_OFFSET = re.compile(rf"\b(?:in|after)\s+{_SPAN}\b|\b{_SPAN}\s+ago\b", re.IGNORECASE)
 _MENTION = re.compile("|".join((
     _OFFSET.pattern,
     rf"\b\d{{1,2}}(?::\d\d)?\s*{_AMPM}",

@@ -1,27 +1,35 @@
-"""Re-judge recorded calls with the moment grounding applied (offline): each record's calls are
-grounded with `assistant.grounding.ground_moment` against its own text and judged again by
-evalkit's checker at its reference time. `unlike the record` counts rows whose calls, judged
-again unchanged, do not get the record's verdict (a name check that held a call back).
+"""Re-judge recorded calls with the grounding applied (offline): each record's calls are held to
+what its own text says (`assistant.grounding.as_said`: durations, moments, and with `--doses`
+a dose's unit and amount) and judged again by evalkit's checker at its reference time.
+`unlike the record` counts rows whose calls, judged again unchanged, do not get the record's
+verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
 
 import glob
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from assistant.grounding import ground_moment
+from assistant.grounding import as_said
 from assistant.toolcall import ToolCall
+from assistant.tools import medication, timers
 from evalkit.checker import check
 from evalkit.compare import load
 from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
-MOMENTS = {"set_reminder": {"when": "future"}, "log_dose": {"time": "past"}}
+TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS)}
+if "--doses" in sys.argv:
+    sys.argv.remove("--doses")
+else:  # the moments alone: as the rule was first judged
+    TOOLS = {n: replace(t, units={}, amounts=()) for n, t in TOOLS.items()}
 
 
 def expected(e: dict[str, Any]) -> ExpectedCall:
@@ -38,7 +46,7 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        grounded = [ground_moment(c, MOMENTS.get(c.name, {}), r["text"], REFERENCE_NOW)
+        grounded = [as_said(c, TOOLS[c.name], r["text"], REFERENCE_NOW) if c.name in TOOLS else c
                     for c in calls]
         if grounded == calls:
             continue
