@@ -1,7 +1,9 @@
 #!/bin/bash
-# ft12b: train (from a worktree of branch ft12b: main + ft12's data, fills near a set dropped),
-# then score it and the shipped default, one job at a time (2 cores). Run from the repository.
-#   git worktree add /tmp/wt-ft12b ft12b && ln -s "$PWD/.venv" /tmp/wt-ft12b/.venv
+# ft12b: train (from a worktree with ft12b.patch: ft12's data, fills near a set dropped), then
+# score it and the shipped default, one job at a time (2 cores). Run from the repository:
+#   git worktree add /tmp/wt-ft12b HEAD
+#   git -C /tmp/wt-ft12b apply docs/brain-eval/ft12b-experiment/ft12b.patch
+#   ln -s "$PWD/.venv" /tmp/wt-ft12b/.venv
 set -u
 WT=/tmp/wt-ft12b
 AD=$WT/runs/qwen-0.5b-ft12b
