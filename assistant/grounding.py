@@ -25,9 +25,10 @@ day.
 
 A dose's unit and amount too: a tool gives its unit argument's spoken forms, and when the newest
 request says exactly one unit ("8 units of Lantus") and the call's is another or a form the tool
-does not know ("L"), the call gets the one said; an amount the request never said ("50
-micrograms at half nine" written as 90) becomes the one number said outside the time said, when
-there is exactly one.
+does not know ("L"), the call gets the one said; with no unit said, a form it does not know gets
+the unit a bare count means ("two Tylenol at 3 pm" written "pm" is tablets). An amount the
+request never said ("50 micrograms at half nine" written as 90) becomes the one number said
+outside the time said, when there is exactly one.
 """
 
 from __future__ import annotations
@@ -133,16 +134,21 @@ def said_units(heard: str, forms: Mapping[str, str]) -> set[str]:
     return found
 
 
-def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: str) -> ToolCall:
+def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: str,
+                counts: Mapping[str, str] | None = None) -> ToolCall:
     """`call` with each of its `units` arguments set to the one unit `heard` says, when it says
-    exactly one and the call's is another unit or a form the table lacks."""
+    exactly one and the call's is another unit or a form the table lacks; when `heard` says
+    none and the call's is a form the table lacks ("pm" for "two Tylenol at 3 pm"), to the
+    unit a bare count means (`counts`), where the tool gives one."""
     args = dict(call.arguments)
     for name, forms in units.items():
         said = said_units(heard, forms)
         written = args.get(name)
-        key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else None
-        if len(said) == 1 and forms.get(key or "") not in said:
+        key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else ""
+        if len(said) == 1 and forms.get(key) not in said:
             args[name] = next(iter(said))
+        elif not said and key not in forms and name in (counts or {}):
+            args[name] = (counts or {})[name]
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
@@ -195,7 +201,8 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     new = ground_moment(new, tool.moments, heard, now)
     past = any(p == "past" for p in tool.moments.values())
     moment = said_moment(heard, now, "past" if past else "future") if tool.moments else None
-    return ground_amount(ground_unit(new, tool.units, heard), tool.amounts, heard, moment)
+    new = ground_unit(new, tool.units, heard, tool.count_units)
+    return ground_amount(new, tool.amounts, heard, moment)
 
 
 __all__ = ["CLOSE", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",

@@ -300,6 +300,18 @@ def test_a_dose_gets_the_unit_and_amount_said() -> None:
     assert ground_unit(same, units, "log 8 mg of x") is same  # another form of the unit said
     for heard in ("took 2 paracetamol", "a 250 mg capsule of amoxicillin"):  # none, or two
         assert ground_unit(lantus, units, heard) is lantus, heard
+    # A bare count: with no unit said, a form the tool cannot read is the count's unit; one it
+    # reads stays (the model may know "2 Excedrin" are caplets), and so does a unit said.
+    counts = {"unit": "tablets"}
+    pm = ToolCall("log_dose", {"drug": "Tylenol", "amount": 2, "unit": "pm"})
+    assert ground_unit(pm, units, "Two Tylenol at 3 pm please log that", counts) == ToolCall(
+        "log_dose", {"drug": "Tylenol", "amount": 2, "unit": "tablets"})
+    assert ground_unit(pm, units, "Two Tylenol at 3 pm please log that") is pm  # no count unit
+    bare = ToolCall("log_dose", {"drug": "Imodium", "amount": 3})
+    assert ground_unit(bare, units, "took 3 Imodium", counts).arguments["unit"] == "tablets"
+    caps = ToolCall("log_dose", {"drug": "Imodium", "amount": 3, "unit": "caps"})
+    assert ground_unit(caps, units, "took 3 Imodium", counts) is caps
+    assert ground_unit(lantus, units, "log 8 units of Lantus", counts).arguments["unit"] == "units"
     wrong = ToolCall("log_dose", {"drug": "levothyroxine", "amount": 90, "unit": "mcg"})
     assert ground_amount(wrong, ("amount",), "took my levothyroxine at half nine, 50 micrograms",
                          "at half nine").arguments["amount"] == 50
@@ -326,3 +338,22 @@ def test_the_loop_logs_the_dose_as_said() -> None:
                     "time": "at 9 last night"}]
     with pytest.raises(ValueError, match="amount 'drug' is not a number argument"):
         Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, amounts=("drug",))])
+    with pytest.raises(ValueError, match="count unit 'unit' is not one of its units"):
+        Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, units=tool.units,
+                       count_units={"unit": "bottles"})])
+
+
+def test_the_loop_logs_a_bare_count_as_tablets() -> None:
+    from assistant.tools.medication import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "log_dose")
+    ran: list[dict[str, Any]] = []
+    log = Tool("log_dose", "Log.", tool.parameters, lambda **kw: ran.append(kw) or {"ok": True},
+               moments=tool.moments, units=tool.units, count_units=tool.count_units,
+               amounts=tool.amounts)
+    call = render_lfm2([ToolCall("log_dose", {"drug": "zopiclone", "amount": 0.5,
+                                              "unit": "zopiclone"})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Logged."]), Registry([log]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    list(bot.turn(UserInput(text="I've just taken half a zopiclone, can you log it")))
+    assert ran == [{"drug": "zopiclone", "amount": 0.5, "unit": "tablets"}]

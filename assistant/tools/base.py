@@ -91,6 +91,9 @@ class Tool:
     # sets one to the one unit the newest request says when the model wrote another or a form
     # the table lacks (`assistant.grounding.ground_unit`).
     units: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Unit arguments with the unit a bare count means ("two Nurofen": tablets): the loop sets one
+    # to it when the newest request says no unit and the model wrote a form the table lacks.
+    count_units: Mapping[str, str] = field(default_factory=dict)
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()

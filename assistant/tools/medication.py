@@ -56,6 +56,8 @@ UNITS = {
     "sprays": ("spray", "sprays"),
 }
 _UNIT_OF = {alias: unit for unit, aliases in UNITS.items() for alias in aliases}
+# A count with no unit said ("took two Panadol", "half a zopiclone") is of tablets.
+_COUNT = {"unit": "tablets"}
 MAX_AMOUNT = 100_000.0
 # The most doses a day's list returns (the latest, with the total): the result goes into the
 # model's context; evalkit's hundreds of doses in one day overflowed it (8,192 tokens).
@@ -294,7 +296,7 @@ TOOLS = (
                       "description": "When it was taken, if not just now."}},
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
-         units={"unit": _UNIT_OF}, amounts=("amount",)),
+         units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",)),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
@@ -318,7 +320,8 @@ TOOLS = (
                        "description": "Times of day, e.g. ['8 am', '20:00']."}},
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
          # Not its amount: the times of day said beside it are numbers too.
-         side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF}),
+         side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
+         count_units=_COUNT),
 )
 
 

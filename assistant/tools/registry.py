@@ -53,6 +53,9 @@ class Registry:
         for name in tool.units:
             if props.get(name, {}).get("type") != "string":
                 raise ValueError(f"{tool.name}: unit {name!r} is not a string argument")
+        for name, unit in tool.count_units.items():
+            if unit not in tool.units.get(name, {}).values():
+                raise ValueError(f"{tool.name}: count unit {name!r} is not one of its units")
         for name in tool.amounts:
             if props.get(name, {}).get("type") not in ("number", "integer"):
                 raise ValueError(f"{tool.name}: amount {name!r} is not a number argument")
