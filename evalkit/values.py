@@ -38,14 +38,22 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
                                                      "degrees fahrenheit", "degree fahrenheit"),
     "celsius": ("degc", "°c", "c", "degree_celsius", "degrees celsius", "degree celsius",
                 "centigrade"),
-    "cup": ("cups",), "milliliter": ("ml", "millilitre", "millilitres", "milliliters"),
+    "cup": ("cups",),
+    "milliliter": ("ml", "mls", "cc", "millilitre", "millilitres", "milliliters"),
     "inch": ("in", "inches"), "centimeter": ("cm", "centimetre", "centimetres", "centimeters"),
     "foot": ("ft", "feet"), "meter": ("m", "metre", "metres", "meters"),
-    "ounce": ("oz", "ounces"), "gram": ("g", "grams", "gramme", "grammes"),
+    "ounce": ("oz", "ounces"), "gram": ("g", "gm", "grams", "gramme", "grammes"),
     "liter": ("l", "litre", "litres", "liters"), "gallon": ("gal", "gallons"),
-    "tablespoon": ("tbsp", "tablespoons"), "mg": ("milligram", "milligrams", "milligramme"),
-    "mcg": ("microgram", "micrograms", "µg", "ug"), "units": ("unit", "iu"),
+    "tablespoon": ("tbsp", "tablespoons"),
+    # The dose units as the medication tools read them (assistant/tools/medication.py: UNITS,
+    # checked by a test): a call the tool logs right is scored right.
+    "mg": ("milligram", "milligrams", "milligramme", "milligrammes", "mgs"),
+    "mcg": ("microgram", "micrograms", "microgramme", "microgrammes", "µg", "μg", "ug"),
+    "units": ("unit", "u", "iu", "ius", "international unit", "international units"),
     "tablet": ("tablets", "tab", "tabs", "pill", "pills"),
+    "capsule": ("capsules", "cap", "caps"), "drop": ("drops", "gtt", "gtts"),
+    "puff": ("puffs", "inhalation", "inhalations"), "patch": ("patches",),
+    "spray": ("sprays",),
 }
 _UNIT = {alias: canon for canon, aliases in _UNIT_ALIASES.items() for alias in (canon, *aliases)}
 # "ml" is both a dose unit and a volume: one canonical name.

@@ -120,6 +120,15 @@ def test_value_helpers() -> None:
     assert norm_time("8 pm") == norm_time("20:00") == "20:00"
     assert norm_time("12 am") == "00:00"
     assert norm_unit("Miles") == norm_unit("mi")
+    assert norm_unit("cap") == norm_unit("Capsules") != norm_unit("tablets")
+
+
+def test_a_dose_unit_is_scored_as_the_tool_reads_it() -> None:
+    from assistant.tools.medication import UNITS
+
+    read = {unit: {norm_unit(form) for form in forms} for unit, forms in UNITS.items()}
+    assert all(len(forms) == 1 for forms in read.values()), read
+    assert len({next(iter(forms)) for forms in read.values()}) == len(UNITS), read
     assert values_match("location", "Paris, France", "Paris")
     assert not values_match("note_id", True, 1)  # a boolean is not a number
 
