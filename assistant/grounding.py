@@ -141,14 +141,15 @@ def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: s
     none and the call's is a form the table lacks ("pm" for "two Tylenol at 3 pm"), to the
     unit a bare count means (`counts`), where the tool gives one."""
     args = dict(call.arguments)
+    counts = counts or {}
     for name, forms in units.items():
         said = said_units(heard, forms)
         written = args.get(name)
         key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else ""
         if len(said) == 1 and forms.get(key) not in said:
             args[name] = next(iter(said))
-        elif not said and key not in forms and name in (counts or {}):
-            args[name] = (counts or {})[name]
+        elif not said and key not in forms and name in counts:
+            args[name] = counts[name]
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
