@@ -40,6 +40,7 @@ from assistant.events import (
 )
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import ErrorCode, ToolResult
+from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
 
 APOLOGY = "Sorry, I couldn't work out how to do that. Could you say it another way?"
@@ -100,10 +101,6 @@ class _Turn:
             self.told.append(said.strip())
 
 
-def _local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
 def _only(call: ToolCall, names: Collection[str]) -> dict[str, Any]:
     return {k: v for k, v in call.arguments.items() if k in names}
 
@@ -126,7 +123,7 @@ class Conversation:
         *,
         tts: Synthesizer | None = None,
         options: LoopOptions | None = None,
-        now: Callable[[], datetime] = _local_now,
+        now: Callable[[], datetime] = local_now,
     ) -> None:
         """`now`: the clock that moments said are read against (the tools' clock)."""
         self.engine = engine

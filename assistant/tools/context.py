@@ -15,7 +15,7 @@ from assistant.tools.store import Store, default_data_dir
 HttpGet = Callable[[str, dict[str, Any]], Any]  # (url, params) -> parsed JSON
 
 
-def _now() -> datetime:
+def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
@@ -58,7 +58,7 @@ class Background:
 @dataclass(frozen=True)
 class ToolContext:
     store: Store
-    now: Callable[[], datetime] = _now  # timezone-aware local time; tests pin it
+    now: Callable[[], datetime] = local_now  # timezone-aware local time; tests pin it
     http_get: HttpGet = _default_http_get
     notify: Callable[[Event], None] = lambda event: None  # timers and reminders firing
     data_dir: Path = field(default_factory=default_data_dir)
