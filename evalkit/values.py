@@ -38,22 +38,14 @@ _UNIT_ALIASES: dict[str, tuple[str, ...]] = {
                                                      "degrees fahrenheit", "degree fahrenheit"),
     "celsius": ("degc", "°c", "c", "degree_celsius", "degrees celsius", "degree celsius",
                 "centigrade"),
-    "cup": ("cups",),
-    "milliliter": ("ml", "mls", "cc", "millilitre", "millilitres", "milliliters"),
+    "cup": ("cups",), "milliliter": ("ml", "millilitre", "millilitres", "milliliters"),
     "inch": ("in", "inches"), "centimeter": ("cm", "centimetre", "centimetres", "centimeters"),
     "foot": ("ft", "feet"), "meter": ("m", "metre", "metres", "meters"),
-    "ounce": ("oz", "ounces"), "gram": ("g", "gm", "grams", "gramme", "grammes"),
+    "ounce": ("oz", "ounces"), "gram": ("g", "grams", "gramme", "grammes"),
     "liter": ("l", "litre", "litres", "liters"), "gallon": ("gal", "gallons"),
-    "tablespoon": ("tbsp", "tablespoons"),
-    # The dose units as the medication tools read them (assistant/tools/medication.py: UNITS,
-    # checked by a test): a call the tool logs right is scored right.
-    "mg": ("milligram", "milligrams", "milligramme", "milligrammes", "mgs"),
-    "mcg": ("microgram", "micrograms", "microgramme", "microgrammes", "µg", "μg", "ug"),
-    "units": ("unit", "u", "iu", "ius", "international unit", "international units"),
+    "tablespoon": ("tbsp", "tablespoons"), "mg": ("milligram", "milligrams", "milligramme"),
+    "mcg": ("microgram", "micrograms", "µg", "ug"), "units": ("unit", "iu"),
     "tablet": ("tablets", "tab", "tabs", "pill", "pills"),
-    "capsule": ("capsules", "cap", "caps"), "drop": ("drops", "gtt", "gtts"),
-    "puff": ("puffs", "inhalation", "inhalations"), "patch": ("patches",),
-    "spray": ("sprays",),
 }
 _UNIT = {alias: canon for canon, aliases in _UNIT_ALIASES.items() for alias in (canon, *aliases)}
 # "ml" is both a dose unit and a volume: one canonical name.
@@ -81,7 +73,18 @@ def norm_number(value: Any) -> float | None:
 
 def norm_unit(value: Any) -> str:
     s = " ".join(str(value).lower().replace("degrees_", "degree_").split())
+    dose = _dose_forms()
+    s = dose.get(s, dose.get(s.rstrip("s"), s))
     return _UNIT.get(s, _UNIT.get(s.rstrip("s"), s))
+
+
+@cache
+def _dose_forms() -> dict[str, str]:
+    """Each spoken form of a dose unit as the medication tools read it ("cap" -> "capsules"):
+    a call the tool logs right is scored right."""
+    from assistant.tools.medication import UNITS
+
+    return {form: unit for unit, forms in UNITS.items() for form in forms}
 
 
 def norm_drug(value: Any) -> str:
