@@ -12,6 +12,7 @@ what `assistant.grounding` holds a reminder's or a dose's time to.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Literal
@@ -171,6 +172,9 @@ def _joins(words: list[str], i: int) -> bool:
     return bool(_WITH.match(word))
 
 
+# Pure, and asked twice a call (grounding reads a dose's time, then the amount said beside it):
+# the second ask, same request and clock, is not parsed again.
+@functools.lru_cache(maxsize=16)
 def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
     """The one moment `text` says, a clock time or an offset, with its day as said ("remind me
     to put the bins out tonight at 8" -> "tonight at 8"; "on Thursday, remind me to ... at 4"
