@@ -23,6 +23,10 @@ am"; a dose's amount copied as "400 am") or has none, the call gets the phrase s
 tool reads with the same parser. A bare hour said ("at 8") lets the model pick the half of the
 day.
 
+A daily schedule's times of day: when the newest request lists times ("at 8, 2 and 8", "8 am
+and 8 pm") and the call's read as others (`assistant.tools.daytimes`: bare hours in a list are
+a day in order, so 8 am, 2 pm and 8 pm), the call gets the times said.
+
 A dose's unit and amount too: a tool gives its unit argument's spoken forms, and when the newest
 request says exactly one unit ("8 units of Lantus") and the call's is another or a form the tool
 does not know ("L"), the call gets the one said; with no unit said, a form it does not know gets
@@ -193,8 +197,31 @@ def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: datetime) -> ToolCall:
+    """`call` with each of its `lists` arguments (a daily schedule's times of day) set to the
+    times `heard` lists, when it lists some and the call's read as others: another time, the
+    same hour in a half of the day the list fixes, one too many or one it cannot read."""
+    from assistant.tools.daytimes import said_times, time_of_day
+
+    said = said_times(heard) if lists else ()
+    if not said:
+        return call
+    args = dict(call.arguments)
+    for name in lists:
+        written = args.get(name)
+        read = {time_of_day(w, now) if isinstance(w, str) else None
+                for w in (written if isinstance(written, list) else [None])}
+        # A bare hour said alone or before a fixed one is read in the half of the day the
+        # model wrote it in, if it did.
+        want = [t.minutes + 720 if t.either_half and t.minutes + 720 in read
+                and t.minutes not in read else t.minutes for t in said]
+        if read != set(want):
+            args[name] = list(dict.fromkeys(f"{m // 60:02d}:{m % 60:02d}" for m in want))
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
-    """`call` with its duration, moments, units and amounts held to what `heard` (the newest
+    """`call` with its duration, moments, times of day, units and amounts held to what `heard` (the newest
     request) says, as `tool` declares them."""
     from assistant.tools.when import said_moment
 
@@ -202,9 +229,10 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     new = ground_moment(new, tool.moments, heard, now)
     past = any(p == "past" for p in tool.moments.values())
     moment = said_moment(heard, now, "past" if past else "future") if tool.moments else None
+    new = ground_times(new, tool.times_of_day, heard, now)
     new = ground_unit(new, tool.units, heard, tool.count_units)
     return ground_amount(new, tool.amounts, heard, moment)
 
 
 __all__ = ["CLOSE", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",
-           "ground_unit", "said", "said_numbers", "said_units"]
+           "ground_times", "ground_unit", "said", "said_numbers", "said_units"]

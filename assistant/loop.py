@@ -312,7 +312,8 @@ class Conversation:
                         if k not in kept.arguments]
             new = grounding.as_said(kept, tool, said[-1], self.now())
             if new != kept:
-                names = {*tool.duration, *tool.moments, *tool.units, *tool.amounts}
+                names = {*tool.duration, *tool.moments, *tool.times_of_day, *tool.units,
+                         *tool.amounts}
                 corrected.append(f"{call.name} {_only(kept, names)} -> {_only(new, names)}")
             if new != call:
                 self._amend_call(call, new)

@@ -15,6 +15,7 @@ from assistant.grounding import (
     ground_amount,
     ground_duration,
     ground_moment,
+    ground_times,
     ground_unit,
     said,
     said_numbers,
@@ -23,6 +24,7 @@ from assistant.grounding import (
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import Tool
+from assistant.tools.daytimes import said_times
 from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
 from assistant.tools.when import parse_when, said_moment
@@ -357,3 +359,84 @@ def test_the_loop_logs_a_bare_count_as_tablets() -> None:
                        options=LoopOptions(speak=False), now=lambda: NOW)
     list(bot.turn(UserInput(text="I've just taken half a zopiclone, can you log it")))
     assert ran == [{"drug": "zopiclone", "amount": 0.5, "unit": "tablets"}]
+
+
+def _clock(heard: str) -> list[str]:
+    return [f"{t.minutes // 60:02d}:{t.minutes % 60:02d}{'~' if t.either_half else ''}"
+            for t in said_times(heard)]
+
+
+@pytest.mark.parametrize(("heard", "times"), [
+    # Bare hours in a list: a day in order, from the morning.
+    ("amoxicillin 500 mg three times a day at 8, 2 and 8", ["08:00", "14:00", "20:00"]),
+    ("one Sinemet at 6, 10, 2 and 6", ["06:00", "10:00", "14:00", "18:00"]),
+    ("two paracetamol at eight, twelve, four and eight", ["08:00", "12:00", "16:00", "20:00"]),
+    ("Humalog, 8 units at 7:30, 12:30 and 6:30 with meals", ["07:30", "12:30", "18:30"]),
+    ("Creon at 12 and 5", ["12:00", "17:00"]),
+    ("at 9 pm and 7", ["21:00", "07:00"]),  # after the evening: the next morning
+    # Said with its half of the day, 24-hour, or a word.
+    ("Seretide at 7:30 in the morning and 7:30 at night", ["07:30", "19:30"]),
+    ("metoprolol 25 mg at 07:30 and 19:30", ["07:30", "19:30"]),
+    ("8 units with meals at 7 am, noon and 6 pm", ["07:00", "12:00", "18:00"]),
+    ("gabapentin 300 mg, 8 am, 4 pm and midnight", ["08:00", "16:00", "00:00"]),
+    ("lithium 400 milligrams at 2:30 am and 7 a.m.", ["02:30", "07:00"]),
+    ("omeprazole at half seven every morning", ["07:30"]),
+    ("atorvastatin 20 mg at 10 every night", ["22:00"]),
+    ("amoxicillin at 8, 2 and 8.", ["08:00", "14:00", "20:00"]),
+    # A bare hour alone, or before a fixed one: either half.
+    ("atorvastatin 20 mg at 10", ["10:00~"]),
+    ("every morning at 7", ["07:00"]),
+    ("at 9, in the morning or at night", ["09:00~"]),
+    ("propranolol 40 milligrams twice daily at 9 and 21:00", ["09:00~", "21:00"]),
+    ("at 6 and 10 pm", ["06:00~", "22:00"]),
+    # Counts, doses and dates are not times; no list, or two, is nothing.
+    ("warfarin 1.5 tablets at 6 p.m. daily", ["18:00"]),
+    ("every day at 9 pm, one atorvastatin", ["21:00"]),
+    ("2 capsules, 3 times a day, every 8 hours", []),
+    ("Creon 25000 with each meal, so 8, 1 and 6", []),  # no clock time starts it
+    ("I take 2 at 8 am and 1 at 8 pm", []),  # two lists
+    ("how are you", []),
+])
+def test_the_times_a_request_lists(heard: str, times: list[str]) -> None:
+    assert _clock(heard) == times
+
+
+def test_a_schedule_gets_the_times_said() -> None:
+    heard = "new prescription, amoxicillin 500 mg three times a day at 8, 2 and 8"
+    day = ["08:00", "14:00", "20:00"]
+    for written in (["8:00", "2:00", "8:00"], ["8", "2", "8"], ["8 am", "2 pm"],
+                    ["8 am", "2 pm", "8 pm", "meals"], ["eight"], None):
+        args = {"drug": "amoxicillin"} | ({"times": written} if written else {})
+        got = ground_times(ToolCall("s", args), ("times",), heard, NOW)
+        assert got.arguments == {"drug": "amoxicillin", "times": day}, written
+    right = ToolCall("s", {"times": ["8am", "2 PM", "20:00"]})
+    assert ground_times(right, ("times",), heard, NOW) is right
+    # A bare hour alone keeps the model's half of the day, and gets the hour said.
+    night = ToolCall("s", {"times": ["10 pm"]})
+    assert ground_times(night, ("times",), "atorvastatin at 10", NOW) is night
+    assert ground_times(ToolCall("s", {"times": ["11 pm"]}), ("times",),
+                        "atorvastatin at 10", NOW).arguments == {"times": ["10:00"]}
+    assert ground_times(ToolCall("s", {"times": ["10 pm", "20 pm"]}), ("times",),
+                        "atorvastatin at 10", NOW).arguments == {"times": ["22:00"]}
+    # No list said: as written.
+    vague = ToolCall("s", {"times": ["8 am"]})
+    assert ground_times(vague, ("times",), "my Keppra, morning and evening", NOW) is vague
+
+
+def test_the_loop_schedules_the_times_said() -> None:
+    from assistant.tools.medication import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "add_medication_schedule")
+    ran: list[dict[str, Any]] = []
+    schedule = Tool(tool.name, "Schedule.", tool.parameters,
+                    lambda **kw: ran.append(kw) or {"ok": True}, times_of_day=tool.times_of_day)
+    call = render_lfm2([ToolCall(tool.name, {"drug": "Sinemet", "amount": 1, "unit": "tablet",
+                                             "times": ["6 am", "10 am", "2 am", "6 pm"]})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Done."]), Registry([schedule]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    events = list(bot.turn(UserInput(text="schedule one Sinemet at 6, 10, 2 and 6")))
+    assert ran == [{"drug": "Sinemet", "amount": 1, "unit": "tablet",
+                    "times": ["06:00", "10:00", "14:00", "18:00"]}]
+    assert any(isinstance(e, CallsGrounded) and e.corrected for e in events)
+    with pytest.raises(ValueError, match="times of day 'drug' is not a list of strings"):
+        Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, times_of_day=("drug",))])

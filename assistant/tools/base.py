@@ -94,6 +94,9 @@ class Tool:
     # Unit arguments with the unit a bare count means ("two Nurofen": tablets): the loop sets one
     # to it when the newest request says no unit and the model wrote a form the table lacks.
     count_units: Mapping[str, str] = field(default_factory=dict)
+    # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
+    # times the newest request lists when the model wrote others (`ground_times`).
+    times_of_day: tuple[str, ...] = ()
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()

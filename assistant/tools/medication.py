@@ -8,12 +8,12 @@ guessed, the user is asked with the candidates. The log records; it never gives 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
+from assistant.tools.daytimes import as_clock
 from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
 from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
 from assistant.tools.timers import insert_alarm, scheduler_for
@@ -207,7 +207,7 @@ class MedicationLog:
         clock_times: list[str] = []
         firsts: dict[str, datetime] = {}  # the first occurrence of each time, for the alarms
         for raw in times:
-            parsed = parse_when(_as_clock(raw), now, prefer="future")
+            parsed = parse_when(as_clock(raw), now, prefer="future")
             if parsed is None or not raw.strip():
                 raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
                                   f"I couldn't understand the time {raw!r}; try '8 am' or '20:00'.")
@@ -258,12 +258,6 @@ def _next_at(local: datetime, now: datetime) -> datetime:
     if wall.replace(tzinfo=zone) <= now:
         wall += timedelta(days=1)
     return wall.replace(tzinfo=zone)
-
-
-def _as_clock(text: str) -> str:
-    """A time of day said alone ("8", "eight") means 8:00, not the 8th of the month."""
-    s = text.strip().lower()
-    return f"at {s}" if re.fullmatch(r"\d{1,2}|[a-z]+", s) else s
 
 
 def _either(options: list[str]) -> str:
@@ -321,7 +315,7 @@ TOOLS = (
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
-         count_units=_COUNT),
+         count_units=_COUNT, times_of_day=("times",)),
 )
 
 

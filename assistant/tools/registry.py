@@ -56,6 +56,10 @@ class Registry:
         for name, unit in tool.count_units.items():
             if unit not in tool.units.get(name, {}).values():
                 raise ValueError(f"{tool.name}: count unit {name!r} is not one of its units")
+        for name in tool.times_of_day:
+            spec = props.get(name, {})
+            if spec.get("type") != "array" or spec.get("items", {}).get("type") != "string":
+                raise ValueError(f"{tool.name}: times of day {name!r} is not a list of strings")
         for name in tool.amounts:
             if props.get(name, {}).get("type") not in ("number", "integer"):
                 raise ValueError(f"{tool.name}: amount {name!r} is not a number argument")

@@ -67,6 +67,17 @@ def _minutes_to(m: re.Match[str]) -> str:
     return f"{hour}:{minutes:02d}"
 
 
+def clock_idioms(s: str) -> str:
+    """`s` (lower case) with the clock's idioms, which dateparser reads as nothing, as H:MM:
+    "half past six" and British "half six" 6:30, "quarter past 6" 6:15, "quarter to seven" 6:45,
+    "ten to nine" 8:50, "twenty past 6" 6:20, "5 minutes past 3" 3:05."""
+    hour = rf"({'|'.join(_HOUR_WORDS)}|1[0-2]|0?[1-9])\b(?!:)"
+    s = re.sub(rf"\bhalf (?:past )?{hour}", lambda m: f"{_hour(m[1])}:30", s)
+    s = re.sub(rf"\b(?:a )?quarter past {hour}", lambda m: f"{_hour(m[1])}:15", s)
+    s = re.sub(rf"\b(?:a )?quarter to {hour}", lambda m: f"{(_hour(m[1]) - 2) % 12 + 1}:45", s)
+    return re.sub(rf"\b{_MINUTES_SAID}(?: minutes)? (past|to) {hour}", _minutes_to, s)
+
+
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
     s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
@@ -74,14 +85,7 @@ def _normalise(text: str) -> str:
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
     s = re.sub(r"\b(?:a )?couple of\b", "2", s)
     words = "|".join(_HOUR_WORDS)
-    # The clock's idioms, which dateparser reads as nothing: "half past six" and British "half
-    # six" are 6:30, "quarter past 6" 6:15, "quarter to seven" 6:45.
-    hour = rf"({words}|1[0-2]|0?[1-9])\b(?!:)"
-    s = re.sub(rf"\bhalf (?:past )?{hour}", lambda m: f"{_hour(m[1])}:30", s)
-    s = re.sub(rf"\b(?:a )?quarter past {hour}", lambda m: f"{_hour(m[1])}:15", s)
-    s = re.sub(rf"\b(?:a )?quarter to {hour}", lambda m: f"{(_hour(m[1]) - 2) % 12 + 1}:45", s)
-    # "ten to nine" 8:50, "twenty past 6" 6:20, "5 minutes past 3" 3:05.
-    s = re.sub(rf"\b{_MINUTES_SAID}(?: minutes)? (past|to) {hour}", _minutes_to, s)
+    s = clock_idioms(s)
     # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
     s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
                "at ", s)

@@ -1,11 +1,12 @@
 """Re-judge recorded calls with the grounding applied (offline): each record's calls are held to
-what its own text says (`assistant.grounding.as_said`: durations, moments, and with `--doses`
-a dose's unit and amount) and judged again by evalkit's checker at its reference time.
-`unlike the record` counts rows whose calls, judged again unchanged, do not get the record's
-verdict (a name check that held a call back).
+what its own text says (`assistant.grounding.as_said`: durations, moments, with `--doses` a
+dose's unit and amount, with `--times` a schedule's times of day too) and judged again by
+evalkit's checker at its reference time. `unlike the record` counts rows whose calls, judged
+again unchanged, do not get the record's verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --times 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
 TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS)}
-if "--doses" in sys.argv:
+if "--times" in sys.argv:  # every rule, a schedule's times of day too
+    sys.argv.remove("--times")
+elif "--doses" in sys.argv:  # the moments, and a dose's unit and amount
     sys.argv.remove("--doses")
+    TOOLS = {n: replace(t, times_of_day=()) for n, t in TOOLS.items()}
 else:  # the moments alone: as the rule was first judged
-    TOOLS = {n: replace(t, units={}, amounts=()) for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=()) for n, t in TOOLS.items()}
 
 
 def expected(e: dict[str, Any]) -> ExpectedCall:
@@ -40,6 +44,8 @@ def expected(e: dict[str, Any]) -> ExpectedCall:
 def regrade(path: str, totals: dict[str, int]) -> None:
     counts = dict.fromkeys(("items", "changed", "fixed", "broken", "unlike the record"), 0)
     for r in load(path)[1]:
+        if "calls" not in r or "expected" not in r:  # not a record of calls judged
+            continue
         counts["items"] += 1
         calls = [ToolCall(c["name"], c["arguments"]) for c in r["calls"]]
         gold = [expected(e) for e in r["expected"]]
@@ -64,6 +70,6 @@ def regrade(path: str, totals: dict[str, int]) -> None:
 
 if __name__ == "__main__":
     totals: dict[str, int] = {}
-    for path in sorted(glob.glob(sys.argv[1])):
+    for path in sorted(glob.glob(sys.argv[1], recursive=True)):
         regrade(path, totals)
     print("all: " + ", ".join(f"{v} {k}" for k, v in totals.items()))
