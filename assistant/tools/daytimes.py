@@ -4,8 +4,9 @@ morning and 8 at night"): what a daily schedule's `times` are held to (`assistan
 People list a day's doses in order and leave out am and pm where the order says it: "at 8, 2
 and 8" is 8 am, 2 pm and 8 pm. So a bare hour (no am/pm, part of the day or 24-hour form) after
 another time is the first such hour after it; one before any other is read in the morning (12 to
-4 in the afternoon), or, with a time fixed later in the list ("at 6 and 10 pm"),
-either half of the day. A bare hour said alone is either half too: the model may know which.
+4 in the afternoon), or, with a time fixed later in the list ("at 6 and 10 pm"), either half
+of the day. A bare hour said alone is either half too, the model may know which, unless the
+request says one part of the day ("every morning at 7", "at 10 every night").
 A list must start at a clock time ("at 8", "8 am", "7:30", "noon"), so counts and doses ("2
 tablets, 3 times a day") are not times.
 """
@@ -24,7 +25,6 @@ class SaidTime(NamedTuple):
     either_half: bool  # a bare hour whose half of the day the list does not fix
 
 
-_DAY = 24 * 60
 _HALF = 12 * 60
 _HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                "eleven", "twelve")
