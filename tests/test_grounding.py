@@ -373,6 +373,7 @@ def _clock(heard: str) -> list[str]:
     ("two paracetamol at eight, twelve, four and eight", ["08:00", "12:00", "16:00", "20:00"]),
     ("Humalog, 8 units at 7:30, 12:30 and 6:30 with meals", ["07:30", "12:30", "18:30"]),
     ("Creon at 12 and 5", ["12:00", "17:00"]),
+    ("Humalog 6 units with meals, 7:30, 12:30 and 6:30", ["07:30", "12:30", "18:30"]),
     ("at 9 pm and 7", ["21:00", "07:00"]),  # after the evening: the next morning
     # Said with its half of the day, 24-hour, or a word.
     ("Seretide at 7:30 in the morning and 7:30 at night", ["07:30", "19:30"]),

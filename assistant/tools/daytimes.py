@@ -7,8 +7,8 @@ another time is the first such hour after it; one before any other is read in th
 4 in the afternoon), or, with a time fixed later in the list ("at 6 and 10 pm"), either half
 of the day. A bare hour said alone is either half too, the model may know which, unless the
 request says one part of the day ("every morning at 7", "at 10 every night").
-A list must start at a clock time ("at 8", "8 am", "7:30", "noon"), so counts and doses ("2
-tablets, 3 times a day") are not times.
+A list must start at a clock time ("at 8", "8 am", "noon") or hold one ("7:30, 12:30 and
+6:30"), so counts and doses ("2 tablets, 3 times a day") are not times.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def said_times(text: str) -> tuple[SaidTime, ...]:
     lists = []
     for found in _LIST.finditer(s):
         times = [_read(m) for m in _ONE.finditer(found[0].removeprefix(found[1] or ""))]
-        if found[1] or any(fixed for _, fixed in times):
+        if found[1] or any(fixed for _, fixed in times) or re.search(r"\d:\d\d", found[0]):
             lists.append(times)
     if len(lists) != 1:
         return ()
