@@ -221,8 +221,8 @@ def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: dateti
 
 
 def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
-    """`call` with its duration, moments, times of day, units and amounts held to what `heard` (the newest
-    request) says, as `tool` declares them."""
+    """`call` with its duration, moments, times of day, units and amounts held to what `heard`
+    (the newest request) says, as `tool` declares them."""
     from assistant.tools.when import said_moment
 
     new = ground_duration(call, tool.duration, heard)
