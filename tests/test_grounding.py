@@ -228,7 +228,8 @@ def test_the_moment_a_request_says(heard: str, prefer: Any, phrase: str | None) 
 @pytest.mark.parametrize(("said", "hour", "minute"), [
     ("at half six tonight", 18, 30), ("half past 3 pm", 15, 30), ("quarter to seven", 6, 45),
     ("a quarter past 9 tonight", 21, 15), ("quarter to one", 12, 45), ("ten to nine", 8, 50),
-    ("twenty past 6 this evening", 18, 20), ("5 minutes past 3 pm", 15, 5),
+    ("twenty past 6 this evening", 18, 20), ("5 minutes past 3 pm", 15, 5), ("midday", 12, 0),
+    ("tomorrow at midday", 12, 0),
 ])
 def test_the_clocks_idioms_are_read(said: str, hour: int, minute: int) -> None:
     when = parse_when(said, NOW)
@@ -381,6 +382,7 @@ def _clock(heard: str) -> list[str]:
     ("8 units with meals at 7 am, noon and 6 pm", ["07:00", "12:00", "18:00"]),
     ("gabapentin 300 mg, 8 am, 4 pm and midnight", ["08:00", "16:00", "00:00"]),
     ("lithium 400 milligrams at 2:30 am and 7 a.m.", ["02:30", "07:00"]),
+    ("Whisper's forms: at 8.30 a.m. and 6 p.m.", ["08:30", "18:00"]),
     ("omeprazole at half seven every morning", ["07:30"]),
     ("atorvastatin 20 mg at 10 every night", ["22:00"]),
     ("amoxicillin at 8, 2 and 8.", ["08:00", "14:00", "20:00"]),

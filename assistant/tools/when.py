@@ -84,6 +84,7 @@ def _normalise(text: str) -> str:
     s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
     s = re.sub(r"\b(?:a )?couple of\b", "2", s)
+    s = re.sub(r"\bmidday\b", "noon", s)  # dateparser reads noon, not midday
     words = "|".join(_HOUR_WORDS)
     s = clock_idioms(s)
     # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
