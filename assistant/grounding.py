@@ -211,10 +211,7 @@ def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: dateti
         written = args.get(name)
         read = {time_of_day(w, now) if isinstance(w, str) else None
                 for w in (written if isinstance(written, list) else [None])}
-        # A bare hour said alone or before a fixed one is read in the half of the day the
-        # model wrote it in, if it did.
-        want = [t.minutes + 720 if t.either_half and t.minutes + 720 in read
-                and t.minutes not in read else t.minutes for t in said]
+        want = [t.as_read_in(read) for t in said]
         if read != set(want):
             args[name] = list(dict.fromkeys(f"{m // 60:02d}:{m % 60:02d}" for m in want))
     return call if args == dict(call.arguments) else ToolCall(call.name, args)

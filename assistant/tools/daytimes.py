@@ -14,20 +14,28 @@ A list must start at a clock time ("at 8", "8 am", "noon") or hold one ("7:30, 1
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from assistant.tools.when import clock_idioms, local_zone, parse_when
+from assistant.tools.when import HOUR_WORDS, clock_idioms, local_zone, parse_when
+
+_HALF = 12 * 60
 
 
 class SaidTime(NamedTuple):
     minutes: int  # after midnight
     either_half: bool  # a bare hour whose half of the day the list does not fix
 
+    def as_read_in(self, written: Collection[int | None]) -> int:
+        """Its minutes, in the half of the day `written` (times as read) has it in, when either
+        half is right: "at 10" written "10 pm" is 22:00."""
+        other = self.minutes + _HALF
+        if self.either_half and other in written and self.minutes not in written:
+            return other
+        return self.minutes
 
-_HALF = 12 * 60
-_HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-               "eleven", "twelve")
+
 # Said beside a time, the half of the day it is in.
 _PARTS = {"in the morning": "am", "this morning": "am", "every morning": "am",
           "each morning": "am", "in the afternoon": "pm", "this afternoon": "pm",
@@ -76,7 +84,7 @@ def _in_half(base: int, half: str) -> int:
 def said_times(text: str) -> tuple[SaidTime, ...]:
     """The times of day `text` lists, in order as said; () when it says no list, or several."""
     s = clock_idioms(" ".join(text.lower().split()))
-    s = re.sub(rf"\b({'|'.join(_HOUR_WORDS)})\b", lambda m: str(_HOUR_WORDS.index(m[1]) + 1), s)
+    s = re.sub(rf"\b({'|'.join(HOUR_WORDS)})\b", lambda m: str(HOUR_WORDS[m[1]]), s)
     lists = []
     for found in _LIST.finditer(s):
         times = [_read(m) for m in _ONE.finditer(found[0].removeprefix(found[1] or ""))]
@@ -102,20 +110,23 @@ def said_times(text: str) -> tuple[SaidTime, ...]:
     return tuple(out)
 
 
-def as_clock(text: str) -> str:
+def _as_clock(text: str) -> str:
     """A time of day said alone ("8", "eight") means 8:00, not the 8th of the month."""
     s = text.strip().lower()
     return f"at {s}" if re.fullmatch(r"\d{1,2}|[a-z]+", s) else s
 
 
-def time_of_day(text: str, now: datetime) -> int | None:
-    """A schedule's time as written ("8 pm", "20:00", "8"), in minutes after midnight, read as
+def read_time(text: str, now: datetime) -> datetime | None:
+    """A schedule's time as written ("8 pm", "20:00", "8"): its next moment, local to `now`, as
     the schedule tool reads it; None when it cannot be read."""
-    parsed = parse_when(as_clock(text), now, prefer="future") if text.strip() else None
-    if parsed is None:
-        return None
-    local = parsed.astimezone(local_zone(now))
-    return local.hour * 60 + local.minute
+    parsed = parse_when(_as_clock(text), now, prefer="future") if text.strip() else None
+    return parsed.astimezone(local_zone(now)) if parsed else None
 
 
-__all__ = ["SaidTime", "as_clock", "said_times", "time_of_day"]
+def time_of_day(text: str, now: datetime) -> int | None:
+    """`read_time` in minutes after midnight."""
+    local = read_time(text, now)
+    return None if local is None else local.hour * 60 + local.minute
+
+
+__all__ = ["SaidTime", "read_time", "said_times", "time_of_day"]

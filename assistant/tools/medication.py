@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
-from assistant.tools.daytimes import as_clock
+from assistant.tools.daytimes import read_time
 from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
 from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
 from assistant.tools.timers import insert_alarm, scheduler_for
@@ -207,11 +207,10 @@ class MedicationLog:
         clock_times: list[str] = []
         firsts: dict[str, datetime] = {}  # the first occurrence of each time, for the alarms
         for raw in times:
-            parsed = parse_when(as_clock(raw), now, prefer="future")
-            if parsed is None or not raw.strip():
+            local = read_time(raw, now)
+            if local is None:
                 raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
                                   f"I couldn't understand the time {raw!r}; try '8 am' or '20:00'.")
-            local = parsed.astimezone(local_zone(now))
             key = f"{local.hour:02d}:{local.minute:02d}"
             clock_times.append(key)
             firsts[key] = _next_at(local, now)

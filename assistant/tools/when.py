@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 Prefer = Literal["future", "past"]
 
-_HOUR_WORDS = {
+HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
@@ -52,7 +52,7 @@ def local_zone(now: datetime) -> tzinfo:
 
 
 def _hour(word: str) -> int:
-    return _HOUR_WORDS.get(word) or int(word)
+    return HOUR_WORDS.get(word) or int(word)
 
 
 _MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25, "twenty-five": 25}
@@ -71,7 +71,7 @@ def clock_idioms(s: str) -> str:
     """`s` (lower case) with the clock's idioms, which dateparser reads as nothing, as H:MM:
     "half past six" and British "half six" 6:30, "quarter past 6" 6:15, "quarter to seven" 6:45,
     "ten to nine" 8:50, "twenty past 6" 6:20, "5 minutes past 3" 3:05."""
-    hour = rf"({'|'.join(_HOUR_WORDS)}|1[0-2]|0?[1-9])\b(?!:)"
+    hour = rf"({'|'.join(HOUR_WORDS)}|1[0-2]|0?[1-9])\b(?!:)"
     s = re.sub(rf"\bhalf (?:past )?{hour}", lambda m: f"{_hour(m[1])}:30", s)
     s = re.sub(rf"\b(?:a )?quarter past {hour}", lambda m: f"{_hour(m[1])}:15", s)
     s = re.sub(rf"\b(?:a )?quarter to {hour}", lambda m: f"{(_hour(m[1]) - 2) % 12 + 1}:45", s)
@@ -85,12 +85,12 @@ def _normalise(text: str) -> str:
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
     s = re.sub(r"\b(?:a )?couple of\b", "2", s)
     s = re.sub(r"\bmidday\b", "noon", s)  # dateparser reads noon, not midday
-    words = "|".join(_HOUR_WORDS)
+    words = "|".join(HOUR_WORDS)
     s = clock_idioms(s)
     # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
     s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
                "at ", s)
-    s = re.sub(rf"\b(at|by) ({words})\b", lambda m: f"{m[1]} {_HOUR_WORDS[m[2]]}", s)
+    s = re.sub(rf"\b(at|by) ({words})\b", lambda m: f"{m[1]} {HOUR_WORDS[m[2]]}", s)
     s = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1:00", s)
     # Whisper writes "three thirty p.m." as "330 p.m.", "1130 pm" or "3.30 pm": with am/pm
     # beside it that can only be a clock time, which dateparser reads only with its colon
@@ -123,8 +123,8 @@ def _normalise(text: str) -> str:
 
 # A moment said in a request: a clock time or an offset from now. Exactly one must be said for
 # `said_moment` to name it ("remind me at 5 to book the 7 pm table" says two).
-_H = rf"(?:1[0-2]|0?[1-9]|{'|'.join(_HOUR_WORDS)})"
-_COUNT = (rf"(?:\d+|an?|(?:a )?couple of|{'|'.join(_HOUR_WORDS)}|fifteen|twenty|thirty|"
+_H = rf"(?:1[0-2]|0?[1-9]|{'|'.join(HOUR_WORDS)})"
+_COUNT = (rf"(?:\d+|an?|(?:a )?couple of|{'|'.join(HOUR_WORDS)}|fifteen|twenty|thirty|"
           r"forty|fifty|ninety)")
 _SPAN = (rf"(?:{_COUNT}\s+(?:minute|hour|day|week)s?(?:\s+and\s+a\s+half)?|"
          r"half\s+an\s+hour|(?:a\s+)?quarter\s+of\s+an\s+hour)")
