@@ -27,6 +27,12 @@ A daily schedule's times of day: when the newest request lists times ("at 8, 2 a
 and 8 pm") and the call's read as others (`assistant.tools.daytimes`: bare hours in a list are
 a day in order, so 8 am, 2 pm and 8 pm), the call gets the times said.
 
+A dose said as a daily routine is a schedule: when the brain's only call logs a dose and the
+newest request lists its times ("ondansetron 4mg at 8 and 4") or says it recurs ("every night at
+10"), and says nothing of a dose taken (`assistant.tools.daytimes.says_routine`), the call
+becomes the tool's `routine` (the schedule), with the same drug, amount and unit and the times
+said.
+
 A dose's unit and amount too: a tool gives its unit argument's spoken forms, and when the newest
 request says exactly one unit ("8 units of Lantus") and the call's is another or a form the tool
 does not know ("L"), the call gets the one said; with no unit said, a form it does not know gets
@@ -217,6 +223,20 @@ def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: dateti
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCall:
+    """`call` (to `tool`) as a call to `routine` (its `routine`) when `heard` says a daily
+    routine: the arguments both take, but not `tool`'s moments, and the times said."""
+    from assistant.tools.daytimes import clock, said_times, says_routine
+
+    if tool.routine != routine.name or not says_routine(heard):
+        return call
+    takes = routine.parameters.get("properties", {})
+    args = {k: v for k, v in call.arguments.items() if k in takes and k not in tool.moments}
+    times = list(dict.fromkeys(clock(t.minutes) for t in said_times(heard)))
+    args |= dict.fromkeys(routine.times_of_day, times)
+    return ToolCall(routine.name, args)
+
+
 def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     """`call` with its duration, moments, times of day, units and amounts held to what `heard`
     (the newest request) says, as `tool` declares them."""
@@ -231,5 +251,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     return ground_amount(new, tool.amounts, heard, moment)
 
 
-__all__ = ["CLOSE", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",
+__all__ = ["CLOSE", "as_routine", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",
            "ground_times", "ground_unit", "said", "said_numbers", "said_units"]

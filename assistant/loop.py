@@ -292,10 +292,11 @@ class Conversation:
         return False
 
     def _ground(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
-        """`calls` without arguments the user never said, and with the duration said
-        (`assistant.grounding`). Places are checked against every user turn in the window
-        ("and tomorrow?" keeps the city said before), a duration against the newest; with no
-        words to check (audio heard by the model itself) the calls stay as they are."""
+        """`calls` without arguments the user never said, with the duration said, and a lone
+        dose said as a daily routine made a schedule (`assistant.grounding`). Places are
+        checked against every user turn in the window ("and tomorrow?" keeps the city said
+        before), the rest against the newest; with no words to check (audio heard by the model
+        itself) the calls stay as they are."""
         said = [m.text for m in self.history if m.role == "user" and m.text]
         if not " ".join(said).strip():
             return calls
@@ -307,14 +308,20 @@ class Conversation:
             if tool is None:
                 grounded.append(call)
                 continue
-            kept = grounding.ground(call, tool.grounded, " ".join(said))
-            dropped += [f"{call.name}.{k}={v!r}" for k, v in call.arguments.items()
+            meant, routine = call, self.registry.get(tool.routine)
+            if routine is not None and len(calls) == 1:  # "at 8 and 4" logged: a schedule
+                meant = grounding.as_routine(call, tool, routine, said[-1])
+                if meant is not call:
+                    corrected.append(f"{call.name} -> {meant.name} (a daily routine said)")
+                    tool = routine
+            kept = grounding.ground(meant, tool.grounded, " ".join(said))
+            dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()
                         if k not in kept.arguments]
             new = grounding.as_said(kept, tool, said[-1], self.now())
             if new != kept:
                 names = {*tool.duration, *tool.moments, *tool.times_of_day, *tool.units,
                          *tool.amounts}
-                corrected.append(f"{call.name} {_only(kept, names)} -> {_only(new, names)}")
+                corrected.append(f"{kept.name} {_only(kept, names)} -> {_only(new, names)}")
             if new != call:
                 self._amend_call(call, new)
             grounded.append(new)

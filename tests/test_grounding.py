@@ -11,6 +11,7 @@ import pytest
 from assistant.engines.scripted import ScriptedEngine
 from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
 from assistant.grounding import (
+    as_routine,
     ground,
     ground_amount,
     ground_duration,
@@ -24,7 +25,7 @@ from assistant.grounding import (
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import Tool
-from assistant.tools.daytimes import said_times
+from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
 from assistant.tools.when import parse_when, said_moment
@@ -363,8 +364,7 @@ def test_the_loop_logs_a_bare_count_as_tablets() -> None:
 
 
 def _clock(heard: str) -> list[str]:
-    return [f"{t.minutes // 60:02d}:{t.minutes % 60:02d}{'~' if t.either_half else ''}"
-            for t in said_times(heard)]
+    return [f"{clock(t.minutes)}{'~' if t.either_half else ''}" for t in said_times(heard)]
 
 
 @pytest.mark.parametrize(("heard", "times"), [
@@ -443,3 +443,76 @@ def test_the_loop_schedules_the_times_said() -> None:
     assert any(isinstance(e, CallsGrounded) and e.corrected for e in events)
     with pytest.raises(ValueError, match="times of day 'drug' is not a list of strings"):
         Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, times_of_day=("drug",))])
+
+
+@pytest.mark.parametrize(("heard", "routine"), [
+    # Two times or more, or one that recurs: a routine.
+    ("sertraline 50 mg at 9 and 9", True),
+    ("two co-codamol at 6, 12 and 6 till my knee heals", True),
+    ("Lantus 20 units every night at 10", True),
+    ("aspirin 75 mg daily at 8 am", True),
+    ("warfarin 3 mg twice a day, 9 am and 9 pm", True),
+    # One time said alone may be a dose; a dose taken or to be logged is not a routine.
+    ("cetirizine 10 mg at 8", False),
+    ("I took 400 mg ibuprofen at 8 and 2 more at 2", False),
+    ("log 2 puffs of Ventolin at 7 and 11", False),
+    ("had my metformin at 8 am and 8 pm yesterday", False),
+    ("Lantus 20 units every night", False),  # no time said
+    ("how are you", False),
+])
+def test_a_daily_routine_said(heard: str, routine: bool) -> None:
+    assert says_routine(heard) is routine
+
+
+def _medication(name: str) -> Tool:
+    from assistant.tools.medication import TOOLS
+
+    return next(t for t in TOOLS if t.name == name)
+
+
+def test_a_dose_said_as_a_routine_is_a_schedule() -> None:
+    log, schedule = _medication("log_dose"), _medication("add_medication_schedule")
+    dose = ToolCall("log_dose", {"drug": "sertraline", "amount": 50, "unit": "mg",
+                                 "time": "9 am"})
+    assert as_routine(dose, log, schedule, "sertraline 50 mg at 9 and 9") == ToolCall(
+        "add_medication_schedule",
+        {"drug": "sertraline", "amount": 50, "unit": "mg", "times": ["09:00", "21:00"]})
+    assert as_routine(dose, log, schedule, "I took sertraline 50 mg at 9") is dose
+    # Only the tool's own routine: a schedule is not another tool's.
+    assert as_routine(dose, schedule, schedule, "sertraline 50 mg at 9 and 9") is dose
+
+
+def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
+    log, schedule = _medication("log_dose"), _medication("add_medication_schedule")
+    ran: list[tuple[str, dict[str, Any]]] = []
+
+    def bound(tool: Tool) -> Tool:
+        fn = (lambda **kw: ran.append((tool.name, kw)) or {"ok": True})
+        return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
+                    units=tool.units, amounts=tool.amounts, times_of_day=tool.times_of_day,
+                    routine=tool.routine)
+
+    def turn(text: str, *calls: ToolCall) -> list[Event]:
+        engine = ScriptedEngine.from_outputs([render_lfm2(list(calls)), "Done."])
+        bot = Conversation(engine, Registry([bound(log), bound(schedule)]),
+                           options=LoopOptions(speak=False), now=lambda: NOW)
+        return list(bot.turn(UserInput(text=text)))
+
+    dose = ToolCall("log_dose", {"drug": "co-codamol", "amount": 2, "unit": "tablets",
+                                 "time": "6 am"})
+    events = turn("two co-codamol at 6, 12 and 6 till my knee heals", dose)
+    assert ran == [("add_medication_schedule", {"drug": "co-codamol", "amount": 2,
+                                                "unit": "tablets",
+                                                "times": ["06:00", "12:00", "18:00"]})]
+    grounded = next(e for e in events if isinstance(e, CallsGrounded))
+    assert "log_dose -> add_medication_schedule (a daily routine said)" in grounded.corrected
+    # Two doses written: the brain read two doses, and they are logged as written.
+    ran.clear()
+    second = ToolCall("log_dose", {**dose.arguments, "time": "12 pm"})
+    turn("two co-codamol at 6, 12 and 6 till my knee heals", dose, second)
+    assert [name for name, _ in ran] == ["log_dose", "log_dose"]
+    with pytest.raises(ValueError, match="its routine log_dose takes no times of day"):
+        Registry([bound(log), Tool("x", "X.", log.parameters, lambda **kw: None,
+                                   routine="log_dose")])
+    with pytest.raises(ValueError, match="its routine is itself"):
+        Registry([Tool("x", "X.", log.parameters, lambda **kw: None, routine="x")])

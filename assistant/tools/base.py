@@ -97,6 +97,10 @@ class Tool:
     # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
     # times the newest request lists when the model wrote others (`ground_times`).
     times_of_day: tuple[str, ...] = ()
+    # The tool a lone call of this one becomes when the newest request says a daily routine
+    # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
+    # same name carry over; the other tool's times of day get the times said.
+    routine: str = ""
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()

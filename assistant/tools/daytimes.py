@@ -9,6 +9,11 @@ of the day. A bare hour said alone is either half too, the model may know which,
 request says one part of the day ("every morning at 7", "at 10 every night").
 A list must start at a clock time ("at 8", "8 am", "noon") or hold one ("7:30, 12:30 and
 6:30"), so counts and doses ("2 tablets, 3 times a day") are not times.
+
+A request says a daily routine when it lists two or more times ("ondansetron 4mg at 8 and 4"),
+or one with a word that makes it recur ("every night at 10"), and nothing of a dose taken or to
+be logged ("took", "ago", "log"): what a dose the brain logged is turned into a schedule by
+(`assistant.grounding.as_routine`). One time alone ("nitrofurantoin 50 mg at 8") may be a dose.
 """
 
 from __future__ import annotations
@@ -56,6 +61,12 @@ _BARE = (r"(?:[01]?\d|2[0-3])(?![a-z\d])(?=\s*(?:$|[,.;!?&)]|(?:and|then|every|e
 _TIME = rf"(?<![\w.,:])(?:{_FIXED}|{_BARE}){_NOT_COUNT}{_PART}?"
 _SEP = r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+(?:and|then|&)\s+)(?:at\s+)?"
 _LIST = re.compile(rf"(\b(?:at|by)\s+)?{_TIME}(?:{_SEP}{_TIME})*")
+# A routine said beside its time: "every day", "daily", "twice a day", "each night".
+_RECURS = re.compile(r"\b(?:(?:every|each)\s+(?:single\s+)?(?:day|morning|afternoon|evening|night)|"
+                     r"daily|nightly|(?:once|twice|\w+\s+times)\s+(?:a|per)\s+day)\b")
+# A dose taken, or one to be logged: not a routine.
+_TAKEN = re.compile(r"\b(?:took|taken|had|did|ago|earlier|yesterday|last\s+night|already|missed|"
+                    r"log(?:ged)?|record(?:ed)?|put\s+down|mark(?:ed)?\s+(?:down|off))\b")
 _ONE = re.compile(
     r"(?:(\d{1,2})(?:[:.](\d\d))?(?:\s*([ap])\.?\s*m\b\.?|\s*o'?\s*clock\b)?|(noon|midday|midnight))"
     rf"(?:\s+({'|'.join(_PARTS)})\b)?")
@@ -110,6 +121,18 @@ def said_times(text: str) -> tuple[SaidTime, ...]:
     return tuple(out)
 
 
+def says_routine(text: str) -> bool:
+    """Whether `text` says a daily routine (see the module's docstring)."""
+    said = said_times(text)
+    s = " ".join(text.lower().split())
+    return bool(said) and (len(said) > 1 or bool(_RECURS.search(s))) and not _TAKEN.search(s)
+
+
+def clock(minutes: int) -> str:
+    """Minutes after midnight as a schedule writes them: "08:00"."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def _as_clock(text: str) -> str:
     """A time of day said alone ("8", "eight") means 8:00, not the 8th of the month."""
     s = text.strip().lower()
@@ -129,4 +152,4 @@ def time_of_day(text: str, now: datetime) -> int | None:
     return None if local is None else local.hour * 60 + local.minute
 
 
-__all__ = ["SaidTime", "read_time", "said_times", "time_of_day"]
+__all__ = ["SaidTime", "clock", "read_time", "said_times", "says_routine", "time_of_day"]

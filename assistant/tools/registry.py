@@ -67,6 +67,14 @@ class Registry:
             if props.get(name, {}).get("type") != "integer" or seconds < 1:
                 raise ValueError(f"{tool.name}: duration {name!r} is not an integer argument "
                                  "of a whole number of seconds")
+        # A routine's tool may be added before or after the tool that turns into it.
+        if tool.routine == tool.name:
+            raise ValueError(f"{tool.name}: its routine is itself")
+        turns = [(tool, self._tools.get(tool.routine))]
+        turns += [(t, tool) for t in self._tools.values() if t.routine == tool.name]
+        for source, target in turns:
+            if target is not None and not target.times_of_day:
+                raise ValueError(f"{source.name}: its routine {target.name} takes no times of day")
         self._tools[tool.name] = tool
         schema = dict(tool.parameters)
         if tool.grounded:

@@ -1,12 +1,14 @@
 """Re-judge recorded calls with the grounding applied (offline): each record's calls are held to
 what its own text says (`assistant.grounding.as_said`: durations, moments, with `--doses` a
-dose's unit and amount, with `--times` a schedule's times of day too) and judged again by
+dose's unit and amount, with `--times` a schedule's times of day too, with `--routine` a lone
+dose said as a daily routine made a schedule too) and judged again by
 evalkit's checker at its reference time. `unlike the record` counts rows whose calls, judged
 again unchanged, do not get the record's verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --times 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --routine 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from assistant.grounding import as_said
+from assistant.grounding import as_routine, as_said
 from assistant.toolcall import ToolCall
 from assistant.tools import medication, timers
 from evalkit.checker import check
@@ -27,18 +29,34 @@ from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
 TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS)}
-if "--times" in sys.argv:  # every rule, a schedule's times of day too
+if "--routine" in sys.argv:  # every rule, a dose said as a routine made a schedule too
+    sys.argv.remove("--routine")
+elif "--times" in sys.argv:  # the rules before that, a schedule's times of day too
     sys.argv.remove("--times")
+    TOOLS = {n: replace(t, routine="") for n, t in TOOLS.items()}
 elif "--doses" in sys.argv:  # the moments, and a dose's unit and amount
     sys.argv.remove("--doses")
-    TOOLS = {n: replace(t, times_of_day=()) for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, times_of_day=(), routine="") for n, t in TOOLS.items()}
 else:  # the moments alone: as the rule was first judged
-    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=()) for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=(), routine="")
+             for n, t in TOOLS.items()}
 
 
 def expected(e: dict[str, Any]) -> ExpectedCall:
     args = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in e["args"].items()}
     return ExpectedCall(e["name"], args, frozenset(e.get("optional", ())))
+
+
+def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
+    """`call` as the loop runs it: made its tool's routine when it is the only call, then held
+    to what `text` says."""
+    tool = TOOLS.get(call.name)
+    if tool is None:
+        return call
+    if alone and tool.routine:
+        meant = as_routine(call, tool, TOOLS[tool.routine], text)
+        call, tool = meant, TOOLS[meant.name]
+    return as_said(call, tool, text, REFERENCE_NOW)
 
 
 def regrade(path: str, totals: dict[str, int]) -> None:
@@ -52,8 +70,7 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        grounded = [as_said(c, TOOLS[c.name], r["text"], REFERENCE_NOW) if c.name in TOOLS else c
-                    for c in calls]
+        grounded = [ground(c, r["text"], alone=len(calls) == 1) for c in calls]
         if grounded == calls:
             continue
         after = check(gold, grounded, malformed=malformed and not grounded).passed
@@ -62,7 +79,7 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         counts["broken"] += before and not after
         mark = {(False, True): "FIX  ", (True, False): "BREAK", (True, True): "ok   "}.get(
             (before, after), "bad  ")
-        print(f"  {mark} {r['text'][:70]!r}: {calls[0].arguments} -> {grounded[0].arguments}")
+        print(f"  {mark} {r['text'][:70]!r}: {calls[0]} -> {grounded[0]}")
     print(f"{Path(path).name}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     for k, v in counts.items():
         totals[k] = totals.get(k, 0) + v
