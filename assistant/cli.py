@@ -21,6 +21,7 @@ from assistant.events import (
     CallDecision,
     CallMalformed,
     CallsGrounded,
+    CallsHeldBack,
     CallsProposed,
     CallWithheld,
     ConfirmationRequested,
@@ -235,6 +236,8 @@ class Printer:
             case CallWithheld(calls=calls, confidence=c, min_confidence=gate):
                 return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
                         f"run: heard with confidence {c:.2f} < {gate:g}")
+            case CallsHeldBack(calls=calls, why=why):
+                return f"{render_pythonic(list(calls))} not run: not asked for ({why})"
             case CallsGrounded(dropped=dropped, corrected=corrected):
                 return "; ".join([*([f"not said, dropped: {', '.join(dropped)}"] if dropped else []),
                                   *(f"as said: {c}" for c in corrected)])

@@ -148,6 +148,17 @@ class CallWithheld(Event):
 
 
 @dataclass(frozen=True)
+class CallsHeldBack(Event):
+    """Calls that write the user's own record, not run: the request did not ask for one (it
+    asked advice, or told of someone else's medicine; `assistant.tools.asking`). The brain
+    answers in words, with no tools offered."""
+
+    kind: ClassVar[str] = "calls-held-back"
+    calls: tuple[ToolCall, ...]
+    why: str  # "advice", "someone else's", ...
+
+
+@dataclass(frozen=True)
 class CallsGrounded(Event):
     """The proposed calls as they run: arguments the user never said were dropped, a duration
     other than the one said was set to it (`assistant.grounding`). Sent only when that changed

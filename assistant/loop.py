@@ -23,6 +23,7 @@ from assistant.events import (
     AudioChunk,
     CallMalformed,
     CallsGrounded,
+    CallsHeldBack,
     CallsProposed,
     ConfirmationRequested,
     Done,
@@ -39,6 +40,7 @@ from assistant.events import (
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.asking import unasked
 from assistant.tools.base import ErrorCode, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
@@ -86,6 +88,7 @@ class _Turn:
     retries_left: int
     untrusted_seen: bool = False
     spoke_natively: bool = False
+    words_only: bool = False  # a call was held back: the brain answers with no tools offered
     # What this turn's tools said in words (their `summary`, or a failure's message): the
     # answer when the model, after the results, says nothing (small brains do).
     told: list[str] = field(default_factory=list)
@@ -206,7 +209,8 @@ class Conversation:
     def _rounds(self, t: _Turn) -> Iterator[Event]:
         for _ in range(self.options.max_tool_rounds + 1):
             outcome: Event | None = None
-            request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
+            tools = () if t.words_only else self.registry.specs
+            request = Request(tuple(self.history), tools, speak=self.options.speak)
             try:
                 for event in self.engine.respond(request, t.cancel):
                     if t.cancel.is_set():
@@ -251,8 +255,13 @@ class Conversation:
                     return
                 continue
             if isinstance(outcome, CallsProposed):
-                self._remember(Message("assistant", text=outcome.raw, calls=outcome.calls))
-                finished = yield from self._dispatch(t, outcome.calls)
+                calls = yield from self._asked(outcome.calls)
+                if not calls:  # nothing asked for: an answer in words
+                    t.words_only = True
+                    continue
+                raw = outcome.raw if calls == outcome.calls else render_lfm2(list(calls))
+                self._remember(Message("assistant", text=raw, calls=calls))
+                finished = yield from self._dispatch(t, calls)
                 if finished:
                     return
                 continue
@@ -291,6 +300,21 @@ class Conversation:
         self._remember_results(results)
         return False
 
+    def _asked(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
+        """`calls` without those that write the user's own record when the newest request did
+        not ask for one ("is 800 mg too much?": `assistant.tools.asking`)."""
+        why = unasked(self._newest_words())
+        if why is None:
+            return calls
+        held = tuple(c for c in calls if (tool := self.registry.get(c.name)) and tool.own_record)
+        if held:
+            yield CallsHeldBack(calls=held, why=why)
+        return tuple(c for c in calls if c not in held)
+
+    def _newest_words(self) -> str:
+        """The newest request's words: "" when the model heard it as audio, untranscribed."""
+        return next((m.text for m in reversed(self.history) if m.role == "user"), "")
+
     def _ground(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
         """`calls` without arguments the user never said, with the duration said, and a lone
         dose said as a daily routine made a schedule (`assistant.grounding`). Places are
@@ -300,6 +324,7 @@ class Conversation:
         said = [m.text for m in self.history if m.role == "user" and m.text]
         if not " ".join(said).strip():
             return calls
+        newest = self._newest_words()  # not an older turn's, when this one was heard as audio
         grounded: list[ToolCall] = []
         dropped: list[str] = []
         corrected: list[str] = []
@@ -310,14 +335,14 @@ class Conversation:
                 continue
             meant, routine = call, self.registry.get(tool.routine)
             if routine is not None and len(calls) == 1:  # "at 8 and 4" logged: a schedule
-                meant = grounding.as_routine(call, tool, routine, said[-1])
+                meant = grounding.as_routine(call, tool, routine, newest)
                 if meant is not call:
                     corrected.append(f"{call.name} -> {meant.name} (a daily routine said)")
                     tool = routine
             kept = grounding.ground(meant, tool.grounded, " ".join(said))
             dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()
                         if k not in kept.arguments]
-            new = grounding.as_said(kept, tool, said[-1], self.now())
+            new = grounding.as_said(kept, tool, newest, self.now())
             if new != kept:
                 names = {*tool.duration, *tool.moments, *tool.times_of_day, *tool.units,
                          *tool.amounts}

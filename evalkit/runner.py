@@ -30,6 +30,7 @@ from assistant.events import (
     AudioChunk,
     CallMalformed,
     CallsGrounded,
+    CallsHeldBack,
     CallsProposed,
     CallWithheld,
     Done,
@@ -245,8 +246,11 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
     malformed = [e for e in events if isinstance(e, CallMalformed)]
     grounded = next((e for e in events if isinstance(e, CallsGrounded)), None)
-    # Scored as they run: the user gets the call without the arguments they never said.
+    held = next((e for e in events if isinstance(e, CallsHeldBack)), None)
+    # Scored as they run: the user gets the call without the arguments they never said, and
+    # none of those held back.
     calls = grounded.calls if grounded else proposed.calls if proposed else ()
+    calls = tuple(c for c in calls if not held or c not in held.calls)
     verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)
     finished = [e for e in events if isinstance(e, ToolFinished)]

@@ -487,7 +487,9 @@ def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
     ran: list[tuple[str, dict[str, Any]]] = []
 
     def bound(tool: Tool) -> Tool:
-        fn = (lambda **kw: ran.append((tool.name, kw)) or {"ok": True})
+        def fn(**kw: Any) -> dict[str, bool]:
+            ran.append((tool.name, kw))
+            return {"ok": True}
         return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
                     units=tool.units, amounts=tool.amounts, times_of_day=tool.times_of_day,
                     routine=tool.routine)

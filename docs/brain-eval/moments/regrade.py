@@ -1,7 +1,8 @@
 """Re-judge recorded calls with the grounding applied (offline): each record's calls are held to
 what its own text says (`assistant.grounding.as_said`: durations, moments, with `--doses` a
 dose's unit and amount, with `--times` a schedule's times of day too, with `--routine` a lone
-dose said as a daily routine made a schedule too) and judged again by
+dose said as a daily routine made a schedule too, with `--asked` a medicine record the request
+did not ask for held back too) and judged again by
 evalkit's checker at its reference time. `unlike the record` counts rows whose calls, judged
 again unchanged, do not get the record's verdict (a name check that held a call back).
 
@@ -9,6 +10,7 @@ python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/recor
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --times 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --routine 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --asked 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -23,22 +25,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said
 from assistant.toolcall import ToolCall
 from assistant.tools import medication, timers
+from assistant.tools.asking import unasked
 from evalkit.checker import check
 from evalkit.compare import load
 from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
 TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS)}
-if "--routine" in sys.argv:  # every rule, a dose said as a routine made a schedule too
+if "--asked" in sys.argv:  # every rule, a medicine record not asked for held back too
+    sys.argv.remove("--asked")
+elif "--routine" in sys.argv:  # the rules before that, a dose said as a routine a schedule too
     sys.argv.remove("--routine")
+    TOOLS = {n: replace(t, own_record=False) for n, t in TOOLS.items()}
 elif "--times" in sys.argv:  # the rules before that, a schedule's times of day too
     sys.argv.remove("--times")
-    TOOLS = {n: replace(t, routine="") for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, routine="", own_record=False) for n, t in TOOLS.items()}
 elif "--doses" in sys.argv:  # the moments, and a dose's unit and amount
     sys.argv.remove("--doses")
-    TOOLS = {n: replace(t, times_of_day=(), routine="") for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, times_of_day=(), routine="", own_record=False)
+             for n, t in TOOLS.items()}
 else:  # the moments alone: as the rule was first judged
-    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=(), routine="")
+    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=(), routine="", own_record=False)
              for n, t in TOOLS.items()}
 
 
@@ -70,7 +77,9 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        grounded = [ground(c, r["text"], alone=len(calls) == 1) for c in calls]
+        why = unasked(r["text"])
+        asked = [c for c in calls if why is None or c.name not in TOOLS or not TOOLS[c.name].own_record]
+        grounded = [ground(c, r["text"], alone=len(asked) == 1) for c in asked]
         if grounded == calls:
             continue
         after = check(gold, grounded, malformed=malformed and not grounded).passed
@@ -79,7 +88,7 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         counts["broken"] += before and not after
         mark = {(False, True): "FIX  ", (True, False): "BREAK", (True, True): "ok   "}.get(
             (before, after), "bad  ")
-        print(f"  {mark} {r['text'][:70]!r}: {calls[0]} -> {grounded[0]}")
+        print(f"  {mark} {r['text'][:70]!r}: {calls[0]} -> {grounded[0] if grounded else 'no call'}")
     print(f"{Path(path).name}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     for k, v in counts.items():
         totals[k] = totals.get(k, 0) + v

@@ -1,0 +1,79 @@
+"""Whether a request asks for the user's own medicine record, or only talks about medicine.
+
+A brain tuned to log doses logs one whenever a request names a drug and an amount: "is 800
+milligrams of advil too much at once" became a dose taken, and so did "my wife took two Nurofen
+this morning". A dose logged that was not taken corrupts the log the user later asks "when did I
+last take it?" of. So a tool that writes that record (`Tool.own_record`) is not run when the
+newest request, by its words, does not ask for one (`unasked` gives the reason):
+
+- it asks for advice: "can I take two more now", "is that too much", "is that normal", "what's
+  the best time to take it", "do I need to eat first";
+- it tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
+- it tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
+- it says a plan not made, or says not to: "the doctor might move me to twice a day", "don't
+  set anything up";
+- it says how the user feels about it: "ugh, I hate taking 4 tablets every morning".
+
+Words that ask for the record ("log it", "can you put down", "set up", "remind me") keep the
+call, whatever else the request says, unless they are said not to be done.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PEOPLE = (r"mum|mom|mother|dad|father|wife|husband|partner|boyfriend|girlfriend|fianc[eé]e?|son|"
+           r"daughter|kids?|child|children|baby|toddler|boy|girl|nan|nana|gran|granny|grandma|"
+           r"grandmother|grandad|granddad|grandpa|grandfather|brother|sister|friend|mate|"
+           r"flatmate|roommate|housemate|neighbou?r|aunt|auntie|uncle|cousin|colleague|patient|"
+           r"cat|dog|puppy|kitten|pet")
+_ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s+)?(?:down|in)|"
+                  r"note\s+(?:it|that|down)|add|set\s*up|schedule|save|track|remind(?:ers?)?|"
+                  r"write\s+(?:it\s+|that\s+)?down|mark)\b")
+_NOT = re.compile(r"\b(?:don'?t|do\s+not|no\s+need\s+to|not\s+to|never)\s+(?:\w+\s+){0,2}?"
+                  r"(?:log|record|put|note|add|set|schedule|save|track|remind|write|mark)\b")
+_WHY = {
+    "advice": re.compile(
+        r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
+        r"(?:still\s+|just\s+|safely\s+|now\s+)?(?:take|have|give|use|crush|split|cut|chew|mix|"
+        r"drink|eat|double|skip|stop|start|go|swap|switch)\b"
+        r"|\bis\s+(?:it|that|this|there)\s+(?:\w+\s+)?(?:ok|okay|safe|alright|all\s+right|fine|bad|"
+        r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too)\b"
+        r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
+        r"|\bhow\s+(?:much|many|often|long|far\s+apart|soon|late)\b"
+        r"|\bwhat(?:'s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
+        r"recommended|limit)\b"
+        r"|\bdo(?:es)?\s+(?:\w+\s+){1,2}?(?:need|have\s+to|make|cause|interact|react|help|affect|"
+        r"matter|work)\b"
+        r"|\bwhat\s+(?:do|would|should)\s+(?:you|i)\s+(?:reckon|think|suggest|recommend|do)\b"
+        r"|\bwhen\s+(?:can|should|do)\s+(?:i|she|he|we|they)\b"
+        r"|\b(?:side\s+effects?|interactions?|overdose)\b"),
+    "someone else's": re.compile(
+        rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|\s+(?:\w+\s+){{0,3}}?"
+        r"(?:takes|took|had|has|was\s+given|gets|got|uses|used|needs))\b"
+        r"|\bgave\s+(?:him|her|them)\b"
+        r"|\b(?:he|she|they)\s+(?:takes|took|had|has\s+had|is\s+on|'s\s+on)\b"),
+    "in the past": re.compile(
+        r"\b(?:used\s+to|years\s+ago|back\s+when|back\s+in|when\s+i\s+was|as\s+a\s+(?:kid|child|"
+        r"teenager)|in\s+(?:19|20)\d\d|i'd\s+take)\b"),
+    "a plan": re.compile(
+        r"\b(?:(?:might|may)\s+(?:move|change|switch|put|start|up|increase|lower|reduce|stop)|"
+        r"thinking\s+(?:of|about)|considering|not\s+sure\s+(?:yet|if|whether)|"
+        r"haven'?t\s+decided|hasn'?t\s+decided|undecided|if\s+(?:i|the\s+doctor|my\s+doctor))\b"),
+    "a feeling": re.compile(
+        r"\b(?:hate|sick\s+of|fed\s+up|tired\s+of|can'?t\s+stand|ugh|worried|scared|nervous)\b"),
+}
+
+
+def unasked(text: str) -> str | None:
+    """Why `text` does not ask for a medicine record ("advice", "someone else's", "in the
+    past", "a plan", "a feeling", "said not to"), or None when it may."""
+    s = " ".join(text.lower().replace("\u2019", "'").split())
+    if _NOT.search(s):
+        return "said not to"
+    if _ASK.search(s):
+        return None
+    return next((why for why, said in _WHY.items() if said.search(s)), None)
+
+
+__all__ = ["unasked"]

@@ -1,0 +1,94 @@
+"""A medicine record the request did not ask for is not written (assistant.tools.asking)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from assistant.engine import Request
+from assistant.engines.scripted import ScriptedEngine
+from assistant.events import Answer, CallsHeldBack, Event
+from assistant.loop import Conversation, LoopOptions, UserInput
+from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.asking import unasked
+from assistant.tools.base import Tool
+from assistant.tools.medication import TOOLS
+from assistant.tools.registry import Registry
+
+
+@pytest.mark.parametrize(("heard", "why"), [
+    ("should I take another 400 mg of ibuprofen before bed", "advice"),
+    ("is 2 puffs of Ventolin every 2 hours too many", "advice"),
+    ("is it safe to have 20 mg of citalopram with a glass of wine", "advice"),
+    ("what's the maximum amount of Tylenol in a day", "advice"),
+    ("does sertraline need to be taken with food", "advice"),
+    ("my dad's on 40 mg of simvastatin at night", "someone else's"),
+    ("my son took 10 ml of Calpol at 6 and he's still hot", "someone else's"),
+    ("when I was pregnant I took folic acid 400 mcg every morning", "in the past"),
+    ("I used to take 50 mg of sertraline at 8", "in the past"),
+    ("the GP might switch me to 10 mg of ramipril at night", "a plan"),
+    ("honestly I'm so fed up with taking 6 tablets at breakfast", "a feeling"),
+    ("I'll take 2 paracetamol at 9 but don't log it", "said not to"),
+    # Asked for: left to the brain.
+    ("I took 400 mg of ibuprofen at 8", None),
+    ("Ventolin 2 puffs at 7, log it please", None),
+    ("can you put down 10 ml of Calpol for my son at 6", None),
+    ("is it too late to log my 8 am metformin? I had it at 8", None),
+    ("could you set up 20 mg citalopram every morning at 8", None),
+    ("sertraline 50 mg at 9 and 9", None),
+    ("how are you", None),
+])
+def test_why_a_request_does_not_ask_for_a_record(heard: str, why: str | None) -> None:
+    assert unasked(heard) == why
+
+
+class _Recording(ScriptedEngine):
+    """A scripted engine that keeps the requests it was given."""
+
+    requests: list[Request]
+
+    def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+        self.requests.append(request)
+        return super().respond(request, cancel)
+
+
+def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[str, Any]]]]:
+    ran: list[tuple[str, dict[str, Any]]] = []
+
+    def bound(tool: Tool) -> Tool:
+        def fn(**kw: Any) -> dict[str, bool]:
+            ran.append((tool.name, kw))
+            return {"ok": True}
+        return Tool(tool.name, tool.description, tool.parameters, fn,
+                    own_record=tool.own_record)
+
+    engine = _Recording(outputs=list(outputs))
+    engine.requests = []
+    bot = Conversation(engine, Registry([bound(t) for t in TOOLS]),
+                       options=LoopOptions(speak=False))
+    return bot, engine, ran
+
+
+def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:
+    dose = ToolCall("log_dose", {"drug": "ibuprofen", "amount": 800, "unit": "mg"})
+    bot, engine, ran = _bot(render_lfm2([dose]), "I can't advise on doses: ask a pharmacist.")
+    events = list(bot.turn(UserInput(text="is 800 mg of ibuprofen too much at once")))
+    assert ran == []
+    assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
+        ((dose,), "advice")]
+    assert [e.text for e in events if isinstance(e, Answer)] == [
+        "I can't advise on doses: ask a pharmacist."]
+    # The second round offers no tools, and the held call is not in the history.
+    assert [len(r.tools) for r in engine.requests] == [len(TOOLS), 0]
+    assert all(not m.calls for m in engine.requests[1].history)
+    # Asked for, it runs; a tool that writes no record of the user's is never held back.
+    bot, _, ran = _bot(render_lfm2([dose]), "Logged.")
+    list(bot.turn(UserInput(text="I had 800 mg of ibuprofen, log it")))
+    assert ran == [("log_dose", dict(dose.arguments))]
+    last = ToolCall("last_dose", {"drug": "ibuprofen"})
+    bot, _, ran = _bot(render_lfm2([last]), "At 8.")
+    list(bot.turn(UserInput(text="how long since my last ibuprofen, is it too soon")))
+    assert ran == [("last_dose", {"drug": "ibuprofen"})]
