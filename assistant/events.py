@@ -150,8 +150,8 @@ class CallWithheld(Event):
 @dataclass(frozen=True)
 class CallsHeldBack(Event):
     """Calls that write the user's own record, not run: the request did not ask for one (it
-    asked advice, or told of someone else's medicine; `assistant.tools.asking`). The brain
-    answers in words, with no tools offered."""
+    asked advice, or told of someone else's medicine; `assistant.tools.asking`). The user is
+    told so when no other call is left."""
 
     kind: ClassVar[str] = "calls-held-back"
     calls: tuple[ToolCall, ...]

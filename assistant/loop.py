@@ -40,7 +40,7 @@ from assistant.events import (
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import unasked
+from assistant.tools.asking import NOT_ASKED, unasked
 from assistant.tools.base import ErrorCode, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
@@ -88,7 +88,6 @@ class _Turn:
     retries_left: int
     untrusted_seen: bool = False
     spoke_natively: bool = False
-    words_only: bool = False  # a call was held back: the brain answers with no tools offered
     # What this turn's tools said in words (their `summary`, or a failure's message): the
     # answer when the model, after the results, says nothing (small brains do).
     told: list[str] = field(default_factory=list)
@@ -209,8 +208,7 @@ class Conversation:
     def _rounds(self, t: _Turn) -> Iterator[Event]:
         for _ in range(self.options.max_tool_rounds + 1):
             outcome: Event | None = None
-            tools = () if t.words_only else self.registry.specs
-            request = Request(tuple(self.history), tools, speak=self.options.speak)
+            request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
             try:
                 for event in self.engine.respond(request, t.cancel):
                     if t.cancel.is_set():
@@ -255,10 +253,10 @@ class Conversation:
                     return
                 continue
             if isinstance(outcome, CallsProposed):
-                calls = yield from self._asked(outcome.calls)
-                if not calls:  # nothing asked for: an answer in words
-                    t.words_only = True
-                    continue
+                calls, why = yield from self._asked(outcome.calls)
+                if not calls and why:  # nothing asked for: say so, and what would do it
+                    yield from self._answer(t, NOT_ASKED[why], spoken=False)
+                    return
                 raw = outcome.raw if calls == outcome.calls else render_lfm2(list(calls))
                 self._remember(Message("assistant", text=raw, calls=calls))
                 finished = yield from self._dispatch(t, calls)
@@ -300,16 +298,17 @@ class Conversation:
         self._remember_results(results)
         return False
 
-    def _asked(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
+    def _asked(self, calls: tuple[ToolCall, ...]
+               ) -> Generator[Event, None, tuple[tuple[ToolCall, ...], str | None]]:
         """`calls` without those that write the user's own record when the newest request did
-        not ask for one ("is 800 mg too much?": `assistant.tools.asking`)."""
+        not ask for one ("is 800 mg too much?": `assistant.tools.asking`), and why not."""
         why = unasked(self._newest_words())
-        if why is None:
-            return calls
-        held = tuple(c for c in calls if (tool := self.registry.get(c.name)) and tool.own_record)
-        if held:
-            yield CallsHeldBack(calls=held, why=why)
-        return tuple(c for c in calls if c not in held)
+        held = tuple(c for c in calls if why and (tool := self.registry.get(c.name))
+                     and tool.own_record)
+        if not held:
+            return calls, None
+        yield CallsHeldBack(calls=held, why=why or "")
+        return tuple(c for c in calls if c not in held), why
 
     def _newest_words(self) -> str:
         """The newest request's words: "" when the model heard it as audio, untranscribed."""

@@ -13,7 +13,7 @@ from assistant.engines.scripted import ScriptedEngine
 from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import unasked
+from assistant.tools.asking import NOT_ASKED, unasked
 from assistant.tools.base import Tool
 from assistant.tools.medication import TOOLS
 from assistant.tools.registry import Registry
@@ -30,7 +30,7 @@ from assistant.tools.registry import Registry
     ("when I was pregnant I took folic acid 400 mcg every morning", "in the past"),
     ("I used to take 50 mg of sertraline at 8", "in the past"),
     ("the GP might switch me to 10 mg of ramipril at night", "a plan"),
-    ("honestly I'm so fed up with taking 6 tablets at breakfast", "a feeling"),
+
     ("I'll take 2 paracetamol at 9 but don't log it", "said not to"),
     # Asked for: left to the brain.
     ("I took 400 mg of ibuprofen at 8", None),
@@ -39,10 +39,12 @@ from assistant.tools.registry import Registry
     ("is it too late to log my 8 am metformin? I had it at 8", None),
     ("could you set up 20 mg citalopram every morning at 8", None),
     ("sertraline 50 mg at 9 and 9", None),
+    ("ugh, had to take 2 more Rennies after dinner", None),  # a feeling does not unsay a dose
     ("how are you", None),
 ])
 def test_why_a_request_does_not_ask_for_a_record(heard: str, why: str | None) -> None:
     assert unasked(heard) == why
+    assert why is None or why in NOT_ASKED
 
 
 class _Recording(ScriptedEngine):
@@ -74,16 +76,16 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
 
 def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:
     dose = ToolCall("log_dose", {"drug": "ibuprofen", "amount": 800, "unit": "mg"})
-    bot, engine, ran = _bot(render_lfm2([dose]), "I can't advise on doses: ask a pharmacist.")
+    bot, engine, ran = _bot(render_lfm2([dose]), "Bad advice the brain would give.")
     events = list(bot.turn(UserInput(text="is 800 mg of ibuprofen too much at once")))
     assert ran == []
     assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
         ((dose,), "advice")]
-    assert [e.text for e in events if isinstance(e, Answer)] == [
-        "I can't advise on doses: ask a pharmacist."]
-    # The second round offers no tools, and the held call is not in the history.
-    assert [len(r.tools) for r in engine.requests] == [len(TOOLS), 0]
-    assert all(not m.calls for m in engine.requests[1].history)
+    # The user is told so in fixed words, not the brain's, and the held call is not remembered.
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["advice"]]
+    assert len(engine.requests) == 1
+    assert [m.role for m in bot.history] == ["user", "assistant"]
+    assert not any(m.calls for m in bot.history)
     # Asked for, it runs; a tool that writes no record of the user's is never held back.
     bot, _, ran = _bot(render_lfm2([dose]), "Logged.")
     list(bot.turn(UserInput(text="I had 800 mg of ibuprofen, log it")))

@@ -11,8 +11,13 @@ newest request, by its words, does not ask for one (`unasked` gives the reason):
 - it tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
 - it tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
 - it says a plan not made, or says not to: "the doctor might move me to twice a day", "don't
-  set anything up";
-- it says how the user feels about it: "ugh, I hate taking 4 tablets every morning".
+  set anything up".
+
+A feeling said beside a dose does not unsay it ("ugh, two imodium after my third trip to the
+loo" is a dose taken), so feelings are not a reason.
+
+The user is told the record was not written, and what would write it (`NOT_ASKED`): a fixed
+answer, not the brain's, since a small model asked about doses may give dosing advice.
 
 Words that ask for the record ("log it", "can you put down", "set up", "remind me") keep the
 call, whatever else the request says, unless they are said not to be done.
@@ -60,14 +65,23 @@ _WHY = {
         r"\b(?:(?:might|may)\s+(?:move|change|switch|put|start|up|increase|lower|reduce|stop)|"
         r"thinking\s+(?:of|about)|considering|not\s+sure\s+(?:yet|if|whether)|"
         r"haven'?t\s+decided|hasn'?t\s+decided|undecided|if\s+(?:i|the\s+doctor|my\s+doctor))\b"),
-    "a feeling": re.compile(
-        r"\b(?:hate|sick\s+of|fed\s+up|tired\s+of|can'?t\s+stand|ugh|worried|scared|nervous)\b"),
+}
+
+_SAY = 'Say "log it" or "set it up" if you want it saved.'
+# The answer for each reason: what was not done, and how to have it done.
+NOT_ASKED = {
+    "advice": "I can't advise on medicines or doses: a pharmacist or your doctor can. I can log "
+              "a dose you've taken or keep your own daily schedule.",
+    "someone else's": "I haven't saved that, since it sounds like someone else's medicine. " + _SAY,
+    "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
+    "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
+    "said not to": "Okay, I haven't saved anything.",
 }
 
 
 def unasked(text: str) -> str | None:
     """Why `text` does not ask for a medicine record ("advice", "someone else's", "in the
-    past", "a plan", "a feeling", "said not to"), or None when it may."""
+    past", "a plan", "said not to"), or None when it may."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
     if _NOT.search(s):
         return "said not to"
@@ -76,4 +90,4 @@ def unasked(text: str) -> str | None:
     return next((why for why, said in _WHY.items() if said.search(s)), None)
 
 
-__all__ = ["unasked"]
+__all__ = ["NOT_ASKED", "unasked"]
