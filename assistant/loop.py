@@ -300,15 +300,17 @@ class Conversation:
 
     def _asked(self, calls: tuple[ToolCall, ...]
                ) -> Generator[Event, None, tuple[tuple[ToolCall, ...], str | None]]:
-        """`calls` without those that write the user's own record when the newest request did
-        not ask for one ("is 800 mg too much?": `assistant.tools.asking`), and why not."""
-        why = unasked(self._newest_words())
-        held = tuple(c for c in calls if why and (tool := self.registry.get(c.name))
-                     and tool.own_record)
-        if not held:
+        """`calls` without those the newest request did not ask for, by its tools' reasons
+        ("is 800 mg too much?" logs no dose: `assistant.tools.asking`), and the first reason."""
+        newest = self._newest_words()
+        whys = [unasked(newest, tool.held_back_by) if (tool := self.registry.get(c.name)) else None
+                for c in calls]
+        held = tuple(c for c, why in zip(calls, whys, strict=True) if why)
+        why = next((w for w in whys if w), None)
+        if why is None:
             return calls, None
-        yield CallsHeldBack(calls=held, why=why or "")
-        return tuple(c for c in calls if c not in held), why
+        yield CallsHeldBack(calls=held, why=why)
+        return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
 
     def _newest_words(self) -> str:
         """The newest request's words: "" when the model heard it as audio, untranscribed."""

@@ -13,9 +13,9 @@ from assistant.engines.scripted import ScriptedEngine
 from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import NOT_ASKED, unasked
+from assistant.tools import clock, medication
+from assistant.tools.asking import NOT_ASKED, REASONS, RECORD, unasked
 from assistant.tools.base import Tool
-from assistant.tools.medication import TOOLS
 from assistant.tools.registry import Registry
 
 
@@ -43,8 +43,31 @@ from assistant.tools.registry import Registry
     ("how are you", None),
 ])
 def test_why_a_request_does_not_ask_for_a_record(heard: str, why: str | None) -> None:
-    assert unasked(heard) == why
-    assert why is None or why in NOT_ASKED
+    assert unasked(heard, RECORD) == why
+    assert unasked(heard, ()) is None
+
+
+@pytest.mark.parametrize(("heard", "thing"), [
+    ("what time does the post office shut on Saturdays", True),
+    ("when's the next bus into town", True),
+    ("what time is the match on telly tonight", True),
+    ("how late is the chemist open", True),
+    ("is the big Sainsbury's open on bank holidays", True),
+    ("what time is it", False),
+    ("what time is it in Auckland right now", False),
+    ("what time do you have", False),
+    ("how late is it in Denver", False),
+    ("time in Lagos please", False),
+])
+def test_when_a_request_asks_the_time_of_a_thing(heard: str, thing: bool) -> None:
+    assert (unasked(heard, ("a thing's time",)) is not None) is thing
+
+
+def test_every_reason_has_an_answer_and_is_checked_by_the_registry() -> None:
+    assert set(NOT_ASKED) == set(REASONS)
+    with pytest.raises(ValueError, match="held back by reasons no words say"):
+        Registry([Tool("x", "X.", {"type": "object"}, lambda **kw: None,
+                       held_back_by=("a hunch",))])
 
 
 class _Recording(ScriptedEngine):
@@ -65,11 +88,11 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
             ran.append((tool.name, kw))
             return {"ok": True}
         return Tool(tool.name, tool.description, tool.parameters, fn,
-                    own_record=tool.own_record)
+                    held_back_by=tool.held_back_by)
 
     engine = _Recording(outputs=list(outputs))
     engine.requests = []
-    bot = Conversation(engine, Registry([bound(t) for t in TOOLS]),
+    bot = Conversation(engine, Registry([bound(t) for t in (*medication.TOOLS, *clock.TOOLS)]),
                        options=LoopOptions(speak=False))
     return bot, engine, ran
 
@@ -94,3 +117,14 @@ def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:
     bot, _, ran = _bot(render_lfm2([last]), "At 8.")
     list(bot.turn(UserInput(text="how long since my last ibuprofen, is it too soon")))
     assert ran == [("last_dose", {"drug": "ibuprofen"})]
+
+
+def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:
+    now = ToolCall("get_time", {"location": "Mill Lane"})
+    bot, _, ran = _bot(render_lfm2([now]), "It's 7:42.")
+    events = list(bot.turn(UserInput(text="what time does the chemist on Mill Lane close")))
+    assert ran == []
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["a thing's time"]]
+    bot, _, ran = _bot(render_lfm2([ToolCall("get_time", {"location": "Perth"})]), "It's 3.")
+    list(bot.turn(UserInput(text="what time is it in Perth")))
+    assert ran == [("get_time", {"location": "Perth"})]

@@ -1,31 +1,35 @@
-"""Whether a request asks for the user's own medicine record, or only talks about medicine.
+"""Whether a request asks for what a call would do, or only talks about it.
 
 A brain tuned to log doses logs one whenever a request names a drug and an amount: "is 800
 milligrams of advil too much at once" became a dose taken, and so did "my wife took two Nurofen
 this morning". A dose logged that was not taken corrupts the log the user later asks "when did I
-last take it?" of. So a tool that writes that record (`Tool.own_record`) is not run when the
-newest request, by its words, does not ask for one (`unasked` gives the reason):
+last take it?" of. So a tool declares the reasons its call is not run for (`Tool.held_back_by`),
+and `unasked` reads them in the newest request. A tool that writes the user's own medicine
+record (`RECORD`) is held back when the request:
 
-- it asks for advice: "can I take two more now", "is that too much", "is that normal", "what's
+- asks for advice: "can I take two more now", "is that too much", "is that normal", "what's
   the best time to take it", "do I need to eat first";
-- it tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
-- it tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
-- it says a plan not made, or says not to: "the doctor might move me to twice a day", "don't
+- tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
+- tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
+- says a plan not made, or says not to: "the doctor might move me to twice a day", "don't
   set anything up".
 
-A feeling said beside a dose does not unsay it ("ugh, two imodium after my third trip to the
-loo" is a dose taken), so feelings are not a reason.
-
-The user is told the record was not written, and what would write it (`NOT_ASKED`): a fixed
-answer, not the brain's, since a small model asked about doses may give dosing advice.
-
 Words that ask for the record ("log it", "can you put down", "set up", "remind me") keep the
-call, whatever else the request says, unless they are said not to be done.
+call, whatever else the request says, unless they are said not to be done. A feeling said
+beside a dose does not unsay it ("ugh, two imodium after my third trip to the loo" is a dose
+taken), so feelings are not a reason.
+
+The clock (`get_time`: the time now, here or in a place) is held back when the request asks
+when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
+
+The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
+brain's, since a small model asked about doses may give dosing advice.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _PEOPLE = (r"mum|mom|mother|dad|father|wife|husband|partner|boyfriend|girlfriend|fianc[eé]e?|son|"
            r"daughter|kids?|child|children|baby|toddler|boy|girl|nan|nana|gran|granny|grandma|"
@@ -38,6 +42,7 @@ _ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s
 _NOT = re.compile(r"\b(?:don'?t|do\s+not|no\s+need\s+to|not\s+to|never)\s+(?:\w+\s+){0,2}?"
                   r"(?:log|record|put|note|add|set|schedule|save|track|remind|write|mark)\b")
 _WHY = {
+    "said not to": _NOT,
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
         r"(?:still\s+|just\s+|safely\s+|now\s+)?(?:take|have|give|use|crush|split|cut|chew|mix|"
@@ -65,7 +70,17 @@ _WHY = {
         r"\b(?:(?:might|may)\s+(?:move|change|switch|put|start|up|increase|lower|reduce|stop)|"
         r"thinking\s+(?:of|about)|considering|not\s+sure\s+(?:yet|if|whether)|"
         r"haven'?t\s+decided|hasn'?t\s+decided|undecided|if\s+(?:i|the\s+doctor|my\s+doctor))\b"),
+    # Not "what time is it (in Tokyo)", "what time do you have".
+    "a thing's time": re.compile(
+        r"\b(?:what\s+time|when)(?:'s|\s+(?:does|do|did|will|would|should|shall|can|could|are|"
+        r"were|was|is|has|have))\b(?!\s+(?:it|you)\b)"
+        r"|\bhow\s+late\s+(?:is|are|does|do)\b(?!\s+it\b)"
+        r"|\b(?:opens?|closes?|opening|closing|open\s+till|open\s+until)\b"),
 }
+# The reasons that hold back a medicine record: a request that asks for one overrides all but
+# the first.
+RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
+REASONS = tuple(_WHY)
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # The answer for each reason: what was not done, and how to have it done.
@@ -76,18 +91,21 @@ NOT_ASKED = {
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
     "said not to": "Okay, I haven't saved anything.",
+    "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
+                      "up when things open, close, leave or start.",
 }
 
 
-def unasked(text: str) -> str | None:
-    """Why `text` does not ask for a medicine record ("advice", "someone else's", "in the
-    past", "a plan", "said not to"), or None when it may."""
+def unasked(text: str, reasons: Sequence[str]) -> str | None:
+    """The first of `reasons` that `text` says (see the module's docstring), or None."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
-    if _NOT.search(s):
-        return "said not to"
-    if _ASK.search(s):
-        return None
-    return next((why for why, said in _WHY.items() if said.search(s)), None)
+    asked = bool(_ASK.search(s))
+    for why in reasons:
+        if why in RECORD[1:] and asked:
+            continue
+        if _WHY[why].search(s):
+            return why
+    return None
 
 
-__all__ = ["NOT_ASKED", "unasked"]
+__all__ = ["NOT_ASKED", "REASONS", "RECORD", "unasked"]

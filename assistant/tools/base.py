@@ -97,10 +97,10 @@ class Tool:
     # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
     # times the newest request lists when the model wrote others (`ground_times`).
     times_of_day: tuple[str, ...] = ()
-    # Set on tools that write the user's own record of what they take (a dose, a schedule): a
-    # call is not run when the newest request asks advice or tells of someone else's medicine
-    # without asking for a record (`assistant.tools.asking`).
-    own_record: bool = False
+    # Reasons a call is not run for, when the newest request says one (`assistant.tools.asking`):
+    # a dose is not logged for "is 800 mg too much?", the clock not read for "what time does the
+    # pharmacy close?".
+    held_back_by: tuple[str, ...] = ()
     # The tool a lone call of this one becomes when the newest request says a daily routine
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
     # same name carry over; the other tool's times of day get the times said.

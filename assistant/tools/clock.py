@@ -155,6 +155,7 @@ TOOLS = (
         },
         side_effect=SideEffect.READ,
         timeout_s=12.0,
+        held_back_by=("a thing's time",),  # "what time does the pharmacy close?"
     ),
 )
 

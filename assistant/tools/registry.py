@@ -14,6 +14,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 
 from assistant.toolcall import ToolCall, ToolSpec
+from assistant.tools.asking import REASONS
 from assistant.tools.base import (
     ErrorCode,
     NeedsConfirmation,
@@ -67,6 +68,9 @@ class Registry:
             if props.get(name, {}).get("type") != "integer" or seconds < 1:
                 raise ValueError(f"{tool.name}: duration {name!r} is not an integer argument "
                                  "of a whole number of seconds")
+        unknown = set(tool.held_back_by) - set(REASONS)
+        if unknown:
+            raise ValueError(f"{tool.name}: held back by reasons no words say: {sorted(unknown)}")
         # A routine's tool may be added before or after the tool that turns into it.
         if tool.routine == tool.name:
             raise ValueError(f"{tool.name}: its routine is itself")

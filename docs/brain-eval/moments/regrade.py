@@ -2,7 +2,8 @@
 what its own text says (`assistant.grounding.as_said`: durations, moments, with `--doses` a
 dose's unit and amount, with `--times` a schedule's times of day too, with `--routine` a lone
 dose said as a daily routine made a schedule too, with `--asked` a medicine record the request
-did not ask for held back too) and judged again by
+did not ask for held back too, with `--events` the clock held back for a thing's time too) and
+judged again by
 evalkit's checker at its reference time. `unlike the record` counts rows whose calls, judged
 again unchanged, do not get the record's verdict (a name check that held a call back).
 
@@ -11,6 +12,7 @@ python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/recor
 python docs/brain-eval/moments/regrade.py --times 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --routine 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --asked 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --events 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -24,28 +26,32 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said
 from assistant.toolcall import ToolCall
-from assistant.tools import medication, timers
-from assistant.tools.asking import unasked
+from assistant.tools import clock, medication, timers
+from assistant.tools.asking import RECORD, unasked
 from evalkit.checker import check
 from evalkit.compare import load
 from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
-TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS)}
-if "--asked" in sys.argv:  # every rule, a medicine record not asked for held back too
+TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS)}
+if "--events" in sys.argv:  # every rule, the clock held back for a thing's time too
+    sys.argv.remove("--events")
+elif "--asked" in sys.argv:  # the rules before that, a medicine record not asked for too
     sys.argv.remove("--asked")
+    TOOLS = {n: replace(t, held_back_by=RECORD if t.held_back_by == RECORD else ())
+             for n, t in TOOLS.items()}
 elif "--routine" in sys.argv:  # the rules before that, a dose said as a routine a schedule too
     sys.argv.remove("--routine")
-    TOOLS = {n: replace(t, own_record=False) for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, held_back_by=()) for n, t in TOOLS.items()}
 elif "--times" in sys.argv:  # the rules before that, a schedule's times of day too
     sys.argv.remove("--times")
-    TOOLS = {n: replace(t, routine="", own_record=False) for n, t in TOOLS.items()}
+    TOOLS = {n: replace(t, routine="", held_back_by=()) for n, t in TOOLS.items()}
 elif "--doses" in sys.argv:  # the moments, and a dose's unit and amount
     sys.argv.remove("--doses")
-    TOOLS = {n: replace(t, times_of_day=(), routine="", own_record=False)
+    TOOLS = {n: replace(t, times_of_day=(), routine="", held_back_by=())
              for n, t in TOOLS.items()}
 else:  # the moments alone: as the rule was first judged
-    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=(), routine="", own_record=False)
+    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=(), routine="", held_back_by=())
              for n, t in TOOLS.items()}
 
 
@@ -77,8 +83,8 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        why = unasked(r["text"])
-        asked = [c for c in calls if why is None or c.name not in TOOLS or not TOOLS[c.name].own_record]
+        asked = [c for c in calls
+                 if c.name not in TOOLS or not unasked(r["text"], TOOLS[c.name].held_back_by)]
         grounded = [ground(c, r["text"], alone=len(asked) == 1) for c in asked]
         if grounded == calls:
             continue
