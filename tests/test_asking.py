@@ -1,4 +1,4 @@
-"""A medicine record the request did not ask for is not written (assistant.tools.asking)."""
+"""Calls the request did not ask for are not run (assistant.tools.asking)."""
 
 from __future__ import annotations
 
