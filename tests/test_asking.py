@@ -14,7 +14,7 @@ from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools import clock, medication
-from assistant.tools.asking import NOT_ASKED, REASONS, RECORD, unasked
+from assistant.tools.asking import ANY_TOOL, NOT_ASKED, REASONS, RECORD, unasked
 from assistant.tools.base import Tool
 from assistant.tools.registry import Registry
 
@@ -128,3 +128,35 @@ def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:
     bot, _, ran = _bot(render_lfm2([ToolCall("get_time", {"location": "Perth"})]), "It's 3.")
     list(bot.turn(UserInput(text="what time is it in Perth")))
     assert ran == [("get_time", {"location": "Perth"})]
+
+
+@pytest.mark.parametrize(("heard", "none"), [
+    ("text Dave that I'm running late", True),
+    ("ok can you please send the shopping list to my wife", True),
+    ("I need you to book a taxi for 7", True),
+    ("hey, pause the rice timer", True),
+    ("snooze it for ten minutes", True),
+    ("take a screenshot of this", True),
+    ("turn the heating up", True),
+    ("check me in for the 9:40 to Malaga", True),
+    # A tool's verb leads, or "me" follows: left to the brain.
+    ("remind me to text Dave at 6", False),
+    ("add a note to book the MOT", False),
+    ("cancel the rice timer", False),
+    ("turn off the timer", False),
+    ("text me at 6 to take the bins out", False),
+    ("what's the weather for my flight to Rome on Friday", False),
+])
+def test_an_action_no_tool_does(heard: str, none: bool) -> None:
+    assert (unasked(heard, ANY_TOOL) is not None) is none
+
+
+def test_the_loop_runs_no_tool_for_an_action_none_does() -> None:
+    reminder = ToolCall("set_reminder", {"text": "text Dave", "when": "6 pm"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([reminder]), "Done."]),
+                       Registry([Tool("set_reminder", "Remind.", {"type": "object"},
+                                      lambda **kw: pytest.fail("ran"))]),
+                       options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="text Dave that I'm running late")))
+    assert [e.text for e in events if isinstance(e, Answer)] == [
+        NOT_ASKED["an action no tool does"]]

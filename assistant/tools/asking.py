@@ -22,6 +22,11 @@ taken), so feelings are not a reason.
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
 
+Any call is held back when the request leads with an action no tool does (`ANY_TOOL`): "text
+Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not a cancelled one.
+Only the leading verb counts, after fillers ("ok", "can you", "I need you to"), so "remind me to
+text Sarah" is a reminder; "text me at 6" and "ring me" are left to the brain.
+
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
 """
@@ -76,11 +81,23 @@ _WHY = {
         r"were|was|is|has|have))\b(?!\s+(?:it|you)\b)"
         r"|\bhow\s+late\s+(?:is|are|does|do)\b(?!\s+it\b)"
         r"|\b(?:opens?|closes?|opening|closing|open\s+till|open\s+until)\b"),
+    "an action no tool does": re.compile(
+        r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
+        r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
+        r"\s+(?:you|u)\s+to\s+|go\s+ahead\s+and\s+)*"
+        r"(?:(?:text|send|share|e-?mail|message|whatsapp|forward|post|tweet|call|ring|phone|"
+        r"facetime|video\s*call|book|order|buy|purchase|reserve|pay|play|stream|pause|unpause|"
+        r"resume|restart|rename|snooze|edit|navigate|dim|print|screenshot)\b(?!\s+me\b)"
+        r"|check\s+(?:me\s+)?in\b|take\s+a\s+(?:screenshot|photo|picture|selfie)\b|directions\b"
+        r"|(?:turn|switch)\s+(?:(?:on|off|up|down)\s+)?(?:the\s+|my\s+)?(?:lights?|lamps?|heating|"
+        r"tv|telly|radio|music|fan|kettle|oven)\b)"),
 }
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
 REASONS = tuple(_WHY)
+# The reasons that hold back a call to any tool.
+ANY_TOOL = ("an action no tool does",)
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # The answer for each reason: what was not done, and how to have it done.
@@ -91,6 +108,9 @@ NOT_ASKED = {
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
     "said not to": "Okay, I haven't saved anything.",
+    "an action no tool does": "Sorry, I can't do that: I can't send messages, make calls, book, "
+                              "buy or play things, or pause, rename or snooze timers. I can set "
+                              "you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
 }
@@ -108,4 +128,4 @@ def unasked(text: str, reasons: Sequence[str]) -> str | None:
     return None
 
 
-__all__ = ["NOT_ASKED", "REASONS", "RECORD", "unasked"]
+__all__ = ["ANY_TOOL", "NOT_ASKED", "REASONS", "RECORD", "unasked"]

@@ -1,10 +1,11 @@
-"""Re-judge recorded calls with the grounding applied (offline): each record's calls are held to
-what its own text says (`assistant.grounding.as_said`: durations, moments, with `--doses` a
-dose's unit and amount, with `--times` a schedule's times of day too, with `--routine` a lone
-dose said as a daily routine made a schedule too, with `--asked` a medicine record the request
-did not ask for held back too, with `--events` the clock held back for a thing's time too) and
-judged again by
-evalkit's checker at its reference time. `unlike the record` counts rows whose calls, judged
+"""Re-judge recorded calls with the loop's rules applied (offline): each record's calls are
+held to what its own text says and judged again by evalkit's checker at its reference time. A
+flag applies the rules up to it, in the order they were judged: none, the moments alone
+(`assistant.grounding.as_said`: durations and moments); `--doses` a dose's unit and amount too;
+`--times` a schedule's times of day; `--routine` a lone dose said as a daily routine made a
+schedule; `--asked` a medicine record the request did not ask for held back
+(`assistant.tools.asking`); `--events` the clock held back for a thing's time; `--actions` any
+call for an action no tool does held back. `unlike the record` counts rows whose calls, judged
 again unchanged, do not get the record's verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
@@ -13,6 +14,7 @@ python docs/brain-eval/moments/regrade.py --times 'docs/brain-eval/**/records/*.
 python docs/brain-eval/moments/regrade.py --routine 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --asked 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --events 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --actions 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -27,32 +29,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said
 from assistant.toolcall import ToolCall
 from assistant.tools import clock, medication, timers
-from assistant.tools.asking import RECORD, unasked
+from assistant.tools.asking import ANY_TOOL, RECORD, unasked
 from evalkit.checker import check
 from evalkit.compare import load
 from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
-TOOLS = {t.name: t for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS)}
-if "--events" in sys.argv:  # every rule, the clock held back for a thing's time too
-    sys.argv.remove("--events")
-elif "--asked" in sys.argv:  # the rules before that, a medicine record not asked for too
-    sys.argv.remove("--asked")
-    TOOLS = {n: replace(t, held_back_by=RECORD if t.held_back_by == RECORD else ())
-             for n, t in TOOLS.items()}
-elif "--routine" in sys.argv:  # the rules before that, a dose said as a routine a schedule too
-    sys.argv.remove("--routine")
-    TOOLS = {n: replace(t, held_back_by=()) for n, t in TOOLS.items()}
-elif "--times" in sys.argv:  # the rules before that, a schedule's times of day too
-    sys.argv.remove("--times")
-    TOOLS = {n: replace(t, routine="", held_back_by=()) for n, t in TOOLS.items()}
-elif "--doses" in sys.argv:  # the moments, and a dose's unit and amount
-    sys.argv.remove("--doses")
-    TOOLS = {n: replace(t, times_of_day=(), routine="", held_back_by=())
-             for n, t in TOOLS.items()}
-else:  # the moments alone: as the rule was first judged
-    TOOLS = {n: replace(t, units={}, amounts=(), times_of_day=(), routine="", held_back_by=())
-             for n, t in TOOLS.items()}
+# Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
+LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions")
+LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
+sys.argv = [a for a in sys.argv if a not in LEVELS]
+
+
+def applies(flag: str) -> bool:
+    return LEVELS.index(flag) <= LEVEL
+
+
+TOOLS = {t.name: replace(
+    t, units=t.units if applies("--doses") else {}, amounts=t.amounts if applies("--doses") else (),
+    times_of_day=t.times_of_day if applies("--times") else (),
+    routine=t.routine if applies("--routine") else "",
+    held_back_by=tuple(r for r in t.held_back_by
+                       if applies("--asked" if r in RECORD else "--events")))
+    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS)}
+ANY = ANY_TOOL if applies("--actions") else ()  # reasons that hold back a call to any tool
 
 
 def expected(e: dict[str, Any]) -> ExpectedCall:
@@ -83,8 +83,8 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        asked = [c for c in calls
-                 if c.name not in TOOLS or not unasked(r["text"], TOOLS[c.name].held_back_by)]
+        asked = [c for c in calls if not unasked(
+            r["text"], (*(TOOLS[c.name].held_back_by if c.name in TOOLS else ()), *ANY))]
         grounded = [ground(c, r["text"], alone=len(asked) == 1) for c in asked]
         if grounded == calls:
             continue
