@@ -145,6 +145,7 @@ def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:
     ("cancel the rice timer", False),
     ("turn off the timer", False),
     ("text me at 6 to take the bins out", False),
+    ("post-it note saying buy milk", False),
     ("what's the weather for my flight to Rome on Friday", False),
 ])
 def test_an_action_no_tool_does(heard: str, none: bool) -> None:

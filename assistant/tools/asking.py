@@ -87,7 +87,7 @@ _WHY = {
         r"\s+(?:you|u)\s+to\s+|go\s+ahead\s+and\s+)*"
         r"(?:(?:text|send|share|e-?mail|message|whatsapp|forward|post|tweet|call|ring|phone|"
         r"facetime|video\s*call|book|order|buy|purchase|reserve|pay|play|stream|pause|unpause|"
-        r"resume|restart|rename|snooze|edit|navigate|dim|print|screenshot)\b(?!\s+me\b)"
+        r"resume|restart|rename|snooze|edit|navigate|dim|print|screenshot)\b(?!-|\s+me\b)"
         r"|check\s+(?:me\s+)?in\b|take\s+a\s+(?:screenshot|photo|picture|selfie)\b|directions\b"
         r"|(?:turn|switch)\s+(?:(?:on|off|up|down)\s+)?(?:the\s+|my\s+)?(?:lights?|lamps?|heating|"
         r"tv|telly|radio|music|fan|kettle|oven)\b)"),
