@@ -161,3 +161,21 @@ def test_the_loop_runs_no_tool_for_an_action_none_does() -> None:
     events = list(bot.turn(UserInput(text="text Dave that I'm running late")))
     assert [e.text for e in events if isinstance(e, Answer)] == [
         NOT_ASKED["an action no tool does"]]
+
+
+@pytest.mark.parametrize(("heard", "why"), [
+    ("should I water the tomatoes at 7 or at 8 tonight", "advice"),
+    ("my brother's got his driving test at 10 on Monday", "someone else's"),
+    ("I might go for a run at 6 tomorrow, we'll see", None),  # "might" alone is no plan
+    ("thinking about cleaning the car on Sunday", "a plan"),
+    # Words that ask to save it keep the call.
+    ("note to self: ask if it's ok to park there overnight", None),
+    ("if I forget my pills tonight, nudge me at 10", None),
+    ("don't let me forget to ask the vet if it's ok to skip the worming tablet", None),
+])
+def test_a_reminder_or_note_nobody_asked_for(heard: str, why: str | None) -> None:
+    from assistant.tools import notes, timers
+
+    for tool in (*notes.TOOLS, *timers.TOOLS):
+        if tool.name in ("set_reminder", "add_note"):
+            assert unasked(heard, tool.held_back_by) == why, tool.name

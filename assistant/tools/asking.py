@@ -19,6 +19,9 @@ call, whatever else the request says, unless they are said not to be done. A fee
 beside a dose does not unsay it ("ugh, two imodium after my third trip to the loo" is a dose
 taken), so feelings are not a reason.
 
+A reminder or a note (`set_reminder`, `add_note`) is held back for the same reasons: "should I
+take my statin in the morning or at night?" sets no reminder.
+
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
 
@@ -42,8 +45,9 @@ _PEOPLE = (r"mum|mom|mother|dad|father|wife|husband|partner|boyfriend|girlfriend
            r"flatmate|roommate|housemate|neighbou?r|aunt|auntie|uncle|cousin|colleague|patient|"
            r"cat|dog|puppy|kitten|pet")
 _ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s+)?(?:down|in)|"
-                  r"note\s+(?:it|that|down)|add|set\s*up|schedule|save|track|remind(?:ers?)?|"
-                  r"write\s+(?:it\s+|that\s+)?down|mark)\b")
+                  r"note\s+(?:it|that|down|to\s+self)|(?:make|take|leave)\s+a\s+note|jot|add|"
+                  r"set\s*up|schedule|save|track|remind(?:ers?)?|write\s+(?:it\s+|that\s+)?down|"
+                  r"mark|nudge|(?:ping|alert|wake)\s+me|don'?t\s+let\s+me\s+forget)\b|\bnote\s*:")
 _NOT = re.compile(r"\b(?:don'?t|do\s+not|no\s+need\s+to|not\s+to|never)\s+(?:\w+\s+){0,2}?"
                   r"(?:log|record|put|note|add|set|schedule|save|track|remind|write|mark)\b")
 _WHY = {
@@ -51,7 +55,7 @@ _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
         r"(?:still\s+|just\s+|safely\s+|now\s+)?(?:take|have|give|use|crush|split|cut|chew|mix|"
-        r"drink|eat|double|skip|stop|start|go|swap|switch)\b"
+        r"drink|eat|double|skip|stop|start|go|swap|switch)\b|\b(?:should|shall)\s+(?:i|we)\b"
         r"|\bis\s+(?:it|that|this|there)\s+(?:\w+\s+)?(?:ok|okay|safe|alright|all\s+right|fine|bad|"
         r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too)\b"
         r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
@@ -64,7 +68,7 @@ _WHY = {
         r"|\bwhen\s+(?:can|should|do)\s+(?:i|she|he|we|they)\b"
         r"|\b(?:side\s+effects?|interactions?|overdose)\b"),
     "someone else's": re.compile(
-        rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|\s+(?:\w+\s+){{0,3}}?"
+        rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|(?:'s)?\s+(?:\w+\s+){{0,3}}?"
         r"(?:takes|took|had|has|was\s+given|gets|got|uses|used|needs))\b"
         r"|\bgave\s+(?:him|her|them)\b"
         r"|\b(?:he|she|they)\s+(?:takes|took|had|has\s+had|is\s+on|'s\s+on)\b"),
@@ -102,8 +106,8 @@ ANY_TOOL = ("an action no tool does",)
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
-    "advice": "I can't advise on medicines or doses: a pharmacist or your doctor can. I can log "
-              "a dose you've taken or keep your own daily schedule.",
+    "advice": "I can't advise on that; for medicines, a pharmacist or your doctor can. I can set "
+              "you a reminder, take a note, log a dose you've taken or keep your daily schedule.",
     "someone else's": "I haven't saved that, since it sounds like someone else's medicine. " + _SAY,
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,

@@ -9,6 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from assistant.tools.asking import RECORD
 from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import say_when
@@ -120,6 +121,7 @@ TOOLS = (
                      "description": "The note's text, as the user said it."}},
             "required": ["text"]},
         side_effect=SideEffect.WRITE,
+        held_back_by=RECORD,  # "should I paint the fence blue?" is not a note
     ),
     Tool(
         name="search_notes",

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.events import Notification
+from assistant.tools.asking import RECORD
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import local_zone, parse_when, say_clock, say_duration, say_when
@@ -343,7 +344,8 @@ TOOLS = (
              "when": {"type": "string", "minLength": 1, "maxLength": 100,
                       "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
           "required": ["text", "when"], "additionalProperties": False},
-         side_effect=SideEffect.WRITE, moments={"when": "future"}),
+         side_effect=SideEffect.WRITE, moments={"when": "future"},
+         held_back_by=RECORD),  # "should I take my statin at night?" is not a reminder
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
          side_effect=SideEffect.READ, returns_untrusted_text=True),
 )

@@ -5,7 +5,8 @@ flag applies the rules up to it, in the order they were judged: none, the moment
 `--times` a schedule's times of day; `--routine` a lone dose said as a daily routine made a
 schedule; `--asked` a medicine record the request did not ask for held back
 (`assistant.tools.asking`); `--events` the clock held back for a thing's time; `--actions` any
-call for an action no tool does held back. `unlike the record` counts rows whose calls, judged
+call for an action no tool does held back; `--notes` a reminder or note nobody asked for held
+back. `unlike the record` counts rows whose calls, judged
 again unchanged, do not get the record's verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
@@ -15,6 +16,7 @@ python docs/brain-eval/moments/regrade.py --routine 'docs/brain-eval/**/records/
 python docs/brain-eval/moments/regrade.py --asked 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --events 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --actions 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --notes 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said
 from assistant.toolcall import ToolCall
-from assistant.tools import clock, medication, timers
+from assistant.tools import clock, medication, notes, timers
 from assistant.tools.asking import ANY_TOOL, RECORD, unasked
 from evalkit.checker import check
 from evalkit.compare import load
@@ -36,7 +38,8 @@ from evalkit.items import ExpectedCall
 from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
-LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions")
+LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
+          "--notes")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -49,9 +52,10 @@ TOOLS = {t.name: replace(
     t, units=t.units if applies("--doses") else {}, amounts=t.amounts if applies("--doses") else (),
     times_of_day=t.times_of_day if applies("--times") else (),
     routine=t.routine if applies("--routine") else "",
-    held_back_by=tuple(r for r in t.held_back_by
-                       if applies("--asked" if r in RECORD else "--events")))
-    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS)}
+    held_back_by=tuple(r for r in t.held_back_by if applies(
+        "--notes" if t.name in ("set_reminder", "add_note") else
+        "--asked" if r in RECORD else "--events")))
+    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS)}
 ANY = ANY_TOOL if applies("--actions") else ()  # reasons that hold back a call to any tool
 
 
