@@ -12,7 +12,7 @@ A list must start at a clock time ("at 8", "8 am", "noon") or hold one ("7:30, 1
 
 A request says a daily routine when it lists two or more times ("ondansetron 4mg at 8 and 4"),
 or one with a word that makes it recur ("every night at 10"), and nothing of a dose taken or to
-be logged ("took", "ago", "log"): what a dose the brain logged is turned into a schedule by
+be logged ("took", "ago", "log"): a dose the brain logged for it is made a schedule
 (`assistant.grounding.as_routine`). One time alone ("nitrofurantoin 50 mg at 8") may be a dose.
 """
 
