@@ -6,9 +6,8 @@ flag applies the rules up to it, in the order they were judged: none, the moment
 schedule; `--asked` a medicine record the request did not ask for held back
 (`assistant.tools.asking`); `--events` the clock held back for a thing's time; `--actions` any
 call for an action no tool does held back; `--notes` a reminder or note nobody asked for held
-back; `--places` the clock's place filled in from the request. `unlike the record` counts rows
-whose calls, judged again unchanged, do not get the record's verdict (a name check that held a
-call back).
+back. `unlike the record` counts rows whose calls, judged
+again unchanged, do not get the record's verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
@@ -18,7 +17,6 @@ python docs/brain-eval/moments/regrade.py --asked 'docs/brain-eval/**/records/*.
 python docs/brain-eval/moments/regrade.py --events 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --actions 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --notes 'docs/brain-eval/**/records/*.jsonl.gz'
-python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -41,7 +39,7 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes", "--places")
+          "--notes")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -54,7 +52,6 @@ TOOLS = {t.name: replace(
     t, units=t.units if applies("--doses") else {}, amounts=t.amounts if applies("--doses") else (),
     times_of_day=t.times_of_day if applies("--times") else (),
     routine=t.routine if applies("--routine") else "",
-    places=t.places if applies("--places") else {},
     held_back_by=tuple(r for r in t.held_back_by if applies(
         "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
