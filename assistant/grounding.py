@@ -207,7 +207,7 @@ def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: dateti
     """`call` with each of its `lists` arguments (a daily schedule's times of day) set to the
     times `heard` lists, when it lists some and the call's read as others: another time, the
     same hour in a half of the day the list fixes, one too many or one it cannot read."""
-    from assistant.tools.daytimes import said_times, time_of_day
+    from assistant.tools.daytimes import clock, said_times, time_of_day
 
     said = said_times(heard) if lists else ()
     if not said:
@@ -219,7 +219,7 @@ def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: dateti
                 for w in (written if isinstance(written, list) else [None])}
         want = [t.as_read_in(read) for t in said]
         if read != set(want):
-            args[name] = list(dict.fromkeys(f"{m // 60:02d}:{m % 60:02d}" for m in want))
+            args[name] = list(dict.fromkeys(clock(m) for m in want))
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 

@@ -6,8 +6,8 @@ flag applies the rules up to it, in the order they were judged: none, the moment
 schedule; `--asked` a medicine record the request did not ask for held back
 (`assistant.tools.asking`); `--events` the clock held back for a thing's time; `--actions` any
 call for an action no tool does held back; `--notes` a reminder or note nobody asked for held
-back. `unlike the record` counts rows whose calls, judged
-again unchanged, do not get the record's verdict (a name check that held a call back).
+back. `unlike the record` counts rows whose calls, judged again unchanged, do not get the
+record's verdict (a name check that held a call back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
