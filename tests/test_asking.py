@@ -13,7 +13,7 @@ from assistant.engines.scripted import ScriptedEngine
 from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools import clock, medication
+from assistant.tools import clock, medication, timers
 from assistant.tools.asking import ANY_TOOL, NOT_ASKED, REASONS, RECORD, unasked
 from assistant.tools.base import Tool
 from assistant.tools.registry import Registry
@@ -88,11 +88,12 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
             ran.append((tool.name, kw))
             return {"ok": True}
         return Tool(tool.name, tool.description, tool.parameters, fn,
-                    held_back_by=tool.held_back_by)
+                    held_back_by=tool.held_back_by, action=tool.action)
 
     engine = _Recording(outputs=list(outputs))
     engine.requests = []
-    bot = Conversation(engine, Registry([bound(t) for t in (*medication.TOOLS, *clock.TOOLS)]),
+    bot = Conversation(engine, Registry([bound(t) for t in (*medication.TOOLS, *clock.TOOLS,
+                                                          *timers.TOOLS)]),
                        options=LoopOptions(speak=False))
     return bot, engine, ran
 
@@ -179,3 +180,56 @@ def test_a_reminder_or_note_nobody_asked_for(heard: str, why: str | None) -> Non
     for tool in (*notes.TOOLS, *timers.TOOLS):
         if tool.name in ("set_reminder", "add_note"):
             assert unasked(heard, tool.held_back_by) == why, tool.name
+
+
+_WRITES = ("set_timer", "cancel_timer", "set_reminder", "add_note", "delete_note", "log_dose",
+           "add_medication_schedule")
+
+
+@pytest.mark.parametrize(("heard", "held"), [
+    ("no need to set a timer, I'll keep an eye on it", {"set_timer"}),
+    ("I don't need a reminder for that", {"set_reminder"}),
+    ("not a reminder, I'll remember", {"set_reminder"}),
+    ("nah no timer", {"set_timer"}),
+    ("don't bother making a note of the wifi password, it's on the router", {"add_note"}),
+    ("log 400 mg ibuprofen, don't set a schedule", {"add_medication_schedule"}),
+    ("please don't delete anything", {"cancel_timer", "delete_note"}),
+    ("I'll take 2 paracetamol at 9 but don't log it", set(_WRITES)),  # names nothing: any
+    ("dont save that", set(_WRITES)),
+    # Another action named: the one asked for is left to the brain.
+    ("no reminder, just a 10 minute timer", {"set_reminder"}),
+    ("don't remind me, just set a timer for 10", {"set_reminder"}),
+    ("I don't need the pasta timer anymore", {"set_timer"}),
+    # Asked for, with a "not" in it.
+    ("don't forget to remind me to call mum at 5", set()),
+    ("do not forget to add milk to my list", set()),
+    ("never let me forget to log my insulin", set()),
+    ("remind me not to add sugar to the stew at 6", set()),
+    ("note to self: never add salt before tasting", set()),
+    ("set a timer for 10 minutes so I don't burn the toast", set()),
+    ("cancel the pasta timer, I don't need it", set()),
+    ("delete note 4, don't need it anymore", set()),
+    ("if I'm not home by 6 remind me to call Sam", set()),
+    ("there's no reminder for tomorrow, set one at 9", set()),
+])
+def test_said_not_to_holds_back_the_calls_it_names(heard: str, held: set[str]) -> None:
+    from assistant.tools import notes, timers
+
+    tools = [t for t in (*timers.TOOLS, *notes.TOOLS, *medication.TOOLS) if t.name in _WRITES]
+    assert {t.name for t in tools} == set(_WRITES)
+    assert {t.name for t in tools
+            if unasked(heard, t.held_back_by, t.action) == "said not to"} == held
+
+
+def test_the_loop_runs_the_call_asked_for_beside_one_said_not_to() -> None:
+    timer = ToolCall("set_timer", {"minutes": 10})
+    reminder = ToolCall("set_reminder", {"text": "pasta", "when": "in 10 minutes"})
+    bot, _, ran = _bot(render_lfm2([reminder, timer]), "Timer set.")
+    events = list(bot.turn(UserInput(text="no reminder, just a 10 minute timer")))
+    assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
+        ((reminder,), "said not to")]
+    assert ran == [("set_timer", {"minutes": 10})]
+    bot, _, ran = _bot(render_lfm2([timer]), "Timer set.")
+    events = list(bot.turn(UserInput(text="no need for a timer, I'll watch the pot")))
+    assert ran == []
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["said not to"]]

@@ -11,8 +11,8 @@ record (`RECORD`) is held back when the request:
   the best time to take it", "do I need to eat first";
 - tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
 - tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
-- says a plan not made, or says not to: "the doctor might move me to twice a day", "don't
-  set anything up".
+- says a plan not made: "the doctor might move me to twice a day";
+- says not to: "don't log it", "no need to write that down".
 
 Words that ask for the record ("log it", "can you put down", "set up", "remind me") keep the
 call, whatever else the request says, unless they are said not to be done. A feeling said
@@ -24,6 +24,14 @@ take my statin in the morning or at night?" sets no reminder.
 
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
+
+A timer, a cancel or a delete is held back when the request says not to, too (`said_not_to`).
+A tool names what it does (`Tool.action`: "timer", "reminder", "note", ...), and a "don't"
+holds back a call when the words after it name that action ("I don't need a reminder for
+that"), or keep something and name no action ("don't save that", "don't bother"): "no
+reminder, just a 10 minute timer" still sets the timer. "Don't forget to remind me" and "don't
+let me forget" ask; a "not" inside what is asked for is what is saved ("remind me not to add
+sugar at 6", "note to self: never microwave the lid").
 
 Any call is held back when the request leads with an action no tool does (`ANY_TOOL`): "text
 Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not a cancelled one.
@@ -48,10 +56,27 @@ _ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s
                   r"note\s+(?:it|that|down|to\s+self)|(?:make|take|leave)\s+a\s+note|jot|add|"
                   r"set\s*up|schedule|save|track|remind(?:ers?)?|write\s+(?:it\s+|that\s+)?down|"
                   r"mark|nudge|(?:ping|alert|wake)\s+me|don'?t\s+let\s+me\s+forget)\b|\bnote\s*:")
-_NOT = re.compile(r"\b(?:don'?t|do\s+not|no\s+need\s+to|not\s+to|never)\s+(?:\w+\s+){0,2}?"
-                  r"(?:log|record|put|note|add|set|schedule|save|track|remind|write|mark)\b")
+# Saying not to: a negation, then the few words of its clause that say what not to do.
+_NEGATION = re.compile(r"\b(?:don'?t|do\s+not|no\s+need|never)\b|(?P<short>\bnot\b|\bskip\b|"
+                       r"(?:^|[,.;!?]\s*|\b(?:nah|and|but|so|just|please|ok(?:ay)?)\s+)no\b)")
+_BREAK = re.compile(r"[,.;!?]|\b(?:but|and|just|instead|so|because|or|then|i'?ll|i\s+will|i'?m)\b")
+_FORGET = re.compile(r"\bforget")
+# What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
+# names another action leaves its call alone ("no reminder, just a 10 minute timer").
+ACTIONS = {
+    "timer": r"timers?|countdown|alarms?",
+    "reminder": r"remind(?:ers?)?|alarms?|nudge|ping",
+    "note": r"notes?|jot|write|written|notepad",
+    "dose": r"doses?|pills?|tablets?|meds?|medicines?",
+    "schedule": r"schedules?|routine|every\s+day|daily",
+    "cancel": r"cancel|stop|kill|end|turn\s+off|switch\s+off|delete|remove|clear|wipe|erase",
+    "delete": r"delete|remove|clear|wipe|erase|bin|get\s+rid",
+}
+_ACTION = {name: re.compile(rf"\b(?:{words})\b") for name, words in ACTIONS.items()}
+# Words that say to keep something, naming no action: "don't save that" is said of any.
+_KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
+                   r"anything)\b")
 _WHY = {
-    "said not to": _NOT,
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
         r"(?:still\s+|just\s+|safely\s+|now\s+)?(?:take|have|give|use|crush|split|cut|chew|mix|"
@@ -99,7 +124,7 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-REASONS = tuple(_WHY)
+REASONS = ("said not to", *_WHY)
 # The reasons that hold back a call to any tool.
 ANY_TOOL = ("an action no tool does",)
 
@@ -111,7 +136,7 @@ NOT_ASKED = {
     "someone else's": "I haven't saved that, since it sounds like someone else's medicine. " + _SAY,
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
-    "said not to": "Okay, I haven't saved anything.",
+    "said not to": "Okay, I've left it.",
     "an action no tool does": "Sorry, I can't do that: I can't send messages, make calls, book, "
                               "buy or play things, or pause, rename or snooze timers. I can set "
                               "you a reminder to do it.",
@@ -120,16 +145,34 @@ NOT_ASKED = {
 }
 
 
-def unasked(text: str, reasons: Sequence[str]) -> str | None:
-    """The first of `reasons` that `text` says (see the module's docstring), or None."""
+def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
+    """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
+    is what the call does (`ACTIONS`), for "said not to"."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
     asked = bool(_ASK.search(s))
     for why in reasons:
         if why in RECORD[1:] and asked:
             continue
-        if _WHY[why].search(s):
+        says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
+        if says:
             return why
     return None
 
 
-__all__ = ["ANY_TOOL", "NOT_ASKED", "REASONS", "RECORD", "unasked"]
+def said_not_to(s: str, action: str) -> bool:
+    """Whether `s` (lower case) says not to do `action`, or not to keep anything."""
+    for negation in _NEGATION.finditer(s):
+        clause = _BREAK.split(s[negation.end():], maxsplit=1)[0]
+        said = " ".join(clause.split()[:2 if negation["short"] else 4])
+        before = _BREAK.split(s[:negation.start()])[-1]
+        # "don't forget to remind me", and a "not" inside what is asked for ("remind me not
+        # to add sugar", "note: never microwave the lid"), say to do it.
+        if _FORGET.search(said) or _ASK.search(before):
+            continue
+        named = [name for name, words in _ACTION.items() if words.search(said)]
+        if action in named or (not named and _KEEP.search(said)):
+            return True
+    return False
+
+
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "REASONS", "RECORD", "said_not_to", "unasked"]

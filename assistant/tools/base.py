@@ -101,6 +101,10 @@ class Tool:
     # a dose is not logged for "is 800 mg too much?", the clock not read for "what time does the
     # pharmacy close?".
     held_back_by: tuple[str, ...] = ()
+    # What the tool does, as people name it (a key of `assistant.tools.asking.ACTIONS`): a call
+    # held back by "said not to" is held when the "don't" names it or names nothing ("no
+    # reminder, just a 10 minute timer" still sets the timer; "don't save that" sets nothing).
+    action: str = ""
     # The tool a lone call of this one becomes when the newest request says a daily routine
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
     # same name carry over; the other tool's times of day get the times said.

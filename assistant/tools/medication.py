@@ -291,7 +291,7 @@ TOOLS = (
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
          units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",),
-         routine="add_medication_schedule", held_back_by=RECORD),
+         routine="add_medication_schedule", held_back_by=RECORD, action="dose"),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
@@ -316,7 +316,8 @@ TOOLS = (
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
-         count_units=_COUNT, times_of_day=("times",), held_back_by=RECORD),
+         count_units=_COUNT, times_of_day=("times",), held_back_by=RECORD,
+         action="schedule"),
 )
 
 

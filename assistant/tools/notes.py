@@ -122,6 +122,7 @@ TOOLS = (
             "required": ["text"]},
         side_effect=SideEffect.WRITE,
         held_back_by=RECORD,  # "should I paint the fence blue?" is not a note
+        action="note",
     ),
     Tool(
         name="search_notes",
@@ -153,6 +154,8 @@ TOOLS = (
                         "description": "The note_id of the note to delete."}},
             "required": ["note_id"]},
         side_effect=SideEffect.DESTRUCTIVE,
+        held_back_by=("said not to",),  # "please don't delete anything"
+        action="delete",
     ),
 )
 

@@ -324,7 +324,8 @@ TOOLS = (
              "minutes": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S // 60},
              "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1}),
+         side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1},
+         held_back_by=("said not to",), action="timer"),  # "no need for a timer"
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
          side_effect=SideEffect.READ),
     Tool("cancel_timer",
@@ -334,7 +335,8 @@ TOOLS = (
              "label": {"type": "string", "minLength": 1, "maxLength": 300},
              "timer_id": {"type": "integer", "minimum": 1}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True),
+         side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
+         held_back_by=("said not to",), action="cancel"),  # "don't cancel it"
     Tool("set_reminder",
          "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
          "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",
@@ -345,7 +347,7 @@ TOOLS = (
                       "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
           "required": ["text", "when"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, moments={"when": "future"},
-         held_back_by=RECORD),  # "should I take my statin at night?" is not a reminder
+         held_back_by=RECORD, action="reminder"),  # "should I take my statin at night?"
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
          side_effect=SideEffect.READ, returns_untrusted_text=True),
 )

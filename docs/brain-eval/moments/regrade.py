@@ -39,7 +39,7 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes")
+          "--notes", "--said")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -53,7 +53,7 @@ TOOLS = {t.name: replace(
     times_of_day=t.times_of_day if applies("--times") else (),
     routine=t.routine if applies("--routine") else "",
     held_back_by=tuple(r for r in t.held_back_by if applies(
-        "--notes" if t.name in ("set_reminder", "add_note") else
+        "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
     for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS)}
 ANY = ANY_TOOL if applies("--actions") else ()  # reasons that hold back a call to any tool
@@ -88,7 +88,8 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
         asked = [c for c in calls if not unasked(
-            r["text"], (*(TOOLS[c.name].held_back_by if c.name in TOOLS else ()), *ANY))]
+            r["text"], (*(TOOLS[c.name].held_back_by if c.name in TOOLS else ()), *ANY),
+            TOOLS[c.name].action if c.name in TOOLS else "")]
         grounded = [ground(c, r["text"], alone=len(asked) == 1) for c in asked]
         if grounded == calls:
             continue
