@@ -27,6 +27,13 @@ A daily schedule's times of day: when the newest request lists times ("at 8, 2 a
 and 8 pm") and the call's read as others (`assistant.tools.daytimes`: bare hours in a list are
 a day in order, so 8 am, 2 pm and 8 pm), the call gets the times said.
 
+A place the model left out is filled in where the tool knows it: a tool names its place
+arguments with its own offline test of one (the clock: a city, country or zone it knows with no
+network), and when the call has none and the newest request names one after "in" or "for"
+("what time is it in japan") or before "time" ("Lagos time now?"), the call gets it, as said,
+unless the request says it asks for here ("what's the time here? my phone is still on tokyo
+time"): a place left out is here.
+
 A dose said as a daily routine is a schedule: when the brain's only call logs a dose and the
 newest request lists its times ("ondansetron 4mg at 8 and 4") or says it recurs ("every night at
 10"), and says nothing of a dose taken (`assistant.tools.daytimes.says_routine`), the call
@@ -45,7 +52,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -237,12 +244,51 @@ def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCal
     return ToolCall(routine.name, args)
 
 
+_TOKEN = re.compile(r"[^\W_][\w'.-]*")
+# Asked of here: a place said beside it is not where to tell (a phone, a caller, a trip). Not
+# "here's a question", and not "local time in Tokyo", which asks of Tokyo.
+_HERE = re.compile(r"\bhere\b(?!'s)|\blocal(?:ly)?\b(?!\s+time\s+(?:in|for|at|over)\b)"
+                   r"|\bmy\s+(?:own\s+)?(?:time|time\s*zone)\b|\bwhere\s+i(?:\s+a|')m\b")
+
+
+def said_place(heard: str, known: Callable[[str], object]) -> str | None:
+    """The one place `heard` names after "in" or "for" or before "time", the longest span of
+    up to three words that `known` knows; None when it names none, or several, or asks of here."""
+    if _HERE.search(heard.lower().replace("\u2019", "'")):
+        return None
+    words = _TOKEN.findall(heard)
+    found: list[str] = []
+    for i, word in enumerate(words):
+        w = word.lower()
+        if w in ("in", "for"):
+            start = i + 1 + (" ".join(words[i + 1:i + 2]).lower() == "the")
+            spans = [words[start:start + n] for n in (3, 2, 1)]
+        elif w == "time":
+            spans = [words[max(i - n, 0):i] for n in (3, 2, 1)]
+        else:
+            continue
+        found += next(([" ".join(s)] for s in spans if s and known(" ".join(s))), [])
+    return found[0] if len({f.lower() for f in found}) == 1 else None
+
+
+def ground_place(call: ToolCall, places: Mapping[str, Callable[[str], object]],
+                 heard: str) -> ToolCall:
+    """`call` with each of its `places` it lacks set to the place `heard` names, when the
+    tool knows it."""
+    args = dict(call.arguments)
+    for name, known in places.items():
+        if not args.get(name) and (place := said_place(heard, known)):
+            args[name] = place
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
-    """`call` with its duration, moments, times of day, units and amounts held to what `heard`
-    (the newest request) says, as `tool` declares them."""
+    """`call` with its place, duration, moments, times of day, units and amounts held to what
+    `heard` (the newest request) says, as `tool` declares them."""
     from assistant.tools.when import said_moment
 
-    new = ground_duration(call, tool.duration, heard)
+    new = ground_place(call, tool.places, heard)
+    new = ground_duration(new, tool.duration, heard)
     new = ground_moment(new, tool.moments, heard, now)
     past = any(p == "past" for p in tool.moments.values())
     moment = said_moment(heard, now, "past" if past else "future") if tool.moments else None
@@ -252,4 +298,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 
 __all__ = ["CLOSE", "as_routine", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",
-           "ground_times", "ground_unit", "said", "said_numbers", "said_units"]
+           "ground_place", "ground_times", "ground_unit", "said", "said_numbers", "said_place",
+           "said_units"]

@@ -16,10 +16,12 @@ from assistant.grounding import (
     ground_amount,
     ground_duration,
     ground_moment,
+    ground_place,
     ground_times,
     ground_unit,
     said,
     said_numbers,
+    said_place,
     said_units,
 )
 from assistant.loop import Conversation, LoopOptions, UserInput
@@ -518,3 +520,43 @@ def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
                                    routine="log_dose")])
     with pytest.raises(ValueError, match="its routine is itself"):
         Registry([Tool("x", "X.", log.parameters, lambda **kw: None, routine="x")])
+
+
+@pytest.mark.parametrize(("heard", "place"), [
+    ("what time is it in japan", "japan"),
+    ("Lagos time now?", "Lagos"),
+    ("whats the current UTC time", "UTC"),
+    ("time in the UK please", "UK"),
+    ("what's the time over in New York right now", "New York"),
+    ("what time is it for my sister in Nairobi", "Nairobi"),
+    ("what time is it, I'm back from Paris", None),  # not where to tell the time
+    ("what time is it in Paris or in Rome", None),  # two places: the model's to choose
+    ("what time is it in Atlantis", None),  # not a place the clock knows offline
+    ("what time is it", None),
+    # Asked of here: the place is a phone's, a caller's or a trip's.
+    ("what's the time here? my phone is still on tokyo time", None),
+    ("local time please, my laptop's on Berlin time", None),
+    ("what's my time, the call is with someone in Sydney", None),
+    ("what's the local time in Tokyo", "Tokyo"),
+    ("here's one: time in Lima?", "Lima"),
+])
+def test_the_place_a_request_names(heard: str, place: str | None) -> None:
+    from assistant.tools.clock import offline_zone
+
+    assert said_place(heard, offline_zone) == place
+
+
+def test_the_clock_gets_the_place_the_model_left_out() -> None:
+    from assistant.tools.clock import TOOLS, offline_zone
+
+    places = next(t for t in TOOLS if t.name == "get_time").places
+    assert places == {"location": offline_zone}
+    none = ToolCall("get_time", {})
+    assert ground_place(none, places, "what time is it in japan").arguments == {
+        "location": "japan"}
+    written = ToolCall("get_time", {"location": "Tokyo"})
+    assert ground_place(written, places, "what time is it in japan") is written
+    assert ground_place(none, places, "what time is it") is none
+    with pytest.raises(ValueError, match="place 'n' is not a string argument"):
+        Registry([Tool("p", "P.", {"type": "object", "properties": {"n": {"type": "number"}}},
+                       lambda **kw: None, places={"n": offline_zone})])

@@ -97,6 +97,10 @@ class Tool:
     # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
     # times the newest request lists when the model wrote others (`ground_times`).
     times_of_day: tuple[str, ...] = ()
+    # String arguments that name a place, each with the tool's offline test of one (a zone, or
+    # None): the loop sets one the call lacks to the place the newest request names ("what time
+    # is it in japan") when the test knows it (`assistant.grounding.ground_place`).
+    places: Mapping[str, Callable[[str], object]] = field(default_factory=dict)
     # Reasons a call is not run for, when the newest request says one (`assistant.tools.asking`):
     # a dose is not logged for "is 800 mg too much?", the clock not read for "what time does the
     # pharmacy close?".

@@ -92,18 +92,24 @@ def _key(text: str) -> str:
     return " ".join(s.replace(".", "").split())
 
 
+def offline_zone(location: str) -> str | None:
+    """The IANA zone of a place the bundled table or the zone names know, with no network."""
+    key = _key(location)
+    for candidate in (key, key.split(",")[0].strip()):
+        zone = (CITIES.get(candidate) or _iana_index().get(candidate)
+                or _iana_index().get(candidate.replace(" ", "_")))
+        if candidate and zone:
+            return zone
+    return None
+
+
 def find_zone(ctx: ToolContext, location: str) -> tuple[str, str]:
     """(place as spoken, IANA zone) for a city, country or zone name."""
-    key = _key(location)
-    if not key:
+    if not _key(location):
         raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "Which place do you mean?")
-    first = key.split(",")[0].strip()
-    for candidate in (key, first):
-        if candidate in CITIES:
-            return location.strip(), CITIES[candidate]
-        zone = _iana_index().get(candidate) or _iana_index().get(candidate.replace(" ", "_"))
-        if zone:
-            return location.strip(), zone
+    zone = offline_zone(location)
+    if zone:
+        return location.strip(), zone
     from assistant.tools.weather import geocode  # the network is the last resort
 
     try:
@@ -156,6 +162,7 @@ TOOLS = (
         side_effect=SideEffect.READ,
         timeout_s=12.0,
         held_back_by=("a thing's time",),  # "what time does the pharmacy close?"
+        places={"location": offline_zone},
     ),
 )
 

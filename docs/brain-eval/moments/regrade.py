@@ -6,8 +6,11 @@ flag applies the rules up to it, in the order they were judged: none, the moment
 schedule; `--asked` a medicine record the request did not ask for held back
 (`assistant.tools.asking`); `--events` the clock held back for a thing's time; `--actions` any
 call for an action no tool does held back; `--notes` a reminder or note nobody asked for held
-back. `unlike the record` counts rows whose calls, judged again unchanged, do not get the
-record's verdict (a name check that held a call back).
+back; `--said` a call the request says not to make held back (below it, no level holds
+back for "said not to": the pattern stop 40 judged is gone); `--places` the clock's place
+filled in from the request, unless it asks the time here. `unlike the record` counts rows whose
+calls, judged again unchanged, do not get the record's verdict (a name check that held a call
+back).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
@@ -17,6 +20,8 @@ python docs/brain-eval/moments/regrade.py --asked 'docs/brain-eval/**/records/*.
 python docs/brain-eval/moments/regrade.py --events 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --actions 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --notes 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --said 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes", "--said")
+          "--notes", "--said", "--places")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -52,6 +57,7 @@ TOOLS = {t.name: replace(
     t, units=t.units if applies("--doses") else {}, amounts=t.amounts if applies("--doses") else (),
     times_of_day=t.times_of_day if applies("--times") else (),
     routine=t.routine if applies("--routine") else "",
+    places=t.places if applies("--places") else {},
     held_back_by=tuple(r for r in t.held_back_by if applies(
         "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
