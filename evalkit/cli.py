@@ -148,15 +148,21 @@ def slow_units(args: argparse.Namespace) -> int:
 
 
 def _units(args: argparse.Namespace, names: Sequence[str], run_dir: Path) -> list[Unit]:
+    wants_audio = any(variants.VARIANTS[n].modality == "audio" for n in names)
     if args.byo:
         from evalkit.byo import load_byo
 
-        return load_byo(args.byo)
-    pool = items.split_items(items.generate_items(args.seed), args.split)
-    chosen = pool if args.full else stratified(pool, args.per_tool, args.per_negative, args.terms)
-    units = [Unit(it) for it in chosen]
-    wants_audio = any(variants.VARIANTS[n].modality == "audio" for n in names)
-    if wants_audio and not args.no_audio:
+        units = load_byo(args.byo)
+        # Items recorded by the set's author are heard as recorded; the rest are spoken by the
+        # test split's voices, as evalkit's own items are.
+        heard = {u.item.id for u in units if u.clip is not None}
+        chosen = [u.item for u in units if u.clip is None and u.item.id not in heard]
+    else:
+        pool = items.split_items(items.generate_items(args.seed), args.split)
+        chosen = pool if args.full else stratified(pool, args.per_tool, args.per_negative,
+                                                   args.terms)
+        units = [Unit(it) for it in chosen]
+    if wants_audio and not args.no_audio and chosen:
         conditions = augment.FULL if args.full else augment.QUICK
         rows = synth_for(chosen, args.data, conditions, args.backends.split(","),
                          not args.quiet, run_dir, args.seed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -63,3 +64,38 @@ def test_not_json_and_duplicates(tmp_path: Path) -> None:
     dup = _write(tmp_path, [{"id": "a", "text": "x", "expected": []}] * 2)
     with pytest.raises(BYOError, match="duplicate"):
         load_byo(dup)
+
+
+def test_audio_variants_speak_a_set_without_audio(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An audio variant on a typed set hears each item spoken by the test split's voices; an item
+    its author recorded is heard as recorded only."""
+    from evalkit import cli
+    from evalkit.synth import synthesize_items
+
+    class Tone:
+        def __init__(self, backend: str, voice: str) -> None:
+            self.name = f"{backend}:{voice}"
+
+        def synthesize(self, text: str) -> Audio:
+            return Audio(np.full(1600 * len(text.split()), 0.1, np.float32), 16000)
+
+    def fake_synth_for(chosen: Any, data_dir: Path, conditions: Any, backends: Any,
+                       progress: bool, run_dir: Path | None = None, seed: int = 0) -> list[Any]:
+        return list(synthesize_items(chosen, data_dir, backends=backends, conditions=conditions,
+                                     factory=Tone, progress=False).rows)
+
+    monkeypatch.setattr(cli, "synth_for", fake_synth_for)
+    write_audio(tmp_path / "q1.wav", Audio(np.zeros(8000, np.float32) + 0.01, 16000))
+    path = _write(tmp_path, [
+        {"id": "q1", "text": "how are you", "audio": "q1.wav", "expected": []},
+        {"id": "q2", "text": "thanks a lot", "expected": []},
+    ])
+    args = cli.parser().parse_args(["--data", str(tmp_path / "data"), "run", "--byo", str(path)])
+    spoken = cli._units(args, ["scripted-asr"], tmp_path)
+    assert sorted((u.item.id, u.clip is not None) for u in spoken) == [
+        ("q1", False), ("q1", True), ("q2", False), ("q2", True)]
+    q2 = next(u.clip for u in spoken if u.item.id == "q2" and u.clip is not None)
+    assert (tmp_path / "data" / q2.path).is_file()
+    args = cli.parser().parse_args(["run", "--byo", str(path), "--no-audio"])
+    assert len(cli._units(args, ["scripted-asr"], tmp_path)) == 3  # typed, and q1 as recorded
