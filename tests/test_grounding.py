@@ -220,7 +220,9 @@ NOW = datetime(2026, 12, 5, 15, 0, tzinfo=ZoneInfo("Europe/London"))  # a Saturd
      "in a quarter of an hour"),
     ("remind me to call mom", "future", None),  # no moment said
     ("on Friday remind me to call the bank at 9 about Saturday's delivery", "future", None),
-    ("remind me on the 14th to renew my passport", "future", None),  # a day, not a moment
+    ("remind me on the 14th to renew my passport", "future", "on the 14th"),  # a day alone
+    ("on Friday the 11th remind me to book the MOT", "future", "on Friday the 11th"),
+    ("remind me on the 1st that the bill is due on the 5th", "future", None),  # two days
     ("remind me at 5 to book the 7 pm table", "future", None),  # two: which is the reminder's?
     ("I may need a reminder to take 2 tablets", "future", None),
 ])
@@ -560,3 +562,37 @@ def test_the_clock_gets_the_place_the_model_left_out() -> None:
     with pytest.raises(ValueError, match="place 'n' is not a string argument"):
         Registry([Tool("p", "P.", {"type": "object", "properties": {"n": {"type": "number"}}},
                        lambda **kw: None, places={"n": offline_zone})])
+
+
+@pytest.mark.parametrize(("said", "future", "past"), [
+    # Said on Saturday 5 December 2026 (NOW): a day to come is this month's, one gone the next's.
+    ("on the 20th", "2026-12-20 00:00", "2026-11-20 00:00"),
+    ("on the 2nd at 9am", "2027-01-02 09:00", "2026-12-02 09:00"),  # dateparser: 12 February
+    ("the 3rd at noon", "2027-01-03 12:00", "2026-12-03 12:00"),  # dateparser: today at noon
+    ("the third at noon", "2027-01-03 12:00", "2026-12-03 12:00"),
+    ("the twenty-first at 8 pm", "2026-12-21 20:00", "2026-11-21 20:00"),
+    ("the 31st", "2026-12-31 00:00", "2026-10-31 00:00"),  # no 31 November
+    ("the 2nd of next month", "2027-01-02 00:00", "2027-01-02 00:00"),
+    ("the 5th of this month", "2026-12-05 00:00", "2026-12-05 00:00"),
+    ("saturday the 19th at 7pm", "2026-12-19 19:00", "2026-11-19 19:00"),
+    # With its month, dateparser reads it: left alone.
+    ("the 3rd of january at 9am", "2027-01-03 09:00", "2026-01-03 09:00"),
+    ("january 3rd", "2027-01-03 00:00", "2026-01-03 00:00"),
+])
+def test_a_day_of_the_month_said_without_its_month(said: str, future: str, past: str) -> None:
+    from assistant.tools.when import parse_when
+
+    got = [parse_when(said, NOW, prefer) for prefer in ("future", "past")]
+    assert [g.strftime("%Y-%m-%d %H:%M") if g else None for g in got] == [future, past]
+
+
+def test_a_day_said_alone_holds_the_day_not_the_time() -> None:
+    reminder = {"when": "future"}
+    heard = "remind me on the 20th to pay the rent"
+    for written, held in [("in 20 minutes", "on the 20th"), ("the 20th at 9 am", "the 20th at 9 am"),
+                          ("tomorrow", "on the 20th")]:
+        call = ToolCall("set_reminder", {"text": "pay the rent", "when": written})
+        assert ground_moment(call, reminder, heard, NOW).arguments["when"] == held
+    call = ToolCall("set_reminder", {"text": "call mum", "when": "in 2 hours"})
+    assert ground_moment(call, reminder, "remind me tomorrow to call mum", NOW).arguments == {
+        "text": "call mum", "when": "tomorrow"}

@@ -4,10 +4,12 @@ dateparser does the parsing; a few rewrites first cover what it gets wrong in sp
 hour ("at 7" would be read as a month or ignored), "o'clock", hour words ("at seven"),
 "about 8", a part of the day with an hour or a day ("tomorrow night at 8", "6 tonight", "8 this
 morning", "tomorrow evening"), "half an hour" and the clock's idioms ("half past six", British
-"half six", "quarter to seven").
+"half six", "quarter to seven"), and a day of the month said without its month ("on the 2nd at
+9am" is the coming 2nd, not 12 February).
 
-`said_moment` finds the one moment a request says ("tonight at 8", "about an hour ago"), as said:
-what `assistant.grounding` holds a reminder's or a dose's time to.
+`said_moment` finds the one moment a request says ("tonight at 8", "about an hour ago"), or the
+one day it says with no time ("on the 20th"), as said: what `assistant.grounding` holds a
+reminder's or a dose's time to (a day alone, only its day).
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
 _AMPM = r"(?:am|pm|a\.m\.?|p\.m\.?)"
+_MONTH_NAMES = rf"(?:{'|'.join(_MONTHS)}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+             "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+             "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+             "thirtieth": 30}
+# "the third", "the twenty-first": a day of the month in words, after "the" only ("first
+# thing", "a second" are not days).
+_ORDINAL_WORDS = re.compile(r"\bthe\s+(?:(twenty|thirty)[\s-]+)?(" + "|".join(_ORDINALS) + r")\b")
+# A day of the month without its month ("on the 2nd", "friday the 14th"); with it ("the 3rd of
+# April", "April 3rd") dateparser reads it right.
+_MONTH_DAY = re.compile(rf"\b(?:(?:on|this|next|this\s+coming)\s+)?(?:(?:{'|'.join(_WEEKDAYS)})\s+)?"
+                        rf"(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?:\s+of\s+(this|next)\s+month\b)?"
+                        rf"(?!\s+(?:of\s+)?{_MONTH_NAMES})")
 # A part of the day said with a day or an hour ("tomorrow night at 8", "6 tonight", "8 this
 # morning"): the hour it makes of a bare number, and the hour it means alone ("tonight").
 _PART = re.compile(r"\b(?:(?:in the|at|this) )?(morning|afternoon|evening|night)\b")
@@ -150,7 +166,10 @@ _DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$", re.IGNORECASE)
 _DAY = re.compile("|".join((
     rf"\b(?:(?:on|next|this|last)\s+)?(?:{'|'.join(_WEEKDAYS)})\b",
     r"\b(?:the day after tomorrow|today|tonight|tomorrow|yesterday)\b",
-    rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+(?:{'|'.join(_MONTHS)}))?\b",
+    rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+(?:{'|'.join(_MONTHS)}|"
+    r"(?:this|next)\s+month))?\b",
+    rf"\bon\s+the\s+(?:(?:twenty|thirty)[\s-]+)?(?:{'|'.join(_ORDINALS)})\b"
+    rf"(?:\s+of\s+(?:{'|'.join(_MONTHS)}|(?:this|next)\s+month))?",
     rf"\b(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(_MONTHS)})\b",
     rf"\b(?:on\s+)?(?:{'|'.join(_MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
 )), re.IGNORECASE)
@@ -183,8 +202,11 @@ def _joins(words: list[str], i: int) -> bool:
 def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
     """The one moment `text` says, a clock time or an offset, with its day as said ("remind me
     to put the bins out tonight at 8" -> "tonight at 8"; "on Thursday, remind me to ... at 4"
-    -> "on Thursday at 4"); None when it says none or several, or `parse_when` cannot read it."""
+    -> "on Thursday at 4"), or the one day it says with none ("on the 20th"); None when it says
+    none or several, or `parse_when` cannot read it."""
     mentions = list(_MENTION.finditer(text))
+    if not mentions:
+        return _said_day(text, now, prefer)
     if len(mentions) != 1:
         return None
     mention = mentions[0]
@@ -214,6 +236,21 @@ def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | No
     return None
 
 
+def _said_day(text: str, now: datetime, prefer: Prefer) -> str | None:
+    """The one day `text` says with no clock time ("remind me on the 20th to pay the rent" ->
+    "on the 20th"), its parts joined ("Friday the 14th"); None when it says none or several."""
+    days: list[list[int]] = []
+    for d in _DAY.finditer(text):
+        if days and not text[days[-1][1]:d.start()].strip():
+            days[-1][1] = d.end()
+        else:
+            days.append([d.start(), d.end()])
+    if len(days) != 1:
+        return None
+    said = text[days[0][0]:days[0][1]]
+    return said if parse_when(said, now, prefer) is not None else None
+
+
 def same_moment(said: str, written: str | None, now: datetime, prefer: Prefer = "future") -> bool:
     """Whether `written` (a model's argument) reads as the moment `said` does. A bare hour said
     ("at 8") matches either half of the day: the model may know which was meant."""
@@ -221,6 +258,8 @@ def same_moment(said: str, written: str | None, now: datetime, prefer: Prefer = 
     got = parse_when(written, now, prefer) if written else None
     if target is None or got is None:
         return target is None
+    if not _MENTION.search(said):  # a day said alone: the time the model gave it stands
+        return got.date() == target.date()
     apart = abs((got - target).total_seconds())
     return apart < 60 or (not _HALF_OF_DAY.search(said) and abs(apart - 43200) < 60)
 
@@ -230,6 +269,37 @@ def _offset_name(now: datetime) -> str:
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def _in_words(m: re.Match[str]) -> str:
+    tens = {"twenty": 20, "thirty": 30}.get(m[1] or "", 0)
+    return f"the {tens + _ORDINALS[m[2]] if tens else _ORDINALS[m[2]]}th"
+
+
+def month_days(s: str, now: datetime, prefer: Prefer = "future") -> str:
+    """`s` (lower case) with each day of the month said without its month as a date: this
+    month's, or the next's when it has passed ("on the 2nd" on 12 March -> "2 april 2025"); for
+    `prefer="past"`, this month's or the last's. dateparser reads "the 2nd at 9am" as 12
+    February, taking the day for a month."""
+    s = _ORDINAL_WORDS.sub(_in_words, s)
+
+    def dated(m: re.Match[str]) -> str:
+        if re.search(rf"{_MONTH_NAMES}\s*$", s[:m.start()]):  # "april 3rd"
+            return m[0]
+        day, months = int(m[1]), now.year * 12 + now.month - 1  # months since year 0
+        step = 1 if prefer == "future" or m[2] == "next" else -1
+        if m[2] == "next" or (not m[2] and (day < now.day if step > 0 else day > now.day)):
+            months += step
+        for _ in range(12):  # the nearest month that has the day (no 31 April)
+            try:
+                d = date(months // 12, months % 12 + 1, day)
+            except ValueError:
+                months += step
+                continue
+            return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+        return m[0]
+
+    return _MONTH_DAY.sub(dated, s)
 
 
 def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime | None:
@@ -242,7 +312,7 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime 
         "RETURN_AS_TIMEZONE_AWARE": True,
         "TIMEZONE": _offset_name(now),
     }
-    cleaned = _normalise(text)
+    cleaned = month_days(_normalise(text), now, prefer)
     if not cleaned:
         return None
     try:
