@@ -8,9 +8,10 @@ schedule; `--asked` a medicine record the request did not ask for held back
 call for an action no tool does held back; `--notes` a reminder or note nobody asked for held
 back; `--said` a call the request says not to make held back (below it, no level holds
 back for "said not to": the pattern stop 40 judged is gone); `--places` the clock's place
-filled in from the request, unless it asks the time here. `unlike the record` counts rows whose
-calls, judged again unchanged, do not get the record's verdict (a name check that held a call
-back).
+filled in from the request, unless it asks the time here. Every level, and the checker, read a
+day of the month said without its month as the mended parser does (`../month-days/`): there is
+no flag for it. `unlike the record` counts rows whose calls, judged again unchanged, do not get
+the record's verdict (a name check that held a call back, or a time read anew).
 
 python docs/brain-eval/moments/regrade.py 'docs/brain-eval/ft11-experiment/records/shipped-*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --doses 'docs/brain-eval/moments/records/*.jsonl.gz'
