@@ -596,3 +596,10 @@ def test_a_day_said_alone_holds_the_day_not_the_time() -> None:
     call = ToolCall("set_reminder", {"text": "call mum", "when": "in 2 hours"})
     assert ground_moment(call, reminder, "remind me tomorrow to call mum", NOW).arguments == {
         "text": "call mum", "when": "tomorrow"}
+
+
+def test_a_clock_time_in_words_without_at_is_not_a_day_alone() -> None:
+    heard = "ten o'clock tonight remind me to take the chicken out of the freezer"
+    assert said_moment(heard, NOW, "future") == "ten o'clock tonight"
+    call = ToolCall("set_reminder", {"text": "take the chicken out", "when": "ten o'clock tonight"})
+    assert ground_moment(call, {"when": "future"}, heard, NOW) == call

@@ -107,6 +107,7 @@ def _normalise(text: str) -> str:
     s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
                "at ", s)
     s = re.sub(rf"\b(at|by) ({words})\b", lambda m: f"{m[1]} {HOUR_WORDS[m[2]]}", s)
+    s = re.sub(rf"\b({words}) ?o'? ?clock\b", lambda m: f"{HOUR_WORDS[m[1]]} o'clock", s)
     s = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1:00", s)
     # Whisper writes "three thirty p.m." as "330 p.m.", "1130 pm" or "3.30 pm": with am/pm
     # beside it that can only be a clock time, which dateparser reads only with its colon
@@ -154,6 +155,7 @@ _MENTION = re.compile("|".join((
     # Not "at 8:30 pm" or "at ten to nine": the alternatives above and below read those whole.
     rf"\b(?:at|by)\s+{_H}\b(?![:.]\d)(?!\s+(?:minutes\s+)?(?:past|to)\s+{_H}\b)",
     r"\b(?:noon|midday|midnight)\b",
+    rf"\b{_H}\s*o'?\s*clock\b",  # "ten o'clock tonight", with no "at"
     rf"\b{_H}\s+(?:tonight|(?:this|in the)\s+(?:morning|afternoon|evening)|at night)\b",
 )), re.IGNORECASE)
 # Words that go with a moment's mention to make the phrase said: its day and part of the day.

@@ -28,8 +28,9 @@ def expected(e: dict[str, Any]) -> ExpectedCall:
 
 def rejudge(path: Path) -> None:
     rows, changed = [], []
-    for line in gzip.open(path, "rt", encoding="utf-8"):
-        r = json.loads(line)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    for r in records:
         if "calls" in r and "expected" in r:
             calls = [ToolCall(c["name"], c["arguments"]) for c in r["calls"]]
             v = check([expected(e) for e in r["expected"]], calls,
