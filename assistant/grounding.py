@@ -31,8 +31,9 @@ A place the model left out is filled in where the tool knows it: a tool names it
 arguments with its own offline test of one (the clock: a city, country or zone it knows with no
 network), and when the call has none and the newest request names one after "in" or "for"
 ("what time is it in japan") or before "time" ("Lagos time now?"), the call gets it, as said,
-unless the request says it asks for here ("what's the time here? my phone is still on tokyo
-time"): a place left out is here.
+unless the request asks of here ("what's the time here? my phone is still on tokyo time"). A
+request that asks of here takes out a place the model wrote ("my watch is still on Berlin time,
+can you give me the local time"): a place left out is here.
 
 A dose said as a daily routine is a schedule: when the brain's only call logs a dose and the
 newest request lists its times ("ondansetron 4mg at 8 and 4") or says it recurs ("every night at
@@ -251,10 +252,15 @@ _HERE = re.compile(r"\bhere\b(?!'s)|\blocal(?:ly)?\b(?!\s+time\s+(?:in|for|at|ov
                    r"|\bmy\s+(?:own\s+)?(?:time|time\s*zone)\b|\bwhere\s+i(?:\s+a|')m\b")
 
 
+def asks_here(heard: str) -> bool:
+    """Whether `heard` asks of here ("local time please, not London"), whatever place it names."""
+    return bool(_HERE.search(heard.lower().replace("\u2019", "'")))
+
+
 def said_place(heard: str, known: Callable[[str], object]) -> str | None:
     """The one place `heard` names after "in" or "for" or before "time", the longest span of
     up to three words that `known` knows; None when it names none, or several, or asks of here."""
-    if _HERE.search(heard.lower().replace("\u2019", "'")):
+    if asks_here(heard):
         return None
     words = _TOKEN.findall(heard)
     found: list[str] = []
@@ -274,10 +280,13 @@ def said_place(heard: str, known: Callable[[str], object]) -> str | None:
 def ground_place(call: ToolCall, places: Mapping[str, Callable[[str], object]],
                  heard: str) -> ToolCall:
     """`call` with each of its `places` it lacks set to the place `heard` names, when the
-    tool knows it."""
+    tool knows it; without them when `heard` asks of here."""
     args = dict(call.arguments)
+    here = asks_here(heard)
     for name, known in places.items():
-        if not args.get(name) and (place := said_place(heard, known)):
+        if here:
+            args.pop(name, None)
+        elif not args.get(name) and (place := said_place(heard, known)):
             args[name] = place
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
@@ -297,6 +306,6 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     return ground_amount(new, tool.amounts, heard, moment)
 
 
-__all__ = ["CLOSE", "as_routine", "as_said", "ground", "ground_amount", "ground_duration", "ground_moment",
-           "ground_place", "ground_times", "ground_unit", "said", "said_numbers", "said_place",
-           "said_units"]
+__all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "ground", "ground_amount",
+           "ground_duration", "ground_moment", "ground_place", "ground_times", "ground_unit",
+           "said", "said_numbers", "said_place", "said_units"]

@@ -559,6 +559,12 @@ def test_the_clock_gets_the_place_the_model_left_out() -> None:
     written = ToolCall("get_time", {"location": "Tokyo"})
     assert ground_place(written, places, "what time is it in japan") is written
     assert ground_place(none, places, "what time is it") is none
+    # Asked of here, a place the model wrote is taken out; asked of there, it stays.
+    berlin = ToolCall("get_time", {"location": "Berlin"})
+    heard = "my watch is still on Berlin time, can you give me the local time"
+    assert ground_place(berlin, places, heard).arguments == {}
+    assert ground_place(none, places, heard) is none
+    assert ground_place(berlin, places, "what's the local time in Berlin") is berlin
     with pytest.raises(ValueError, match="place 'n' is not a string argument"):
         Registry([Tool("p", "P.", {"type": "object", "properties": {"n": {"type": "number"}}},
                        lambda **kw: None, places={"n": offline_zone})])
