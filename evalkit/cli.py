@@ -91,8 +91,10 @@ def run_metadata(args: argparse.Namespace, names: Sequence[str]) -> dict[str, An
 
 def synth_for(chosen: Sequence[items.Item], data_dir: Path, conditions: Sequence[
         augment.Augmentation], backends: Sequence[str], progress: bool,
-        run_dir: Path | None = None, seed: int = 0) -> list[AudioRow]:
-    """Audio for `chosen`; with `run_dir`, its manifest and dataset card go there too."""
+        run_dir: Path | None = None, seed: int = 0,
+        source: Path | None = None) -> list[AudioRow]:
+    """Audio for `chosen` (from a BYO `source`, or evalkit's own); with `run_dir`, its manifest
+    and dataset card go there too."""
     from evalkit.synth import synthesize_items
 
     result = synthesize_items(chosen, data_dir, backends=backends, conditions=conditions,
@@ -106,7 +108,7 @@ def synth_for(chosen: Sequence[items.Item], data_dir: Path, conditions: Sequence
             voices[r.item_id].add(r.voice)
         counts = {s: sum(1 for it in chosen if it.split == s) for s in items.SPLITS}
         card = dataset_card(result.rows, result.skipped, seed=seed, n_items=counts,
-                            leakage=check_leakage(chosen, voices))
+                            leakage=check_leakage(chosen, voices), source=source)
         (run_dir / "DATASET_CARD.md").write_text(card, "utf-8")
     return list(result.rows)
 
@@ -165,7 +167,7 @@ def _units(args: argparse.Namespace, names: Sequence[str], run_dir: Path) -> lis
     if wants_audio and not args.no_audio and chosen:
         conditions = augment.FULL if args.full else augment.QUICK
         rows = synth_for(chosen, args.data, conditions, args.backends.split(","),
-                         not args.quiet, run_dir, args.seed)
+                         not args.quiet, run_dir, args.seed, args.byo)
         by_id = {it.id: it for it in chosen}
         units += [Unit(by_id[r.item_id], r) for r in rows]
     return units

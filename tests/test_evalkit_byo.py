@@ -81,7 +81,9 @@ def test_audio_variants_speak_a_set_without_audio(tmp_path: Path,
             return Audio(np.full(1600 * len(text.split()), 0.1, np.float32), 16000)
 
     def fake_synth_for(chosen: Any, data_dir: Path, conditions: Any, backends: Any,
-                       progress: bool, run_dir: Path | None = None, seed: int = 0) -> list[Any]:
+                       progress: bool, run_dir: Path | None = None, seed: int = 0,
+                       source: Path | None = None) -> list[Any]:
+        assert source == path
         return list(synthesize_items(chosen, data_dir, backends=backends, conditions=conditions,
                                      factory=Tone, progress=False).rows)
 
@@ -99,3 +101,14 @@ def test_audio_variants_speak_a_set_without_audio(tmp_path: Path,
     assert (tmp_path / "data" / q2.path).is_file()
     args = cli.parser().parse_args(["run", "--byo", str(path), "--no-audio"])
     assert len(cli._units(args, ["scripted-asr"], tmp_path)) == 3  # typed, and q1 as recorded
+
+
+def test_the_card_of_a_spoken_byo_set_names_its_source() -> None:
+    from evalkit.manifest import dataset_card
+
+    card = dataset_card([], {}, seed=0, n_items={"test": 2}, leakage=[],
+                        source=Path("sets/mine.jsonl"))
+    assert "from sets/mine.jsonl (bring your own)" in card
+    assert "templates" not in dataset_card([], {}, seed=0, n_items={}, leakage=[],
+                                           source=Path("x.jsonl"))
+    assert "templates" in dataset_card([], {}, seed=0, n_items={}, leakage=[])

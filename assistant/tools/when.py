@@ -274,8 +274,9 @@ def _offset_name(now: datetime) -> str:
 
 
 def _in_words(m: re.Match[str]) -> str:
-    tens = {"twenty": 20, "thirty": 30}.get(m[1] or "", 0)
-    return f"the {tens + _ORDINALS[m[2]] if tens else _ORDINALS[m[2]]}th"
+    day = {"twenty": 20, "thirty": 30}.get(m[1] or "", 0) + _ORDINALS[m[2]]
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"the {day}{suffix}"
 
 
 def month_days(s: str, now: datetime, prefer: Prefer = "future") -> str:

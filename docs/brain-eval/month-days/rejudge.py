@@ -13,17 +13,11 @@ import gzip
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.toolcall import ToolCall
 from evalkit.checker import check
 from evalkit.items import ExpectedCall
-
-
-def expected(e: dict[str, Any]) -> ExpectedCall:
-    args = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in e["args"].items()}
-    return ExpectedCall(e["name"], args, frozenset(e.get("optional", ())))
 
 
 def rejudge(path: Path) -> None:
@@ -33,7 +27,7 @@ def rejudge(path: Path) -> None:
     for r in records:
         if "calls" in r and "expected" in r:
             calls = [ToolCall(c["name"], c["arguments"]) for c in r["calls"]]
-            v = check([expected(e) for e in r["expected"]], calls,
+            v = check([ExpectedCall.from_dict(e) for e in r["expected"]], calls,
                       malformed=bool(r.get("malformed")) and not calls)
             if v.passed != r["passed"]:
                 changed.append(f"  {r['passed']} -> {v.passed}  {r['text'][:70]!r}")
