@@ -187,19 +187,26 @@ _WRITES = ("set_timer", "cancel_timer", "set_reminder", "add_note", "delete_note
 
 
 @pytest.mark.parametrize(("heard", "held"), [
-    ("no need to set a timer, I'll keep an eye on it", {"set_timer"}),
-    ("I don't need a reminder for that", {"set_reminder"}),
-    ("not a reminder, I'll remember", {"set_reminder"}),
-    ("nah no timer", {"set_timer"}),
-    ("don't bother making a note of the wifi password, it's on the router", {"add_note"}),
+    ("no need to set a timer, I'll keep an eye on it", {"set_timer", "cancel_timer"}),
+    ("I don't need a reminder for that", {"set_reminder", "cancel_timer"}),
+    ("not a reminder, I'll remember", {"set_reminder", "cancel_timer"}),
+    ("don't bother making a note of the wifi password, it's on the router",
+     {"add_note", "delete_note"}),
     ("log 400 mg ibuprofen, don't set a schedule", {"add_medication_schedule"}),
     ("please don't delete anything", {"cancel_timer", "delete_note"}),
     ("I'll take 2 paracetamol at 9 but don't log it", set(_WRITES)),  # names nothing: any
     ("dont save that", set(_WRITES)),
     # Another action named: the one asked for is left to the brain.
-    ("no reminder, just a 10 minute timer", {"set_reminder"}),
-    ("don't remind me, just set a timer for 10", {"set_reminder"}),
-    ("I don't need the pasta timer anymore", {"set_timer"}),
+    ("no reminder, just a 10 minute timer", {"set_reminder", "cancel_timer"}),
+    ("don't remind me, just set a timer for 10", {"set_reminder", "cancel_timer"}),
+    ("I don't need the pasta timer anymore", {"set_timer"}),  # "anymore": the cancel is asked
+    # Naming what a cancel or delete would undo holds it back too, unless the undoing is asked.
+    ("nah no timer", {"set_timer", "cancel_timer"}),
+    ("pls dont set any reminders for me today", {"set_reminder", "cancel_timer"}),
+    ("no need to keep a note of it", {"add_note", "delete_note"}),
+    ("I don't need the reminder about the dentist anymore, cancel it", {"set_reminder"}),
+    ("stop the tea timer, don't need it", set()),
+    ("okay, never mind the tea timer", {"set_timer"}),
     # Asked for, with a "not" in it.
     ("don't forget to remind me to call mum at 5", set()),
     ("do not forget to add milk to my list", set()),

@@ -31,7 +31,9 @@ holds back a call when the words after it name that action ("I don't need a remi
 that"), or keep something and name no action ("don't save that", "don't bother"): "no
 reminder, just a 10 minute timer" still sets the timer. "Don't forget to remind me" and "don't
 let me forget" ask; a "not" inside what is asked for is what is saved ("remind me not to add
-sugar at 6", "note to self: never microwave the lid").
+sugar at 6", "note to self: never microwave the lid"). A cancel or a delete is also held back
+when the "don't" names what it would undo ("nah no timer" cancels nothing), unless the request
+asks for the undoing ("I don't need the pasta timer anymore", "cancel it").
 
 Any call is held back when the request leads with an action no tool does (`ANY_TOOL`): "text
 Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not a cancelled one.
@@ -73,6 +75,12 @@ ACTIONS = {
     "delete": r"delete|remove|clear|wipe|erase|bin|get\s+rid",
 }
 _ACTION = {name: re.compile(rf"\b(?:{words})\b") for name, words in ACTIONS.items()}
+# What an undoing action undoes: a "don't" that names it holds the undoing back too ("nah no
+# timer" cancels nothing), unless the request asks for the undoing ("I don't need the pasta
+# timer anymore", "no more reminders about the gym, cancel them", "never mind the tea timer").
+_UNDOES = {"cancel": ("timer", "reminder"), "delete": ("note",)}
+_UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|clear|wipe|erase|"
+                   r"bin|turn\s+off|switch\s+off|any\s?more|no\s+longer|never\s+mind)\b")
 # Words that say to keep something, naming no action: "don't save that" is said of any.
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
@@ -171,6 +179,8 @@ def said_not_to(s: str, action: str) -> bool:
             continue
         named = [name for name, words in _ACTION.items() if words.search(said)]
         if action in named or (not named and _KEEP.search(said)):
+            return True
+        if set(_UNDOES.get(action, ())) & set(named) and not _UNDO.search(s):
             return True
     return False
 
