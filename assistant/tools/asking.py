@@ -168,7 +168,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
 
 
 def said_not_to(s: str, action: str) -> bool:
-    """Whether `s` (lower case) says not to do `action`, or not to keep anything."""
+    """Whether `s` (lower case) says not to do `action`, not to keep anything, or not to set
+    what `action` would undo (`_UNDOES`) without asking for the undoing."""
     for negation in _NEGATION.finditer(s):
         clause = _BREAK.split(s[negation.end():], maxsplit=1)[0]
         said = " ".join(clause.split()[:2 if negation["short"] else 4])
