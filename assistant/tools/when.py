@@ -165,13 +165,12 @@ _WITH = re.compile(
     r"\d{1,2}(?:st|nd|rd|th)|" + "|".join((*_WEEKDAYS, *_MONTHS)) + r")$", re.IGNORECASE)
 _DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$", re.IGNORECASE)
 # A day said apart from the clock time ("on Thursday, remind me ... at 4"): it joins the phrase.
+_OF_MONTH = rf"(?:\s+of\s+(?:{'|'.join(_MONTHS)}|(?:this|next)\s+month))?"  # "of May"
 _DAY = re.compile("|".join((
     rf"\b(?:(?:on|next|this|last)\s+)?(?:{'|'.join(_WEEKDAYS)})\b",
     r"\b(?:the day after tomorrow|today|tonight|tomorrow|yesterday)\b",
-    rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+(?:{'|'.join(_MONTHS)}|"
-    r"(?:this|next)\s+month))?\b",
-    rf"\bon\s+the\s+(?:(?:twenty|thirty)[\s-]+)?(?:{'|'.join(_ORDINALS)})\b"
-    rf"(?:\s+of\s+(?:{'|'.join(_MONTHS)}|(?:this|next)\s+month))?",
+    rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th){_OF_MONTH}\b",
+    rf"\bon\s+the\s+(?:(?:twenty|thirty)[\s-]+)?(?:{'|'.join(_ORDINALS)})\b{_OF_MONTH}",
     rf"\b(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(_MONTHS)})\b",
     rf"\b(?:on\s+)?(?:{'|'.join(_MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
 )), re.IGNORECASE)

@@ -83,6 +83,14 @@ def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
     return as_said(call, tool, text, REFERENCE_NOW)
 
 
+def asked_for(call: ToolCall, text: str) -> bool:
+    """Whether the loop runs `call` for `text`: no reason its tool (or any tool) declares holds
+    it back."""
+    tool = TOOLS.get(call.name)
+    return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
+                       tool.action if tool else "")
+
+
 def regrade(path: str, totals: dict[str, int]) -> None:
     counts = dict.fromkeys(("items", "changed", "fixed", "broken", "unlike the record"), 0)
     for r in load(path)[1]:
@@ -94,9 +102,7 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        asked = [c for c in calls if not unasked(
-            r["text"], (*(TOOLS[c.name].held_back_by if c.name in TOOLS else ()), *ANY),
-            TOOLS[c.name].action if c.name in TOOLS else "")]
+        asked = [c for c in calls if asked_for(c, r["text"])]
         grounded = [ground(c, r["text"], alone=len(asked) == 1) for c in asked]
         if grounded == calls:
             continue

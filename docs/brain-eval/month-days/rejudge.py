@@ -17,14 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.toolcall import ToolCall
 from evalkit.checker import check
+from evalkit.compare import load
 from evalkit.items import ExpectedCall
 
 
 def rejudge(path: Path) -> None:
     rows, changed = [], []
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        records = [json.loads(line) for line in f]
-    for r in records:
+    for r in map(dict, load(str(path))[1]):
         if "calls" in r and "expected" in r:
             calls = [ToolCall(c["name"], c["arguments"]) for c in r["calls"]]
             v = check([ExpectedCall.from_dict(e) for e in r["expected"]], calls,
