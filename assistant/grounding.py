@@ -46,12 +46,13 @@ request says exactly one unit ("8 units of Lantus") and the call's is another or
 does not know ("L"), the call gets the one said; with no unit said, a form it does not know gets
 the unit a bare count means ("two Tylenol at 3 pm" written "pm" is tablets). An amount the
 request never said ("50 micrograms at half nine" written as 90) becomes the one number said
-outside the time said, when there is exactly one.
+outside the time said, when there is exactly one. A conversion's value likewise: "three quarters
+of a cup" written as 3 is 0.75 (numbers are read with their parts and signs: "1 1/2", "a mile
+and a half", "minus forty").
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
@@ -171,25 +172,57 @@ def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: s
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
-_FRACTIONS = (("a half", 0.5), ("half", 0.5), ("a quarter", 0.25), ("(?:3|three) quarters", 0.75))
+# How a part is said once text_to_num has read the numbers: "a quarter", "3 quarters", "1 half",
+# "2 3rds", "an 8th of"; optionally after a whole ("1 and a half"). A part is not a clock time
+# ("a quarter past 6") and an ordinal is a part only when plural or said with "of" or "one"
+# ("a 3rd of a cup", not "a 3rd dose"; never "a 2nd").
+_PART = re.compile(r"\b(?:(\d+) and )?(an?|\d+) (halves|half|quarters?|(\d+)(?:rd|th)(s?))\b"
+                   r"(?! (?:past|to|till|after|before)\b)( of\b)?")
+_HALF_A = re.compile(r"\bhalf (?:of )?an?\b")  # "half a tablet"; "half nine" is a clock time
+_A_THING_AND = re.compile(r"\ban? ([a-z]+) and an? (half|quarter)\b")  # "a mile and a half"
+_PARTS = (2, 3, 4, 5, 6, 8, 10, 16, 32, 64)  # what a measure is cut into
+_SLASHED = re.compile(r"(?<![\d/.])(?:(\d+) )?(\d+)/(\d+)(?![\d/])")  # "3/4", "1 1/2"
+_GLYPHS = {"½": 1 / 2, "¼": 1 / 4, "¾": 3 / 4, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 1 / 8, "⅜": 3 / 8,
+           "⅝": 5 / 8, "⅞": 7 / 8}
+_GLYPH = re.compile(rf"(\d*)\s*([{''.join(_GLYPHS)}])")
 
 
-def _plus(value: float, m: re.Match[str]) -> str:
-    return f"{float(m[1]) + value:g}"
+def _number(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def _part(m: re.Match[str]) -> str:
+    whole, count, name, ordinal, plural, of = m.groups()
+    parts = 2 if name.startswith("hal") else 4 if name.startswith("quarter") else int(ordinal)
+    if ordinal and (parts < 3 or not (plural or of or count == "1")):
+        return m[0]
+    n = 1 if count in ("a", "an") else int(count)
+    return _number(int(whole or 0) + n / parts) + (" of" if of else "")
+
+
+def _slashed(m: re.Match[str]) -> str:
+    whole, top, bottom = m[1], int(m[2]), int(m[3])
+    if not 0 < top < bottom or bottom not in _PARTS:  # "24/7", a date's "12/25": not a part
+        return m[0]
+    return _number(int(whole or 0) + top / bottom)
 
 
 def said_numbers(heard: str) -> list[float]:
-    """The numbers `heard` says, in words or digits ("two tablets" -> 2, "400mg" -> 400), not
-    ordinals ("my 2nd dose")."""
+    """The numbers `heard` says, in words or digits ("two tablets" -> 2, "400mg" -> 400), with
+    their parts ("three quarters of a cup" -> 0.75, "1 1/2" -> 1.5, "a mile and a half" -> 1.5)
+    and signs ("minus forty" -> -40), not ordinals ("my 2nd dose")."""
     from text_to_num import alpha2digit
 
-    s = str(alpha2digit(heard.lower(), "en", threshold=0))
+    s = _GLYPH.sub(lambda m: _number(int(m[1] or 0) + _GLYPHS[m[2]]), heard.lower())
+    s = str(alpha2digit(s, "en", threshold=0))
+    s = _A_THING_AND.sub(lambda m: f"{1.5 if m[2] == 'half' else 1.25:g} {m[1]}", s)
+    s = _SLASHED.sub(_slashed, s)
+    s = _PART.sub(_part, s)
+    s = _HALF_A.sub("0.5", s)
     s = re.sub(r"\b\d+(?:st|nd|rd|th)\b", " ", s)
-    for part, value in _FRACTIONS:  # "7 and a half" is 7.5, not 7
-        s = re.sub(rf"\b(\d+(?:\.\d+)?) and {part}\b", functools.partial(_plus, value), s)
-        s = re.sub(rf"\b{part} (?:of )?an?\b", f"{value:g}", s)
+    s = re.sub(r"(?<!\d )\b(?:minus|negative) (?=\d)", "-", s)  # not "10 minus 3"
     s = re.sub(r"(\d)([a-z])", r"\1 \2", s)
-    return [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", s)]
+    return [float(n) for n in re.findall(r"(?:(?<![\w.])-)?(?<![\w.])\d+(?:\.\d+)?", s)]
 
 
 def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,

@@ -12,6 +12,7 @@ from assistant.engines.scripted import ScriptedEngine
 from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
 from assistant.grounding import (
     as_routine,
+    as_said,
     ground,
     ground_amount,
     ground_duration,
@@ -295,6 +296,55 @@ def test_the_units_and_numbers_a_request_says() -> None:
     assert said_numbers("took my levothyroxine at half nine, 50 micrograms") == [9, 50]
     assert said_numbers("I've taken seven and a half mg of mirtazapine") == [7.5]
     assert said_numbers("half a tablet, my 2nd dose today") == [0.5]  # not the ordinal
+
+
+def test_the_parts_and_signs_of_numbers_said() -> None:
+    spoken = {
+        "how many tablespoons in three quarters of a cup": [0.75],
+        "how many tablespoons in a quarter cup": [0.25],
+        "two and a quarter cups of water, in ml?": [2.25],
+        "one and three quarter cups": [1.75],
+        "two thirds of a cup in ml": [0.6666666667],
+        "an eighth of a teaspoon": [0.125],
+        "a mile and a half in km": [1.5],
+        "3/4 tsp in ml": [0.75],
+        "1 1/2 pounds in kilos": [1.5],
+        "1½ cups": [1.5],
+        "minus forty celsius in f": [-40],
+        "it's negative 5 outside": [-5],
+        "-5 degrees c in f": [-5],
+    }
+    for heard, numbers in spoken.items():
+        assert said_numbers(heard) == numbers, heard
+    # Not parts: ordinals, clock times, dates, rates; and a minus between numbers is arithmetic.
+    not_parts = {
+        "log a third dose of ibuprofen 400mg": [400],
+        "I had a second dose": [],
+        "a quarter past six": [6],
+        "on 12/25": [12, 25],
+        "open 24/7": [24, 7],
+        "what is 10 minus 3": [10, 3],
+        "it is 2-3 tablets": [2, 3],
+    }
+    for heard, numbers in not_parts.items():
+        assert said_numbers(heard) == numbers, heard
+
+
+def test_a_conversion_is_of_the_amount_said() -> None:
+    from assistant.tools.units import TOOLS
+
+    convert = next(t for t in TOOLS if t.name == "convert_units")
+    three = ToolCall("convert_units", {"value": 3, "from_unit": "cup", "to_unit": "tablespoon"})
+    heard = "how many tablespoons in three quarters of a cup"
+    assert as_said(three, convert, heard, NOW).arguments["value"] == 0.75
+    cold = ToolCall("convert_units", {"value": 40, "from_unit": "degC", "to_unit": "degF"})
+    assert as_said(cold, convert, "minus forty celsius in fahrenheit", NOW).arguments[
+        "value"] == -40
+    # A value said stays; with two numbers said nothing is guessed.
+    tall = ToolCall("convert_units", {"value": 70, "from_unit": "inch", "to_unit": "cm"})
+    assert as_said(tall, convert, "I'm 5 foot 10, what's that in cm", NOW) == tall
+    cups = ToolCall("convert_units", {"value": 0.75, "from_unit": "cup", "to_unit": "ml"})
+    assert as_said(cups, convert, "3/4 cup in ml", NOW) == cups
 
 
 def test_a_dose_gets_the_unit_and_amount_said() -> None:

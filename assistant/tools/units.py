@@ -163,6 +163,7 @@ TOOLS = (
         },
         side_effect=SideEffect.READ,
         timeout_s=15.0,  # the first call builds pint's registry
+        amounts=("value",),
     ),
     Tool(
         name="calculate",

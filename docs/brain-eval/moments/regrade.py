@@ -8,7 +8,9 @@ schedule; `--asked` a medicine record the request did not ask for held back
 call for an action no tool does held back; `--notes` a reminder or note nobody asked for held
 back; `--said` a call the request says not to make held back (below it, no level holds
 back for "said not to": the pattern stop 40 judged is gone); `--places` the clock's place
-filled in from the request, unless it asks the time here. Every level, and the checker, read a
+filled in from the request, unless it asks the time here; `--values` a conversion's value held
+to the one number said (`../values-said/`; doses read the parts and signs of numbers said as
+`grounding.said_numbers` now does at every level). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
 no flag for it. `unlike the record` counts rows whose calls, judged again unchanged, do not get
 the record's verdict (a name check that held a call back, or a time read anew).
@@ -23,6 +25,7 @@ python docs/brain-eval/moments/regrade.py --actions 'docs/brain-eval/**/records/
 python docs/brain-eval/moments/regrade.py --notes 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --said 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --values 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said
 from assistant.toolcall import ToolCall
-from assistant.tools import clock, medication, notes, timers
+from assistant.tools import clock, medication, notes, timers, units
 from assistant.tools.asking import ANY_TOOL, RECORD, unasked
 from evalkit.checker import check
 from evalkit.compare import load
@@ -45,7 +48,7 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes", "--said", "--places")
+          "--notes", "--said", "--places", "--values")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -55,14 +58,15 @@ def applies(flag: str) -> bool:
 
 
 TOOLS = {t.name: replace(
-    t, units=t.units if applies("--doses") else {}, amounts=t.amounts if applies("--doses") else (),
+    t, units=t.units if applies("--doses") else {},
+    amounts=t.amounts if applies("--values" if t.name == "convert_units" else "--doses") else (),
     times_of_day=t.times_of_day if applies("--times") else (),
     routine=t.routine if applies("--routine") else "",
     places=t.places if applies("--places") else {},
     held_back_by=tuple(r for r in t.held_back_by if applies(
         "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
-    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS)}
+    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS, *units.TOOLS)}
 ANY = ANY_TOOL if applies("--actions") else ()  # reasons that hold back a call to any tool
 
 
