@@ -4,7 +4,9 @@ The runner drives `assistant.loop.Conversation` exactly as the app does and reco
 stream; every latency is a difference of two event timestamps. A simulated user answers
 confirmations (yes to a destructive call the item asked for, the gold drug among candidates,
 no otherwise). Tools run against a fresh data directory with the network replaced by a canned
-Open-Meteo answer, so results do not depend on the weather or on being online.
+Open-Meteo answer, so results do not depend on the weather or on being online; and on a clock
+that starts at the checker's reference time, so they do not depend on the day of the run either
+("on the fifth" is today when run on 5 December).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from assistant.speech import BackendUnavailable
 from evalkit.checker import check
 from evalkit.items import Item
 from evalkit.manifest import AudioRow
-from evalkit.values import norm_drug
+from evalkit.values import REFERENCE_NOW, norm_drug
 from evalkit.variants import Variant
 
 
@@ -76,14 +78,29 @@ class RunStatus:
 # --- offline tools ------------------------------------------------------------------------------
 
 
-def offline_http_get(url: str, params: dict[str, Any]) -> Any:
-    """A canned Open-Meteo: any place exists (UTC), every day is 18/9 degrees and cloudy."""
+@dataclass(frozen=True)
+class RunClock:
+    """The clock a run's tools and the loop's rules read: the checker's reference time when the
+    run began, going on from there (timers still run out). The checker reads a request's times
+    at that moment, so the tools must too."""
+
+    start: float = dataclasses.field(default_factory=time.monotonic)
+
+    def __call__(self) -> datetime:
+        return REFERENCE_NOW + timedelta(seconds=time.monotonic() - self.start)
+
+
+def offline_http_get(url: str, params: dict[str, Any],
+                     now: Callable[[], datetime] | None = None) -> Any:
+    """A canned Open-Meteo: any place exists (UTC), every day from `now` (a new `RunClock`) on is
+    18/9 degrees and cloudy."""
+    now = now or RunClock()
     if "geocoding" in url:
         name = str(params.get("name", "Somewhere")).title()
         return {"results": [{"name": name, "country": "", "latitude": 48.85, "longitude": 2.35,
                              "timezone": "UTC"}]}
     days = int(params.get("forecast_days", 1))
-    today = datetime.now(UTC).date()
+    today = now().astimezone(UTC).date()
     dates = [(today + timedelta(days=i)).isoformat() for i in range(days)]
     return {
         "daily": {"time": dates, "temperature_2m_max": [18.0] * days,
@@ -91,21 +108,24 @@ def offline_http_get(url: str, params: dict[str, Any]) -> Any:
                   "precipitation_probability_max": [20] * days, "precipitation_sum": [0.0] * days},
         "current": {"temperature_2m": 14.0, "apparent_temperature": 13.0,
                     "relative_humidity_2m": 60, "wind_speed_10m": 10.0, "weather_code": 3,
-                    "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")},
+                    "time": now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M")},
     }
 
 
-def build_registry(data_dir: Path) -> Any:
-    """The app's registry on a fresh data directory (tool modules that are missing are left out
-    and their calls fail validation as unknown tools)."""
+def build_registry(data_dir: Path, now: Callable[[], datetime] | None = None) -> Any:
+    """The app's registry on a fresh data directory and `now` (a new `RunClock` by default):
+    tool modules that are missing are left out and their calls fail validation as unknown
+    tools."""
+    import functools
     import importlib
 
     from assistant.tools.context import ToolContext
     from assistant.tools.registry import Registry
     from assistant.tools.store import Store
 
-    ctx = ToolContext(store=Store(data_dir / "assistant.sqlite3"), http_get=offline_http_get,
-                      data_dir=data_dir)
+    clock = now or RunClock()
+    ctx = ToolContext(store=Store(data_dir / "assistant.sqlite3"), now=clock,
+                      http_get=functools.partial(offline_http_get, now=clock), data_dir=data_dir)
     try:
         from assistant.tools import default_registry
 
@@ -340,9 +360,10 @@ class _Turns:
 
         # The tools' files (notes, doses, reminders) live only as long as this assistant.
         self._tools_dir = tempfile.TemporaryDirectory(prefix=f"evalkit-{self.variant.name}-")
-        self.registry = build_registry(Path(self._tools_dir.name))
+        clock = RunClock()  # the tools' and the rules' clock: the checker's
+        self.registry = build_registry(Path(self._tools_dir.name), clock)
         self.assistant = Conversation(self.engine, self.registry, tts=self.tts,
-                                      options=LoopOptions(speak=self.variant.speak))
+                                      options=LoopOptions(speak=self.variant.speak), now=clock)
 
     def run(self, unit: Unit) -> dict[str, Any]:
         from assistant.audio.io import read_audio, write_audio

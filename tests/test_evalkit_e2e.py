@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -328,3 +329,26 @@ def test_slow_units_default_to_all_with_full_and_can_be_set_with_it() -> None:
     assert units("--slow-units", "0") == 0
     v = resolve("gemma-bias", slow_units=units("--full", "--slow-units", "640"))
     assert v.max_units == 640
+
+
+def test_tools_and_rules_run_at_the_checkers_reference_time(tmp_path: Path) -> None:
+    """A run's tools and the loop's rules read the checker's reference time, not the day of the
+    run, so a figure does not depend on when it was made; and the canned forecast has its days."""
+    from evalkit.items import ExpectedCall
+    from evalkit.runner import RunClock
+    from evalkit.values import REFERENCE_NOW
+
+    clock = RunClock()
+    assert REFERENCE_NOW <= clock() < REFERENCE_NOW + timedelta(minutes=1)
+    items = [Item("now", "what time is it", (ExpectedCall("get_time", {}),), "call", "get_time",
+                  "byo", "test"),
+             Item("sky", "what's the weather in paris tomorrow", (ExpectedCall(
+                 "get_weather", {"location": ("paris",), "day": ("tomorrow",)}),), "call",
+                 "get_weather", "byo", "test")]
+    run_variant(resolve("scripted-text"), [Unit(it) for it in items], tmp_path / "run",
+                data_dir=tmp_path, progress=False)
+    recs = {r["item_id"]: r for r in (json.loads(x) for x in
+                                      (tmp_path / "run" / "scripted-text.jsonl").read_text()
+                                      .splitlines())}
+    assert "Wednesday" in recs["now"]["answer"] and "March" in recs["now"]["answer"]
+    assert recs["sky"]["task_success"], recs["sky"]["answer"]  # the forecast's days are its
