@@ -56,6 +56,16 @@ def test_incompatible_and_unknown_units_are_clear(registry):
     assert unknown.error == ErrorCode.INVALID_ARGUMENTS and "florps" in unknown.message
     temp = run(registry, "convert_units", value=1, from_unit="celsius", to_unit="cups")
     assert temp.error == ErrorCode.INVALID_ARGUMENTS and "temperature" in temp.message
+    # What a unit measures is said in words, not pint's "[length] ** 3".
+    cups = run(registry, "convert_units", value=1, from_unit="cup", to_unit="mg")
+    assert cups.message == ("I can't convert cups to milligrams: one measures volume and the "
+                            "other mass.")
+    # Money has no fixed rate; a dose's "units" are no measure ("unit" is not a micro-nit).
+    for src, dst in (("pound", "dollar"), ("GBP", "EUR"), ("quid", "kg")):
+        money = run(registry, "convert_units", value=40, from_unit=src, to_unit=dst)
+        assert money.message == "I can't convert money: I have no exchange rates.", (src, dst)
+    insulin = run(registry, "convert_units", value=60, from_unit="grams", to_unit="units")
+    assert insulin.message == "I don't know the unit 'units'."
 
 
 @pytest.mark.parametrize(("expression", "value"), [

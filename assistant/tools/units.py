@@ -30,6 +30,22 @@ _ALIASES = {
     "millilitre": "milliliter", "millilitres": "milliliter", "kilometre": "kilometer",
     "kilometres": "kilometer", "centimetre": "centimeter", "centimetres": "centimeter",
 }
+# What a unit measures, as said: pint's dimensionality ("[length] ** 3") is not for speaking.
+_KINDS = {
+    "[length]": "length", "[length] ** 2": "area", "[length] ** 3": "volume", "[mass]": "mass",
+    "[temperature]": "temperature", "[time]": "time", "[length] / [time]": "speed",
+    "[mass] / [length] ** 3": "density", "[length] / [time] ** 2": "acceleration",
+    "[mass] * [length] / [time] ** 2": "force", "[mass] / [length] / [time] ** 2": "pressure",
+    "[mass] * [length] ** 2 / [time] ** 2": "energy",
+    "[mass] * [length] ** 2 / [time] ** 3": "power", "dimensionless": "a plain number",
+}
+# Money has no fixed rate, and a dose's "units" (insulin) are no measure pint knows ("unit" is
+# read as a micro-nit, a brightness).
+_MONEY = re.compile(r"\b(?:dollars?|usd|euros?|eur|gbp|quid|sterling|pence|p|pennies|penny|"
+                    r"cents?|yen|jpy|rupees?|inr|pesos?|francs?|chf|yuan|rmb|cny|kron[aeor]+|"
+                    r"won|rand|reais|real|roubles?|rubles?|lira|baht|dirhams?|ringgits?|zloty|"
+                    r"forints?|bitcoins?|btc|aud|cad|nzd|bucks?)\b")
+_NOT_UNITS = frozenset({"unit", "units", "iu", "international units"})
 _IRREGULAR = {"foot": "feet", "inch": "inches", "century": "centuries", "hertz": "hertz",
               "celsius": "celsius", "fahrenheit": "fahrenheit", "kelvin": "kelvin"}
 
@@ -53,6 +69,11 @@ def _parse_unit(text: str) -> pint.Unit:
 
     ureg = _ureg()
     key = " ".join(text.strip().lower().replace("º", "°").split())
+    if _MONEY.search(key):
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                          "I can't convert money: I have no exchange rates.")
+    if key in _NOT_UNITS:
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, f"I don't know the unit {text.strip()!r}.")
     tries = [_ALIASES[key]] if key in _ALIASES else []
     tries += [text.strip(), key, key.replace(" ", "_")]
     for candidate in tries:
@@ -104,13 +125,10 @@ def convert_units(value: float, from_unit: str, to_unit: str) -> dict[str, Any]:
         # Quantity(value, unit), not value * unit: pint refuses to multiply offset units (°C).
         result = ureg.Quantity(value, source).to(target)
     except pint.errors.DimensionalityError as exc:
-        dim_a = str(exc.dim1).strip("[]") or "a count"
-        dim_b = str(exc.dim2).strip("[]") or "a count"
-        raise ToolFailure(
-            ErrorCode.INVALID_ARGUMENTS,
-            f"I can't convert {say_unit(source, 2)} to {say_unit(target, 2)}: one measures "
-            f"{dim_a} and the other {dim_b}.",
-        ) from exc
+        kinds = [_KINDS.get(str(d), "") for d in (exc.dim1, exc.dim2)]
+        why = f": one measures {kinds[0]} and the other {kinds[1]}" if all(kinds) else ""
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, f"I can't convert {say_unit(source, 2)} "
+                          f"to {say_unit(target, 2)}{why}.") from exc
     except pint.errors.OffsetUnitCalculusError as exc:
         raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
                           f"I can't convert {from_unit} to {to_unit}.") from exc
