@@ -239,6 +239,25 @@ _WRITES = ("set_timer", "cancel_timer", "set_reminder", "add_note", "delete_note
     ("I don't need the reminder about the dentist anymore, cancel it", {"set_reminder"}),
     ("stop the tea timer, don't need it", set()),
     ("okay, never mind the tea timer", {"set_timer"}),
+    # Held off, put off, or not had to: nothing is set, cancelled or deleted now.
+    ("hold off on the timer", {"set_timer", "cancel_timer"}),
+    ("you don't have to start a timer", {"set_timer", "cancel_timer"}),
+    ("not yet, I'll tell you when to start the timer", set(_WRITES)),
+    ("wait till I say go", set(_WRITES)),
+    ("leave it alone for now", set(_WRITES)),
+    # "No need to keep it" asks for a cancel or a delete; "hold on" is not "hold off".
+    ("note 8 can go, there's no need to keep it", set(_WRITES) - {"cancel_timer", "delete_note"}),
+    ("no need to keep the pasta timer, cancel it", set(_WRITES) - {"cancel_timer", "delete_note"}),
+    ("don't keep the pasta timer", {"set_timer"}),
+    ("hold on, set a 5 minute timer", set()),
+    ("hold off on the laundry, remind me to do it tomorrow at 10", set()),
+    ("remind me at 6 to tell Sam the parcel is not yet here", set()),
+    # Asked again later, in the imperative: the hold on what it names (or on any) is lifted.
+    ("Not yet, not yet... okay now, start a 2 minute timer", set(_WRITES) - {"set_timer"}),
+    ("don't delete note 6, delete note 16", set()),
+    ("don't set it for an hour, make it 40 minutes", set()),
+    ("hold on... ok, go ahead and set it for 8 minutes", set()),
+    ("don't set a timer, I'll set it myself", {"set_timer", "cancel_timer"}),  # no request
     # Asked for, with a "not" in it.
     ("don't forget to remind me to call mum at 5", set()),
     ("do not forget to add milk to my list", set()),

@@ -36,7 +36,12 @@ reminder, just a 10 minute timer" still sets the timer. "Don't forget to remind 
 let me forget" ask; a "not" inside what is asked for is what is saved ("remind me not to add
 sugar at 6", "note to self: never microwave the lid"). A cancel or a delete is also held back
 when the "don't" names what it would undo ("nah no timer" cancels nothing), unless the request
-asks for the undoing ("I don't need the pasta timer anymore", "cancel it").
+asks for the undoing ("I don't need the pasta timer anymore", "cancel it"), or says not to keep
+it ("note 8 can go, there's no need to keep it"). "Hold off (on)" says not to like "don't", the
+words after "don't have to" are what it says not to do, and putting it off until the user says
+so ("not yet, I'll tell you when", "wait till I say go") holds back every call that would write
+or delete. Each hold is lifted when a later clause asks again, in the imperative ("not yet,
+not yet... okay now, start a 2 minute timer", "don't delete note 6, delete note 16").
 
 Any call is held back when the request leads with an action no tool does (`ANY_TOOL`): "text
 Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not a cancelled one.
@@ -62,9 +67,23 @@ _ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s
                   r"set\s*up|schedule|save|track|remind(?:ers?)?|write\s+(?:it\s+|that\s+)?down|"
                   r"mark|nudge|(?:ping|alert|wake)\s+me|don'?t\s+let\s+me\s+forget)\b|\bnote\s*:")
 # Saying not to: a negation, then the few words of its clause that say what not to do.
-_NEGATION = re.compile(r"\b(?:don'?t|do\s+not|no\s+need|never)\b|(?P<short>\bnot\b|\bskip\b|"
+_NEGATION = re.compile(r"\b(?:don'?t|do\s+not|no\s+need|never|hold\s+off)\b|(?P<short>\bnot\b|\bskip\b|"
                        r"(?:^|[,.;!?]\s*|\b(?:nah|and|but|so|just|please|ok(?:ay)?)\s+)no\b)")
+# "You don't have to start a timer": what is said not to is after the "to".
+_MODAL = re.compile(r"^\s*(?:(?:have|need|got|want)\s+to|gotta|wanna)\s+")
+# Putting it off until the user says so: nothing is set, cancelled or deleted now.
+_LATER = re.compile(r"\bnot\s+yet\b|\b(?:un)?till?\s+i\s+(?:say|tell)\b|\bwhen\s+i\s+say\s+(?:so|go)\b|"
+                    r"\b(?:i'?ll|i\s+will)\s+(?:tell\s+you|let\s+you\s+know|say)\s+when\b|"
+                    r"\bleave\s+(?:it|that|them)\s+(?:for\s+now|alone|be)\b")
 _BREAK = re.compile(r"[,.;!?]|\b(?:but|and|just|instead|so|because|or|then|i'?ll|i\s+will|i'?m)\b")
+# Asked again later in the request, in a clause of its own that is an unnegated imperative
+# ("okay now, start a 2 minute timer", "delete note 16", "make it 40 minutes"): a hold on the
+# call it names, or on any when it names none, is lifted. "I'll set it myself" is no request.
+_CLAUSE = re.compile(r"[,.;!?]+|\b(?:but|and|so|then|instead|or)\b")
+_AGAIN = re.compile(r"^\s*(?:(?:ok(?:ay)?|alright|right|actually|now|just|please|yes|yeah|fine|"
+                    r"go\s+ahead\s+and)\b\s*)*(?:start|set|make|put|add|delete|remove|cancel|stop|"
+                    r"kill|get\s+rid|bin|scrap|save|note|jot|write|remind|log|record|create|"
+                    r"go\s+ahead|do\s+it)\b")
 _FORGET = re.compile(r"\bforget")
 # What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
 # names another action leaves its call alone ("no reminder, just a 10 minute timer").
@@ -84,9 +103,11 @@ _ACTION = {name: re.compile(rf"\b(?:{words})\b") for name, words in ACTIONS.item
 _UNDOES = {"cancel": ("timer", "reminder"), "delete": ("note",)}
 _UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|clear|wipe|erase|"
                    r"bin|turn\s+off|switch\s+off|any\s?more|no\s+longer|never\s+mind)\b")
-# Words that say to keep something, naming no action: "don't save that" is said of any.
+# Words that say to keep something, naming no action: "don't save that" is said of any. But
+# for a cancel or a delete, "no need to keep it" asks for it ("don't save that" may not).
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
+_KEPT = re.compile(r"\b(?:keep|hold\s+on\s+to|hang\s+on\s+to)\s+(?!an?\b|track\b)")  # not "a note"
 _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
@@ -188,20 +209,39 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", before: str = "
 
 def said_not_to(s: str, action: str) -> bool:
     """Whether `s` (lower case) says not to do `action`, not to keep anything, or not to set
-    what `action` would undo (`_UNDOES`) without asking for the undoing."""
+    what `action` would undo (`_UNDOES`) without asking for the undoing, or puts it off."""
+    for later in _LATER.finditer(s):
+        if not _ASK.search(_BREAK.split(s[:later.start()])[-1]) and \
+                not _asked_again(s[later.end():], action):
+            return True
     for negation in _NEGATION.finditer(s):
-        clause = _BREAK.split(s[negation.end():], maxsplit=1)[0]
+        own = _BREAK.split(s[negation.end():], maxsplit=1)[0]
+        clause = _MODAL.sub("", own)
         said = " ".join(clause.split()[:2 if negation["short"] else 4])
         before = _BREAK.split(s[:negation.start()])[-1]
         # "don't forget to remind me", and a "not" inside what is asked for ("remind me not
         # to add sugar", "note: never microwave the lid"), say to do it.
-        if _FORGET.search(said) or _ASK.search(before):
+        if _FORGET.search(said) or _ASK.search(before) or \
+                _asked_again(s[negation.end() + len(own):], action):
             continue
         named = [name for name, words in _ACTION.items() if words.search(said)]
-        if action in named or (not named and _KEEP.search(said)):
+        if action in named:
             return True
-        if set(_UNDOES.get(action, ())) & set(named) and not _UNDO.search(s):
+        if not named and _KEEP.search(said) and not (action in _UNDOES and _KEPT.search(said)):
             return True
+        if set(_UNDOES.get(action, ())) & set(named) and not _UNDO.search(s) \
+                and not _KEPT.search(said):
+            return True
+    return False
+
+
+def _asked_again(rest: str, action: str) -> bool:
+    """Whether a clause of `rest` (what follows a hold) asks for `action` again (`_AGAIN`)."""
+    for clause in _CLAUSE.split(rest):
+        if _AGAIN.search(clause) and not _NEGATION.search(clause) and not _LATER.search(clause):
+            named = [name for name, words in _ACTION.items() if words.search(clause)]
+            if not named or action in named:
+                return True
     return False
 
 
