@@ -302,9 +302,8 @@ class Conversation:
                ) -> Generator[Event, None, tuple[tuple[ToolCall, ...], str | None]]:
         """`calls` without those the newest request did not ask for, by its tools' reasons
         ("is 800 mg too much?" logs no dose: `assistant.tools.asking`), and the first reason."""
-        requests = [m.text for m in reversed(self.history) if m.role == "user"]
-        newest, before = [*requests, "", ""][:2]
-        whys = [unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action, before)
+        newest = self._newest_words()
+        whys = [unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action)
                 if (tool := self.registry.get(c.name)) else None for c in calls]
         held = tuple(c for c, why in zip(calls, whys, strict=True) if why)
         why = next((w for w in whys if w), None)

@@ -24,9 +24,6 @@ take my statin in the morning or at night?" sets no reminder.
 
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
-It is also held back when the request says nothing of the time or the date ("how hot is it in
-Phoenix at the minute", "is it bin day tomorrow"): no "time", "date", "what day", "hour",
-"late", "midnight", "3 pm" or zone name ("GMT").
 
 A timer, a cancel or a delete is held back when the request says not to, too (`said_not_to`).
 A tool names what it does (`Tool.action`: "timer", "reminder", "note", ...), and a "don't"
@@ -142,13 +139,6 @@ _WHY = {
         r"were|was|is|has|have))\b(?!\s+(?:it|you)\b)"
         r"|\bhow\s+late\s+(?:is|are|does|do)\b(?!\s+it\b)"
         r"|\b(?:opens?|closes?|opening|closing|open\s+till|open\s+until)\b"),
-    # Nothing said of the time or the date, so nothing asks the clock: "what's the most Tylenol
-    # a person can have in one day", "how hot is it in Phoenix at the minute".
-    "no time asked": re.compile(
-        r"^(?!.*(?:\b(?:times?|clock|o'?clock|hours?|dates?|year|month|noon|midday|midnight|late|"
-        r"later|early|earlier|morning|afternoon|evening|night|tonight|zones?|gmt|utc|bst|est|edt|"
-        r"cst|cdt|mst|mdt|pst|pdt|cet|cest|jst|ist|aest|aedt)\b|\b(?:what|which)\s+day\b|"
-        r"\bday\s+(?:is\s+it|of\s+the\s+week)\b|\d\s*[ap]\.?m\b))", re.S),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -166,8 +156,6 @@ RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
 REASONS = ("said not to", *_WHY)
 # The reasons that hold back a call to any tool.
 ANY_TOOL = ("an action no tool does",)
-# The reasons read in the request before too: a follow-up says less.
-FOLLOWED = ("no time asked",)
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # The answer for each reason: what was not done, and how to have it done.
@@ -183,25 +171,18 @@ NOT_ASKED = {
                               "you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
-    "no time asked": "I didn't look at the clock, since I didn't hear you ask the time. Ask me "
-                     "\"what time is it\", here or in another city.",
 }
 
 
-def unasked(text: str, reasons: Sequence[str], action: str = "", before: str = "") -> str | None:
+def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
     """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
-    is what the call does (`ACTIONS`), for "said not to"; `before` is the request before it,
-    which a follow-up leans on ("what time is it in Rome?" "and in Tokyo?"): the time asked
-    there is asked here too (`FOLLOWED`)."""
+    is what the call does (`ACTIONS`), for "said not to"."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
-    if not s:  # heard as audio, not transcribed: nothing to read, so no reason
-        return None
     asked = bool(_ASK.search(s))
     for why in reasons:
         if why in RECORD[1:] and asked:
             continue
-        heard = f"{s}\n{before.lower()}" if why in FOLLOWED else s
-        says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(heard)
+        says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
         if says:
             return why
     return None
@@ -245,5 +226,4 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "FOLLOWED", "NOT_ASKED", "REASONS", "RECORD", "said_not_to",
-           "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "REASONS", "RECORD", "said_not_to", "unasked"]

@@ -10,8 +10,7 @@ back; `--said` a call the request says not to make held back (below it, no level
 back for "said not to": the pattern stop 40 judged is gone); `--places` the clock's place
 filled in from the request, unless it asks the time here; `--values` a conversion's value held
 to the one number said (`../values-said/`; doses read the parts and signs of numbers said as
-`grounding.said_numbers` now does at every level); `--clock` the clock held back when the
-request says nothing of the time (`../time-asked/`). Every level, and the checker, read a
+`grounding.said_numbers` now does at every level). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
 no flag for it. `unlike the record` counts rows whose calls, judged again unchanged, do not get
 the record's verdict (a name check that held a call back, or a time read anew).
@@ -27,7 +26,6 @@ python docs/brain-eval/moments/regrade.py --notes 'docs/brain-eval/**/records/*.
 python docs/brain-eval/moments/regrade.py --said 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --values 'docs/brain-eval/**/records/*.jsonl.gz'
-python docs/brain-eval/moments/regrade.py --clock 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -50,7 +48,7 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes", "--said", "--places", "--values", "--clock")
+          "--notes", "--said", "--places", "--values")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -66,8 +64,7 @@ TOOLS = {t.name: replace(
     routine=t.routine if applies("--routine") else "",
     places=t.places if applies("--places") else {},
     held_back_by=tuple(r for r in t.held_back_by if applies(
-        "--said" if r == "said not to" else "--clock" if r == "no time asked" else
-        "--notes" if t.name in ("set_reminder", "add_note") else
+        "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
     for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS, *units.TOOLS)}
 ANY = ANY_TOOL if applies("--actions") else ()  # reasons that hold back a call to any tool
