@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import re
 import tempfile
@@ -94,13 +95,13 @@ def offline_http_get(url: str, params: dict[str, Any],
                      now: Callable[[], datetime] | None = None) -> Any:
     """A canned Open-Meteo: any place exists (UTC), every day from `now` (a new `RunClock`) on is
     18/9 degrees and cloudy."""
-    now = now or RunClock()
     if "geocoding" in url:
         name = str(params.get("name", "Somewhere")).title()
         return {"results": [{"name": name, "country": "", "latitude": 48.85, "longitude": 2.35,
                              "timezone": "UTC"}]}
     days = int(params.get("forecast_days", 1))
-    today = now().astimezone(UTC).date()
+    moment = (now or RunClock())().astimezone(UTC)
+    today = moment.date()
     dates = [(today + timedelta(days=i)).isoformat() for i in range(days)]
     return {
         "daily": {"time": dates, "temperature_2m_max": [18.0] * days,
@@ -108,7 +109,7 @@ def offline_http_get(url: str, params: dict[str, Any],
                   "precipitation_probability_max": [20] * days, "precipitation_sum": [0.0] * days},
         "current": {"temperature_2m": 14.0, "apparent_temperature": 13.0,
                     "relative_humidity_2m": 60, "wind_speed_10m": 10.0, "weather_code": 3,
-                    "time": now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M")},
+                    "time": moment.strftime("%Y-%m-%dT%H:%M")},
     }
 
 
@@ -116,7 +117,6 @@ def build_registry(data_dir: Path, now: Callable[[], datetime] | None = None) ->
     """The app's registry on a fresh data directory and `now` (a new `RunClock` by default):
     tool modules that are missing are left out and their calls fail validation as unknown
     tools."""
-    import functools
     import importlib
 
     from assistant.tools.context import ToolContext
