@@ -40,6 +40,10 @@ def run(registry, name, **arguments):
     (2, "lbs", "grams", 907.18474, "2 pounds is 907.2 grams."),
     (60, "mph", "km/h", 96.56064, "60 miles per hour is 96.56 kilometers per hour."),
     (12, "inches", "feet", 1.0, "12 inches is 1 foot."),
+    # As said, or as Whisper writes it: not kiloseconds, not km times hours.
+    (10, "kilos", "pounds", 22.046226, "10 kilograms is 22.05 pounds."),
+    (3, "table spoons", "teaspoons", 9.0, "3 tablespoons is 9 teaspoons."),
+    (65, "miles an hour", "km-h", 104.60736, "65 miles per hour is 104.6 kilometers per hour."),
 ])
 def test_conversions(registry, value, src, dst, expected, summary):
     result = run(registry, "convert_units", value=value, from_unit=src, to_unit=dst)

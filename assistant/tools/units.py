@@ -29,6 +29,13 @@ _ALIASES = {
     "metres": "meter", "metre": "meter", "litre": "liter", "litres": "liter",
     "millilitre": "milliliter", "millilitres": "milliliter", "kilometre": "kilometer",
     "kilometres": "kilometer", "centimetre": "centimeter", "centimetres": "centimeter",
+    # As said, or as Whisper writes it: pint reads "kilos" as kiloseconds and "km h" as km * h.
+    "kilo": "kilogram", "kilos": "kilogram", "kgs": "kilogram", "fluid oz": "fluid_ounce",
+    "table spoon": "tablespoon", "table spoons": "tablespoon", "tea spoon": "teaspoon",
+    "tea spoons": "teaspoon", "miles an hour": "mile/hour", "mile an hour": "mile/hour",
+    "kilometres an hour": "kilometer/hour", "kilometers an hour": "kilometer/hour",
+    "km an hour": "kilometer/hour", "km per hour": "kilometer/hour", "km-h": "kilometer/hour",
+    "km h": "kilometer/hour", "k/h": "kilometer/hour", "km/h": "kilometer/hour",
 }
 # What a unit measures, as said: pint's dimensionality ("[length] ** 3") is not for speaking.
 _KINDS = {
