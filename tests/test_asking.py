@@ -226,16 +226,6 @@ _WRITES = ("set_timer", "cancel_timer", "set_reminder", "add_note", "delete_note
     ("don't set it for an hour, make it 40 minutes", set()),
     ("hold on... ok, go ahead and set it for 8 minutes", set()),
     ("don't set a timer, I'll set it myself", {"set_timer", "cancel_timer"}),  # no request
-    # Put off or left as it is, in more words; "let's not" and "hands off" say not to.
-    ("give me a sec before starting any timer", set(_WRITES)),
-    ("postpone the study reminder until I know my exam date", set(_WRITES)),
-    ("leave the egg timer alone", set(_WRITES)),
-    ("keep the pizza timer running, do not cancel it", set(_WRITES)),
-    ("let's not start the bread countdown yet", {"set_timer", "cancel_timer"}),
-    ("hands off my pharmacy pickup reminder", {"set_reminder", "cancel_timer"}),
-    ("hold on a sec, set a 5 minute timer", set(_WRITES) - {"set_timer"}),
-    ("leave a note saying the boiler is fixed", set()),
-    ("remind me after the weekend to call Sam", set()),
     # Asked for, with a "not" in it.
     ("don't forget to remind me to call mum at 5", set()),
     ("do not forget to add milk to my list", set()),

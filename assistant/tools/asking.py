@@ -36,11 +36,9 @@ when the "don't" names what it would undo ("nah no timer" cancels nothing), unle
 asks for the undoing ("I don't need the pasta timer anymore", "cancel it"), or says not to keep
 it ("note 8 can go, there's no need to keep it"). "Hold off (on)" says not to like "don't", the
 words after "don't have to" are what it says not to do, and putting it off until the user says
-so ("not yet, I'll tell you when", "wait till I say go", "give me a sec", "postpone it"), or
-leaving a thing as it is ("leave the egg timer alone", "keep the pizza timer running"), holds
-back every call that would write or delete; "let's not" and "hands off" say not to. Each hold
-is lifted when a later clause asks again, in the imperative ("not yet, not yet... okay now,
-start a 2 minute timer", "don't delete note 6, delete note 16").
+so ("not yet, I'll tell you when", "wait till I say go") holds back every call that would write
+or delete. Each hold is lifted when a later clause asks again, in the imperative ("not yet,
+not yet... okay now, start a 2 minute timer", "don't delete note 6, delete note 16").
 
 Any call is held back when the request leads with an action no tool does (`ANY_TOOL`): "text
 Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not a cancelled one.
@@ -66,22 +64,14 @@ _ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s
                   r"set\s*up|schedule|save|track|remind(?:ers?)?|write\s+(?:it\s+|that\s+)?down|"
                   r"mark|nudge|(?:ping|alert|wake)\s+me|don'?t\s+let\s+me\s+forget)\b|\bnote\s*:")
 # Saying not to: a negation, then the few words of its clause that say what not to do.
-_NEGATION = re.compile(r"\b(?:don'?t|do\s+not|no\s+need|never|hold\s+off|let'?s\s+not|hands\s+off)\b|"
-                       r"(?P<short>\bnot\b|\bskip\b|"
+_NEGATION = re.compile(r"\b(?:don'?t|do\s+not|no\s+need|never|hold\s+off)\b|(?P<short>\bnot\b|\bskip\b|"
                        r"(?:^|[,.;!?]\s*|\b(?:nah|and|but|so|just|please|ok(?:ay)?)\s+)no\b)")
 # "You don't have to start a timer": what is said not to is after the "to".
 _MODAL = re.compile(r"^\s*(?:(?:have|need|got|want)\s+to|gotta|wanna)\s+")
-# Putting it off until the user says so, or leaving a thing as it is: nothing is set, cancelled
-# or deleted now.
-_THING = r"(?:the|my)\s+(?:\w+\s+){0,3}?(?:timers?|countdown|reminders?|alarms?|notes?)"
-_LATER = re.compile(r"\bnot\s+yet\b|\b(?:un)?till?\s+(?:i\s+(?:say|tell)|after)\b|"
-                    r"\bwhen\s+i\s+say\s+(?:so|go)\b|\bwait\s+for\s+me\s+to\b|"
+# Putting it off until the user says so: nothing is set, cancelled or deleted now.
+_LATER = re.compile(r"\bnot\s+yet\b|\b(?:un)?till?\s+i\s+(?:say|tell)\b|\bwhen\s+i\s+say\s+(?:so|go)\b|"
                     r"\b(?:i'?ll|i\s+will)\s+(?:tell\s+you|let\s+you\s+know|say)\s+when\b|"
-                    r"\b(?:give\s+me|hang\s+on|hold\s+on)\s+a\s+(?:sec|second|minute|moment|mo|tick)\b|"
-                    r"\bpostpone\b|\bpark\s+(?:the|that|it|this|my)\b|"
-                    r"\bleave\s+(?:it|that|them)\s+(?:for\s+now|alone|be)\b|"
-                    rf"\bleave\s+{_THING}\s+(?:alone|be|as\s+it\s+is|where\s+it\s+is|for\s+now)\b|"
-                    rf"\bkeep\s+{_THING}\s+(?:running|going|on)\b")
+                    r"\bleave\s+(?:it|that|them)\s+(?:for\s+now|alone|be)\b")
 _BREAK = re.compile(r"[,.;!?]|\b(?:but|and|just|instead|so|because|or|then|i'?ll|i\s+will|i'?m)\b")
 # Asked again later in the request, in a clause of its own that is an unnegated imperative
 # ("okay now, start a 2 minute timer", "delete note 16", "make it 40 minutes"): a hold on the
