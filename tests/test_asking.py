@@ -131,6 +131,20 @@ def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:
     assert ran == [("get_time", {"location": "Perth"})]
 
 
+@pytest.mark.parametrize(("heard", "held"), [
+    ("pause the pasta timer and set a new one for 5 minutes", set()),
+    ("Pause. Okay, now you can start it: a 3 minute timer", {"cancel_timer", "set_reminder"}),
+    ("text mum and remind me to call her at 6", {"set_timer", "cancel_timer"}),
+    ("text Sarah that I'll be there by six", {"set_timer", "cancel_timer", "set_reminder"}),
+    ("pause the rice timer", {"set_timer", "cancel_timer", "set_reminder"}),
+])
+def test_a_request_after_one_no_tool_does_is_still_done(heard: str, held: set[str]) -> None:
+    from assistant.tools import timers
+
+    assert {t.name for t in timers.TOOLS if t.name in ("set_timer", "cancel_timer", "set_reminder")
+            and unasked(heard, ANY_TOOL, t.action)} == held
+
+
 @pytest.mark.parametrize(("heard", "none"), [
     ("text Dave that I'm running late", True),
     ("ok can you please send the shopping list to my wife", True),
@@ -226,6 +240,7 @@ _WRITES = ("set_timer", "cancel_timer", "set_reminder", "add_note", "delete_note
     ("don't set it for an hour, make it 40 minutes", set()),
     ("hold on... ok, go ahead and set it for 8 minutes", set()),
     ("don't set a timer, I'll set it myself", {"set_timer", "cancel_timer"}),  # no request
+    ("wait, don't set anything yet... right, go now: a 2 minute timer", set(_WRITES) - {"set_timer"}),
     # Asked for, with a "not" in it.
     ("don't forget to remind me to call mum at 5", set()),
     ("do not forget to add milk to my list", set()),

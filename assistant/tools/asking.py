@@ -43,7 +43,9 @@ not yet... okay now, start a 2 minute timer", "don't delete note 6, delete note 
 Any call is held back when the request leads with an action no tool does (`ANY_TOOL`): "text
 Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not a cancelled one.
 Only the leading verb counts, after fillers ("ok", "can you", "I need you to"), so "remind me to
-text Sarah" is a reminder; "text me at 6" and "ring me" are left to the brain.
+text Sarah" is a reminder; "text me at 6" and "ring me" are left to the brain. A later clause
+that asks for a call in the imperative, naming its action or none, is still done ("pause the
+pasta timer and set a new one for 5 minutes").
 
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
@@ -78,9 +80,10 @@ _BREAK = re.compile(r"[,.;!?]|\b(?:but|and|just|instead|so|because|or|then|i'?ll
 # call it names, or on any when it names none, is lifted. "I'll set it myself" is no request.
 _CLAUSE = re.compile(r"[,.;!?]+|\b(?:but|and|so|then|instead|or)\b")
 _AGAIN = re.compile(r"^\s*(?:(?:ok(?:ay)?|alright|right|actually|now|just|please|yes|yeah|fine|"
-                    r"go\s+ahead\s+and)\b\s*)*(?:start|set|make|put|add|delete|remove|cancel|stop|"
-                    r"kill|get\s+rid|bin|scrap|save|note|jot|write|remind|log|record|create|"
-                    r"go\s+ahead|do\s+it)\b")
+                    r"go\s+ahead\s+and|(?:can|could|would|will)\s+(?:you|u)|you\s+can)\b\s*)*"
+                    r"(?:start|set|make|put|add|delete|remove|cancel|stop|kill|get\s+rid|bin|scrap|"
+                    r"save|note|jot|write|remind|log|record|create|go\s+(?:ahead|for\s+it|now|on)|"
+                    r"do\s+it)\b")
 _FORGET = re.compile(r"\bforget")
 # What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
 # names another action leaves its call alone ("no reminder, just a 10 minute timer").
@@ -183,6 +186,11 @@ def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
         if why in RECORD[1:] and asked:
             continue
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
+        # "Pause the pasta timer and set a new one for 5 minutes": what follows the action no
+        # tool does may ask for this call.
+        if isinstance(says, re.Match) and why in ANY_TOOL and action and \
+                _asked_again(s[says.end():], action):
+            continue
         if says:
             return why
     return None
@@ -217,11 +225,12 @@ def said_not_to(s: str, action: str) -> bool:
 
 
 def _asked_again(rest: str, action: str) -> bool:
-    """Whether a clause of `rest` (what follows a hold) asks for `action` again (`_AGAIN`)."""
+    """Whether a clause of `rest` (what follows a hold) asks for `action` again (`_AGAIN`): one
+    that names it, or names no action."""
     for clause in _CLAUSE.split(rest):
         if _AGAIN.search(clause) and not _NEGATION.search(clause) and not _LATER.search(clause):
             named = [name for name, words in _ACTION.items() if words.search(clause)]
-            if not named or action in named:
+            if action in named or not named:
                 return True
     return False
 
