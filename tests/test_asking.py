@@ -131,17 +131,22 @@ def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:
     assert ran == [("get_time", {"location": "Perth"})]
 
 
+_NAMED = ("set_timer", "cancel_timer", "set_reminder", "add_note")
+
+
 @pytest.mark.parametrize(("heard", "held"), [
     ("pause the pasta timer and set a new one for 5 minutes", set()),
-    ("Pause. Okay, now you can start it: a 3 minute timer", {"cancel_timer", "set_reminder"}),
-    ("text mum and remind me to call her at 6", {"set_timer", "cancel_timer"}),
-    ("text Sarah that I'll be there by six", {"set_timer", "cancel_timer", "set_reminder"}),
-    ("pause the rice timer", {"set_timer", "cancel_timer", "set_reminder"}),
+    ("Pause. Okay, now you can start it: a 3 minute timer", {"cancel_timer", "set_reminder",
+                                                              "add_note"}),
+    ("text mum and remind me to call her at 6", {"set_timer", "cancel_timer", "add_note"}),
+    ("text Sarah that I'll be there by six", set(_NAMED)),
+    ("pause the rice timer", set(_NAMED)),
+    ("can you edit note 3 so it says twelve eggs", set(_NAMED)),  # the edit's own clause
 ])
 def test_a_request_after_one_no_tool_does_is_still_done(heard: str, held: set[str]) -> None:
-    from assistant.tools import timers
+    from assistant.tools import notes, timers
 
-    assert {t.name for t in timers.TOOLS if t.name in ("set_timer", "cancel_timer", "set_reminder")
+    assert {t.name for t in (*timers.TOOLS, *notes.TOOLS) if t.name in _NAMED
             and unasked(heard, ANY_TOOL, t.action)} == held
 
 

@@ -186,11 +186,12 @@ def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
         if why in RECORD[1:] and asked:
             continue
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
-        # "Pause the pasta timer and set a new one for 5 minutes": what follows the action no
-        # tool does may ask for this call.
-        if isinstance(says, re.Match) and why in ANY_TOOL and action and \
-                _asked_again(s[says.end():], action):
-            continue
+        # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
+        # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
+        if isinstance(says, re.Match) and why in ANY_TOOL and action:
+            _, *later = _CLAUSE.split(s[says.end():], maxsplit=1)
+            if later and _asked_again(later[0], action):
+                continue
         if says:
             return why
     return None
