@@ -150,18 +150,6 @@ def test_a_request_after_one_no_tool_does_is_still_done(heard: str, held: set[st
             and unasked(heard, ANY_TOOL, t.action)} == held
 
 
-@pytest.mark.parametrize(("heard", "held"), [
-    ("play some lo-fi beats then tell me what 15 percent of 240 is", False),
-    ("switch the heating on, and what'll the weather be in Glasgow tomorrow?", False),
-    ("call the chemist. Then, when did I last take my Tylenol?", False),
-    ("call mum, she's worried", True),  # a comment asks nothing
-    ("text Sarah that I'll be late", True),
-])
-def test_a_question_after_a_request_no_tool_does_is_answered(heard: str, held: bool) -> None:
-    assert (unasked(heard, ANY_TOOL, "", reads=True) is not None) is held
-    assert unasked(heard, ANY_TOOL, "", reads=False) is not None  # a tool that writes: asked-after's
-
-
 @pytest.mark.parametrize(("heard", "none"), [
     ("text Dave that I'm running late", True),
     ("ok can you please send the shopping list to my wife", True),

@@ -45,8 +45,7 @@ Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not 
 Only the leading verb counts, after fillers ("ok", "can you", "I need you to"), so "remind me to
 text Sarah" is a reminder; "text me at 6" and "ring me" are left to the brain. A later clause
 that asks for a call in the imperative, naming its action or none, is still done ("pause the
-pasta timer and set a new one for 5 minutes"); for a tool that only reads, any later question or
-instruction ("play some music, then what's 15% of 240?").
+pasta timer and set a new one for 5 minutes").
 
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
@@ -85,13 +84,6 @@ _AGAIN = re.compile(r"^\s*(?:(?:ok(?:ay)?|alright|right|actually|now|just|please
                     r"(?:start|set|make|put|add|delete|remove|cancel|stop|kill|get\s+rid|bin|scrap|"
                     r"save|note|jot|write|remind|log|record|create|go\s+(?:ahead|for\s+it|now|on)|"
                     r"do\s+it)\b")
-# A question or an instruction of any kind, for a tool that only reads ("... then tell me what
-# 15 percent of 240 is", "..., and what'll the weather be in Glasgow tomorrow?").
-_QUESTION = re.compile(r"^\s*(?:(?:ok(?:ay)?|also|plus|oh|right|so|now|then|please|actually|but|"
-                       r"just|while\s+you'?re\s+at\s+it|by\s+the\s+way|btw)\b[\s,]*)*"
-                       r"(?:what|what'?s|whats|when|where|which|who|how|is|are|was|do|does|did|can|"
-                       r"could|will|would|should|tell|read|show|list|give|convert|work\s+out|"
-                       r"check|find|look\s+up|search)\b|\?")
 _FORGET = re.compile(r"\bforget")
 # What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
 # names another action leaves its call alone ("no reminder, just a 10 minute timer").
@@ -185,11 +177,9 @@ NOT_ASKED = {
 }
 
 
-def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = False
-            ) -> str | None:
+def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
     """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
-    is what the call does (`ACTIONS`), for "said not to"; `reads`, whether its tool only reads
-    (any question or instruction after an action no tool does may be for it)."""
+    is what the call does (`ACTIONS`), for "said not to"."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
     asked = bool(_ASK.search(s))
     for why in reasons:
@@ -198,9 +188,9 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
-        if isinstance(says, re.Match) and why in ANY_TOOL and (action or reads):
+        if isinstance(says, re.Match) and why in ANY_TOOL and action:
             _, *later = _CLAUSE.split(s[says.end():], maxsplit=1)
-            if later and (_asked_again(later[0], action) if action else _asks(later[0])):
+            if later and _asked_again(later[0], action):
                 continue
         if says:
             return why
@@ -233,11 +223,6 @@ def said_not_to(s: str, action: str) -> bool:
                 and not _KEPT.search(said):
             return True
     return False
-
-
-def _asks(rest: str) -> bool:
-    """Whether a clause of `rest` asks a question or gives an instruction (`_QUESTION`)."""
-    return any(_QUESTION.search(clause) for clause in re.split(r"[,.;!]+|\b(?:and|so|or)\b", rest))
 
 
 def _asked_again(rest: str, action: str) -> bool:
