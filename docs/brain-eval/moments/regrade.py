@@ -10,7 +10,9 @@ back; `--said` a call the request says not to make held back (below it, no level
 back for "said not to": the pattern stop 40 judged is gone); `--places` the clock's place
 filled in from the request, unless it asks the time here; `--values` a conversion's value held
 to the one number said (`../values-said/`; doses read the parts and signs of numbers said as
-`grounding.said_numbers` now does at every level). Every level, and the checker, read a
+`grounding.said_numbers` now does at every level). Holds are read as the loop reads them now,
+at every level that has them: said-not-to's and no-tool-does' lifted by a later request
+(`../held-off-2/`, `../asked-after/`). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
 no flag for it. `unlike the record` counts rows whose calls, judged again unchanged, do not get
 the record's verdict (a name check that held a call back, or a time read anew).
