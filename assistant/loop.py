@@ -41,7 +41,7 @@ from assistant.events import (
 )
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import ANY_TOOL, NOT_ASKED, unasked
-from assistant.tools.base import ErrorCode, SideEffect, ToolResult
+from assistant.tools.base import ErrorCode, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
 
@@ -303,8 +303,7 @@ class Conversation:
         """`calls` without those the newest request did not ask for, by its tools' reasons
         ("is 800 mg too much?" logs no dose: `assistant.tools.asking`), and the first reason."""
         newest = self._newest_words()
-        whys = [unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action,
-                        tool.side_effect == SideEffect.READ)
+        whys = [unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action)
                 if (tool := self.registry.get(c.name)) else None for c in calls]
         held = tuple(c for c, why in zip(calls, whys, strict=True) if why)
         why = next((w for w in whys if w), None)

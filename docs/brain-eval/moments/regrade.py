@@ -94,7 +94,7 @@ def asked_for(call: ToolCall, text: str) -> bool:
     it back."""
     tool = TOOLS.get(call.name)
     return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
-                       tool.action if tool else "", bool(tool) and tool.side_effect == "read-only")
+                       tool.action if tool else "")
 
 
 def regrade(path: str, totals: dict[str, int]) -> None:
