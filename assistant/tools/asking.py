@@ -214,7 +214,7 @@ def said_not_to(s: str, action: str) -> bool:
         if _FORGET.search(said) or _ASK.search(before) or \
                 _asked_again(s[negation.end() + len(own):], action):
             continue
-        named = [name for name, words in _ACTION.items() if words.search(said)]
+        named = _named(said)
         if action in named:
             return True
         if not named and _KEEP.search(said) and not (action in _UNDOES and _KEPT.search(said)):
@@ -225,12 +225,17 @@ def said_not_to(s: str, action: str) -> bool:
     return False
 
 
+def _named(words: str) -> list[str]:
+    """The actions (`ACTIONS`) that `words` name."""
+    return [name for name, pattern in _ACTION.items() if pattern.search(words)]
+
+
 def _asked_again(rest: str, action: str) -> bool:
     """Whether a clause of `rest` (what follows a hold) asks for `action` again (`_AGAIN`): one
     that names it, or names no action."""
     for clause in _CLAUSE.split(rest):
         if _AGAIN.search(clause) and not _NEGATION.search(clause) and not _LATER.search(clause):
-            named = [name for name, words in _ACTION.items() if words.search(clause)]
+            named = _named(clause)
             if action in named or not named:
                 return True
     return False
