@@ -244,6 +244,43 @@ def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+# A count said without its number: the brain's number for "a couple of minutes" is a reading.
+_VAGUE = re.compile(r"\b(?:couple|few|several|dozen|some|bit|little|while)\b")
+# "That one", "the last one": a thing, not the number 1.
+_ONE = re.compile(r"\b(that|this|the|which|each|every|last|other|next|new|old|any|no|same|"
+                  r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                  r"\d+(?:st|nd|rd|th))\s+one\b")
+
+
+def said_ids(text: str) -> set[int]:
+    """The whole numbers `text` says or shows that can pick one thing by its number, ordinals
+    too ("the second timer" -> 2), not "one" as a thing ("that one")."""
+    from text_to_num import alpha2digit
+
+    s = str(alpha2digit(_ONE.sub(r"\1 thing", text.lower()), "en", threshold=0))
+    return {int(n) for n in re.findall(r"(?<![\w.])(\d+)(?:st|nd|rd|th)?\b", s)}
+
+
+def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str, ...]:
+    """The arguments of `call` that give a number nobody gave: its `tool.duration`, when `said`
+    (the user's turns) says no duration, none of its numbers and no vague count; each of its
+    `tool.ids` that neither `said` nor `shown` (the tool results the model read) has."""
+    def number(v: object) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+
+    written = {k: v for k, v in call.arguments.items() if k in tool.duration and number(v)}
+    out: list[str] = []
+    if written and not said_durations(said) and not _VAGUE.search(said.lower()):
+        total = sum(v * tool.duration[k] for k, v in written.items())
+        readings = {*map(float, written.values()), *(total / s for s in tool.duration.values())}
+        heard = {*said_numbers(said), *map(float, said_ids(said))}
+        if not readings & heard:
+            out += written
+    ids = said_ids(said) | said_ids(shown) if tool.ids else set()
+    out += [k for k in tool.ids if number(v := call.arguments.get(k)) and v not in ids]
+    return tuple(out)
+
+
 def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: datetime) -> ToolCall:
     """`call` with each of its `lists` arguments (a daily schedule's times of day) set to the
     times `heard` lists, when it lists some and the call's read as others: another time, the
@@ -341,4 +378,4 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 __all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "ground", "ground_amount",
            "ground_duration", "ground_moment", "ground_place", "ground_times", "ground_unit",
-           "said", "said_numbers", "said_place", "said_units"]
+           "made_up", "said", "said_ids", "said_numbers", "said_place", "said_units"]

@@ -40,7 +40,7 @@ from assistant.events import (
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import ANY_TOOL, NOT_ASKED, unasked
+from assistant.tools.asking import ANY_TOOL, NOT_ASKED, NOT_SAID, unasked
 from assistant.tools.base import ErrorCode, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
@@ -303,14 +303,35 @@ class Conversation:
         """`calls` without those the newest request did not ask for, by its tools' reasons
         ("is 800 mg too much?" logs no dose: `assistant.tools.asking`), and the first reason."""
         newest = self._newest_words()
-        whys = [unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action)
-                if (tool := self.registry.get(c.name)) else None for c in calls]
+        whys = [self._why_held(c, newest) for c in calls]
         held = tuple(c for c, why in zip(calls, whys, strict=True) if why)
         why = next((w for w in whys if w), None)
         if why is None:
             return calls, None
         yield CallsHeldBack(calls=held, why=why)
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
+
+    def _why_held(self, call: ToolCall, newest: str) -> str | None:
+        """Why `call` is not run for `newest`: a reason its words say, or a duration or the
+        only thing it names by number made up (held, where a made-up id beside a label is
+        only dropped, in `_ground`)."""
+        tool = self.registry.get(call.name)
+        if tool is None:
+            return None
+        why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action)
+        if why is None and newest:
+            made = grounding.made_up(call, tool, self._said(), self._shown())
+            if any(k in tool.duration for k in made) or (made and set(call.arguments) <= set(made)):
+                return NOT_SAID
+        return why
+
+    def _said(self) -> str:
+        """The words of every user turn in the window."""
+        return " ".join(m.text for m in self.history if m.role == "user" and m.text)
+
+    def _shown(self) -> str:
+        """What the tools told the model in the window (the numbers of notes it listed)."""
+        return " ".join(m.text for m in self.history if m.role == "tool" and m.text)
 
     def _newest_words(self) -> str:
         """The newest request's words: "" when the model heard it as audio, untranscribed."""
@@ -341,6 +362,8 @@ class Conversation:
                     corrected.append(f"{call.name} -> {meant.name} (a daily routine said)")
                     tool = routine
             kept = grounding.ground(meant, tool.grounded, " ".join(said))
+            if newest and (made := grounding.made_up(kept, tool, " ".join(said), self._shown())):
+                kept = ToolCall(kept.name, {k: v for k, v in kept.arguments.items() if k not in made})
             dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()
                         if k not in kept.arguments]
             new = grounding.as_said(kept, tool, newest, self.now())

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.engines.scripted import ScriptedEngine
-from assistant.events import CallsGrounded, CallsProposed, Event, ToolStarted
+from assistant.events import Answer, CallsGrounded, CallsHeldBack, CallsProposed, Event, ToolStarted
 from assistant.grounding import (
     as_routine,
     as_said,
@@ -20,14 +20,17 @@ from assistant.grounding import (
     ground_place,
     ground_times,
     ground_unit,
+    made_up,
     said,
+    said_ids,
     said_numbers,
     said_place,
     said_units,
 )
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.base import Tool
+from assistant.tools.asking import NOT_ASKED, NOT_SAID
+from assistant.tools.base import SideEffect, Tool
 from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
@@ -187,6 +190,112 @@ def test_the_loop_runs_the_timer_for_the_duration_said() -> None:
     assert bot.history[1].calls == (ToolCall("set_timer", {"minutes": 15}),)
     with pytest.raises(ValueError, match="duration 'label' is not an integer"):
         Registry([Tool("t", "T.", tool.parameters, lambda **kw: None, duration={"label": 1})])
+
+
+# --- numbers nobody said -----------------------------------------------------------------------
+
+
+def _declared(name: str) -> Tool:
+    from assistant.tools import notes, timers
+
+    return next(t for t in (*timers.TOOLS, *notes.TOOLS) if t.name == name)
+
+
+@pytest.mark.parametrize(("name", "args", "heard", "made"), [
+    # A duration nobody said: the brain's stock 10 minutes, for a timer talked about.
+    ("set_timer", {"label": "pizza", "minutes": 10}, "Keep the pizza timer running, do not "
+     "cancel it.", ("minutes",)),
+    ("set_timer", {"label": "beep", "minutes": 10}, "make the timer beep louder next time",
+     ("minutes",)),
+    ("set_timer", {"hours": 1}, "start the roast timer when the oven's hot", ("hours",)),
+    # Said, in any of the ways people say it, or in other units than written.
+    ("set_timer", {"minutes": 10}, "a ten-minute timer", ()),
+    ("set_timer", {"minutes": 90}, "an hour and a half on the timer", ()),
+    ("set_timer", {"seconds": 8100}, "the lamb needs two and a quarter hours, time it", ()),
+    ("set_timer", {"minutes": 5}, "timer for five", ()),
+    ("set_timer", {"minutes": 1, "seconds": 0}, "a minute's timer", ()),
+    # A vague count: the number is a reading of it, not made up.
+    ("set_timer", {"minutes": 2}, "give me a couple of minutes on the timer", ()),
+    ("set_timer", {"minutes": 5}, "timer for a few minutes", ()),
+    # An id: a number or an ordinal said, not "one" as a thing.
+    ("delete_note", {"note_id": 1}, "oops, can you undo deleting that note?", ("note_id",)),
+    ("delete_note", {"note_id": 1}, "delete that one", ("note_id",)),
+    ("delete_note", {"note_id": 12}, "get rid of note number twelve", ()),
+    ("delete_note", {"note_id": 3}, "remove the third note", ()),
+    ("cancel_timer", {"timer_id": 2}, "kill the 2nd timer", ()),
+    ("cancel_timer", {"label": "pasta", "timer_id": 1}, "cancel the pasta timer", ("timer_id",)),
+    ("cancel_timer", {"label": "pasta"}, "cancel the pasta timer", ()),
+])
+def test_a_number_nobody_said(name: str, args: dict[str, Any], heard: str,
+                              made: tuple[str, ...]) -> None:
+    assert made_up(ToolCall(name, args), _declared(name), heard) == made
+
+
+def test_an_id_a_tool_showed_is_not_made_up() -> None:
+    shown = '[{"ok": true, "result": [{"note_id": 4, "text": "boiler at 1.5 bar"}]}]'
+    delete = ToolCall("delete_note", {"note_id": 4})
+    assert made_up(delete, _declared("delete_note"), "delete that", shown) == ()
+    assert made_up(delete, _declared("delete_note"), "delete that") == ("note_id",)
+    assert said_ids("the third one, then timer two") == {3, 2}
+    assert said_ids("that one") == set()
+
+
+def _timers_and_notes(*outputs: str) -> tuple[Conversation, list[tuple[str, dict[str, Any]]]]:
+    from dataclasses import replace
+
+    ran: list[tuple[str, dict[str, Any]]] = []
+
+    def bound(tool: Tool) -> Tool:
+        def fn(**kw: Any) -> Any:
+            ran.append((tool.name, kw))
+            return [{"note_id": 4, "text": "boiler"}] if tool.name == "read_notes" else {"ok": True}
+        # Run without asking: what is checked here is the number, not the confirmation.
+        return replace(tool, fn=fn, accepts_confirmation=False, side_effect=SideEffect.WRITE)
+
+    registry = Registry([bound(_declared(n)) for n in
+                         ("set_timer", "cancel_timer", "read_notes", "delete_note")])
+    return Conversation(ScriptedEngine.from_outputs(list(outputs)), registry,
+                        options=LoopOptions(speak=False)), ran
+
+
+def test_the_loop_holds_back_a_call_with_a_made_up_number_and_asks_for_it() -> None:
+    timer = ToolCall("set_timer", {"label": "pizza", "minutes": 10})
+    bot, ran = _timers_and_notes(render_lfm2([timer]), "Started.")
+    events = list(bot.turn(UserInput(text="keep the pizza timer running, don't touch it")))
+    assert ran == []
+    assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
+        ((timer,), NOT_SAID)]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_SAID]]
+    # Said, it runs.
+    bot, ran = _timers_and_notes(render_lfm2([timer]), "Started.")
+    list(bot.turn(UserInput(text="ten minutes on the pizza timer")))
+    assert ran == [("set_timer", {"label": "pizza", "minutes": 10})]
+
+
+def test_the_loop_drops_a_made_up_id_beside_a_label_and_keeps_an_id_it_was_shown() -> None:
+    cancel = ToolCall("cancel_timer", {"label": "pasta", "timer_id": 1})
+    bot, ran = _timers_and_notes(render_lfm2([cancel]), "Cancelled.")
+    events = list(bot.turn(UserInput(text="cancel the pasta timer")))
+    assert ran == [("cancel_timer", {"label": "pasta"})]
+    assert next(e for e in events if isinstance(e, CallsGrounded)).dropped == (
+        "cancel_timer.timer_id=1",)
+    # Note 4 was read out a turn before: "delete it" picks it. Note 1 was never seen.
+    bot, ran = _timers_and_notes(render_lfm2([ToolCall("read_notes", {})]), "Note 4: boiler.",
+                                 render_lfm2([ToolCall("delete_note", {"note_id": 4})]), "Gone.",
+                                 render_lfm2([ToolCall("delete_note", {"note_id": 1})]), "Gone.")
+    list(bot.turn(UserInput(text="read my notes")))
+    list(bot.turn(UserInput(text="delete it")))
+    events = list(bot.turn(UserInput(text="and undo deleting that other note")))
+    assert ran == [("read_notes", {}), ("delete_note", {"note_id": 4})]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_SAID]
+    with pytest.raises(ValueError, match="id 'label' is not an integer"):
+        Registry([replace_fn(_declared("cancel_timer"), ids=("label",))])
+
+
+def replace_fn(tool: Tool, **changes: Any) -> Tool:
+    from dataclasses import replace
+
+    return replace(tool, fn=lambda **kw: None, **changes)
 
 
 # --- moments said -------------------------------------------------------------------------------

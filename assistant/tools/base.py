@@ -116,6 +116,11 @@ class Tool:
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()
+    # Integer arguments that pick one thing by its number (a note's id): the loop holds back a
+    # call whose number no user turn says and no tool result showed (`grounding.made_up`);
+    # so is one whose `duration` nobody said. Note 1 deleted for "undo deleting that note" is
+    # a guess with nothing to go on.
+    ids: tuple[str, ...] = ()
 
     @property
     def spec(self) -> ToolSpec:

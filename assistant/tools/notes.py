@@ -155,7 +155,7 @@ TOOLS = (
             "required": ["note_id"]},
         side_effect=SideEffect.DESTRUCTIVE,
         held_back_by=("said not to",),  # "please don't delete anything"
-        action="delete",
+        action="delete", ids=("note_id",),
     ),
 )
 

@@ -67,6 +67,9 @@ class Registry:
         for name in tool.amounts:
             if props.get(name, {}).get("type") not in ("number", "integer"):
                 raise ValueError(f"{tool.name}: amount {name!r} is not a number argument")
+        for name in tool.ids:
+            if props.get(name, {}).get("type") != "integer":
+                raise ValueError(f"{tool.name}: id {name!r} is not an integer argument")
         for name, seconds in tool.duration.items():
             if props.get(name, {}).get("type") != "integer" or seconds < 1:
                 raise ValueError(f"{tool.name}: duration {name!r} is not an integer argument "

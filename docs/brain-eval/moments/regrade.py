@@ -10,7 +10,9 @@ back; `--said` a call the request says not to make held back (below it, no level
 back for "said not to": the pattern stop 40 judged is gone); `--places` the clock's place
 filled in from the request, unless it asks the time here; `--values` a conversion's value held
 to the one number said (`../values-said/`; doses read the parts and signs of numbers said as
-`grounding.said_numbers` now does at every level). Holds are read as the loop reads them now,
+`grounding.said_numbers` now does at every level); `--made-up` a timer whose duration nobody said,
+or a call whose only argument is a note's or timer's number nobody said, held back, and such a
+number beside a label dropped (`../made-up/`). Holds are read as the loop reads them now,
 at every level that has them: said-not-to's and no-tool-does' lifted by a later request
 (`../held-off-2/`, `../asked-after/`). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
@@ -28,6 +30,7 @@ python docs/brain-eval/moments/regrade.py --notes 'docs/brain-eval/**/records/*.
 python docs/brain-eval/moments/regrade.py --said 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --values 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --made-up 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from assistant.grounding import as_routine, as_said
+from assistant.grounding import as_routine, as_said, made_up
 from assistant.toolcall import ToolCall
 from assistant.tools import clock, medication, notes, timers, units
 from assistant.tools.asking import ANY_TOOL, RECORD, unasked
@@ -50,7 +53,7 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes", "--said", "--places", "--values")
+          "--notes", "--said", "--places", "--values", "--made-up")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -65,6 +68,7 @@ TOOLS = {t.name: replace(
     times_of_day=t.times_of_day if applies("--times") else (),
     routine=t.routine if applies("--routine") else "",
     places=t.places if applies("--places") else {},
+    ids=t.ids if applies("--made-up") else (),
     held_back_by=tuple(r for r in t.held_back_by if applies(
         "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
@@ -86,6 +90,8 @@ def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
     if alone and tool.routine:
         meant = as_routine(call, tool, TOOLS[tool.routine], text)
         call, tool = meant, TOOLS[meant.name]
+    if made := set(made_up(call, tool, text)) & set(tool.ids):  # ids beside other arguments
+        call = ToolCall(call.name, {k: v for k, v in call.arguments.items() if k not in made})
     return as_said(call, tool, text, REFERENCE_NOW)
 
 
@@ -93,6 +99,10 @@ def asked_for(call: ToolCall, text: str) -> bool:
     """Whether the loop runs `call` for `text`: no reason its tool (or any tool) declares holds
     it back."""
     tool = TOOLS.get(call.name)
+    if tool and applies("--made-up"):
+        made = made_up(call, tool, text)
+        if any(k in tool.duration for k in made) or (made and set(call.arguments) <= set(made)):
+            return False
     return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
                        tool.action if tool else "")
 
