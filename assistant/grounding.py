@@ -49,11 +49,20 @@ request never said ("50 micrograms at half nine" written as 90) becomes the one 
 outside the time said, when there is exactly one. A conversion's value likewise: "three quarters
 of a cup" written as 3 is 0.75 (numbers are read with their parts and signs: "1 1/2", "a mile
 and a half", "minus forty").
+
+A number or a time nobody said is made up (`made_up`): a timer's duration when no user turn
+says a duration or any of its numbers ("keep the pizza timer running" set for 10 minutes), a
+note's or timer's number that no user turn says and no tool result showed ("undo deleting that
+note" deleting note 1), a reminder's or dose's time when no user turn says any time ("thanks for
+reminding me about the bins!" set for 20 minutes). The loop holds back a call that cannot do
+without it (`cannot_do_without`: the user is asked for it) and drops it from one that can (a
+dose is logged as now, a timer cancelled by the label said).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -261,10 +270,33 @@ def said_ids(text: str) -> set[int]:
     return {int(n) for n in re.findall(r"(?<![\w.])(\d+)(?:st|nd|rd|th)?\b", s)}
 
 
+# Words that say when, besides numbers and ordinals: days and their parts, months, meals, spans.
+_WHEN = re.compile(
+    r"\b(?:today|tonight|tonite|tomorrow|tmrw?|yesterday|morning|afternoon|evening|night|"
+    r"noon|midday|midnight|later|soon|shortly|weekend|week|month|year|fortnight|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|lunch|lunchtime|dinner|dinnertime|breakfast|"
+    r"brunch|supper|teatime|bedtime|bed|hour|hr|min|minute|sec|second|o'?clock|half|quarter|"
+    r"day|daily|every|eve|dawn|dusk|sunrise|sunset|asap|bit|while|[ap]\.?m)(?:s|'s)?\b")
+
+
+def says_a_time(text: str, besides: Collection[float] = ()) -> bool:
+    """Whether `text` says anything of when: a word of time ("tonight", "after lunch", "in a
+    bit"), or a number or an ordinal other than those `besides` (what else a call says they
+    are: a dose's amount). "Thanks for reminding me about the bins!" says none."""
+    if _WHEN.search(text.lower()):
+        return True
+    numbers = Counter(said_numbers(text))  # counted: "take 2 pills at 2" says a time
+    numbers.update(float(n) for n in said_ids(text) if float(n) not in numbers)  # "the 3rd"
+    return bool(numbers - Counter(map(float, besides)))
+
+
 def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str, ...]:
-    """The arguments of `call` that give a number nobody gave: its `tool.duration`, when `said`
-    (the user's turns) says no duration, none of its numbers and no vague count; each of its
-    `tool.ids` that neither `said` nor `shown` (the tool results the model read) has."""
+    """The arguments of `call` that give a number or a time nobody gave: its `tool.duration`,
+    when `said` (the user's turns) says no duration, none of its numbers and no vague count;
+    each of its `tool.ids` that neither `said` nor `shown` (the tool results the model read)
+    has; each of its `tool.moments` when `said` says no time at all."""
     def number(v: object) -> bool:
         return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
@@ -278,7 +310,23 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
             out += written
     ids = said_ids(said) | said_ids(shown) if tool.ids else set()
     out += [k for k in tool.ids if number(v := call.arguments.get(k)) and v not in ids]
+    moments = [k for k in tool.moments if isinstance(call.arguments.get(k), str)]
+    # The numbers of the call's other arguments are not times: "2" in "just took 2
+    # paracetamol" is the amount, in "remind me to take 2 pills" what to remind of.
+    others = [n for k, v in call.arguments.items() if k not in tool.moments
+              for n in (said_numbers(v) if isinstance(v, str) else [v] if number(v) else [])]
+    if moments and not says_a_time(said, others):
+        out += moments
     return tuple(out)
+
+
+def cannot_do_without(call: ToolCall, tool: Tool, made: Collection[str]) -> bool:
+    """Whether `call` is nothing without its `made` up arguments, so that it is held back, not
+    run without them: one the schema requires (a reminder's time), a duration (a timer), or
+    all it has."""
+    required = set(tool.parameters.get("required", ()))
+    return bool(made) and (any(k in required or k in tool.duration for k in made)
+                           or set(call.arguments) <= set(made))
 
 
 def ground_times(call: ToolCall, lists: Collection[str], heard: str, now: datetime) -> ToolCall:
@@ -376,6 +424,7 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     return ground_amount(new, tool.amounts, heard, moment)
 
 
-__all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "ground", "ground_amount",
-           "ground_duration", "ground_moment", "ground_place", "ground_times", "ground_unit",
-           "made_up", "said", "said_ids", "said_numbers", "said_place", "said_units"]
+__all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "cannot_do_without", "ground",
+           "ground_amount", "ground_duration", "ground_moment", "ground_place", "ground_times",
+           "ground_unit", "made_up", "said", "said_ids", "said_numbers", "said_place",
+           "said_units", "says_a_time"]

@@ -312,16 +312,16 @@ class Conversation:
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
-        """Why `call` is not run for `newest`: a reason its words say, or a duration or the
-        only thing it names by number made up (held, where a made-up id beside a label is
-        only dropped, in `_ground`)."""
+        """Why `call` is not run for `newest`: a reason its words say, or a number or time
+        made up that it cannot do without (one it can, a dose's time or an id beside a
+        label, is dropped in `_ground`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
         why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action)
         if why is None and newest:
             made = grounding.made_up(call, tool, self._said(), self._shown())
-            if any(k in tool.duration for k in made) or (made and set(call.arguments) <= set(made)):
+            if grounding.cannot_do_without(call, tool, made):
                 return NOT_SAID
         return why
 

@@ -13,6 +13,7 @@ from assistant.events import Answer, CallsGrounded, CallsHeldBack, CallsProposed
 from assistant.grounding import (
     as_routine,
     as_said,
+    cannot_do_without,
     ground,
     ground_amount,
     ground_duration,
@@ -26,6 +27,7 @@ from assistant.grounding import (
     said_numbers,
     said_place,
     said_units,
+    says_a_time,
 )
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
@@ -196,9 +198,9 @@ def test_the_loop_runs_the_timer_for_the_duration_said() -> None:
 
 
 def _declared(name: str) -> Tool:
-    from assistant.tools import notes, timers
+    from assistant.tools import medication, notes, timers
 
-    return next(t for t in (*timers.TOOLS, *notes.TOOLS) if t.name == name)
+    return next(t for t in (*timers.TOOLS, *notes.TOOLS, *medication.TOOLS) if t.name == name)
 
 
 @pytest.mark.parametrize(("name", "args", "heard", "made"), [
@@ -231,6 +233,42 @@ def test_a_number_nobody_said(name: str, args: dict[str, Any], heard: str,
     assert made_up(ToolCall(name, args), _declared(name), heard) == made
 
 
+@pytest.mark.parametrize(("heard", "says"), [
+    ("thanks for reminding me about the bins!", False),
+    ("Keep my dentist reminder exactly where it is.", False),
+    ("Postpone the study reminder until I know when my exam is", False),
+    ("remind me to call mum after lunch", True),
+    ("remind me in a bit to check the oven", True),
+    ("remind me tonight", True),
+    ("first thing, remind me about the bins", True),
+    ("put the bins out reminder for Thursday", True),
+    ("remind me at half six", True),
+    ("remind me at 7 to water the plants", True),
+    ("nudge me before bed about my pills", True),
+])
+def test_whether_a_request_says_a_time(heard: str, says: bool) -> None:
+    assert says_a_time(heard) is says
+
+
+def test_a_time_nobody_said_holds_back_a_reminder_and_is_dropped_from_a_dose() -> None:
+    remind = ToolCall("set_reminder", {"text": "the bins", "when": "in 20 minutes"})
+    tool = _declared("set_reminder")
+    assert made_up(remind, tool, "thanks for reminding me about the bins!") == ("when",)
+    assert cannot_do_without(remind, tool, ("when",))  # a reminder is nothing without it
+    assert made_up(remind, tool, "remind me about the bins in twenty minutes") == ()
+    dose = ToolCall("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets",
+                                 "time": "8 am"})
+    tool = _declared("log_dose")
+    assert made_up(dose, tool, "just took 2 paracetamol, log it") == ("time",)
+    assert not cannot_do_without(dose, tool, ("time",))  # logged as taken now
+    assert made_up(dose, tool, "took 2 paracetamol with breakfast") == ()
+    assert made_up(dose, tool, "took 2 paracetamol at 8") == ()
+    # A number of what to remind of is not a time either.
+    pills = ToolCall("set_reminder", {"text": "take 2 pills", "when": "in 20 minutes"})
+    assert made_up(pills, _declared("set_reminder"), "remind me to take 2 pills") == ("when",)
+    assert made_up(pills, _declared("set_reminder"), "remind me to take 2 pills at 2") == ()
+
+
 def test_an_id_a_tool_showed_is_not_made_up() -> None:
     shown = '[{"ok": true, "result": [{"note_id": 4, "text": "boiler at 1.5 bar"}]}]'
     delete = ToolCall("delete_note", {"note_id": 4})
@@ -253,7 +291,8 @@ def _timers_and_notes(*outputs: str) -> tuple[Conversation, list[tuple[str, dict
         return replace(tool, fn=fn, accepts_confirmation=False, side_effect=SideEffect.WRITE)
 
     registry = Registry([bound(_declared(n)) for n in
-                         ("set_timer", "cancel_timer", "read_notes", "delete_note")])
+                         ("set_timer", "cancel_timer", "read_notes", "delete_note",
+                          "set_reminder", "log_dose")])
     return Conversation(ScriptedEngine.from_outputs(list(outputs)), registry,
                         options=LoopOptions(speak=False)), ran
 
@@ -290,6 +329,19 @@ def test_the_loop_drops_a_made_up_id_beside_a_label_and_keeps_an_id_it_was_shown
     assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_SAID]
     with pytest.raises(ValueError, match="id 'label' is not an integer"):
         Registry([replace_fn(_declared("cancel_timer"), ids=("label",))])
+
+
+def test_the_loop_asks_when_for_a_reminder_and_logs_a_dose_as_now() -> None:
+    remind = ToolCall("set_reminder", {"text": "the bins", "when": "in 20 minutes"})
+    bot, ran = _timers_and_notes(render_lfm2([remind]), "Set.")
+    events = list(bot.turn(UserInput(text="thanks for reminding me about the bins!")))
+    assert ran == []
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_SAID]
+    dose = ToolCall("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets",
+                                 "time": "8 am"})
+    bot, ran = _timers_and_notes(render_lfm2([dose]), "Logged.")
+    list(bot.turn(UserInput(text="just took 2 paracetamol tablets, log it")))
+    assert ran == [("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets"})]
 
 
 def replace_fn(tool: Tool, **changes: Any) -> Tool:

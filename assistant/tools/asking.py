@@ -161,8 +161,8 @@ REASONS = ("said not to", *_WHY)
 ANY_TOOL = ("an action no tool does",)
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
-# Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration
-# or a thing's number that nobody said (`assistant.grounding.made_up`).
+# Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration,
+# a thing's number or a reminder's time that nobody said (`assistant.grounding.made_up`).
 NOT_SAID = "a number not said"
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
@@ -177,9 +177,9 @@ NOT_ASKED = {
                               "you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
-    NOT_SAID: "I haven't done anything, since I didn't catch a number for it: how long a timer "
-              "should run, or which note or timer by its number. \"List my timers\" or \"read my "
-              "notes\" gives their numbers.",
+    NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
+              "long a timer should run, when to remind you, or which note or timer by its "
+              "number. \"List my timers\" or \"read my notes\" gives their numbers.",
 }
 
 

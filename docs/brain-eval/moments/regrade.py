@@ -12,7 +12,8 @@ filled in from the request, unless it asks the time here; `--values` a conversio
 to the one number said (`../values-said/`; doses read the parts and signs of numbers said as
 `grounding.said_numbers` now does at every level); `--made-up` a timer whose duration nobody said,
 or a call whose only argument is a note's or timer's number nobody said, held back, and such a
-number beside a label dropped (`../made-up/`). Holds are read as the loop reads them now,
+number beside a label dropped (`../made-up/`); `--made-up-times` a reminder's time nobody said
+held back and a dose's dropped (`../made-up-2/`). Holds are read as the loop reads them now,
 at every level that has them: said-not-to's and no-tool-does' lifted by a later request
 (`../held-off-2/`, `../asked-after/`). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
@@ -31,6 +32,7 @@ python docs/brain-eval/moments/regrade.py --said 'docs/brain-eval/**/records/*.j
 python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --values 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --made-up 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --made-up-times 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from assistant.grounding import as_routine, as_said, made_up
+from assistant.grounding import as_routine, as_said, cannot_do_without, made_up
 from assistant.toolcall import ToolCall
 from assistant.tools import clock, medication, notes, timers, units
 from assistant.tools.asking import ANY_TOOL, RECORD, unasked
@@ -53,7 +55,8 @@ from evalkit.values import REFERENCE_NOW
 
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
-          "--notes", "--said", "--places", "--values", "--made-up")
+          "--notes", "--said", "--places", "--values", "--made-up",
+          "--made-up-times")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -81,6 +84,14 @@ def expected(e: dict[str, Any]) -> ExpectedCall:
     return ExpectedCall(e["name"], args, frozenset(e.get("optional", ())))
 
 
+def made_up_here(call: ToolCall, tool: Any, text: str) -> tuple[str, ...]:
+    """`grounding.made_up` with what the level judges of it: durations and ids from
+    `--made-up`, moments from `--made-up-times`."""
+    return made_up(call, replace(
+        tool, duration=tool.duration if applies("--made-up") else {},
+        moments=tool.moments if applies("--made-up-times") else {}), text)
+
+
 def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
     """`call` as the loop runs it: made its tool's routine when it is the only call, then held
     to what `text` says."""
@@ -90,7 +101,7 @@ def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
     if alone and tool.routine:
         meant = as_routine(call, tool, TOOLS[tool.routine], text)
         call, tool = meant, TOOLS[meant.name]
-    if made := set(made_up(call, tool, text)) & set(tool.ids):  # ids beside other arguments
+    if made := made_up_here(call, tool, text):  # what the call can do without, by now
         call = ToolCall(call.name, {k: v for k, v in call.arguments.items() if k not in made})
     return as_said(call, tool, text, REFERENCE_NOW)
 
@@ -99,10 +110,8 @@ def asked_for(call: ToolCall, text: str) -> bool:
     """Whether the loop runs `call` for `text`: no reason its tool (or any tool) declares holds
     it back."""
     tool = TOOLS.get(call.name)
-    if tool and applies("--made-up"):
-        made = made_up(call, tool, text)
-        if any(k in tool.duration for k in made) or (made and set(call.arguments) <= set(made)):
-            return False
+    if tool and cannot_do_without(call, tool, made_up_here(call, tool, text)):
+        return False
     return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
                        tool.action if tool else "")
 
