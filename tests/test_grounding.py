@@ -147,6 +147,11 @@ def test_the_weather_tool_grounds_its_place_behind_the_schema_the_adapter_knows(
     ("a 1-hour timer for the pizza", [3600]),
     ("set a second timer for five minutes", [300]),  # "a second" is not one
     ("set a timer for 2 minutes for 2 people", [120]),
+    # A quarter or three after the whole, either side of the unit (was 3600, and none).
+    ("an hour and a quarter on the timer", [4500]),
+    ("the lamb needs two and a quarter hours", [8100]),
+    ("2 hours and a quarter", [8100]),
+    ("two and three quarter hours", [9900]),
     ("delete timer four", []),
     ("set the thermostat to 20 degrees", []),
     ("rouse me at 7:15 am", []),

@@ -14,11 +14,18 @@ from collections.abc import Callable
 _NUM = r"\d+(?:\.\d+)?"
 _UNIT = r"(hours?|hrs?|minutes?|mins?|seconds?|secs?)\b"
 _SECONDS = {"h": 3600, "m": 60, "s": 1}  # by the unit's first letter
+# A part said after a whole: "an hour and a quarter", "two and three quarters hours".
+_PARTS = {"a half": 0.5, "a quarter": 0.25, "3 quarter": 0.75, "3 quarters": 0.75}
+_AND_PART = r"and (a half|a quarter|3 quarters?)"
 # Said forms -> "<number> <unit>", rewritten before the numbers are read.
 _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r) for p, r in (
-        (r"\b(?:an?|1) (hour|minute) and a half\b", r"1.5 \1s"),
-        (rf"\b({_NUM}) and a half {_UNIT}", lambda m: f"{float(m[1]) + 0.5} {m[2]}"),
+        (rf"\b(?:an?|1) (hour|minute) {_AND_PART}\b",
+         lambda m: f"{1 + _PARTS[m[2]]:g} {m[1]}s"),
+        (rf"\b({_NUM}) {_AND_PART} {_UNIT}",
+         lambda m: f"{float(m[1]) + _PARTS[m[2]]:g} {m[3]}"),
+        (rf"\b({_NUM}) {_UNIT} {_AND_PART}\b",
+         lambda m: f"{float(m[1]) + _PARTS[m[3]]:g} {m[2]}"),
         (r"\b3 quarters of an hour\b", "45 minutes"),
         (r"\b(?:(?:a|1) )?quarter (?:of an )?hour\b", "15 minutes"),
         (r"\b(?:half an|half a|a half) hour\b", "30 minutes"),
