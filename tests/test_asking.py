@@ -14,17 +14,8 @@ from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools import clock, medication, timers
-from assistant.tools.asking import (
-    ACTIONS,
-    ANY_TOOL,
-    NOT_ASKED,
-    NOT_SAID,
-    REASONS,
-    RECORD,
-    TOPICS,
-    unasked,
-)
-from assistant.tools.base import SideEffect, Tool
+from assistant.tools.asking import ANY_TOOL, NOT_ASKED, NOT_SAID, REASONS, RECORD, unasked
+from assistant.tools.base import Tool
 from assistant.tools.registry import Registry
 
 
@@ -157,68 +148,6 @@ def test_a_request_after_one_no_tool_does_is_still_done(heard: str, held: set[st
 
     assert {t.name for t in (*timers.TOOLS, *notes.TOOLS) if t.name in _NAMED
             and unasked(heard, ANY_TOOL, t.action)} == held
-
-
-@pytest.mark.parametrize(("heard", "topic", "place", "held"), [
-    ("play some lo-fi beats then tell me what 15 percent of 240 is", "sum", None, False),
-    ("switch the heating on, and what'll the weather be in Glasgow tomorrow?", "weather",
-     "Glasgow", False),
-    ("call the chemist. Then, when did I last take my Tylenol?", "dose", None, False),
-    ("play some jazz, and how many kilometres is 26.2 miles?", "convert", None, False),
-    # A question about no tool's topic, or a comment, lifts nothing.
-    ("stream the cricket. Who won the World Cup in 1966, by the way?", "weather", None, True),
-    ("call mum, she's worried about the weather", "weather", None, True),
-    ("play some jazz, and how many kilometres is 26.2 miles?", "weather", None, True),
-    # The weather and the clock answer now and ahead, not the past; the user's records do.
-    ("Text Jamie that the match is off. Honestly though, what was the weather doing on the day "
-     "of the moon landing?", "weather", "moon landing", True),
-    ("book a taxi. Did it snow in London last Christmas?", "weather", "London", True),
-    ("order a pizza, and what time was it in Tokyo when the quake hit?", "time", None, True),
-    ("ring the pharmacy. When did I last take my metformin?", "dose", None, False),
-    # The weather only in a forecast's shape: its place said after "in", "for" or "at".
-    ("turn the radio on, and is it going to rain in Leeds tomorrow?", "weather", "Leeds", False),
-    ("book a table, then give me the forecast for Edinburgh on Friday", "weather", "Edinburgh",
-     False),
-    ("Call Mum on speaker? Oh and what's the hottest temperature ever recorded on Earth",
-     "weather", "Earth", True),
-    ("turn the radio on, and is it going to rain tomorrow?", "weather", None, True),
-    ("turn the radio on, and is it going to rain in Leeds tomorrow?", "weather", "Paris", True),
-])
-def test_a_question_for_a_reading_tool_after_a_request_no_tool_does(
-        heard: str, topic: str, place: str | None, held: bool) -> None:
-    assert (unasked(heard, ANY_TOOL, topic, reads=True, place=place) is not None) is held
-
-
-def test_the_loop_answers_a_forecast_asked_after_a_request_no_tool_does() -> None:
-    from dataclasses import replace
-
-    from assistant.tools import weather
-
-    ran: list[dict[str, Any]] = []
-    tool = replace(weather.TOOLS[0], fn=lambda **kw: ran.append(kw) or {"ok": True})
-    for heard, place, runs in [
-        ("Play some jazz. Is it going to rain in Oslo tomorrow?", "Oslo", True),
-        ("Call Mum on speaker? Oh and what's the hottest temperature ever recorded on Earth",
-         "Earth", False),
-    ]:
-        ran.clear()
-        call = ToolCall("get_weather", {"location": place})
-        bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([call]), "Done."]),
-                           Registry([tool]), options=LoopOptions(speak=False))
-        list(bot.turn(UserInput(text=heard)))
-        assert bool(ran) is runs, heard
-
-
-def test_every_tool_that_only_reads_names_its_topic() -> None:
-    import importlib
-
-    from assistant.tools import FAMILIES
-
-    reading = [t for family in FAMILIES
-               for t in importlib.import_module(f"assistant.tools.{family}").TOOLS
-               if t.side_effect == SideEffect.READ]
-    assert len(reading) == 10
-    assert all(t.action in TOPICS or t.action in ACTIONS for t in reading), reading
 
 
 @pytest.mark.parametrize(("heard", "none"), [

@@ -134,7 +134,6 @@ TOOLS = (
             "required": ["query"]},
         side_effect=SideEffect.READ,
         returns_untrusted_text=True,
-        action="note",
     ),
     Tool(
         name="read_notes",
@@ -145,7 +144,6 @@ TOOLS = (
             "required": []},
         side_effect=SideEffect.READ,
         returns_untrusted_text=True,
-        action="note",
     ),
     Tool(
         name="delete_note",

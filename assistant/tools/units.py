@@ -189,7 +189,6 @@ TOOLS = (
         side_effect=SideEffect.READ,
         timeout_s=15.0,  # the first call builds pint's registry
         amounts=("value",),
-        action="convert",
     ),
     Tool(
         name="calculate",
@@ -209,7 +208,6 @@ TOOLS = (
         },
         side_effect=SideEffect.READ,
         timeout_s=5.0,
-        action="sum",
     ),
 )
 

@@ -226,7 +226,6 @@ TOOLS = (
         # Required in the schema the shipped adapter was tuned on, which then invents a city
         # for "what's the weather like"; the loop drops one not said, and home stands in.
         grounded=("location",),
-        action="weather",
     ),
 )
 

@@ -46,7 +46,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said, cannot_do_without, made_up
 from assistant.toolcall import ToolCall
-from assistant.tools import clock, medication, notes, timers, units, weather
+from assistant.tools import clock, medication, notes, timers, units
 from assistant.tools.asking import ANY_TOOL, RECORD, unasked
 from evalkit.checker import check
 from evalkit.compare import load
@@ -75,8 +75,7 @@ TOOLS = {t.name: replace(
     held_back_by=tuple(r for r in t.held_back_by if applies(
         "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
-    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS, *units.TOOLS,
-              *weather.TOOLS)}
+    for t in (*timers.TOOLS, *medication.TOOLS, *clock.TOOLS, *notes.TOOLS, *units.TOOLS)}
 ANY = ANY_TOOL if applies("--actions") else ()  # reasons that hold back a call to any tool
 
 
@@ -114,9 +113,7 @@ def asked_for(call: ToolCall, text: str) -> bool:
     if tool and cannot_do_without(call, tool, made_up_here(call, tool, text)):
         return False
     return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
-                       tool.action if tool else "", bool(tool) and tool.side_effect == "read-only",
-                       next((v for k in tool.grounded if isinstance(v := call.arguments.get(k), str)),
-                            None) if tool else None)
+                       tool.action if tool else "")
 
 
 def regrade(path: str, totals: dict[str, int]) -> None:
