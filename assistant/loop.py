@@ -41,7 +41,7 @@ from assistant.events import (
 )
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import ANY_TOOL, NOT_ASKED, NOT_SAID, unasked
-from assistant.tools.base import ErrorCode, ToolResult
+from assistant.tools.base import ErrorCode, SideEffect, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
 
@@ -318,7 +318,8 @@ class Conversation:
         tool = self.registry.get(call.name)
         if tool is None:
             return None
-        why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action)
+        why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action,
+                      tool.side_effect == SideEffect.READ)
         if why is None and newest:
             made = grounding.made_up(call, tool, self._said(), self._shown())
             if grounding.cannot_do_without(call, tool, made):

@@ -14,8 +14,17 @@ from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools import clock, medication, timers
-from assistant.tools.asking import ANY_TOOL, NOT_ASKED, NOT_SAID, REASONS, RECORD, unasked
-from assistant.tools.base import Tool
+from assistant.tools.asking import (
+    ACTIONS,
+    ANY_TOOL,
+    NOT_ASKED,
+    NOT_SAID,
+    REASONS,
+    RECORD,
+    TOPICS,
+    unasked,
+)
+from assistant.tools.base import SideEffect, Tool
 from assistant.tools.registry import Registry
 
 
@@ -148,6 +157,62 @@ def test_a_request_after_one_no_tool_does_is_still_done(heard: str, held: set[st
 
     assert {t.name for t in (*timers.TOOLS, *notes.TOOLS) if t.name in _NAMED
             and unasked(heard, ANY_TOOL, t.action)} == held
+
+
+@pytest.mark.parametrize(("heard", "topic", "held"), [
+    ("play some lo-fi beats then tell me what 15 percent of 240 is", "sum", False),
+    ("call the chemist. Then, when did I last take my Tylenol?", "dose", False),
+    ("play some jazz, and how many kilometres is 26.2 miles?", "convert", False),
+    ("order a pizza, and what time is it in Tokyo?", "time", False),
+    # A question about no tool's topic, or a comment, lifts nothing.
+    ("stream the cricket. Who won the World Cup in 1966, by the way?", "time", True),
+    ("call mum, she's worried about the time", "time", True),
+    ("play some jazz, and how many kilometres is 26.2 miles?", "dose", True),
+    # The clock answers now, not the past; the user's records do.
+    ("order a pizza, and what time was it in Tokyo when the quake hit?", "time", True),
+    ("ring the pharmacy. When did I last take my metformin?", "dose", False),
+    # The weather names no topic (its tool's action is ""): it keeps the hold, forecast or not.
+    ("switch the heating on, and what'll the weather be in Glasgow tomorrow?", "", True),
+    ("Call the gym. How cold does it get at the South Pole in winter?", "", True),
+])
+def test_a_question_for_a_reading_tool_after_a_request_no_tool_does(heard: str, topic: str,
+                                                                     held: bool) -> None:
+    assert (unasked(heard, ANY_TOOL, topic, reads=True) is not None) is held
+
+
+def test_the_loop_answers_a_question_after_a_request_no_tool_does_but_the_weather() -> None:
+    from dataclasses import replace
+
+    from assistant.tools import units, weather
+
+    ran: list[str] = []
+    tools = [replace(t, fn=lambda _n=t.name, **kw: ran.append(_n) or {"ok": True})
+             for t in (*units.TOOLS, *weather.TOOLS)]
+    for heard, call, runs in [
+        ("Play some jazz, and how many kilometres is 26.2 miles?",
+         ToolCall("convert_units", {"value": 26.2, "from_unit": "mile", "to_unit": "km"}), True),
+        ("Play some jazz. Is it going to rain in Oslo tomorrow?",
+         ToolCall("get_weather", {"location": "Oslo", "day": "tomorrow"}), False),
+    ]:
+        ran.clear()
+        bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([call]), "Done."]),
+                           Registry(tools), options=LoopOptions(speak=False))
+        list(bot.turn(UserInput(text=heard)))
+        assert (ran == [call.name]) is runs, heard
+
+
+def test_every_tool_that_only_reads_names_its_topic() -> None:
+    import importlib
+
+    from assistant.tools import FAMILIES
+
+    reading = [t for family in FAMILIES
+               for t in importlib.import_module(f"assistant.tools.{family}").TOOLS
+               if t.side_effect == SideEffect.READ]
+    assert len(reading) == 10
+    named = [t for t in reading if t.name != "get_weather"]  # the weather names none, on purpose
+    assert all(t.action in TOPICS or t.action in ACTIONS for t in named), named
+    assert next(t for t in reading if t.name == "get_weather").action == ""
 
 
 @pytest.mark.parametrize(("heard", "none"), [

@@ -45,7 +45,12 @@ Sarah that I'll be there by six" is not a reminder, "pause the spuds timer" not 
 Only the leading verb counts, after fillers ("ok", "can you", "I need you to"), so "remind me to
 text Sarah" is a reminder; "text me at 6" and "ring me" are left to the brain. A later clause
 that asks for a call in the imperative, naming its action or none, is still done ("pause the
-pasta timer and set a new one for 5 minutes").
+pasta timer and set a new one for 5 minutes"); for a tool that only reads, a later question
+that names what it is about ("play some jazz, and how many kilometres is 26.2 miles?"; not "who
+won the World Cup in 1966?"), and for the clock, not of the past ("what time was it in Tokyo when
+the quake hit?"). The weather keeps the hold: four writers found four ways a question names the
+weather and is not a forecast ("how cold does it get at the South Pole in winter?",
+`docs/brain-eval/asked-after-5/`).
 
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
@@ -84,6 +89,13 @@ _AGAIN = re.compile(r"^\s*(?:(?:ok(?:ay)?|alright|right|actually|now|just|please
                     r"(?:start|set|make|put|add|delete|remove|cancel|stop|kill|get\s+rid|bin|scrap|"
                     r"save|note|jot|write|remind|log|record|create|go\s+(?:ahead|for\s+it|now|on)|"
                     r"do\s+it)\b")
+# A question or an instruction of any kind, for a tool that only reads ("... then tell me what
+# 15 percent of 240 is", "..., and what time is it in Glasgow?").
+_QUESTION = re.compile(r"^\s*(?:(?:ok(?:ay)?|also|plus|oh|right|so|now|then|please|actually|but|"
+                       r"just|while\s+you'?re\s+at\s+it|by\s+the\s+way|btw)\b[\s,]*)*"
+                       r"(?:what|what'?s|whats|when|where|which|who|how|is|are|was|do|does|did|can|"
+                       r"could|will|would|should|tell|read|show|list|give|convert|work\s+out|"
+                       r"check|find|look\s+up|search)\b|\?")
 _FORGET = re.compile(r"\bforget")
 # What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
 # names another action leaves its call alone ("no reminder, just a 10 minute timer").
@@ -97,6 +109,26 @@ ACTIONS = {
     "delete": r"delete|remove|clear|wipe|erase|bin|get\s+rid",
 }
 _ACTION = {name: re.compile(rf"\b(?:{words})\b") for name, words in ACTIONS.items()}
+# What a tool that only reads is about, as people name it in a question (`Tool.action` of a
+# reading tool: a key of ACTIONS or of TOPICS). Not the weather (above), which names none.
+TOPICS = {
+    "time": r"time|clock|o'?clock|date|day\s+is\s+it",
+    "convert": r"convert\w*|in\s+(?:kilo\w*|km|miles?|pounds?|lbs?|kgs?|grams?|ounces?|oz|"
+               r"lit(?:re|er)s?|ml|cups?|tablespoons?|teaspoons?|feet|foot|inch\w*|met(?:re|er)s?|"
+               r"cm|mm|celsius|fahrenheit|mph|stones?|gallons?|pints?)|how\s+many\s+\w+\s+(?:in|is|are)",
+    "sum": r"percent|plus|minus|times|divided|multiplied|squared|square\s+root|split|add\s+up|"
+           r"total|\d\s*[-+*/x÷%]\s*\d",
+    "dose": ACTIONS["dose"] + r"|medication|took|taken|take|had",
+}
+_TOPIC = {name: re.compile(rf"(?:\b|(?<=\d))(?:{words})\b")
+          for name, words in {**ACTIONS, **TOPICS}.items()}
+# The topics whose tools answer only now and ahead: a question of the past is not theirs ("what
+# time was it in Tokyo when the quake hit?"), where the user's own records are ("when did I last
+# take my metformin?").
+_NOW_AND_AHEAD = ("time",)
+_PAST = re.compile(r"\b(?:was|were|did|had|has\s+been|have\s+been|used\s+to|yesterday|ago|"
+                   r"last\s+(?:night|week|weekend|month|year|summer|winter|spring|autumn|fall|"
+                   r"christmas|time)|back\s+(?:in|then|when)|in\s+(?:1[0-9]|20)\d\d)\b")
 # What an undoing action undoes: a "don't" that names it holds the undoing back too ("nah no
 # timer" cancels nothing), unless the request asks for the undoing ("I don't need the pasta
 # timer anymore", "no more reminders about the gym, cancel them", "never mind the tea timer").
@@ -183,9 +215,11 @@ NOT_ASKED = {
 }
 
 
-def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
+def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = False
+            ) -> str | None:
     """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
-    is what the call does (`ACTIONS`), for "said not to"."""
+    is what the call does (`ACTIONS`), for "said not to", or what a tool that only `reads` is
+    about (`TOPICS`)."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
     asked = bool(_ASK.search(s))
     for why in reasons:
@@ -196,7 +230,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "") -> str | None:
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in ANY_TOOL and action:
             _, *later = _CLAUSE.split(s[says.end():], maxsplit=1)
-            if later and _asked_again(later[0], action):
+            if later and (_asks_about(later[0], action) if reads else
+                          _asked_again(later[0], action)):
                 continue
         if says:
             return why
@@ -236,6 +271,14 @@ def _named(words: str) -> list[str]:
     return [name for name, pattern in _ACTION.items() if pattern.search(words)]
 
 
+def _asks_about(rest: str, topic: str) -> bool:
+    """Whether a clause of `rest` is a question or an instruction (`_QUESTION`) about `topic`,
+    and not of the past for a topic answered only now and ahead (`_NOW_AND_AHEAD`)."""
+    return any(_QUESTION.search(clause) and _TOPIC[topic].search(clause)
+               and not (topic in _NOW_AND_AHEAD and _PAST.search(clause))
+               for clause in re.split(r"[,.;!]+|\b(?:and|so|or)\b", rest))
+
+
 def _asked_again(rest: str, action: str) -> bool:
     """Whether a clause of `rest` (what follows a hold) asks for `action` again (`_AGAIN`): one
     that names it, or names no action."""
@@ -247,5 +290,5 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "REASONS", "RECORD", "said_not_to",
-           "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "REASONS", "RECORD", "TOPICS",
+           "said_not_to", "unasked"]

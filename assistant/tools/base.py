@@ -105,9 +105,11 @@ class Tool:
     # a dose is not logged for "is 800 mg too much?", the clock not read for "what time does the
     # pharmacy close?".
     held_back_by: tuple[str, ...] = ()
-    # What the tool does, as people name it (a key of `assistant.tools.asking.ACTIONS`): a call
-    # held back by "said not to" is held when the "don't" names it or names nothing ("no
-    # reminder, just a 10 minute timer" still sets the timer; "don't save that" sets nothing).
+    # What the tool does, as people name it (a key of `assistant.tools.asking.ACTIONS`, or of
+    # `TOPICS` for a tool that only reads): a call held back by "said not to" is held when the
+    # "don't" names it or names nothing ("no reminder, just a 10 minute timer" still sets the
+    # timer; "don't save that" sets nothing); one held back for an action no tool does is run
+    # when a later clause asks for it by name ("text Sam, then what's the weather in Leeds?").
     action: str = ""
     # The tool a lone call of this one becomes when the newest request says a daily routine
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the

@@ -134,6 +134,7 @@ TOOLS = (
             "required": ["query"]},
         side_effect=SideEffect.READ,
         returns_untrusted_text=True,
+        action="note",
     ),
     Tool(
         name="read_notes",
@@ -144,6 +145,7 @@ TOOLS = (
             "required": []},
         side_effect=SideEffect.READ,
         returns_untrusted_text=True,
+        action="note",
     ),
     Tool(
         name="delete_note",

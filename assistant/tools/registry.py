@@ -14,7 +14,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 
 from assistant.toolcall import ToolCall, ToolSpec
-from assistant.tools.asking import ACTIONS, REASONS
+from assistant.tools.asking import ACTIONS, REASONS, TOPICS
 from assistant.tools.base import (
     ErrorCode,
     NeedsConfirmation,
@@ -77,7 +77,7 @@ class Registry:
         unknown = set(tool.held_back_by) - set(REASONS)
         if unknown:
             raise ValueError(f"{tool.name}: held back by reasons no words say: {sorted(unknown)}")
-        if tool.action and tool.action not in ACTIONS:
+        if tool.action and tool.action not in {**ACTIONS, **TOPICS}:
             raise ValueError(f"{tool.name}: its action {tool.action!r} is not one people name")
         # A routine's tool may be added before or after the tool that turns into it.
         if tool.routine == tool.name:

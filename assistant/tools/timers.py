@@ -327,7 +327,7 @@ TOOLS = (
          side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1},
          held_back_by=("said not to",), action="timer"),  # "no need for a timer"
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
-         side_effect=SideEffect.READ),
+         side_effect=SideEffect.READ, action="timer"),
     Tool("cancel_timer",
          "Cancel a running timer by its label or timer_id (or the only one running). Also "
          "cancels a reminder given its text or id.",
@@ -349,7 +349,7 @@ TOOLS = (
          side_effect=SideEffect.WRITE, moments={"when": "future"},
          held_back_by=RECORD, action="reminder"),  # "should I take my statin at night?"
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
-         side_effect=SideEffect.READ, returns_untrusted_text=True),
+         side_effect=SideEffect.READ, returns_untrusted_text=True, action="reminder"),
 )
 
 

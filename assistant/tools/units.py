@@ -189,6 +189,7 @@ TOOLS = (
         side_effect=SideEffect.READ,
         timeout_s=15.0,  # the first call builds pint's registry
         amounts=("value",),
+        action="convert",
     ),
     Tool(
         name="calculate",
@@ -208,6 +209,7 @@ TOOLS = (
         },
         side_effect=SideEffect.READ,
         timeout_s=5.0,
+        action="sum",
     ),
 )
 

@@ -113,7 +113,7 @@ def asked_for(call: ToolCall, text: str) -> bool:
     if tool and cannot_do_without(call, tool, made_up_here(call, tool, text)):
         return False
     return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
-                       tool.action if tool else "")
+                       tool.action if tool else "", bool(tool) and tool.side_effect == "read-only")
 
 
 def regrade(path: str, totals: dict[str, int]) -> None:
