@@ -181,7 +181,7 @@ def cmd_overlap(args: argparse.Namespace) -> int:
     from finetune import overlap
 
     others = [p for p in sorted(overlap.SETS.glob("*.jsonl")) if p.resolve() != args.set.resolve()]
-    against = overlap.reference(args.items_seed, sets=others)
+    against = overlap.reference(args.items_seed, sets=others, judged=args.set)
     texts = overlap.set_texts(args.set)
     found = overlap.overlaps(texts, against, cutoff=args.cutoff)
     for o in found:

@@ -38,17 +38,20 @@ def set_texts(path: Path) -> list[str]:
 
 
 def reference(items_seed: int = 0, *, heard: Path | None = HEARD,
-              sets: Iterable[Path] = ()) -> dict[str, str]:
+              sets: Iterable[Path] = (), judged: Path | None = None) -> dict[str, str]:
     """text_key -> source, for every text the brain trains on (evalkit's train split, the
     training-only phrasings, Whisper transcripts of train audio), evalkit's dev and test texts,
-    and the texts of `sets`. The first source a text is seen in names it."""
+    and the texts of `sets`. The first source a text is seen in names it.
+
+    The training phrasings leave out any text of a hand-written set, so a `judged` set already
+    in `SETS` would hide its own copies of them: they are drawn as if it were not there."""
     from finetune import heard as heard_
-    from finetune.phrasings import extra_items
+    from finetune.phrasings import extra_items, holdout_texts
 
     out: dict[str, str] = {}
     for item in generate_items(items_seed):
         out.setdefault(text_key(item.text), f"evalkit {item.split}")
-    for item in extra_items(items_seed):
+    for item in extra_items(items_seed, holdout=holdout_texts(skip=judged)):
         out.setdefault(text_key(item.text), "training phrasings")
     if heard is not None and heard.exists():
         for item in heard_.load(heard):

@@ -26,7 +26,8 @@ evalkit's dev or test split, so the extra data never shows the model a scored re
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from evalkit.items import Item, formulary_drugs, generate_items, make_text, text_key
 from evalkit.templates import CALL, NEGATIVE_KINDS, Template, catalogue_functions
@@ -593,31 +594,35 @@ def extra_templates() -> list[Template]:
     return out
 
 
-def holdout_texts() -> list[str]:
-    """The texts of evalkit's hand-written sets (evalkit/sets/*.jsonl): a wording here may fill
-    in to one of them by chance ("what meds did I log {pday}"), and those are never trained on."""
-    import json
-    from pathlib import Path
+SETS = Path(__file__).resolve().parents[1] / "evalkit" / "sets"
 
-    sets = Path(__file__).resolve().parents[1] / "evalkit" / "sets"
-    return [json.loads(line)["text"] for path in sorted(sets.glob("*.jsonl"))
+
+def holdout_texts(skip: Path | None = None) -> list[str]:
+    """The texts of evalkit's hand-written sets (`SETS`, all but `skip`): a wording here may
+    fill in to one of them by chance ("what meds did I log {pday}"), and those are never
+    trained on."""
+    import json
+
+    return [json.loads(line)["text"] for path in sorted(SETS.glob("*.jsonl"))
+            if skip is None or path.resolve() != skip.resolve()
             for line in path.read_text("utf-8").splitlines() if line]
 
 
 def extra_items(seed: int = 0, per_tool: int = 150, per_negative_kind: int = 300,
-                drugs: Sequence[str] | None = None) -> list[Item]:
+                drugs: Sequence[str] | None = None, holdout: Iterable[str] | None = None
+                ) -> list[Item]:
     """Training items from the extra templates, split "train", ids `train:extra/...:NNNN`.
 
     Filled by evalkit's own code (same slots, prefixes, suffixes and gold calls), deterministic
     for a seed and drug list, no text twice, and none equal to an item of evalkit's dev or test
-    split for the same seed and drugs, nor to one of the holdout set. A group gives fewer items
-    only when its wordings run out.
+    split for the same seed and drugs, nor to a text of `holdout` (default: every hand-written
+    set's, `holdout_texts`). A group gives fewer items only when its wordings run out.
     """
     drug_list = tuple(drugs) if drugs is not None else formulary_drugs()
     if not drug_list:
         raise ValueError("extra_items needs at least one drug name")
     held_out = {text_key(it.text) for it in generate_items(seed, drug_list) if it.split != "train"}
-    held_out |= {text_key(text) for text in holdout_texts()}
+    held_out |= {text_key(text) for text in (holdout_texts() if holdout is None else holdout)}
     by_group: dict[str, list[Template]] = {}
     for t in extra_templates():
         by_group.setdefault(t.tool or t.category, []).append(t)
