@@ -109,7 +109,7 @@ class Tool:
     # `TOPICS` for a tool that only reads): a call held back by "said not to" is held when the
     # "don't" names it or names nothing ("no reminder, just a 10 minute timer" still sets the
     # timer; "don't save that" sets nothing); one held back for an action no tool does is run
-    # when a later clause asks for it by name ("text Sam, then what's the weather in Leeds?").
+    # when a later clause asks for it by name ("text Sam, then what time is it in Leeds?").
     action: str = ""
     # The tool a lone call of this one becomes when the newest request says a daily routine
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
