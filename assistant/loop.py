@@ -342,10 +342,11 @@ class Conversation:
         """`calls` without arguments the user never said, with the duration said, and a lone
         dose said as a daily routine made a schedule (`assistant.grounding`). Places are
         checked against every user turn in the window ("and tomorrow?" keeps the city said
-        before), the rest against the newest; with no words to check (audio heard by the model
-        itself) the calls stay as they are."""
-        said = [m.text for m in self.history if m.role == "user" and m.text]
-        if not " ".join(said).strip():
+        before), as are made-up numbers and times (`grounding.made_up`: a dose's time nobody
+        said is dropped), the rest against the newest; with no words to check (audio heard by
+        the model itself) the calls stay as they are."""
+        said = self._said()
+        if not said.strip():
             return calls
         newest = self._newest_words()  # not an older turn's, when this one was heard as audio
         grounded: list[ToolCall] = []
@@ -362,8 +363,8 @@ class Conversation:
                 if meant is not call:
                     corrected.append(f"{call.name} -> {meant.name} (a daily routine said)")
                     tool = routine
-            kept = grounding.ground(meant, tool.grounded, " ".join(said))
-            if newest and (made := grounding.made_up(kept, tool, " ".join(said), self._shown())):
+            kept = grounding.ground(meant, tool.grounded, said)
+            if newest and (made := grounding.made_up(kept, tool, said, self._shown())):
                 kept = ToolCall(kept.name, {k: v for k, v in kept.arguments.items() if k not in made})
             dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()
                         if k not in kept.arguments]
