@@ -16,9 +16,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from evalkit.items import generate_items, text_key
+from finetune.phrasings import SETS as SETS  # the hand-written sets' folder, named once
 
 CUTOFF = 90.0
-SETS = Path(__file__).resolve().parents[1] / "evalkit" / "sets"
 HEARD = Path(__file__).resolve().parent / "data" / "heard-train.jsonl"
 
 
