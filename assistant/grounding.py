@@ -300,7 +300,10 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
     def number(v: object) -> bool:
         return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
-    written = {k: v for k, v in call.arguments.items() if k in tool.duration and number(v)}
+    def whole(v: object) -> bool:  # a duration's part or an id; any other value is invalid,
+        return isinstance(v, int) and number(v)  # for validation to report, not made up
+
+    written = {k: v for k, v in call.arguments.items() if k in tool.duration and whole(v)}
     out: list[str] = []
     if written and not said_durations(said) and not _VAGUE.search(said.lower()):
         total = sum(v * tool.duration[k] for k, v in written.items())
@@ -309,7 +312,7 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
         if not readings & heard:
             out += written
     ids = said_ids(said) | said_ids(shown) if tool.ids else set()
-    out += [k for k in tool.ids if number(v := call.arguments.get(k)) and v not in ids]
+    out += [k for k in tool.ids if whole(v := call.arguments.get(k)) and v not in ids]
     moments = [k for k in tool.moments if isinstance(call.arguments.get(k), str)]
     # The numbers of the call's other arguments are not times: "2" in "just took 2
     # paracetamol" is the amount, in "remind me to take 2 pills" what to remind of.

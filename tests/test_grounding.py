@@ -232,6 +232,9 @@ def _declared(name: str) -> Tool:
     ("cancel_timer", {"timer_id": 2}, "kill the 2nd timer", ()),
     ("cancel_timer", {"label": "pasta", "timer_id": 1}, "cancel the pasta timer", ("timer_id",)),
     ("cancel_timer", {"label": "pasta"}, "cancel the pasta timer", ()),
+    # Not a whole number: invalid, for validation to report, not made up.
+    ("set_timer", {"seconds": 600.5}, "do it", ()),
+    ("delete_note", {"note_id": "one"}, "do it", ()),
 ])
 def test_a_number_nobody_said(name: str, args: dict[str, Any], heard: str,
                               made: tuple[str, ...]) -> None:
