@@ -84,7 +84,7 @@ CLOSE = 85
 
 
 def _close(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and max(
+    return a.rstrip("s") == b.rstrip("s") or (min(len(a), len(b)) >= 4 and max(  # "egg"/"eggs"
         fuzz.ratio(a, b), fuzz.ratio(phonetic(a), phonetic(b))) >= CLOSE)
 
 
