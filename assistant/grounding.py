@@ -84,7 +84,7 @@ CLOSE = 85
 
 
 def _close(a: str, b: str) -> bool:
-    return a.rstrip("s") == b.rstrip("s") or (min(len(a), len(b)) >= 4 and max(  # "egg"/"eggs"
+    return a == b or (min(len(a), len(b)) >= 4 and max(
         fuzz.ratio(a, b), fuzz.ratio(phonetic(a), phonetic(b))) >= CLOSE)
 
 

@@ -352,23 +352,6 @@ def test_the_loop_asks_when_for_a_reminder_and_logs_a_dose_as_now() -> None:
     assert ran == [("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets"})]
 
 
-def test_a_timer_s_label_nobody_said_is_dropped() -> None:
-    assert _declared("set_timer").grounded == ("label",)
-    assert _declared("cancel_timer").grounded == ("label",)
-    assert said("egg", "eight minutes for the eggs") and said("spuds", "the spud timer")
-    for heard, call, ran_with in [
-        ("set a 10 minute timer", ToolCall("set_timer", {"label": "pasta", "minutes": 10}),
-         ("set_timer", {"minutes": 10})),
-        ("ten minutes for the eggs", ToolCall("set_timer", {"label": "egg", "minutes": 10}),
-         ("set_timer", {"label": "egg", "minutes": 10})),
-        ("oh kill the timer, I took it out early", ToolCall("cancel_timer", {"label": "pasta"}),
-         ("cancel_timer", {})),
-    ]:
-        bot, ran = _timers_and_notes(render_lfm2([call]), "Done.")
-        list(bot.turn(UserInput(text=heard)))
-        assert ran == [ran_with], heard
-
-
 def replace_fn(tool: Tool, **changes: Any) -> Tool:
     from dataclasses import replace
 

@@ -325,8 +325,7 @@ TOOLS = (
              "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1},
-         held_back_by=("said not to",), action="timer",  # "no need for a timer"
-         grounded=("label",)),  # "set a 10 minute timer" is not the pasta timer
+         held_back_by=("said not to",), action="timer"),  # "no need for a timer"
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
          side_effect=SideEffect.READ, action="timer"),
     Tool("cancel_timer",
@@ -337,8 +336,7 @@ TOOLS = (
              "timer_id": {"type": "integer", "minimum": 1}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
-         held_back_by=("said not to",), action="cancel", ids=("timer_id",),  # "don't cancel it"
-         grounded=("label",)),  # "kill the timer" cancels the one running, not a "pasta" one
+         held_back_by=("said not to",), action="cancel", ids=("timer_id",)),  # "don't cancel it"
     Tool("set_reminder",
          "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
          "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",

@@ -13,8 +13,7 @@ to the one number said (`../values-said/`; doses read the parts and signs of num
 `grounding.said_numbers` now does at every level); `--made-up` a timer whose duration nobody said,
 or a call whose only argument is a note's or timer's number nobody said, held back, and such a
 number beside a label dropped (`../made-up/`); `--made-up-times` a reminder's time nobody said
-held back and a dose's dropped (`../made-up-2/`); `--labels` a timer's label nobody said dropped
-(`../labels-said/`). Holds are read as the loop reads them now,
+held back and a dose's dropped (`../made-up-2/`). Holds are read as the loop reads them now,
 at every level that has them: said-not-to's and no-tool-does' lifted by a later request
 (`../held-off-2/`, `../asked-after/`). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
@@ -34,7 +33,6 @@ python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*
 python docs/brain-eval/moments/regrade.py --values 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --made-up 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --made-up-times 'docs/brain-eval/**/records/*.jsonl.gz'
-python docs/brain-eval/moments/regrade.py --labels 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -47,7 +45,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_routine, as_said, cannot_do_without, made_up
-from assistant.grounding import ground as drop_unsaid  # `ground` here is the loop's whole grounding
 from assistant.toolcall import ToolCall
 from assistant.tools import clock, medication, notes, timers, units
 from assistant.tools.asking import ANY_TOOL, RECORD, unasked
@@ -59,7 +56,7 @@ from evalkit.values import REFERENCE_NOW
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
           "--notes", "--said", "--places", "--values", "--made-up",
-          "--made-up-times", "--labels")
+          "--made-up-times")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -75,7 +72,6 @@ TOOLS = {t.name: replace(
     routine=t.routine if applies("--routine") else "",
     places=t.places if applies("--places") else {},
     ids=t.ids if applies("--made-up") else (),
-    grounded=t.grounded if applies("--labels") else (),
     held_back_by=tuple(r for r in t.held_back_by if applies(
         "--said" if r == "said not to" else "--notes" if t.name in ("set_reminder", "add_note") else
         "--asked" if r in RECORD else "--events")))
@@ -105,7 +101,6 @@ def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
     if alone and tool.routine:
         meant = as_routine(call, tool, TOOLS[tool.routine], text)
         call, tool = meant, TOOLS[meant.name]
-    call = drop_unsaid(call, tool.grounded, text)
     if made := made_up_here(call, tool, text):  # what the call can do without, by now
         call = ToolCall(call.name, {k: v for k, v in call.arguments.items() if k not in made})
     return as_said(call, tool, text, REFERENCE_NOW)
