@@ -237,7 +237,7 @@ class Printer:
                 return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
                         f"run: heard with confidence {c:.2f} < {gate:g}")
             case CallsHeldBack(calls=calls, why=why):
-                return f"{render_pythonic(list(calls))} not run: not asked for ({why})"
+                return f"{render_pythonic(list(calls))} not run: {why}"
             case CallsGrounded(dropped=dropped, corrected=corrected):
                 return "; ".join([*([f"not said, dropped: {', '.join(dropped)}"] if dropped else []),
                                   *(f"as said: {c}" for c in corrected)])

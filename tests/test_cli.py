@@ -105,3 +105,14 @@ def test_the_log_says_what_grounding_changed() -> None:
     assert Printer.describe(CallsGrounded(
         calls=(), dropped=(), corrected=("set_timer {'hours': 30} -> {'minutes': 30}",))) == \
         "as said: set_timer {'hours': 30} -> {'minutes': 30}"
+
+
+def test_the_log_says_why_a_call_was_held_back() -> None:
+    from assistant.cli import Printer
+    from assistant.events import CallsHeldBack
+    from assistant.toolcall import ToolCall
+    from assistant.tools.asking import NOT_SAID
+
+    timer = (ToolCall("set_timer", {"label": "pizza", "minutes": 10}),)
+    assert Printer.describe(CallsHeldBack(calls=timer, why=NOT_SAID)) == \
+        "[set_timer(label='pizza', minutes=10)] not run: a number not said"
