@@ -53,8 +53,8 @@ and a half", "minus forty").
 A number or a time nobody said is made up (`made_up`): a timer's duration when no user turn
 says a duration or any of its numbers ("keep the pizza timer running" set for 10 minutes), a
 note's or timer's number that no user turn says and no tool result showed ("undo deleting that
-note" proposing to delete note 1), a reminder's or dose's time when no user turn says any time ("thanks for
-reminding me about the bins!" set for 20 minutes). The loop holds back a call that cannot do
+note" proposing to delete note 1), a reminder's or dose's time when no user turn says any time
+("thanks for reminding me about the bins!" set for 20 minutes). The loop holds back a call that cannot do
 without it (`cannot_do_without`: the user is asked for it) and drops it from one that can (a
 dose is logged as now, a timer cancelled by the label said).
 """
