@@ -274,6 +274,7 @@ def _named(words: str) -> list[str]:
 def _asks_about(rest: str, topic: str) -> bool:
     """Whether a clause of `rest` is a question or an instruction (`_QUESTION`) about `topic`,
     and not of the past for a topic answered only now and ahead (`_NOW_AND_AHEAD`)."""
+    # Not `_CLAUSE`: a clause keeps its "?", which makes it a question (`_QUESTION`).
     return any(_QUESTION.search(clause) and _TOPIC[topic].search(clause)
                and not (topic in _NOW_AND_AHEAD and _PAST.search(clause))
                for clause in re.split(r"[,.;!]+|\b(?:and|so|or)\b", rest))
