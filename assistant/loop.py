@@ -79,6 +79,10 @@ class Pending:
     reason: str  # "destructive" | "after-untrusted-text" | "ambiguous"
     options: tuple[str, ...] = ()
     argument: str | None = None
+    # The rest of its batch ("cancel the egg timer and start a new one"): run after a yes, not
+    # after a no; and what the batch's calls before it said, told with the answer either way.
+    rest: tuple[ToolCall, ...] = ()
+    told: tuple[str, ...] = ()
 
 
 @dataclass
@@ -273,7 +277,9 @@ class Conversation:
         or gave up), False when results went into the history for another engine round."""
         calls = yield from self._ground(calls)
         results: list[ToolResult] = []
-        for call in calls:
+        told_before = len(t.told)
+        for i, call in enumerate(calls):
+            rest, told = calls[i + 1:], tuple(t.told[told_before:])
             invalid = self.registry.validate(call)
             if invalid is not None:
                 self._remember_results([*results, invalid])
@@ -284,13 +290,14 @@ class Conversation:
             decision = policy.decide(tool, call, after_untrusted_text=t.untrusted_seen)
             if decision.ask:
                 self._remember_results(results)
-                yield from self._ask(t, Pending(call, decision.prompt, decision.reason))
+                yield from self._ask(t, Pending(call, decision.prompt, decision.reason,
+                                                rest=rest, told=told))
                 return True
             result = yield from self._run(call, confirmed=False)
             if result.error is ErrorCode.NEEDS_CONFIRMATION:
                 self._remember_results(results)
                 yield from self._ask(t, Pending(call, result.message, "ambiguous",
-                                                result.options, result.argument))
+                                                result.options, result.argument, rest, told))
                 return True
             t.untrusted_seen |= tool.returns_untrusted_text and result.ok
             t.tell(result)
@@ -400,7 +407,8 @@ class Conversation:
             declined = ToolResult(pending.call, False, error=ErrorCode.DECLINED,
                                   message="The user declined.")
             self._remember_results([declined])
-            yield from self._answer(t, "Okay, I won't do that.", spoken=False)
+            yield from self._answer(t, " ".join([*pending.told, "Okay, I won't do that."]),
+                                    spoken=False)
             return
         if not reply.understood or (pending.options and reply.option is None):
             yield from self._ask(t, pending)  # "yes" to "A or B?", or a mumble: ask again
@@ -412,11 +420,14 @@ class Conversation:
             self._amend_call(pending.call, call)
         result = yield from self._run(call, confirmed=True)
         if result.error is ErrorCode.NEEDS_CONFIRMATION:
-            yield from self._ask(t, Pending(call, result.message, "ambiguous",
-                                            result.options, result.argument))
+            yield from self._ask(t, Pending(call, result.message, "ambiguous", result.options,
+                                            result.argument, pending.rest, pending.told))
             return
+        t.told.extend(pending.told)
         t.tell(result)
         self._remember_results([result])
+        if pending.rest and (yield from self._dispatch(t, pending.rest)):
+            return
         yield from self._rounds(t)
 
     # --- helpers ------------------------------------------------------------------------------

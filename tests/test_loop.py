@@ -311,6 +311,30 @@ def test_nothing_said_after_a_confirmed_call_speaks_what_the_tool_said() -> None
     assert answer(events) == CRASHED  # the user hears that it failed, not a traceback
 
 
+
+def test_a_batch_goes_on_after_a_yes_and_stops_after_a_no() -> None:
+    """"Note milk, delete note 3 and note eggs": the delete is confirmed first; the call after it
+    in the batch runs after a yes (it used to be lost), not after a no, and what the first call
+    said is told with the answer either way."""
+    batch = render_lfm2([ToolCall("add_note", {"text": "milk"}),
+                         ToolCall("delete_note", {"note_id": 3}),
+                         ToolCall("add_note", {"text": "eggs"})])
+    ledger = Ledger()
+    b = bot(batch, " ", ledger=ledger)
+    asked = run(b, "note milk, delete note 3 and note eggs")
+    assert any(isinstance(e, ConfirmationRequested) for e in asked)
+    assert ledger.done == [("add_note", {"text": "milk"})]
+    events = list(b.confirm("yes"))
+    assert ledger.done == [("add_note", {"text": "milk"}), ("delete_note", {"note_id": 3}),
+                           ("add_note", {"text": "eggs"})]
+    assert answer(events) == "add_note done. delete_note done. add_note done."
+    ledger = Ledger()
+    b = bot(batch, " ", ledger=ledger)
+    run(b, "note milk, delete note 3 and note eggs")
+    events = list(b.confirm("no"))
+    assert ledger.done == [("add_note", {"text": "milk"})]
+    assert answer(events) == "add_note done. Okay, I won't do that."
+
 # --- any engine output: the turn never raises ---------------------------------------------------
 
 _FRAGMENTS = st.sampled_from([
