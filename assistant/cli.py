@@ -24,6 +24,7 @@ from assistant.events import (
     CallsHeldBack,
     CallsProposed,
     CallWithheld,
+    ClauseCalls,
     ConfirmationRequested,
     Done,
     Event,
@@ -228,6 +229,9 @@ class Printer:
                 return f"turn {n} ({m})"
             case CallDecision(p_call=p, threshold=threshold):
                 return f"P(call) {p:.2f} {'>=' if p >= threshold else '<'} {threshold:g}"
+            case ClauseCalls(clauses=parts, p_calls=ps, names=names, used=used):
+                read = "; ".join(f"{part!r} P(call) {p:.2f}" for part, p in zip(parts, ps, strict=True))
+                return f"{read} -> " + (", ".join(names) if used else "read as one request")
             case NameDecision(name=name, p_name=p, threshold=threshold):
                 return (f"P({name}) {p:.2f} >= {threshold:g}" if p >= threshold else
                         f"P({name}) {p:.2f} < {threshold:g}: not run, asked to say it again")

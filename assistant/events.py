@@ -193,6 +193,21 @@ class NameDecision(Event):
     raw: str  # the call as written, whether it runs or not
 
 
+
+@dataclass(frozen=True)
+class ClauseCalls(Event):
+    """A request of several asks ("cancel the egg timer and start a new one for 7 minutes") read
+    one clause at a time: each clause's P(call) on its own, the tools the clauses named, and
+    whether their calls replaced the one the brain wrote for the whole request."""
+
+    kind: ClassVar[str] = "clause-calls"
+    clauses: tuple[str, ...]
+    p_calls: tuple[float, ...]
+    threshold: float
+    names: tuple[str, ...]
+    used: bool
+
+
 # --- Emitted by the turn loop -----------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import functools
 import json
 import math
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,19 @@ import jsonschema
 import pytest
 
 from assistant.engine import Message, Request, ToolSpec
-from assistant.engines.chat.engine import ChatEngine, ChatSettings, call_schema, name_confidence
+from assistant.engines.chat.engine import (
+    ChatEngine,
+    ChatSettings,
+    call_schema,
+    clauses,
+    name_confidence,
+)
 from assistant.engines.chat.template import ChatTemplate, chat_messages
 from assistant.events import (
     CallDecision,
     CallMalformed,
     CallsProposed,
+    ClauseCalls,
     NameDecision,
     Reply,
     TextDelta,
@@ -392,6 +400,46 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     assert not any(isinstance(e, CallsProposed) for e in doubted)
 
 
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("cancel the egg timer and start a new one for 7 minutes",
+     ["cancel the egg timer", "start a new one for 7 minutes"]),
+    ("convert 10 miles to km, oh and what's 15% of 240", ["convert 10 miles to km", "what's 15% of 240"]),
+    ("Could you set a timer for 5 minutes. Then log 2 ibuprofen",
+     ["Could you set a timer for 5 minutes", "log 2 ibuprofen"]),
+    # one ask: the joined words are a reminder's text, a duration, or not an ask
+    ("remind me to buy bread and milk", None),
+    ("remind me at 5 to call mum and tell her", None),
+    ("set a timer for an hour and a half", None),
+    ("had my metformin, 500 milligrams", None),
+    ("Leave the other timers alone and set a new one for 45 minutes", None),
+    ("Pause the pasta timer, and how many timers have I got?", None),
+    ("what timers and reminders have I got on", None),
+])
+def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
+        text: str, parts: list[str] | None) -> None:
+    assert clauses(text) == (parts or [text])
+
+
+def test_a_request_of_two_asks_gets_each_clauses_own_call(llama_rt: Any) -> None:
+    """Every clause calls (threshold 0): the calls are the ones the brain writes for each clause
+    alone, in order, instead of its one call for the whole; `by_clause=False` turns it off."""
+    settings = ChatSettings(call_threshold=0.0, name_threshold=0.0)
+    text = "log 2 tablets of ibuprofen and what's the weather in Rome"
+    events = run(ChatEngine(llama_rt, settings), ask(text))
+    split = next(e for e in events if isinstance(e, ClauseCalls))
+    assert split.clauses == ("log 2 tablets of ibuprofen", "what's the weather in Rome")
+    assert split.used and len(split.p_calls) == 2 and len(set(split.names)) == 2
+    proposed = events[-1]
+    assert isinstance(proposed, CallsProposed)
+    assert tuple(c.name for c in proposed.calls) == split.names
+    for clause, call in zip(split.clauses, proposed.calls, strict=True):
+        alone = run(ChatEngine(llama_rt, settings), ask(clause))[-1]
+        assert isinstance(alone, CallsProposed) and alone.calls[0] == call
+    off = run(ChatEngine(llama_rt, replace(settings, by_clause=False)), ask(text))
+    assert not any(isinstance(e, ClauseCalls) for e in off)
+    assert isinstance(off[-1], CallsProposed) and off[-1].calls != proposed.calls
+
 def test_without_grammar_a_bad_call_is_malformed_not_a_crash(llama_rt: Any) -> None:
     engine = ChatEngine(llama_rt, ChatSettings(call_threshold=0.0, constrain=False,
                                                max_call_tokens=12, name_threshold=0.0))
@@ -460,6 +508,13 @@ def test_the_tuned_0_5b_brain_calls_when_asked_and_not_otherwise() -> None:
     assert total_duration(dict(called.calls[0].arguments)).get("seconds") == 600
     for text in ("thanks, that's all for now", "turn off the kitchen lights"):
         assert isinstance(run(engine, ask_all(text))[-1], Reply), text
+    # Two asks: a call for each (the brain alone writes only the first).
+    both = run(engine, ask_all("cancel the egg timer and start a new one for seven minutes"))[-1]
+    assert isinstance(both, CallsProposed), both
+    assert [c.name for c in both.calls] == ["cancel_timer", "set_timer"], both.calls
+    assert total_duration(dict(both.calls[1].arguments)).get("seconds") == 420
+    one = run(engine, ask_all("set a timer for 5 minutes and set another one for 10"))[-1]
+    assert isinstance(one, CallsProposed) and len(one.calls) == 1  # the same tool twice: whole
     # Behind another tool list the adapter was never trained: refused, with the fix named.
     from assistant.speech import BackendUnavailable
 

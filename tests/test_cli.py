@@ -116,3 +116,16 @@ def test_the_log_says_why_a_call_was_held_back() -> None:
     timer = (ToolCall("set_timer", {"label": "pizza", "minutes": 10}),)
     assert Printer.describe(CallsHeldBack(calls=timer, why=NOT_SAID)) == \
         "[set_timer(label='pizza', minutes=10)] not run: a number not said"
+
+
+def test_the_log_says_how_a_request_of_two_asks_was_read() -> None:
+    from assistant.cli import Printer
+    from assistant.events import ClauseCalls
+
+    parts = ("cancel the egg timer", "start a new one for 7 minutes")
+    used = ClauseCalls(clauses=parts, p_calls=(0.96, 0.94), threshold=0.54,
+                       names=("cancel_timer", "set_timer"), used=True)
+    assert Printer.describe(used) == ("'cancel the egg timer' P(call) 0.96; 'start a new one for 7 "
+                                      "minutes' P(call) 0.94 -> cancel_timer, set_timer")
+    one = ClauseCalls(clauses=parts, p_calls=(0.96, 0.1), threshold=0.54, names=(), used=False)
+    assert Printer.describe(one).endswith("P(call) 0.10 -> read as one request")

@@ -15,6 +15,14 @@ One turn:
    Below `name_threshold` the call is not run and the user is asked to say it another way:
    wrong tools are calls the brain is less sure of (docs/brain-eval/name-gate/);
 5. an answer is decoded with the call token barred, streamed as `TextDelta`s.
+
+**Several asks.** The tuned brain writes one call and ends its turn: P(another call) after it
+is 0 on requests of two asks, as it was trained on one call per turn. So a request that splits
+into clauses that each open as an ask ("cancel the egg timer | and start a new one for 7
+minutes") is also read one clause at a time: where every clause would call on its own, each a
+different tool past the name's check, the clauses' calls replace the one the brain wrote for the
+whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
+clause's words do not leak into it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
 
@@ -31,7 +39,7 @@ from typing import Any
 from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
 from assistant.engines.chat.template import ChatTemplate
-from assistant.events import CallDecision, Event, NameDecision, TextDelta
+from assistant.events import CallDecision, ClauseCalls, Event, NameDecision, TextDelta
 from assistant.outcome import outcome
 from assistant.prompt import CHAT_PERSONA
 from assistant.speech import BackendUnavailable
@@ -43,6 +51,28 @@ MAX_CALLS = 3  # calls in one generation ("set a timer and log my dose")
 # measured), so P(call) counts every first token that opens a JSON object or a code block.
 BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{"', "```",
                 "```json", " ```", "```\n")
+
+# Where one ask may end and another begin: a joining word, then a clause that opens as a
+# request or a question does; the first clause must open so too. The brain calls on fragments
+# and on what is not an ask ("..., 500 milligrams", "Leave the other timers alone and set a new
+# one...", "Pause the pasta timer, and how many...": measured), so only clauses that open as
+# asks count. A later clause may not open with the words that often begin a reminder's or a
+# note's own text mid-sentence ("... and take", "... and tell her", "... and put").
+_ASKS = (r"what|what's|whats|how|how's|when|when's|where|which|who|is|are|was|were|did|do|does"
+         r"|can|could|would|will|should|set|start|add|log|record|remind|cancel|delete|remove"
+         r"|clear|convert|calculate|work\s+out|show|list|read|check|note|jot|save|schedule")
+_JOIN = re.compile(r"[,;.!?]?\s+(?:oh\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?\s+"
+                   rf"(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
+_OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i\s+just"
+                           rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had)\b"
+                           r"(?![,.!?])", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """`text` split into the asks it holds: clauses joined by a joining word, each opening as an
+    ask; `[text]` where it does not split so."""
+    parts = [c.strip() for c in _JOIN.split(text) if c.strip(" ,.;!?-")]
+    return parts if len(parts) > 1 and _OPENS_AS_ASK.match(parts[0]) else [text]
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,7 @@ class ChatSettings:
     max_call_tokens: int = 400  # enough for the bounded schema; real calls are ~20-40
     max_reply_tokens: int = 96
     system: str = CHAT_PERSONA
+    by_clause: bool = True  # a request of several asks is also read one clause at a time
 
 
 # Bounds on strings and arrays in the grammar, so a constrained call always closes within
@@ -183,7 +214,8 @@ class ChatEngine:
         p = self.p_call(ids) if request.tools else 0.0
         yield CallDecision(p_call=p, threshold=self.settings.call_threshold)
         if request.tools and p >= self.settings.call_threshold:
-            raw, named = self._calls(ids, request.tools, cancel)
+            by_clause = yield from self._clause_calls(request, cancel)
+            raw, named = by_clause or self._calls(ids, request.tools, cancel)
             if named is not None:
                 name, p_name = named
                 yield NameDecision(name=name, p_name=p_name,
@@ -207,9 +239,42 @@ class ChatEngine:
             self._schemas[key] = json.dumps(call_schema(tools))
         return self._schemas[key]
 
-    def _calls(self, ids: list[int], tools: Sequence[ToolSpec], cancel: threading.Event
-               ) -> tuple[str, tuple[str, float] | None]:
-        """Decode up to MAX_CALLS call blocks (the first one was already decided on); with the
+    def _clause_calls(self, request: Request, cancel: threading.Event
+                      ) -> Generator[Event, None, tuple[str, tuple[str, float]] | None]:
+        """The calls of the newest request's clauses, each read on its own (module docstring),
+        when every clause calls a different tool past the name's check; else None (the
+        generator's value)."""
+        last = request.history[-1] if request.history else None
+        if (not self.settings.by_clause or not self.format.json_body or last is None
+                or last.role != "user" or not last.text):
+            return None
+        parts = clauses(last.text)
+        if len(parts) < 2:
+            return None
+
+        def ids_of(part: str) -> list[int]:
+            history = (*request.history[:-1], replace(last, text=part))
+            return self.runtime.tokenize(self.prompt(replace(request, history=history)))
+
+        p_calls = [self.p_call(ids_of(part)) for part in parts]
+        blocks: list[str] = []
+        named: list[tuple[str, float]] = []
+        if min(p_calls) >= self.settings.call_threshold:
+            for part in parts:
+                raw, this = self._calls(ids_of(part), request.tools, cancel, most=1)
+                if this is None or this[1] < self.settings.name_threshold:
+                    break
+                named.append(this)
+                blocks.append(raw)
+        names = tuple(name for name, _ in named)
+        used = len(blocks) == len(parts) and len(set(names)) == len(names)
+        yield ClauseCalls(clauses=tuple(parts), p_calls=tuple(p_calls),
+                          threshold=self.settings.call_threshold, names=names, used=used)
+        return ("\n".join(blocks), named[0]) if used else None
+
+    def _calls(self, ids: list[int], tools: Sequence[ToolSpec], cancel: threading.Event,
+               most: int = MAX_CALLS) -> tuple[str, tuple[str, float] | None]:
+        """Decode up to `most` call blocks (the first one was already decided on); with the
         first call's tool name and the model's confidence in it."""
         if not self.format.json_body:
             return self._pythonic_calls(ids, cancel), None
@@ -219,7 +284,7 @@ class ChatEngine:
         seq = list(ids)
         blocks: list[str] = []
         named = None
-        for _ in range(MAX_CALLS):
+        for _ in range(most):
             seq += self._open + newline
             body_ids = list(rt.generate(seq, Decoding(self.settings.max_call_tokens, self._stop,
                                                       schema=schema, logprobs=not blocks), cancel))
@@ -231,6 +296,8 @@ class ChatEngine:
             ends_line = body.endswith("\n")  # Qwen's `}}\n` token: the newline is written
             body = body.strip()
             blocks.append(f"{self.call_start}\n{body}\n{self.call_end}")
+            if len(blocks) == most:
+                break
             seq += body_ids + ([] if ends_line else newline) + self._close
             # Another call? Qwen separates blocks with a newline.
             nxt = int(rt.logits(seq).argmax())
@@ -271,4 +338,4 @@ class ChatEngine:
         return rt.detokenize(out).strip()
 
 
-__all__ = ["ChatEngine", "ChatSettings", "call_schema", "name_confidence"]
+__all__ = ["ChatEngine", "ChatSettings", "call_schema", "clauses", "name_confidence"]
