@@ -25,6 +25,7 @@ from assistant.events import (
     CallsGrounded,
     CallsHeldBack,
     CallsProposed,
+    ClauseCalls,
     ConfirmationRequested,
     Done,
     Event,
@@ -95,6 +96,10 @@ class _Turn:
     # What this turn's tools said in words (their `summary`, or a failure's message): the
     # answer when the model, after the results, says nothing (small brains do).
     told: list[str] = field(default_factory=list)
+    # The clause each call was written from, where the engine read the request one clause at a
+    # time (`ClauseCalls`): a call is held to its own clause's words ("note that it renews on
+    # the 14th, and log 1 puff": the 14th is not the dose's time).
+    clause_of: list[tuple[ToolCall, str]] = field(default_factory=list)
 
     def tell(self, result: ToolResult) -> None:
         if result.ok:
@@ -212,6 +217,7 @@ class Conversation:
     def _rounds(self, t: _Turn) -> Iterator[Event]:
         for _ in range(self.options.max_tool_rounds + 1):
             outcome: Event | None = None
+            clauses: tuple[str, ...] = ()
             request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
             try:
                 for event in self.engine.respond(request, t.cancel):
@@ -219,6 +225,8 @@ class Conversation:
                         break
                     if isinstance(event, Heard):
                         self._attach_transcript(event.text)
+                    elif isinstance(event, ClauseCalls) and event.used:
+                        clauses = event.clauses
                     elif isinstance(event, AudioChunk) and not t.spoke_natively:
                         t.spoke_natively = True
                         yield Speaking(source="native")
@@ -257,6 +265,8 @@ class Conversation:
                     return
                 continue
             if isinstance(outcome, CallsProposed):
+                if len(clauses) == len(outcome.calls):
+                    t.clause_of = list(zip(outcome.calls, clauses, strict=True))
                 calls, why = yield from self._asked(outcome.calls)
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)
@@ -272,10 +282,12 @@ class Conversation:
         yield from self._fail(t, Stage.LOOP, LoopError.TOO_MANY_ROUNDS,
                               f"Gave up after {self.options.max_tool_rounds} tool rounds.")
 
-    def _dispatch(self, t: _Turn, calls: tuple[ToolCall, ...]) -> Generator[Event, None, bool]:
+    def _dispatch(self, t: _Turn, calls: tuple[ToolCall, ...], *, grounded: bool = False
+                  ) -> Generator[Event, None, bool]:
         """Run a batch of calls; return True when the turn is over (it now waits for the user,
         or gave up), False when results went into the history for another engine round."""
-        calls = yield from self._ground(calls)
+        if not grounded:
+            calls = yield from self._ground(calls, t.clause_of)
         results: list[ToolResult] = []
         told_before = len(t.told)
         for i, call in enumerate(calls):
@@ -345,13 +357,15 @@ class Conversation:
         """The newest request's words: "" when the model heard it as audio, untranscribed."""
         return next((m.text for m in reversed(self.history) if m.role == "user"), "")
 
-    def _ground(self, calls: tuple[ToolCall, ...]) -> Generator[Event, None, tuple[ToolCall, ...]]:
+    def _ground(self, calls: tuple[ToolCall, ...], clause_of: Sequence[tuple[ToolCall, str]] = ()
+                ) -> Generator[Event, None, tuple[ToolCall, ...]]:
         """`calls` without arguments the user never said, with the duration said, and a lone
         dose said as a daily routine made a schedule (`assistant.grounding`). Places are
         checked against every user turn in the window ("and tomorrow?" keeps the city said
         before), as are made-up numbers and times (`grounding.made_up`: a dose's time nobody
         said is dropped), the rest against the newest; with no words to check (audio heard by
-        the model itself) the calls stay as they are."""
+        the model itself) the calls stay as they are. A call written from one clause of the
+        request (`clause_of`) is held to that clause's words instead of the newest's."""
         said = self._said()
         if not said.strip():
             return calls
@@ -364,6 +378,7 @@ class Conversation:
             if tool is None:
                 grounded.append(call)
                 continue
+            heard = next((words for c, words in clause_of if c is call), newest)
             meant, routine = call, self.registry.get(tool.routine)
             if routine is not None and len(calls) == 1:  # "at 8 and 4" logged: a schedule
                 meant = grounding.as_routine(call, tool, routine, newest)
@@ -375,7 +390,7 @@ class Conversation:
                 kept = ToolCall(kept.name, {k: v for k, v in kept.arguments.items() if k not in made})
             dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()
                         if k not in kept.arguments]
-            new = grounding.as_said(kept, tool, newest, self.now())
+            new = grounding.as_said(kept, tool, heard, self.now())
             if new != kept:
                 names = {*tool.places, *tool.duration, *tool.moments, *tool.times_of_day,
                          *tool.units, *tool.amounts}
@@ -426,7 +441,7 @@ class Conversation:
         t.told.extend(pending.told)
         t.tell(result)
         self._remember_results([result])
-        if pending.rest and (yield from self._dispatch(t, pending.rest)):
+        if pending.rest and (yield from self._dispatch(t, pending.rest, grounded=True)):
             return
         yield from self._rounds(t)
 

@@ -828,3 +828,60 @@ def test_a_clock_time_in_words_without_at_is_not_a_day_alone() -> None:
     assert said_moment(heard, NOW, "future") == "ten o'clock tonight"
     call = ToolCall("set_reminder", {"text": "take the chicken out", "when": "ten o'clock tonight"})
     assert ground_moment(call, {"when": "future"}, heard, NOW) == call
+
+
+def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
+    """"Note that it renews on the 14th, and log 1 puff of Symbicort", read one clause at a time
+    (`ClauseCalls`): the 14th is the note's, not the dose's time. Held to the whole request, the
+    dose was logged on the 14th (measured on the several-asks set)."""
+    import threading
+    from collections.abc import Iterator
+
+    from assistant.engine import Request
+    from assistant.events import ClauseCalls
+    from assistant.outcome import outcome
+
+    log = _medication("log_dose")
+    ran: list[tuple[str, dict[str, Any]]] = []
+
+    def bound(tool: Tool) -> Tool:
+        def fn(**kw: Any) -> dict[str, bool]:
+            ran.append((tool.name, kw))
+            return {"ok": True}
+        return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
+                    units=tool.units, amounts=tool.amounts)
+
+    note = Tool("add_note", "Save a note.", {"type": "object", "properties": {
+        "text": {"type": "string"}}, "required": ["text"]}, lambda **kw: ran.append(("add_note", kw)))
+    text = "note that the car insurance renews on the 14th, and log 1 puff of Symbicort"
+    parts = ("note that the car insurance renews on the 14th", "log 1 puff of Symbicort")
+    calls = [ToolCall("add_note", {"text": "the car insurance renews on the 14th"}),
+             ToolCall("log_dose", {"drug": "Symbicort", "amount": 1, "unit": "puff"})]
+
+    class ByClause:
+        name, native_audio = "by-clause", False
+
+        def __init__(self, used: bool) -> None:
+            self.used = used
+
+        def transcribe(self, audio: object) -> str:
+            raise NotImplementedError
+
+        def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
+            if request.history[-1].role == "user":
+                yield ClauseCalls(clauses=parts, p_calls=(0.96, 0.95), threshold=0.54,
+                                  names=("add_note", "log_dose"), used=self.used)
+                yield outcome(render_lfm2(calls))
+            else:
+                yield outcome("Done.")
+
+    for used in (True, False):
+        ran.clear()
+        bot = Conversation(ByClause(used), Registry([note, bound(log)]),
+                           options=LoopOptions(speak=False), now=lambda: NOW)
+        list(bot.turn(UserInput(text=text)))
+        dose = next(kw for name, kw in ran if name == "log_dose")
+        if used:
+            assert "time" not in dose, dose  # logged as taken now
+        else:  # read as one request, the dose is held to all of it
+            assert dose.get("time"), dose
