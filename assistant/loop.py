@@ -112,6 +112,12 @@ class _Turn:
             self.told.append(said.strip())
 
 
+def _words_of(call: ToolCall, clause_of: Sequence[tuple[ToolCall, str]], newest: str) -> str:
+    """The words `call` is held to: its own clause's where it was written from one, else the
+    newest request's."""
+    return next((words for c, words in clause_of if c is call), newest)
+
+
 def _only(call: ToolCall, names: Collection[str]) -> dict[str, Any]:
     return {k: v for k, v in call.arguments.items() if k in names}
 
@@ -267,7 +273,7 @@ class Conversation:
             if isinstance(outcome, CallsProposed):
                 if len(clauses) == len(outcome.calls):
                     t.clause_of = list(zip(outcome.calls, clauses, strict=True))
-                calls, why = yield from self._asked(outcome.calls)
+                calls, why = yield from self._asked(outcome.calls, t.clause_of)
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)
                     return
@@ -317,12 +323,15 @@ class Conversation:
         self._remember_results(results)
         return False
 
-    def _asked(self, calls: tuple[ToolCall, ...]
+    def _asked(self, calls: tuple[ToolCall, ...], clause_of: Sequence[tuple[ToolCall, str]] = ()
                ) -> Generator[Event, None, tuple[tuple[ToolCall, ...], str | None]]:
         """`calls` without those the newest request did not ask for, by its tools' reasons
-        ("is 800 mg too much?" logs no dose: `assistant.tools.asking`), and the first reason."""
+        ("is 800 mg too much?" logs no dose: `assistant.tools.asking`), and the first reason. A
+        call written from one clause is judged by that clause's words ("when was my last dose,
+        and what time is it in Chicago": the first clause asks a thing's time, the second asks
+        the clock's)."""
         newest = self._newest_words()
-        whys = [self._why_held(c, newest) for c in calls]
+        whys = [self._why_held(c, _words_of(c, clause_of, newest)) for c in calls]
         held = tuple(c for c, why in zip(calls, whys, strict=True) if why)
         why = next((w for w in whys if w), None)
         if why is None:
@@ -378,7 +387,7 @@ class Conversation:
             if tool is None:
                 grounded.append(call)
                 continue
-            heard = next((words for c, words in clause_of if c is call), newest)
+            heard = _words_of(call, clause_of, newest)
             meant, routine = call, self.registry.get(tool.routine)
             if routine is not None and len(calls) == 1:  # "at 8 and 4" logged: a schedule
                 meant = grounding.as_routine(call, tool, routine, newest)

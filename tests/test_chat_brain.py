@@ -407,6 +407,10 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     ("convert 10 miles to km, oh and what's 15% of 240", ["convert 10 miles to km", "what's 15% of 240"]),
     ("Could you set a timer for 5 minutes. Then log 2 ibuprofen",
      ["Could you set a timer for 5 minutes", "log 2 ibuprofen"]),
+    ("what's 12 times 9? oh and make a note to buy stamps",
+     ["what's 12 times 9", "make a note to buy stamps"]),
+    ("search my notes for the alarm code and then tell me the time in Perth",
+     ["search my notes for the alarm code", "tell me the time in Perth"]),
     # one ask: the joined words are a reminder's text, a duration, or not an ask
     ("remind me to buy bread and milk", None),
     ("remind me at 5 to call mum and tell her", None),

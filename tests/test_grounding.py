@@ -830,17 +830,35 @@ def test_a_clock_time_in_words_without_at_is_not_a_day_alone() -> None:
     assert ground_moment(call, {"when": "future"}, heard, NOW) == call
 
 
+class _ByClause:
+    """An engine that read the request one clause at a time, as the chat brain does: its
+    `ClauseCalls` (used or not), then `calls`; after the results, "Done."."""
+
+    name, native_audio = "by-clause", False
+
+    def __init__(self, parts: tuple[str, ...], calls: list[ToolCall], used: bool) -> None:
+        self.parts, self.calls, self.used = parts, calls, used
+
+    def transcribe(self, audio: object) -> str:
+        raise NotImplementedError
+
+    def respond(self, request: Any, cancel: Any) -> Any:
+        from assistant.events import ClauseCalls
+        from assistant.outcome import outcome
+
+        if request.history[-1].role == "user":
+            yield ClauseCalls(clauses=self.parts, p_calls=(0.96,) * len(self.parts),
+                              threshold=0.54, names=tuple(c.name for c in self.calls),
+                              used=self.used)
+            yield outcome(render_lfm2(self.calls))
+        else:
+            yield outcome("Done.")
+
+
 def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
     """"Note that it renews on the 14th, and log 1 puff of Symbicort", read one clause at a time
     (`ClauseCalls`): the 14th is the note's, not the dose's time. Held to the whole request, the
     dose was logged on the 14th (measured on the several-asks set)."""
-    import threading
-    from collections.abc import Iterator
-
-    from assistant.engine import Request
-    from assistant.events import ClauseCalls
-    from assistant.outcome import outcome
-
     log = _medication("log_dose")
     ran: list[tuple[str, dict[str, Any]]] = []
 
@@ -857,27 +875,9 @@ def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
     parts = ("note that the car insurance renews on the 14th", "log 1 puff of Symbicort")
     calls = [ToolCall("add_note", {"text": "the car insurance renews on the 14th"}),
              ToolCall("log_dose", {"drug": "Symbicort", "amount": 1, "unit": "puff"})]
-
-    class ByClause:
-        name, native_audio = "by-clause", False
-
-        def __init__(self, used: bool) -> None:
-            self.used = used
-
-        def transcribe(self, audio: object) -> str:
-            raise NotImplementedError
-
-        def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
-            if request.history[-1].role == "user":
-                yield ClauseCalls(clauses=parts, p_calls=(0.96, 0.95), threshold=0.54,
-                                  names=("add_note", "log_dose"), used=self.used)
-                yield outcome(render_lfm2(calls))
-            else:
-                yield outcome("Done.")
-
     for used in (True, False):
         ran.clear()
-        bot = Conversation(ByClause(used), Registry([note, bound(log)]),
+        bot = Conversation(_ByClause(parts, calls, used), Registry([note, bound(log)]),
                            options=LoopOptions(speak=False), now=lambda: NOW)
         list(bot.turn(UserInput(text=text)))
         dose = next(kw for name, kw in ran if name == "log_dose")
@@ -885,3 +885,26 @@ def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
             assert "time" not in dose, dose  # logged as taken now
         else:  # read as one request, the dose is held to all of it
             assert dose.get("time"), dose
+
+
+def test_a_call_written_from_one_clause_is_held_back_only_by_that_clauses_words(
+        tmp_path: Any) -> None:
+    """"When was my last dose of Ventolin? and what time is it in Chicago": the first clause
+    asks a thing's time, which holds back the clock for the whole request; the second asks the
+    clock's, and is told it (measured on the several-asks set)."""
+    from tools_helpers import make_ctx, open_registry
+
+    parts = ("when was my last dose of Ventolin", "what time is it in chicago")
+    calls = [ToolCall("last_dose", {"drug": "Ventolin"}),
+             ToolCall("get_time", {"location": "Chicago"})]
+    for used in (True, False):
+        with open_registry(make_ctx(tmp_path / str(used))) as registry:
+            bot = Conversation(_ByClause(parts, calls, used), registry,
+                               options=LoopOptions(speak=False), now=lambda: NOW)
+            events = list(bot.turn(UserInput(text=f"{parts[0]}? and {parts[1]}")))
+        ran = [e.call.name for e in events if isinstance(e, ToolStarted)]
+        held = [e for e in events if isinstance(e, CallsHeldBack)]
+        if used:
+            assert ran == ["last_dose", "get_time"] and not held, held
+        else:
+            assert ran == ["last_dose"] and held[0].why == "a thing's time"

@@ -60,11 +60,13 @@ BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{
 # note's own text mid-sentence ("... and take", "... and tell her", "... and put").
 _ASKS = (r"what|what's|whats|how|how's|when|when's|where|which|who|is|are|was|were|did|do|does"
          r"|can|could|would|will|should|set|start|add|log|record|remind|cancel|delete|remove"
-         r"|clear|convert|calculate|work\s+out|show|list|read|check|note|jot|save|schedule")
+         r"|clear|convert|calculate|work\s+out|show|list|read|check|note|jot|save|schedule"
+         r"|make\s+a\s+note|tell\s+me")
 _JOIN = re.compile(r"[,;.!?]?\s+(?:oh\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?\s+"
                    rf"(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
 _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i\s+just"
-                           rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had)\b"
+                           rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had"
+                           r"|search|look\s+up)\b"
                            r"(?![,.!?])", re.IGNORECASE)
 
 
