@@ -193,7 +193,6 @@ class NameDecision(Event):
     raw: str  # the call as written, whether it runs or not
 
 
-
 @dataclass(frozen=True)
 class ClauseCalls(Event):
     """A request of several asks ("cancel the egg timer and start a new one for 7 minutes") read

@@ -271,8 +271,8 @@ class Conversation:
                     return
                 continue
             if isinstance(outcome, CallsProposed):
-                if len(clauses) == len(outcome.calls):
-                    t.clause_of = list(zip(outcome.calls, clauses, strict=True))
+                t.clause_of = list(zip(outcome.calls, clauses, strict=True)) \
+                    if len(clauses) == len(outcome.calls) else []
                 calls, why = yield from self._asked(outcome.calls, t.clause_of)
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)
