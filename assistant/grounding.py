@@ -255,6 +255,8 @@ def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
 
 # A count said without its number: the brain's number for "a couple of minutes" is a reading.
 _VAGUE = re.compile(r"\b(?:couple|few|several|dozen|some|bit|little|while)\b")
+# An amount said as a word of count, not a number: "a paracetamol", "half a tablet", "both".
+_COUNT = re.compile(r"\b(?:a|an|one|half|single|couple|pair|both|double|another)\b")
 # "That one", "the last one": a thing, not the number 1.
 _ONE = re.compile(r"\b(that|this|the|which|each|every|last|other|next|new|old|any|no|same|"
                   r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
@@ -296,7 +298,9 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
     """The arguments of `call` that give a number or a time nobody gave: its `tool.duration`,
     when `said` (the user's turns) says no duration, none of its numbers and no vague count;
     each of its `tool.ids` that neither `said` nor `shown` (the tool results the model read)
-    has; each of its `tool.moments` when `said` says no time at all."""
+    has; each of its `tool.moments` when `said` says no time at all; each of its
+    `tool.amounts` when `said` says no number and no word of count ("I just took some
+    ibuprofen" logged 10 ml)."""
     def number(v: object) -> bool:
         return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
@@ -320,6 +324,8 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
               for n in (said_numbers(v) if isinstance(v, str) else [v] if number(v) else [])]
     if moments and not says_a_time(said, others):
         out += moments
+    if not said_numbers(said) and not _COUNT.search(said.lower()):
+        out += [k for k in tool.amounts if number(call.arguments.get(k))]
     return tuple(out)
 
 

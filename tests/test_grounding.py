@@ -277,6 +277,24 @@ def test_a_time_nobody_said_holds_back_a_reminder_and_is_dropped_from_a_dose() -
     assert made_up(pills, _declared("set_reminder"), "remind me to take 2 pills at 2") == ()
 
 
+
+@pytest.mark.parametrize(("heard", "made"), [
+    ("I just took some ibuprofen", ("amount",)),
+    ("took my ibuprofen after breakfast", ("amount",)),
+    ("is it alright to double up on ibuprofen if I missed this morning's?", ()),  # a count word
+    ("took 2 ibuprofen", ()),
+    ("took two ibuprofen", ()),
+    ("had an ibuprofen", ()),
+    ("had half a tablet of ibuprofen", ()),
+    ("a couple of ibuprofen just now", ()),
+])
+def test_a_dose_amount_nobody_said_is_made_up(heard: str, made: tuple[str, ...]) -> None:
+    dose = ToolCall("log_dose", {"drug": "ibuprofen", "amount": 10, "unit": "ml"})
+    tool = _declared("log_dose")
+    assert made_up(dose, tool, heard) == made
+    if made:
+        assert cannot_do_without(dose, tool, made)  # a dose is nothing without its amount
+
 def test_an_id_a_tool_showed_is_not_made_up() -> None:
     shown = '[{"ok": true, "result": [{"note_id": 4, "text": "boiler at 1.5 bar"}]}]'
     delete = ToolCall("delete_note", {"note_id": 4})
@@ -350,6 +368,12 @@ def test_the_loop_asks_when_for_a_reminder_and_logs_a_dose_as_now() -> None:
     bot, ran = _timers_and_notes(render_lfm2([dose]), "Logged.")
     list(bot.turn(UserInput(text="just took 2 paracetamol tablets, log it")))
     assert ran == [("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets"})]
+    # An amount nobody said: not logged, the user is asked how much.
+    some = ToolCall("log_dose", {"drug": "ibuprofen", "amount": 10, "unit": "ml"})
+    bot, ran = _timers_and_notes(render_lfm2([some]), "Logged.")
+    events = list(bot.turn(UserInput(text="I just took some ibuprofen")))
+    assert ran == [] and [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_SAID]
+    assert "how much of a medicine you took" in next(e.text for e in events if isinstance(e, Answer))
 
 
 def replace_fn(tool: Tool, **changes: Any) -> Tool:

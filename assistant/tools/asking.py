@@ -210,8 +210,9 @@ NOT_ASKED = {
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
-              "long a timer should run, when to remind you, or which note or timer by its "
-              "number. \"List my timers\" or \"read my notes\" gives their numbers.",
+              "long a timer should run, when to remind you, how much of a medicine you took, "
+              "or which note or timer by its number. \"List my timers\" or \"read my notes\" "
+              "gives their numbers.",
 }
 
 

@@ -13,7 +13,8 @@ to the one number said (`../values-said/`; doses read the parts and signs of num
 `grounding.said_numbers` now does at every level); `--made-up` a timer whose duration nobody said,
 or a call whose only argument is a note's or timer's number nobody said, held back, and such a
 number beside a label dropped (`../made-up/`); `--made-up-times` a reminder's time nobody said
-held back and a dose's dropped (`../made-up-2/`). Holds are read as the loop reads them now,
+held back and a dose's dropped (`../made-up-2/`); `--made-up-amounts` a dose whose amount nobody
+said held back (`../made-up-3/`). Holds are read as the loop reads them now,
 at every level that has them: said-not-to's and no-tool-does' lifted by a later request
 (`../held-off-2/`, `../asked-after/`). Every level, and the checker, read a
 day of the month said without its month as the mended parser does (`../month-days/`): there is
@@ -33,6 +34,7 @@ python docs/brain-eval/moments/regrade.py --places 'docs/brain-eval/**/records/*
 python docs/brain-eval/moments/regrade.py --values 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --made-up 'docs/brain-eval/**/records/*.jsonl.gz'
 python docs/brain-eval/moments/regrade.py --made-up-times 'docs/brain-eval/**/records/*.jsonl.gz'
+python docs/brain-eval/moments/regrade.py --made-up-amounts 'docs/brain-eval/**/records/*.jsonl.gz'
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from evalkit.values import REFERENCE_NOW
 # Each flag applies the rules up to it, in the order they were judged; none, the moments alone.
 LEVELS = ("--moments", "--doses", "--times", "--routine", "--asked", "--events", "--actions",
           "--notes", "--said", "--places", "--values", "--made-up",
-          "--made-up-times")
+          "--made-up-times", "--made-up-amounts")
 LEVEL = max((LEVELS.index(a) for a in sys.argv if a in LEVELS), default=0)
 sys.argv = [a for a in sys.argv if a not in LEVELS]
 
@@ -86,10 +88,11 @@ def expected(e: dict[str, Any]) -> ExpectedCall:
 
 def made_up_here(call: ToolCall, tool: Any, text: str) -> tuple[str, ...]:
     """`grounding.made_up` with what the level judges of it: durations and ids from
-    `--made-up`, moments from `--made-up-times`."""
+    `--made-up`, moments from `--made-up-times`, amounts from `--made-up-amounts`."""
     return made_up(call, replace(
         tool, duration=tool.duration if applies("--made-up") else {},
-        moments=tool.moments if applies("--made-up-times") else {}), text)
+        moments=tool.moments if applies("--made-up-times") else {},
+        amounts=tool.amounts if applies("--made-up-amounts") else ()), text)
 
 
 def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
