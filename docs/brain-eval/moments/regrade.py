@@ -95,28 +95,40 @@ def made_up_here(call: ToolCall, tool: Any, text: str) -> tuple[str, ...]:
         amounts=tool.amounts if applies("--made-up-amounts") else ()), text)
 
 
-def ground(call: ToolCall, text: str, *, alone: bool) -> ToolCall:
+def ground(call: ToolCall, text: str, *, alone: bool, said: str = "") -> ToolCall:
     """`call` as the loop runs it: made its tool's routine when it is the only call, then held
-    to what `text` says."""
+    to what `text` says (its own clause's words, where it was written from one); made-up
+    numbers are judged by all that was `said` (default: `text`)."""
     tool = TOOLS.get(call.name)
     if tool is None:
         return call
     if alone and tool.routine:
         meant = as_routine(call, tool, TOOLS[tool.routine], text)
         call, tool = meant, TOOLS[meant.name]
-    if made := made_up_here(call, tool, text):  # what the call can do without, by now
+    if made := made_up_here(call, tool, said or text):  # what the call can do without, by now
         call = ToolCall(call.name, {k: v for k, v in call.arguments.items() if k not in made})
     return as_said(call, tool, text, REFERENCE_NOW)
 
 
-def asked_for(call: ToolCall, text: str) -> bool:
+def asked_for(call: ToolCall, text: str, said: str = "") -> bool:
     """Whether the loop runs `call` for `text`: no reason its tool (or any tool) declares holds
-    it back."""
+    it back, nor a number it cannot do without made up of all that was `said`."""
     tool = TOOLS.get(call.name)
-    if tool and cannot_do_without(call, tool, made_up_here(call, tool, text)):
+    if tool and cannot_do_without(call, tool, made_up_here(call, tool, said or text)):
         return False
     return not unasked(text, (*(tool.held_back_by if tool else ()), *ANY),
                        tool.action if tool else "", bool(tool) and tool.side_effect == "read-only")
+
+
+def words_of(r: dict[str, Any], calls: list[ToolCall]) -> list[str]:
+    """The words each call is held to, as the loop holds it: its own clause's where the brain
+    read the request one clause at a time (`clause-calls`, `../several-asks/`), else the
+    request's."""
+    split = next((e for e in r.get("events", ()) if e["kind"] == "clause-calls" and e["used"]),
+                 None)
+    if split is not None and [c.name for c in calls] == list(split["names"]):
+        return list(split["clauses"])
+    return [r["text"]] * len(calls)
 
 
 def regrade(path: str, totals: dict[str, int]) -> None:
@@ -130,8 +142,9 @@ def regrade(path: str, totals: dict[str, int]) -> None:
         malformed = bool(r.get("malformed"))
         before = check(gold, calls, malformed=malformed and not calls).passed
         counts["unlike the record"] += before != r["passed"]
-        asked = [c for c in calls if asked_for(c, r["text"])]
-        grounded = [ground(c, r["text"], alone=len(asked) == 1) for c in asked]
+        asked = [(c, words) for c, words in zip(calls, words_of(r, calls), strict=True)
+                 if asked_for(c, words, r["text"])]
+        grounded = [ground(c, words, alone=len(asked) == 1, said=r["text"]) for c, words in asked]
         if grounded == calls:
             continue
         after = check(gold, grounded, malformed=malformed and not grounded).passed
