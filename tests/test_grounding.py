@@ -729,17 +729,23 @@ def test_a_dose_said_as_a_routine_is_a_schedule() -> None:
     assert as_routine(dose, schedule, schedule, "sertraline 50 mg at 9 and 9") is dose
 
 
+def _recording(tool: Tool, ran: list[tuple[str, dict[str, Any]]]) -> Tool:
+    """`tool` with only what grounding reads (no reasons to hold it back), recording its calls
+    in `ran` instead of running."""
+    def fn(**kw: Any) -> dict[str, bool]:
+        ran.append((tool.name, kw))
+        return {"ok": True}
+    return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
+                units=tool.units, amounts=tool.amounts, times_of_day=tool.times_of_day,
+                routine=tool.routine)
+
+
 def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
     log, schedule = _medication("log_dose"), _medication("add_medication_schedule")
     ran: list[tuple[str, dict[str, Any]]] = []
 
     def bound(tool: Tool) -> Tool:
-        def fn(**kw: Any) -> dict[str, bool]:
-            ran.append((tool.name, kw))
-            return {"ok": True}
-        return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
-                    units=tool.units, amounts=tool.amounts, times_of_day=tool.times_of_day,
-                    routine=tool.routine)
+        return _recording(tool, ran)
 
     def turn(text: str, *calls: ToolCall) -> list[Event]:
         engine = ScriptedEngine.from_outputs([render_lfm2(list(calls)), "Done."])
@@ -883,16 +889,10 @@ def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
     """"Note that it renews on the 14th, and log 1 puff of Symbicort", read one clause at a time
     (`ClauseCalls`): the 14th is the note's, not the dose's time. Held to the whole request, the
     dose was logged on the 14th (measured on the several-asks set)."""
-    log = _medication("log_dose")
+    from dataclasses import replace
+
+    log = replace(_medication("log_dose"), routine="")  # no schedule tool here
     ran: list[tuple[str, dict[str, Any]]] = []
-
-    def bound(tool: Tool) -> Tool:
-        def fn(**kw: Any) -> dict[str, bool]:
-            ran.append((tool.name, kw))
-            return {"ok": True}
-        return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
-                    units=tool.units, amounts=tool.amounts)
-
     note = Tool("add_note", "Save a note.", {"type": "object", "properties": {
         "text": {"type": "string"}}, "required": ["text"]}, lambda **kw: ran.append(("add_note", kw)))
     text = "note that the car insurance renews on the 14th, and log 1 puff of Symbicort"
@@ -901,7 +901,7 @@ def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
              ToolCall("log_dose", {"drug": "Symbicort", "amount": 1, "unit": "puff"})]
     for used in (True, False):
         ran.clear()
-        bot = Conversation(_ByClause(parts, calls, used), Registry([note, bound(log)]),
+        bot = Conversation(_ByClause(parts, calls, used), Registry([note, _recording(log, ran)]),
                            options=LoopOptions(speak=False), now=lambda: NOW)
         list(bot.turn(UserInput(text=text)))
         dose = next(kw for name, kw in ran if name == "log_dose")
