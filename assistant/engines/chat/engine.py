@@ -258,12 +258,13 @@ class ChatEngine:
             history = (*request.history[:-1], replace(last, text=part))
             return self.runtime.tokenize(self.prompt(replace(request, history=history)))
 
-        p_calls = [self.p_call(ids_of(part)) for part in parts]
+        prompts = [ids_of(part) for part in parts]
+        p_calls = [self.p_call(ids) for ids in prompts]
         blocks: list[str] = []
         named: list[tuple[str, float]] = []
         if min(p_calls) >= self.settings.call_threshold:
-            for part in parts:
-                raw, this = self._calls(ids_of(part), request.tools, cancel, most=1)
+            for ids in prompts:
+                raw, this = self._calls(ids, request.tools, cancel, most=1)
                 if this is None or this[1] < self.settings.name_threshold:
                     break
                 named.append(this)
