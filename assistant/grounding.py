@@ -324,8 +324,9 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
               for n in (said_numbers(v) if isinstance(v, str) else [v] if number(v) else [])]
     if moments and not says_a_time(said, others):
         out += moments
-    if not said_numbers(said) and not _COUNT.search(said.lower()):
-        out += [k for k in tool.amounts if number(call.arguments.get(k))]
+    amounts = [k for k in tool.amounts if number(call.arguments.get(k))]
+    if amounts and not said_numbers(said) and not _COUNT.search(said.lower()):
+        out += amounts
     return tuple(out)
 
 

@@ -38,14 +38,12 @@ def main(names: list[str]) -> None:
                 continue
             split += 1
             request = Request((Message("user", text=item.text),), tools)
-            verdicts = []
-            for engine in (without, with_rule):
-                events = list(engine.respond(request, threading.Event()))
-                last = events[-1]
-                calls = last.calls if isinstance(last, CallsProposed) else ()
-                verdicts.append(check(item.expected, calls).passed)
-                cut = next((e for e in events if isinstance(e, ClauseCalls)), None)
-            was, now = verdicts
+            runs = [list(engine.respond(request, threading.Event()))
+                    for engine in (without, with_rule)]
+            was, now = (check(item.expected, events[-1].calls
+                              if isinstance(events[-1], CallsProposed) else ()).passed
+                        for events in runs)
+            cut = next((e for e in runs[1] if isinstance(e, ClauseCalls)), None)
             used += bool(cut and cut.used)
             right_before += was
             fixed += now and not was
