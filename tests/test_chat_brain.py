@@ -517,8 +517,10 @@ def test_the_tuned_0_5b_brain_calls_when_asked_and_not_otherwise() -> None:
     assert isinstance(both, CallsProposed), both
     assert [c.name for c in both.calls] == ["cancel_timer", "set_timer"], both.calls
     assert total_duration(dict(both.calls[1].arguments)).get("seconds") == 420
-    one = run(engine, ask_all("set a timer for 5 minutes and set another one for 10"))[-1]
-    assert isinstance(one, CallsProposed) and len(one.calls) == 1  # the same tool twice: whole
+    # The same tool twice: a call for each clause.
+    two = run(engine, ask_all("set a timer for 5 minutes and set another one for 10"))[-1]
+    assert isinstance(two, CallsProposed), two
+    assert [total_duration(dict(c.arguments)).get("seconds") for c in two.calls] == [300, 600]
     # Behind another tool list the adapter was never trained: refused, with the fix named.
     from assistant.speech import BackendUnavailable
 

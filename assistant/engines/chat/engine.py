@@ -19,9 +19,9 @@ One turn:
 **Several asks.** The tuned brain writes one call and ends its turn: P(another call) after it
 is 0 on requests of two asks, as it was trained on one call per turn. So a request that splits
 into clauses that each open as an ask ("cancel the egg timer | and start a new one for 7
-minutes") is also read one clause at a time: where every clause would call on its own, each a
-different tool past the name's check, the clauses' calls replace the one the brain wrote for the
-whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
+minutes") is also read one clause at a time: where every clause would call on its own, past the
+name's check, and no two clauses' calls are the same, the clauses' calls replace the one the
+brain wrote for the whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
 clause's words do not leak into it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
@@ -244,7 +244,8 @@ class ChatEngine:
     def _clause_calls(self, request: Request, cancel: threading.Event
                       ) -> Generator[Event, None, tuple[str, tuple[str, float]] | None]:
         """The calls of the newest request's clauses, each read on its own (module docstring),
-        when every clause calls a different tool past the name's check; else None (the
+        when every clause makes a call of its own past the name's check (one tool may be asked
+        twice: "how many cups is 500 ml, and what's 200 g in ounces?"); else None (the
         generator's value)."""
         last = request.history[-1] if request.history else None
         if (not self.settings.by_clause or not self.format.json_body or last is None
@@ -270,7 +271,7 @@ class ChatEngine:
                 named.append(this)
                 blocks.append(raw)
         names = tuple(name for name, _ in named)
-        used = len(blocks) == len(parts) and len(set(names)) == len(names)
+        used = len(blocks) == len(parts) and len(set(blocks)) == len(blocks)
         yield ClauseCalls(clauses=tuple(parts), p_calls=tuple(p_calls),
                           threshold=self.settings.call_threshold, names=names, used=used)
         return ("\n".join(blocks), named[0]) if used else None
