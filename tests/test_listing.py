@@ -1,0 +1,189 @@
+"""A list said where a call takes one value gets a call per item (`assistant.listing`, the
+loop's `_each_listed`), and nothing else does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.events import CallsListed, Event
+from assistant.listing import Next, is_next, next_item
+from assistant.loop import Conversation, LoopOptions, UserInput
+from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.base import Tool
+from assistant.tools.registry import Registry
+
+C = ToolCall
+
+
+@pytest.mark.parametrize(("words", "call", "rest"), [
+    ("remove notes 3 and 7", C("delete_note", {"note_id": 3}), "remove notes 7"),
+    ("Could you check tomorrow's forecast for Leeds and for York, please?",
+     C("get_weather", {"location": "Leeds", "day": "tomorrow"}),
+     "Could you check tomorrow's forecast for York, please?"),
+    ("What time is it in New York and in LA?", C("get_time", {"location": "New York"}),
+     "What time is it in LA?"),
+    ("No need to keep note 4 or note 5, get rid of both.", C("delete_note", {"note_id": 4}),
+     "No need to keep note 5, get rid of both."),
+    ("delete notes three, five and seven", C("delete_note", {"note_id": 3}),
+     "delete notes 5 and 7"),
+    ("weather in leeds & york", C("get_weather", {"location": "Leeds"}), "weather in york"),
+])
+def test_a_value_followed_by_another_item_is_a_list(words: str, call: ToolCall, rest: str
+                                                   ) -> None:
+    item = next_item(call, ("location", "note_id"), words)
+    assert item is not None and item.words == rest
+    assert item.words[item.at:].split()[0] in {"7", "York,", "LA?", "5,", "5", "york"}
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("what's the weather in Paris, Texas", C("get_weather", {"location": "Paris"})),
+    ("weather in Trinidad and Tobago", C("get_weather", {"location": "Trinidad and Tobago"})),
+    ("is it raining in Leeds and", C("get_weather", {"location": "Leeds"})),
+    ("what's the weather in Los Angeles and York", C("get_weather", {"location": "LA"})),  # not said
+    ("delete note 13 and 7", C("delete_note", {"note_id": 3})),  # 3 is not said: 13 is
+    ("remind me to buy bread and milk", C("set_reminder", {"text": "buy bread"})),  # not listed
+])
+def test_no_list_where_none_follows_the_value_as_said(words: str, call: ToolCall) -> None:
+    assert next_item(call, ("location", "note_id"), words) is None
+
+
+def test_the_next_call_must_name_the_next_item_as_said() -> None:
+    first = C("get_weather", {"location": "Leeds"})
+    item = next_item(first, ("location",), "weather in Leeds and York please")
+    assert item == Next("location", "weather in York please", 11)
+    assert is_next(C("get_weather", {"location": "York"}), first, item)
+    assert not is_next(C("get_time", {"location": "York"}), first, item)  # another tool
+    assert not is_next(C("get_weather", {"location": "Leeds"}), first, item)  # the same call
+    assert not is_next(C("get_weather", {"location": "Hull"}), first, item)  # not said
+    assert not is_next(C("get_weather", {}), first, item)
+    # "...in Leeds and what time is it in York" read as a list: York is not the next item.
+    item = next_item(first, ("location",), "weather in Leeds and what time is it in York")
+    assert item is not None and not is_next(C("get_weather", {"location": "York"}), first, item)
+    notes = next_item(C("delete_note", {"note_id": 3}), ("note_id",), "delete notes 3 and seven")
+    assert notes is not None and is_next(C("delete_note", {"note_id": 7}),
+                                         C("delete_note", {"note_id": 3}), notes)
+
+
+class _ByWords:
+    """An engine that writes the call `calls` maps the newest request's words to (none for
+    words it lacks, which are then answered "OK."); after results, "Done."."""
+
+    name, native_audio = "by-words", False
+
+    def __init__(self, calls: dict[str, list[ToolCall]], fail: str = "") -> None:
+        self.calls, self.fail, self.asked = calls, fail, []  # type: list[str]
+
+    def transcribe(self, audio: object) -> str:
+        raise NotImplementedError
+
+    def respond(self, request: Any, cancel: Any) -> Iterator[Event]:
+        from assistant.outcome import outcome
+
+        last = request.history[-1]
+        if last.role != "user":
+            yield outcome("Done.")
+            return
+        self.asked.append(last.text)
+        if last.text == self.fail:
+            raise RuntimeError("the brain fell over")
+        calls = self.calls.get(last.text)
+        yield outcome(render_lfm2(calls) if calls else "OK.")
+
+
+def _clock(ran: list[dict[str, Any]]) -> Tool:
+    def fn(**kw: Any) -> dict[str, str]:
+        ran.append(kw)
+        return {"summary": f"It's noon in {kw['location']}."}
+    return Tool("get_time", "The time in a place.", {"type": "object", "properties": {
+        "location": {"type": "string"}}, "required": []}, fn, listed=("location",))
+
+
+def _turn(engine: _ByWords, text: str, tool: Callable[[list[dict[str, Any]]], Tool] = _clock
+          ) -> tuple[list[Event], list[dict[str, Any]]]:
+    ran: list[dict[str, Any]] = []
+    bot = Conversation(engine, Registry([tool(ran)]), options=LoopOptions(speak=False))
+    return list(bot.turn(UserInput(text=text))), ran
+
+
+def test_the_loop_runs_a_call_per_item_of_a_list() -> None:
+    text = "What time is it in New York, Tokyo and in LA?"
+    engine = _ByWords({text: [C("get_time", {"location": "New York"})],
+                       "What time is it in Tokyo and in LA?": [C("get_time", {"location": "Tokyo"})],
+                       "What time is it in LA?": [C("get_time", {"location": "Los Angeles"})]})
+    events, ran = _turn(engine, text)
+    assert [kw["location"] for kw in ran] == ["New York", "Tokyo", "Los Angeles"]
+    listed = next(e for e in events if isinstance(e, CallsListed))
+    assert listed.asked == ("What time is it in Tokyo and in LA?", "What time is it in LA?")
+    assert not listed.failed
+
+
+def test_an_item_whose_call_is_not_that_item_adds_nothing() -> None:
+    text = "what time is it in Paris and is it late there"
+    # Read as a list, "...in is it late there": the engine's call names no item said there.
+    engine = _ByWords({text: [C("get_time", {"location": "Paris"})],
+                       "what time is it in is it late there": [C("get_time", {"location": "Rome"})]})
+    events, ran = _turn(engine, text)
+    assert ran == [{"location": "Paris"}]
+    assert next(e for e in events if isinstance(e, CallsListed)).calls == (
+        C("get_time", {"location": "Paris"}),)
+
+
+def test_an_engine_that_fails_on_an_item_still_runs_the_calls_before() -> None:
+    text = "time in Oslo and Lima"
+    engine = _ByWords({text: [C("get_time", {"location": "Oslo"})]}, fail="time in Lima")
+    events, ran = _turn(engine, text)
+    assert ran == [{"location": "Oslo"}]
+    assert next(e for e in events if isinstance(e, CallsListed)).failed == (
+        "RuntimeError: the brain fell over")
+
+
+def test_a_value_of_an_argument_not_listed_is_never_read_as_a_list() -> None:
+    """A reminder "to buy bread and milk" is one value, whatever the brain cut it to."""
+    text = "remind me to buy bread and milk"
+    engine = _ByWords({text: [C("set_reminder", {"text": "buy bread"})]})
+
+    def reminder(ran: list[dict[str, Any]]) -> Tool:
+        return Tool("set_reminder", "A reminder.", {"type": "object", "properties": {
+            "text": {"type": "string"}}, "required": ["text"]},
+            lambda **kw: ran.append(kw) or {"ok": True})
+    events, ran = _turn(engine, text, reminder)
+    assert ran == [{"text": "buy bread"}] and engine.asked == [text]
+    assert not any(isinstance(e, CallsListed) for e in events)
+
+
+def test_the_shipped_tools_list_places_days_notes_timers_medicines_and_units(tmp_path: Path
+                                                                             ) -> None:
+    from tools_helpers import make_ctx, open_registry
+
+    with open_registry(make_ctx(tmp_path)) as registry:
+        listed = {t.name: t.listed for t in registry if t.listed}
+    assert listed == {"get_weather": ("location", "day"), "get_time": ("location",),
+                      "delete_note": ("note_id",), "cancel_timer": ("label", "timer_id"),
+                      "last_dose": ("drug",), "list_doses": ("day",),
+                      "convert_units": ("to_unit",)}
+
+
+def test_evalkit_scores_the_listed_calls_and_times_them_to_the_last(tmp_path: Path) -> None:
+    from assistant.events import CallsProposed, Done, Reply, TurnStarted, TurnStatus
+    from evalkit.items import ExpectedCall, Item
+    from evalkit.runner import Unit, build_registry, record
+
+    item = Item(id="x", text="remove notes 3 and 7", category="twice", tool="delete_note",
+                template_id="byo", split="byo",
+                expected=(ExpectedCall("delete_note", {"note_id": (3,)}),
+                          ExpectedCall("delete_note", {"note_id": (7,)})))
+    first, both = (C("delete_note", {"note_id": 3}),), (C("delete_note", {"note_id": 3}),
+                                                       C("delete_note", {"note_id": 7}))
+    events = [TurnStarted(turn=1, modality="text", t=0.0), CallsProposed(calls=first, raw="", t=1.0),
+              CallsListed(calls=both, asked=("remove notes 7",), t=2.0), Reply(text="Done.", t=3.0),
+              Done(turn=1, status=TurnStatus.ANSWERED, t=3.0)]
+    registry = build_registry(tmp_path)
+    try:
+        r = record(Unit(item), events, registry)
+    finally:
+        registry.close()
+    assert r.passed and len(r.calls) == 2 and r.latency_call_s == 2.0
