@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from assistant.engines.chat.engine import clauses  # noqa: E402
-from assistant.listing import next_item  # noqa: E402
-from assistant.toolcall import ToolCall  # noqa: E402
-from evalkit.runner import build_registry  # noqa: E402
+from assistant.engines.chat.engine import clauses
+from assistant.listing import next_item
+from assistant.toolcall import ToolCall
+from evalkit.runner import build_registry
 
 SETS = Path("evalkit/sets")
 JUDGED = "twice"
