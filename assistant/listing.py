@@ -18,11 +18,19 @@ from assistant.toolcall import ToolCall
 
 MAX_ITEMS = 4  # calls for one list: "Leeds, York, Hull and Bath"
 
-# Between two items: "and", "or", "&", with or without a comma; a bare comma only where the
-# list goes on to "and" or "or" in the same sentence, so that "Paris, Texas" stays one place.
-_JOINER = re.compile(r"\s*,?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?\b(?:and|or)\s)",
+# Between two items: "and", "or", "&", with or without a comma or the end of a sentence before
+# it ("...in fahrenheit? and kelvin?"); a bare comma only where the list goes on to "and" or
+# "or" in the same sentence, so that "Paris, Texas" stays one place.
+_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?\b(?:and|or)\s)",
                      re.IGNORECASE)
+# A follow-up that names only the next item, after the sentence the value is in: "...in
+# Glasgow today? And what about Inverness?", "Same question for omeprazole."
+_FOLLOW_UP = re.compile(r"(?P<rest>[^.?!]*?[.?!]+)\s*(?:and\s+)?(?:(?:what|how)\s+about|same\s+"
+                        r"(?:question\s+|thing\s+|again\s+)?for)\s+(?P<item>[^.?!,]{1,40}?)"
+                        r"(?:,?\s+(?:too|as\s+well|please))?\s*(?:[.?!]+|$)", re.IGNORECASE)
+_FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
 _ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
+_ARTICLE = frozenset({"the", "a", "an", "my"})
 
 
 @dataclass(frozen=True)
@@ -30,31 +38,48 @@ class Next:
     """The next item of a list a call's value begins."""
 
     argument: str
-    words: str  # the request less the items before this one: "remove notes 7"
+    words: str  # the request for this item alone: "remove notes 7", "weather in Inverness"
     at: int  # where this item begins in `words`
+    # A follow-up's item, all of which the value must be ("What about Singapore?"; "What about
+    # flights there?" is no place); a list's item ends where the brain reads it to.
+    whole: str = ""
 
 
 def next_item(call: ToolCall, listed: Collection[str], words: str) -> Next | None:
     """The item after `call`'s value in `words`, where the value of one of its `listed`
-    arguments is followed by another item of a list; else None."""
+    arguments is followed by another item of a list, or by a follow-up that names only the
+    next item; else None. For a list, the request less the items before the next ("remove notes
+    3 and 7": "remove notes 7"); for a follow-up, the value's sentence with the item in its
+    place ("weather in Glasgow today? And what about Inverness?": "weather in Inverness
+    today?")."""
     for name in listed:
-        value = call.arguments.get(name)
-        found = _said_at(value, words)
+        found = _said_at(call.arguments.get(name), words)
         if found is None:
             continue
-        words, start, end = found
-        joiner = _JOINER.match(words, end)
-        if joiner is None:
-            continue
-        end = joiner.end()
-        before = words[:start].split()
-        if before:  # "in London and in Paris", "note 4 or note 5": the word before, said again
-            stem = re.escape(before[-1].lower().rstrip("s"))
-            again = re.compile(rf"{stem}s?\s+", re.IGNORECASE).match(words, end)
-            end = again.end() if again else end
-        if end < len(words) and words[end].isalnum():
-            return Next(name, words[:start] + words[end:], start)
+        text, start, end = found
+        joiner = _JOINER.match(text, end)
+        if joiner is not None:
+            at = _past_repeats(text, start, joiner.end())
+            if at < len(text) and text[at].isalnum():
+                return Next(name, text[:start] + text[at:], start)
+        follow = _FOLLOW_UP.match(text, end)
+        if follow is not None:
+            item = follow["item"].strip()
+            return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
     return None
+
+
+def _past_repeats(text: str, start: int, at: int) -> int:
+    """Where the next item begins at or after `at`: past the words just before the value, said
+    again ("in London and in Paris", "note number 12, note 15"), and "again", "also" or
+    "then"."""
+    stems = {w.lower().rstrip("s") for w in text[:start].split()[-2:]}
+    for _ in range(3):
+        word = re.match(r"([^\W\d_]+)\s+", text[at:])
+        if word is None or not (word[1].lower().rstrip("s") in stems or word[1].lower() in _FILLER):
+            break
+        at += word.end()
+    return at
 
 
 def is_next(call: ToolCall, first: ToolCall, item: Next) -> bool:
@@ -64,9 +89,11 @@ def is_next(call: ToolCall, first: ToolCall, item: Next) -> bool:
         return False
     # The item's first word, which the value must hold: "...in Leeds and what time is it in
     # York" read as a list gives "in what time is it in York", whose York is not the next item.
-    opening = next(iter(_ITEM_END.split(item.words[item.at:], maxsplit=1)[0].split()), "")
+    said_item = _ITEM_END.split(item.words[item.at:], maxsplit=1)[0].split()
+    opening = next((w for w in said_item if w.lower() not in _ARTICLE), "")
     if isinstance(value, str):
-        return said(value, opening)
+        return said(value, opening) and all(
+            said(w, value) for w in item.whole.split() if w.lower() not in _ARTICLE)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value in said_numbers(opening)
     return False

@@ -31,12 +31,34 @@ C = ToolCall
     ("delete notes three, five and seven", C("delete_note", {"note_id": 3}),
      "delete notes 5 and 7"),
     ("weather in leeds & york", C("get_weather", {"location": "Leeds"}), "weather in york"),
+    ("Please get rid of note number 12, note 15 and note 18", C("delete_note", {"note_id": 12}),
+     "Please get rid of note number 15 and note 18"),
+    ("30 degrees celsius in fahrenheit? and kelvin?",  # after the sentence, with "and"
+     C("convert_units", {"to_unit": "fahrenheit"}), "30 degrees celsius in kelvin?"),
+    ("weather in Rome on March 20th, and again on the 21st",
+     C("get_weather", {"location": "Rome", "day": "March 20th"}), "weather in Rome on the 21st"),
 ])
 def test_a_value_followed_by_another_item_is_a_list(words: str, call: ToolCall, rest: str
                                                    ) -> None:
-    item = next_item(call, ("location", "note_id"), words)
+    item = next_item(call, ("location", "note_id", "to_unit", "day"), words)
     assert item is not None and item.words == rest
-    assert item.words[item.at:].split()[0] in {"7", "York,", "LA?", "5,", "5", "york"}
+    assert item.words[item.at:].split()[0] in {"7", "York,", "LA?", "5,", "5", "york", "15",
+                                                "kelvin?", "the"}
+
+
+@pytest.mark.parametrize(("words", "call", "rest", "whole"), [
+    ("How's the weather in Glasgow today? And what about Inverness?",
+     C("get_weather", {"location": "Glasgow"}), "How's the weather in Inverness today?",
+     "Inverness"),
+    ("When did I have my last amoxicillin? Same question for omeprazole.",
+     C("last_dose", {"drug": "amoxicillin"}), "When did I have my last omeprazole?", "omeprazole"),
+    ("Is it evening in Mumbai? What about Singapore, too?", C("get_time", {"location": "Mumbai"}),
+     "Is it evening in Singapore?", "Singapore"),
+])
+def test_a_follow_up_naming_only_the_next_item_asks_the_first_sentence_of_it(
+        words: str, call: ToolCall, rest: str, whole: str) -> None:
+    item = next_item(call, ("location", "drug"), words)
+    assert item is not None and (item.words, item.whole) == (rest, whole)
 
 
 @pytest.mark.parametrize(("words", "call"), [
@@ -63,6 +85,16 @@ def test_the_next_call_must_name_the_next_item_as_said() -> None:
     # "...in Leeds and what time is it in York" read as a list: York is not the next item.
     item = next_item(first, ("location",), "weather in Leeds and what time is it in York")
     assert item is not None and not is_next(C("get_weather", {"location": "York"}), first, item)
+    # A follow-up's item is all of the value: "flights there" is no place.
+    paris = C("get_time", {"location": "Paris"})
+    item = next_item(paris, ("location",), "What's the time in Paris? What about flights there?")
+    assert item is not None and not is_next(C("get_time", {"location": "flights"}), paris, item)
+    item = next_item(paris, ("location",), "What's the time in Paris? What about Tokyo?")
+    assert item is not None and is_next(C("get_time", {"location": "Tokyo"}), paris, item)
+    rome = C("get_weather", {"location": "Rome", "day": "March 20th"})
+    item = next_item(rome, ("day",), "weather in Rome on March 20th, and again on the 21st")
+    assert item is not None and is_next(C("get_weather", {"location": "Rome", "day": "March 21st"}),
+                                        rome, item)  # "the" is not the item's first word
     notes = next_item(C("delete_note", {"note_id": 3}), ("note_id",), "delete notes 3 and seven")
     assert notes is not None and is_next(C("delete_note", {"note_id": 7}),
                                          C("delete_note", {"note_id": 3}), notes)
@@ -187,3 +219,17 @@ def test_evalkit_scores_the_listed_calls_and_times_them_to_the_last(tmp_path: Pa
     finally:
         registry.close()
     assert r.passed and len(r.calls) == 2 and r.latency_call_s == 2.0
+
+
+@pytest.mark.parametrize(("call", "clause", "own"), [
+    (C("get_weather", {}), "will I need an umbrella", False),
+    (C("last_dose", {"drug": "metformin"}), "how long ago was that", False),
+    (C("set_timer", {"minutes": 10}), "set another one for 10", True),
+    (C("calculate", {"expression": "144/12"}), "what's 144 divided by 12", True),
+    (C("get_weather", {"location": "Cork", "day": "today"}), "what's the weather in Cork", True),
+])
+def test_a_clause_calls_a_tool_another_clause_calls_only_with_its_own_words(
+        call: ToolCall, clause: str, own: bool) -> None:
+    from assistant.engines.chat.engine import own_words
+
+    assert own_words(call, clause) is own
