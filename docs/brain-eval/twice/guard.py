@@ -1,10 +1,11 @@
-"""The committed items the twice change can touch, as one BYO set: every item of the other
-committed sets (`evalkit/sets/*.jsonl`, typed) that several-asks splits into clauses, or whose
-text any committed record (`docs/brain-eval/**/records/*.jsonl.gz`, any brain or rule) shows a
-call for whose listed value is followed by another item (`assistant.listing.next_item`). Run it
-with the change and without it (`../with-without.sh`) to see that none is made wrong.
+"""The committed items the twice change can touch, as one BYO set: every typed item of the
+committed sets (`evalkit/sets/*.jsonl`) but the one judging it, that several-asks splits into
+clauses, or whose text any committed record (`docs/brain-eval/**/records/*.jsonl.gz`, any brain
+or rule) shows a call for whose listed value is followed by another item
+(`assistant.listing.next_item`). Run it with the change and without it (`../with-without.sh`)
+to see that none is made wrong. evalkit's own items: none is touched (checked).
 
-python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl
+python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-2
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from assistant.toolcall import ToolCall
 from evalkit.runner import build_registry
 
 SETS = Path("evalkit/sets")
-JUDGED = "twice"
 
 
 def listed_texts(registry: object) -> set[str]:
@@ -41,7 +41,7 @@ def listed_texts(registry: object) -> set[str]:
     return out
 
 
-def main(out: Path) -> None:
+def main(out: Path, judged: str) -> None:
     registry = build_registry(Path("runs/twice-guard-data"))
     try:
         texts = listed_texts(registry)
@@ -49,7 +49,7 @@ def main(out: Path) -> None:
         registry.close()
     rows, split, listed = [], 0, 0
     for path in sorted(SETS.glob("*.jsonl")):
-        if path.stem == JUDGED:
+        if path.stem == judged:
             continue
         for line in path.read_text().splitlines():
             if not line.strip():
@@ -68,4 +68,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), sys.argv[2])
