@@ -1,8 +1,10 @@
 """A list said where a call takes one value: "the weather in Leeds and York", "remove notes 3
-and 7", "in London and in Paris", "note 4 or note 5". Small brains write one call for the first
-item (ours does: P(another call) after its first is 0.0000), so the loop asks its engine again
-for each further item, with the request's own words less the items before it ("remove notes
-7"), and keeps the call only where it names that item as said (`is_next`). No value is guessed.
+and 7", "in London and in Paris", "note 4 or note 5", or a follow-up that names only the next
+item ("Is it raining in Seattle? What about Portland?"). Small brains write one call for the
+first item (ours does: P(another call) after its first is 0.0000), so the loop asks its engine
+again for each further item, with the request's own words less the items before it ("remove
+notes 7"), and keeps the call only where it names that item as said and names a thing, not a
+clause (`is_next`). No value is guessed.
 
 Only arguments a tool marks (`Tool.listed`) are read so: a reminder's text that says "bread and
 milk" is one value, whatever the brain cut it to."""
@@ -24,10 +26,24 @@ MAX_ITEMS = 4  # calls for one list: "Leeds, York, Hull and Bath"
 _JOINER = re.compile(r"\s*[,.?!]?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?\b(?:and|or)\s)",
                      re.IGNORECASE)
 # A follow-up that names only the next item, after the sentence the value is in: "...in
-# Glasgow today? And what about Inverness?", "Same question for omeprazole."
-_FOLLOW_UP = re.compile(r"(?P<rest>[^.?!]*?[.?!]+)\s*(?:and\s+)?(?:(?:what|how)\s+about|same\s+"
-                        r"(?:question\s+|thing\s+|again\s+)?for)\s+(?P<item>[^.?!,]{1,40}?)"
-                        r"(?:,?\s+(?:too|as\s+well|please))?\s*(?:[.?!]+|$)", re.IGNORECASE)
+# Glasgow today? And what about Inverness?", "Same question for omeprazole.", "And in Moscow?",
+# "Saturday too?". It must open with a joining word or a preposition, or end with "too" or "as
+# well" (`next_item`): "...in Tokyo? Great." is no follow-up.
+_FOLLOW_UP = re.compile(
+    r"(?P<rest>[^.?!]*?[.?!]+)\s*(?P<lead>(?:oh,?\s+)?(?:and|also)\s+)?"
+    r"(?P<opener>(?:what|how)\s+about\s+|same\s+(?:question\s+|thing\s+|again\s+)?for\s+"
+    r"|(?:in|for|of|on|at|to)\s+)?(?P<item>[^.?!,]{1,40}?)(?:,?\s+please)?"
+    r"(?P<tail>,?\s+(?:too|as\s+well))?(?:,?\s+please)?\s*(?:[.?!]+|$)", re.IGNORECASE)
+_COURTESY = frozenset({"thanks", "thank you", "please", "cheers", "ok", "okay", "great", "cool",
+                       "bye", "perfect", "lovely", "nice"})
+# Words that make a clause, never a thing's name: what follows "and" may be another ask ("...,
+# and how long ago was that?", "...in Rome and book me a table"), which the brain, asked about
+# it as the list's next item, copies as the value.
+_CLAUSE_WORDS = frozenset({
+    "i", "me", "you", "it", "that", "this", "we", "us", "they", "them", "he", "him", "she", "her",
+    "am", "is", "are", "was", "were", "be", "been", "do", "does", "did", "have", "has", "had",
+    "can", "could", "would", "should", "shall", "might", "must",
+    "how", "what", "when", "where", "why", "who", "which"})
 _FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
 _ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
 _ARTICLE = frozenset({"the", "a", "an", "my"})
@@ -63,7 +79,8 @@ def next_item(call: ToolCall, listed: Collection[str], words: str) -> Next | Non
             if at < len(text) and text[at].isalnum():
                 return Next(name, text[:start] + text[at:], start)
         follow = _FOLLOW_UP.match(text, end)
-        if follow is not None:
+        if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])
+                and follow["item"].strip().lower() not in _COURTESY):
             item = follow["item"].strip()
             return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
     return None
@@ -92,8 +109,9 @@ def is_next(call: ToolCall, first: ToolCall, item: Next) -> bool:
     said_item = _ITEM_END.split(item.words[item.at:], maxsplit=1)[0].split()
     opening = next((w for w in said_item if w.lower() not in _ARTICLE), "")
     if isinstance(value, str):
-        return said(value, opening) and all(
-            said(w, value) for w in item.whole.split() if w.lower() not in _ARTICLE)
+        return (said(value, opening) and value.strip().lower() not in _COURTESY
+                and not _CLAUSE_WORDS.intersection(value.lower().split())
+                and all(said(w, value) for w in item.whole.split() if w.lower() not in _ARTICLE))
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value in said_numbers(opening)
     return False
@@ -108,7 +126,7 @@ def _said_at(value: object, words: str) -> tuple[str, int, int] | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         from text_to_num import alpha2digit
 
-        number = re.compile(rf"(?<![\w.]){value:g}(?![\w.]|\.\d)")
+        number = re.compile(rf"(?<![\w.]){re.escape(f'{value:g}')}(?!\w|\.\d)")  # "note 12." ends a sentence
         for text in (words, str(alpha2digit(words, "en"))):
             match = number.search(text)
             if match:

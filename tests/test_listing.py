@@ -54,11 +54,24 @@ def test_a_value_followed_by_another_item_is_a_list(words: str, call: ToolCall, 
      C("last_dose", {"drug": "amoxicillin"}), "When did I have my last omeprazole?", "omeprazole"),
     ("Is it evening in Mumbai? What about Singapore, too?", C("get_time", {"location": "Mumbai"}),
      "Is it evening in Singapore?", "Singapore"),
+    ("What time is it in Berlin right now. And in Moscow?", C("get_time", {"location": "Berlin"}),
+     "What time is it in Moscow right now.", "Moscow"),
+    ("What did I take on Sunday? Saturday too?", C("list_doses", {"day": "Sunday"}),
+     "What did I take on Saturday?", "Saturday"),
+    ("Remove note 12. Oh, and 13 while you're at it.", C("delete_note", {"note_id": 12}),
+     "Remove note 13 while you're at it.", "13 while you're at it"),
 ])
 def test_a_follow_up_naming_only_the_next_item_asks_the_first_sentence_of_it(
         words: str, call: ToolCall, rest: str, whole: str) -> None:
-    item = next_item(call, ("location", "drug"), words)
+    item = next_item(call, ("location", "drug", "day", "note_id"), words)
     assert item is not None and (item.words, item.whole) == (rest, whole)
+
+
+@pytest.mark.parametrize("words", ["What time is it in Tokyo? Great.",
+                                   "What's the weather in Paris? It's for my trip.",
+                                   "what's the time in Oslo? thanks, please"])
+def test_a_sentence_after_the_value_that_is_no_follow_up_is_no_item(words: str) -> None:
+    assert next_item(C("get_time", {"location": "Tokyo"}), ("location",), words) is None
 
 
 @pytest.mark.parametrize(("words", "call"), [
@@ -85,6 +98,18 @@ def test_the_next_call_must_name_the_next_item_as_said() -> None:
     # "...in Leeds and what time is it in York" read as a list: York is not the next item.
     item = next_item(first, ("location",), "weather in Leeds and what time is it in York")
     assert item is not None and not is_next(C("get_weather", {"location": "York"}), first, item)
+    # What follows "and" may be another ask, which the brain copies as the value: no name.
+    zyrtec = C("last_dose", {"drug": "Zyrtec"})
+    item = next_item(zyrtec, ("drug",), "When did I last take Zyrtec, and how long ago was that?")
+    assert item is not None and not is_next(C("last_dose", {"drug": "how long ago was that"}),
+                                            zyrtec, item)
+    rome = C("get_weather", {"location": "Rome"})
+    item = next_item(rome, ("location",), "weather in Rome and book me a table")
+    assert item is not None and not is_next(C("get_weather", {"location": "book me a table"}),
+                                            rome, item)
+    tokyo = C("get_time", {"location": "Tokyo"})
+    item = next_item(tokyo, ("location",), "What time is it in Tokyo? And thanks!")
+    assert item is not None and not is_next(C("get_time", {"location": "thanks"}), tokyo, item)
     # A follow-up's item is all of the value: "flights there" is no place.
     paris = C("get_time", {"location": "Paris"})
     item = next_item(paris, ("location",), "What's the time in Paris? What about flights there?")
