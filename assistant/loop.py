@@ -275,6 +275,9 @@ class Conversation:
                 t.clause_of = list(zip(outcome.calls, clauses, strict=True)) \
                     if len(clauses) == len(outcome.calls) else []
                 listed = yield from self._each_listed(t, outcome.calls)
+                if t.cancel.is_set():  # while the engine was asked about a list's items
+                    yield Done(turn=t.number, status=TurnStatus.CANCELLED)
+                    return
                 calls, why = yield from self._asked(listed, t.clause_of)
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)

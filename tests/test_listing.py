@@ -131,8 +131,8 @@ class _ByWords:
 
     name, native_audio = "by-words", False
 
-    def __init__(self, calls: dict[str, list[ToolCall]], fail: str = "") -> None:
-        self.calls, self.fail, self.asked = calls, fail, []  # type: list[str]
+    def __init__(self, calls: dict[str, list[ToolCall]], fail: str = "", stop: str = "") -> None:
+        self.calls, self.fail, self.stop, self.asked = calls, fail, stop, []  # type: list[str]
 
     def transcribe(self, audio: object) -> str:
         raise NotImplementedError
@@ -147,6 +147,8 @@ class _ByWords:
         self.asked.append(last.text)
         if last.text == self.fail:
             raise RuntimeError("the brain fell over")
+        if last.text == self.stop:
+            cancel.set()  # the user let go of the hotkey while the item was asked about
         calls = self.calls.get(last.text)
         yield outcome(render_lfm2(calls) if calls else "OK.")
 
@@ -196,6 +198,13 @@ def test_an_engine_that_fails_on_an_item_still_runs_the_calls_before() -> None:
     assert ran == [{"location": "Oslo"}]
     assert next(e for e in events if isinstance(e, CallsListed)).failed == (
         "RuntimeError: the brain fell over")
+
+
+def test_a_turn_cancelled_while_an_item_is_asked_about_runs_nothing() -> None:
+    text = "time in Oslo and Lima"
+    engine = _ByWords({text: [C("get_time", {"location": "Oslo"})]}, stop="time in Lima")
+    events, ran = _turn(engine, text)
+    assert ran == [] and events[-1].to_dict()["status"] == "cancelled"
 
 
 def test_a_value_of_an_argument_not_listed_is_never_read_as_a_list() -> None:
