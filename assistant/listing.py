@@ -42,8 +42,18 @@ _COURTESY = frozenset({"thanks", "thank you", "please", "cheers", "ok", "okay", 
 _CLAUSE_WORDS = frozenset({
     "i", "me", "you", "it", "that", "this", "we", "us", "they", "them", "he", "him", "she", "her",
     "am", "is", "are", "was", "were", "be", "been", "do", "does", "did", "have", "has", "had",
-    "can", "could", "would", "should", "shall", "might", "must",
+    "can", "could", "will", "would", "should", "shall", "might", "must",
     "how", "what", "when", "where", "why", "who", "which"})
+# Verbs a request opens with: what follows "and" that opens so is another ask, not the list's
+# next item ("Kill the timer called pizza and leave the others alone").
+_OPENING_VERBS = frozenset({
+    "leave", "book", "order", "play", "turn", "call", "text", "send", "tell", "give", "make",
+    "put", "keep", "stop", "get", "let", "find", "show", "remind", "set", "start", "add", "log",
+    "record", "cancel", "delete", "remove", "clear", "convert", "calculate", "check", "read",
+    "save", "search", "look", "buy", "pick", "bring", "take", "go", "open", "close", "email",
+    "message", "ask", "help", "write", "say", "wake", "switch", "change", "update", "move",
+    "skip", "pause", "resume", "snooze", "mute", "lock", "unlock", "run", "use", "try", "see",
+    "know", "need", "want", "think", "forget", "ignore", "don't", "dont", "please"})
 _FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
 _ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
 _ARTICLE = frozenset({"the", "a", "an", "my"})
@@ -76,7 +86,9 @@ def next_item(call: ToolCall, listed: Collection[str], words: str) -> Next | Non
         joiner = _JOINER.match(text, end)
         if joiner is not None:
             at = _past_repeats(text, start, joiner.end())
-            if at < len(text) and text[at].isalnum():
+            opening = text[at:].split(maxsplit=1)[0].lower().strip(",.;!?") if at < len(text) else ""
+            if (at < len(text) and text[at].isalnum()
+                    and opening not in _CLAUSE_WORDS | _OPENING_VERBS):
                 return Next(name, text[:start] + text[at:], start)
         follow = _FOLLOW_UP.match(text, end)
         if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])

@@ -83,6 +83,20 @@ def test_a_sentence_after_the_value_that_is_no_follow_up_is_no_item(words: str) 
     ("remind me to buy bread and milk", C("set_reminder", {"text": "buy bread"})),  # not listed
 ])
 def test_no_list_where_none_follows_the_value_as_said(words: str, call: ToolCall) -> None:
+    assert next_item(call, ("location", "note_id", "day", "label", "drug"), words) is None
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("weather in Leeds and what time is it in York", C("get_weather", {"location": "Leeds"})),
+    ("When did I last take Zyrtec, and how long ago was that?", C("last_dose", {"drug": "Zyrtec"})),
+    ("weather in Rome and book me a table", C("get_weather", {"location": "Rome"})),
+    ("Do I need a coat in Chicago today or will a hoodie do?",
+     C("get_weather", {"location": "Chicago", "day": "today"})),
+    ("Kill the timer called pizza and leave the others alone", C("cancel_timer", {"label": "pizza"})),
+    ("weather in Cork, and please tell me if I need an umbrella", C("get_weather", {"location": "Cork"})),
+])
+def test_what_follows_the_joining_word_that_opens_a_clause_is_no_item(words: str, call: ToolCall
+                                                                      ) -> None:
     assert next_item(call, ("location", "note_id"), words) is None
 
 
@@ -95,18 +109,16 @@ def test_the_next_call_must_name_the_next_item_as_said() -> None:
     assert not is_next(C("get_weather", {"location": "Leeds"}), first, item)  # the same call
     assert not is_next(C("get_weather", {"location": "Hull"}), first, item)  # not said
     assert not is_next(C("get_weather", {}), first, item)
-    # "...in Leeds and what time is it in York" read as a list: York is not the next item.
-    item = next_item(first, ("location",), "weather in Leeds and what time is it in York")
+    # "...in Leeds, and the pool in York": read as a list, the pool is no place.
+    item = next_item(first, ("location",), "weather in Leeds, and the pool in York")
     assert item is not None and not is_next(C("get_weather", {"location": "York"}), first, item)
     # What follows "and" may be another ask, which the brain copies as the value: no name.
     zyrtec = C("last_dose", {"drug": "Zyrtec"})
-    item = next_item(zyrtec, ("drug",), "When did I last take Zyrtec, and how long ago was that?")
-    assert item is not None and not is_next(C("last_dose", {"drug": "how long ago was that"}),
-                                            zyrtec, item)
+    item = Next("drug", "When did I last take so how long ago was that?", 21)
+    assert not is_next(C("last_dose", {"drug": "so how long ago was that"}), zyrtec, item)
     rome = C("get_weather", {"location": "Rome"})
-    item = next_item(rome, ("location",), "weather in Rome and book me a table")
-    assert item is not None and not is_next(C("get_weather", {"location": "book me a table"}),
-                                            rome, item)
+    item = Next("location", "weather in Peter will book a table", 11)
+    assert not is_next(C("get_weather", {"location": "Peter will book a table"}), rome, item)
     tokyo = C("get_time", {"location": "Tokyo"})
     item = next_item(tokyo, ("location",), "What time is it in Tokyo? And thanks!")
     assert item is not None and not is_next(C("get_time", {"location": "thanks"}), tokyo, item)
@@ -181,10 +193,10 @@ def test_the_loop_runs_a_call_per_item_of_a_list() -> None:
 
 
 def test_an_item_whose_call_is_not_that_item_adds_nothing() -> None:
-    text = "what time is it in Paris and is it late there"
-    # Read as a list, "...in is it late there": the engine's call names no item said there.
+    text = "what time is it in Paris and the others there"
+    # Read as a list, "...in the others there": the engine's call names no item said there.
     engine = _ByWords({text: [C("get_time", {"location": "Paris"})],
-                       "what time is it in is it late there": [C("get_time", {"location": "Rome"})]})
+                       "what time is it in the others there": [C("get_time", {"location": "Rome"})]})
     events, ran = _turn(engine, text)
     assert ran == [{"location": "Paris"}]
     assert next(e for e in events if isinstance(e, CallsListed)).calls == (
