@@ -265,17 +265,3 @@ def test_evalkit_scores_the_listed_calls_and_times_them_to_the_last(tmp_path: Pa
     finally:
         registry.close()
     assert r.passed and len(r.calls) == 2 and r.latency_call_s == 2.0
-
-
-@pytest.mark.parametrize(("call", "clause", "own"), [
-    (C("get_weather", {}), "will I need an umbrella", False),
-    (C("last_dose", {"drug": "metformin"}), "how long ago was that", False),
-    (C("set_timer", {"minutes": 10}), "set another one for 10", True),
-    (C("calculate", {"expression": "144/12"}), "what's 144 divided by 12", True),
-    (C("get_weather", {"location": "Cork", "day": "today"}), "what's the weather in Cork", True),
-])
-def test_a_clause_calls_a_tool_another_clause_calls_only_with_its_own_words(
-        call: ToolCall, clause: str, own: bool) -> None:
-    from assistant.engines.chat.engine import own_words
-
-    assert own_words(call, clause) is own

@@ -19,11 +19,10 @@ One turn:
 **Several asks.** The tuned brain writes one call and ends its turn: P(another call) after it
 is 0 on requests of two asks, as it was trained on one call per turn. So a request that splits
 into clauses that each open as an ask ("cancel the egg timer | and start a new one for 7
-minutes") is also read one clause at a time: where every clause would call on its own, past the
-name's check, and no two clauses' calls are the same, the clauses' calls replace the one the
-brain wrote for the whole (`ClauseCalls`). Two clauses may call one tool only with a value
-each said in its own words (`own_words`). Each clause's call is written from that clause alone,
-so the other clause's words do not leak into it (a timer labelled with the reminder's text).
+minutes") is also read one clause at a time: where every clause would call on its own, each a
+different tool past the name's check, the clauses' calls replace the one the brain wrote for the
+whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
+clause's words do not leak into it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
 
@@ -41,11 +40,10 @@ from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
 from assistant.engines.chat.template import ChatTemplate
 from assistant.events import CallDecision, ClauseCalls, Event, NameDecision, TextDelta
-from assistant.grounding import said, said_numbers
 from assistant.outcome import outcome
 from assistant.prompt import CHAT_PERSONA
 from assistant.speech import BackendUnavailable
-from assistant.toolcall import CALL_END, CALL_START, ToolCall, parse_tool_calls
+from assistant.toolcall import CALL_END, CALL_START
 
 MAX_CALLS = 3  # calls in one generation ("set a timer and log my dose")
 # How a call can begin besides the template's marker: small instruct models often skip the
@@ -70,17 +68,6 @@ _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i
                            rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had"
                            r"|search|look\s+up)\b"
                            r"(?![,.!?])", re.IGNORECASE)
-
-
-def own_words(call: ToolCall, clause: str) -> bool:
-    """Whether `call` holds a value said in `clause`: a second clause that asks about the
-    first's thing ("..., and will I need an umbrella?", "..., and how long ago was that?") has
-    none, and the brain, reading it alone, fills the gap (`get_weather({})`, a medicine nobody
-    named)."""
-    numbers = said_numbers(clause)
-    return any(said(v, clause) if isinstance(v, str) else
-               isinstance(v, int | float) and not isinstance(v, bool) and v in numbers
-               for v in call.arguments.values())
 
 
 def clauses(text: str) -> list[str]:
@@ -257,10 +244,8 @@ class ChatEngine:
     def _clause_calls(self, request: Request, cancel: threading.Event
                       ) -> Generator[Event, None, tuple[str, tuple[str, float]] | None]:
         """The calls of the newest request's clauses, each read on its own (module docstring),
-        when every clause makes a call of its own past the name's check; one tool may be asked
-        twice ("what's 17 times 23, and what's 144 divided by 12?") where each of its calls
-        holds a value said in its own clause (`own_words`). Else None (the generator's
-        value)."""
+        when every clause calls a different tool past the name's check; else None (the
+        generator's value)."""
         last = request.history[-1] if request.history else None
         if (not self.settings.by_clause or not self.format.json_body or last is None
                 or last.role != "user" or not last.text):
@@ -285,10 +270,7 @@ class ChatEngine:
                 named.append(this)
                 blocks.append(raw)
         names = tuple(name for name, _ in named)
-        calls = [parse_tool_calls(self._our_markers(b)).calls for b in blocks]
-        used = len(blocks) == len(parts) and len(set(blocks)) == len(blocks) and all(
-            names.count(name) == 1 or (len(these) == 1 and own_words(these[0], part))
-            for name, these, part in zip(names, calls, parts, strict=False))
+        used = len(blocks) == len(parts) and len(set(names)) == len(names)
         yield ClauseCalls(clauses=tuple(parts), p_calls=tuple(p_calls),
                           threshold=self.settings.call_threshold, names=names, used=used)
         return ("\n".join(blocks), named[0]) if used else None

@@ -5,7 +5,11 @@ or rule) shows a call for whose listed value is followed by another item
 (`assistant.listing.next_item`). Run it with the change and without it (`../with-without.sh`)
 to see that none is made wrong. evalkit's own items: none is touched (checked).
 
+With `--lists` (twice-5, the list alone), only the items with a list after a recorded call's
+value, and the three that twice-3's guard made wrong (`ALSO`).
+
 python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-2
+python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-5 --lists
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from assistant.toolcall import ToolCall
 from evalkit.runner import build_registry
 
 SETS = Path("evalkit/sets")
+ALSO = ("e10-103", "sb-016", "tw-054")  # made wrong by twice-3's guard (../twice-3/)
 
 
 def listed_texts(registry: object) -> set[str]:
@@ -41,7 +46,7 @@ def listed_texts(registry: object) -> set[str]:
     return out
 
 
-def main(out: Path, judged: str) -> None:
+def main(out: Path, judged: str, lists_only: bool) -> None:
     registry = build_registry(Path("runs/twice-guard-data"))
     try:
         texts = listed_texts(registry)
@@ -57,8 +62,8 @@ def main(out: Path, judged: str) -> None:
             row = json.loads(line)
             if row.get("audio") or not row.get("text"):
                 continue
-            parts = len(clauses(row["text"])) > 1
-            if parts or row["text"] in texts:
+            parts = len(clauses(row["text"])) > 1 and not lists_only
+            if parts or row["text"] in texts or (lists_only and row["id"] in ALSO):
                 split += parts
                 listed += row["text"] in texts
                 rows.append(row)
@@ -68,4 +73,4 @@ def main(out: Path, judged: str) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2])
+    main(Path(sys.argv[1]), sys.argv[2], "--lists" in sys.argv[3:])
