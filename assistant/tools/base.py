@@ -123,10 +123,6 @@ class Tool:
     # so is one whose `duration` nobody said. Note 1 deleted for "undo deleting that note" is
     # a guess with nothing to go on.
     ids: tuple[str, ...] = ()
-    # Arguments a request may name several of, one call each ("the weather in Leeds and York",
-    # "remove notes 3 and 7"): the loop asks its engine for a call per further item said
-    # (`assistant.listing`). Not free text: a reminder "to buy bread and milk" is one value.
-    listed: tuple[str, ...] = ()
 
     @property
     def spec(self) -> ToolSpec:

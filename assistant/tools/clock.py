@@ -164,7 +164,6 @@ TOOLS = (
         held_back_by=("a thing's time",),  # "what time does the pharmacy close?"
         places={"location": offline_zone},
         action="time",
-        listed=("location",),
     ),
 )
 

@@ -296,14 +296,14 @@ TOOLS = (
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
-         side_effect=SideEffect.READ, accepts_confirmation=True, action="dose", listed=("drug",)),
+         side_effect=SideEffect.READ, accepts_confirmation=True, action="dose"),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
          {"type": "object", "properties": {
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.READ, action="dose", listed=("day",)),
+         side_effect=SideEffect.READ, action="dose"),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "

@@ -157,7 +157,7 @@ TOOLS = (
             "required": ["note_id"]},
         side_effect=SideEffect.DESTRUCTIVE,
         held_back_by=("said not to",),  # "please don't delete anything"
-        action="delete", ids=("note_id",), listed=("note_id",),
+        action="delete", ids=("note_id",),
     ),
 )
 

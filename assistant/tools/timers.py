@@ -336,8 +336,7 @@ TOOLS = (
              "timer_id": {"type": "integer", "minimum": 1}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
-         held_back_by=("said not to",), action="cancel", ids=("timer_id",),  # "don't cancel it"
-         listed=("label", "timer_id")),
+         held_back_by=("said not to",), action="cancel", ids=("timer_id",)),  # "don't cancel it"
     Tool("set_reminder",
          "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
          "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",

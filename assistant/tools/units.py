@@ -190,7 +190,6 @@ TOOLS = (
         timeout_s=15.0,  # the first call builds pint's registry
         amounts=("value",),
         action="convert",
-        listed=("to_unit",),  # "500 g in ounces and pounds"
     ),
     Tool(
         name="calculate",

@@ -226,7 +226,6 @@ TOOLS = (
         # Required in the schema the shipped adapter was tuned on, which then invents a city
         # for "what's the weather like"; the loop drops one not said, and home stands in.
         grounded=("location",),
-        listed=("location", "day"),
         # No topic (`Tool.action`): a weather question after a request no tool does keeps that
         # hold, since "how cold does it get at the South Pole" is no forecast (asking.py).
     ),

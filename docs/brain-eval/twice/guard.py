@@ -8,6 +8,9 @@ to see that none is made wrong. evalkit's own items: none is touched (checked).
 With `--lists` (twice-5, the list alone), only the items with a list after a recorded call's
 value, and the three that twice-3's guard made wrong (`ALSO`).
 
+The change was reverted (see ../twice-5/README.md): run this from a checkout of its last commit
+(23f2161), where `assistant.listing` exists.
+
 python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-2
 python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-5 --lists
 """
