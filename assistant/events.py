@@ -171,6 +171,19 @@ class CallsGrounded(Event):
 
 
 @dataclass(frozen=True)
+class CallsListed(Event):
+    """A list said where a call takes one value ("the weather in Leeds and York", "remove notes
+    3 and 7"): the engine was asked again with each of `asked` (the request less the items
+    before one), and `calls` are the proposed calls with those it wrote for an item as said
+    (`assistant.listing`); they go on to be checked and run."""
+
+    kind: ClassVar[str] = "calls-listed"
+    calls: tuple[ToolCall, ...]
+    asked: tuple[str, ...]
+    failed: str = ""  # the engine's error on an item: the calls before it still run
+
+
+@dataclass(frozen=True)
 class CallDecision(Event):
     """A brain's "call or not" before it writes: P(it opens a call) against its threshold.
     evalkit plots precision/recall/false alarms over thresholds from these."""

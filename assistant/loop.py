@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from assistant import grounding, policy
+from assistant import grounding, listing, policy
 from assistant.audio import Audio
 from assistant.audio.io import AudioError, check_speech
 from assistant.backend import Synthesizer
@@ -24,6 +24,7 @@ from assistant.events import (
     CallMalformed,
     CallsGrounded,
     CallsHeldBack,
+    CallsListed,
     CallsProposed,
     ClauseCalls,
     ConfirmationRequested,
@@ -108,7 +109,8 @@ class _Turn:
             said = CRASHED  # the exception's text is for the log, not to be read out
         else:
             said = result.message  # the tool's own words: "There is no running timer number 4."
-        if isinstance(said, str) and said.strip():
+        # Once: each of a list's places gets "I can't reach the weather service" when offline.
+        if isinstance(said, str) and said.strip() and said.strip() not in self.told:
             self.told.append(said.strip())
 
 
@@ -273,7 +275,11 @@ class Conversation:
             if isinstance(outcome, CallsProposed):
                 t.clause_of = list(zip(outcome.calls, clauses, strict=True)) \
                     if len(clauses) == len(outcome.calls) else []
-                calls, why = yield from self._asked(outcome.calls, t.clause_of)
+                listed = yield from self._each_listed(t, outcome.calls)
+                if t.cancel.is_set():  # while the engine was asked about a list's items
+                    yield Done(turn=t.number, status=TurnStatus.CANCELLED)
+                    return
+                calls, why = yield from self._asked(listed, t.clause_of)
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)
                     return
@@ -322,6 +328,54 @@ class Conversation:
             results.append(result)
         self._remember_results(results)
         return False
+
+    def _each_listed(self, t: _Turn, calls: tuple[ToolCall, ...]
+                     ) -> Generator[Event, None, tuple[ToolCall, ...]]:
+        """`calls` with a call for each further item of a list the request says where one takes
+        a single value ("remove notes 3 and 7"): the engine is asked again with the request's
+        words less the items before each, and its call kept where it names that item as said
+        (`assistant.listing`). Each such call is held to the words it was written from."""
+        newest = self._newest_words()
+        out: list[ToolCall] = []
+        asked: list[str] = []
+        failed = ""
+        for call in calls:
+            out.append(call)
+            tool = self.registry.get(call.name)
+            words = _words_of(call, t.clause_of, newest)
+            if tool is None or not tool.listed or not words:
+                continue
+            for _ in range(listing.MAX_ITEMS - 1):
+                item = listing.next_item(call, tool.listed, words)
+                if item is None or t.cancel.is_set():
+                    break
+                asked.append(item.words)
+                try:
+                    nxt = self._call_for(t, item.words)
+                except Exception as exc:  # the list's calls so far still run, and the log says
+                    failed = f"{type(exc).__name__}: {exc}"
+                    break
+                if nxt is None or not listing.is_next(nxt, call, item, tool.listed[item.argument]):
+                    break
+                out.append(nxt)
+                t.clause_of.append((nxt, item.words))
+                call, words = nxt, item.words
+        if asked:
+            yield CallsListed(calls=tuple(out), asked=tuple(asked), failed=failed)
+        return tuple(out)
+
+    def _call_for(self, t: _Turn, words: str) -> ToolCall | None:
+        """The one call the engine writes for `words` said in place of the newest request, with
+        the history before it; None for no call or several."""
+        last = max(i for i, m in enumerate(self.history) if m.role == "user")
+        history = (*self.history[:last], Message("user", text=words))
+        for event in self.engine.respond(Request(history, self.registry.specs, speak=False),
+                                         t.cancel):
+            if isinstance(event, CallsProposed):
+                return event.calls[0] if len(event.calls) == 1 else None
+            if isinstance(event, (CallMalformed, Reply)) or t.cancel.is_set():
+                return None
+        return None
 
     def _asked(self, calls: tuple[ToolCall, ...], clause_of: Sequence[tuple[ToolCall, str]] = ()
                ) -> Generator[Event, None, tuple[tuple[ToolCall, ...], str | None]]:

@@ -34,6 +34,7 @@ from assistant.events import (
     CallMalformed,
     CallsGrounded,
     CallsHeldBack,
+    CallsListed,
     CallsProposed,
     CallWithheld,
     Done,
@@ -267,9 +268,13 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     malformed = [e for e in events if isinstance(e, CallMalformed)]
     grounded = next((e for e in events if isinstance(e, CallsGrounded)), None)
     held = next((e for e in events if isinstance(e, CallsHeldBack)), None)
+    # A list said ("notes 3 and 7"): the calls are complete when the engine was asked for each
+    # item, and that is when the user's call latency ends.
+    listed = next((e for e in events if isinstance(e, CallsListed)), None)
     # Scored as they run: the user gets the call without the arguments they never said, and
     # none of those held back.
-    calls = grounded.calls if grounded else proposed.calls if proposed else ()
+    calls = grounded.calls if grounded else listed.calls if listed else \
+        proposed.calls if proposed else ()
     calls = tuple(c for c in calls if not held or c not in held.calls)
     verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)
@@ -317,7 +322,7 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
         task_success=success, heard=heard, answer=answers[-1] if answers else None,
         failed=[e.code for e in events if isinstance(e, Failed)],
         batched=batched,
-        latency_call_s=(proposed.t - t0) if proposed and not batched else None,
+        latency_call_s=((listed or proposed).t - t0) if proposed and not batched else None,
         latency_audio_s=(first_audio - t0) if first_audio is not None and not batched else None,
         turn_s=(done - t0) if done is not None and not batched else None,
         events=[{**e.to_dict(), "t": round(e.t - t0, 4)} for e in events],

@@ -59,6 +59,11 @@ def unbound(**_: Any) -> Any:
                        "tools(ctx)")
 
 
+
+def whole_number(value: object) -> bool:
+    """A thing's number (a note's, a timer's): the kind of a listed id."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
 @dataclass(frozen=True)
 class Tool:
     """A tool as data. A family declares its tools at module level (`TOOLS`, no function yet:
@@ -123,6 +128,12 @@ class Tool:
     # so is one whose `duration` nobody said. Note 1 deleted for "undo deleting that note" is
     # a guess with nothing to go on.
     ids: tuple[str, ...] = ()
+    # Arguments a request may name several of, one call each ("the weather in Leeds and York",
+    # "remove notes 3 and 7"), each with the tool's offline test of its kind: the loop asks its
+    # engine for a call per further item said and keeps it where the item, as said, passes
+    # (`assistant.listing`): "and preheat the oven" names no unit. Not free text: a reminder
+    # "to buy bread and milk" is one value.
+    listed: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
 
     @property
     def spec(self) -> ToolSpec:

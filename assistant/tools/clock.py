@@ -164,6 +164,7 @@ TOOLS = (
         held_back_by=("a thing's time",),  # "what time does the pharmacy close?"
         places={"location": offline_zone},
         action="time",
+        listed={"location": offline_zone},
     ),
 )
 

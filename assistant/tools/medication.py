@@ -18,7 +18,15 @@ from assistant.tools.daytimes import read_time
 from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
 from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
 from assistant.tools.timers import insert_alarm, scheduler_for
-from assistant.tools.when import local_zone, parse_day, parse_when, say_clock, say_date, say_duration
+from assistant.tools.when import (
+    is_day,
+    local_zone,
+    parse_day,
+    parse_when,
+    say_clock,
+    say_date,
+    say_duration,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS doses (
@@ -233,6 +241,11 @@ class MedicationLog:
                             f"day at {spoken}.")}
 
 
+def _known(said: str) -> bool:
+    """A medicine the formulary knows, exactly or closely: "and how long ago was that" is none."""
+    return load().resolve(said).status is not Status.UNKNOWN
+
+
 def _named(entry: Drug, said: str) -> str:
     """'clonazepam (Klonopin)': the user hears which drug was logged when they named another."""
     return entry.generic if normalise(said) == normalise(entry.generic) else \
@@ -296,14 +309,14 @@ TOOLS = (
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
-         side_effect=SideEffect.READ, accepts_confirmation=True, action="dose"),
+         side_effect=SideEffect.READ, accepts_confirmation=True, action="dose", listed={"drug": _known}),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
          {"type": "object", "properties": {
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.READ, action="dose"),
+         side_effect=SideEffect.READ, action="dose", listed={"day": is_day}),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "

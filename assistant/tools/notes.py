@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.tools.asking import RECORD
-from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
+from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind, whole_number
 from assistant.tools.context import ToolContext
 from assistant.tools.when import say_when
 
@@ -157,7 +157,7 @@ TOOLS = (
             "required": ["note_id"]},
         side_effect=SideEffect.DESTRUCTIVE,
         held_back_by=("said not to",),  # "please don't delete anything"
-        action="delete", ids=("note_id",),
+        action="delete", ids=("note_id",), listed={"note_id": whole_number},
     ),
 )
 

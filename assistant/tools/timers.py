@@ -17,7 +17,15 @@ from typing import Any
 
 from assistant.events import Notification
 from assistant.tools.asking import RECORD
-from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
+from assistant.tools.base import (
+    ErrorCode,
+    NeedsConfirmation,
+    SideEffect,
+    Tool,
+    ToolFailure,
+    bind,
+    whole_number,
+)
 from assistant.tools.context import ToolContext
 from assistant.tools.when import local_zone, parse_when, say_clock, say_duration, say_when
 
@@ -336,7 +344,10 @@ TOOLS = (
              "timer_id": {"type": "integer", "minimum": 1}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
-         held_back_by=("said not to",), action="cancel", ids=("timer_id",)),  # "don't cancel it"
+         held_back_by=("said not to",), action="cancel", ids=("timer_id",),  # "don't cancel it"
+         # Not its label: no name can be told from another ask before the tool runs ("kill
+         # the pizza timer and leave the others alone").
+         listed={"timer_id": whole_number}),
     Tool("set_reminder",
          "Remind the user of something at a time: 'tomorrow at 7', 'in 20 minutes', "
          "'Friday at 5 pm'. The reminder is announced at that time, even after a restart.",

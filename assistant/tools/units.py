@@ -92,6 +92,15 @@ def _parse_unit(text: str) -> pint.Unit:
     raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, f"I don't know the unit {text.strip()!r}.")
 
 
+def is_unit(text: str) -> bool:
+    """A unit with a dimension that the converter reads ("pounds", "°C"): not "preheat", nor a
+    count or a turn, which pint knows but nobody converts to."""
+    try:
+        return not _parse_unit(text).dimensionless
+    except ToolFailure:
+        return False
+
+
 def _plural(word: str) -> str:
     if word in _IRREGULAR:
         return _IRREGULAR[word]
@@ -190,6 +199,7 @@ TOOLS = (
         timeout_s=15.0,  # the first call builds pint's registry
         amounts=("value",),
         action="convert",
+        listed={"to_unit": is_unit},  # "500 g in ounces and pounds"
     ),
     Tool(
         name="calculate",

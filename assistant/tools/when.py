@@ -362,6 +362,11 @@ def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> dat
     return parsed.date() if parsed else None
 
 
+def is_day(text: str) -> bool:
+    """Whether `text` names a calendar day ("Friday", "the 21st", "tomorrow")."""
+    return bool(text.strip()) and parse_day(text, datetime.now().astimezone()) is not None
+
+
 def say_clock(dt: datetime) -> str:
     """'7:05 AM' (portable: no platform-specific strftime flags)."""
     hour = dt.hour % 12 or 12

@@ -5,14 +5,11 @@ or rule) shows a call for whose listed value is followed by another item
 (`assistant.listing.next_item`). Run it with the change and without it (`../with-without.sh`)
 to see that none is made wrong. evalkit's own items: none is touched (checked).
 
-With `--lists` (twice-5, the list alone), only the items with a list after a recorded call's
-value, and the three that twice-3's guard made wrong (`ALSO`).
-
-The change was reverted (see ../twice-5/README.md): run this from a checkout of its last commit
-(23f2161), where `assistant.listing` exists.
+With `--lists` (twice-5 and twice-6, the list alone), only the items with a list after a
+recorded call's value, and the three that twice-3's guard made wrong (`ALSO`).
 
 python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-2
-python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-5 --lists
+python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-6 --lists
 """
 
 from __future__ import annotations
@@ -25,13 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.engines.chat.engine import clauses
+from assistant.listing import next_item
 from assistant.toolcall import ToolCall
 from evalkit.runner import build_registry
-
-try:
-    from assistant.listing import next_item  # type: ignore[import-not-found]
-except ImportError:  # taken out after twice-5
-    sys.exit("assistant.listing was taken out after twice-5: run this from a checkout of 23f2161")
 
 SETS = Path("evalkit/sets")
 ALSO = ("e10-103", "sb-016", "tw-054")  # made wrong by twice-3's guard (../twice-3/)

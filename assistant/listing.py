@@ -1,0 +1,154 @@
+"""A list said where a call takes one value: "the weather in Leeds and York", "remove notes 3
+and 7", "in London and in Paris", "note 4 or note 5", or a follow-up that names only the next
+item ("Is it raining in Seattle? What about Portland?"). Small brains write one call for the
+first item (ours does: P(another call) after its first is 0.0000), so the loop asks its engine
+again for each further item, with the request's own words less the items before it ("remove
+notes 7"), and keeps the call only where it names that item as said and names a thing, not a
+clause, and the item as said passes the tool's offline test of the argument's kind (a unit the
+converter reads, a day the parser reads: `is_next`): "and preheat the oven" names no unit. No
+value is guessed.
+
+Only arguments a tool marks (`Tool.listed`) are read so: a reminder's text that says "bread and
+milk" is one value, whatever the brain cut it to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.grounding import said, said_numbers
+from assistant.toolcall import ToolCall
+
+MAX_ITEMS = 4  # calls for one list: "Leeds, York, Hull and Bath"
+
+# Between two items: "and", "or", "&", with or without a comma or the end of a sentence before
+# it ("...in fahrenheit? and kelvin?"); a bare comma only where the list goes on to "and" or
+# "or" in the same sentence, so that "Paris, Texas" stays one place.
+_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?\b(?:and|or)\s)",
+                     re.IGNORECASE)
+# A follow-up that names only the next item, after the sentence the value is in: "...in
+# Glasgow today? And what about Inverness?", "Same question for omeprazole.", "And in Moscow?",
+# "Saturday too?". It must open with a joining word or a preposition, or end with "too" or "as
+# well" (`next_item`): "...in Tokyo? Great." is no follow-up.
+_FOLLOW_UP = re.compile(
+    r"(?P<rest>[^.?!]*?[.?!]+)\s*(?P<lead>(?:oh,?\s+)?(?:and|also)\s+)?"
+    r"(?P<opener>(?:what|how)\s+about\s+|same\s+(?:question\s+|thing\s+|again\s+)?for\s+"
+    r"|(?:in|for|of|on|at|to)\s+)?(?P<item>[^.?!,]{1,40}?)(?:,?\s+please)?"
+    r"(?P<tail>,?\s+(?:too|as\s+well))?(?:,?\s+please)?\s*(?:[.?!]+|$)", re.IGNORECASE)
+_COURTESY = frozenset({"thanks", "thank you", "please", "cheers", "ok", "okay", "great", "cool",
+                       "bye", "perfect", "lovely", "nice"})
+# Words that make a clause, never a thing's name: what follows "and" may be another ask ("...,
+# and how long ago was that?", "...in Rome and book me a table"), which the brain, asked about
+# it as the list's next item, copies as the value.
+_CLAUSE_WORDS = frozenset({
+    "i", "me", "you", "it", "that", "this", "we", "us", "they", "them", "he", "him", "she", "her",
+    "am", "is", "are", "was", "were", "be", "been", "do", "does", "did", "have", "has", "had",
+    "can", "could", "will", "would", "should", "shall", "might", "must",
+    "how", "what", "when", "where", "why", "who", "which"})
+# Verbs a request opens with: what follows "and" that opens so is another ask, not the list's
+# next item ("Kill the timer called pizza and leave the others alone").
+_OPENING_VERBS = frozenset({
+    "leave", "book", "order", "play", "turn", "call", "text", "send", "tell", "give", "make",
+    "put", "keep", "stop", "get", "let", "find", "show", "remind", "set", "start", "add", "log",
+    "record", "cancel", "delete", "remove", "clear", "convert", "calculate", "check", "read",
+    "save", "search", "look", "buy", "pick", "bring", "take", "go", "open", "close", "email",
+    "message", "ask", "help", "write", "say", "wake", "switch", "change", "update", "move",
+    "skip", "pause", "resume", "snooze", "mute", "lock", "unlock", "run", "use", "try", "see",
+    "know", "need", "want", "think", "forget", "ignore", "don't", "dont", "please"})
+_FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
+_ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
+_ARTICLE = frozenset({"the", "a", "an", "my"})
+
+
+@dataclass(frozen=True)
+class Next:
+    """The next item of a list a call's value begins."""
+
+    argument: str
+    words: str  # the request for this item alone: "remove notes 7", "weather in Inverness"
+    at: int  # where this item begins in `words`
+    # A follow-up's item, all of which the value must be ("What about Singapore?"; "What about
+    # flights there?" is no place); a list's item ends where the brain reads it to.
+    whole: str = ""
+
+
+def next_item(call: ToolCall, listed: Collection[str], words: str) -> Next | None:
+    """The item after `call`'s value in `words`, where the value of one of its `listed`
+    arguments is followed by another item of a list, or by a follow-up that names only the
+    next item; else None. For a list, the request less the items before the next ("remove notes
+    3 and 7": "remove notes 7"); for a follow-up, the value's sentence with the item in its
+    place ("weather in Glasgow today? And what about Inverness?": "weather in Inverness
+    today?")."""
+    for name in listed:
+        found = _said_at(call.arguments.get(name), words)
+        if found is None:
+            continue
+        text, start, end = found
+        joiner = _JOINER.match(text, end)
+        if joiner is not None:
+            at = _past_repeats(text, start, joiner.end())
+            opening = text[at:].split(maxsplit=1)[0].lower().strip(",.;!?") if at < len(text) else ""
+            if (at < len(text) and text[at].isalnum()
+                    and opening not in _CLAUSE_WORDS | _OPENING_VERBS):
+                return Next(name, text[:start] + text[at:], start)
+        follow = _FOLLOW_UP.match(text, end)
+        if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])
+                and follow["item"].strip().lower() not in _COURTESY):
+            item = follow["item"].strip()
+            return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
+    return None
+
+
+def _past_repeats(text: str, start: int, at: int) -> int:
+    """Where the next item begins at or after `at`: past the words just before the value, said
+    again ("in London and in Paris", "note number 12, note 15"), and "again", "also" or
+    "then"."""
+    stems = {w.lower().rstrip("s") for w in text[:start].split()[-2:]}
+    for _ in range(3):
+        word = re.match(r"([^\W\d_]+)\s+", text[at:])
+        if word is None or not (word[1].lower().rstrip("s") in stems or word[1].lower() in _FILLER):
+            break
+        at += word.end()
+    return at
+
+
+def is_next(call: ToolCall, first: ToolCall, item: Next, kind: Callable[[Any], object]) -> bool:
+    """Whether `call`, written for `item.words`, is `first`'s tool for that item as said, and
+    the item, as the user wrote it, is of the argument's `kind` (the tool's offline test)."""
+    value = call.arguments.get(item.argument)
+    if call.name != first.name or value is None or value == first.arguments.get(item.argument):
+        return False
+    # The item's first word, which the value must hold: "...in Leeds and what time is it in
+    # York" read as a list gives "in what time is it in York", whose York is not the next item.
+    said_item = _ITEM_END.split(item.words[item.at:], maxsplit=1)[0].split()
+    opening = next((w for w in said_item if w.lower() not in _ARTICLE), "")
+    if isinstance(value, str):
+        found = _said_at(value, item.words[item.at:])
+        as_said = found[0][found[1]:found[2]] if found else " ".join(said_item)
+        return bool(said(value, opening) and value.strip().lower() not in _COURTESY
+                    and not _CLAUSE_WORDS.intersection(value.lower().split())
+                    and all(said(w, value) for w in item.whole.split()
+                            if w.lower() not in _ARTICLE)
+                    and kind(as_said))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value in said_numbers(opening) and bool(kind(value))
+    return False
+
+
+def _said_at(value: object, words: str) -> tuple[str, int, int] | None:
+    """Where `value` is said in `words`, as (the words, start, end): a number in digits or in
+    words (then `words` with numbers written in digits: "notes three and seven")."""
+    if isinstance(value, str) and value.strip():
+        match = re.search(rf"(?<!\w){re.escape(value.strip())}(?!\w)", words, re.IGNORECASE)
+        return (words, match.start(), match.end()) if match else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from text_to_num import alpha2digit
+
+        number = re.compile(rf"(?<![\w.]){re.escape(f'{value:g}')}(?!\w|\.\d)")  # "note 12." ends a sentence
+        for text in (words, str(alpha2digit(words, "en"))):
+            match = number.search(text)
+            if match:
+                return text, match.start(), match.end()
+    return None

@@ -1,0 +1,345 @@
+"""A list said where a call takes one value gets a call per item (`assistant.listing`, the
+loop's `_each_listed`), and nothing else does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.events import CallsListed, Event
+from assistant.listing import Next, is_next, next_item
+from assistant.loop import Conversation, LoopOptions, UserInput
+from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.base import Tool
+from assistant.tools.clock import offline_zone
+from assistant.tools.registry import Registry
+
+C = ToolCall
+
+
+def ANY(value: object) -> bool:
+    """A kind every item is of: what the list itself checks, apart from the tools' tests."""
+    return True
+
+
+@pytest.mark.parametrize(("words", "call", "rest"), [
+    ("remove notes 3 and 7", C("delete_note", {"note_id": 3}), "remove notes 7"),
+    ("Could you check tomorrow's forecast for Leeds and for York, please?",
+     C("get_weather", {"location": "Leeds", "day": "tomorrow"}),
+     "Could you check tomorrow's forecast for York, please?"),
+    ("What time is it in New York and in LA?", C("get_time", {"location": "New York"}),
+     "What time is it in LA?"),
+    ("No need to keep note 4 or note 5, get rid of both.", C("delete_note", {"note_id": 4}),
+     "No need to keep note 5, get rid of both."),
+    ("delete notes three, five and seven", C("delete_note", {"note_id": 3}),
+     "delete notes 5 and 7"),
+    ("weather in leeds & york", C("get_weather", {"location": "Leeds"}), "weather in york"),
+    ("Please get rid of note number 12, note 15 and note 18", C("delete_note", {"note_id": 12}),
+     "Please get rid of note number 15 and note 18"),
+    ("30 degrees celsius in fahrenheit? and kelvin?",  # after the sentence, with "and"
+     C("convert_units", {"to_unit": "fahrenheit"}), "30 degrees celsius in kelvin?"),
+    ("weather in Rome on March 20th, and again on the 21st",
+     C("get_weather", {"location": "Rome", "day": "March 20th"}), "weather in Rome on the 21st"),
+])
+def test_a_value_followed_by_another_item_is_a_list(words: str, call: ToolCall, rest: str
+                                                   ) -> None:
+    item = next_item(call, ("location", "note_id", "to_unit", "day"), words)
+    assert item is not None and item.words == rest
+    assert item.words[item.at:].split()[0] in {"7", "York,", "LA?", "5,", "5", "york", "15",
+                                                "kelvin?", "the"}
+
+
+@pytest.mark.parametrize(("words", "call", "rest", "whole"), [
+    ("How's the weather in Glasgow today? And what about Inverness?",
+     C("get_weather", {"location": "Glasgow"}), "How's the weather in Inverness today?",
+     "Inverness"),
+    ("When did I have my last amoxicillin? Same question for omeprazole.",
+     C("last_dose", {"drug": "amoxicillin"}), "When did I have my last omeprazole?", "omeprazole"),
+    ("Is it evening in Mumbai? What about Singapore, too?", C("get_time", {"location": "Mumbai"}),
+     "Is it evening in Singapore?", "Singapore"),
+    ("What time is it in Berlin right now. And in Moscow?", C("get_time", {"location": "Berlin"}),
+     "What time is it in Moscow right now.", "Moscow"),
+    ("What did I take on Sunday? Saturday too?", C("list_doses", {"day": "Sunday"}),
+     "What did I take on Saturday?", "Saturday"),
+    ("Remove note 12. Oh, and 13 while you're at it.", C("delete_note", {"note_id": 12}),
+     "Remove note 13 while you're at it.", "13 while you're at it"),
+])
+def test_a_follow_up_naming_only_the_next_item_asks_the_first_sentence_of_it(
+        words: str, call: ToolCall, rest: str, whole: str) -> None:
+    item = next_item(call, ("location", "drug", "day", "note_id"), words)
+    assert item is not None and (item.words, item.whole) == (rest, whole)
+
+
+@pytest.mark.parametrize("words", ["What time is it in Tokyo? Great.",
+                                   "What's the weather in Paris? It's for my trip.",
+                                   "what's the time in Oslo? thanks, please"])
+def test_a_sentence_after_the_value_that_is_no_follow_up_is_no_item(words: str) -> None:
+    assert next_item(C("get_time", {"location": "Tokyo"}), ("location",), words) is None
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("what's the weather in Paris, Texas", C("get_weather", {"location": "Paris"})),
+    ("weather in Trinidad and Tobago", C("get_weather", {"location": "Trinidad and Tobago"})),
+    ("is it raining in Leeds and", C("get_weather", {"location": "Leeds"})),
+    ("what's the weather in Los Angeles and York", C("get_weather", {"location": "LA"})),  # not said
+    ("delete note 13 and 7", C("delete_note", {"note_id": 3})),  # 3 is not said: 13 is
+    ("remind me to buy bread and milk", C("set_reminder", {"text": "buy bread"})),  # not listed
+])
+def test_no_list_where_none_follows_the_value_as_said(words: str, call: ToolCall) -> None:
+    assert next_item(call, ("location", "note_id", "day", "label", "drug"), words) is None
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("weather in Leeds and what time is it in York", C("get_weather", {"location": "Leeds"})),
+    ("When did I last take Zyrtec, and how long ago was that?", C("last_dose", {"drug": "Zyrtec"})),
+    ("weather in Rome and book me a table", C("get_weather", {"location": "Rome"})),
+    ("Do I need a coat in Chicago today or will a hoodie do?",
+     C("get_weather", {"location": "Chicago", "day": "today"})),
+    ("Kill the timer called pizza and leave the others alone", C("cancel_timer", {"label": "pizza"})),
+    ("weather in Cork, and please tell me if I need an umbrella", C("get_weather", {"location": "Cork"})),
+])
+def test_what_follows_the_joining_word_that_opens_a_clause_is_no_item(words: str, call: ToolCall
+                                                                      ) -> None:
+    assert next_item(call, ("location", "note_id"), words) is None
+
+
+def test_the_next_call_must_name_the_next_item_as_said() -> None:
+    first = C("get_weather", {"location": "Leeds"})
+    item = next_item(first, ("location",), "weather in Leeds and York please")
+    assert item == Next("location", "weather in York please", 11)
+    assert is_next(C("get_weather", {"location": "York"}), first, item, ANY)
+    assert not is_next(C("get_time", {"location": "York"}), first, item, ANY)  # another tool
+    assert not is_next(C("get_weather", {"location": "Leeds"}), first, item, ANY)  # the same call
+    assert not is_next(C("get_weather", {"location": "Hull"}), first, item, ANY)  # not said
+    assert not is_next(C("get_weather", {}), first, item, ANY)
+    # "...in Leeds, and the pool in York": read as a list, the pool is no place.
+    item = next_item(first, ("location",), "weather in Leeds, and the pool in York")
+    assert item is not None and not is_next(C("get_weather", {"location": "York"}), first, item, ANY)
+    # What follows "and" may be another ask, which the brain copies as the value: no name.
+    zyrtec = C("last_dose", {"drug": "Zyrtec"})
+    item = Next("drug", "When did I last take so how long ago was that?", 21)
+    assert not is_next(C("last_dose", {"drug": "so how long ago was that"}), zyrtec, item, ANY)
+    rome = C("get_weather", {"location": "Rome"})
+    item = Next("location", "weather in Peter will book a table", 11)
+    assert not is_next(C("get_weather", {"location": "Peter will book a table"}), rome, item, ANY)
+    tokyo = C("get_time", {"location": "Tokyo"})
+    item = next_item(tokyo, ("location",), "What time is it in Tokyo? And thanks!")
+    assert item is not None and not is_next(C("get_time", {"location": "thanks"}), tokyo, item, ANY)
+    # A follow-up's item is all of the value: "flights there" is no place.
+    paris = C("get_time", {"location": "Paris"})
+    item = next_item(paris, ("location",), "What's the time in Paris? What about flights there?")
+    assert item is not None and not is_next(C("get_time", {"location": "flights"}), paris, item, ANY)
+    item = next_item(paris, ("location",), "What's the time in Paris? What about Tokyo?")
+    assert item is not None and is_next(C("get_time", {"location": "Tokyo"}), paris, item, ANY)
+    rome = C("get_weather", {"location": "Rome", "day": "March 20th"})
+    item = next_item(rome, ("day",), "weather in Rome on March 20th, and again on the 21st")
+    assert item is not None and is_next(C("get_weather", {"location": "Rome", "day": "March 21st"}),
+                                        rome, item, ANY)  # "the" is not the item's first word
+    notes = next_item(C("delete_note", {"note_id": 3}), ("note_id",), "delete notes 3 and seven")
+    assert notes is not None and is_next(C("delete_note", {"note_id": 7}),
+                                         C("delete_note", {"note_id": 3}), notes, ANY)
+
+
+class _ByWords:
+    """An engine that writes the call `calls` maps the newest request's words to (none for
+    words it lacks, which are then answered "OK."); after results, `after`."""
+
+    name, native_audio = "by-words", False
+
+    def __init__(self, calls: dict[str, list[ToolCall]], fail: str = "", stop: str = "",
+                 after: str = "Done.") -> None:
+        self.calls, self.fail, self.stop, self.after = calls, fail, stop, after
+        self.asked: list[str] = []
+
+    def transcribe(self, audio: object) -> str:
+        raise NotImplementedError
+
+    def respond(self, request: Any, cancel: Any) -> Iterator[Event]:
+        from assistant.outcome import outcome
+
+        last = request.history[-1]
+        if last.role != "user":
+            yield outcome(self.after)
+            return
+        self.asked.append(last.text)
+        if last.text == self.fail:
+            raise RuntimeError("the brain fell over")
+        if last.text == self.stop:
+            cancel.set()  # the user let go of the hotkey while the item was asked about
+        calls = self.calls.get(last.text)
+        yield outcome(render_lfm2(calls) if calls else "OK.")
+
+
+def _clock(ran: list[dict[str, Any]]) -> Tool:
+    def fn(**kw: Any) -> dict[str, str]:
+        ran.append(kw)
+        return {"summary": f"It's noon in {kw['location']}."}
+    return Tool("get_time", "The time in a place.", {"type": "object", "properties": {
+        "location": {"type": "string"}}, "required": []}, fn, listed={"location": offline_zone})
+
+
+def _turn(engine: _ByWords, text: str, tool: Callable[[list[dict[str, Any]]], Tool] = _clock
+          ) -> tuple[list[Event], list[dict[str, Any]]]:
+    ran: list[dict[str, Any]] = []
+    bot = Conversation(engine, Registry([tool(ran)]), options=LoopOptions(speak=False))
+    return list(bot.turn(UserInput(text=text))), ran
+
+
+def test_the_loop_runs_a_call_per_item_of_a_list() -> None:
+    text = "What time is it in New York, Tokyo and in LA?"
+    engine = _ByWords({text: [C("get_time", {"location": "New York"})],
+                       "What time is it in Tokyo and in LA?": [C("get_time", {"location": "Tokyo"})],
+                       "What time is it in LA?": [C("get_time", {"location": "Los Angeles"})]})
+    events, ran = _turn(engine, text)
+    assert [kw["location"] for kw in ran] == ["New York", "Tokyo", "Los Angeles"]
+    listed = next(e for e in events if isinstance(e, CallsListed))
+    assert listed.asked == ("What time is it in Tokyo and in LA?", "What time is it in LA?")
+    assert not listed.failed
+
+
+def test_an_item_whose_call_is_not_that_item_adds_nothing() -> None:
+    text = "what time is it in Paris and the others there"
+    # Read as a list, "...in the others there": the engine's call names no item said there.
+    engine = _ByWords({text: [C("get_time", {"location": "Paris"})],
+                       "what time is it in the others there": [C("get_time", {"location": "Rome"})]})
+    events, ran = _turn(engine, text)
+    assert ran == [{"location": "Paris"}]
+    assert next(e for e in events if isinstance(e, CallsListed)).calls == (
+        C("get_time", {"location": "Paris"}),)
+
+
+def test_the_same_failure_for_each_item_is_said_once() -> None:
+    from assistant.events import Answer
+    from assistant.tools.base import ErrorCode, ToolFailure
+
+    def offline(ran: list[dict[str, Any]]) -> Tool:
+        def fn(**kw: Any) -> dict[str, str]:
+            ran.append(kw)
+            raise ToolFailure(ErrorCode.UNAVAILABLE, "I can't reach the weather service.")
+        return Tool("get_time", "The time in a place.", {"type": "object", "properties": {
+            "location": {"type": "string"}}, "required": []}, fn, listed={"location": offline_zone})
+
+    text = "time in Oslo and Lima"
+    engine = _ByWords({text: [C("get_time", {"location": "Oslo"})],
+                       "time in Lima": [C("get_time", {"location": "Lima"})]},
+                      after="")  # small brains say nothing after results: the tools' words do
+    events, ran = _turn(engine, text, offline)
+    assert len(ran) == 2
+    assert [e.text for e in events if isinstance(e, Answer)] == [
+        "I can't reach the weather service."]
+
+
+def test_an_engine_that_fails_on_an_item_still_runs_the_calls_before() -> None:
+    text = "time in Oslo and Lima"
+    engine = _ByWords({text: [C("get_time", {"location": "Oslo"})]}, fail="time in Lima")
+    events, ran = _turn(engine, text)
+    assert ran == [{"location": "Oslo"}]
+    assert next(e for e in events if isinstance(e, CallsListed)).failed == (
+        "RuntimeError: the brain fell over")
+
+
+def test_a_turn_cancelled_while_an_item_is_asked_about_runs_nothing() -> None:
+    text = "time in Oslo and Lima"
+    engine = _ByWords({text: [C("get_time", {"location": "Oslo"})]}, stop="time in Lima")
+    events, ran = _turn(engine, text)
+    assert ran == [] and events[-1].to_dict()["status"] == "cancelled"
+
+
+def test_a_value_of_an_argument_not_listed_is_never_read_as_a_list() -> None:
+    """A reminder "to buy bread and milk" is one value, whatever the brain cut it to."""
+    text = "remind me to buy bread and milk"
+    engine = _ByWords({text: [C("set_reminder", {"text": "buy bread"})]})
+
+    def reminder(ran: list[dict[str, Any]]) -> Tool:
+        return Tool("set_reminder", "A reminder.", {"type": "object", "properties": {
+            "text": {"type": "string"}}, "required": ["text"]},
+            lambda **kw: ran.append(kw) or {"ok": True})
+    events, ran = _turn(engine, text, reminder)
+    assert ran == [{"text": "buy bread"}] and engine.asked == [text]
+    assert not any(isinstance(e, CallsListed) for e in events)
+
+
+def test_the_shipped_tools_list_places_days_notes_timers_medicines_and_units(tmp_path: Path
+                                                                             ) -> None:
+    from tools_helpers import make_ctx, open_registry
+
+    with open_registry(make_ctx(tmp_path)) as registry:
+        listed = {t.name: tuple(t.listed) for t in registry if t.listed}
+    # Not a timer's label: no name can be told from another ask before the tool runs.
+    assert listed == {"get_weather": ("location", "day"), "get_time": ("location",),
+                      "delete_note": ("note_id",), "cancel_timer": ("timer_id",),
+                      "last_dose": ("drug",), "list_doses": ("day",),
+                      "convert_units": ("to_unit",)}
+
+
+# Each shipped listed argument's test of kind, on items said after "and" or "or": those of the
+# kind, and the asks that the five versions before the test read as items (../twice*/).
+KINDS = [
+    ("get_weather", "location", ["York", "Stoke on Trent", "Rio de Janeiro", "paris"],
+     ["book me a table", "preheat the oven", "the pool", "will a hoodie do", "leeds"]),
+    ("get_weather", "day", ["Saturday", "tomorrow", "the 21st", "March 21st"],
+     ["will", "preheat the oven", "a hoodie"]),
+    ("get_time", "location", ["LA", "Tokyo", "new delhi", "Europe/Paris", "Japan"],
+     ["the others there", "what time is it", "flights", "Springfield"]),
+    ("last_dose", "drug", ["omeprazole", "Zyrtec", "ibuprofin"],
+     ["how long ago was that", "so", "my vitamins"]),
+    ("list_doses", "day", ["Saturday", "yesterday", "2026-11-30"], ["will", "the others"]),
+    ("convert_units", "to_unit", ["kelvin", "pounds", "meters", "°F", "cups"],
+     ["preheat", "turn", "count", "percent", "the oven"]),
+    ("delete_note", "note_id", [7, 12], [True, "seven"]),
+    ("cancel_timer", "timer_id", [2], [2.5]),
+]
+
+
+@pytest.mark.parametrize(("tool", "argument", "kind", "other"), KINDS)
+def test_each_listed_argument_tests_an_item_of_its_kind(tmp_path: Path, tool: str, argument: str,
+                                                        kind: list[object], other: list[object]
+                                                        ) -> None:
+    from tools_helpers import make_ctx, open_registry
+
+    with open_registry(make_ctx(tmp_path)) as registry:
+        test = registry.get(tool).listed[argument]
+        assert [v for v in kind if not test(v)] == []
+        assert [v for v in other if test(v)] == []
+
+
+def test_an_item_not_of_its_kind_adds_no_call() -> None:
+    """"Convert 350 Fahrenheit to Celsius and preheat the oven" (twice-5's item made wrong): the
+    brain, asked about "preheat the oven" as the next item, wrote a unit of it."""
+    from assistant.tools.units import is_unit
+
+    text = "Convert 350 Fahrenheit to Celsius and preheat the oven"
+    first = C("convert_units", {"value": 350, "from_unit": "fahrenheit", "to_unit": "celsius"})
+    item = next_item(first, ("to_unit",), text)
+    assert item is not None and item.words == "Convert 350 Fahrenheit to preheat the oven"
+    preheat = C("convert_units", {"value": 350, "from_unit": "fahrenheit", "to_unit": "preheat"})
+    assert is_next(preheat, first, item, ANY) and not is_next(preheat, first, item, is_unit)
+    kelvin = next_item(first, ("to_unit",), "Convert 350 Fahrenheit to Celsius and Kelvin")
+    assert kelvin is not None and is_next(
+        C("convert_units", {"value": 350, "from_unit": "fahrenheit", "to_unit": "kelvin"}),
+        first, kelvin, is_unit)
+
+
+def test_evalkit_scores_the_listed_calls_and_times_them_to_the_last(tmp_path: Path) -> None:
+    from assistant.events import CallsProposed, Done, Reply, TurnStarted, TurnStatus
+    from evalkit.items import ExpectedCall, Item
+    from evalkit.runner import Unit, build_registry, record
+
+    item = Item(id="x", text="remove notes 3 and 7", category="twice", tool="delete_note",
+                template_id="byo", split="byo",
+                expected=(ExpectedCall("delete_note", {"note_id": (3,)}),
+                          ExpectedCall("delete_note", {"note_id": (7,)})))
+    first, both = (C("delete_note", {"note_id": 3}),), (C("delete_note", {"note_id": 3}),
+                                                       C("delete_note", {"note_id": 7}))
+    events = [TurnStarted(turn=1, modality="text", t=0.0), CallsProposed(calls=first, raw="", t=1.0),
+              CallsListed(calls=both, asked=("remove notes 7",), t=2.0), Reply(text="Done.", t=3.0),
+              Done(turn=1, status=TurnStatus.ANSWERED, t=3.0)]
+    registry = build_registry(tmp_path)
+    try:
+        r = record(Unit(item), events, registry)
+    finally:
+        registry.close()
+    assert r.passed and len(r.calls) == 2 and r.latency_call_s == 2.0
