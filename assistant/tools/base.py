@@ -59,10 +59,10 @@ def unbound(**_: Any) -> Any:
                        "tools(ctx)")
 
 
-
 def whole_number(value: object) -> bool:
     """A thing's number (a note's, a timer's): the kind of a listed id."""
     return isinstance(value, int) and not isinstance(value, bool)
+
 
 @dataclass(frozen=True)
 class Tool:

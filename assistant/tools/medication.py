@@ -309,7 +309,8 @@ TOOLS = (
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
-         side_effect=SideEffect.READ, accepts_confirmation=True, action="dose", listed={"drug": _known}),
+         side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
+         listed={"drug": _known}),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
