@@ -233,9 +233,11 @@ class Printer:
             case ClauseCalls(clauses=parts, p_calls=ps, names=names, used=used):
                 read = "; ".join(f"{part!r} P(call) {p:.2f}" for part, p in zip(parts, ps, strict=True))
                 return f"{read} -> " + (", ".join(names) if used else "read as one request")
-            case CallsListed(calls=calls, asked=asked, failed=failed):
-                return (f"a list: asked again for {', '.join(map(repr, asked))} -> "
-                        f"{render_pythonic(list(calls))}" + (f" ({failed})" if failed else ""))
+            case CallsListed(calls=calls, asked=asked, failed=failed, split=split):
+                how = [f"asked again for {', '.join(map(repr, asked))}"] if asked else []
+                how += [f"{render_pythonic(list(split))} as one call per item"] if split else []
+                return (f"a list: {'; '.join(how)} -> {render_pythonic(list(calls))}"
+                        + (f" ({failed})" if failed else ""))
             case NameDecision(name=name, p_name=p, threshold=threshold):
                 return (f"P({name}) {p:.2f} >= {threshold:g}" if p >= threshold else
                         f"P({name}) {p:.2f} < {threshold:g}: not run, asked to say it again")

@@ -14,7 +14,7 @@ milk" is one value, whatever the brain cut it to."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +24,16 @@ from assistant.toolcall import ToolCall
 MAX_ITEMS = 4  # calls for one list: "Leeds, York, Hull and Bath"
 
 # Between two items: "and", "or", "&", with or without a comma or the end of a sentence before
-# it ("...in fahrenheit? and kelvin?"); a bare comma only where the list goes on to "and" or
-# "or" in the same sentence, so that "Paris, Texas" stays one place.
-_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?\b(?:and|or)\s)",
+# it ("...in fahrenheit? and kelvin?"); a bare comma only where the list goes on to "and",
+# "or" or "&" in the same sentence, so that "Paris, Texas" stays one place.
+_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?(?:\b(?:and|or)|\s&)\s)",
                      re.IGNORECASE)
+# Between a value's items, where the brain wrote a list as one value ("London, Dubai and Paris")
+_IN_VALUE = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+", re.IGNORECASE)
+# Between the items as the user said them: a comma, or the joining word before the last, each
+# with the words before the first said again or not ("in London and in Paris")
+_SAID_BETWEEN = re.compile(r"\s*,?\s*(?:(?P<joiner>and|or|&)\s+)?(?:[^\W\d_]+\s+){0,2}?",
+                           re.IGNORECASE)
 # A follow-up that names only the next item, after the sentence the value is in: "...in
 # Glasgow today? And what about Inverness?", "Same question for omeprazole.", "And in Moscow?",
 # "Saturday too?". It must open with a joining word or a preposition, or end with "too" or "as
@@ -96,8 +102,10 @@ def next_item(call: ToolCall, listed: Collection[str], words: str) -> Next | Non
         follow = _FOLLOW_UP.match(text, end)
         if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])
                 and follow["item"].strip().lower() not in _COURTESY):
-            item = follow["item"].strip()
-            return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
+            at = _past_repeats(text, start, follow.start("item"))  # "Number four as well."
+            item = text[at:follow.end("item")].strip()
+            if item:
+                return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
     return None
 
 
@@ -131,10 +139,58 @@ def is_next(call: ToolCall, first: ToolCall, item: Next, kind: Callable[[Any], o
                     and not _CLAUSE_WORDS.intersection(value.lower().split())
                     and all(said(w, value) for w in item.whole.split()
                             if w.lower() not in _ARTICLE)
-                    and kind(as_said))
+                    and _of_kind(kind(as_said)))
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return value in said_numbers(opening) and bool(kind(value))
+        return value in said_numbers(opening) and _of_kind(kind(value))
     return False
+
+
+def split_value(call: ToolCall, listed: Mapping[str, Callable[[Any], object]], words: str
+                ) -> tuple[ToolCall, ...] | None:
+    """`call` as one call per item, where the brain wrote a list as one value of a `listed`
+    argument ("London, Dubai, Singapore, Los Angeles"): the user's `words` say the items as a
+    list that ends in "and", "or" or "&", and each names a different thing of the argument's
+    kind (a zone, a unit, a medicine, a day). "Paris, France" has no joining word, "Advil or
+    ibuprofen" names one medicine, and a name the kind test cannot place ("Trinidad and
+    Tobago") stays one value; else None."""
+    for name, kind in listed.items():
+        value = call.arguments.get(name)
+        if not isinstance(value, str):
+            continue
+        parts = [p for p in (s.strip() for s in _IN_VALUE.split(value)) if p]
+        spans = _said_as_list(parts, words) if 2 <= len(parts) <= MAX_ITEMS else None
+        if spans is None:
+            continue
+        named = [kind(span) for span in spans]
+        if (all(_of_kind(n) and not isinstance(n, bool) for n in named)
+                and len(set(named)) == len(named)):
+            return tuple(ToolCall(call.name, {**call.arguments, name: p}) for p in parts)
+    return None
+
+
+def _said_as_list(parts: list[str], words: str) -> list[str] | None:
+    """Each of `parts` as `words` say it, where they say them in order as one list that ends
+    in a joining word ("in London, Dubai and in Paris"); else None."""
+    spans, end, joiner = [], None, None
+    for part in parts:
+        # "pounds & stone" written "pound and stone"
+        found = re.compile(rf"(?<!\w){re.escape(part)}(?:e?s)?(?!\w)", re.IGNORECASE).search(
+            words, 0 if end is None else end)
+        if found is None:
+            return None
+        if end is not None:
+            between = _SAID_BETWEEN.fullmatch(words, end, found.start())
+            if between is None:
+                return None
+            joiner = between["joiner"]
+        spans.append(found[0])
+        end = found.end()
+    return spans if joiner else None
+
+
+def _of_kind(named: object) -> bool:
+    """Whether a tool's test of kind (`Tool.listed`) found an item of it."""
+    return named is not None and named is not False
 
 
 def _said_at(value: object, words: str) -> tuple[str, int, int] | None:
@@ -147,7 +203,7 @@ def _said_at(value: object, words: str) -> tuple[str, int, int] | None:
         from text_to_num import alpha2digit
 
         number = re.compile(rf"(?<![\w.]){re.escape(f'{value:g}')}(?!\w|\.\d)")  # "note 12." ends a sentence
-        for text in (words, str(alpha2digit(words, "en"))):
+        for text in (words, str(alpha2digit(words, "en", threshold=0))):  # "timer one"
             match = number.search(text)
             if match:
                 return text, match.start(), match.end()

@@ -333,18 +333,27 @@ class Conversation:
                      ) -> Generator[Event, None, tuple[ToolCall, ...]]:
         """`calls` with a call for each further item of a list the request says where one takes
         a single value ("remove notes 3 and 7"): the engine is asked again with the request's
-        words less the items before each, and its call kept where it names that item as said
-        (`assistant.listing`). Each such call is held to the words it was written from."""
+        words less the items before each, and its call kept where it names that item as said;
+        a list the engine wrote as one value is one call per item (`assistant.listing`). Each
+        such call is held to the words it was written from."""
         newest = self._newest_words()
         out: list[ToolCall] = []
         asked: list[str] = []
+        split: list[ToolCall] = []
         failed = ""
         for call in calls:
-            out.append(call)
             tool = self.registry.get(call.name)
             words = _words_of(call, t.clause_of, newest)
             if tool is None or not tool.listed or not words:
+                out.append(call)
                 continue
+            items = listing.split_value(call, tool.listed, words)
+            if items is not None:
+                split.append(call)
+                out.extend(items)
+                t.clause_of.extend((item, words) for item in items)
+                continue
+            out.append(call)
             for _ in range(listing.MAX_ITEMS - 1):
                 item = listing.next_item(call, tool.listed, words)
                 if item is None or t.cancel.is_set():
@@ -360,8 +369,9 @@ class Conversation:
                 out.append(nxt)
                 t.clause_of.append((nxt, item.words))
                 call, words = nxt, item.words
-        if asked:
-            yield CallsListed(calls=tuple(out), asked=tuple(asked), failed=failed)
+        if asked or split:
+            yield CallsListed(calls=tuple(out), asked=tuple(asked), failed=failed,
+                              split=tuple(split))
         return tuple(out)
 
     def _call_for(self, t: _Turn, words: str) -> ToolCall | None:

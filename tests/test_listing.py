@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from assistant.events import CallsListed, Event
-from assistant.listing import Next, is_next, next_item
+from assistant.listing import Next, is_next, next_item, split_value
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.base import Tool
@@ -43,13 +43,15 @@ def ANY(value: object) -> bool:
      C("convert_units", {"to_unit": "fahrenheit"}), "30 degrees celsius in kelvin?"),
     ("weather in Rome on March 20th, and again on the 21st",
      C("get_weather", {"location": "Rome", "day": "March 20th"}), "weather in Rome on the 21st"),
+    ("last dose of amoxicillin, prednisone, omeprazole & sertraline?",  # a list ending in "&"
+     C("last_dose", {"drug": "amoxicillin"}), "last dose of prednisone, omeprazole & sertraline?"),
 ])
 def test_a_value_followed_by_another_item_is_a_list(words: str, call: ToolCall, rest: str
                                                    ) -> None:
-    item = next_item(call, ("location", "note_id", "to_unit", "day"), words)
+    item = next_item(call, ("location", "note_id", "to_unit", "day", "drug"), words)
     assert item is not None and item.words == rest
     assert item.words[item.at:].split()[0] in {"7", "York,", "LA?", "5,", "5", "york", "15",
-                                                "kelvin?", "the"}
+                                                "kelvin?", "the", "prednisone,"}
 
 
 @pytest.mark.parametrize(("words", "call", "rest", "whole"), [
@@ -66,10 +68,13 @@ def test_a_value_followed_by_another_item_is_a_list(words: str, call: ToolCall, 
      "What did I take on Saturday?", "Saturday"),
     ("Remove note 12. Oh, and 13 while you're at it.", C("delete_note", {"note_id": 12}),
      "Remove note 13 while you're at it.", "13 while you're at it"),
+    # past the words before the value said again, with a number in words
+    ("Stop timer number one. Number four as well.", C("cancel_timer", {"timer_id": 1}),
+     "Stop timer number 4.", "4"),
 ])
 def test_a_follow_up_naming_only_the_next_item_asks_the_first_sentence_of_it(
         words: str, call: ToolCall, rest: str, whole: str) -> None:
-    item = next_item(call, ("location", "drug", "day", "note_id"), words)
+    item = next_item(call, ("location", "drug", "day", "note_id", "timer_id"), words)
     assert item is not None and (item.words, item.whole) == (rest, whole)
 
 
@@ -302,25 +307,25 @@ def test_each_listed_argument_tests_an_item_of_its_kind(tmp_path: Path, tool: st
 
     with open_registry(make_ctx(tmp_path)) as registry:
         test = registry.get(tool).listed[argument]
-        assert [v for v in kind if not test(v)] == []
-        assert [v for v in other if test(v)] == []
+        assert [v for v in kind if test(v) is None or test(v) is False] == []
+        assert [v for v in other if not (test(v) is None or test(v) is False)] == []
 
 
 def test_an_item_not_of_its_kind_adds_no_call() -> None:
     """"Convert 350 Fahrenheit to Celsius and preheat the oven" (twice-5's item made wrong): the
     brain, asked about "preheat the oven" as the next item, wrote a unit of it."""
-    from assistant.tools.units import is_unit
+    from assistant.tools.units import named_unit
 
     text = "Convert 350 Fahrenheit to Celsius and preheat the oven"
     first = C("convert_units", {"value": 350, "from_unit": "fahrenheit", "to_unit": "celsius"})
     item = next_item(first, ("to_unit",), text)
     assert item is not None and item.words == "Convert 350 Fahrenheit to preheat the oven"
     preheat = C("convert_units", {"value": 350, "from_unit": "fahrenheit", "to_unit": "preheat"})
-    assert is_next(preheat, first, item, ANY) and not is_next(preheat, first, item, is_unit)
+    assert is_next(preheat, first, item, ANY) and not is_next(preheat, first, item, named_unit)
     kelvin = next_item(first, ("to_unit",), "Convert 350 Fahrenheit to Celsius and Kelvin")
     assert kelvin is not None and is_next(
         C("convert_units", {"value": 350, "from_unit": "fahrenheit", "to_unit": "kelvin"}),
-        first, kelvin, is_unit)
+        first, kelvin, named_unit)
 
 
 def test_evalkit_scores_the_listed_calls_and_times_them_to_the_last(tmp_path: Path) -> None:
@@ -343,3 +348,62 @@ def test_evalkit_scores_the_listed_calls_and_times_them_to_the_last(tmp_path: Pa
     finally:
         registry.close()
     assert r.passed and len(r.calls) == 2 and r.latency_call_s == 2.0
+
+
+# A list the brain wrote as one value, with each listed argument's shipped test of kind.
+SPLIT = [
+    ("Current time in London, Dubai, Singapore, and Los Angeles?",
+     C("get_time", {"location": "London, Dubai, Singapore, Los Angeles"}),
+     ["London", "Dubai", "Singapore", "Los Angeles"]),
+    ("weather in Dubai, Mumbai and in Singapore tomorrow",
+     C("get_weather", {"location": "Dubai, Mumbai, Singapore", "day": "tomorrow"}),
+     ["Dubai", "Mumbai", "Singapore"]),
+    ("what is seventy kilos in pounds & stone",
+     C("convert_units", {"value": 70, "from_unit": "kg", "to_unit": "pound and stone"}),
+     ["pound", "stone"]),
+    ("when did I last take sertraline or levothyroxine",
+     C("last_dose", {"drug": "sertraline or levothyroxine"}), ["sertraline", "levothyroxine"]),
+    ("doses on monday and tuesday", C("list_doses", {"day": "monday, tuesday"}),
+     ["monday", "tuesday"]),
+]
+ONE_VALUE = [
+    ("time in Paris, France", C("get_time", {"location": "Paris, France"})),  # no joining word
+    ("weather in Trinidad and Tobago", C("get_weather", {"location": "Trinidad and Tobago"})),
+    ("weather in Leeds, York & Harrogate",  # names the clock cannot place: which is one?
+     C("get_weather", {"location": "Leeds, York & Harrogate"})),
+    ("time in New York and Boston", C("get_time", {"location": "New York and Boston"})),  # one zone
+    ("when did I last take Advil or ibuprofen", C("last_dose", {"drug": "Advil or ibuprofen"})),
+    ("convert 5 km to miles and preheat", C("convert_units", {"to_unit": "miles and preheat"})),
+    ("remind me to buy bread and milk", C("set_reminder", {"text": "bread and milk"})),  # not listed
+    ("London and Paris", C("get_time", {"location": "London, Rome"})),  # Rome not said
+]
+
+
+def _listed(tmp_path: Path) -> dict[str, Any]:
+    from tools_helpers import make_ctx, open_registry
+
+    with open_registry(make_ctx(tmp_path)) as registry:
+        return {t.name: t.listed for t in registry}
+
+
+@pytest.mark.parametrize(("words", "call", "items"), SPLIT)
+def test_a_list_written_as_one_value_is_a_call_per_item(tmp_path: Path, words: str,
+                                                        call: ToolCall, items: list[str]) -> None:
+    argument = next(a for a in _listed(tmp_path)[call.name] if a in call.arguments)
+    calls = split_value(call, _listed(tmp_path)[call.name], words)
+    assert calls == tuple(C(call.name, {**call.arguments, argument: i}) for i in items)
+
+
+@pytest.mark.parametrize(("words", "call"), ONE_VALUE)
+def test_a_value_that_is_no_list_of_things_stays_one_call(tmp_path: Path, words: str,
+                                                          call: ToolCall) -> None:
+    assert split_value(call, _listed(tmp_path)[call.name], words) is None
+
+
+def test_the_loop_runs_a_call_per_item_of_a_list_written_as_one_value() -> None:
+    text = "What time is it in Tokyo and Lima?"
+    engine = _ByWords({text: [C("get_time", {"location": "Tokyo and Lima"})]})
+    events, ran = _turn(engine, text)
+    assert ran == [{"location": "Tokyo"}, {"location": "Lima"}] and engine.asked == [text]
+    listed = next(e for e in events if isinstance(e, CallsListed))
+    assert listed.split == (C("get_time", {"location": "Tokyo and Lima"}),) and not listed.asked

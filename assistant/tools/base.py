@@ -129,10 +129,13 @@ class Tool:
     # a guess with nothing to go on.
     ids: tuple[str, ...] = ()
     # Arguments a request may name several of, one call each ("the weather in Leeds and York",
-    # "remove notes 3 and 7"), each with the tool's offline test of its kind: the loop asks its
-    # engine for a call per further item said and keeps it where the item, as said, passes
-    # (`assistant.listing`): "and preheat the oven" names no unit. Not free text: a reminder
-    # "to buy bread and milk" is one value.
+    # "remove notes 3 and 7"), each with the tool's offline test of its kind, which returns what
+    # an item names (a zone, a unit, a medicine, a day), True where it cannot tell which, or
+    # None or False for no item of the kind. The loop asks its engine for a call per further
+    # item said and keeps it where the item, as said, is of the kind ("and preheat the oven"
+    # names no unit), and splits a list the brain wrote as one value where each item names a
+    # different thing (`assistant.listing`). Not free text: a reminder "to buy bread and milk"
+    # is one value.
     listed: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
 
     @property

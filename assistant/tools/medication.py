@@ -19,8 +19,8 @@ from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
 from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
 from assistant.tools.timers import insert_alarm, scheduler_for
 from assistant.tools.when import (
-    is_day,
     local_zone,
+    named_day,
     parse_day,
     parse_when,
     say_clock,
@@ -241,9 +241,11 @@ class MedicationLog:
                             f"day at {spoken}.")}
 
 
-def _known(said: str) -> bool:
-    """A medicine the formulary knows, exactly or closely: "and how long ago was that" is none."""
-    return load().resolve(said).status is not Status.UNKNOWN
+def _drug_named(said: str) -> str | bool:
+    """The formulary's medicine `said` names, exactly or closely; True where it names one of a
+    few; False for none ("and how long ago was that")."""
+    match = load().resolve(said)
+    return match.drug.generic if match.drug else match.status is Status.AMBIGUOUS
 
 
 def _named(entry: Drug, said: str) -> str:
@@ -310,14 +312,14 @@ TOOLS = (
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         listed={"drug": _known}),
+         listed={"drug": _drug_named}),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
          {"type": "object", "properties": {
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.READ, action="dose", listed={"day": is_day}),
+         side_effect=SideEffect.READ, action="dose", listed={"day": named_day}),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "

@@ -92,13 +92,14 @@ def _parse_unit(text: str) -> pint.Unit:
     raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, f"I don't know the unit {text.strip()!r}.")
 
 
-def is_unit(text: str) -> bool:
-    """A unit with a dimension that the converter reads ("pounds", "°C"): not "preheat", nor a
-    count or a turn, which pint knows but nobody converts to."""
+def named_unit(text: str) -> pint.Unit | None:
+    """The unit with a dimension that `text` names, as the converter reads it ("pounds", "°C"):
+    none for "preheat", nor a count or a turn, which pint knows but nobody converts to."""
     try:
-        return not _parse_unit(text).dimensionless
+        unit = _parse_unit(text)
     except ToolFailure:
-        return False
+        return None
+    return None if unit.dimensionless else unit
 
 
 def _plural(word: str) -> str:
@@ -199,7 +200,7 @@ TOOLS = (
         timeout_s=15.0,  # the first call builds pint's registry
         amounts=("value",),
         action="convert",
-        listed={"to_unit": is_unit},  # "500 g in ounces and pounds"
+        listed={"to_unit": named_unit},  # "500 g in ounces and pounds"
     ),
     Tool(
         name="calculate",

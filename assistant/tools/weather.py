@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.clock import offline_zone
 from assistant.tools.context import ToolContext
-from assistant.tools.when import is_day, parse_day, say_date
+from assistant.tools.when import named_day, parse_day, say_date
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +60,12 @@ class Place:
         return f"{self.name}, {self.country}" if self.country else self.name
 
 
-def is_place(said: str) -> bool:
-    """A place as the user wrote it, with no network: one the clock knows, or a name written
-    as names are ("Leeds", "Stoke on Trent"); "and preheat the oven" names none."""
+def named_place(said: str) -> str | bool:
+    """A place as the user wrote it, with no network: the zone of one the clock knows, else
+    True for a name written as names are ("Leeds", "Stoke on Trent"), which may hold "and";
+    "and preheat the oven" names none (False)."""
     words = said.split()
-    return bool(offline_zone(said)) or (bool(words) and all(
+    return offline_zone(said) or (bool(words) and all(
         w[:1].isupper() for i, w in enumerate(words) if i == 0 or len(w) > 3))
 
 
@@ -235,7 +236,7 @@ TOOLS = (
         # Required in the schema the shipped adapter was tuned on, which then invents a city
         # for "what's the weather like"; the loop drops one not said, and home stands in.
         grounded=("location",),
-        listed={"location": is_place, "day": is_day},
+        listed={"location": named_place, "day": named_day},
         # No topic (`Tool.action`): a weather question after a request no tool does keeps that
         # hold, since "how cold does it get at the South Pole" is no forecast (asking.py).
     ),

@@ -362,9 +362,9 @@ def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> dat
     return parsed.date() if parsed else None
 
 
-def is_day(text: str) -> bool:
-    """Whether `text` names a calendar day ("Friday", "the 21st", "tomorrow")."""
-    return bool(text.strip()) and parse_day(text, datetime.now().astimezone()) is not None
+def named_day(text: str) -> date | None:
+    """The calendar day `text` names ("Friday", "the 21st", "tomorrow"), if any."""
+    return parse_day(text, datetime.now().astimezone()) if text.strip() else None
 
 
 def say_clock(dt: datetime) -> str:
