@@ -2,10 +2,11 @@
 committed sets (`evalkit/sets/*.jsonl`) but the one judging it, that several-asks splits into
 clauses, or whose text any committed record (`docs/brain-eval/**/records/*.jsonl.gz`, any brain
 or rule) shows a call for whose listed value is followed by another item
-(`assistant.listing.next_item`). Run it with the change and without it (`../with-without.sh`)
+(`assistant.listing.next_item`), or whose value holds a list it splits (`split_value`, from
+twice-7). Run it with the change and without it (`../with-without.sh`)
 to see that none is made wrong. evalkit's own items: none is touched (checked).
 
-With `--lists` (twice-5 and twice-6, the list alone), only the items with a list after a
+With `--lists` (twice-5 to twice-7, the list alone), only the items with a list after a
 recorded call's value, and the three that twice-3's guard made wrong (`ALSO`).
 
 python docs/brain-eval/twice/guard.py runs/twice-guard.jsonl twice-2
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.engines.chat.engine import clauses
-from assistant.listing import next_item
+from assistant.listing import next_item, split_value
 from assistant.toolcall import ToolCall
 from evalkit.runner import build_registry
 
@@ -41,7 +42,8 @@ def listed_texts(registry: object) -> set[str]:
                 text = row.get("text") or ""
                 for c in row.get("calls") or []:
                     call = ToolCall(c["name"], c.get("arguments") or {})
-                    if call.name in listed and next_item(call, listed[call.name], text):
+                    if call.name in listed and (next_item(call, listed[call.name], text)
+                                                or split_value(call, listed[call.name], text)):
                         out.add(text)
     return out
 
