@@ -8,6 +8,9 @@ clause, and the item as said passes the tool's offline test of the argument's ki
 converter reads, a day the parser reads: `is_next`): "and preheat the oven" names no unit. No
 value is guessed.
 
+Where the brain wrote the whole list as one value ("Tokyo, London, New York"), the call is one
+call per item, with no engine pass, where each item names a different thing (`split_value`).
+
 Only arguments a tool marks (`Tool.listed`) are read so: a reminder's text that says "bread and
 milk" is one value, whatever the brain cut it to."""
 
