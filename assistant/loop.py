@@ -85,6 +85,9 @@ class Pending:
     # after a no; and what the batch's calls before it said, told with the answer either way.
     rest: tuple[ToolCall, ...] = ()
     told: tuple[str, ...] = ()
+    # Calls of the same tool right after it, asked about with it in one question ("Should I
+    # delete note with note id 3 and with note id 7?"): a list's items, all run after one yes.
+    also: tuple[ToolCall, ...] = ()
 
 
 @dataclass
@@ -313,9 +316,13 @@ class Conversation:
             assert tool is not None  # validate() checked it
             decision = policy.decide(tool, call, after_untrusted_text=t.untrusted_seen)
             if decision.ask:
+                same = next((j for j, c in enumerate(rest) if c.name != call.name), len(rest))
+                also, rest = rest[:same], rest[same:]
+                if also:  # one question for a list's items: "delete notes 3 and 7"
+                    decision = policy.decide(tool, call, *also, after_untrusted_text=t.untrusted_seen)
                 self._remember_results(results)
                 yield from self._ask(t, Pending(call, decision.prompt, decision.reason,
-                                                rest=rest, told=told))
+                                                rest=rest, told=told, also=also))
                 return True
             result = yield from self._run(call, confirmed=False)
             if result.error is ErrorCode.NEEDS_CONFIRMATION:
@@ -492,9 +499,9 @@ class Conversation:
         reply = policy.read_answer(text, pending.options)
         if reply.no:
             self.pending = None
-            declined = ToolResult(pending.call, False, error=ErrorCode.DECLINED,
-                                  message="The user declined.")
-            self._remember_results([declined])
+            self._remember_results([ToolResult(c, False, error=ErrorCode.DECLINED,
+                                               message="The user declined.")
+                                    for c in (pending.call, *pending.also)])
             yield from self._answer(t, " ".join([*pending.told, "Okay, I won't do that."]),
                                     spoken=False)
             return
@@ -506,14 +513,20 @@ class Conversation:
         if reply.option is not None and pending.argument:
             call = ToolCall(call.name, {**call.arguments, pending.argument: pending.options[reply.option]})
             self._amend_call(pending.call, call)
-        result = yield from self._run(call, confirmed=True)
-        if result.error is ErrorCode.NEEDS_CONFIRMATION:
-            yield from self._ask(t, Pending(call, result.message, "ambiguous", result.options,
-                                            result.argument, pending.rest, pending.told))
-            return
+        start = len(t.told)
         t.told.extend(pending.told)
-        t.tell(result)
-        self._remember_results([result])
+        results: list[ToolResult] = []
+        for i, each in enumerate((call, *pending.also)):
+            result = yield from self._run(each, confirmed=True)
+            if result.error is ErrorCode.NEEDS_CONFIRMATION:
+                self._remember_results(results)
+                yield from self._ask(t, Pending(
+                    each, result.message, "ambiguous", result.options, result.argument,
+                    (*pending.also[i:], *pending.rest), tuple(t.told[start:])))
+                return
+            t.tell(result)
+            results.append(result)
+        self._remember_results(results)
         if pending.rest and (yield from self._dispatch(t, pending.rest, grounded=True)):
             return
         yield from self._rounds(t)

@@ -24,23 +24,28 @@ class Decision:
     prompt: str = ""
 
 
-def describe(call: ToolCall) -> str:
-    """A plain spoken rendering of a call: `delete note with note id 3`."""
+def describe(call: ToolCall, *also: ToolCall) -> str:
+    """A plain spoken rendering of a call: `delete note with note id 3`, and of further calls
+    of its tool: `delete note with note id 3 and with note id 7`."""
     action = call.name.replace("_", " ")
     if not call.arguments:
         return action
-    args = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in call.arguments.items())
-    return f"{action} with {args}"
+    args = [", ".join(f"{k.replace('_', ' ')} {v}" for k, v in c.arguments.items())
+            for c in (call, *also)]
+    return f"{action} with {' and with '.join(args)}"
 
 
-def decide(tool: Tool, call: ToolCall, *, after_untrusted_text: bool) -> Decision:
+def decide(tool: Tool, call: ToolCall, *also: ToolCall, after_untrusted_text: bool) -> Decision:
+    """Whether `call` (with `also`, further calls of its tool asked about with it) waits for
+    the user's yes, and the question."""
     if tool.side_effect is SideEffect.DESTRUCTIVE:
-        return Decision(True, "destructive", f"Should I {describe(call)}? Say yes or no.")
+        return Decision(True, "destructive", f"Should I {describe(call, *also)}? Say yes or no.")
     if tool.side_effect is SideEffect.WRITE and after_untrusted_text:
         return Decision(
             True,
             "after-untrusted-text",
-            f"I was asked to {describe(call)} right after reading stored text. Should I go ahead?",
+            f"I was asked to {describe(call, *also)} right after reading stored text. "
+            "Should I go ahead?",
         )
     return Decision(False)
 

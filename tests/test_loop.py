@@ -91,6 +91,45 @@ def test_destructive_call_declined_does_nothing() -> None:
     assert json.loads(b.history[-2].text)[0]["error"] == "declined"
 
 
+def test_a_list_of_deletes_is_one_question_and_one_yes_runs_them_all() -> None:
+    """"remove notes 3 and 7": one question for both, not one after the other."""
+    batch = render_lfm2([ToolCall("delete_note", {"note_id": 3}),
+                         ToolCall("delete_note", {"note_id": 7}),
+                         ToolCall("add_note", {"text": "eggs"})])
+    ledger = Ledger()
+    b = bot(batch, " ", ledger=ledger)
+    asked = [e for e in run(b, "remove notes 3 and 7, and note eggs")
+             if isinstance(e, ConfirmationRequested)]
+    assert [e.prompt for e in asked] == [
+        "Should I delete note with note id 3 and with note id 7? Say yes or no."]
+    events = list(b.confirm("yes"))
+    assert not any(isinstance(e, ConfirmationRequested) for e in events)
+    assert ledger.done == [("delete_note", {"note_id": 3}), ("delete_note", {"note_id": 7}),
+                           ("add_note", {"text": "eggs"})]
+    b = bot(batch, " ", ledger=(ledger := Ledger()))
+    run(b, "remove notes 3 and 7, and note eggs")
+    events = list(b.confirm("no"))
+    assert ledger.done == [] and answer(events) == "Okay, I won't do that."
+    assert [r["error"] for r in json.loads(b.history[-2].text)] == ["declined", "declined"]
+
+
+def test_a_call_asked_about_with_others_that_needs_a_choice_asks_it_after_the_yes() -> None:
+    batch = render_lfm2([ToolCall("log_dose", {"drug": "metformin", "amount": 500, "unit": "mg"}),
+                         ToolCall("log_dose", {"drug": "hydr", "amount": 25, "unit": "mg"})])
+    ledger = Ledger()
+    b = bot(call("read_notes"), batch, "Logged both.", ledger=ledger)
+    asked = [e for e in run(b, "read my notes, then log them") if isinstance(e, ConfirmationRequested)]
+    assert len(asked) == 1 and "and with drug hydr" in asked[0].prompt  # after untrusted text
+    events = list(b.confirm("yes"))
+    metformin = [("log_dose", {"drug": "metformin", "amount": 500, "unit": "mg"})]
+    assert ledger.done == metformin
+    # The toy's name question after a yes (the real formulary offers its candidates)
+    assert [e.call.arguments["drug"] for e in events if isinstance(e, ConfirmationRequested)] == [
+        "hydr"]
+    events = list(b.confirm("no"))
+    assert ledger.done == metformin and answer(events) == "log_dose done. Okay, I won't do that."
+
+
 def test_spoken_yes_confirms_and_new_request_drops_question() -> None:
     ledger = Ledger()
     b = bot(call("delete_note", note_id=1), "Deleted.", ledger=ledger)
