@@ -176,9 +176,7 @@ def _said_as_list(parts: list[str], words: str) -> list[str] | None:
     in a joining word ("in London, Dubai and in Paris"); else None."""
     spans, end, joiner = [], None, None
     for part in parts:
-        # "pounds & stone" written "pound and stone"
-        found = re.compile(rf"(?<!\w){re.escape(part)}(?:e?s)?(?!\w)", re.IGNORECASE).search(
-            words, 0 if end is None else end)
+        found = _find(part, words, 0 if end is None else end, plural=True)
         if found is None:
             return None
         if end is not None:
@@ -191,6 +189,14 @@ def _said_as_list(parts: list[str], words: str) -> list[str] | None:
     return spans if joiner else None
 
 
+def _find(phrase: str, words: str, pos: int = 0, *, plural: bool = False) -> re.Match[str] | None:
+    """`phrase` as whole words in `words` from `pos`, in any case; with `plural`, also with an
+    "s" or "es" ("pounds & stone" written "pound and stone")."""
+    ending = "(?:e?s)?" if plural else ""
+    return re.compile(rf"(?<!\w){re.escape(phrase)}{ending}(?!\w)", re.IGNORECASE).search(
+        words, pos)
+
+
 def _of_kind(named: object) -> bool:
     """Whether a tool's test of kind (`Tool.listed`) found an item of it."""
     return named is not None and named is not False
@@ -200,7 +206,7 @@ def _said_at(value: object, words: str) -> tuple[str, int, int] | None:
     """Where `value` is said in `words`, as (the words, start, end): a number in digits or in
     words (then `words` with numbers written in digits: "notes three and seven")."""
     if isinstance(value, str) and value.strip():
-        match = re.search(rf"(?<!\w){re.escape(value.strip())}(?!\w)", words, re.IGNORECASE)
+        match = _find(value.strip(), words)
         return (words, match.start(), match.end()) if match else None
     if isinstance(value, int | float) and not isinstance(value, bool):
         from text_to_num import alpha2digit

@@ -314,12 +314,13 @@ class Conversation:
                 return not (yield from self._retry_or_give_up(t, Stage.VALIDATE, code, invalid.message))
             tool = self.registry.get(call.name)
             assert tool is not None  # validate() checked it
-            decision = policy.decide(tool, call, after_untrusted_text=t.untrusted_seen)
+            # One question for a list's items ("delete notes 3 and 7"): the calls of this tool
+            # right after it are asked about with it.
+            same = next((j for j, c in enumerate(rest) if c.name != call.name), len(rest))
+            decision = policy.decide(tool, call, *rest[:same],
+                                     after_untrusted_text=t.untrusted_seen)
             if decision.ask:
-                same = next((j for j, c in enumerate(rest) if c.name != call.name), len(rest))
                 also, rest = rest[:same], rest[same:]
-                if also:  # one question for a list's items: "delete notes 3 and 7"
-                    decision = policy.decide(tool, call, *also, after_untrusted_text=t.untrusted_seen)
                 self._remember_results(results)
                 yield from self._ask(t, Pending(call, decision.prompt, decision.reason,
                                                 rest=rest, told=told, also=also))
