@@ -104,24 +104,6 @@ def said(value: str, heard: str) -> bool:
     return any(_close(p, w) for p in long for w in words)
 
 
-def backs(call: ToolCall, heard: str) -> bool:
-    """Whether some argument of `call` comes from the words `heard`: a string said (`said`, or
-    a number in it said: "80*15/100" for "15% of 80"), a number said, or an item of a list so.
-    A call with no arguments has none."""
-    numbers = set(said_numbers(heard))
-
-    def one(value: object) -> bool:
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int | float):
-            return float(value) in numbers
-        if isinstance(value, str):
-            return said(value, heard) or not numbers.isdisjoint(said_numbers(value))
-        return isinstance(value, list) and any(one(v) for v in value)
-
-    return any(one(v) for v in call.arguments.values())
-
-
 def ground(call: ToolCall, grounded: Collection[str], heard: str) -> ToolCall:
     """`call` without the `grounded` string arguments that `heard` does not contain."""
     keep = {k: v for k, v in call.arguments.items()

@@ -401,35 +401,6 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
 
 
 
-@pytest.mark.parametrize(("raw", "text", "needs"), [
-    ('{"name": "list_timers", "arguments": {}}', "what's traffic like on the M25 right now", 0.6),
-    ('{"name": "calculate", "arguments": {"expression": "1000 * 3"}}', "miles walked today?", 0.6),
-    ('{"name": "get_time", "arguments": {"location": "Leeds"}}', "time in Leeds", 0.3),
-    ('{"name": "calculate", "arguments": {"expression": "80*15/100"}}', "15% of 80", 0.3),
-    ("no call at all", "hello", 0.3),
-])
-def test_a_call_nothing_said_backs_needs_a_surer_name(llama_rt: Any, raw: str, text: str,
-                                                      needs: float) -> None:
-    engine = ChatEngine(llama_rt, ChatSettings(name_threshold=0.3, unsaid_name_threshold=0.6))
-    block = f"<tool_call>\n{raw}\n</tool_call>" if raw.startswith("{") else raw
-    assert engine._name_threshold(block, ask(text)) == needs
-    # off with the name check, and where the model heard audio and there are no words
-    off = ChatEngine(llama_rt, ChatSettings(name_threshold=0.0, unsaid_name_threshold=0.6))
-    assert off._name_threshold(block, ask(text)) == 0.0
-    heard = Request(history=(Message("user", text=""),), tools=TOOLS)  # audio, no words
-    assert engine._name_threshold(block, heard) == 0.3
-
-
-def test_the_surer_name_is_what_the_decision_reports_and_applies(llama_rt: Any) -> None:
-    """The tiny model's call for words it cannot have copied is held at an unsaid threshold
-    above 1, and the event says which threshold applied."""
-    settings = ChatSettings(call_threshold=0.0, name_threshold=1e-9, unsaid_name_threshold=1.01)
-    events = run(ChatEngine(llama_rt, settings), ask("zzzz"))
-    decision = next(e for e in events if isinstance(e, NameDecision))
-    assert decision.threshold == 1.01
-    assert isinstance(events[-1], Reply) and events[-1].text == settings.unsure_reply
-
-
 @pytest.mark.parametrize(("text", "parts"), [
     ("cancel the egg timer and start a new one for 7 minutes",
      ["cancel the egg timer", "start a new one for 7 minutes"]),

@@ -13,7 +13,6 @@ from assistant.events import Answer, CallsGrounded, CallsHeldBack, CallsProposed
 from assistant.grounding import (
     as_routine,
     as_said,
-    backs,
     cannot_do_without,
     ground,
     ground_amount,
@@ -62,28 +61,6 @@ def test_a_place_said_is_kept(value: str, heard: str) -> None:
 ])
 def test_a_place_never_said_is_not(value: str, heard: str) -> None:
     assert not said(value, heard)
-
-
-@pytest.mark.parametrize(("call", "heard"), [
-    (ToolCall("get_time", {"location": "Leeds"}), "time in leeds?"),
-    (ToolCall("calculate", {"expression": "80*15/100"}), "what's 15% of 80"),  # a number in it
-    (ToolCall("set_timer", {"minutes": 10}), "ten minute timer"),
-    (ToolCall("add_medication_schedule", {"drug": "x", "times": ["8 am", "9 pm"]}), "at 9 pm"),
-    (ToolCall("get_weather", {"location": "Paris", "day": "tomorrow"}), "rain tomorrow?"),
-])
-def test_a_call_is_backed_by_any_argument_said(call: ToolCall, heard: str) -> None:
-    assert backs(call, heard)
-
-
-@pytest.mark.parametrize(("call", "heard"), [
-    (ToolCall("list_timers", {}), "what's traffic like on the M25 right now"),  # no argument
-    (ToolCall("calculate", {"expression": "1000 * 3"}), "how many miles did I walk today?"),
-    (ToolCall("get_weather", {"location": "London", "day": "today"}), "good morning! how are you?"),
-    (ToolCall("read_notes", {"limit": 2}), "I deleted notes 3 and 4 by mistake"),
-    (ToolCall("set_timer", {"label": "x", "confirm": True}), "x marks the spot"[2:]),  # not a bool
-])
-def test_a_call_nothing_said_backs(call: ToolCall, heard: str) -> None:
-    assert not backs(call, heard)
 
 
 def test_ground_drops_only_grounded_strings_not_said() -> None:

@@ -13,10 +13,7 @@ One turn:
    block) is decoded freely up to its end marker and checked by the parser;
 4. **the name's check** (JSON calls): P(the tokens that wrote the tool's name) under the model.
    Below `name_threshold` the call is not run and the user is asked to say it another way:
-   wrong tools are calls the brain is less sure of (docs/brain-eval/name-gate/). A call that
-   nothing the user said backs (no argument of it in their words, or none at all: "what's
-   traffic like on the M25" -> list_timers()) needs the higher `unsaid_name_threshold`
-   (docs/brain-eval/unsaid-name/);
+   wrong tools are calls the brain is less sure of (docs/brain-eval/name-gate/);
 5. an answer is decoded with the call token barred, streamed as `TextDelta`s.
 
 **Several asks.** The tuned brain writes one call and ends its turn: P(another call) after it
@@ -39,11 +36,10 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant import grounding
 from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
 from assistant.engines.chat.template import ChatTemplate
-from assistant.events import CallDecision, CallsProposed, ClauseCalls, Event, NameDecision, TextDelta
+from assistant.events import CallDecision, ClauseCalls, Event, NameDecision, TextDelta
 from assistant.outcome import outcome
 from assistant.prompt import CHAT_PERSONA
 from assistant.speech import BackendUnavailable
@@ -88,11 +84,6 @@ class ChatSettings:
     # another way (`unsure_reply`). 0 runs every call. Chosen for the default brain on four
     # sets we did not write, judged on a fifth (docs/brain-eval/name-gate/).
     name_threshold: float = 0.3
-    # P(name) a call needs where no argument it wrote is in the user's words (a call with none
-    # included): nothing of the request backs it ("what's traffic like on the M25" ->
-    # list_timers() at 0.45). Chosen on the committed sets' records, judged on a blind set
-    # (docs/brain-eval/unsaid-name/). Off when `name_threshold` is 0.
-    unsaid_name_threshold: float = 0.6
     unsure_reply: str = "Sorry, I'm not sure what you'd like me to do. Could you say it another way?"
     constrain: bool = True  # grammar-constrained calls where the runtime has a grammar engine
     max_call_tokens: int = 400  # enough for the bounded schema; real calls are ~20-40
@@ -229,29 +220,14 @@ class ChatEngine:
             raw, named = by_clause or self._calls(ids, request.tools, cancel)
             if named is not None:
                 name, p_name = named
-                threshold = self._name_threshold(raw, request)
-                yield NameDecision(name=name, p_name=p_name, threshold=threshold, raw=raw)
-                if p_name < threshold:
+                yield NameDecision(name=name, p_name=p_name,
+                                   threshold=self.settings.name_threshold, raw=raw)
+                if p_name < self.settings.name_threshold:
                     raw = self.settings.unsure_reply
             yield TextDelta(raw)
         else:
             raw = yield from self._answer(ids, cancel)
         yield outcome(self._our_markers(raw))
-
-    def _name_threshold(self, raw: str, request: Request) -> float:
-        """The P(name) the calls in `raw` need: `name_threshold`, or the higher
-        `unsaid_name_threshold` where no argument of theirs is in the user's words
-        (`grounding.backs`). A request without words (audio the model heard itself) keeps
-        `name_threshold`, as does a name check turned off (0)."""
-        s = self.settings
-        words = " ".join(m.text for m in request.history if m.role == "user" and m.text)
-        if s.name_threshold <= 0 or not words.strip():
-            return s.name_threshold
-        written = outcome(self._our_markers(raw))
-        calls = written.calls if isinstance(written, CallsProposed) else ()
-        if not calls or any(grounding.backs(call, words) for call in calls):
-            return s.name_threshold
-        return max(s.name_threshold, s.unsaid_name_threshold)
 
     def _our_markers(self, raw: str) -> str:
         """The parser reads our (LFM2) markers; a native block is rewritten to them."""
