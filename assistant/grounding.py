@@ -104,6 +104,24 @@ def said(value: str, heard: str) -> bool:
     return any(_close(p, w) for p in long for w in words)
 
 
+def backs(call: ToolCall, heard: str) -> bool:
+    """Whether some argument of `call` comes from the words `heard`: a string said (`said`, or
+    a number in it said: "80*15/100" for "15% of 80"), a number said, or an item of a list so.
+    A call with no arguments has none."""
+    numbers = set(said_numbers(heard))
+
+    def one(value: object) -> bool:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int | float):
+            return float(value) in numbers
+        if isinstance(value, str):
+            return said(value, heard) or not numbers.isdisjoint(said_numbers(value))
+        return isinstance(value, list) and any(one(v) for v in value)
+
+    return any(one(v) for v in call.arguments.values())
+
+
 def ground(call: ToolCall, grounded: Collection[str], heard: str) -> ToolCall:
     """`call` without the `grounded` string arguments that `heard` does not contain."""
     keep = {k: v for k, v in call.arguments.items()
@@ -371,6 +389,35 @@ def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCal
     times = list(dict.fromkeys(clock(t.minutes) for t in said_times(heard)))
     args |= dict.fromkeys(routine.times_of_day, times)
     return ToolCall(routine.name, args)
+
+
+def as_topic(call: ToolCall, tool: Tool, tools: Collection[Tool], heard: str) -> ToolCall:
+    """`call` (to `tool`) as a call to the one of `tools` whose `topic` `heard` names, where
+    `tool` only reads, nothing of `heard` backs the call (`backs`), and `heard` names no topic
+    of a tool that reads (`assistant.tools.asking.names_topic`): "any chance of rain later
+    on?" written as list_timers() is the weather's. The new call gets the place `heard` names
+    (`said_place`, with the tool's test of the kind of its `grounded` argument) where the test
+    places it; a place it cannot place offline leaves the call as written."""
+    from assistant.tools.asking import names_topic
+    from assistant.tools.base import SideEffect
+
+    if tool.side_effect != SideEffect.READ or tool.topic or backs(call, heard):
+        return call
+    s = " ".join(heard.lower().replace("\u2019", "'").split())
+    readers = [t.action for t in tools if t.side_effect == SideEffect.READ and t.action]
+    named = [t for t in tools if t.topic and re.search(rf"\b(?:{t.topic})\b", s)]
+    if len(named) != 1 or any(names_topic(s, action) for action in readers):
+        return call
+    target = named[0]
+    args: dict[str, object] = {}
+    for name in target.grounded:
+        kind = target.listed.get(name)
+        place = said_place(heard, kind) if kind is not None else None
+        if place is not None:
+            if kind is not None and kind(place) is True:  # a name the test cannot place
+                return call
+            args[name] = place
+    return ToolCall(target.name, args)
 
 
 _TOKEN = re.compile(r"[^\W_][\w'.-]*")
