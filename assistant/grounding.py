@@ -393,15 +393,17 @@ def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCal
 
 def as_topic(call: ToolCall, tool: Tool, tools: Collection[Tool], heard: str) -> ToolCall:
     """`call` (to `tool`) as a call to the one of `tools` whose `topic` `heard` names, where
-    `tool` only reads, nothing of `heard` backs the call (`backs`), and `heard` names no topic
-    of a tool that reads (`assistant.tools.asking.names_topic`): "any chance of rain later
-    on?" written as list_timers() is the weather's. The new call gets the place `heard` names
-    (`said_place`, with the tool's test of the kind of its `grounded` argument) where the test
-    places it; a place it cannot place offline leaves the call as written."""
+    `tool` only reads, `heard` names no topic of a tool that reads
+    (`assistant.tools.asking.names_topic`), and nothing of `heard` backs the call (`backs`)
+    but arguments the other tool takes too, which it keeps: "any chance of rain later on?"
+    written as list_timers(), "how warm is it in spain" as get_time('Spain'), are the
+    weather's. A place the call lacks is the one `heard` names (`said_place`, with the tool's
+    test of the kind of its `grounded` argument) where the test places it; a place it cannot
+    place offline leaves the call as written."""
     from assistant.tools.asking import names_topic
     from assistant.tools.base import SideEffect
 
-    if tool.side_effect != SideEffect.READ or tool.topic or backs(call, heard):
+    if tool.side_effect != SideEffect.READ or tool.topic:
         return call
     s = " ".join(heard.lower().replace("\u2019", "'").split())
     readers = [t.action for t in tools if t.side_effect == SideEffect.READ and t.action]
@@ -409,10 +411,14 @@ def as_topic(call: ToolCall, tool: Tool, tools: Collection[Tool], heard: str) ->
     if len(named) != 1 or any(names_topic(s, action) for action in readers):
         return call
     target = named[0]
-    args: dict[str, object] = {}
+    takes = target.parameters.get("properties", {})
+    args = {k: v for k, v in call.arguments.items() if k in takes}
+    if backs(ToolCall(call.name, {k: v for k, v in call.arguments.items() if k not in args}),
+             heard):
+        return call
     for name in target.grounded:
         kind = target.listed.get(name)
-        place = said_place(heard, kind) if kind is not None else None
+        place = said_place(heard, kind) if kind is not None and name not in args else None
         if place is not None:
             if kind is not None and kind(place) is True:  # a name the test cannot place
                 return call

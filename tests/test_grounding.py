@@ -958,9 +958,10 @@ def test_a_call_nothing_said_backs(call: ToolCall, heard: str) -> None:
     assert not backs(call, heard)
 
 
-# The brain's reading calls for weather it was asked without a value (everyday sets, the test
-# split, the unsaid-name set), and calls left as written: backed, of a tool whose own topic is
-# named, of a write, or with a place the weather cannot place offline.
+# The brain's reading calls for weather it was asked without a value, or with only a place
+# (everyday sets, the test split, the unsaid-name and weather-asked sets), and calls left as
+# written: backed by what the weather does not take, of a tool whose own topic is named, of a
+# write, or with a place the weather cannot place offline.
 AS_TOPIC = [
     ("list_timers", {}, "any chance of rain later on?", ("get_weather", {})),
     ("read_notes", {}, "what's it like outside right now", ("get_weather", {})),
@@ -969,6 +970,11 @@ AS_TOPIC = [
     ("get_time", {}, "how cold is it in Sydney at the moment", ("get_weather", {"location": "Sydney"})),
     ("convert_units", {"value": 100, "from_unit": "celsius", "to_unit": "fahrenheit"},
      "temperature in Oslo please", ("get_weather", {"location": "Oslo"})),
+    ("get_time", {"location": "Spain"}, "how warm is it in spain right now",  # the place kept
+     ("get_weather", {"location": "Spain"})),
+    ("list_doses", {"day": "tomorrow"}, "will it rain tomorrow?", ("get_weather", {"day": "tomorrow"})),
+    ("list_timers", {}, "uv index today?", ("get_weather", {})),
+    ("last_dose", {"drug": "coldest"}, "What was the coldest temperature ever recorded?", None),
     ("get_time", {}, "how cold is it in Leeds at the moment", None),  # not a place it knows
     ("get_time", {}, "what time is sunset", None),  # the clock's own topic
     ("list_timers", {}, "is the rain timer still going?", None),  # the timers' own

@@ -66,7 +66,8 @@ TOPIC = (r"weather|forecasts?|rain\w*|snow\w*|sunny|sunnier|sunshine|sunscreen|s
          r"sunglasses|temperatures?|cold\w*|chill\w*|hot|hotter|warm\w*|freez\w*|nippy|coats?|"
          r"jackets?|umbrellas?|brolly|wind|windy|windier|gusts?|gusty|storm\w*|cloudy|clouds|"
          r"overcast|fog\w*|frost\w*|icy|humid\w*|degrees|outside|out\s+there|shorts|t-shirt|"
-         r"drizzl\w*|showers?|thunder\w*|hail|sleet|muggy|damp|wet")
+         r"drizzl\w*|showers?|thunder\w*|hail|sleet|muggy|damp|wet|uv|pollen|heatwaves?|bucketing|"
+         r"pouring")
 
 
 def named_place(said: str) -> str | bool:

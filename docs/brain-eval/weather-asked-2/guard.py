@@ -1,8 +1,8 @@
-"""The committed typed items weather-asked can touch: the brain's recorded calls (the last
+"""The committed typed items weather-asked-2 can touch: the brain's recorded calls (the last
 `calls-proposed` event) hold one that `grounding.as_topic` turns into another tool's call.
 Written as a BYO set (`id`, `text`, `expected`), one per text, the newest record's.
 
-python docs/brain-eval/weather-asked/guard.py OUT.jsonl
+python docs/brain-eval/weather-asked-2/guard.py OUT.jsonl
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from assistant.grounding import as_topic
 from assistant.toolcall import ToolCall
 from assistant.tools import default_registry
 from assistant.tools.context import ToolContext
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def main(out: str) -> None:
@@ -29,8 +30,9 @@ def main(out: str) -> None:
         for path in sorted(ROOT.glob("docs/brain-eval/*/records/*.jsonl.gz")):
             if "manifest" in path.name:
                 continue
-            for line in gzip.open(path, "rt"):
-                r = json.loads(line)
+            with gzip.open(path, "rt") as f:
+                records = [json.loads(line) for line in f]
+            for r in records:
                 if r.get("audio_path") or r.get("heard") or "events" not in r:
                     continue
                 proposed = [e for e in r["events"] if e["kind"] == "calls-proposed"]
