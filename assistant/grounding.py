@@ -81,11 +81,19 @@ _WORD = re.compile(r"[^\W_]+")
 # formulary's key): "seatle"/"seattle" 92, "oslo"/"oslow" 89, "munich"/"munch" 91, Whisper's
 # "pairs" for "Paris" 80 spelt but 89 in sound; "rome"/"home" 75 in both is not.
 CLOSE = 85
+# Alike in sound only where alike in spelling too: "take" and "Tokyo" share a sound key
+# ("taka") 44 apart spelt, and the brain's guessed "Tokyo" for "how many Tylenol can I take"
+# was kept as said.
+SPELT = 50
 
 
 def _close(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and max(
-        fuzz.ratio(a, b), fuzz.ratio(phonetic(a), phonetic(b))) >= CLOSE)
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    spelt = fuzz.ratio(a, b)
+    return spelt >= CLOSE or (spelt >= SPELT and fuzz.ratio(phonetic(a), phonetic(b)) >= CLOSE)
 
 
 def _words(text: str) -> list[str]:

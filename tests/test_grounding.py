@@ -60,6 +60,7 @@ def test_a_place_said_is_kept(value: str, heard: str) -> None:
     ("Rome", "how's the weather at home"),  # close to a word said, but not it
     ("Tokyo", "what's it like out today"),
     ("Saxony", "will the sun be out on Saturday"),  # the shipped brain's, on the everyday set
+    ("Tokyo", "how many Tylenol can I safely take in a day"),  # alike in sound only ("taka")
 ])
 def test_a_place_never_said_is_not(value: str, heard: str) -> None:
     assert not said(value, heard)
