@@ -112,24 +112,6 @@ def said(value: str, heard: str) -> bool:
     return any(_close(p, w) for p in long for w in words)
 
 
-def backs(call: ToolCall, heard: str) -> bool:
-    """Whether some argument of `call` comes from the words `heard`: a string said (`said`, or
-    a number in it said: "80*15/100" for "15% of 80"), a number said, or an item of a list so.
-    A call with no arguments has none."""
-    numbers = set(said_numbers(heard))
-
-    def one(value: object) -> bool:
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int | float):
-            return float(value) in numbers
-        if isinstance(value, str):
-            return said(value, heard) or not numbers.isdisjoint(said_numbers(value))
-        return isinstance(value, list) and any(one(v) for v in value)
-
-    return any(one(v) for v in call.arguments.values())
-
-
 def ground(call: ToolCall, grounded: Collection[str], heard: str) -> ToolCall:
     """`call` without the `grounded` string arguments that `heard` does not contain."""
     keep = {k: v for k, v in call.arguments.items()
@@ -397,41 +379,6 @@ def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCal
     times = list(dict.fromkeys(clock(t.minutes) for t in said_times(heard)))
     args |= dict.fromkeys(routine.times_of_day, times)
     return ToolCall(routine.name, args)
-
-
-def as_topic(call: ToolCall, tool: Tool, tools: Collection[Tool], heard: str) -> ToolCall:
-    """`call` (to `tool`) as a call to the one of `tools` whose `topic` `heard` names, where
-    `tool` only reads, `heard` names no topic of a tool that reads
-    (`assistant.tools.asking.names_topic`), and nothing of `heard` backs the call (`backs`)
-    but arguments the other tool takes too, which it keeps: "any chance of rain later on?"
-    written as list_timers(), "how warm is it in spain" as get_time('Spain'), are the
-    weather's. A place the call lacks is the one `heard` names (`said_place`, with the tool's
-    test of the kind of its `grounded` argument) where the test places it; a place it cannot
-    place offline leaves the call as written."""
-    from assistant.tools.asking import names_topic
-    from assistant.tools.base import SideEffect
-
-    if tool.side_effect != SideEffect.READ or tool.topic:
-        return call
-    s = " ".join(heard.lower().replace("\u2019", "'").split())
-    readers = [t.action for t in tools if t.side_effect == SideEffect.READ and t.action]
-    named = [t for t in tools if t.topic and re.search(rf"\b(?:{t.topic})\b", s)]
-    if len(named) != 1 or any(names_topic(s, action) for action in readers):
-        return call
-    target = named[0]
-    takes = target.parameters.get("properties", {})
-    args = {k: v for k, v in call.arguments.items() if k in takes}
-    if backs(ToolCall(call.name, {k: v for k, v in call.arguments.items() if k not in args}),
-             heard):
-        return call
-    for name in target.grounded:
-        kind = target.listed.get(name)
-        place = said_place(heard, kind) if kind is not None and name not in args else None
-        if place is not None:
-            if kind is not None and kind(place) is True:  # a name the test cannot place
-                return call
-            args[name] = place
-    return ToolCall(target.name, args)
 
 
 _TOKEN = re.compile(r"[^\W_][\w'.-]*")

@@ -282,7 +282,6 @@ class Conversation:
                 if t.cancel.is_set():  # while the engine was asked about a list's items
                     yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                     return
-                listed = yield from self._topical(t, listed)
                 calls, why = yield from self._asked(listed, t.clause_of)
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)
@@ -381,28 +380,6 @@ class Conversation:
         if asked or split:
             yield CallsListed(calls=tuple(out), asked=tuple(asked), failed=failed,
                               split=tuple(split))
-        return tuple(out)
-
-    def _topical(self, t: _Turn, calls: tuple[ToolCall, ...]
-                 ) -> Generator[Event, None, tuple[ToolCall, ...]]:
-        """`calls` with a reading call that nothing said backs made the call of the tool whose
-        topic the request names ("any chance of rain later on?" written as list_timers():
-        `grounding.as_topic`), before the holds, which then apply to it."""
-        newest = self._newest_words()
-        tools = list(self.registry)
-        out: list[ToolCall] = []
-        for call in calls:
-            tool = self.registry.get(call.name)
-            words = _words_of(call, t.clause_of, newest)
-            new = grounding.as_topic(call, tool, tools, words) if tool and words else call
-            if new is not call:
-                t.clause_of = [(new if c is call else c, w) for c, w in t.clause_of]
-            out.append(new)
-        if out == list(calls):
-            return calls
-        changed = tuple(f"{a.name} {a.arguments} -> {b.name} {b.arguments} (its topic said)"
-                        for a, b in zip(calls, out, strict=True) if a != b)
-        yield CallsGrounded(calls=tuple(out), dropped=(), corrected=changed)
         return tuple(out)
 
     def _call_for(self, t: _Turn, words: str) -> ToolCall | None:

@@ -13,8 +13,6 @@ from assistant.events import Answer, CallsGrounded, CallsHeldBack, CallsProposed
 from assistant.grounding import (
     as_routine,
     as_said,
-    as_topic,
-    backs,
     cannot_do_without,
     ground,
     ground_amount,
@@ -935,85 +933,3 @@ def test_a_call_written_from_one_clause_is_held_back_only_by_that_clauses_words(
             assert ran == ["last_dose", "get_time"] and not held, held
         else:
             assert ran == ["last_dose"] and held[0].why == "a thing's time"
-
-
-@pytest.mark.parametrize(("call", "heard"), [
-    (ToolCall("get_time", {"location": "Leeds"}), "time in leeds?"),
-    (ToolCall("calculate", {"expression": "80*15/100"}), "what's 15% of 80"),  # a number in it
-    (ToolCall("set_timer", {"minutes": 10}), "ten minute timer"),
-    (ToolCall("add_medication_schedule", {"drug": "x", "times": ["8 am", "9 pm"]}), "at 9 pm"),
-    (ToolCall("get_weather", {"location": "Paris", "day": "tomorrow"}), "rain tomorrow?"),
-])
-def test_a_call_is_backed_by_any_argument_said(call: ToolCall, heard: str) -> None:
-    assert backs(call, heard)
-
-
-@pytest.mark.parametrize(("call", "heard"), [
-    (ToolCall("list_timers", {}), "what's traffic like on the M25 right now"),  # no argument
-    (ToolCall("calculate", {"expression": "1000 * 3"}), "how many miles did I walk today?"),
-    (ToolCall("get_weather", {"location": "London", "day": "today"}), "good morning! how are you?"),
-    (ToolCall("read_notes", {"limit": 2}), "I deleted notes 3 and 4 by mistake"),
-    (ToolCall("set_timer", {"label": "x", "confirm": True}), "marks the spot"),  # not a bool
-])
-def test_a_call_nothing_said_backs(call: ToolCall, heard: str) -> None:
-    assert not backs(call, heard)
-
-
-# The brain's reading calls for weather it was asked without a value, or with only a place
-# (everyday sets, the test split, the unsaid-name and weather-asked sets), and calls left as
-# written: backed by what the weather does not take, of a tool whose own topic is named, of a
-# write, or with a place the weather cannot place offline.
-AS_TOPIC = [
-    ("list_timers", {}, "any chance of rain later on?", ("get_weather", {})),
-    ("read_notes", {}, "what's it like outside right now", ("get_weather", {})),
-    ("list_reminders", {}, "should I bother with a jacket this evening", ("get_weather", {})),
-    ("list_doses", {}, "should I take an umbrella?", ("get_weather", {})),  # "take": no dose
-    ("get_time", {}, "how cold is it in Sydney at the moment", ("get_weather", {"location": "Sydney"})),
-    ("convert_units", {"value": 100, "from_unit": "celsius", "to_unit": "fahrenheit"},
-     "temperature in Oslo please", ("get_weather", {"location": "Oslo"})),
-    ("get_time", {"location": "Spain"}, "how warm is it in spain right now",  # the place kept
-     ("get_weather", {"location": "Spain"})),
-    ("list_doses", {"day": "tomorrow"}, "will it rain tomorrow?", ("get_weather", {"day": "tomorrow"})),
-    ("list_timers", {}, "uv index today?", ("get_weather", {})),
-    ("last_dose", {"drug": "coldest"}, "What was the coldest temperature ever recorded?", None),
-    ("get_time", {}, "how cold is it in Leeds at the moment", None),  # not a place it knows
-    ("get_time", {}, "what time is sunset", None),  # the clock's own topic
-    ("list_timers", {}, "is the rain timer still going?", None),  # the timers' own
-    ("read_notes", {}, "read my notes about the rain", None),
-    ("search_notes", {"query": "umbrella"}, "find my note about the umbrella", None),  # backed
-    ("list_reminders", {}, "what's on sunday", None),  # no weather named
-    ("set_timer", {"minutes": 10}, "it's cold, 10 minutes", None),  # a write
-    ("get_weather", {}, "is it cold out", None),  # the weather's already
-]
-
-
-@pytest.mark.parametrize(("name", "args", "heard", "becomes"), AS_TOPIC)
-def test_a_reading_call_nothing_backs_is_the_tool_whose_topic_is_named(
-        tmp_path: Any, name: str, args: dict[str, Any], heard: str,
-        becomes: tuple[str, dict[str, Any]] | None) -> None:
-    from tools_helpers import make_ctx, open_registry
-
-    with open_registry(make_ctx(tmp_path)) as registry:
-        call = ToolCall(name, args)
-        tool = registry.get(name)
-        assert tool is not None
-        new = as_topic(call, tool, list(registry), heard)
-    assert new == (ToolCall(*becomes) if becomes else call)
-
-
-def test_the_weather_asked_runs_the_weather_and_the_holds_still_apply(tmp_path: Any) -> None:
-    """The loop makes the call the weather's before the holds: "Ring my dad. What's the
-    hottest temperature ever recorded on Earth?" leads with what no tool does."""
-    from tools_helpers import make_ctx, open_registry
-
-    timers = render_lfm2([ToolCall("list_timers", {})])
-    for text, ran_want in (("any chance of rain later on?", ["get_weather"]),
-                           ("Ring my dad. What's the hottest temperature ever recorded?", [])):
-        with open_registry(make_ctx(tmp_path / str(len(ran_want)))) as registry:
-            bot = Conversation(ScriptedEngine.from_outputs([timers, ""]), registry,
-                               options=LoopOptions(speak=False), now=lambda: NOW)
-            events = list(bot.turn(UserInput(text=text)))
-        assert [e.call.name for e in events if isinstance(e, ToolStarted)] == ran_want
-        grounded = next(e for e in events if isinstance(e, CallsGrounded))
-        assert grounded.calls == (ToolCall("get_weather", {}),)
-        assert "list_timers {} -> get_weather {} (its topic said)" in grounded.corrected

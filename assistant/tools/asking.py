@@ -272,14 +272,6 @@ def _named(words: str) -> list[str]:
     return [name for name, pattern in _ACTION.items() if pattern.search(words)]
 
 
-def names_topic(s: str, action: str) -> bool:
-    """Whether `s` (lower case) names what a tool doing `action` is about: by its nouns
-    (`ACTIONS`: "should I take a coat" names no dose), or for the clock, conversions and sums
-    by their words (`TOPICS`)."""
-    found = _ACTION.get(action) or _TOPIC.get(action)
-    return bool(found and found.search(s))
-
-
 def _asks_about(rest: str, topic: str) -> bool:
     """Whether a clause of `rest` is a question or an instruction (`_QUESTION`) about `topic`,
     and not of the past for a topic answered only now and ahead (`_NOW_AND_AHEAD`)."""

@@ -116,11 +116,6 @@ class Tool:
     # timer; "don't save that" sets nothing); one held back for an action no tool does is run
     # when a later clause asks for it by name ("text Sam, then what time is it in Leeds?").
     action: str = ""
-    # Words that name what a tool that only reads tells, in a request that names no value of it
-    # (a regex: "any chance of rain later?", "do I need a coat?"): a call of another tool that
-    # only reads, which nothing said backs, becomes this tool's where the request names this
-    # topic and no reading tool's own (`assistant.grounding.as_topic`). The weather's only.
-    topic: str = ""
     # The tool a lone call of this one becomes when the newest request says a daily routine
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
     # same name carry over; the other tool's times of day get the times said.

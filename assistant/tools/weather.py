@@ -60,24 +60,13 @@ class Place:
         return f"{self.name}, {self.country}" if self.country else self.name
 
 
-# The weather as people ask for it without the word, for `Tool.topic`: not "cool" ("cool,
-# thanks"), "sun" ("Sunday"), "dry" ("dry cleaning"), "cloud" (notes kept there) or "window".
-TOPIC = (r"weather|forecasts?|rain\w*|snow\w*|sunny|sunnier|sunshine|sunscreen|suncream|"
-         r"sunglasses|temperatures?|cold\w*|chill\w*|hot|hotter|warm\w*|freez\w*|nippy|coats?|"
-         r"jackets?|umbrellas?|brolly|wind|windy|windier|gusts?|gusty|storm\w*|cloudy|clouds|"
-         r"overcast|fog\w*|frost\w*|icy|humid\w*|degrees|outside|out\s+there|shorts|t-shirt|"
-         r"drizzl\w*|showers?|thunder\w*|hail|sleet|muggy|damp|wet|uv|pollen|heatwaves?|bucketing|"
-         r"pouring")
-
-
 def named_place(said: str) -> str | bool:
     """A place as the user wrote it, with no network: the zone of one the clock knows, else
     True for a name written as names are ("Leeds", "Stoke on Trent"), which may hold "and";
-    "and preheat the oven" names none (False), nor "Sydney at the" (a name and the words
-    after it)."""
+    "and preheat the oven" names none (False)."""
     words = said.split()
     return offline_zone(said) or (bool(words) and all(
-        w[:1].isupper() for i, w in enumerate(words) if i in (0, len(words) - 1) or len(w) > 3))
+        w[:1].isupper() for i, w in enumerate(words) if i == 0 or len(w) > 3))
 
 
 def describe(code: int | None) -> str:
@@ -248,10 +237,8 @@ TOOLS = (
         # for "what's the weather like"; the loop drops one not said, and home stands in.
         grounded=("location",),
         listed={"location": named_place, "day": named_day},
-        # No `Tool.action`: a weather question after a request no tool does keeps that hold,
-        # since "how cold does it get at the South Pole" is no forecast (asking.py). Its
-        # `topic` turns another reading tool's call that nothing said backs into this one's.
-        topic=TOPIC,
+        # No topic (`Tool.action`): a weather question after a request no tool does keeps that
+        # hold, since "how cold does it get at the South Pole" is no forecast (asking.py).
     ),
 )
 

@@ -2,7 +2,7 @@
 `calls-proposed` event) hold one that `grounding.as_topic` turns into another tool's call.
 Written as a BYO set (`id`, `text`, `expected`), one per text, the newest record's.
 
-python docs/brain-eval/weather-asked-2/guard.py OUT.jsonl
+python docs/brain-eval/weather-asked-2/guard.py OUT.jsonl   (at f868bba: `as_topic` was reverted after)
 """
 
 from __future__ import annotations
