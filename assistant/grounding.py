@@ -156,6 +156,24 @@ def ground_moment(call: ToolCall, moments: Mapping[str, str], heard: str,
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+def ground_day(call: ToolCall, days: Mapping[str, str], heard: str, now: datetime) -> ToolCall:
+    """`call` with each of its `days` arguments (name -> "future" or "past": how the tool reads
+    a weekday) set to the one day `heard` says, when it says exactly one and the call's reads
+    as another day, none, or cannot be read ("day after tomorrow" written "tomorrow", "on
+    tuesday" left out, "tmrw" as typed)."""
+    from assistant.tools.when import Prefer, parse_day, said_day
+
+    args = dict(call.arguments)
+    for name, reading in days.items():
+        prefer: Prefer = "past" if reading == "past" else "future"
+        said = said_day(heard, now, prefer)
+        written = args.get(name)
+        if said is not None and (not isinstance(written, str) or parse_day(written, now, prefer)
+                                 != parse_day(said, now, prefer)):
+            args[name] = said
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def said_units(heard: str, forms: Mapping[str, str]) -> set[str]:
     """The units `heard` says, by their spoken `forms` (form -> unit). A one-letter form ("g",
     "u") counts only right after a number: "can u log it" says no unit."""
@@ -428,13 +446,14 @@ def ground_place(call: ToolCall, places: Mapping[str, Callable[[str], object]],
 
 
 def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
-    """`call` with its place, duration, moments, times of day, units and amounts held to what
-    `heard` (the newest request) says, as `tool` declares them."""
+    """`call` with its place, duration, moments, days, times of day, units and amounts held to
+    what `heard` (the newest request) says, as `tool` declares them."""
     from assistant.tools.when import said_moment
 
     new = ground_place(call, tool.places, heard)
     new = ground_duration(new, tool.duration, heard)
     new = ground_moment(new, tool.moments, heard, now)
+    new = ground_day(new, tool.days, heard, now)
     past = any(p == "past" for p in tool.moments.values())
     moment = said_moment(heard, now, "past" if past else "future") if tool.moments else None
     new = ground_times(new, tool.times_of_day, heard, now)
@@ -443,6 +462,6 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 
 __all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "cannot_do_without", "ground",
-           "ground_amount", "ground_duration", "ground_moment", "ground_place", "ground_times",
+           "ground_amount", "ground_day", "ground_duration", "ground_moment", "ground_place", "ground_times",
            "ground_unit", "made_up", "said", "said_ids", "said_numbers", "said_place",
            "said_units", "says_a_time"]

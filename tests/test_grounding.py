@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from assistant.grounding import (
     cannot_do_without,
     ground,
     ground_amount,
+    ground_day,
     ground_duration,
     ground_moment,
     ground_place,
@@ -36,7 +37,7 @@ from assistant.tools.base import SideEffect, Tool
 from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
-from assistant.tools.when import parse_when, said_moment
+from assistant.tools.when import parse_day, parse_when, said_day, said_moment
 
 
 @pytest.mark.parametrize(("value", "heard"), [
@@ -933,3 +934,50 @@ def test_a_call_written_from_one_clause_is_held_back_only_by_that_clauses_words(
             assert ran == ["last_dose", "get_time"] and not held, held
         else:
             assert ran == ["last_dose"] and held[0].why == "a thing's time"
+
+
+# A forecast's day and a dose list's day held to the one day said (NOW: Saturday 5 December).
+@pytest.mark.parametrize(("days", "written", "heard", "want"), [
+    ({"day": "future"}, {"location": "Sydney", "day": "tomorrow"},
+     "forecast for Sydney day after tomorrow", "day after tomorrow"),
+    ({"day": "future"}, {"location": "Tokyo"}, "temperature in Tokyo on tuesday", "on tuesday"),
+    ({"day": "future"}, {"location": "Leeds", "day": "friday"}, "rain in Leeds on the 10th?",
+     "on the 10th"),
+    ({"day": "past"}, {"day": "today"}, "what did I take on monday?", "on monday"),
+])
+def test_a_day_written_otherwise_gets_the_day_said(days: dict[str, str], written: dict[str, Any],
+                                                   heard: str, want: str) -> None:
+    new = ground_day(ToolCall("t", written), days, heard, NOW)
+    assert new.arguments["day"] == want
+    prefer = days["day"]
+    assert parse_day(new.arguments["day"], NOW, prefer) == parse_day(want, NOW, prefer)
+
+
+@pytest.mark.parametrize(("written", "heard"), [
+    ({"day": "today"}, "weather tonight in Paris"),  # the same day
+    ({"day": "2026-12-07"}, "rain on monday?"),  # the same day, as a date
+    ({"day": "saturday"}, "weather on Saturday and Sunday"),  # two days: the list's
+    ({"day": "tomorrow"}, "will it rain"),  # none said
+    ({"day": "tmrw"}, "is it gonna rain in nyc tmrw"),  # typed short, read as said
+])
+def test_a_day_said_alike_or_not_one_leaves_the_call(written: dict[str, Any], heard: str) -> None:
+    call = ToolCall("t", written)
+    assert ground_day(call, {"day": "future"}, heard, NOW) is call
+
+
+@pytest.mark.parametrize("typed", ["tmrw", "tmr", "2moro", "tomoz", "tommorow", "Tmrw"])
+def test_tomorrow_typed_short_or_misspelt_is_tomorrow(typed: str) -> None:
+    tomorrow = NOW.date() + timedelta(days=1)
+    assert parse_day(typed, NOW) == tomorrow
+    assert said_day(f"rain {typed}?", NOW) == "tomorrow"
+    assert said_day("forecast for the day after tomorrow", NOW) == "the day after tomorrow"
+    reminder = parse_when(f"{typed} at 9am", NOW)
+    assert reminder is not None and reminder.date() == tomorrow
+
+
+def test_the_shipped_weather_and_dose_list_hold_their_day() -> None:
+    from assistant.tools.medication import TOOLS as MEDICATION
+    from assistant.tools.weather import TOOLS as WEATHER
+
+    days = {t.name: dict(t.days) for t in (*WEATHER, *MEDICATION) if t.days}
+    assert days == {"get_weather": {"day": "future"}, "list_doses": {"day": "past"}}

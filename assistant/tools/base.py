@@ -92,6 +92,11 @@ class Tool:
     # ("future": a reminder; "past": a dose taken): the loop sets one to the moment the newest
     # request says when the model wrote another (`assistant.grounding.ground_moment`).
     moments: Mapping[str, str] = field(default_factory=dict)
+    # String arguments that hold a day as said, each with how the tool reads a weekday
+    # ("future" for a forecast, "past" for the doses of a day): the loop sets one to the one day
+    # the newest request says when the model wrote another, none, or one the parser cannot
+    # read (`assistant.grounding.ground_day`): "day after tomorrow" written "tomorrow".
+    days: Mapping[str, str] = field(default_factory=dict)
     # String arguments that name a unit, with each spoken form's unit (alias -> unit): the loop
     # sets one to the one unit the newest request says when the model wrote another or a form
     # the table lacks (`assistant.grounding.ground_unit`).

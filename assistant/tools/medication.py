@@ -319,7 +319,8 @@ TOOLS = (
          {"type": "object", "properties": {
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
-         side_effect=SideEffect.READ, action="dose", listed={"day": named_day}),
+         side_effect=SideEffect.READ, action="dose", listed={"day": named_day},
+         days={"day": "past"}),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "

@@ -96,6 +96,7 @@ def clock_idioms(s: str) -> str:
 
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
+    s = _TOMORROW.sub("tomorrow", s)
     s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
     s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
@@ -166,9 +167,13 @@ _WITH = re.compile(
 _DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?$", re.IGNORECASE)
 # A day said apart from the clock time ("on Thursday, remind me ... at 4"): it joins the phrase.
 _OF_MONTH = rf"(?:\s+of\s+(?:{'|'.join(_MONTHS)}|(?:this|next)\s+month))?"  # "of May"
+# "Tomorrow" as people type it short or misspelt.
+_TOMORROW = re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tmoz|tomoz|2moro|2morrow|2mrw|tomorow|tommorow|"
+                       r"tommorrow|tomorrrow)\b", re.IGNORECASE)
 _DAY = re.compile("|".join((
     rf"\b(?:(?:on|next|this|last)\s+)?(?:{'|'.join(_WEEKDAYS)})\b",
-    r"\b(?:the day after tomorrow|today|tonight|tomorrow|yesterday)\b",
+    r"\b(?:(?:the\s+)?day after tomorrow|today|tonight|tomorrow|yesterday)\b",
+    _TOMORROW.pattern,
     rf"\b(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th){_OF_MONTH}\b",
     rf"\bon\s+the\s+(?:(?:twenty|thirty)[\s-]+)?(?:{'|'.join(_ORDINALS)})\b{_OF_MONTH}",
     rf"\b(?:on\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(_MONTHS)})\b",
@@ -207,7 +212,7 @@ def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | No
     none or several, or `parse_when` cannot read it."""
     mentions = list(_MENTION.finditer(text))
     if not mentions:
-        return _said_day(text, now, prefer)
+        return said_day(text, now, prefer)
     if len(mentions) != 1:
         return None
     mention = mentions[0]
@@ -237,9 +242,10 @@ def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | No
     return None
 
 
-def _said_day(text: str, now: datetime, prefer: Prefer) -> str | None:
+def said_day(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
     """The one day `text` says with no clock time ("remind me on the 20th to pay the rent" ->
-    "on the 20th"), its parts joined ("Friday the 14th"); None when it says none or several."""
+    "on the 20th"), its parts joined ("Friday the 14th"), "tomorrow" spelt out ("tmrw"); None
+    when it says none or several."""
     days: list[list[int]] = []
     for d in _DAY.finditer(text):
         if days and not text[days[-1][1]:d.start()].strip():
@@ -248,7 +254,7 @@ def _said_day(text: str, now: datetime, prefer: Prefer) -> str | None:
             days.append([d.start(), d.end()])
     if len(days) != 1:
         return None
-    said = text[days[0][0]:days[0][1]]
+    said = _TOMORROW.sub("tomorrow", text[days[0][0]:days[0][1]])  # "tmrw": the word
     return said if parse_when(said, now, prefer) is not None else None
 
 
