@@ -7,8 +7,9 @@ does when the argument is left out (the weather tool: the home city, or it asks 
 
 The match is loose on purpose, since the request may be an ASR transcript and the model may
 tidy a name: one word of the value close to a word said, in spelling or in sound ("Seatle" for
-"Seattle", "Paris" for Whisper's "pairs", "Paris" in "Paris, France"), or its initials said
-("NYC" for "New York City"). What it cannot see is a place the model inferred rightly ("the
+"Seattle", "Paris" for Whisper's "pairs", "Paris" in "Paris, France"; in sound only where
+the spelling is not far off: "take" does not say "Tokyo"), or its initials said ("NYC" for "New
+York City"). What it cannot see is a place the model inferred rightly ("the
 capital of France" -> "Paris"): that one is dropped too.
 
 Durations are held to what was said the other way round: a tool names the integer arguments
