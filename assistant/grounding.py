@@ -2,8 +2,9 @@
 
 A tuned model fills a required argument it was not told: "what's the weather like" became
 get_weather(location='Paris'). A tool marks such arguments `grounded`; before a call runs, the
-loop drops a grounded value that no word of the user's turns matches, and the tool does what it
-does when the argument is left out (the weather tool: the home city, or it asks which place).
+loop drops a grounded value that no word of the user's turns matches, or that is the day they
+say ("forecast for march 25" written `location='march 25'`), and the tool does what it does
+when the argument is left out (the weather tool: the home city, or it asks which place).
 
 The match is loose on purpose, since the request may be an ASR transcript and the model may
 tidy a name: one word of the value close to a word said, in spelling or in sound ("Seatle" for
@@ -113,11 +114,23 @@ def said(value: str, heard: str) -> bool:
     return any(_close(p, w) for p in long for w in words)
 
 
-def ground(call: ToolCall, grounded: Collection[str], heard: str) -> ToolCall:
-    """`call` without the `grounded` string arguments that `heard` does not contain."""
+def ground(call: ToolCall, grounded: Collection[str], heard: str,
+           now: datetime | None = None) -> ToolCall:
+    """`call` without the `grounded` string arguments that `heard` does not contain, nor, given
+    `now`, one that is the day `heard` says: "will it be cold tomorow morning" written
+    `location='tomorow'` names no place."""
     keep = {k: v for k, v in call.arguments.items()
-            if k not in grounded or not isinstance(v, str) or said(v, heard)}
+            if k not in grounded or not isinstance(v, str)
+            or (said(v, heard) and not (now and _is_day_said(v, heard, now)))}
     return call if len(keep) == len(call.arguments) else ToolCall(call.name, keep)
+
+
+def _is_day_said(value: str, heard: str, now: datetime) -> bool:
+    """Whether `value` reads as the one day `heard` says ("march 25", "tomorow", "saturday")."""
+    from assistant.tools.when import parse_day, said_day
+
+    day = said_day(heard, now)
+    return day is not None and parse_day(value, now) == parse_day(day, now) is not None
 
 
 def ground_duration(call: ToolCall, units: Mapping[str, int], heard: str) -> ToolCall:

@@ -466,7 +466,7 @@ class Conversation:
                 if meant is not call:
                     corrected.append(f"{call.name} -> {meant.name} (a daily routine said)")
                     tool = routine
-            kept = grounding.ground(meant, tool.grounded, said)
+            kept = grounding.ground(meant, tool.grounded, said, self.now())
             if newest and (made := grounding.made_up(kept, tool, said, self._shown())):
                 kept = ToolCall(kept.name, {k: v for k, v in kept.arguments.items() if k not in made})
             dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()

@@ -981,3 +981,32 @@ def test_the_shipped_weather_and_dose_list_hold_their_day() -> None:
 
     days = {t.name: dict(t.days) for t in (*WEATHER, *MEDICATION) if t.days}
     assert days == {"get_weather": {"day": "future"}, "list_doses": {"day": "past"}}
+
+
+@pytest.mark.parametrize(("place", "heard"), [
+    ("tomorow", "will it be cold tomorow morning"),
+    ("march 25", "gimme the forecast for march 25"),
+    ("saturday", "ok so rain on saturday then"),
+])
+def test_a_place_that_is_the_day_said_is_no_place(place: str, heard: str) -> None:
+    call = ToolCall("get_weather", {"location": place, "day": "x"})
+    assert ground(call, ("location",), heard, NOW) == ToolCall("get_weather", {"day": "x"})
+    assert ground(call, ("location",), heard) is call  # without `now`, as before
+
+
+@pytest.mark.parametrize(("place", "heard"), [
+    ("Paris", "weather in Paris tomorrow"),
+    ("March", "weather in March tomorrow"),  # a town, not the day said
+    ("Moro", "wats the wether 2moro"),  # no day: said, so kept
+])
+def test_a_place_that_is_not_the_day_said_stays(place: str, heard: str) -> None:
+    call = ToolCall("get_weather", {"location": place})
+    assert ground(call, ("location",), heard, NOW) is call
+
+
+def test_the_loop_drops_the_day_written_as_the_place() -> None:
+    tomorrow = render_lfm2([ToolCall("get_weather", {"location": "tomorrow", "day": "tomorrow"})])
+    [events], ran, _ = _turns([tomorrow, "Cold."], ["will it be cold tomorrow?"])
+    assert ran == [{"location": "home", "day": "tomorrow"}]
+    grounded = next(e for e in events if isinstance(e, CallsGrounded))
+    assert grounded.dropped == ("get_weather.location='tomorrow'",)
