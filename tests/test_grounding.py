@@ -959,6 +959,7 @@ def test_a_day_written_otherwise_gets_the_day_said(days: dict[str, str], written
     ({"day": "saturday"}, "weather on Saturday and Sunday"),  # two days: the list's
     ({"day": "tomorrow"}, "will it rain"),  # none said
     ({"day": "tmrw"}, "is it gonna rain in nyc tmrw"),  # typed short, read as said
+    ({"day": "week"}, "what will the weather be a week from today"),  # counted from today
 ])
 def test_a_day_said_alike_or_not_one_leaves_the_call(written: dict[str, Any], heard: str) -> None:
     call = ToolCall("t", written)

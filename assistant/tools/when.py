@@ -242,17 +242,23 @@ def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | No
     return None
 
 
+# A span counted from the day said: the day meant is another ("a week from today", "3 days
+# after tomorrow").
+_COUNTED_FROM = re.compile(r"\b(?:days?|weeks?|fortnight|months?)\s+(?:from|after)\s+$",
+                           re.IGNORECASE)
+
+
 def said_day(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
     """The one day `text` says with no clock time ("remind me on the 20th to pay the rent" ->
     "on the 20th"), its parts joined ("Friday the 14th"), "tomorrow" spelt out ("tmrw"); None
-    when it says none or several."""
+    when it says none or several, or counts from it ("a week from today" is not today)."""
     days: list[list[int]] = []
     for d in _DAY.finditer(text):
         if days and not text[days[-1][1]:d.start()].strip():
             days[-1][1] = d.end()
         else:
             days.append([d.start(), d.end()])
-    if len(days) != 1:
+    if len(days) != 1 or _COUNTED_FROM.search(text[:days[0][0]]):
         return None
     said = _TOMORROW.sub("tomorrow", text[days[0][0]:days[0][1]])  # "tmrw": the word
     return said if parse_when(said, now, prefer) is not None else None
