@@ -10,8 +10,8 @@ The match is loose on purpose, since the request may be an ASR transcript and th
 tidy a name: one word of the value close to a word said, in spelling or in sound ("Seatle" for
 "Seattle", "Paris" for Whisper's "pairs", "Paris" in "Paris, France"; in sound only where
 the spelling is not far off: "take" does not say "Tokyo"), or its initials said ("NYC" for "New
-York City"). What it cannot see is a place the model inferred rightly ("the
-capital of France" -> "Paris"): that one is dropped too.
+York City"). What it cannot see is a place the model inferred rightly ("the capital of France"
+-> "Paris"): that one is dropped too.
 
 Durations are held to what was said the other way round: a tool names the integer arguments
 that make up a duration (the timer's hours, minutes, seconds), and when the newest request says
@@ -121,7 +121,7 @@ def ground(call: ToolCall, grounded: Collection[str], heard: str,
     `location='tomorow'` names no place."""
     keep = {k: v for k, v in call.arguments.items()
             if k not in grounded or not isinstance(v, str)
-            or (said(v, heard) and not (now and _is_day_said(v, heard, now)))}
+            or (said(v, heard) and not (now is not None and _is_day_said(v, heard, now)))}
     return call if len(keep) == len(call.arguments) else ToolCall(call.name, keep)
 
 
@@ -476,6 +476,6 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 
 __all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "cannot_do_without", "ground",
-           "ground_amount", "ground_day", "ground_duration", "ground_moment", "ground_place", "ground_times",
-           "ground_unit", "made_up", "said", "said_ids", "said_numbers", "said_place",
-           "said_units", "says_a_time"]
+           "ground_amount", "ground_day", "ground_duration", "ground_moment", "ground_place",
+           "ground_times", "ground_unit", "made_up", "said", "said_ids", "said_numbers",
+           "said_place", "said_units", "says_a_time"]

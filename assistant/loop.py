@@ -473,8 +473,8 @@ class Conversation:
                         if k not in kept.arguments]
             new = grounding.as_said(kept, tool, heard, self.now())
             if new != kept:
-                names = {*tool.places, *tool.duration, *tool.moments, *tool.days, *tool.times_of_day,
-                         *tool.units, *tool.amounts}
+                names = {*tool.places, *tool.duration, *tool.moments, *tool.days,
+                         *tool.times_of_day, *tool.units, *tool.amounts}
                 corrected.append(f"{kept.name} {_only(kept, names)} -> {_only(new, names)}")
             if new != call:
                 self._amend_call(call, new)

@@ -1,0 +1,39 @@
+"""The typed records committed in docs/brain-eval/*/records/, for the guard scripts: each with
+the brain's own calls (the last `calls-proposed` event), and a guard set written as BYO lines.
+A guard script puts this folder on `sys.path` and imports it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.toolcall import ToolCall
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def typed() -> Iterator[tuple[dict[str, Any], list[ToolCall]]]:
+    """Every typed record with events, and the calls the brain wrote for it."""
+    for path in sorted(ROOT.glob("docs/brain-eval/*/records/*.jsonl.gz")):
+        if "manifest" in path.name:
+            continue
+        with gzip.open(path, "rt") as f:
+            records = [json.loads(line) for line in f]
+        for r in records:
+            if r.get("audio_path") or r.get("heard") or "events" not in r:
+                continue
+            proposed = [e for e in r["events"] if e["kind"] == "calls-proposed"]
+            yield r, [ToolCall(c["name"], c["arguments"]) for c in
+                      (proposed[-1]["calls"] if proposed else [])]
+
+
+def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:
+    """The records `touches` picks, as a BYO set (`id`, `text`, `expected`), one per text, the
+    newest record's."""
+    rows = {r["text"]: {"id": r["item_id"], "text": r["text"], "expected": r["expected"]}
+            for r, calls in typed() if touches(r, calls)}
+    Path(out).write_text("".join(json.dumps(v) + "\n" for v in rows.values()))
+    print(f"{len(rows)} items -> {out}")
