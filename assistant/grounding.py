@@ -84,8 +84,8 @@ _WORD = re.compile(r"[^\W_]+")
 # "pairs" for "Paris" 80 spelt but 89 in sound; "rome"/"home" 75 in both is not.
 CLOSE = 85
 # Alike in sound only where alike in spelling too: "take" and "Tokyo" share a sound key
-# ("taka") 44 apart spelt, and the brain's guessed "Tokyo" for "how many Tylenol can I take"
-# was kept as said.
+# ("taka") 44 apart spelt, so a guessed weather place "Tokyo" was kept as said for "should I
+# take an umbrella".
 SPELT = 50
 
 
