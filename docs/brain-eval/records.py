@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,14 @@ def typed() -> Iterator[tuple[dict[str, Any], list[ToolCall]]]:
         for r in records:
             if r.get("audio_path") or r.get("heard") or "events" not in r:
                 continue
-            proposed = [e for e in r["events"] if e["kind"] == "calls-proposed"]
-            yield r, [ToolCall(c["name"], c["arguments"]) for c in
-                      (proposed[-1]["calls"] if proposed else [])]
+            yield r, brain_calls(r)
+
+
+def brain_calls(r: Mapping[str, Any]) -> list[ToolCall]:
+    """The calls the brain wrote for a record: its last `calls-proposed` event's, before any
+    was held back or held to what was said."""
+    proposed = [e for e in r.get("events", []) if e["kind"] == "calls-proposed"]
+    return [ToolCall(c["name"], c["arguments"]) for c in (proposed[-1]["calls"] if proposed else [])]
 
 
 def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from assistant.toolcall import ToolCall
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from records import brain_calls
+
 from evalkit.checker import check
 from evalkit.compare import load, mcnemar_exact, variants_in
 from evalkit.items import ExpectedCall
-
-
-def brain_calls(r: Mapping[str, Any]) -> list[ToolCall]:
-    proposed = [e for e in r.get("events", []) if e["kind"] == "calls-proposed"]
-    calls = proposed[-1]["calls"] if proposed else []
-    return [ToolCall(c["name"], c["arguments"]) for c in calls]
 
 
 def main(run: str) -> None:
