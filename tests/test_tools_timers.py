@@ -105,6 +105,13 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("by 5 this evening", datetime(2025, 3, 4, 17, 0, tzinfo=PARIS)),
     ("tomorrow at 2 at night", datetime(2025, 3, 5, 2, 0, tzinfo=PARIS)),
     ("at 12 tonight", datetime(2025, 3, 5, 0, 0, tzinfo=PARIS)),  # midnight, not noon
+    # A span counted from a day: dateparser counted "a week from today" back, a week ago, and
+    # read neither "a fortnight", "a week tomorrow" nor "in 3 days' time".
+    ("a week from today at 9", datetime(2025, 3, 11, 9, 0, tzinfo=PARIS)),
+    ("2 weeks from today at 8 am", datetime(2025, 3, 18, 8, 0, tzinfo=PARIS)),
+    ("a week tomorrow at 10am", datetime(2025, 3, 12, 10, 0, tzinfo=PARIS)),
+    ("in a fortnight at noon", datetime(2025, 3, 18, 12, 0, tzinfo=PARIS)),
+    ("in 3 days' time at 6 pm", datetime(2025, 3, 7, 18, 0, tzinfo=PARIS)),
 ])
 def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected):
     with open_registry(make_ctx(tmp_path)) as registry:

@@ -94,9 +94,25 @@ def clock_idioms(s: str) -> str:
     return re.sub(rf"\b{_MINUTES_SAID}(?: minutes)? (past|to) {hour}", _minutes_to, s)
 
 
+# A span counted from a day: dateparser counts "a week from today" back (a week ago) and reads
+# neither "a fortnight", British "a week today" / "a week tomorrow" nor "in a week's time".
+_SPAN = r"(?:a|an|one|two|three|four|five|six|\d+) (?:days?|weeks?)"
+
+
+def _counted_from(s: str) -> str:
+    """`s` (lower case) with its spans counted from a day as dateparser counts them forward:
+    "a week from today" -> "a week from now", "a week tomorrow" -> "a week from tomorrow",
+    "a fortnight" -> "2 weeks", "in 3 days' time" -> "in 3 days"."""
+    s = re.sub(r"\b(?:a |one )?fortnight\b", "2 weeks", s)
+    s = re.sub(rf"\b({_SPAN})(?:'s|')? time\b", r"\1", s)
+    s = re.sub(rf"\b({_SPAN}) (today|tomorrow)\b", r"\1 from \2", s)
+    return re.sub(rf"\b({_SPAN}) (?:from|after) today\b", r"\1 from now", s)
+
+
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
     s = _TOMORROW.sub("tomorrow", s)
+    s = _counted_from(s)
     s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
     s = re.sub(r"\bhalf an hour\b", "30 minutes", s)
     s = re.sub(r"\ba quarter of an hour\b|\ba quarter hour\b", "15 minutes", s)
@@ -350,7 +366,8 @@ def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> dat
     """A calendar day: "today", "tomorrow", "yesterday", a weekday, an ISO date or a phrase."""
     s = " ".join((text or "today").strip().lower().split())
     today = now.date()
-    if s in ("", "today", "tonight", "now", "later", "later today") or _PART_OF_DAY.fullmatch(s):
+    if s in ("", "today", "tonight", "overnight", "now", "later", "later today") \
+            or _PART_OF_DAY.fullmatch(s):
         return today
     if s == "tomorrow":
         return today + timedelta(days=1)
@@ -372,6 +389,24 @@ def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> dat
         pass
     parsed = parse_when(s, now, prefer)
     return parsed.date() if parsed else None
+
+
+_WEEKEND = re.compile(r"(?:(?:over|at|on|for|during)\s+)?(?:(this|next|the|this\s+coming)\s+)?"
+                      r"week-?end")
+
+
+def weekend_days(text: str | None, now: datetime) -> tuple[date, ...] | None:
+    """The days of the weekend `text` names ("this weekend", "over the weekend", "next
+    weekend"), from today on: the coming Saturday and Sunday, or what is left of the one under
+    way; "next weekend" said at a weekend is the one after. None when it names no weekend."""
+    m = _WEEKEND.fullmatch(" ".join((text or "").strip().lower().split()))
+    if m is None:
+        return None
+    today = now.date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 - 7 * (today.weekday() == 6))
+    if m[1] == "next" and today.weekday() >= 5:
+        saturday += timedelta(days=7)
+    return tuple(d for d in (saturday, saturday + timedelta(days=1)) if d >= today)
 
 
 def named_day(text: str) -> date | None:
