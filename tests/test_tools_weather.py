@@ -45,6 +45,44 @@ def test_forecast_days(tmp_path, day, date, conditions):
                                            f"{result.data['precipitation_chance']}% chance of rain.")
 
 
+@pytest.mark.parametrize("day", ["this weekend", "the weekend", "over the weekend", "weekend"])
+def test_a_weekend_is_each_of_its_days(tmp_path, day):
+    http = Recorded()  # pinned on a Tuesday: Saturday the 8th and Sunday the 9th
+    result = call(weather_registry(tmp_path, http), "get_weather", location="Paris", day=day)
+    assert result.ok, result.message
+    assert result.data["dates"] == ["2025-03-08", "2025-03-09"]
+    assert [d["date"] for d in result.data["days"]] == result.data["dates"]
+    assert http.requests[-1][1]["forecast_days"] == 6 and "current" not in http.requests[-1][1]
+    saturday, sunday = (d["summary"] for d in result.data["days"])
+    assert saturday.startswith("Saturday in Paris: ") and sunday.startswith("Sunday in Paris: ")
+    assert result.data["summary"] == f"{saturday} {sunday}"
+
+
+@pytest.mark.parametrize(("today", "day", "days"), [
+    (4, "this weekend", (8, 9)),  # a Tuesday: the coming one
+    (4, "next weekend", (8, 9)),  # as "next saturday" on a Tuesday is the coming Saturday
+    (8, "this weekend", (8, 9)),  # a Saturday: the one under way
+    (9, "the weekend", (9,)),  # a Sunday: what is left of it
+    (9, "next weekend", (15, 16)),
+    (4, "saturday", None),
+])
+def test_weekend_days(today, day, days):
+    from datetime import datetime
+
+    from assistant.tools.when import weekend_days
+
+    got = weekend_days(day, datetime(2025, 3, today, 10))
+    assert (tuple(d.day for d in got) if got else None) == days
+
+
+def test_overnight_is_tonight_and_a_day_it_cannot_read_says_what_it_can(tmp_path):
+    registry = weather_registry(tmp_path, Recorded())
+    assert call(registry, "get_weather", location="Paris", day="overnight").data["date"] == \
+        "2025-03-04"
+    bad = call(registry, "get_weather", location="Paris", day="sometime soonish")
+    assert bad.error == ErrorCode.INVALID_ARGUMENTS and "the weekend" in bad.message
+
+
 def test_region_qualifier_picks_the_right_paris(tmp_path):
     http = Recorded()
     result = call(weather_registry(tmp_path, http), "get_weather", location="Paris, Texas",

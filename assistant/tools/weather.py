@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.clock import offline_zone
 from assistant.tools.context import ToolContext
-from assistant.tools.when import named_day, parse_day, say_date
+from assistant.tools.when import named_day, parse_day, say_date, weekend_days
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,8 @@ def get_weather(ctx: ToolContext, location: str | None = None,
                 day: str | None = None) -> dict[str, Any]:
     """`location` left out ("what's the weather like", or a made-up place the loop dropped),
     or one that names no place ("here"), means the user's home place, since a person asking
-    that means where they are; with no home set the tool asks which place rather than guess."""
+    that means where they are; with no home set the tool asks which place rather than guess.
+    A weekend said as the day ("this weekend") gets each of its days still to come."""
     where, day = read_place(location, day)
     if where is None:
         if not ctx.home.strip():
@@ -155,30 +156,40 @@ def get_weather(ctx: ToolContext, location: str | None = None,
     place = geocode(ctx, where)
     local_now = ctx.now().astimezone(_zone(place.timezone))
     today = local_now.date()
+    wanted = weekend_days(day, local_now) or _one_day(day, local_now)
+    if wanted[0] < today:
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "I can only give the weather for today or "
+                                                        "the days ahead, not past days.")
+    if wanted[-1] >= today + timedelta(days=FORECAST_DAYS):
+        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
+                          f"I can only forecast up to {FORECAST_DAYS} days ahead.")
+    params: dict[str, Any] = {
+        "latitude": place.latitude, "longitude": place.longitude, "daily": DAILY,
+        "timezone": place.timezone or "auto", "forecast_days": (wanted[-1] - today).days + 1,
+    }
+    if wanted[0] == today:
+        params["current"] = CURRENT
+    data = _get(ctx, FORECAST_URL, params)
+    try:
+        reports = [_report(place, d, today, data) for d in wanted]
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ToolFailure(ErrorCode.UNAVAILABLE,
+                          "The weather service sent an answer I couldn't read.") from exc
+    if len(reports) == 1:
+        return reports[0]
+    # A weekend: each day's report, and one summary of them all.
+    return {"location": place.spoken, "timezone": place.timezone,
+            "dates": [r["date"] for r in reports], "days": reports,
+            "summary": " ".join(r["summary"] for r in reports)}
+
+
+def _one_day(day: str | None, local_now: datetime) -> tuple[date]:
     wanted = parse_day(day, local_now, prefer="future")
     if wanted is None:
         raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
                           f"I couldn't understand the day {day!r}; say 'today', 'tomorrow', a "
-                          "weekday or a date.")
-    if wanted < today:
-        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, "I can only give the weather for today or "
-                                                        "the days ahead, not past days.")
-    if wanted >= today + timedelta(days=FORECAST_DAYS):
-        raise ToolFailure(ErrorCode.INVALID_ARGUMENTS,
-                          f"I can only forecast up to {FORECAST_DAYS} days ahead.")
-    days_ahead = (wanted - today).days
-    params: dict[str, Any] = {
-        "latitude": place.latitude, "longitude": place.longitude, "daily": DAILY,
-        "timezone": place.timezone or "auto", "forecast_days": days_ahead + 1,
-    }
-    if days_ahead == 0:
-        params["current"] = CURRENT
-    data = _get(ctx, FORECAST_URL, params)
-    try:
-        return _report(place, wanted, today, data)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ToolFailure(ErrorCode.UNAVAILABLE,
-                          "The weather service sent an answer I couldn't read.") from exc
+                          "weekday, the weekend or a date.")
+    return (wanted,)
 
 
 def _report(place: Place, wanted: date, today: date, data: dict[str, Any]) -> dict[str, Any]:
