@@ -337,11 +337,11 @@ def says_a_time(text: str, besides: Collection[float] = ()) -> bool:
 
 
 def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str, ...]:
-    """The arguments of `call` that give a number, a time or a place nobody gave: its `tool.duration`,
-    when `said` (the user's turns) says no duration, none of its numbers and no vague count;
-    each of its `tool.ids` that neither `said` nor `shown` (the tool results the model read)
-    has; each of its `tool.moments` when `said` says no time at all; each of its
-    `tool.amounts` when `said` says no number and no word of count ("I just took some
+    """The arguments of `call` that give a number, a time or a place nobody gave: its
+    `tool.duration`, when `said` (the user's turns) says no duration, none of its numbers and
+    no vague count; each of its `tool.ids` that neither `said` nor `shown` (the tool results
+    the model read) has; each of its `tool.moments` when `said` says no time at all; each of
+    its `tool.amounts` when `said` says no number and no word of count ("I just took some
     ibuprofen" logged 10 ml); each of its `tool.places` that `said` neither says nor names
     another way the tool knows, nor asks of here instead (`guessed_place`)."""
     def number(v: object) -> bool:
