@@ -75,6 +75,35 @@ def test_weekend_days(today, day, days):
     assert (tuple(d.day for d in got) if got else None) == days
 
 
+@pytest.mark.parametrize(("day", "expected"), [
+    ("thurs", 13), ("tues", 18), ("weds", 12), ("wed", 12),  # "wed" was next week's
+    ("saturdy", 15), ("thrusday", 13), ("tonite", 12), ("this arvo", 12), ("tomorrow arvo", 13),
+    ("right now", 12), ("at the moment", 12), ("tomorrow lunchtime", 13), ("fifteenth", 15),
+    ("twenty-first", 21), ("thursday week", 20), ("a week on friday", 21),
+    ("money", None), ("sometime soonish", None),
+])
+def test_days_said_loosely(day, expected):
+    from datetime import datetime
+
+    from assistant.tools.when import parse_day
+
+    got = parse_day(day, datetime(2025, 3, 12, 10, 30))  # a Wednesday
+    assert (got.day if got else None) == expected
+
+
+def test_feasts_are_their_next_date_or_last_one():
+    from datetime import date, datetime
+
+    from assistant.tools.when import parse_day
+
+    now = datetime(2025, 12, 27, 9)
+    assert parse_day("christmas", now) == date(2026, 12, 25)
+    assert parse_day("last christmas", now) == date(2025, 12, 25)
+    assert parse_day("christmas day", now, prefer="past") == date(2025, 12, 25)
+    assert parse_day("new year's eve", now) == date(2025, 12, 31)
+    assert parse_day("boxing day", datetime(2025, 12, 1)) == date(2025, 12, 26)
+
+
 def test_overnight_is_tonight_and_a_day_it_cannot_read_says_what_it_can(tmp_path):
     registry = weather_registry(tmp_path, Recorded())
     assert call(registry, "get_weather", location="Paris", day="overnight").data["date"] == \

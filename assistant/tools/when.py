@@ -362,10 +362,63 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime 
 _PART_OF_DAY = re.compile(r"(?:in the |this )?(?:morning|afternoon|evening|night)")
 
 
+# Day words dateparser misses or misreads: weekdays cut short ("thurs"; "wed" was read as next
+# week's on a Wednesday) or misspelt ("saturdy"), "tonite", Australian "arvo", "right now", a
+# meal or bedtime beside the day ("tomorrow lunchtime"), a bare ordinal ("fifteenth"),
+# "thursday week" and the feasts on a fixed date.
+_SHORT_DAYS = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
+               "weds": "wednesday", "thu": "thursday", "thur": "thursday", "thurs": "thursday",
+               "fri": "friday", "sat": "saturday", "sun": "sunday"}
+_NOW_SAID = ("right now", "now", "the moment", "at the moment", "currently", "rn", "atm")
+_MEALTIME = re.compile(r"\b(?:(?:at|for|around|by|after|before) )?(?:lunch|lunchtime|teatime|"
+                       r"dinnertime|dinner|supper|breakfast|bedtime)\b")
+_BARE_ORDINAL = re.compile(rf"(?:on )?((?:(?:twenty|thirty)[\s-]+)?(?:{'|'.join(_ORDINALS)}))")
+_DAY_WEEK = re.compile(rf"(?:on )?({'|'.join(_WEEKDAYS)}) week|a week (?:on )?({'|'.join(_WEEKDAYS)})")
+_FEASTS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25),
+           "xmas": (12, 25), "xmas day": (12, 25), "boxing day": (12, 26),
+           "new year's eve": (12, 31), "new years eve": (12, 31), "new year's day": (1, 1),
+           "new years day": (1, 1), "halloween": (10, 31), "valentine's day": (2, 14),
+           "valentines day": (2, 14)}
+
+
+def _weekday(word: str) -> str:
+    """`word` as the weekday it names cut short or misspelt, else as it is."""
+    from rapidfuzz import fuzz, process
+
+    if word in _SHORT_DAYS:
+        return _SHORT_DAYS[word]
+    if len(word) < 5 or word in _WEEKDAYS:
+        return word
+    best = process.extractOne(word.rstrip("s"), _WEEKDAYS, scorer=fuzz.ratio, score_cutoff=85)
+    return best[0] if best else word
+
+
+def _feast(name: str, today: date, prefer: Prefer) -> date | None:
+    if (month_day := _FEASTS.get(re.sub(r"^(?:on |this |next |last )?(?:the )?", "", name))) is None:
+        return None
+    day = date(today.year, *month_day)
+    if prefer == "past" or name.startswith("last "):
+        return day if day <= today else date(today.year - 1, *month_day)
+    return day if day >= today else date(today.year + 1, *month_day)
+
+
 def parse_day(text: str | None, now: datetime, prefer: Prefer = "future") -> date | None:
     """A calendar day: "today", "tomorrow", "yesterday", a weekday, an ISO date or a phrase."""
-    s = " ".join((text or "today").strip().lower().split())
+    s = " ".join((text or "today").strip().lower().replace("\u2019", "'").split())
     today = now.date()
+    s = " ".join(_weekday(w) for w in s.split())
+    s = re.sub(r"\btonite\b", "tonight", s)
+    s = re.sub(r"\b(?:this )?arvo\b", "afternoon", s)
+    s = " ".join(_MEALTIME.sub(" ", s).split()) or ("today" if s else "")
+    if s in _NOW_SAID:
+        return today
+    if (feast := _feast(s, today, prefer)) is not None:
+        return feast
+    if m := _DAY_WEEK.fullmatch(s):
+        day = parse_day(m[1] or m[2], now, "future")
+        return day + timedelta(days=7) if day else None
+    if _BARE_ORDINAL.fullmatch(s):
+        s = "the " + s.removeprefix("on ")
     if s in ("", "today", "tonight", "overnight", "now", "later", "later today") \
             or _PART_OF_DAY.fullmatch(s):
         return today
