@@ -383,6 +383,19 @@ def guessed_place(value: object, known: Callable[[str], object], heard: str) -> 
             and not asks_here(value) and not asks_here(heard) and said_place(heard, known) is None)
 
 
+def no_day_ahead(call: ToolCall, tool: Tool, heard: str, now: datetime) -> bool:
+    """Whether a day of `call` that `tool` reads ahead (`Tool.days` "future": a forecast's) is
+    none: a day before today or a month or a season with no day of it ("what was it like last
+    tuesday" -> day 'last tuesday', "what's Bali like in july" -> 'july'), when `heard` says no
+    day ahead (which `ground_day` would set instead)."""
+    from assistant.tools import when
+
+    written = [v for k, kind in tool.days.items() if kind == "future"
+               and isinstance(v := call.arguments.get(k), str) and when.no_day_ahead(v, now)]
+    said = when.said_day(heard, now) if written else None
+    return bool(written) and (said is None or when.no_day_ahead(said, now))
+
+
 def cannot_do_without(call: ToolCall, tool: Tool, made: Collection[str]) -> bool:
     """Whether `call` is nothing without its `made` up arguments, so that it is held back, not
     run without them: one the schema requires (a reminder's time), a duration (a timer), or
@@ -490,5 +503,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 __all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "cannot_do_without", "ground",
            "ground_amount", "ground_day", "ground_duration", "ground_moment", "ground_place",
-           "ground_times", "ground_unit", "guessed_place", "made_up", "said", "said_ids",
-           "said_numbers", "said_place", "said_units", "says_a_time"]
+           "ground_times", "ground_unit", "guessed_place", "made_up", "no_day_ahead", "said",
+           "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]

@@ -23,6 +23,7 @@ from assistant.grounding import (
     ground_times,
     ground_unit,
     made_up,
+    no_day_ahead,
     said,
     said_ids,
     said_numbers,
@@ -32,7 +33,7 @@ from assistant.grounding import (
 )
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import NOT_ASKED, NOT_SAID, PLACE_NOT_SAID
+from assistant.tools.asking import NO_DAY_AHEAD, NOT_ASKED, NOT_SAID, PLACE_NOT_SAID
 from assistant.tools.base import SideEffect, Tool
 from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
@@ -369,6 +370,41 @@ def test_the_loop_holds_back_a_clock_read_for_a_place_nobody_named() -> None:
                        Registry([replace_fn(_declared("get_time"))]), options=LoopOptions(speak=False))
     events = list(bot.turn(UserInput(text="what time is it in japan")))
     assert [e.call for e in events if isinstance(e, ToolStarted)] == [zone]
+
+
+@pytest.mark.parametrize(("day", "heard", "none"), [
+    # Past days, and months or seasons with no day of them: no forecast was asked.
+    ("last Tuesday", "what was the weather like in Manchester last Tuesday?", True),
+    ("yesterday afternoon", "was it raining yesterday afternoon?", True),
+    ("july", "what's the weather usually like in Bali in July?", True),
+    ("last summer", "was it as hot as this last summer?", True),
+    ("spring trip", "For a spring trip, would you pick Kyoto or Seoul?", True),
+    # Days ahead, however said.
+    ("tomorrow", "rain tomorrow?", False),
+    ("friday", "forecast friday", False),
+    ("march 21", "Will it be sunny on March 21st?", False),
+    ("the fifteenth of may", "weather on the fifteenth of may", False),
+    ("this weekend", "will it rain this weekend", False),
+    # A day ahead said: the day said is the call's (`ground_day`), not the brain's.
+    ("last friday", "will it rain on friday", False),
+])
+def test_a_forecast_for_no_day_ahead(day: str, heard: str, none: bool) -> None:
+    from assistant.tools.weather import TOOLS
+
+    call = ToolCall("get_weather", {"location": "Leeds", "day": day})
+    assert no_day_ahead(call, TOOLS[0], heard, NOW) is none
+
+
+def test_the_loop_holds_back_a_forecast_of_the_past() -> None:
+    from assistant.tools.weather import TOOLS
+
+    past = ToolCall("get_weather", {"location": "Manchester", "day": "last Tuesday"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([past])]),
+                       Registry([replace_fn(TOOLS[0])]), options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="what was the weather like in Manchester last Tuesday?")))
+    assert not [e for e in events if isinstance(e, ToolStarted)]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NO_DAY_AHEAD]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NO_DAY_AHEAD]]
 
 
 def test_the_loop_drops_a_made_up_id_beside_a_label_and_keeps_an_id_it_was_shown() -> None:

@@ -197,6 +197,8 @@ _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # a thing's number or a reminder's time that nobody said, or a place (`grounding.made_up`).
 NOT_SAID = "a number not said"
 PLACE_NOT_SAID = "a place not said"
+# Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
+NO_DAY_AHEAD = "no day ahead"
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
     "advice": "I can't advise on that; for medicines, a pharmacist or your doctor can. I can set "
@@ -216,6 +218,8 @@ NOT_ASKED = {
               "gives their numbers.",
     PLACE_NOT_SAID: "I haven't looked anything up: I can tell you the time here or in a place "
                     "you name, and I didn't catch one in that.",
+    NO_DAY_AHEAD: "I can only give the weather for today and the days ahead, not past weather "
+                  "or what a place is usually like.",
 }
 
 
@@ -295,5 +299,6 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "PLACE_NOT_SAID", "REASONS", "RECORD", "TOPICS",
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD",
+           "PLACE_NOT_SAID", "REASONS", "RECORD", "TOPICS",
            "said_not_to", "unasked"]

@@ -462,6 +462,22 @@ def weekend_days(text: str | None, now: datetime) -> tuple[date, ...] | None:
     return tuple(d for d in (saturday, saturday + timedelta(days=1)) if d >= today)
 
 
+# A month or a season said with no day of it ("in july", "last summer"): no day to forecast.
+_MONTH_OR_SEASON = re.compile(rf"\b(?:{_MONTH_NAMES}|spring|summer|autumn|fall|winter)\b")
+_A_DAY_OF = re.compile(rf"\d|\b(?:{'|'.join((*_WEEKDAYS, *_ORDINALS))}|today|tonight|tomorrow"
+                       r"|week-?end)\b")
+
+
+def no_day_ahead(text: str, now: datetime) -> bool:
+    """Whether `text`, said as a day, reads as a day before today ("last tuesday", "yesterday
+    afternoon") or names a month or a season but no day of it ("july", "last summer")."""
+    s = " ".join(text.lower().split())
+    if _MONTH_OR_SEASON.search(s) and not _A_DAY_OF.search(s):
+        return True
+    day = parse_day(s, now, prefer="future") if s else None
+    return day is not None and day < now.date()
+
+
 def named_day(text: str) -> date | None:
     """The calendar day `text` names ("Friday", "the 21st", "tomorrow"), if any."""
     return parse_day(text, datetime.now().astimezone()) if text.strip() else None
