@@ -56,11 +56,9 @@ A number or a time nobody said is made up (`made_up`): a timer's duration when n
 says a duration or any of its numbers ("keep the pizza timer running" set for 10 minutes), a
 note's or timer's number that no user turn says and no tool result showed ("undo deleting that
 note" proposing to delete note 1), a reminder's or dose's time when no user turn says any time
-("thanks for reminding me about the bins!" set for 20 minutes), and a place of a tool that
-names its places (the clock's) when no user turn says it, names a place the tool knows or asks
-of here ("how many Tylenol can I take in a day" read as the time in Tokyo). The loop holds
-back a call that cannot do without it (`cannot_do_without`: the user is asked for it) and
-drops it from one that can (a dose is logged as now, a timer cancelled by the label said).
+("thanks for reminding me about the bins!" set for 20 minutes). The loop holds back a call
+that cannot do without it (`cannot_do_without`: the user is asked for it) and drops it from
+one that can (a dose is logged as now, a timer cancelled by the label said).
 """
 
 from __future__ import annotations
@@ -337,13 +335,12 @@ def says_a_time(text: str, besides: Collection[float] = ()) -> bool:
 
 
 def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str, ...]:
-    """The arguments of `call` that give a number, a time or a place nobody gave: its
-    `tool.duration`, when `said` (the user's turns) says no duration, none of its numbers and
-    no vague count; each of its `tool.ids` that neither `said` nor `shown` (the tool results
-    the model read) has; each of its `tool.moments` when `said` says no time at all; each of
-    its `tool.amounts` when `said` says no number and no word of count ("I just took some
-    ibuprofen" logged 10 ml); each of its `tool.places` that `said` neither says nor names
-    another way the tool knows, nor asks of here instead (`guessed_place`)."""
+    """The arguments of `call` that give a number or a time nobody gave: its `tool.duration`,
+    when `said` (the user's turns) says no duration, none of its numbers and no vague count;
+    each of its `tool.ids` that neither `said` nor `shown` (the tool results the model read)
+    has; each of its `tool.moments` when `said` says no time at all; each of its
+    `tool.amounts` when `said` says no number and no word of count ("I just took some
+    ibuprofen" logged 10 ml)."""
     def number(v: object) -> bool:
         return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
@@ -370,17 +367,7 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
     amounts = [k for k in tool.amounts if number(call.arguments.get(k))]
     if amounts and not said_numbers(said) and not _COUNT.search(said.lower()):
         out += amounts
-    out += [k for k, known in tool.places.items()
-            if guessed_place(call.arguments.get(k), known, said)]
     return tuple(out)
-
-
-def guessed_place(value: object, known: Callable[[str], object], heard: str) -> bool:
-    """Whether `value`, a place the model wrote, is a guess: `heard` does not say it, names no
-    place `known` knows ("japan" written "Asia/Tokyo" is said another way) and does not ask of
-    here, and `value` itself does not name here ("local")."""
-    return (isinstance(value, str) and bool(value.strip()) and not said(value, heard)
-            and not asks_here(value) and not asks_here(heard) and said_place(heard, known) is None)
 
 
 def no_day_ahead(call: ToolCall, tool: Tool, heard: str, now: datetime) -> bool:
@@ -503,5 +490,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 __all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "cannot_do_without", "ground",
            "ground_amount", "ground_day", "ground_duration", "ground_moment", "ground_place",
-           "ground_times", "ground_unit", "guessed_place", "made_up", "no_day_ahead", "said",
-           "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]
+           "ground_times", "ground_unit", "made_up", "no_day_ahead", "said", "said_ids",
+           "said_numbers", "said_place", "said_units", "says_a_time"]

@@ -42,7 +42,7 @@ from assistant.events import (
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import ANY_TOOL, NO_DAY_AHEAD, NOT_ASKED, NOT_SAID, PLACE_NOT_SAID, unasked
+from assistant.tools.asking import ANY_TOOL, NO_DAY_AHEAD, NOT_ASKED, NOT_SAID, unasked
 from assistant.tools.base import ErrorCode, SideEffect, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
@@ -412,9 +412,9 @@ class Conversation:
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
-        """Why `call` is not run for `newest`: a reason its words say, a number, time or place
-        made up that it cannot do without (one it can, a dose's time or an id beside a label,
-        is dropped in `_ground`), or a forecast's day that is no day ahead."""
+        """Why `call` is not run for `newest`: a reason its words say, a number or time made up
+        that it cannot do without (one it can, a dose's time or an id beside a label, is
+        dropped in `_ground`), or a forecast's day that is no day ahead."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
@@ -423,7 +423,7 @@ class Conversation:
         if why is None and newest:
             made = grounding.made_up(call, tool, self._said(), self._shown())
             if grounding.cannot_do_without(call, tool, made):
-                return PLACE_NOT_SAID if set(made) <= set(tool.places) else NOT_SAID
+                return NOT_SAID
             if grounding.no_day_ahead(call, tool, newest, self.now()):
                 return NO_DAY_AHEAD
         return why

@@ -33,7 +33,7 @@ from assistant.grounding import (
 )
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import NO_DAY_AHEAD, NOT_ASKED, NOT_SAID, PLACE_NOT_SAID
+from assistant.tools.asking import NO_DAY_AHEAD, NOT_ASKED, NOT_SAID
 from assistant.tools.base import SideEffect, Tool
 from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
@@ -206,10 +206,9 @@ def test_the_loop_runs_the_timer_for_the_duration_said() -> None:
 
 
 def _declared(name: str) -> Tool:
-    from assistant.tools import clock, medication, notes, timers
+    from assistant.tools import medication, notes, timers
 
-    return next(t for t in (*timers.TOOLS, *notes.TOOLS, *medication.TOOLS, *clock.TOOLS)
-                if t.name == name)
+    return next(t for t in (*timers.TOOLS, *notes.TOOLS, *medication.TOOLS) if t.name == name)
 
 
 @pytest.mark.parametrize(("name", "args", "heard", "made"), [
@@ -239,20 +238,6 @@ def _declared(name: str) -> Tool:
     # Not a whole number: invalid, for validation to report, not made up.
     ("set_timer", {"seconds": 600.5}, "do it", ()),
     ("delete_note", {"note_id": "one"}, "do it", ()),
-    # A clock's place nobody said: the brain's guess for a question about a day's doses.
-    ("get_time", {"location": "Tokyo"}, "how many Tylenol can I safely take in a day",
-     ("location",)),
-    ("get_time", {"location": "Paris"}, "what time does the grand prix start on sunday",
-     ("location",)),
-    # Said, said another way the clock knows, or said in initials: not made up.
-    ("get_time", {"location": "Tokyo"}, "what time is it in tokyo", ()),
-    ("get_time", {"location": "Seatle"}, "time in seattle?", ()),
-    ("get_time", {"location": "Asia/Tokyo"}, "what time is it in japan", ()),
-    ("get_time", {"location": "New York"}, "nyc time pls", ()),
-    # Asked of here, or written as here: the place is the grounding's to take out, not a guess.
-    ("get_time", {"location": "Tokyo"}, "local time please, not Singapore time", ()),
-    ("get_time", {"location": "local"}, "what's the time", ()),
-    ("get_time", {}, "what's the time", ()),
 ])
 def test_a_number_nobody_said(name: str, args: dict[str, Any], heard: str,
                               made: tuple[str, ...]) -> None:
@@ -353,23 +338,6 @@ def test_the_loop_holds_back_a_call_with_a_made_up_number_and_asks_for_it() -> N
     bot, ran = _timers_and_notes(render_lfm2([timer]), "Started.")
     list(bot.turn(UserInput(text="ten minutes on the pizza timer")))
     assert ran == [("set_timer", {"label": "pizza", "minutes": 10})]
-
-
-def test_the_loop_holds_back_a_clock_read_for_a_place_nobody_named() -> None:
-    guess = ToolCall("get_time", {"location": "Tokyo"})
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([guess])]),
-                       Registry([replace_fn(_declared("get_time"))]), options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text="how many Tylenol can I safely take in a day")))
-    assert not [e for e in events if isinstance(e, ToolStarted)]
-    assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
-        ((guess,), PLACE_NOT_SAID)]
-    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[PLACE_NOT_SAID]]
-    # A place said another way runs: "japan" written as its zone.
-    zone = ToolCall("get_time", {"location": "Asia/Tokyo"})
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([zone]), "It's 9 pm."]),
-                       Registry([replace_fn(_declared("get_time"))]), options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text="what time is it in japan")))
-    assert [e.call for e in events if isinstance(e, ToolStarted)] == [zone]
 
 
 @pytest.mark.parametrize(("day", "heard", "none"), [

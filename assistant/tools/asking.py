@@ -193,10 +193,9 @@ REASONS = ("said not to", *_WHY)
 ANY_TOOL = ("an action no tool does",)
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
-# Not reasons a tool declares: the loop holds a call back for them by its arguments, a duration,
-# a thing's number or a reminder's time that nobody said, or a place (`grounding.made_up`).
+# Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration,
+# a thing's number or a reminder's time that nobody said (`assistant.grounding.made_up`).
 NOT_SAID = "a number not said"
-PLACE_NOT_SAID = "a place not said"
 # Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
 NO_DAY_AHEAD = "no day ahead"
 # The answer for each reason: what was not done, and how to have it done.
@@ -216,8 +215,6 @@ NOT_ASKED = {
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "
               "gives their numbers.",
-    PLACE_NOT_SAID: "I haven't looked anything up: I can tell you the time here or in a place "
-                    "you name, and I didn't catch one in that.",
     NO_DAY_AHEAD: "I can only give the weather for today and the days ahead, not past weather "
                   "or what a place is usually like.",
 }
@@ -299,6 +296,5 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD",
-           "PLACE_NOT_SAID", "REASONS", "RECORD", "TOPICS",
-           "said_not_to", "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS", "RECORD",
+           "TOPICS", "said_not_to", "unasked"]
