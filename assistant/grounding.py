@@ -59,6 +59,9 @@ note" proposing to delete note 1), a reminder's or dose's time when no user turn
 ("thanks for reminding me about the bins!" set for 20 minutes). The loop holds back a call
 that cannot do without it (`cannot_do_without`: the user is asked for it) and drops it from
 one that can (a dose is logged as now, a timer cancelled by the label said).
+
+A day a tool reads ahead (a forecast's) that is no day ahead (`no_day_ahead`: "yesterday", "last
+week", "july", "last summer") asked no forecast; the loop holds the call back and says why.
 """
 
 from __future__ import annotations
