@@ -75,6 +75,18 @@ def test_close_to_one_entry_resolves(said, generic):
     assert match.drug is not None and match.drug.generic == generic, match
 
 
+@pytest.mark.parametrize(("said", "generic"), [
+    # British brands and names of one medicine each (not combinations such as co-codamol).
+    ("Nurofen", "ibuprofen"), ("calpol", "acetaminophen"), ("Zirtek", "cetirizine"),
+    ("co-amoxiclav", "amoxicillin-clavulanate"), ("ferrous sulphate", "ferrous sulfate"),
+    ("Oramorph", "morphine"), ("Losec", "omeprazole"), ("Clarityn", "loratadine"),
+])
+def test_british_names_resolve_exactly(said, generic):
+    match = load().resolve(said)
+    assert match.status == Status.EXACT and match.drug is not None, match
+    assert match.drug.generic == generic
+
+
 def test_hydroxizine_is_clearly_closer_to_hydroxyzine():
     scores = dict(load().scores("hydroxizine"))
     assert scores["hydroxyzine"] >= ACCEPT
