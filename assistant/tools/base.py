@@ -142,10 +142,6 @@ class Tool:
     # different thing (`assistant.listing`). Not free text: a reminder "to buy bread and milk"
     # is one value.
     listed: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
-    # A test of the user's words for what every request of this tool names (the dose log's: a
-    # medicine): the loop holds a call back when no user turn in the window passes it ("how much
-    # snow did Buffalo get last winter" read as `last_dose('snow')`).
-    about: Callable[[str], bool] | None = None
 
     @property
     def spec(self) -> ToolSpec:

@@ -1,7 +1,7 @@
-"""The committed typed items dose-unnamed can touch: the brain's recorded calls hold one to a
+"""The committed typed items dose-unnamed could touch: the brain's recorded calls hold one to a
 tool that declares what its requests name (`Tool.about`: the dose log's, a medicine) for a
-request that names none, which the loop now holds back. Run when the rule was judged, it wrote
-`records/guard-set.jsonl.gz`; records committed since add items.
+request that names none. It runs at 5cad9aa, the change; `Tool.about` was reverted after
+(README.md). Run then, it wrote `records/guard-set.jsonl.gz`.
 
 python docs/brain-eval/dose-unnamed/guard.py OUT.jsonl
 """
@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from records import write_guard
 
-from assistant.tools.medication import TOOLS as MEDICATION
+from assistant.tools.medication import TOOLS as MEDICATION  # at 5cad9aa only
 
 ABOUT = {t.name: t.about for t in MEDICATION if t.about is not None}
 
