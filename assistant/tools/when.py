@@ -394,7 +394,9 @@ def _weekday(word: str) -> str:
 
 
 def _feast(name: str, today: date, prefer: Prefer) -> date | None:
-    if (month_day := _FEASTS.get(re.sub(r"^(?:on |this |next |last )?(?:the )?", "", name))) is None:
+    """The day of the feast `name` says ("christmas", "last boxing day"): its next, or last."""
+    month_day = _FEASTS.get(re.sub(r"^(?:on |this |next |last )?(?:the )?", "", name))
+    if month_day is None:
         return None
     day = date(today.year, *month_day)
     if prefer == "past" or name.startswith("last "):
