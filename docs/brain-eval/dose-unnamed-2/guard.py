@@ -1,7 +1,7 @@
-"""The committed typed items dose-unnamed-2 can touch: the brain's recorded calls hold one to a
-tool that declares what its requests name (`Tool.about`: the dose log's, a medicine or the
-user) for a request that names none, which the loop now holds back. Run when the rule was
-judged, it wrote `records/guard-set.jsonl.gz`; records committed since add items.
+"""The committed typed items dose-unnamed-2 could touch: the brain's recorded calls hold one to
+a tool that declares what its requests name (`Tool.about`: the dose log's, a medicine or the
+user) for a request that names none. It runs at b7c60f2, the change; `Tool.about` was reverted
+after (README.md). Run then, it wrote `records/guard-set.jsonl.gz`.
 
 python docs/brain-eval/dose-unnamed-2/guard.py OUT.jsonl
 """
@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from records import write_guard
 
-from assistant.tools.medication import TOOLS as MEDICATION
+from assistant.tools.medication import TOOLS as MEDICATION  # at b7c60f2 only
 
 ABOUT = {t.name: t.about for t in MEDICATION if t.about is not None}
 
