@@ -42,7 +42,7 @@ from assistant.events import (
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import ANY_TOOL, NO_DAY_AHEAD, NOT_ASKED, NOT_SAID, unasked
+from assistant.tools.asking import ANY_TOOL, NO_DAY_AHEAD, NOT_ABOUT, NOT_ASKED, NOT_SAID, unasked
 from assistant.tools.base import ErrorCode, SideEffect, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
@@ -414,7 +414,8 @@ class Conversation:
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
         """Why `call` is not run for `newest`: a reason its words say, a number or time made up
         that it cannot do without (one it can, a dose's time or an id beside a label, is
-        dropped in `_ground`), or a forecast's day that is no day ahead."""
+        dropped in `_ground`), a forecast's day that is no day ahead, or user turns that name
+        none of what the tool is about (`Tool.about`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
@@ -426,6 +427,8 @@ class Conversation:
                 return NOT_SAID
             if grounding.no_day_ahead(call, tool, newest, self.now()):
                 return NO_DAY_AHEAD
+            if tool.about is not None and not tool.about(self._said()):
+                return NOT_ABOUT
         return why
 
     def _said(self) -> str:

@@ -18,6 +18,7 @@ from assistant.tools.asking import (
     ACTIONS,
     ANY_TOOL,
     NO_DAY_AHEAD,
+    NOT_ABOUT,
     NOT_ASKED,
     NOT_SAID,
     REASONS,
@@ -74,9 +75,9 @@ def test_when_a_request_asks_the_time_of_a_thing(heard: str, thing: bool) -> Non
 
 
 def test_every_reason_has_an_answer_and_is_checked_by_the_registry() -> None:
-    # A number not said and a day that is no day ahead are no tool's to declare: the loop reads
-    # them in a call's arguments.
-    assert set(NOT_ASKED) == {*REASONS, NOT_SAID, NO_DAY_AHEAD}
+    # A number not said, a day that is no day ahead and a request that names none of what the
+    # tool is about are no tool's to declare: the loop reads them in a call and `Tool.about`.
+    assert set(NOT_ASKED) == {*REASONS, NOT_SAID, NO_DAY_AHEAD, NOT_ABOUT}
     with pytest.raises(ValueError, match="held back by reasons no words say"):
         Registry([Tool("x", "X.", {"type": "object"}, lambda **kw: None,
                        held_back_by=("a hunch",))])

@@ -375,6 +375,26 @@ def test_the_loop_holds_back_a_forecast_of_the_past() -> None:
     assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NO_DAY_AHEAD]]
 
 
+def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() -> None:
+    from assistant.tools.asking import NOT_ABOUT
+
+    snow = ToolCall("last_dose", {"drug": "snow"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([snow])]),
+                       Registry([replace_fn(_declared("last_dose"))]), options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="how much snow did Buffalo get last winter")))
+    assert not [e for e in events if isinstance(e, ToolStarted)]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_ABOUT]]
+    # A medicine named in an earlier turn of the window is named: "and before that?" reads it.
+    nurofen = ToolCall("last_dose", {"drug": "nurofen"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([nurofen]), "At 8.",
+                                                    render_lfm2([nurofen]), "At 8."]),
+                       Registry([replace_fn(_declared("last_dose"))]), options=LoopOptions(speak=False))
+    list(bot.turn(UserInput(text="last nurofen?")))
+    events = list(bot.turn(UserInput(text="sorry, when was that again?")))
+    assert [e.call for e in events if isinstance(e, ToolStarted)] == [nurofen]
+
+
 def test_the_loop_drops_a_made_up_id_beside_a_label_and_keeps_an_id_it_was_shown() -> None:
     cancel = ToolCall("cancel_timer", {"label": "pasta", "timer_id": 1})
     bot, ran = _timers_and_notes(render_lfm2([cancel]), "Cancelled.")

@@ -294,3 +294,38 @@ def test_a_long_day_lists_its_latest_doses_and_the_total(med):
     assert [d["amount"] for d in day["doses"]] == [float(a) for a in range(4, DOSE_LIST_LIMIT + 4)]
     assert day["summary"].startswith(f"{DOSE_LIST_LIMIT + 3} doses today; the last "
                                      f"{DOSE_LIST_LIMIT}: 4 mg of aspirin at 8:03 AM;")
+
+
+@pytest.mark.parametrize(("said", "names"), [
+    # A medicine by name (a brand, a typo) or a word of medicine or of taking one.
+    ("last nurofen?", True), ("when did i last have ibuprofin", True),
+    ("how long since my last paracetamol", True), ("what did I take yesterday", True),
+    ("whats in my log for monday", True), ("when did I last do my eye drops", True),
+    ("400mg at 8", True),
+    # None: the dose log's false alarms.
+    ("how much snow did Buffalo get last winter", False),
+    ("Was it cold last night? I slept with the window open and froze", False),
+    ("What's the coldest it has ever been in Canada?", False),
+    ("Was 2022 really the UK's hottest summer on record?", False),
+    ("What day of the week did the D-Day landings happen on?", False),
+])
+def test_names_medicine(said, names):
+    from assistant.tools.medication import names_medicine
+
+    assert names_medicine(said) is names
+
+
+@pytest.mark.parametrize(("said", "own"), [
+    # The user's own record, by a name the formulary lacks: spoken of as theirs.
+    ("my addy, how long ago", True), ("vit d - when did I last?", True),
+    ("did i already do my coversyl, when was it", True), ("last nurofen?", True),
+    # A short form that begins a medicine's name names it.
+    ("last amox", True), ("last metf", True),
+    # The world's: neither a medicine nor the user.
+    ("when did vesuvius last erupt", False), ("When did England last win the Ashes at home?", False),
+    ("how long ago was the last ice age", False),
+])
+def test_of_own_medicine(said, own):
+    from assistant.tools.medication import of_own_medicine
+
+    assert of_own_medicine(said) is own

@@ -198,6 +198,8 @@ _SAY = 'Say "log it" or "set it up" if you want it saved.'
 NOT_SAID = "a number not said"
 # Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
 NO_DAY_AHEAD = "no day ahead"
+# Nor this: by what the request names (`Tool.about`: the dose log's, a medicine).
+NOT_ABOUT = "not about it"
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
     "advice": "I can't advise on that; for medicines, a pharmacist or your doctor can. I can set "
@@ -217,6 +219,8 @@ NOT_ASKED = {
               "gives their numbers.",
     NO_DAY_AHEAD: "I can only give the weather for today and the days ahead, not past weather "
                   "or what a place is usually like.",
+    NOT_ABOUT: "That doesn't sound like one of your medicines, so I haven't looked in your dose "
+               "log. I can tell you when you last took a medicine, or what you took on a day.",
 }
 
 
@@ -296,5 +300,5 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS", "RECORD",
-           "TOPICS", "said_not_to", "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
+           "RECORD", "TOPICS", "said_not_to", "unasked"]

@@ -142,6 +142,10 @@ class Tool:
     # different thing (`assistant.listing`). Not free text: a reminder "to buy bread and milk"
     # is one value.
     listed: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    # A test of the user's words for what every request of this tool names (the dose log's: a
+    # medicine, or the user whose record it is): the loop holds a call back when no user turn in
+    # the window passes it ("when did vesuvius last erupt" read as `last_dose('vesuvius')`).
+    about: Callable[[str], bool] | None = None
 
     @property
     def spec(self) -> ToolSpec:

@@ -8,6 +8,7 @@ guessed, the user is asked with the candidates. The log records; it never gives 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -248,6 +249,43 @@ def _drug_named(said: str) -> str | bool:
     return match.drug.generic if match.drug else match.status is Status.AMBIGUOUS
 
 
+# Words of a medicine or of taking one: a request with one of them may be about the dose log.
+_MEDICINE_WORDS = re.compile(
+    r"(?:\b|(?<=\d))(?:medicines?|medications?|meds?|pills?|tablets?|tabs|capsules?|caps|doses?|"
+    r"dosage|drugs?|prescriptions?|jabs?|injections?|injected|inhalers?|puffs?|sprays?|drops?|"
+    r"patch(?:es)?|creams?|vitamins?|supplements?|painkillers?|antibiotics?|insulin|mgs?|"
+    r"milligrams?|mcg|micrograms?|mls?|mils?|millilitres?|units?|iu|took|taken|take|takes|"
+    r"taking|swallowed|had|have|having|log|logged|logging)\b")
+
+
+def names_medicine(said: str) -> bool:
+    """Whether `said` names a medicine: a word of medicine or of taking one ("pills", "mg",
+    "took", "log"), a name the formulary knows, exactly or closely ("Nurofen", "ibuprofin"),
+    or a word of four letters or more that begins one ("last amox", "metf?"). "how much snow
+    did Buffalo get last winter" names none."""
+    text = said.lower().replace("\u2019", "'")
+    if _MEDICINE_WORDS.search(text):
+        return True
+    words = re.findall(r"[a-z0-9]+", text)
+    formulary = load()
+    spans = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+    names = formulary.names()
+    return any(formulary.exact(span) for span in spans) or any(
+        any(name.startswith(w) for name in names) or formulary.resolve(w).status is Status.CLOSE
+        for w in words if len(w) >= 4)
+
+
+# The user spoken of: the dose log is their own record ("my addy, how long ago").
+_THE_USER = re.compile(r"\b(?:i|me|my|mine|myself|i'm|im|i've|ive|i'd|i'll)\b")
+
+
+def of_own_medicine(said: str) -> bool:
+    """Whether `said` may ask of the user's own dose log: it names a medicine
+    (`names_medicine`) or speaks of the user ("my addy, how long ago", "vit d - when did I
+    last?"); "when did vesuvius last erupt" does neither."""
+    return bool(_THE_USER.search(said.lower().replace("\u2019", "'"))) or names_medicine(said)
+
+
 def _named(entry: Drug, said: str) -> str:
     """'clonazepam (Klonopin)': the user hears which drug was logged when they named another."""
     return entry.generic if normalise(said) == normalise(entry.generic) else \
@@ -312,7 +350,7 @@ TOOLS = (
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         listed={"drug": _drug_named}),
+         listed={"drug": _drug_named}, about=of_own_medicine),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
@@ -320,7 +358,7 @@ TOOLS = (
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.READ, action="dose", listed={"day": named_day},
-         days={"day": "past"}),
+         days={"day": "past"}, about=of_own_medicine),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
