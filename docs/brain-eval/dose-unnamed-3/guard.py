@@ -1,7 +1,9 @@
-"""The committed typed items dose-unnamed-3 can touch: the brain's recorded calls hold one to a
+"""The committed typed items a dose-log rule can touch: the brain's recorded calls hold one to a
 tool that declares what its requests name (`Tool.about`: the dose log's, a medicine or the
-user) for a request that names none, which the loop now holds back. Run when the rule was
-judged, it wrote `records/guard-set.jsonl.gz`; records committed since add items.
+user) for a request that names none, which the loop holds back. Run when dose-unnamed-3 was
+judged, it wrote `records/guard-set.jsonl.gz`; records committed since add items. The same
+code, committed as `../dose-unnamed/guard.py` at 5cad9aa and `../dose-unnamed-2/guard.py` at
+b7c60f2 and run there (where `Tool.about` was their rule's test), wrote their guard sets.
 
 python docs/brain-eval/dose-unnamed-3/guard.py OUT.jsonl
 """
