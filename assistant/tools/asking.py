@@ -198,7 +198,7 @@ _SAY = 'Say "log it" or "set it up" if you want it saved.'
 NOT_SAID = "a number not said"
 # Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
 NO_DAY_AHEAD = "no day ahead"
-# Nor this: by what the request names (`Tool.about`: the dose log's, a medicine).
+# Nor this: by what the user's turns name (`Tool.about`: the dose log's, a medicine or the user).
 NOT_ABOUT = "not about it"
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
