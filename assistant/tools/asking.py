@@ -24,8 +24,6 @@ take my statin in the morning or at night?" sets no reminder.
 
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
-The weather is held back when the request asks what a place is usually like ("does it ever
-snow in Perth?", "which month is wettest in Sydney"): no forecast says it.
 
 A timer, a cancel or a delete is held back when the request says not to, too (`said_not_to`).
 A tool names what it does (`Tool.action`: "timer", "reminder", "note", ...), and a "don't"
@@ -176,13 +174,6 @@ _WHY = {
         r"were|was|is|has|have))\b(?!\s+(?:it|you)\b)"
         r"|\bhow\s+late\s+(?:is|are|does|do)\b(?!\s+it\b)"
         r"|\b(?:opens?|closes?|opening|closing|open\s+till|open\s+until)\b"),
-    # What the weather is usually like, in the request's own words: no forecast says it.
-    "the climate": re.compile(
-        r"\b(?:usually|typically|generally|normally|on\s+average|average|on\s+record|"
-        r"ever\s+recorded|climate|(?:which|what)\s+month|(?:best\s+)?time\s+of\s+(?:the\s+)?year|"
-        r"(?:rainiest|wettest|driest|sunniest|snowiest|hottest|coldest|warmest)\s+month|"
-        r"(?:rainy|wet|dry|monsoon|hurricane|typhoon|cyclone)\s+season|"
-        r"does\s+it\s+(?:ever\s+)?(?:rain|snow|get|hail)|is\s+it\s+always)\b"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -222,8 +213,6 @@ NOT_ASKED = {
                               "you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
-    "the climate": "I can give the weather for today and the days ahead, but not what a place "
-                   "is usually like.",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "

@@ -1,7 +1,7 @@
-"""The committed typed items climate-asked can touch: the brain's recorded calls hold one to a
+"""The committed typed items climate-asked could touch: the brain's recorded calls hold one to a
 tool held back by the climate (`Tool.held_back_by`: the weather's) for a request that asks of
-it (`asking.unasked`). Run when the rule was judged, it wrote `records/guard-set.jsonl.gz`;
-records committed since add items.
+it (`asking.unasked`). It runs at e41a68d, the change; the reason was reverted after
+(README.md). Run then, it wrote `records/guard-set.jsonl.gz`.
 
 python docs/brain-eval/climate-asked/guard.py OUT.jsonl
 """
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from records import write_guard
 
 from assistant.tools.asking import unasked
-from assistant.tools.weather import TOOLS as WEATHER
+from assistant.tools.weather import TOOLS as WEATHER  # at e41a68d only
 
 HELD = {t.name: t.held_back_by for t in WEATHER if "the climate" in t.held_back_by}
 
