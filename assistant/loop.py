@@ -420,7 +420,7 @@ class Conversation:
         if tool is None:
             return None
         why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action,
-                      tool.side_effect == SideEffect.READ, self.now())
+                      tool.side_effect == SideEffect.READ)
         if why is None and newest:
             made = grounding.made_up(call, tool, self._said(), self._shown())
             if grounding.cannot_do_without(call, tool, made):

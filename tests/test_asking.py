@@ -13,7 +13,7 @@ from assistant.engines.scripted import ScriptedEngine
 from assistant.events import Answer, CallsHeldBack, Event
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools import clock, medication, timers, weather
+from assistant.tools import clock, medication, timers
 from assistant.tools.asking import (
     ACTIONS,
     ANY_TOOL,
@@ -74,27 +74,6 @@ def test_when_a_request_asks_the_time_of_a_thing(heard: str, thing: bool) -> Non
     assert (unasked(heard, ("a thing's time",)) is not None) is thing
 
 
-@pytest.mark.parametrize(("heard", "climate"), [
-    ("Does it ever snow in Perth?", True),
-    ("which month does Sydney get the most rain?", True),
-    ("when's the best time of year to go to Japan weather-wise?", True),
-    ("does it rain a lot in Seattle", True),
-    ("when is monsoon season in mumbai", True),
-    ("what's the weather usually like in Lisbon", True),
-    # Forecasts, even of extremes or against the usual.
-    ("will it rain tomorrow", False),
-    ("is it going to be hotter than usual tomorrow?", False),
-    ("will it ever stop raining today", False),
-    ("weather in paris", False),
-    # A day ahead said: the forecast is asked, against the usual.
-    ("Is it warmer in Seville today than it normally is in March?", False),
-    ("It's always grey here this time of year, but will the sun come out tomorrow?", False),
-    ("what was the average temperature last tuesday", True),  # a day, not ahead
-])
-def test_when_a_request_asks_the_climate(heard: str, climate: bool) -> None:
-    assert (unasked(heard, ("the climate",)) is not None) is climate
-
-
 def test_every_reason_has_an_answer_and_is_checked_by_the_registry() -> None:
     # A number not said, a day that is no day ahead and a request that names none of what the
     # tool is about are no tool's to declare: the loop reads them in a call and `Tool.about`.
@@ -127,7 +106,7 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
     engine = _Recording(outputs=list(outputs))
     engine.requests = []
     bot = Conversation(engine, Registry([bound(t) for t in (*medication.TOOLS, *clock.TOOLS,
-                                                          *timers.TOOLS, *weather.TOOLS)]),
+                                                          *timers.TOOLS)]),
                        options=LoopOptions(speak=False))
     return bot, engine, ran
 
@@ -152,18 +131,6 @@ def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:
     bot, _, ran = _bot(render_lfm2([last]), "At 8.")
     list(bot.turn(UserInput(text="how long since my last ibuprofen, is it too soon")))
     assert ran == [("last_dose", {"drug": "ibuprofen"})]
-
-
-def test_the_loop_runs_no_forecast_for_the_climate() -> None:
-    perth = ToolCall("get_weather", {"location": "Perth"})
-    bot, _, ran = _bot(render_lfm2([perth]), "Sunny.")
-    events = list(bot.turn(UserInput(text="Does it ever snow in Perth?")))
-    assert ran == []
-    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["the climate"]]
-    tomorrow = ToolCall("get_weather", {"location": "Perth", "day": "tomorrow"})
-    bot, _, ran = _bot(render_lfm2([tomorrow]), "Sunny.")
-    list(bot.turn(UserInput(text="will it snow in Perth tomorrow?")))
-    assert ran == [("get_weather", dict(tomorrow.arguments))]
 
 
 def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:

@@ -24,9 +24,6 @@ take my statin in the morning or at night?" sets no reminder.
 
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
-The weather is held back when the request asks what a place is usually like ("does it ever
-snow in Perth?", "which month is wettest in Sydney") and says no day ahead: no forecast says
-it, where "is it warmer today than it normally is in March?" asks today's.
 
 A timer, a cancel or a delete is held back when the request says not to, too (`said_not_to`).
 A tool names what it does (`Tool.action`: "timer", "reminder", "note", ...), and a "don't"
@@ -63,7 +60,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 
 _PEOPLE = (r"mum|mom|mother|dad|father|wife|husband|partner|boyfriend|girlfriend|fianc[eé]e?|son|"
            r"daughter|kids?|child|children|baby|toddler|boy|girl|nan|nana|gran|granny|grandma|"
@@ -178,13 +174,6 @@ _WHY = {
         r"were|was|is|has|have))\b(?!\s+(?:it|you)\b)"
         r"|\bhow\s+late\s+(?:is|are|does|do)\b(?!\s+it\b)"
         r"|\b(?:opens?|closes?|opening|closing|open\s+till|open\s+until)\b"),
-    # What the weather is usually like, in the request's own words: no forecast says it.
-    "the climate": re.compile(
-        r"\b(?:usually|typically|generally|normally|on\s+average|average|on\s+record|"
-        r"ever\s+recorded|climate|(?:which|what)\s+month|(?:best\s+)?time\s+of\s+(?:the\s+)?year|"
-        r"(?:rainiest|wettest|driest|sunniest|snowiest|hottest|coldest|warmest)\s+month|"
-        r"(?:rainy|wet|dry|monsoon|hurricane|typhoon|cyclone)\s+season|"
-        r"does\s+it\s+(?:ever\s+)?(?:rain|snow|get|hail)|is\s+it\s+always)\b"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -224,8 +213,6 @@ NOT_ASKED = {
                               "you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
-    "the climate": "I can give the weather for today and the days ahead, but not what a place "
-                   "is usually like.",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "
@@ -237,19 +224,17 @@ NOT_ASKED = {
 }
 
 
-def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = False,
-            now: datetime | None = None) -> str | None:
+def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = False
+            ) -> str | None:
     """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
     is what the call does (`ACTIONS`), for "said not to", or what a tool that only `reads` is
-    about (`TOPICS`); `now` reads the days said, for the climate (default: the clock's)."""
+    about (`TOPICS`)."""
     s = " ".join(text.lower().replace("\u2019", "'").split())
     asked = bool(_ASK.search(s))
     for why in reasons:
         if why in RECORD[1:] and asked:
             continue
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
-        if says and why == "the climate" and _says_a_day_ahead(s, now):
-            continue
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in ANY_TOOL and action:
@@ -260,16 +245,6 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         if says:
             return why
     return None
-
-
-def _says_a_day_ahead(s: str, now: datetime | None) -> bool:
-    """Whether `s` says a day ahead ("is it warmer today than it normally is in March?" asks
-    today's weather)."""
-    from assistant.tools.when import no_day_ahead, said_day
-
-    now = now or datetime.now().astimezone()
-    day = said_day(s, now)
-    return day is not None and not no_day_ahead(day, now)
 
 
 def said_not_to(s: str, action: str) -> bool:

@@ -249,7 +249,6 @@ TOOLS = (
         grounded=("location",),
         listed={"location": named_place, "day": named_day},
         days={"day": "future"},  # "day after tomorrow" written "tomorrow" gets the day said
-        held_back_by=("the climate",),  # "does it ever snow in Perth?" asks no forecast
         # No topic (`Tool.action`): a weather question after a request no tool does keeps that
         # hold, since "how cold does it get at the South Pole" is no forecast (asking.py).
     ),

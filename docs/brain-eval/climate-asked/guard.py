@@ -1,7 +1,9 @@
-"""The committed typed items climate-asked could touch: the brain's recorded calls hold one to a
-tool held back by the climate (`Tool.held_back_by`: the weather's) for a request that asks of
-it (`asking.unasked`). It runs at e41a68d, the change; the reason was reverted after
-(README.md). Run then, it wrote `records/guard-set.jsonl.gz`.
+"""The committed typed items a climate rule could touch: the brain's recorded calls hold one to
+a tool held back by the climate (`Tool.held_back_by`: the weather's) for a request that asks of
+it (`asking.unasked`). It runs at e41a68d, climate-asked's change, where it wrote
+`records/guard-set.jsonl.gz`; at ed2f665, climate-asked-2's, the same call with `now` (the
+reason lifted by a day ahead said) wrote `../climate-asked-2/records/guard-set.jsonl.gz`. The
+reason was reverted after both (README.md).
 
 python docs/brain-eval/climate-asked/guard.py OUT.jsonl
 """
