@@ -318,55 +318,6 @@ def test_below_threshold_it_answers_and_never_opens_a_call(llama_rt: Any) -> Non
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).strip() == last.text
 
 
-class _Generating:
-    """A runtime that counts its generations (else `rt` itself)."""
-
-    def __init__(self, rt: Any) -> None:
-        self.rt, self.generated = rt, 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.rt, name)
-
-    def generate(self, ids: Any, decoding: Any, cancel: threading.Event) -> Any:
-        self.generated += 1
-        return self.rt.generate(ids, decoding, cancel)
-
-
-def test_a_tuned_brain_answers_a_request_in_words_with_its_base_model(llama_rt: Any) -> None:
-    """The answerer (the base model) is made once, on the first answer in words, and answers
-    requests; after a tool result the brain itself answers (the loop's summary is the rest)."""
-    brain, made = _Generating(llama_rt), []
-
-    def answerer() -> Any:
-        made.append(_Generating(llama_rt))
-        return made[-1]
-
-    engine = ChatEngine(brain, ChatSettings(call_threshold=1.01, max_reply_tokens=4),
-                        answerer=answerer)
-    plain = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01, max_reply_tokens=4))
-    for text in ("hello", "what can you do?"):
-        reply = run(engine, ask(text))[-1]
-        assert isinstance(reply, Reply) and reply.text == run(plain, ask(text))[-1].text
-    assert len(made) == 1 and made[0].generated == 2 and brain.generated == 0
-    call = ToolCall("set_timer", {"seconds": 60})
-    after = ask("a minute timer")
-    after = replace(after, history=(*after.history, Message("assistant", calls=(call,)),
-                                    Message("tool", text='[{"name": "set_timer", "ok": true}]')))
-    assert isinstance(run(engine, after)[-1], Reply)
-    assert made[0].generated == 2 and brain.generated == 1
-
-
-def test_only_a_tuned_brain_on_llama_cpp_has_an_answerer() -> None:
-    from assistant.engines.chat.brains import answerer
-
-    assert answerer("qwen-0.5b-tools-merged") is not None
-    assert answerer("qwen-0.5b-tools") is not None
-    assert answerer("qwen-0.5b", adapter=Path("my-adapter")) is not None
-    assert answerer("qwen-0.5b") is None and answerer("qwen-1.5b") is None
-    assert answerer("qwen-0.5b-tools", runtime="torch") is None  # keeps its adapter for words
-    assert answerer("org/model", adapter=Path("my-adapter")) is None
-
-
 class _Pieces:
     """A tokenizer whose token i is `pieces[i]`: offsets are plain to read."""
 

@@ -249,21 +249,20 @@ def _drug_named(said: str) -> str | bool:
     return match.drug.generic if match.drug else match.status is Status.AMBIGUOUS
 
 
-# Words of a medicine: a request with one of them names one ("the blue inhaler", "my meds").
+# Words of a medicine or of taking one: a request with one of them may be about the dose log.
 _MEDICINE_WORDS = re.compile(
     r"(?:\b|(?<=\d))(?:medicines?|medications?|meds?|pills?|tablets?|tabs|capsules?|caps|doses?|"
     r"dosage|drugs?|prescriptions?|jabs?|injections?|injected|inhalers?|puffs?|sprays?|drops?|"
     r"patch(?:es)?|creams?|vitamins?|supplements?|painkillers?|antibiotics?|insulin|mgs?|"
-    r"milligrams?|mcg|micrograms?|mls?|mils?|millilitres?|units?|iu)\b")
-# Words of taking one or of the log: with them a request may be about the dose log.
-_TAKING = re.compile(r"\b(?:took|taken|take|takes|taking|swallowed|had|have|having|log|logged|"
-                     r"logging)\b")
+    r"milligrams?|mcg|micrograms?|mls?|mils?|millilitres?|units?|iu|took|taken|take|takes|"
+    r"taking|swallowed|had|have|having|log|logged|logging)\b")
 
 
-def names_a_medicine(said: str) -> bool:
-    """Whether `said` names a medicine: a word of medicine ("pills", "mg"), a name the
-    formulary knows, exactly or closely ("Nurofen", "ibuprofin"), or a word of four letters or
-    more that begins one ("last amox", "metf?"). "should I take an umbrella" names none."""
+def names_medicine(said: str) -> bool:
+    """Whether `said` names a medicine: a word of medicine or of taking one ("pills", "mg",
+    "took", "log"), a name the formulary knows, exactly or closely ("Nurofen", "ibuprofin"),
+    or a word of four letters or more that begins one ("last amox", "metf?"). "how much snow
+    did Buffalo get last winter" names none."""
     text = said.lower().replace("\u2019", "'")
     if _MEDICINE_WORDS.search(text):
         return True
@@ -274,13 +273,6 @@ def names_a_medicine(said: str) -> bool:
     return any(formulary.exact(span) for span in spans) or any(
         any(name.startswith(w) for name in names) or formulary.resolve(w).status is Status.CLOSE
         for w in words if len(w) >= 4)
-
-
-def names_medicine(said: str) -> bool:
-    """Whether `said` may be about the dose log by what it names: a medicine
-    (`names_a_medicine`) or the taking of one ("took", "log"). "how much snow did Buffalo get
-    last winter" names neither."""
-    return bool(_TAKING.search(said.lower().replace("\u2019", "'"))) or names_a_medicine(said)
 
 
 # The user spoken of: the dose log is their own record ("my addy, how long ago").
@@ -352,14 +344,13 @@ TOOLS = (
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
          units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",),
-         routine="add_medication_schedule", held_back_by=RECORD, action="dose",
-         no_advice_on=names_a_medicine),
+         routine="add_medication_schedule", held_back_by=RECORD, action="dose"),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         listed={"drug": _drug_named}, about=of_own_medicine, no_advice_on=names_a_medicine),
+         listed={"drug": _drug_named}, about=of_own_medicine),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
@@ -367,7 +358,7 @@ TOOLS = (
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.READ, action="dose", listed={"day": named_day},
-         days={"day": "past"}, about=of_own_medicine, no_advice_on=names_a_medicine),
+         days={"day": "past"}, about=of_own_medicine),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
@@ -381,7 +372,7 @@ TOOLS = (
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
          count_units=_COUNT, times_of_day=("times",), held_back_by=RECORD,
-         action="schedule", no_advice_on=names_a_medicine),
+         action="schedule"),
 )
 
 

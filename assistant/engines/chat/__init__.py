@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.engines.chat.brains import BRAINS, DEFAULT, FALLBACK, answerer, load_runtime
+from assistant.engines.chat.brains import BRAINS, DEFAULT, FALLBACK, load_runtime
 from assistant.engines.chat.engine import ChatEngine, ChatSettings
 
 
@@ -49,9 +49,7 @@ def build(options: Options) -> Any:
     settings = ChatSettings(call_threshold=threshold)
     if options.name_threshold is not None:
         settings = replace(settings, name_threshold=options.name_threshold)
-    words = answerer(name, runtime=options.runtime, threads=options.threads,
-                     adapter=options.adapter)
-    return ChatEngine(runtime, settings, name=f"{name}/{runtime.name}", answerer=words)
+    return ChatEngine(runtime, settings, name=f"{name}/{runtime.name}")
 
 
 __all__ = ["ChatEngine", "ChatSettings", "Options", "build"]

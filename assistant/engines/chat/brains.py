@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,27 +192,6 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
     return TorchRuntime(name, threads=threads, adapter=adapter, quantize=quantize)
 
 
-def answerer(name: str, *, runtime: str | None = None, threads: int | None = None,
-             adapter: Path | None = None) -> Callable[[], Runtime] | None:
-    """What makes the runtime that answers in words for brain `name`: for a tuned brain on
-    llama.cpp (an adapter, merged or beside the weights), its base model without the adapter,
-    which shares the tuned brain's saved head; None where the brain answers for itself (a base
-    model, or the torch runtime, which keeps its adapter)."""
-    brain = BRAINS.get(name)
-    tuned = adapter is not None or (brain is not None and bool(brain.adapter or brain.merge))
-    if not tuned or runtime not in (None, "llama") or (brain is None and
-                                                       Path(name).suffix != ".gguf"):
-        return None
-
-    def make() -> Runtime:
-        from assistant.engines.chat.llama import LlamaRuntime
-
-        gguf = gguf_path(brain) if brain is not None else Path(name)
-        return LlamaRuntime(gguf, threads=threads, state_dir=state_dir())
-
-    return make
-
-
 def _merged_runtime(merge: Merge, base: Path, threads: int | None) -> Runtime:
     """llama.cpp on `base` with `merge`'s adapter merged in; the head's KV is `base`'s. (Given
     another adapter, or the torch runtime, a merged brain is its base with that adapter beside:
@@ -226,5 +204,5 @@ def _merged_runtime(merge: Merge, base: Path, threads: int | None) -> Runtime:
                         state_dir=state_dir(), head_gguf=base)
 
 
-__all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "ChatAdapter", "answerer",
-           "chat_adapter", "gguf_path", "load_runtime"]
+__all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "ChatAdapter", "chat_adapter",
+           "gguf_path", "load_runtime"]

@@ -14,10 +14,7 @@ One turn:
 4. **the name's check** (JSON calls): P(the tokens that wrote the tool's name) under the model.
    Below `name_threshold` the call is not run and the user is asked to say it another way:
    wrong tools are calls the brain is less sure of (docs/brain-eval/name-gate/);
-5. an answer is decoded with the call token barred, streamed as `TextDelta`s. A tuned brain
-   (an adapter on llama.cpp) answers a request in words with its base model (`answerer`): the
-   adapter was taught when to call and how, and no words (finetune/chat.py), so it ends its
-   turn at once for "hello" or "what can you do?", and forced past that it writes garbage.
+5. an answer is decoded with the call token barred, streamed as `TextDelta`s.
 
 **Several asks.** The tuned brain writes one call and ends its turn: P(another call) after it
 is 0 on requests of two asks, as it was trained on one call per turn. So a request that splits
@@ -35,7 +32,7 @@ import json
 import math
 import re
 import threading
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -155,12 +152,8 @@ class ChatEngine:
     native_audio = False
 
     def __init__(self, runtime: Runtime, settings: ChatSettings | None = None,
-                 name: str = "chat", answerer: Callable[[], Runtime] | None = None) -> None:
-        """`answerer`: makes the runtime that answers a request in words, on first use (a tuned
-        brain's base model, same tokenizer and template); None: `runtime` answers."""
+                 name: str = "chat") -> None:
         self.runtime = runtime
-        self._make_answerer = answerer
-        self._answerer: Runtime | None = None
         self.settings = settings or ChatSettings()
         self.name = name
         self.template = ChatTemplate(runtime.chat_template, runtime.bos, runtime.eos)
@@ -233,20 +226,8 @@ class ChatEngine:
                     raw = self.settings.unsure_reply
             yield TextDelta(raw)
         else:
-            raw = yield from self._answer(ids, cancel, self._words(request))
+            raw = yield from self._answer(ids, cancel)
         yield outcome(self._our_markers(raw))
-
-    def _words(self, request: Request) -> Runtime:
-        """The runtime that answers `request` in words: the answerer for a request, with the
-        head preloaded; the brain itself after a tool result (where the tuned brain ends its
-        turn and the loop speaks the tool's summary, the fastest answer)."""
-        if self._make_answerer is None or not request.history or \
-                request.history[-1].role != "user":
-            return self.runtime
-        if self._answerer is None:
-            self._answerer = self._make_answerer()
-        self._answerer.preload(self.head(request))
-        return self._answerer
 
     def _our_markers(self, raw: str) -> str:
         """The parser reads our (LFM2) markers; a native block is rewritten to them."""
@@ -342,9 +323,9 @@ class ChatEngine:
         body = body.split(self.call_end, 1)[0].strip()
         return f"{self.call_start}{body}{self.call_end}"
 
-    def _answer(self, ids: list[int], cancel: threading.Event, rt: Runtime
-                ) -> Generator[Event, None, str]:
-        """Stream an answer in words from `rt`; returns its text (the generator's value)."""
+    def _answer(self, ids: list[int], cancel: threading.Event) -> Generator[Event, None, str]:
+        """Stream an answer in words; returns its text (the generator's value)."""
+        rt = self.runtime
         out: list[int] = []
         text = ""
         banned = self._openers  # an answer in words: no call, marked or bare
