@@ -1,6 +1,7 @@
 """Who answered each request that needs no tool, with the change and without: the loop's
-apology ("say it another way"), one of the loop's own answers (`asking.NOT_ASKED`), or the
-model's words; with each answer, and the median turn time. The table is then read by hand.
+apology ("say it another way"), one of the loop's own answers (`asking.NOT_ASKED`, and
+`assistant.replies` where it exists), or the model's words; with each answer, and the median
+turn time. The table is then read by hand.
 
 python docs/brain-eval/answers-in-words/answers.py WITHOUT.jsonl[.gz] WITH.jsonl[.gz] > answers.md
 """
@@ -12,13 +13,21 @@ import json
 import statistics
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from assistant.loop import APOLOGY
 from assistant.tools.asking import NOT_ASKED
 
 LOOPS = {text: why for why, text in NOT_ASKED.items()}
+try:  # the loop's replies where the brain says nothing (no-tool-answers; absent before it)
+    from assistant import replies
+
+    LOOPS |= {reply: "no tool" if reply == replies.NO_TOOL else "abilities"
+              if reply == replies.ABILITIES else "small talk"
+              for reply in (replies.NO_TOOL, replies.ABILITIES,
+                            *(r for _, r in replies.SMALL_TALK))}
+except ImportError:
+    pass
 
 
 def records(path: str) -> dict[str, dict[str, Any]]:
