@@ -24,8 +24,8 @@ try:  # the loop's replies where the brain says nothing (no-tool-answers; absent
 
     LOOPS |= {reply: "no tool" if reply == replies.NO_TOOL else "abilities"
               if reply == replies.ABILITIES else "small talk"
-              for reply in (replies.NO_TOOL, replies.ABILITIES,
-                            *(r for _, r in replies.SMALL_TALK))}
+              for reply in (replies.NO_TOOL, replies.ABILITIES, getattr(replies, "HEARD", ""),
+                            *(r for _, r in replies.SMALL_TALK)) if reply}
 except ImportError:
     pass
 
