@@ -41,7 +41,6 @@ from assistant.events import (
     TurnStarted,
     TurnStatus,
 )
-from assistant.replies import reply_to
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import ANY_TOOL, NO_DAY_AHEAD, NOT_ABOUT, NOT_ASKED, NOT_SAID, unasked
 from assistant.tools.base import ErrorCode, SideEffect, ToolResult
@@ -231,7 +230,6 @@ class Conversation:
             outcome: Event | None = None
             clauses: tuple[str, ...] = ()
             request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
-            fresh = self.history[-1].role == "user"  # not a round after a tool result
             try:
                 for event in self.engine.respond(request, t.cancel):
                     if t.cancel.is_set():
@@ -256,25 +254,15 @@ class Conversation:
             if t.cancel.is_set():
                 yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
-            request_words = self._newest_words() if fresh and not t.spoke_natively else ""
-            why = self._why_not_answered(request_words) if isinstance(outcome, Reply) else None
-            if why is not None:  # the model's words would claim the action, or advise
-                yield from self._answer(t, NOT_ASKED[why], spoken=False)
-                return
             if isinstance(outcome, Reply) and (outcome.text.strip() or t.spoke_natively):
                 yield from self._answer(t, outcome.text, spoken=outcome.spoken or t.spoke_natively)
                 return
             if isinstance(outcome, Reply) and t.told:
                 yield from self._answer(t, " ".join(t.told), spoken=False)
                 return
-            if isinstance(outcome, Reply) and request_words:
-                # Nothing said and nothing done for a request: no tool serves it (the tuned
-                # brain writes no words), so the loop answers in kind, or says what it can do.
-                yield from self._answer(t, reply_to(request_words), spoken=False)
-                return
             if isinstance(outcome, Reply):
-                # Nothing said and nothing done, and no words to answer (audio the model heard
-                # itself): the model did not know what to do, not a crash: ask for other words.
+                # Nothing said and nothing done: the model did not know what to do (the tuned
+                # brain ends its turn at once when unsure), not a crash: ask for other words.
                 yield from self._fail(t, Stage.ENGINE, LoopError.EMPTY_REPLY,
                                       "The model answered with nothing.", APOLOGY)
                 return
@@ -442,18 +430,6 @@ class Conversation:
             if tool.about is not None and not tool.about(self._said()):
                 return NOT_ABOUT
         return why
-
-    def _why_not_answered(self, request: str) -> str | None:
-        """Why a `request` the brain made no call for gets the loop's answer whatever the model
-        said: it asks for an action no tool does (the base 0.5B says "Yes, I can play music."),
-        or names a thing a tool gives no advice on (a medicine: "Yes, ibuprofen is safe with
-        alcohol."). "" (after a tool result, or audio the model heard itself): none."""
-        if not request:
-            return None
-        if (why := unasked(request, ANY_TOOL)) is not None:
-            return why
-        return "advice" if any(t.no_advice_on is not None and t.no_advice_on(request)
-                               for t in self.registry) else None
 
     def _said(self) -> str:
         """The words of every user turn in the window."""
