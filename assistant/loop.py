@@ -230,6 +230,7 @@ class Conversation:
             outcome: Event | None = None
             clauses: tuple[str, ...] = ()
             request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
+            fresh = self.history[-1].role == "user"  # not a round after a tool result
             try:
                 for event in self.engine.respond(request, t.cancel):
                     if t.cancel.is_set():
@@ -254,6 +255,11 @@ class Conversation:
             if t.cancel.is_set():
                 yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
+            why = self._why_not_answered(self._newest_words()) if fresh and \
+                isinstance(outcome, Reply) and not t.spoke_natively else None
+            if why is not None:  # the model's words would claim the action, or advise
+                yield from self._answer(t, NOT_ASKED[why], spoken=False)
+                return
             if isinstance(outcome, Reply) and (outcome.text.strip() or t.spoke_natively):
                 yield from self._answer(t, outcome.text, spoken=outcome.spoken or t.spoke_natively)
                 return
@@ -262,7 +268,7 @@ class Conversation:
                 return
             if isinstance(outcome, Reply):
                 # Nothing said and nothing done: the model did not know what to do (the tuned
-                # brain ends its turn at once when unsure), not a crash: ask for other words.
+                # brain writes no words), not a crash: ask for other words.
                 yield from self._fail(t, Stage.ENGINE, LoopError.EMPTY_REPLY,
                                       "The model answered with nothing.", APOLOGY)
                 return
@@ -430,6 +436,18 @@ class Conversation:
             if tool.about is not None and not tool.about(self._said()):
                 return NOT_ABOUT
         return why
+
+    def _why_not_answered(self, request: str) -> str | None:
+        """Why a `request` the brain made no call for gets the loop's answer whatever the model
+        said: it asks for an action no tool does (the base 0.5B says "Yes, I can play music."),
+        or names a thing a tool gives no advice on (a medicine: "Yes, ibuprofen is safe with
+        alcohol."). "" (audio the model heard itself): none."""
+        if not request:
+            return None
+        if (why := unasked(request, ANY_TOOL)) is not None:
+            return why
+        return "advice" if any(t.no_advice_on is not None and t.no_advice_on(request)
+                               for t in self.registry) else None
 
     def _said(self) -> str:
         """The words of every user turn in the window."""

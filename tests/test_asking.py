@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from assistant.engine import Request
 from assistant.engines.scripted import ScriptedEngine
 from assistant.events import Answer, CallsHeldBack, Event
-from assistant.loop import Conversation, LoopOptions, UserInput
+from assistant.loop import APOLOGY, Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools import clock, medication, timers
 from assistant.tools.asking import (
@@ -250,6 +251,46 @@ def test_the_loop_runs_no_tool_for_an_action_none_does() -> None:
     events = list(bot.turn(UserInput(text="text Dave that I'm running late")))
     assert [e.text for e in events if isinstance(e, Answer)] == [
         NOT_ASKED["an action no tool does"]]
+
+
+def _words_bot(*outputs: str) -> tuple[Conversation, list[str]]:
+    """The real medicine and timer tools (what they hold back and name), run into a list."""
+    ran: list[str] = []
+
+    def bound(tool: Tool) -> Tool:
+        return replace(tool, fn=lambda **kw: ran.append(tool.name) or {"summary": "Done."})
+
+    tools = Registry([bound(t) for t in (*medication.TOOLS, *timers.TOOLS)])
+    return Conversation(ScriptedEngine.from_outputs(outputs), tools,
+                        options=LoopOptions(speak=False)), ran
+
+
+WORDS = "Yes, I can do that, and it's safe."
+
+
+@pytest.mark.parametrize(("heard", "said", "answered"), [
+    # The model's words would claim an action, or advise on a medicine: the loop answers.
+    ("can you play some jazz?", WORDS, NOT_ASKED["an action no tool does"]),
+    ("text Sam that I'm late", "", NOT_ASKED["an action no tool does"]),
+    ("is ibuprofen safe with alcohol?", WORDS, NOT_ASKED["advice"]),
+    ("does grapefruit juice interfere with statins", "", NOT_ASKED["advice"]),
+    # Its own words otherwise; where it said nothing, an apology that asks for other words.
+    ("should I take an umbrella today?", WORDS, WORDS),
+    ("should I take an umbrella today?", "", APOLOGY),
+])
+def test_a_request_the_brain_calls_nothing_for_gets_the_loops_answer_where_its_words_mislead(
+        heard: str, said: str, answered: str) -> None:
+    bot, ran = _words_bot(said)
+    answers = [e.text for e in bot.turn(UserInput(text=heard)) if isinstance(e, Answer)]
+    assert answers == [answered] and ran == []
+
+
+def test_after_a_tool_result_the_models_words_stand_though_a_medicine_is_named() -> None:
+    dose = ToolCall("log_dose", {"drug": "ibuprofen", "amount": 200, "unit": "mg"})
+    bot, ran = _words_bot(render_lfm2([dose]), "Logged 200 mg of ibuprofen.")
+    answers = [e.text for e in bot.turn(UserInput(text="log 200 mg of ibuprofen"))
+               if isinstance(e, Answer)]
+    assert ran == ["log_dose"] and answers == ["Logged 200 mg of ibuprofen."]
 
 
 @pytest.mark.parametrize(("heard", "why"), [

@@ -318,6 +318,28 @@ def test_below_threshold_it_answers_and_never_opens_a_call(llama_rt: Any) -> Non
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).strip() == last.text
 
 
+def test_a_brain_without_words_answers_nothing_at_once(llama_rt: Any) -> None:
+    """A tuned brain writes no words: below its threshold its reply is empty, nothing is
+    generated (the loop answers)."""
+    generated = []
+    engine = ChatEngine(llama_rt, ChatSettings(call_threshold=1.01, words=False))
+    original = llama_rt.generate
+    llama_rt.generate = lambda *a, **kw: generated.append(a) or original(*a, **kw)
+    try:
+        events = run(engine, ask("hello"))
+    finally:
+        del llama_rt.generate
+    assert isinstance(events[-1], Reply) and events[-1].text == "" and generated == []
+
+
+def test_only_a_brain_with_our_adapter_is_tuned() -> None:
+    from assistant.engines.chat.brains import tuned
+
+    assert tuned("qwen-0.5b-tools-merged") and tuned("qwen-0.5b-tools")
+    assert tuned("qwen-0.5b-tools-iq4") and tuned("qwen-0.5b", Path("my-adapter"))
+    assert not tuned("qwen-0.5b") and not tuned("qwen-1.5b") and not tuned("org/model")
+
+
 class _Pieces:
     """A tokenizer whose token i is `pieces[i]`: offsets are plain to read."""
 

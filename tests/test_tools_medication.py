@@ -315,6 +315,21 @@ def test_names_medicine(said, names):
     assert names_medicine(said) is names
 
 
+@pytest.mark.parametrize(("said", "names"), [
+    # A medicine, a kind of one, or a word of medicine: what the assistant gives no advice on.
+    ("is ibuprofen safe with alcohol?", True), ("whats nurofen for", True),
+    ("does grapefruit juice interfere with statins", True), ("can i crush my tablets", True),
+    ("are antihistamines ok in pregnancy", True),
+    # Taking or having something names no medicine.
+    ("should I take an umbrella today?", False), ("I had a lovely day", False),
+    ("how long should I boil an egg?", False),
+])
+def test_names_a_medicine(said, names):
+    from assistant.tools.medication import names_a_medicine
+
+    assert names_a_medicine(said) is names
+
+
 @pytest.mark.parametrize(("said", "own"), [
     # The user's own record, by a name the formulary lacks: spoken of as theirs.
     ("my addy, how long ago", True), ("vit d - when did I last?", True),

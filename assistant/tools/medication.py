@@ -249,13 +249,13 @@ def _drug_named(said: str) -> str | bool:
     return match.drug.generic if match.drug else match.status is Status.AMBIGUOUS
 
 
-# Words of a medicine or of taking one: a request with one of them may be about the dose log.
-_MEDICINE_WORDS = re.compile(
-    r"(?:\b|(?<=\d))(?:medicines?|medications?|meds?|pills?|tablets?|tabs|capsules?|caps|doses?|"
-    r"dosage|drugs?|prescriptions?|jabs?|injections?|injected|inhalers?|puffs?|sprays?|drops?|"
-    r"patch(?:es)?|creams?|vitamins?|supplements?|painkillers?|antibiotics?|insulin|mgs?|"
-    r"milligrams?|mcg|micrograms?|mls?|mils?|millilitres?|units?|iu|took|taken|take|takes|"
-    r"taking|swallowed|had|have|having|log|logged|logging)\b")
+# Words of a medicine, and of taking one: a request with one of them may be about the dose log.
+_MEDICINE = (r"medicines?|medications?|meds?|pills?|tablets?|tabs|capsules?|caps|doses?|dosage|"
+             r"drugs?|prescriptions?|jabs?|injections?|injected|inhalers?|puffs?|sprays?|drops?|"
+             r"patch(?:es)?|creams?|vitamins?|supplements?|painkillers?|antibiotics?|insulin|mgs?|"
+             r"milligrams?|mcg|micrograms?|mls?|mils?|millilitres?|units?|iu")
+_TAKING = r"took|taken|take|takes|taking|swallowed|had|have|having|log|logged|logging"
+_MEDICINE_WORDS = re.compile(rf"(?:\b|(?<=\d))(?:{_MEDICINE}|{_TAKING})\b")
 
 
 def names_medicine(said: str) -> bool:
@@ -264,15 +264,43 @@ def names_medicine(said: str) -> bool:
     or a word of four letters or more that begins one ("last amox", "metf?"). "how much snow
     did Buffalo get last winter" names none."""
     text = said.lower().replace("\u2019", "'")
-    if _MEDICINE_WORDS.search(text):
-        return True
+    return bool(_MEDICINE_WORDS.search(text)) or _formulary_named(text)
+
+
+# Kinds of medicine, by what they do ("grapefruit juice and statins"): named, not taken.
+_MEDICINE_KINDS = re.compile(
+    r"\b(?:statins?|antihistamines?|antidepressants?|steroids?|opioids?|opiates?|antacids?|"
+    r"laxatives?|decongestants?|antivirals?|sedatives?|sleeping\s+pills?|blood\s+thinners?|"
+    r"beta[\s-]?blockers?|ace\s+inhibitors?|ssris?|nsaids?|anti-?inflammator(?:y|ies)|"
+    r"contraceptives?|birth\s+control|morning[\s-]after\s+pill|hrt|vaccines?|vaccinations?|"
+    r"boosters?|medicinal|medical|pharmacists?|prescribed)\b")
+_MEDICINE_NAMED = re.compile(rf"(?:\b|(?<=\d))(?:{_MEDICINE})\b")  # not the taking
+
+
+def names_a_medicine(said: str) -> bool:
+    """Whether `said` names a medicine or a kind of one, not just the taking of something: "is
+    ibuprofen safe with alcohol?", "does grapefruit juice interfere with statins"; "should I
+    take an umbrella?" names none. A request the brain makes no call for that names one gets
+    the loop's answer that it does not advise on medicines (`Tool.no_advice_on`), so only
+    names the formulary knows exactly count: "cheers, that's brilliant" is close to Brilinta."""
+    text = said.lower().replace("\u2019", "'")
+    return bool(_MEDICINE_NAMED.search(text) or _MEDICINE_KINDS.search(text)) or \
+        _formulary_named(text, closely=False)
+
+
+def _formulary_named(text: str, closely: bool = True) -> bool:
+    """A name the formulary knows in `text` (lower case), exactly, or (`closely`) closely or
+    by a word of four letters or more that begins it."""
     words = re.findall(r"[a-z0-9]+", text)
     formulary = load()
     spans = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+    if any(formulary.exact(span) for span in spans):
+        return True
+    if not closely:
+        return False
     names = formulary.names()
-    return any(formulary.exact(span) for span in spans) or any(
-        any(name.startswith(w) for name in names) or formulary.resolve(w).status is Status.CLOSE
-        for w in words if len(w) >= 4)
+    return any(any(name.startswith(w) for name in names) or
+               formulary.resolve(w).status is Status.CLOSE for w in words if len(w) >= 4)
 
 
 # The user spoken of: the dose log is their own record ("my addy, how long ago").
@@ -344,13 +372,14 @@ TOOLS = (
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
          units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",),
-         routine="add_medication_schedule", held_back_by=RECORD, action="dose"),
+         routine="add_medication_schedule", held_back_by=RECORD, action="dose",
+         no_advice_on=names_a_medicine),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         listed={"drug": _drug_named}, about=of_own_medicine),
+         listed={"drug": _drug_named}, about=of_own_medicine, no_advice_on=names_a_medicine),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
@@ -358,7 +387,7 @@ TOOLS = (
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.READ, action="dose", listed={"day": named_day},
-         days={"day": "past"}, about=of_own_medicine),
+         days={"day": "past"}, about=of_own_medicine, no_advice_on=names_a_medicine),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
@@ -372,7 +401,7 @@ TOOLS = (
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
          count_units=_COUNT, times_of_day=("times",), held_back_by=RECORD,
-         action="schedule"),
+         action="schedule", no_advice_on=names_a_medicine),
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.engines.chat.brains import BRAINS, DEFAULT, FALLBACK, load_runtime
+from assistant.engines.chat.brains import BRAINS, DEFAULT, FALLBACK, load_runtime, tuned
 from assistant.engines.chat.engine import ChatEngine, ChatSettings
 
 
@@ -46,7 +46,7 @@ def build(options: Options) -> Any:
     threshold = options.call_threshold
     if threshold is None:
         threshold = BRAINS[name].call_threshold if name in BRAINS else ChatSettings.call_threshold
-    settings = ChatSettings(call_threshold=threshold)
+    settings = ChatSettings(call_threshold=threshold, words=not tuned(name, options.adapter))
     if options.name_threshold is not None:
         settings = replace(settings, name_threshold=options.name_threshold)
     return ChatEngine(runtime, settings, name=f"{name}/{runtime.name}")

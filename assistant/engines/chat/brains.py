@@ -192,6 +192,13 @@ def load_runtime(name: str, *, runtime: str | None = None, threads: int | None =
     return TorchRuntime(name, threads=threads, adapter=adapter, quantize=quantize)
 
 
+def tuned(name: str, adapter: Path | None = None) -> bool:
+    """Whether brain `name` runs an adapter of ours (shipped, merged or `--adapter`): one that
+    was taught calls and no words."""
+    brain = BRAINS.get(name)
+    return adapter is not None or (brain is not None and bool(brain.adapter or brain.merge))
+
+
 def _merged_runtime(merge: Merge, base: Path, threads: int | None) -> Runtime:
     """llama.cpp on `base` with `merge`'s adapter merged in; the head's KV is `base`'s. (Given
     another adapter, or the torch runtime, a merged brain is its base with that adapter beside:
@@ -205,4 +212,4 @@ def _merged_runtime(merge: Merge, base: Path, threads: int | None) -> Runtime:
 
 
 __all__ = ["BRAINS", "DEFAULT", "FALLBACK", "NAMES", "Brain", "ChatAdapter", "chat_adapter",
-           "gguf_path", "load_runtime"]
+           "gguf_path", "load_runtime", "tuned"]

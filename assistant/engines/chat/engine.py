@@ -14,7 +14,8 @@ One turn:
 4. **the name's check** (JSON calls): P(the tokens that wrote the tool's name) under the model.
    Below `name_threshold` the call is not run and the user is asked to say it another way:
    wrong tools are calls the brain is less sure of (docs/brain-eval/name-gate/);
-5. an answer is decoded with the call token barred, streamed as `TextDelta`s.
+5. an answer is decoded with the call token barred, streamed as `TextDelta`s; a tuned brain
+   writes none (`ChatSettings.words`).
 
 **Several asks.** The tuned brain writes one call and ends its turn: P(another call) after it
 is 0 on requests of two asks, as it was trained on one call per turn. So a request that splits
@@ -88,6 +89,12 @@ class ChatSettings:
     constrain: bool = True  # grammar-constrained calls where the runtime has a grammar engine
     max_call_tokens: int = 400  # enough for the bounded schema; real calls are ~20-40
     max_reply_tokens: int = 96
+    # Whether the brain answers in its own words. A tuned brain does not: it was taught when
+    # to call and how, and no words (finetune/chat.py); it mostly ends its turn at once, forced
+    # on it writes garbage, and its rare words were mostly false ("Mount Everest" for Africa's
+    # tallest mountain: docs/brain-eval/no-tool-answers-3/). Its reply is then empty: the loop
+    # speaks a tool's summary, its own answer, or asks for other words.
+    words: bool = True
     system: str = CHAT_PERSONA
     by_clause: bool = True  # a request of several asks is also read one clause at a time
 
@@ -225,8 +232,10 @@ class ChatEngine:
                 if p_name < self.settings.name_threshold:
                     raw = self.settings.unsure_reply
             yield TextDelta(raw)
-        else:
+        elif self.settings.words:
             raw = yield from self._answer(ids, cancel)
+        else:
+            raw = ""
         yield outcome(self._our_markers(raw))
 
     def _our_markers(self, raw: str) -> str:
