@@ -42,7 +42,16 @@ from assistant.events import (
     TurnStatus,
 )
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import ANY_TOOL, NO_DAY_AHEAD, NOT_ABOUT, NOT_ASKED, NOT_SAID, unasked
+from assistant.tools.asking import (
+    ANY_TOOL,
+    NO_DAY_AHEAD,
+    NOT_ABOUT,
+    NOT_ASKED,
+    NOT_SAID,
+    asks,
+    of_the_past,
+    unasked,
+)
 from assistant.tools.base import ErrorCode, SideEffect, ToolResult
 from assistant.tools.context import local_now
 from assistant.tools.registry import Registry
@@ -440,12 +449,17 @@ class Conversation:
     def _why_not_answered(self, request: str) -> str | None:
         """Why a `request` the brain made no call for gets the loop's answer whatever the model
         said: it asks for an action no tool does (the base 0.5B says "Yes, I can play music."),
-        or names a thing a tool gives no advice on (a medicine: "Yes, ibuprofen is safe with
-        alcohol."). "" (audio the model heard itself): none."""
+        or asks about a thing a tool gives no advice on (a medicine: "Yes, ibuprofen is safe
+        with alcohol."); not where it tells of one ("had an ibuprofen after lunch") or asks of
+        the past ("when did I last have my atorvastatin?"): a dose or a read the brain missed,
+        which "say it another way" may get done. "" (audio the model heard itself): none."""
         if not request:
             return None
         if (why := unasked(request, ANY_TOOL)) is not None:
             return why
+        asked = asks(request) or unasked(request, ("advice",)) is not None
+        if not asked or of_the_past(request):
+            return None
         return "advice" if any(t.no_advice_on is not None and t.no_advice_on(request)
                                for t in self.registry) else None
 

@@ -274,6 +274,10 @@ WORDS = "Yes, I can do that, and it's safe."
     ("text Sam that I'm late", "", NOT_ASKED["an action no tool does"]),
     ("is ibuprofen safe with alcohol?", WORDS, NOT_ASKED["advice"]),
     ("does grapefruit juice interfere with statins", "", NOT_ASKED["advice"]),
+    ("why do people on warfarin need so many blood tests", "", NOT_ASKED["advice"]),
+    # A dose told, or the user's own doses asked of: a call the brain missed, not advice.
+    ("had an ibuprofen after lunch", "", APOLOGY),
+    ("when did I last have my atorvastatin?", "", APOLOGY), ("codeine - when?", "", APOLOGY),
     # Its own words otherwise; where it said nothing, an apology that asks for other words.
     ("should I take an umbrella today?", WORDS, WORDS),
     ("should I take an umbrella today?", "", APOLOGY),

@@ -96,6 +96,8 @@ _QUESTION = re.compile(r"^\s*(?:(?:ok(?:ay)?|also|plus|oh|right|so|now|then|plea
                        r"(?:what|what'?s|whats|when|where|which|who|how|is|are|was|do|does|did|can|"
                        r"could|will|would|should|tell|read|show|list|give|convert|work\s+out|"
                        r"check|find|look\s+up|search)\b|\?")
+_WHY_ASKED = re.compile(r"^\s*(?:why|how\s+come)\b")  # a question `_QUESTION` leaves out
+_LAST = re.compile(r"\b(?:last|since|ago)\b|\bwhen\W*$")
 _FORGET = re.compile(r"\bforget")
 # What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
 # names another action leaves its call alone ("no reminder, just a 10 minute timer").
@@ -247,6 +249,22 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
     return None
 
 
+def asks(text: str) -> bool:
+    """Whether `text` asks something, a question or an instruction ("what is amoxicillin
+    for", "tell me about statins", "...?"), rather than tells it ("had an ibuprofen after
+    lunch": a dose the brain did not log)."""
+    s = " ".join(text.lower().replace("\u2019", "'").split())
+    return bool(_QUESTION.search(s) or _WHY_ASKED.search(s))
+
+
+def of_the_past(text: str) -> bool:
+    """Whether `text` speaks of a time gone or of the last time: of the user's own doses when it
+    names a medicine ("when did I last have my atorvastatin?", "codeine - when?"), a read of the
+    dose log the brain missed, not a question for advice."""
+    s = " ".join(text.lower().replace("\u2019", "'").split())
+    return bool(_PAST.search(s) or _LAST.search(s))
+
+
 def said_not_to(s: str, action: str) -> bool:
     """Whether `s` (lower case) says not to do `action`, not to keep anything, or not to set
     what `action` would undo (`_UNDOES`) without asking for the undoing, or puts it off."""
@@ -301,4 +319,4 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
-           "RECORD", "TOPICS", "said_not_to", "unasked"]
+           "RECORD", "TOPICS", "asks", "of_the_past", "said_not_to", "unasked"]
