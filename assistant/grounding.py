@@ -300,10 +300,6 @@ def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
 _VAGUE = re.compile(r"\b(?:couple|few|several|dozen|some|bit|little|while)\b")
 # An amount said as a word of count, not a number: "a paracetamol", "half a tablet", "both".
 _COUNT = re.compile(r"\b(?:a|an|one|half|single|couple|pair|both|double|another)\b")
-# What each word of count says: "a paracetamol" is 1, "half a zopiclone" 0.5. Only that count:
-# "When I log a dose, can I say Tylenol?" says no 500 mg.
-_COUNTED = {"a": 1.0, "an": 1.0, "one": 1.0, "single": 1.0, "another": 1.0, "half": 0.5,
-            "couple": 2.0, "pair": 2.0, "both": 2.0, "double": 2.0}
 # "That one", "the last one": a thing, not the number 1.
 _ONE = re.compile(r"\b(that|this|the|which|each|every|last|other|next|new|old|any|no|same|"
                   r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
@@ -346,8 +342,8 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
     when `said` (the user's turns) says no duration, none of its numbers and no vague count;
     each of its `tool.ids` that neither `said` nor `shown` (the tool results the model read)
     has; each of its `tool.moments` when `said` says no time at all; each of its
-    `tool.amounts` when `said` says no number and no word of count that says it ("I just took
-    some ibuprofen" logged 10 ml; "when I log a dose, can I say Tylenol?" 500 mg)."""
+    `tool.amounts` when `said` says no number and no word of count ("I just took some
+    ibuprofen" logged 10 ml)."""
     def number(v: object) -> bool:
         return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
@@ -372,9 +368,8 @@ def made_up(call: ToolCall, tool: Tool, said: str, shown: str = "") -> tuple[str
     if moments and not says_a_time(said, others):
         out += moments
     amounts = [k for k in tool.amounts if number(call.arguments.get(k))]
-    if amounts and not said_numbers(said):
-        counted = {_COUNTED[w] for w in _COUNT.findall(said.lower())}
-        out += [k for k in amounts if float(call.arguments[k]) not in counted]
+    if amounts and not said_numbers(said) and not _COUNT.search(said.lower()):
+        out += amounts
     return tuple(out)
 
 

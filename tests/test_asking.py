@@ -37,8 +37,6 @@ from assistant.tools.registry import Registry
     ("is it safe to have 20 mg of citalopram with a glass of wine", "advice"),
     ("what's the maximum amount of Tylenol in a day", "advice"),
     ("does sertraline need to be taken with food", "advice"),
-    ("should levothyroxine be taken on an empty stomach?", "advice"),  # in the passive
-    ("can these tablets be crushed", "advice"),
     ("my dad's on 40 mg of simvastatin at night", "someone else's"),
     ("my son took 10 ml of Calpol at 6 and he's still hot", "someone else's"),
     ("when I was pregnant I took folic acid 400 mcg every morning", "in the past"),

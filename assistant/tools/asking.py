@@ -157,8 +157,6 @@ _WHY = {
         r"matter|work)\b"
         r"|\bwhat\s+(?:do|would|should)\s+(?:you|i)\s+(?:reckon|think|suggest|recommend|do)\b"
         r"|\bwhen\s+(?:can|should|do)\s+(?:i|she|he|we|they)\b"
-        r"|\b(?:can|could|should|must|may)\s+(?:\w+\s+){1,3}?be\s+(?:taken|used|given|crushed|"
-        r"split|cut|chewed|mixed|stored|kept|halved|swallowed)\b"
         r"|\b(?:side\s+effects?|interactions?|overdose)\b"),
     "someone else's": re.compile(
         rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|(?:'s)?\s+(?:\w+\s+){{0,3}}?"
