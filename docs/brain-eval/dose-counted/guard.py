@@ -1,7 +1,8 @@
 """The committed typed items dose-counted can touch: the brain's recorded calls give a dose an
 amount that only a word of count could have said, and not that count ("a dose" for 500 mg), or
 go to a tool that advice holds back for a request that asks advice in the passive ("should
-levothyroxine be taken on an empty stomach?").
+levothyroxine be taken on an empty stomach?"). Run at 81d4fdb, where `grounding.made_up` had the
+rule, it wrote `records/guard-set.jsonl.gz`; since the revert it finds no amount made up.
 
 python docs/brain-eval/dose-counted/guard.py OUT.jsonl
 """
