@@ -97,7 +97,7 @@ _QUESTION = re.compile(r"^\s*(?:(?:ok(?:ay)?|also|plus|oh|right|so|now|then|plea
                        r"could|will|would|should|tell|read|show|list|give|convert|work\s+out|"
                        r"check|find|look\s+up|search)\b|\?")
 _WHY_ASKED = re.compile(r"^\s*(?:why|how\s+come)\b")  # a question `_QUESTION` leaves out
-_LAST = re.compile(r"\b(?:last|since|ago)\b|\bwhen\W*$")
+_LAST = re.compile(r"\b(?:last|since|ago)\b|\bwhen\W*$")  # "since my last", "codeine - when?"
 _FORGET = re.compile(r"\bforget")
 # What a tool does, as people name it: a tool declares one (`Tool.action`). A "don't" that
 # names another action leaves its call alone ("no reminder, just a 10 minute timer").

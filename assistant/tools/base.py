@@ -147,9 +147,10 @@ class Tool:
     # the window passes it ("when did vesuvius last erupt" read as `last_dose('vesuvius')`).
     about: Callable[[str], bool] | None = None
     # A test of the user's words for a thing of this tool's that the assistant gives no advice
-    # on (the dose log's: a medicine named): a request the brain makes no call for that names
-    # one gets the loop's "advice" answer, never the model's own words (the base 0.5B said "Yes,
-    # you can take Sudafed if you have high blood pressure.": docs/brain-eval/answers-in-words/).
+    # on (the dose log's: a medicine named): a request the brain makes no call for that asks
+    # about one, not of the user's own past doses, gets the loop's "advice" answer, never the
+    # model's own words (the base 0.5B said "Yes, you can take Sudafed if you have high blood
+    # pressure.": docs/brain-eval/answers-in-words/).
     no_advice_on: Callable[[str], bool] | None = None
 
     @property

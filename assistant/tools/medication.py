@@ -280,7 +280,7 @@ _MEDICINE_NAMED = re.compile(rf"(?:\b|(?<=\d))(?:{_MEDICINE})\b")  # not the tak
 def names_a_medicine(said: str) -> bool:
     """Whether `said` names a medicine or a kind of one, not just the taking of something: "is
     ibuprofen safe with alcohol?", "does grapefruit juice interfere with statins"; "should I
-    take an umbrella?" names none. A request the brain makes no call for that names one gets
+    take an umbrella?" names none. A question the brain makes no call for that names one gets
     the loop's answer that it does not advise on medicines (`Tool.no_advice_on`), so only
     names the formulary knows exactly count: "cheers, that's brilliant" is close to Brilinta."""
     text = said.lower().replace("\u2019", "'")
