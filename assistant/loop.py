@@ -460,8 +460,8 @@ class Conversation:
         asked = asks(request) or unasked(request, ("advice",)) is not None
         if not asked or of_the_past(request):
             return None
-        return "advice" if any(t.no_advice_on is not None and t.no_advice_on(request)
-                               for t in self.registry) else None
+        tests = {t.no_advice_on for t in self.registry if t.no_advice_on is not None}
+        return "advice" if any(test(request) for test in tests) else None  # each test once
 
     def _said(self) -> str:
         """The words of every user turn in the window."""
