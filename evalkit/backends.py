@@ -31,4 +31,4 @@ def transcriber(model: str = "base", biasing: str = "off") -> Transcriber:
     from assistant.tools import formulary
 
     return WhisperTranscriber(WhisperOptions(model=model, biasing=biasing,  # type: ignore[arg-type]
-                                             lexicon=formulary.load()))
+                                             lexicon=formulary.core()))

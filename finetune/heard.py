@@ -95,7 +95,7 @@ def transcribe(items: Sequence[Item], data_dir: Path, *, asr: str = "whisper-bas
     if not synth.rows:
         raise RuntimeError(f"no clip could be made: {synth.skipped}")
     by_id = {it.id: it for it in items}
-    lexicon = formulary.load()
+    lexicon = formulary.core()  # as the runtime biases Whisper
     # Whisper's transcriber, for its transcribe_batch
     asr_: Any = transcriber or create_transcriber(asr, biasing=biasing, threads=threads,
                                                   lexicon=lexicon)

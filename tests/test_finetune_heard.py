@@ -83,7 +83,7 @@ def test_transcripts_of_items_outside_the_train_split_are_refused(tmp_path: Path
 def test_a_transcript_that_lost_a_number_or_the_drug_is_not_readable(train: list[Item]) -> None:
     from assistant.tools import formulary
 
-    lexicon = formulary.load()
+    lexicon = formulary.core()
     item = next(it for it in train if it.tool == "log_dose" and it.terms
                 and re.search(r"\d+", it.text))
     drug, number = item.terms[0], re.search(r"\d+", item.text)[0]  # type: ignore[index]

@@ -49,7 +49,7 @@ def piper() -> Synthesizer:
 
 @pytest.fixture(scope="module")
 def whisper() -> Transcriber:
-    return create_transcriber("whisper-base", biasing=True, threads=1, lexicon=formulary.load())
+    return create_transcriber("whisper-base", biasing=True, threads=1, lexicon=formulary.core())
 
 
 @pytest.fixture(scope="module")
@@ -178,9 +178,9 @@ def test_silence_transcribes_to_little(whisper: WhisperTranscriber) -> None:
 
 def test_candidates_and_budget() -> None:
     names, medical = drug_candidates("I took 50 micrograms of levithyric sign this morning",
-                                     formulary.load())
+                                     formulary.core())
     assert medical and "levothyroxine" in names[:3]
-    names, medical = drug_candidates("what's the weather in paris tomorrow", formulary.load())
+    names, medical = drug_candidates("what's the weather in paris tomorrow", formulary.core())
     assert not medical
     assert hotwords_within(["aa", "bb", "cc"], lambda s: len(s.split()), 2) == "aa, bb"
 
@@ -191,13 +191,13 @@ def test_without_a_lexicon_biasing_has_no_drug_names() -> None:
 
     assert drug_candidates("I took 50 micrograms of levithyric sign", None) == ([], False)
     assert domain_vocabulary(None) == TOOL_VOCABULARY
-    assert "levothyroxine" in domain_vocabulary(formulary.load())
+    assert "levothyroxine" in domain_vocabulary(formulary.core())
 
 
 def test_identity_names_what_decides_the_words_not_the_speed(
         whisper: WhisperTranscriber, whisper_plain: WhisperTranscriber) -> None:
     # evalkit.heard shares a hearing between transcribers of one identity.
-    same = create_transcriber("whisper-base", biasing=True, threads=2, lexicon=formulary.load())
+    same = create_transcriber("whisper-base", biasing=True, threads=2, lexicon=formulary.core())
     assert same.identity == whisper.identity  # type: ignore[attr-defined]
     assert whisper_plain.identity != whisper.identity
     no_drugs = create_transcriber("whisper-base", biasing=True, threads=1)

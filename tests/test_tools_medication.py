@@ -8,8 +8,8 @@ import pytest
 from tools_helpers import PARIS, Clock, call, make_ctx
 
 from assistant.tools import ErrorCode, Registry
-from assistant.tools.formulary import ACCEPT, MARGIN, Status, load
-from assistant.tools.medication import normalise_unit, tools
+from assistant.tools.formulary import ACCEPT, MARGIN, Status, core, load
+from assistant.tools.medication import names_a_medicine, names_medicine, normalise_unit, tools
 
 LASA_PAIRS = [
     ("hydroxyzine", "hydralazine"), ("clonidine", "clonazepam"), ("tramadol", "trazodone"),
@@ -85,6 +85,40 @@ def test_british_names_resolve_exactly(said, generic):
     match = load().resolve(said)
     assert match.status == Status.EXACT and match.drug is not None, match
     assert match.drug.generic == generic
+
+
+@pytest.mark.parametrize(("said", "generic"), [
+    # What users across the UK, US, Canada, Australia and India call their medicines
+    # (data/formulary-world.csv), combinations by their approved names.
+    ("co-codamol", "co-codamol"), ("Solpadeine", "co-codamol"), ("thyroxine", "levothyroxine"),
+    ("NovoRapid", "insulin aspart"), ("Symbicort", "budesonide and formoterol"),
+    ("zopiclone", "zopiclone"), ("Crocin", "acetaminophen"), ("Somac", "pantoprazole"),
+    ("alendronic acid", "alendronate"), ("vit d", "cholecalciferol"), ("GTN", "nitroglycerin"),
+    ("Sudafed", "pseudoephedrine"), ("fish oil", "omega-3 fatty acids"),
+    # a form word after the name
+    ("Ventolin inhaler", "albuterol"), ("Xalatan eye drops", "latanoprost"),
+    ("Calpol syrup", "acetaminophen"), ("nicotine patches", "nicotine"),
+])
+def test_names_from_the_world_list_resolve_exactly(said, generic):
+    match = load().resolve(said)
+    assert match.status == Status.EXACT and match.drug is not None, match
+    assert match.drug.generic == generic
+
+
+def test_the_world_list_only_adds_to_the_core():
+    world, first = load(), core()
+    assert set(first.drugs) < set(world.drugs) and set(first.names()) < set(world.names())
+    for generic, drug in first.drugs.items():  # a generic of both keeps its first names first
+        assert world.drugs[generic].aliases[:len(drug.aliases)] == drug.aliases
+    assert core().exact("thyroxine") is None and load().exact("thyroxine") is not None
+
+
+def test_a_word_is_matched_closely_against_the_core_list_only():
+    # "temp" begins Tempra and "zone" Zonegran, names of the world list.
+    assert not names_medicine("temp in Phoenix now")
+    assert not names_medicine("What time zone is Chicago in?")
+    assert names_medicine("two Solpadeine dissolved in water")  # exactly, from either list
+    assert names_a_medicine("how long does a Lemsip take to kick in")
 
 
 def test_hydroxizine_is_clearly_closer_to_hydroxyzine():

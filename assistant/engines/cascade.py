@@ -177,7 +177,7 @@ def build(options: Options) -> CascadeEngine:
     from assistant.tools import formulary
 
     asr = create_transcriber(options.asr or DEFAULT, biasing=options.asr_biasing,
-                             threads=options.threads, lexicon=formulary.load())
+                             threads=options.threads, lexicon=formulary.core())
     return CascadeEngine(asr, build_brain(options), options.asr_min_confidence)
 
 

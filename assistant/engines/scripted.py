@@ -201,5 +201,5 @@ def build(options: Options) -> ScriptedEngine:
     from assistant.tools import formulary
 
     transcriber = create_transcriber(options.asr, biasing=options.asr_biasing,
-                                     threads=options.threads, lexicon=formulary.load())
+                                     threads=options.threads, lexicon=formulary.core())
     return ScriptedEngine(asr=transcriber.transcribe)

@@ -168,7 +168,7 @@ def _bench_asr(clips: dict[str, list[tuple[str, Audio]]], mode: Biasing, threads
 
     t0 = time.perf_counter()
     w = WhisperTranscriber(WhisperOptions(biasing=mode, threads=threads or 0,
-                                          lexicon=formulary.load()))
+                                          lexicon=formulary.core()))
     load_s = time.perf_counter() - t0
     secs, durs = [], []
     scored: list[tuple[str, str, str]] = []  # (voice, said, heard) per clip
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.speech.whisper import WhisperOptions, WhisperTranscriber
         from assistant.tools import formulary
 
-        result = WhisperTranscriber(WhisperOptions(biasing=a.biasing, lexicon=formulary.load())
+        result = WhisperTranscriber(WhisperOptions(biasing=a.biasing, lexicon=formulary.core())
                                     ).run(load_speech(a.file))
         print(result.text)
         if result.hotwords:

@@ -2,7 +2,11 @@
 
 `data/formulary.csv` lists generic names with brand names and aliases, a drug class, and the
 look-alike/sound-alike (LASA) partners of each generic (pairs of the kind on ISMP's confused
-drug names list: hydroxyzine/hydralazine, clonidine/clonazepam, tramadol/trazodone...).
+drug names list: hydroxyzine/hydralazine, clonidine/clonazepam, tramadol/trazodone...). It is
+the list evalkit's synthetic requests are built on. `data/formulary-world.csv` adds, in the same
+columns, what users across the UK, US, Canada, Australia, Ireland, New Zealand and India take and
+call their medicines (co-codamol, thyroxine, NovoRapid, Symbicort, Crocin...); a row of a generic
+the first file has adds its names to that entry.
 
 A spoken or typed name resolves only when it is an exact generic or alias, or clearly closer to
 one entry than to any other. Scores mix a spelling ratio with a ratio on a phonetic key, since
@@ -28,7 +32,11 @@ MAX_OPTIONS = 3
 # Words that qualify a product but not the drug ("metoprolol succinate ER").
 _QUALIFIERS = re.compile(
     r"\b(hcl|hydrochloride|sodium|succinate|tartrate|er|xr|xl|sr|cr|dr|ir|extended release"
-    r"|tablets?|tabs?|capsules?|caps?|pills?|oral|\d+(\.\d+)?\s*(mg|mcg|g|ml)?)\b"
+    r"|tablets?|tabs?|capsules?|caps?|pills?|oral|\d+(\.\d+)?\s*(mg|mcg|g|ml)?"
+    # and its form ("Ventolin inhaler", "Xalatan eye drops", "Calpol syrup")
+    r"|inhalers?|puffers?|(eye |ear |nasal )?(drops|spray)|syrup|liquid|suspension|patch(es)?"
+    r"|cream|gel|ointment|injections?|pens?|jabs?|sachets?|soluble|dispersible|chewable"
+    r"|lozenges?|effervescent)\b"
 )
 
 
@@ -151,13 +159,34 @@ def _split(field: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in field.split(";") if part.strip())
 
 
+_CORE, _WORLD = "data/formulary.csv", "data/formulary-world.csv"
+
+
 @cache
 def load() -> Formulary:
-    """The bundled formulary (read once per process)."""
-    text = resources.files("assistant.tools").joinpath("data/formulary.csv").read_text("utf-8")
-    drugs = [
-        Drug(row["generic"].strip(), _split(row["aliases"]), row["drug_class"].strip(),
-             _split(row["lasa"]))
-        for row in csv.DictReader(text.splitlines())
-    ]
-    return Formulary(drugs)
+    """The bundled formulary (read once per process): both files, a generic's names merged."""
+    return _read(_CORE, _WORLD)
+
+
+@cache
+def core() -> Formulary:
+    """The first file alone: what evalkit's synthetic requests are built on, what speech
+    recognition is biased towards, and what a word is matched against closely. The world list's
+    400 names crowd both: Whisper's second pass lost "metformin" to its neighbours in sound, and
+    ordinary words begin its names ("temp" begins Tempra, "zone" Zonegran)."""
+    return _read(_CORE)
+
+
+def _read(*names: str) -> Formulary:
+    merged: dict[str, Drug] = {}
+    for name in names:
+        text = resources.files("assistant.tools").joinpath(name).read_text("utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            generic = row["generic"].strip()
+            aliases, lasa = _split(row["aliases"]), _split(row["lasa"])
+            if (known := merged.get(generic)) is not None:
+                aliases = known.aliases + tuple(a for a in aliases if a not in known.aliases)
+                lasa = known.lasa + tuple(x for x in lasa if x not in known.lasa)
+            drug_class = known.drug_class if known else row["drug_class"].strip()
+            merged[generic] = Drug(generic, aliases, drug_class, lasa)
+    return Formulary(list(merged.values()))

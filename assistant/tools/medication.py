@@ -16,7 +16,7 @@ from assistant.tools.asking import RECORD
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.daytimes import read_time
-from assistant.tools.formulary import Drug, Formulary, Status, load, normalise
+from assistant.tools.formulary import Drug, Formulary, Status, core, load, normalise
 from assistant.tools.timers import SCHEMA as ALARMS_SCHEMA
 from assistant.tools.timers import insert_alarm, scheduler_for
 from assistant.tools.when import (
@@ -298,9 +298,10 @@ def _formulary_named(text: str, closely: bool = True) -> bool:
         return True
     if not closely:
         return False
-    names = formulary.names()
+    near = core()  # the world list's names begin ordinary words ("temp": Tempra)
+    names = near.names()
     return any(any(name.startswith(w) for name in names) or
-               formulary.resolve(w).status is Status.CLOSE for w in words if len(w) >= 4)
+               near.resolve(w).status is Status.CLOSE for w in words if len(w) >= 4)
 
 
 # The user spoken of: the dose log is their own record ("my addy, how long ago").
