@@ -105,6 +105,13 @@ def test_names_from_the_world_list_resolve_exactly(said, generic):
     assert match.drug.generic == generic
 
 
+def test_a_name_spelt_as_another_entrys_is_matched_exactly_only():
+    # "tylenol 3" (co-codamol) has Tylenol's letters: a misspelt Tylenol is still Tylenol.
+    assert generic_of("tylenol 3") == "co-codamol"
+    match = load().resolve("telenol")
+    assert match.drug is not None and match.drug.generic == "acetaminophen", match
+
+
 def test_the_world_list_only_adds_to_the_core():
     world, first = load(), core()
     assert set(first.drugs) < set(world.drugs) and set(first.names()) < set(world.names())

@@ -107,8 +107,14 @@ class Formulary:
                 if other is not None and other.generic != d.generic:
                     raise ValueError(f"formulary: {name!r} names both {other.generic} and {d.generic}")
                 self._by_name[key] = d
-        # Precomputed keys for fuzzy matching: (letters, sound key, drug).
-        self._keys = [(_letters(n), phonetic(n), d) for n, d in self._by_name.items()]
+        # Precomputed keys for fuzzy matching: (letters, sound key, drug). A name whose letters
+        # are an earlier entry's ("tylenol 3": co-codamol, after "tylenol") is matched exactly
+        # only, or every misspelt Tylenol would be asked about.
+        spelt: dict[str, str] = {}
+        self._keys = []
+        for n, d in self._by_name.items():
+            if spelt.setdefault(_letters(n), d.generic) == d.generic:
+                self._keys.append((_letters(n), phonetic(n), d))
 
     def __len__(self) -> int:
         return len(self.drugs)
