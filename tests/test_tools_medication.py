@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tools_helpers import PARIS, Clock, call, make_ctx
+from tools_helpers import PARIS, PINNED, Clock, call, make_ctx
 
 from assistant.tools import ErrorCode, Registry
 from assistant.tools.formulary import ACCEPT, MARGIN, Status, core, load
@@ -157,6 +157,18 @@ def test_log_dose_exact_name_and_spoken_units(med):
     assert result.data["drug"] == "metformin" and result.data["unit"] == "mg"
     assert result.data["taken_at"] == "2025-03-04T14:30:00+01:00"
     assert result.data["summary"] == "Logged 500 mg of metformin, taken today at 2:30 PM."
+
+
+def test_a_dose_said_by_a_meal_or_this_morning_is_logged_not_refused(med):
+    registry, _, clock = med
+    with_dinner = call(registry, "log_dose", drug="metformin", amount=500, unit="mg",
+                       time="with dinner")
+    assert with_dinner.ok, with_dinner.message
+    assert with_dinner.data["summary"] == "Logged 500 mg of metformin, taken yesterday at 6:30 PM."
+    clock.t = PINNED.replace(hour=6, minute=10)  # "this morning" at 6:10 am: by now, not at 9
+    early = call(registry, "log_dose", drug="sertraline", amount=50, unit="mg", time="this morning")
+    assert early.ok, early.message
+    assert early.data["summary"] == "Logged 50 mg of sertraline, taken today at 6:10 AM."
 
 
 def test_clonidine_is_never_clonazepam(med):

@@ -112,6 +112,11 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("a week tomorrow at 10am", datetime(2025, 3, 12, 10, 0, tzinfo=PARIS)),
     ("in a fortnight at noon", datetime(2025, 3, 18, 12, 0, tzinfo=PARIS)),
     ("in 3 days' time at 6 pm", datetime(2025, 3, 7, 18, 0, tzinfo=PARIS)),
+    # Meals and bed at their usual hours: each was "I couldn't understand the time".
+    ("before bed", datetime(2025, 3, 4, 21, 30, tzinfo=PARIS)),
+    ("after lunch", datetime(2025, 3, 5, 13, 0, tzinfo=PARIS)),  # today's has passed
+    ("tomorrow lunchtime", datetime(2025, 3, 5, 12, 30, tzinfo=PARIS)),
+    ("at teatime", datetime(2025, 3, 4, 17, 30, tzinfo=PARIS)),
 ])
 def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected):
     with open_registry(make_ctx(tmp_path)) as registry:
@@ -126,11 +131,37 @@ def test_reminder_times_parse_relative_to_a_pinned_now(tmp_path, when, expected)
     ("about 8 this morning", datetime(2025, 3, 4, 8, 0, tzinfo=PARIS)),
     ("around 7:30", datetime(2025, 3, 4, 7, 30, tzinfo=PARIS)),  # was unparseable
     ("last night at 11", datetime(2025, 3, 3, 23, 0, tzinfo=PARIS)),
+    ("with breakfast", datetime(2025, 3, 4, 8, 0, tzinfo=PARIS)),
+    ("at lunch", datetime(2025, 3, 4, 12, 30, tzinfo=PARIS)),
+    ("with dinner", datetime(2025, 3, 3, 18, 30, tzinfo=PARIS)),  # tonight's is still to come
+    ("bedtime last night", datetime(2025, 3, 3, 22, 0, tzinfo=PARIS)),
+    ("8 with breakfast", datetime(2025, 3, 4, 8, 0, tzinfo=PARIS)),  # its own time, not August
+    ("with my tea", None),  # a drink, not a meal
 ])
 def test_dose_times_said_loosely_parse_to_the_past(said, expected):
     from assistant.tools.when import parse_when
 
     assert parse_when(said, PINNED, prefer="past") == expected
+
+
+@pytest.mark.parametrize(("said", "hour", "expected_hour"), [
+    # A part of today begun but its usual hour still to come: the dose was taken by now. At 6 am
+    # "this morning" had been 9 am, in the future, and "morning" yesterday's 9 am.
+    ("this morning", 6, 6), ("morning", 6, 6), ("this afternoon", 13, 13), ("tonight", 19, 19),
+    ("this morning", 11, 9),  # its usual hour has passed: that hour
+    ("this evening", 10, 20),  # not begun: still to come, and the dose tool says so
+    ("morning", 3, None),  # before the morning begins: yesterday's
+])
+def test_a_begun_part_of_today_is_now_for_a_past_dose(said, hour, expected_hour):
+    from assistant.tools.when import parse_when
+
+    now = PINNED.replace(hour=hour, minute=0)
+    parsed = parse_when(said, now, prefer="past")
+    assert parsed is not None
+    if expected_hour is None:
+        assert parsed.date() < now.date()
+    else:
+        assert (parsed.date(), parsed.hour) == (now.date(), expected_hour)
 
 
 @pytest.mark.parametrize(("when", "fragment"), [

@@ -49,6 +49,21 @@ _MONTH_DAY = re.compile(rf"\b(?:(?:on|this|next|this\s+coming)\s+)?(?:(?:{'|'.jo
 _PART = re.compile(r"\b(?:(?:in the|at|this) )?(morning|afternoon|evening|night)\b")
 _PM_PARTS = ("afternoon", "evening", "night")
 _PART_HOUR = {"morning": 9, "afternoon": 15, "evening": 20, "night": 20}
+# When each part of the day begins: a dose said to be taken "this morning" at 6 am was taken by
+# now, not at the part's usual hour, still to come.
+_PART_START = {"morning": 5, "afternoon": 12, "evening": 17, "night": 18}
+_PART_ALONE = re.compile(r"(?:(?:this|in the|at) )?(morning|afternoon|evening|night)|(tonight)")
+# Meals and bed at their usual hours, in minutes after midnight: "with breakfast", "after lunch",
+# "before bed" (it had been "I couldn't understand the time 'dinner'"). Before one is half an
+# hour before, after one half an hour after. "Bed" and "tea" only after a word of time ("with my
+# tea" is a drink).
+_MEAL_MINUTES = {"breakfast": 8 * 60, "brekkie": 8 * 60, "brunch": 11 * 60, "lunch": 12 * 60 + 30,
+                 "lunchtime": 12 * 60 + 30, "tea": 17 * 60 + 30, "teatime": 17 * 60 + 30,
+                 "dinner": 18 * 60 + 30, "dinnertime": 18 * 60 + 30, "supper": 19 * 60 + 30,
+                 "bed": 22 * 60, "bedtime": 22 * 60}
+_MEAL = re.compile(r"\b(?:(before|after|with|at|for|around|by|during|over) )?(?:(?:my|the|your) )?"
+                   r"(breakfast|brekkie|brunch|lunch(?:time)?|tea(?:time)?|dinner(?:time)?|supper|"
+                   r"bed(?:time)?)\b")
 
 
 def local_zone(now: datetime) -> tzinfo:
@@ -109,6 +124,18 @@ def _counted_from(s: str) -> str:
     return re.sub(rf"\b({_SPAN}) (?:from|after) today\b", r"\1 from now", s)
 
 
+def _meal(m: re.Match[str], timed: bool) -> str:
+    """A meal or bed as the clock time it usually is ("after lunch" -> "at 13:00"); nothing when
+    the text says a clock time of its own ("8 with breakfast")."""
+    word, meal = m[1], m[2]
+    if meal in ("bed", "tea") and word in (None, "with", "over", "during"):  # a drink, a place
+        return m[0]
+    if timed:
+        return ""
+    minutes = _MEAL_MINUTES[meal] + {"before": -30, "after": 30}.get(word or "", 0)
+    return f"at {minutes // 60}:{minutes % 60:02d}"
+
+
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
     s = _TOMORROW.sub("tomorrow", s)
@@ -120,6 +147,9 @@ def _normalise(text: str) -> str:
     s = re.sub(r"\bmidday\b", "noon", s)  # dateparser reads noon, not midday
     words = "|".join(HOUR_WORDS)
     s = clock_idioms(s)
+    if (timed := bool(re.search(r"\d", s))) and _MEAL.search(s):  # "8 with breakfast": at 8
+        s = re.sub(r"^(\d{1,2})(?= |$)", r"at \1", s)
+    s = _MEAL.sub(functools.partial(_meal, timed=timed), s)
     # "about 8", "around 7:30": the time itself (dateparser read "about 8" as August).
     s = re.sub(rf"\b(?:at |by )?(?:about|around|roughly|approximately) (?=\d|(?:{words})\b)",
                "at ", s)
@@ -355,6 +385,11 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime 
         parsed = parsed.replace(tzinfo=now.tzinfo)
     if parsed.utcoffset() == now.utcoffset():  # no zone was spoken: it is a local wall time
         parsed = parsed.replace(tzinfo=local_zone(now))
+    part = _PART_ALONE.fullmatch(" ".join(text.lower().split()))
+    if prefer == "past" and part:  # "this morning" said at 6 am: not yesterday's, nor still to come
+        name, local = part[1] or "night", now.astimezone(local_zone(now))
+        if local.hour < _PART_HOUR[name] and local.hour >= _PART_START[name]:
+            return now
     return parsed
 
 
