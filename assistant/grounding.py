@@ -224,6 +224,36 @@ def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: s
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+# A bare count the brain wrote as a mass or volume ("took 2 tylenol": 2 ml): the user counted
+# things. Up to 4 only: above, a strength said bare ("5 amlodipine", "500 paracetamol") may be
+# meant. Not when a measured form is said ("a spoon of Calpol", "a sachet of Lemsip").
+_MEASURES = frozenset({"mg", "g", "mcg", "ml"})
+COUNTED_AT_MOST = 4
+_MEASURED_FORM = re.compile(r"\b(?:(?:tea|table|dessert)?spoon(?:s|ful|fuls)?|tsps?|tbsps?|sachets?|"
+                            r"syrup|liquid|suspension|solution|elixir|capfuls?|cups?|shots?|"
+                            r"oz|ounces?|scoops?|droppers?)\b")
+
+
+def ground_count(call: ToolCall, units: Mapping[str, Mapping[str, str]],
+                 counts: Mapping[str, str], amounts: Collection[str], heard: str) -> ToolCall:
+    """`call` with a mass or volume it wrote for a bare count set to the unit a count means
+    (`counts`): when `heard` says no unit and no measured form and the amount is at most
+    `COUNTED_AT_MOST` ("Took two Tylenol" had been logged as 2 mg)."""
+    if not counts or _MEASURED_FORM.search(heard.lower()):
+        return call
+    args = dict(call.arguments)
+    amount = next((v for a in amounts if isinstance(v := args.get(a), int | float)
+                   and not isinstance(v, bool)), None)
+    if amount is None or not 0 < amount <= COUNTED_AT_MOST:
+        return call
+    for name, forms in units.items():
+        written = args.get(name)
+        key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else ""
+        if name in counts and forms.get(key) in _MEASURES and not said_units(heard, forms):
+            args[name] = counts[name]
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 # How a part is said once text_to_num has read the numbers: "a quarter", "3 quarters", "1 half",
 # "2 3rds", "an 8th of"; optionally after a whole ("1 and a half"). A part is not a clock time
 # ("a quarter past 6") and an ordinal is a part only when plural or said with "of" or "one"
@@ -488,10 +518,12 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     moment = said_moment(heard, now, "past" if past else "future") if tool.moments else None
     new = ground_times(new, tool.times_of_day, heard, now)
     new = ground_unit(new, tool.units, heard, tool.count_units)
-    return ground_amount(new, tool.amounts, heard, moment)
+    new = ground_amount(new, tool.amounts, heard, moment)
+    return ground_count(new, tool.units, tool.count_units, tool.amounts, heard)
 
 
-__all__ = ["CLOSE", "as_routine", "as_said", "asks_here", "cannot_do_without", "ground",
-           "ground_amount", "ground_day", "ground_duration", "ground_moment", "ground_place",
-           "ground_times", "ground_unit", "made_up", "no_day_ahead", "said", "said_ids",
-           "said_numbers", "said_place", "said_units", "says_a_time"]
+__all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here", "cannot_do_without",
+           "ground", "ground_amount", "ground_count", "ground_day", "ground_duration",
+           "ground_moment", "ground_place", "ground_times", "ground_unit", "made_up",
+           "no_day_ahead", "said", "said_ids", "said_numbers", "said_place", "said_units",
+           "says_a_time"]

@@ -16,6 +16,7 @@ from assistant.grounding import (
     cannot_do_without,
     ground,
     ground_amount,
+    ground_count,
     ground_day,
     ground_duration,
     ground_moment,
@@ -631,6 +632,28 @@ def test_a_dose_gets_the_unit_and_amount_said() -> None:
                          "at half nine") is wrong
 
 
+@pytest.mark.parametrize(("written", "heard", "unit"), [
+    # A bare count the brain wrote as a measure: the user counted tablets.
+    (("Tylenol", 2, "mg"), "Took two Tylenol", "tablets"),
+    (("Advil", 2, "ml"), "just had two Advil, can you put that in the log", "tablets"),
+    (("Xanax", 0.25, "ml"), "ok so I've had a quarter of a Xanax", "tablets"),
+    # A unit said, a measured form said, or an amount above 4 (a strength said bare) stays.
+    (("Tylenol", 2, "mg"), "took 2 mg of something called Tylenol", "mg"),
+    (("Calpol", 1, "ml"), "a spoon of Calpol", "ml"),
+    (("amlodipine", 5, "mg"), "took my 5 amlodipine", "mg"),
+    (("Ventolin", 2, "puffs"), "2 ventolin just now", "puffs"),  # not a measure: the brain knows
+])
+def test_a_bare_count_is_of_tablets_not_a_measure(written: tuple[str, float, str], heard: str,
+                                                  unit: str) -> None:
+    from assistant.tools.medication import _UNIT_OF
+
+    drug, amount, wrote = written
+    call = ToolCall("log_dose", {"drug": drug, "amount": amount, "unit": wrote})
+    got = ground_count(call, {"unit": _UNIT_OF}, {"unit": "tablets"}, ("amount",), heard)
+    assert got.arguments["unit"] == unit
+    assert ground_count(call, {"unit": _UNIT_OF}, {}, ("amount",), heard) is call  # no count unit
+
+
 def test_the_loop_logs_the_dose_as_said() -> None:
     from assistant.tools.medication import TOOLS
 
@@ -666,6 +689,12 @@ def test_the_loop_logs_a_bare_count_as_tablets() -> None:
                        options=LoopOptions(speak=False), now=lambda: NOW)
     list(bot.turn(UserInput(text="I've just taken half a zopiclone, can you log it")))
     assert ran == [{"drug": "zopiclone", "amount": 0.5, "unit": "tablets"}]
+    ran.clear()  # a measure the tool reads, for a bare count: "Took two Tylenol" was 2 mg
+    call = render_lfm2([ToolCall("log_dose", {"drug": "Tylenol", "amount": 2, "unit": "mg"})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Logged."]), Registry([log]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    list(bot.turn(UserInput(text="Took two Tylenol")))
+    assert ran == [{"drug": "Tylenol", "amount": 2, "unit": "tablets"}]
 
 
 def _clock(heard: str) -> list[str]:
