@@ -18,7 +18,6 @@ from assistant.tools import clock, medication, timers
 from assistant.tools.asking import (
     ACTIONS,
     ANY_TOOL,
-    DOSE,
     NO_DAY_AHEAD,
     NOT_ABOUT,
     NOT_ASKED,
@@ -111,35 +110,6 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
                                                           *timers.TOOLS)]),
                        options=LoopOptions(speak=False))
     return bot, engine, ran
-
-
-@pytest.mark.parametrize(("heard", "why"), [
-    # A dose still to come, or missed: not logged.
-    ("I'll probably have 1 melatonin at 10 tonight", "not taken"),
-    ("im gonna take 2 tylenol before bed", "not taken"),
-    ("about to take my 50mg sertraline", "not taken"),
-    ("forgot to take my 10mg lisinopril yesterday, whoops", "not taken"),
-    ("I haven't had my sertraline yet", "not taken"),  # "had" here is not a dose taken
-    ("the doc says i might need to go up to 100mg sertraline", "a plan"),
-    # A dose taken beside one to come, a further dose to come, or asked for: logged.
-    ("took my eliquis, 1 at 8 and ill do the other one tonight", None),
-    ("2 puffs of ventolin, I'll do another 2 if it doesn't settle", None),
-    ("forgot to log it earlier, took 1000 mg Tylenol around noon", None),
-    ("Log 2 puffs of albuterol, and I'll probably need another later tonight", None),
-    ("I will take 500mg metformin at 8 and 6 every day", None),  # a routine: a schedule
-])
-def test_a_dose_not_taken_is_not_logged(heard: str, why: str | None) -> None:
-    assert unasked(heard, DOSE, "dose") == why
-    # A schedule is what a plan to take a medicine is.
-    assert unasked(heard, RECORD, "schedule") in (None, "a plan")
-
-
-def test_the_loop_does_not_log_a_dose_still_to_come() -> None:
-    dose = ToolCall("log_dose", {"drug": "tylenol", "amount": 2, "unit": "tablets"})
-    bot, _, ran = _bot(render_lfm2([dose]), "Logged.")
-    events = list(bot.turn(UserInput(text="im gonna take 2 tylenol before bed")))
-    assert ran == []
-    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["not taken"]]
 
 
 def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:

@@ -14,12 +14,6 @@ record (`RECORD`) is held back when the request:
 - says a plan not made: "the doctor might move me to twice a day";
 - says not to: "don't log it", "no need to write that down".
 
-A dose log (`DOSE`) is held back too when the request speaks of a dose not taken: one still to
-come ("I'll probably have 1 melatonin at 10 tonight", "im gonna take 2 tylenol") or missed
-("forgot to take my lisinopril yesterday"), unless it also says one was taken ("took my
-eliquis at 8 and ill do the other one tonight"). A schedule is what a plan to take a medicine
-is, so it is not held back for this.
-
 Words that ask for the record ("log it", "can you put down", "set up", "remind me") keep the
 call, whatever else the request says, unless they are said not to be done. A feeling said
 beside a dose does not unsay it ("ugh, two imodium after my third trip to the loo" is a dose
@@ -148,17 +142,6 @@ _UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|c
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
 _KEPT = re.compile(r"\b(?:keep|hold\s+on\s+to|hang\s+on\s+to)\s+(?!an?\b|track\b)")  # not "a note"
-# A dose of the user's still to come ("I'll probably have one at 10", "im gonna take 2"), or
-# missed ("forgot to take my lisinopril", "haven't had my sertraline yet").
-_TO_COME = (r"\b(?:i'?ll|ill|i\s+will|i\s+shall|(?:i'?m\s+|im\s+)?(?:gonna|going\s+to|about\s+to|"
-            r"planning\s+(?:on|to))|plan\s+to|intend\s+to)\s+(?:\w+\s+){0,2}?"
-            r"(?:take|taking|have|having|do|use|pop|swallow|inject|start)\b")
-_MISSED = (r"\b(?:forgot|forgotten|forget|missed|skipped|didn'?t|did\s+not|haven'?t|have\s+not|"
-           r"hasn'?t|yet\s+to|not\s+yet)\s+(?:to\s+)?(?:take|taken|have|had|do|done|use|used|my|"
-           r"the|it|them|any)\b")
-# A further dose to come says one was taken: "2 puffs of ventolin, I'll do another 2 later".
-_FURTHER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:another|more|the\s+other|the\s+next|next\s+one|"
-                      r"a\s+second|second\s+one|again)\b")
 _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
@@ -186,10 +169,7 @@ _WHY = {
     "a plan": re.compile(
         r"\b(?:(?:might|may)\s+(?:move|change|switch|put|start|up|increase|lower|reduce|stop)|"
         r"thinking\s+(?:of|about)|considering|not\s+sure\s+(?:yet|if|whether)|"
-        r"haven'?t\s+decided|hasn'?t\s+decided|undecided|if\s+(?:i|the\s+doctor|my\s+doctor)|"
-        r"(?:might|may)\s+(?:need|have)\s+to)\b"),
-    # A dose still to come, or missed (`_not_taken` lets a dose taken said beside it stand).
-    "not taken": re.compile(rf"{_TO_COME}|{_MISSED}"),
+        r"haven'?t\s+decided|hasn'?t\s+decided|undecided|if\s+(?:i|the\s+doctor|my\s+doctor))\b"),
     # Not "what time is it (in Tokyo)", "what time do you have".
     "a thing's time": re.compile(
         r"\b(?:what\s+time|when)(?:'s|\s+(?:does|do|did|will|would|should|shall|can|could|are|"
@@ -208,13 +188,8 @@ _WHY = {
         r"tv|telly|radio|music|fan|kettle|oven)\b)"),
 }
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
-# the first. A dose log holds back a dose not taken, too.
+# the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-DOSE = (*RECORD, "not taken")
-_OVERRIDDEN = DOSE[1:]  # by words that ask for the record
-# A dose said taken, beside one not taken: "took my eliquis at 8 and ill do the other tonight".
-_TAKEN = re.compile(r"\b(?:took|taken|had|swallowed|popped|used|injected|did|done|gave\s+myself|"
-                    r"just\s+(?:took|had|did|used))\b")
 REASONS = ("said not to", *_WHY)
 # The reasons that hold back a call to any tool.
 ANY_TOOL = ("an action no tool does",)
@@ -234,8 +209,6 @@ NOT_ASKED = {
     "someone else's": "I haven't saved that, since it sounds like someone else's medicine. " + _SAY,
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
-    "not taken": "I haven't logged it, since it sounds like a dose not taken yet. Say \"log "
-                 "it\" once you've taken it.",
     "said not to": "Okay, I've left it.",
     "an action no tool does": "Sorry, I can't do that: I can't send messages, make calls, book, "
                               "buy or play things, or pause, rename or snooze timers. I can set "
@@ -266,10 +239,9 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
     s = _plain(text)
     asked = bool(_ASK.search(s))
     for why in reasons:
-        if why in _OVERRIDDEN and asked:
+        if why in RECORD[1:] and asked:
             continue
-        says = said_not_to(s, action) if why == "said not to" else \
-            _not_taken(s) if why == "not taken" else _WHY[why].search(s)
+        says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in ANY_TOOL and action:
@@ -280,21 +252,6 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         if says:
             return why
     return None
-
-
-def _not_taken(s: str) -> bool:
-    """Whether `s` speaks of a dose not taken and of none taken, outside those words ("haven't
-    had" says none)."""
-    from assistant.tools.daytimes import says_routine  # "I'll take it at 8 and 8": a schedule
-
-    spans = list(_WHY["not taken"].finditer(s))
-    if not spans or says_routine(s) or any(
-            re.match(_TO_COME, m[0]) and _FURTHER.search(s[m.end():]) for m in spans):
-        return False
-    rest = s
-    for m in reversed(spans):
-        rest = rest[:m.start()] + " " + rest[m.end():]
-    return not _TAKEN.search(rest)
 
 
 def asks(text: str) -> bool:
@@ -366,5 +323,5 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "DOSE", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
            "RECORD", "TOPICS", "asks", "of_the_past", "said_not_to", "unasked"]

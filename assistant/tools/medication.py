@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from assistant.tools.asking import DOSE, RECORD
+from assistant.tools.asking import RECORD
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.daytimes import read_time
@@ -373,7 +373,7 @@ TOOLS = (
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
          units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",),
-         routine="add_medication_schedule", held_back_by=DOSE, action="dose",
+         routine="add_medication_schedule", held_back_by=RECORD, action="dose",
          no_advice_on=names_a_medicine),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,

@@ -1,6 +1,8 @@
 """The committed typed items not-taken can touch: a dose call, as the brain wrote it, for a
 request that speaks of a dose not taken (`unasked(..., ("not taken",))`), or a call to any tool
 that holds back a medicine record for a request that says "might need to" (the plan's new words).
+It ran at 07a08ab, where `asking` had the reason, and wrote `records/guard-set.jsonl.gz`; since
+the rule was reverted it stops with that said.
 
 python docs/brain-eval/not-taken/guard.py OUT.jsonl
 """
@@ -38,4 +40,8 @@ def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
 
 
 if __name__ == "__main__":
+    from assistant.tools.asking import REASONS
+
+    if "not taken" not in REASONS:
+        sys.exit("not-taken was reverted: run this at 07a08ab (see the docstring)")
     write_guard(sys.argv[1], touches)
