@@ -307,39 +307,10 @@ def said_numbers(heard: str) -> list[float]:
     return [float(n) for n in re.findall(r"(?:(?<![\w.])-)?(?<![\w.])\d+(?:\.\d+)?", s)]
 
 
-# A count, then a name the call writes, then a number with no unit or time after it: the
-# number is the product's strength ("1 ecosprin 75", "2 Dolo 650", "two co-codamol 30/500").
-_COUNT_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0,
-                "half": 0.5, "half a": 0.5, "half an": 0.5}
-_NOT_STRENGTH = (r"(?![\d.:/])(?!\s*(?:mg|mcg|µg|g|grams?|milligrams?|micrograms?|ml|mls|"
-                 r"millilit\w*|units?|iu|puffs?|drops?|sprays?|tabs?|tablets?|caps?|capsules?|"
-                 r"pills?|mins?|minutes?|hours?|hrs?|h|am|pm|a\.m\.?|p\.m\.?|o'?clock|ago|"
-                 r"times?|x)\b)")
-
-
-def _named_counts(heard: str, names: Collection[str]) -> dict[float, float]:
-    """Strength -> count, for each name of `names` said after a count and before a number that
-    is not an amount or a time (`_NOT_STRENGTH`)."""
-    s = " ".join(heard.lower().split())
-    out: dict[float, float] = {}
-    for name in names:
-        words = " ".join(name.lower().split())
-        if not words or not re.search(r"[a-z]", words):
-            continue
-        for m in re.finditer(rf"\b(\d+(?:\.\d+)?|half an?|an?|one|two|three|four|half)\s+"
-                             rf"(?:(?:of\s+)?(?:my|the|a|an)\s+)?{re.escape(words)}\s*-?\s*"
-                             rf"(\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?){_NOT_STRENGTH}", s):
-            count = _COUNT_WORDS.get(m[1]) or float(m[1])
-            out |= {float(n): count for n in m[2].split("/")}  # "co-codamol 30/500"
-    return out
-
-
 def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
                   moment: str | None) -> ToolCall:
     """`call` with each of its `amounts` arguments set to the one number `heard` says outside
-    `moment` (the time said, whose numbers are not amounts), when the call's is none said; and
-    to the count said before a name the call writes, when the call's is the strength said after
-    it (`_named_counts`: "1 ecosprin 75" had been 75)."""
+    `moment` (the time said, whose numbers are not amounts), when the call's is none said."""
     if not amounts:
         return call
     said = said_numbers(heard)
@@ -347,16 +318,10 @@ def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
         if n in said:
             said.remove(n)
     args = dict(call.arguments)
-    strengths = _named_counts(heard, [v for k, v in args.items()
-                                      if isinstance(v, str) and k not in amounts])
     for name in amounts:
         written = args.get(name)
-        if not isinstance(written, int | float) or isinstance(written, bool):
-            continue
-        if float(written) in strengths:
-            count = strengths[float(written)]
-            args[name] = int(count) if count.is_integer() else count
-        elif len(set(said)) == 1 and float(written) not in said:
+        if len(set(said)) == 1 and isinstance(written, int | float) and \
+                not isinstance(written, bool) and float(written) not in said:
             args[name] = int(said[0]) if said[0].is_integer() else said[0]
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 

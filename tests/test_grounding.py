@@ -632,25 +632,6 @@ def test_a_dose_gets_the_unit_and_amount_said() -> None:
                          "at half nine") is wrong
 
 
-@pytest.mark.parametrize(("written", "heard", "amount"), [
-    # A count, a name, then its strength: the count is the amount ("1 ecosprin 75" had been 75).
-    (("ecosprin", 75), "1 ecosprin 75 just now", 1),
-    (("Dolo", 650), "Took 1 Dolo 650 at 10 last night", 1),
-    (("concor", 2.5), "half a concor 2.5 this morning", 0.5),
-    (("co-codamol", 500), "two co-codamol 30/500 at 6", 2),
-    (("dolo", 650), "took 2 of my dolo 650", 2),
-    # A unit after the number makes it an amount; a time after it, a time; no count before the
-    # name, nothing to go on.
-    (("ecosprin", 75), "1 ecosprin 75 mg", 75),
-    (("ecosprin", 75), "ecosprin 75 just now", 75),
-])
-def test_a_strength_said_after_a_name_is_not_the_amount(written: tuple[str, float], heard: str,
-                                                       amount: float) -> None:
-    drug, wrote = written
-    call = ToolCall("log_dose", {"drug": drug, "amount": wrote, "unit": "mg"})
-    assert ground_amount(call, ("amount",), heard, None).arguments["amount"] == amount
-
-
 @pytest.mark.parametrize(("written", "heard", "unit"), [
     # A bare count the brain wrote as a measure: the user counted tablets.
     (("Tylenol", 2, "mg"), "Took two Tylenol", "tablets"),

@@ -1,6 +1,8 @@
 """The committed typed items strength-named can touch: a call with amounts, as the brain wrote
 it or as it ran, whose amount is a number said right after a name it writes, with a count said
-before the name (`grounding._named_counts`: "1 ecosprin 75" logged as 75).
+before the name (`grounding._named_counts`: "1 ecosprin 75" logged as 75). It ran at c1ffc90,
+where `grounding` had the rule, and wrote `records/guard-set.jsonl.gz`; since the rule was
+reverted it stops with that said.
 
 python docs/brain-eval/strength-named/guard.py OUT.jsonl
 """
@@ -15,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from records import write_guard
 
-from assistant.grounding import _named_counts
+from assistant import grounding
 from assistant.toolcall import ToolCall
 from assistant.tools import medication, units
 
@@ -29,7 +31,7 @@ def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
         if tool is None or not tool.amounts:
             continue
         names = [v for k, v in call.arguments.items() if isinstance(v, str) and k not in tool.amounts]
-        strengths = _named_counts(r["text"], names)
+        strengths = grounding._named_counts(r["text"], names)
         if any(isinstance(v := call.arguments.get(a), int | float) and float(v) in strengths
                for a in tool.amounts):
             return True
@@ -37,4 +39,6 @@ def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
 
 
 if __name__ == "__main__":
+    if not hasattr(grounding, "_named_counts"):
+        sys.exit("strength-named was reverted: run this at c1ffc90 (see the docstring)")
     write_guard(sys.argv[1], touches)
