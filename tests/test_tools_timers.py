@@ -145,12 +145,15 @@ def test_dose_times_said_loosely_parse_to_the_past(said, expected):
 
 
 @pytest.mark.parametrize(("said", "hour", "expected_hour"), [
-    # A part of today begun but its usual hour still to come: the dose was taken by now. At 6 am
-    # "this morning" had been 9 am, in the future, and "morning" yesterday's 9 am.
+    # A part of today (or a meal) begun but its usual hour still to come: the dose was taken by
+    # now. At 6 am "this morning" had been 9 am, in the future, and "morning" yesterday's 9 am.
     ("this morning", 6, 6), ("morning", 6, 6), ("this afternoon", 13, 13), ("tonight", 19, 19),
     ("this morning", 11, 9),  # its usual hour has passed: that hour
     ("this evening", 10, 20),  # not begun: still to come, and the dose tool says so
     ("morning", 3, None),  # before the morning begins: yesterday's
+    # A meal likewise: "with breakfast" told at 7 am had been yesterday's breakfast.
+    ("with breakfast", 7, 7), ("after breakfast", 7, 7), ("before bed", 21, 21),
+    ("at lunch", 10, None),  # lunch has not begun: yesterday's
 ])
 def test_a_begun_part_of_today_is_now_for_a_past_dose(said, hour, expected_hour):
     from assistant.tools.when import parse_when

@@ -61,6 +61,13 @@ _MEAL_MINUTES = {"breakfast": 8 * 60, "brekkie": 8 * 60, "brunch": 11 * 60, "lun
                  "lunchtime": 12 * 60 + 30, "tea": 17 * 60 + 30, "teatime": 17 * 60 + 30,
                  "dinner": 18 * 60 + 30, "dinnertime": 18 * 60 + 30, "supper": 19 * 60 + 30,
                  "bed": 22 * 60, "bedtime": 22 * 60}
+# When a meal's time begins: a dose taken "with breakfast", told at 7:15, was taken by now, not at
+# yesterday's breakfast.
+_MEAL_START = {"breakfast": 6 * 60, "brekkie": 6 * 60, "brunch": 10 * 60, "lunch": 11 * 60 + 30,
+               "lunchtime": 11 * 60 + 30, "tea": 16 * 60 + 30, "teatime": 16 * 60 + 30,
+               "dinner": 17 * 60 + 30, "dinnertime": 17 * 60 + 30, "supper": 18 * 60 + 30,
+               "bed": 21 * 60, "bedtime": 21 * 60}
+_MEAL_OFFSET = {"before": -30, "after": 30}
 _MEAL = re.compile(r"\b(?:(before|after|with|at|for|around|by|during|over) )?(?:(?:my|the|your) )?"
                    r"(breakfast|brekkie|brunch|lunch(?:time)?|tea(?:time)?|dinner(?:time)?|supper|"
                    r"bed(?:time)?)\b")
@@ -132,7 +139,7 @@ def _meal(m: re.Match[str], timed: bool) -> str:
         return m[0]
     if timed:
         return ""
-    minutes = _MEAL_MINUTES[meal] + {"before": -30, "after": 30}.get(word or "", 0)
+    minutes = _MEAL_MINUTES[meal] + _MEAL_OFFSET.get(word or "", 0)
     return f"at {minutes // 60}:{minutes % 60:02d}"
 
 
@@ -385,12 +392,23 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime 
         parsed = parsed.replace(tzinfo=now.tzinfo)
     if parsed.utcoffset() == now.utcoffset():  # no zone was spoken: it is a local wall time
         parsed = parsed.replace(tzinfo=local_zone(now))
-    part = _PART_ALONE.fullmatch(" ".join(text.lower().split()))
-    if prefer == "past" and part:  # "this morning" said at 6 am: not yesterday's, nor still to come
-        name, local = part[1] or "night", now.astimezone(local_zone(now))
-        if local.hour < _PART_HOUR[name] and local.hour >= _PART_START[name]:
-            return now
+    if prefer == "past" and _begun(" ".join(text.lower().split()), now):
+        return now
     return parsed
+
+
+def _begun(said: str, now: datetime) -> bool:
+    """Whether `said` is a part of the day or a meal alone ("this morning", "with breakfast")
+    that has begun today, at `now`, before its usual hour: for a dose, taken by now."""
+    local = now.astimezone(local_zone(now))
+    minutes = local.hour * 60 + local.minute
+    if part := _PART_ALONE.fullmatch(said):
+        name = part[1] or "night"
+        return _PART_START[name] * 60 <= minutes < _PART_HOUR[name] * 60
+    if meal := _MEAL.fullmatch(said):  # "after breakfast" at 7:15: breakfast has begun too
+        usual = _MEAL_MINUTES[meal[2]] + _MEAL_OFFSET.get(meal[1] or "", 0)
+        return _MEAL_START[meal[2]] <= minutes < usual
+    return False
 
 
 # Said of today ("is it chilly out this morning" -> day "morning"); dateparser reads none of these.
