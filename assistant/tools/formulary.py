@@ -178,8 +178,8 @@ def load() -> Formulary:
 def core() -> Formulary:
     """The first file alone: what evalkit's synthetic requests are built on, what speech
     recognition is biased towards, and what a word is matched against closely. The world list's
-    400 names crowd both: Whisper's second pass lost "metformin" to its neighbours in sound, and
-    ordinary words begin its names ("temp" begins Tempra, "zone" Zonegran)."""
+    630-odd names crowd both: Whisper's second pass lost "metformin" to its neighbours in sound,
+    and ordinary words begin its names ("temp" begins Tempra, "zone" Zonegran)."""
     return _read(_CORE)
 
 

@@ -53,20 +53,17 @@ _PART_HOUR = {"morning": 9, "afternoon": 15, "evening": 20, "night": 20}
 # now, not at the part's usual hour, still to come.
 _PART_START = {"morning": 5, "afternoon": 12, "evening": 17, "night": 18}
 _PART_ALONE = re.compile(r"(?:(?:this|in the|at) )?(morning|afternoon|evening|night)|(tonight)")
-# Meals and bed at their usual hours, in minutes after midnight: "with breakfast", "after lunch",
-# "before bed" (it had been "I couldn't understand the time 'dinner'"). Before one is half an
-# hour before, after one half an hour after. "Bed" and "tea" only after a word of time ("with my
-# tea" is a drink).
-_MEAL_MINUTES = {"breakfast": 8 * 60, "brekkie": 8 * 60, "brunch": 11 * 60, "lunch": 12 * 60 + 30,
-                 "lunchtime": 12 * 60 + 30, "tea": 17 * 60 + 30, "teatime": 17 * 60 + 30,
-                 "dinner": 18 * 60 + 30, "dinnertime": 18 * 60 + 30, "supper": 19 * 60 + 30,
-                 "bed": 22 * 60, "bedtime": 22 * 60}
-# When a meal's time begins: a dose taken "with breakfast", told at 7:15, was taken by now, not at
-# yesterday's breakfast.
-_MEAL_START = {"breakfast": 6 * 60, "brekkie": 6 * 60, "brunch": 10 * 60, "lunch": 11 * 60 + 30,
-               "lunchtime": 11 * 60 + 30, "tea": 16 * 60 + 30, "teatime": 16 * 60 + 30,
-               "dinner": 17 * 60 + 30, "dinnertime": 17 * 60 + 30, "supper": 18 * 60 + 30,
-               "bed": 21 * 60, "bedtime": 21 * 60}
+# Meals and bed: when each begins and its usual time, in minutes after midnight. "With
+# breakfast", "after lunch", "before bed" are read at the usual time (it had been "I couldn't
+# understand the time 'dinner'"); before one is half an hour before, after one half an hour
+# after. One begun today is now for a past dose: "with breakfast" told at 7:15 had been
+# yesterday's. "Bed" and "tea" only after a word of time ("with my tea" is a drink).
+_MEALS = {"breakfast": (6 * 60, 8 * 60), "brekkie": (6 * 60, 8 * 60), "brunch": (10 * 60, 11 * 60),
+          "lunch": (11 * 60 + 30, 12 * 60 + 30), "lunchtime": (11 * 60 + 30, 12 * 60 + 30),
+          "tea": (16 * 60 + 30, 17 * 60 + 30), "teatime": (16 * 60 + 30, 17 * 60 + 30),
+          "dinner": (17 * 60 + 30, 18 * 60 + 30), "dinnertime": (17 * 60 + 30, 18 * 60 + 30),
+          "supper": (18 * 60 + 30, 19 * 60 + 30), "bed": (21 * 60, 22 * 60),
+          "bedtime": (21 * 60, 22 * 60)}
 _MEAL_OFFSET = {"before": -30, "after": 30}
 _MEAL = re.compile(r"\b(?:(before|after|with|at|for|around|by|during|over) )?(?:(?:my|the|your) )?"
                    r"(breakfast|brekkie|brunch|lunch(?:time)?|tea(?:time)?|dinner(?:time)?|supper|"
@@ -139,7 +136,7 @@ def _meal(m: re.Match[str], timed: bool) -> str:
         return m[0]
     if timed:
         return ""
-    minutes = _MEAL_MINUTES[meal] + _MEAL_OFFSET.get(word or "", 0)
+    minutes = _MEALS[meal][1] + _MEAL_OFFSET.get(word or "", 0)
     return f"at {minutes // 60}:{minutes % 60:02d}"
 
 
@@ -406,8 +403,8 @@ def _begun(said: str, now: datetime) -> bool:
         name = part[1] or "night"
         return _PART_START[name] * 60 <= minutes < _PART_HOUR[name] * 60
     if meal := _MEAL.fullmatch(said):  # "after breakfast" at 7:15: breakfast has begun too
-        usual = _MEAL_MINUTES[meal[2]] + _MEAL_OFFSET.get(meal[1] or "", 0)
-        return _MEAL_START[meal[2]] <= minutes < usual
+        begins, usual = _MEALS[meal[2]]
+        return begins <= minutes < usual + _MEAL_OFFSET.get(meal[1] or "", 0)
     return False
 
 
