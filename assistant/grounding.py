@@ -205,6 +205,11 @@ def said_units(heard: str, forms: Mapping[str, str]) -> set[str]:
     return found
 
 
+def _unit_form(written: object) -> str:
+    """A unit argument as its table's forms are written: "Tablets." -> "tablets"."""
+    return " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else ""
+
+
 def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: str,
                 counts: Mapping[str, str] | None = None) -> ToolCall:
     """`call` with each of its `units` arguments set to the one unit `heard` says, when it says
@@ -216,7 +221,7 @@ def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: s
     for name, forms in units.items():
         said = said_units(heard, forms)
         written = args.get(name)
-        key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else ""
+        key = _unit_form(written)
         if len(said) == 1 and forms.get(key) not in said:
             args[name] = next(iter(said))
         elif not said and key not in forms and name in counts:
@@ -248,7 +253,7 @@ def ground_count(call: ToolCall, units: Mapping[str, Mapping[str, str]],
         return call
     for name, forms in units.items():
         written = args.get(name)
-        key = " ".join(written.lower().rstrip(".").split()) if isinstance(written, str) else ""
+        key = _unit_form(written)
         if name in counts and forms.get(key) in _MEASURES and not said_units(heard, forms):
             args[name] = counts[name]
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
