@@ -226,7 +226,7 @@ NOT_ASKED = {
 }
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """`text` as the patterns read it: lower case, straight apostrophes, single spaces."""
     return " ".join(text.lower().replace("\u2019", "'").split())
 
@@ -236,7 +236,7 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
     """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
     is what the call does (`ACTIONS`), for "said not to", or what a tool that only `reads` is
     about (`TOPICS`)."""
-    s = _plain(text)
+    s = plain(text)
     asked = bool(_ASK.search(s))
     for why in reasons:
         if why in RECORD[1:] and asked:
@@ -258,7 +258,7 @@ def asks(text: str) -> bool:
     """Whether `text` asks something, a question or an instruction ("what is amoxicillin
     for", "tell me about statins", "...?"), rather than tells it ("had an ibuprofen after
     lunch": a dose the brain did not log)."""
-    s = _plain(text)
+    s = plain(text)
     return bool(_QUESTION.search(s) or _WHY_ASKED.search(s))
 
 
@@ -266,7 +266,7 @@ def of_the_past(text: str) -> bool:
     """Whether `text` speaks of a time gone or of the last time: of the user's own doses when it
     names a medicine ("when did I last have my atorvastatin?", "codeine - when?"), a read of the
     dose log the brain missed, not a question for advice."""
-    s = _plain(text)
+    s = plain(text)
     return bool(_PAST.search(s) or _LAST.search(s))
 
 
@@ -324,4 +324,4 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
-           "RECORD", "TOPICS", "asks", "of_the_past", "said_not_to", "unasked"]
+           "RECORD", "TOPICS", "asks", "of_the_past", "plain", "said_not_to", "unasked"]

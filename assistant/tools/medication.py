@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from assistant.tools.asking import RECORD
+from assistant.tools.asking import RECORD, plain
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.daytimes import read_time
@@ -263,7 +263,7 @@ def names_medicine(said: str) -> bool:
     "took", "log"), a name the formulary knows, exactly or closely ("Nurofen", "ibuprofin"),
     or a word of four letters or more that begins one ("last amox", "metf?"). "how much snow
     did Buffalo get last winter" names none."""
-    text = said.lower().replace("\u2019", "'")
+    text = plain(said)
     return bool(_MEDICINE_WORDS.search(text)) or _formulary_named(text)
 
 
@@ -283,7 +283,7 @@ def names_a_medicine(said: str) -> bool:
     take an umbrella?" names none. A question the brain makes no call for that names one gets
     the loop's answer that it does not advise on medicines (`Tool.no_advice_on`), so only
     names the formulary knows exactly count: "cheers, that's brilliant" is close to Brilinta."""
-    text = said.lower().replace("\u2019", "'")
+    text = plain(said)
     return bool(_MEDICINE_NAMED.search(text) or _MEDICINE_KINDS.search(text)) or \
         _formulary_named(text, closely=False)
 
@@ -312,7 +312,7 @@ def of_own_medicine(said: str) -> bool:
     """Whether `said` may ask of the user's own dose log: it names a medicine
     (`names_medicine`) or speaks of the user ("my addy, how long ago", "vit d - when did I
     last?"); "when did vesuvius last erupt" does neither."""
-    return bool(_THE_USER.search(said.lower().replace("\u2019", "'"))) or names_medicine(said)
+    return bool(_THE_USER.search(plain(said))) or names_medicine(said)
 
 
 def _named(entry: Drug, said: str) -> str:
