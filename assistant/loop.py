@@ -45,7 +45,7 @@ from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import (
     ANY_TOOL,
     NO_DAY_AHEAD,
-    NOT_ABOUT,
+    NOT_ABOUT_OF,
     NOT_ASKED,
     NOT_SAID,
     asks,
@@ -443,7 +443,7 @@ class Conversation:
             if grounding.no_day_ahead(call, tool, newest, self.now()):
                 return NO_DAY_AHEAD
             if tool.about is not None and not tool.about(self._said()):
-                return NOT_ABOUT
+                return NOT_ABOUT_OF[tool.action]
         return why
 
     def _why_not_answered(self, request: str) -> str | None:
