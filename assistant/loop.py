@@ -430,7 +430,7 @@ class Conversation:
         """Why `call` is not run for `newest`: a reason its words say, a number or time made up
         that it cannot do without (one it can, a dose's time or an id beside a label, is
         dropped in `_ground`), a forecast's day that is no day ahead, or user turns that name
-        none of what the tool is about (`Tool.about`)."""
+        none of what the tool is about (`Tool.about`, `Tool.about_args`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
@@ -442,7 +442,9 @@ class Conversation:
                 return NOT_SAID
             if grounding.no_day_ahead(call, tool, newest, self.now()):
                 return NO_DAY_AHEAD
-            if tool.about is not None and not tool.about(self._said()):
+            said = self._said()
+            if not ((tool.about is None or tool.about(said)) and
+                    (tool.about_args is None or tool.about_args(call.arguments, said))):
                 return NOT_ABOUT_OF[tool.action]
         return why
 

@@ -382,7 +382,7 @@ def test_every_tool_that_declares_what_it_is_about_has_an_answer_for_its_hold() 
 
     every = (*clock.TOOLS, *medication.TOOLS, *notes.TOOLS, *timers.TOOLS,
              *units.TOOLS, *weather.TOOLS)
-    about = {t.action for t in every if t.about is not None}
+    about = {t.action for t in every if t.about is not None or t.about_args is not None}
     assert about == {"dose", "timer"}
     assert about <= set(NOT_ABOUT_OF)
 
@@ -417,6 +417,18 @@ def test_the_loop_lists_the_timers_only_for_a_request_that_names_one() -> None:
                        Registry([replace_fn(_declared("list_timers"))]), options=LoopOptions(speak=False))
     events = list(bot.turn(UserInput(text="how much longer on the spuds?")))
     assert [e.call.name for e in events if isinstance(e, ToolStarted)] == ["list_timers"]
+
+
+def test_the_loop_reads_the_dose_log_only_for_a_drug_that_may_be_a_medicine() -> None:
+    from assistant.tools.asking import NOT_ABOUT
+
+    eye_test = ToolCall("last_dose", {"drug": "eye test"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([eye_test])]),
+                       Registry([replace_fn(_declared("last_dose"))]), options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="My last eye test was in 2019. Is that too long ago?")))
+    assert not [e for e in events if isinstance(e, ToolStarted)]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_ABOUT]]
 
 
 def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() -> None:
