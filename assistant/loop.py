@@ -45,7 +45,7 @@ from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import (
     ANY_TOOL,
     NO_DAY_AHEAD,
-    NOT_ABOUT_OF,
+    NOT_ABOUT,
     NOT_ASKED,
     NOT_SAID,
     asks,
@@ -445,7 +445,7 @@ class Conversation:
             said = self._said()
             if not ((tool.about is None or tool.about(said)) and
                     (tool.about_args is None or tool.about_args(call.arguments, said))):
-                return NOT_ABOUT_OF[tool.action]
+                return NOT_ABOUT
         return why
 
     def _why_not_answered(self, request: str) -> str | None:

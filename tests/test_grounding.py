@@ -376,49 +376,6 @@ def test_the_loop_holds_back_a_forecast_of_the_past() -> None:
     assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NO_DAY_AHEAD]]
 
 
-def test_every_tool_that_declares_what_it_is_about_has_an_answer_for_its_hold() -> None:
-    from assistant.tools import clock, medication, notes, timers, units, weather
-    from assistant.tools.asking import NOT_ABOUT_OF
-
-    every = (*clock.TOOLS, *medication.TOOLS, *notes.TOOLS, *timers.TOOLS,
-             *units.TOOLS, *weather.TOOLS)
-    about = {t.action for t in every if t.about is not None or t.about_args is not None}
-    assert about == {"dose", "timer"}
-    assert about <= set(NOT_ABOUT_OF)
-
-
-@pytest.mark.parametrize(("said", "timer"), [
-    ("how long's left on the pasta?", True),
-    ("anything counting down?", True),
-    ("is the rice done yet", True),
-    ("how long till the oven thing goes off?", True),
-    ("list my timers", True),
-    ("What happened with the big Texas freeze in February 2021?", False),
-    ("what month gets the most snow in denver", False),
-    ("how do you say monday, tuesday and wednesday in spanish", False),
-])
-def test_a_timer_is_named_by_a_word_of_timers_or_time_left(said: str, timer: bool) -> None:
-    from assistant.tools.timers import names_a_timer
-
-    assert names_a_timer(said) is timer
-
-
-def test_the_loop_lists_the_timers_only_for_a_request_that_names_one() -> None:
-    from assistant.tools.asking import NO_TIMER_NAMED
-
-    listing = ToolCall("list_timers", {})
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([listing])]),
-                       Registry([replace_fn(_declared("list_timers"))]), options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text="what month gets the most snow in denver")))
-    assert not [e for e in events if isinstance(e, ToolStarted)]
-    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NO_TIMER_NAMED]
-    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NO_TIMER_NAMED]]
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([listing]), "One, 4 minutes left."]),
-                       Registry([replace_fn(_declared("list_timers"))]), options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text="how much longer on the spuds?")))
-    assert [e.call.name for e in events if isinstance(e, ToolStarted)] == ["list_timers"]
-
-
 def test_the_loop_reads_the_dose_log_only_for_a_drug_that_may_be_a_medicine() -> None:
     from assistant.tools.asking import NOT_ABOUT
 

@@ -200,11 +200,9 @@ _SAY = 'Say "log it" or "set it up" if you want it saved.'
 NOT_SAID = "a number not said"
 # Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
 NO_DAY_AHEAD = "no day ahead"
-# Nor these: by what the user's turns name (`Tool.about`), one for each tool's action: the dose
-# log's, a medicine or the user; the timer list's, a timer or time left (`NOT_ABOUT_OF`).
+# Nor this: by what the user's turns name (`Tool.about`, `Tool.about_args`: the dose log's, a
+# medicine or the user, and a drug that may be one).
 NOT_ABOUT = "not about it"
-NO_TIMER_NAMED = "no timer named"
-NOT_ABOUT_OF = {"dose": NOT_ABOUT, "timer": NO_TIMER_NAMED}
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
     "advice": "I can't advise on that; for medicines, a pharmacist or your doctor can. I can set "
@@ -226,9 +224,6 @@ NOT_ASKED = {
                   "or what a place is usually like.",
     NOT_ABOUT: "That doesn't sound like one of your medicines, so I haven't looked in your dose "
                "log. I can tell you when you last took a medicine, or what you took on a day.",
-    NO_TIMER_NAMED: "Sorry, I can't help with that one. I can set, list or cancel timers, set "
-                    "reminders, take notes, log doses, and tell you the time, the weather, a sum "
-                    "or a conversion.",
 }
 
 
@@ -329,6 +324,5 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ABOUT_OF", "NOT_ASKED", "NOT_SAID",
-           "NO_DAY_AHEAD", "NO_TIMER_NAMED", "REASONS", "RECORD", "TOPICS", "asks", "of_the_past",
-           "plain", "said_not_to", "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
+           "RECORD", "TOPICS", "asks", "of_the_past", "plain", "said_not_to", "unasked"]

@@ -10,14 +10,13 @@ scheduler never fires, and nothing fires twice.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.events import Notification
-from assistant.tools.asking import RECORD, plain
+from assistant.tools.asking import RECORD
 from assistant.tools.base import (
     ErrorCode,
     NeedsConfirmation,
@@ -314,23 +313,6 @@ def _bare(label: str) -> str:
     return " ".join(w for w in words if w not in ("the", "my", "a", "to"))
 
 
-# A timer, or the time left on a thing counting down: "how long's left on the pasta?",
-# "anything counting down?", "is the rice done yet?". No such word, no timer asked after: "what
-# happened with the big Texas freeze?" listed the timers (docs/brain-eval/timers-unnamed/).
-_TIMER_WORDS = re.compile(
-    r"\b(?:timers?|countdowns?|count(?:ing)?\s*down|alarms?|left|longer|remaining|to\s+go|yet|"
-    r"done|ready|finished|running|(?:go(?:es|ing)?|gone|went)\s+off|dings?|beeps?|buzz(?:es)?|"
-    r"rings?|minutes?|mins?|seconds?|secs?|how\s+much\s+time|how\s+long\s+(?:on|till?|til|"
-    r"until|before))\b")
-
-
-def names_a_timer(said: str) -> bool:
-    """Whether `said` names a timer or the time left on something (`Tool.about` of the timer
-    list): "how much longer on the spuds?" does; "what month gets the most snow in denver"
-    does not."""
-    return bool(_TIMER_WORDS.search(plain(said)))
-
-
 _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 TOOLS = (
     Tool("set_timer",
@@ -353,7 +335,7 @@ TOOLS = (
          side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1},
          held_back_by=("said not to",), action="timer"),  # "no need for a timer"
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
-         side_effect=SideEffect.READ, action="timer", about=names_a_timer),
+         side_effect=SideEffect.READ, action="timer"),
     Tool("cancel_timer",
          "Cancel a running timer by its label or timer_id (or the only one running). Also "
          "cancels a reminder given its text or id.",
