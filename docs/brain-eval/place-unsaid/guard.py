@@ -1,0 +1,32 @@
+"""The committed typed items place-unsaid can touch: a call, as the brain wrote it or as it ran,
+with a value its tool holds to what was said that the request does not say (`grounding.unsaid`:
+the clock's place).
+
+python docs/brain-eval/place-unsaid/guard.py OUT.jsonl
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from records import write_guard
+
+from assistant.grounding import unsaid
+from assistant.toolcall import ToolCall
+from assistant.tools import clock
+
+TOOLS = {t.name: t for t in clock.TOOLS}
+
+
+def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+    ran = [ToolCall(c["name"], c["arguments"]) for c in r.get("calls") or []]
+    return any((tool := TOOLS.get(c.name)) is not None and unsaid(c, tool, r["text"])
+               for c in (*calls, *ran))
+
+
+if __name__ == "__main__":
+    write_guard(sys.argv[1], touches)
