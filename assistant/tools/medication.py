@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -316,21 +315,6 @@ def of_own_medicine(said: str) -> bool:
     return bool(_THE_USER.search(plain(said))) or names_medicine(said)
 
 
-# Taking said outright: "when did I last take Night Nurse" reads a medicine the formulary lacks.
-_TAKEN = re.compile(r"\b(?:took|taken|take|takes|taking|swallowed|popped|used|use)\b")
-
-
-def reads_a_medicine(args: Mapping[str, Any], said: str) -> bool:
-    """Whether a dose-log read's `drug` may be one of the user's medicines: a name the
-    formulary knows or comes close to, a word of medicine or the beginning of a name ("my pill",
-    "metf"), or anything where the user's words name a medicine or say it was taken. "My last
-    eye test was in 2019" reads `last_dose("eye test")`: it names none. A name the formulary
-    cannot resolve is never in the log (`log_dose` does not guess), so nothing is lost."""
-    drug = str(args.get("drug", ""))
-    return bool(_drug_named(drug)) or names_medicine(drug) or names_a_medicine(said) or \
-        bool(_TAKEN.search(plain(said)))
-
-
 def _named(entry: Drug, said: str) -> str:
     """'clonazepam (Klonopin)': the user hears which drug was logged when they named another."""
     return entry.generic if normalise(said) == normalise(entry.generic) else \
@@ -396,8 +380,7 @@ TOOLS = (
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         listed={"drug": _drug_named}, about=of_own_medicine, about_args=reads_a_medicine,
-         no_advice_on=names_a_medicine),
+         listed={"drug": _drug_named}, about=of_own_medicine, no_advice_on=names_a_medicine),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
