@@ -435,7 +435,7 @@ class Conversation:
         that it cannot do without (one it can, a dose's time or an id beside a label, is
         dropped in `_ground`), a forecast's day that is no day ahead, a value it holds to what
         was said that nobody said (`Tool.said_or_held`), or user turns that name none of what the
-        tool is about (`Tool.about`)."""
+        tool is about (`Tool.about`, `Tool.about_args`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
@@ -449,7 +449,9 @@ class Conversation:
                 return NO_DAY_AHEAD
             if grounding.unsaid(call, tool, self._said()):
                 return VALUE_NOT_SAID
-            if tool.about is not None and not tool.about(self._said()):
+            said = self._said()
+            if not ((tool.about is None or tool.about(said)) and
+                    (tool.about_args is None or tool.about_args(call.arguments, said))):
                 return NOT_ABOUT
         return why
 

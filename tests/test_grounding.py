@@ -410,6 +410,18 @@ def test_the_loop_holds_back_a_clock_read_for_a_place_nobody_said() -> None:
         assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[answer]]
 
 
+def test_the_loop_reads_the_dose_log_only_for_a_drug_that_may_be_a_medicine() -> None:
+    from assistant.tools.asking import NOT_ABOUT
+
+    eye_test = ToolCall("last_dose", {"drug": "eye test"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([eye_test])]),
+                       Registry([replace_fn(_declared("last_dose"))]), options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="My last eye test was in 2019. Is that too long ago?")))
+    assert not [e for e in events if isinstance(e, ToolStarted)]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_ABOUT]]
+
+
 def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() -> None:
     from assistant.tools.asking import NOT_ABOUT
 

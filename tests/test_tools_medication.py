@@ -397,3 +397,24 @@ def test_of_own_medicine(said, own):
     from assistant.tools.medication import of_own_medicine
 
     assert of_own_medicine(said) is own
+
+
+@pytest.mark.parametrize(("drug", "said", "medicine"), [
+    ("eye test", "My last eye test was in 2019. Is that too long ago?", False),
+    ("toothbrush", "I last changed my toothbrush about 6 months ago", False),
+    ("rain", "whats the most rain London has ever had in a single day", False),
+    ("proper lie-in", "when did I last have a proper lie-in?", False),
+    ("metformin", "when did i last have metformin", True),
+    ("metfromin", "my metfromin, when?", True),  # close to a name: the tool asks which
+    ("metf", "last metf?", True),  # the beginning of a name
+    ("my pill", "when did I last have my pill", True),  # a word of medicine
+    ("tetanus jab", "I last had a tetanus jab at school", True),
+    ("nyquil", "when did I last take nyquil", True),  # taken, said outright
+    ("puffer", "did I already do my puffer today", True),  # a word of its form
+    ("paras", "when'd i last have paras? headache's back", True),  # shorthand, plural
+    ("gran", "how long since I last visited my gran", False),
+])
+def test_reads_a_medicine(drug, said, medicine):
+    from assistant.tools.medication import reads_a_medicine
+
+    assert reads_a_medicine({"drug": drug}, said) is medicine

@@ -200,7 +200,8 @@ _SAY = 'Say "log it" or "set it up" if you want it saved.'
 NOT_SAID = "a number not said"
 # Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
 NO_DAY_AHEAD = "no day ahead"
-# Nor this: by what the user's turns name (`Tool.about`: the dose log's, a medicine or the user).
+# Nor this: by what the user's turns name (`Tool.about`, `Tool.about_args`: the dose log's, a
+# medicine or the user, and a drug that may be one).
 NOT_ABOUT = "not about it"
 # Nor this: by a value its tool holds to what was said that no user turn says
 # (`Tool.said_or_held`, `assistant.grounding.unsaid`: the clock's place).

@@ -150,6 +150,10 @@ class Tool:
     # medicine, or the user whose record it is): the loop holds a call back when no user turn in
     # the window passes it ("when did vesuvius last erupt" read as `last_dose('vesuvius')`).
     about: Callable[[str], bool] | None = None
+    # The same for a call's arguments, with the user's words: the dose log's drug names a
+    # medicine, or the words do ("my last eye test was in 2019" speaks of the user, but
+    # `last_dose("eye test")` is no medicine's read).
+    about_args: Callable[[Mapping[str, Any], str], bool] | None = None
     # A test of the user's words for a thing of this tool's that the assistant gives no advice
     # on (the dose log's: a medicine named): a request the brain makes no call for that asks
     # about one, not of the user's own past doses, gets the loop's "advice" answer, never the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -253,16 +254,18 @@ def _drug_named(said: str) -> str | bool:
 _MEDICINE = (r"medicines?|medications?|meds?|pills?|tablets?|tabs|capsules?|caps|doses?|dosage|"
              r"drugs?|prescriptions?|jabs?|injections?|injected|inhalers?|puffs?|sprays?|drops?|"
              r"patch(?:es)?|creams?|vitamins?|supplements?|painkillers?|antibiotics?|insulin|mgs?|"
+             r"puffers?|nebuli[sz]ers?|lozenges?|sachets?|suppositor(?:y|ies)|pessar(?:y|ies)|"
+             r"chewables?|epi-?pens?|"
              r"milligrams?|mcg|micrograms?|mls?|mils?|millilitres?|units?|iu")
 _TAKING = r"took|taken|take|takes|taking|swallowed|had|have|having|log|logged|logging"
 _MEDICINE_WORDS = re.compile(rf"(?:\b|(?<=\d))(?:{_MEDICINE}|{_TAKING})\b")
 
 
 def names_medicine(said: str) -> bool:
-    """Whether `said` names a medicine: a word of medicine or of taking one ("pills", "mg",
-    "took", "log"), a name the formulary knows, exactly or closely ("Nurofen", "ibuprofin"),
-    or a word of four letters or more that begins one ("last amox", "metf?"). "how much snow
-    did Buffalo get last winter" names none."""
+    """Whether `said` names a medicine: a word of medicine, of its form or of taking one
+    ("pills", "puffer", "mg", "took", "log"), a name the formulary knows, exactly or closely
+    ("Nurofen", "ibuprofin"), or a word of four letters or more that begins one ("last amox",
+    "metf?"). "how much snow did Buffalo get last winter" names none."""
     text = plain(said)
     return bool(_MEDICINE_WORDS.search(text)) or _formulary_named(text)
 
@@ -288,9 +291,10 @@ def names_a_medicine(said: str) -> bool:
         _formulary_named(text, closely=False)
 
 
-def _formulary_named(text: str, closely: bool = True) -> bool:
+def _formulary_named(text: str, closely: bool = True, plural: bool = False) -> bool:
     """A name the formulary knows in `text` (lower case), exactly, or (`closely`) closely or
-    by a word of four letters or more that begins it."""
+    by a word of four letters or more that begins it, or (`plural`) does with a plural "s"
+    ("paras"): a drug the brain wrote, not any request's words ("names", "tapas")."""
     words = re.findall(r"[a-z0-9]+", text)
     formulary = load()
     spans = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
@@ -300,8 +304,10 @@ def _formulary_named(text: str, closely: bool = True) -> bool:
         return False
     near = core()  # the world list's names begin ordinary words ("temp": Tempra)
     names = near.names()
+    begun = {w for w in words if len(w) >= 4} | \
+        ({w[:-1] for w in words if len(w) >= 5 and w.endswith("s")} if plural else set())
     return any(any(name.startswith(w) for name in names) or
-               near.resolve(w).status is Status.CLOSE for w in words if len(w) >= 4)
+               near.resolve(w).status is Status.CLOSE for w in begun)
 
 
 # The user spoken of: the dose log is their own record ("my addy, how long ago").
@@ -313,6 +319,23 @@ def of_own_medicine(said: str) -> bool:
     (`names_medicine`) or speaks of the user ("my addy, how long ago", "vit d - when did I
     last?"); "when did vesuvius last erupt" does neither."""
     return bool(_THE_USER.search(plain(said))) or names_medicine(said)
+
+
+# Taking said outright: "when did I last take Night Nurse" reads a medicine the formulary lacks.
+_TAKEN = re.compile(r"\b(?:took|taken|take|takes|taking|swallowed|popped|used|use)\b")
+
+
+def reads_a_medicine(args: Mapping[str, Any], said: str) -> bool:
+    """Whether a dose-log read's `drug` may be one of the user's medicines: a name the
+    formulary knows or comes close to, a word of medicine or its form, or the beginning of a
+    name, with a plural "s" too ("my pill", "puffer", "metf", "paras"), or anything where the
+    user's words name a medicine or say it was taken. "My last eye test was in 2019" reads
+    `last_dose("eye test")`: it names none. A name the formulary cannot resolve is never in
+    the log (`log_dose` does not guess), so nothing is lost."""
+    drug = str(args.get("drug", ""))
+    return bool(_drug_named(drug)) or names_medicine(drug) or \
+        _formulary_named(plain(drug), plural=True) or names_a_medicine(said) or \
+        bool(_TAKEN.search(plain(said)))
 
 
 def _named(entry: Drug, said: str) -> str:
@@ -380,7 +403,8 @@ TOOLS = (
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         listed={"drug": _drug_named}, about=of_own_medicine, no_advice_on=names_a_medicine),
+         listed={"drug": _drug_named}, about=of_own_medicine, about_args=reads_a_medicine,
+         no_advice_on=names_a_medicine),
     Tool("list_doses",
          "List the doses logged on a day: 'today' (default), 'yesterday', a weekday or a "
          "date (YYYY-MM-DD). " + NO_ADVICE,
