@@ -476,15 +476,6 @@ def asks_here(heard: str) -> bool:
     return bool(_HERE.search(heard.lower().replace("\u2019", "'")))
 
 
-def unsaid(call: ToolCall, tool: Tool, heard: str) -> bool:
-    """Whether `call` has a value of its tool's `said_or_held` arguments that `heard` does not
-    say (`said`): the brain misread the request ("how many panadol can I take in a day" as the
-    time in Tokyo). Not where `heard` asks of here: that place is taken out (`ground_place`)."""
-    return not asks_here(heard) and any(
-        isinstance(value := call.arguments.get(name), str) and not said(value, heard)
-        for name in tool.said_or_held)
-
-
 def said_place(heard: str, known: Callable[[str], object]) -> str | None:
     """The one place `heard` names after "in" or "for" or before "time", the longest span of
     up to three words that `known` knows; None when it names none, or several, or asks of here."""

@@ -44,12 +44,10 @@ from assistant.events import (
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import (
     ANY_TOOL,
-    MISREAD,
     NO_DAY_AHEAD,
     NOT_ABOUT,
     NOT_ASKED,
     NOT_SAID,
-    VALUE_NOT_SAID,
     asks,
     of_the_past,
     unasked,
@@ -301,9 +299,7 @@ class Conversation:
                     return
                 calls, why = yield from self._asked(listed, t.clause_of)
                 if not calls and why:  # nothing asked for: say so, and what would do it
-                    misread = self._why_not_answered(self._newest_words()) if why in MISREAD \
-                        else None
-                    yield from self._answer(t, NOT_ASKED[misread or why], spoken=False)
+                    yield from self._answer(t, NOT_ASKED[why], spoken=False)
                     return
                 raw = outcome.raw if calls == outcome.calls else render_lfm2(list(calls))
                 self._remember(Message("assistant", text=raw, calls=calls))
@@ -433,9 +429,8 @@ class Conversation:
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
         """Why `call` is not run for `newest`: a reason its words say, a number or time made up
         that it cannot do without (one it can, a dose's time or an id beside a label, is
-        dropped in `_ground`), a forecast's day that is no day ahead, a value it holds to what
-        was said that nobody said (`Tool.said_or_held`), or user turns that name none of what the
-        tool is about (`Tool.about`, `Tool.about_args`)."""
+        dropped in `_ground`), a forecast's day that is no day ahead, or user turns that name
+        none of what the tool is about (`Tool.about`, `Tool.about_args`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
@@ -447,8 +442,6 @@ class Conversation:
                 return NOT_SAID
             if grounding.no_day_ahead(call, tool, newest, self.now()):
                 return NO_DAY_AHEAD
-            if grounding.unsaid(call, tool, self._said()):
-                return VALUE_NOT_SAID
             said = self._said()
             if not ((tool.about is None or tool.about(said)) and
                     (tool.about_args is None or tool.about_args(call.arguments, said))):

@@ -123,7 +123,7 @@ def test_validation_lets_a_grounded_argument_be_left_out_but_not_another() -> No
     reg = _weather([])
     assert reg.validate(ToolCall("get_weather", {})) is None
     assert reg.validate(ToolCall("get_weather", {"day": 3})) is not None
-    with pytest.raises(ValueError, match="'day', held to what is said, is not a string"):
+    with pytest.raises(ValueError, match="grounded 'day' is not a string"):
         Registry([Tool("t", "T.", {"type": "object", "properties": {"day": {"type": "integer"}}},
                        lambda day=0: None, grounded=("day",))])
 
@@ -374,40 +374,6 @@ def test_the_loop_holds_back_a_forecast_of_the_past() -> None:
     assert not [e for e in events if isinstance(e, ToolStarted)]
     assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NO_DAY_AHEAD]
     assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NO_DAY_AHEAD]]
-
-
-@pytest.mark.parametrize(("place", "heard", "unsaid"), [
-    ("Tokyo", "how many panadol can i take in a day", True),
-    ("Paris", "is it before noon", True),
-    ("Tokyo", "what time is it in tokyo", False),
-    ("Los Angeles", "whats the time in LA rn", False),  # initials
-    ("Seattle", "time in seatle?", False),  # spelt close
-    ("Tokyo", "local time please, not Singapore time", False),  # asks of here: taken out
-])
-def test_a_clock_place_nobody_said(place: str, heard: str, unsaid: bool) -> None:
-    from assistant.grounding import unsaid as is_unsaid
-    from assistant.tools.clock import TOOLS
-
-    assert is_unsaid(ToolCall("get_time", {"location": place}), TOOLS[0], heard) is unsaid
-    assert not is_unsaid(ToolCall("get_time", {}), TOOLS[0], heard)
-
-
-def test_the_loop_holds_back_a_clock_read_for_a_place_nobody_said() -> None:
-    from assistant.tools.asking import VALUE_NOT_SAID
-    from assistant.tools.clock import TOOLS
-
-    tokyo = ToolCall("get_time", {"location": "Tokyo"})
-    for heard, answer in (("How much paracetamol is safe for an adult in one day?", "advice"),
-                          ("How much water should an adult drink each day?", VALUE_NOT_SAID)):
-        registry = Registry([replace_fn(TOOLS[0]), replace_fn(_declared("last_dose"))])
-        bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([tokyo])]), registry,
-                           options=LoopOptions(speak=False))
-        events = list(bot.turn(UserInput(text=heard)))
-        assert not [e for e in events if isinstance(e, ToolStarted)]
-        assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [VALUE_NOT_SAID]
-        # A misreading is answered as the request would be with no call: a medicine question
-        # gets the advice answer.
-        assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[answer]]
 
 
 def test_the_loop_reads_the_dose_log_only_for_a_drug_that_may_be_a_medicine() -> None:

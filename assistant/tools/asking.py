@@ -203,13 +203,6 @@ NO_DAY_AHEAD = "no day ahead"
 # Nor this: by what the user's turns name (`Tool.about`, `Tool.about_args`: the dose log's, a
 # medicine or the user, and a drug that may be one).
 NOT_ABOUT = "not about it"
-# Nor this: by a value its tool holds to what was said that no user turn says
-# (`Tool.said_or_held`, `assistant.grounding.unsaid`: the clock's place).
-VALUE_NOT_SAID = "a value not said"
-# Holds that say the brain misread the request, not that the user asked what a tool declines:
-# the loop answers as if it had made no call, where it has an answer for that request ("how
-# much paracetamol is safe in a day?" gets the advice answer, not the time in Tokyo).
-MISREAD = frozenset({VALUE_NOT_SAID})
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
     "advice": "I can't advise on that; for medicines, a pharmacist or your doctor can. I can set "
@@ -231,9 +224,6 @@ NOT_ASKED = {
                   "or what a place is usually like.",
     NOT_ABOUT: "That doesn't sound like one of your medicines, so I haven't looked in your dose "
                "log. I can tell you when you last took a medicine, or what you took on a day.",
-    VALUE_NOT_SAID: "Sorry, I can't help with that one. I can set, list or cancel timers, set "
-                    "reminders, take notes, log doses, and tell you the time, the weather, a sum "
-                    "or a conversion.",
 }
 
 
@@ -334,6 +324,5 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "MISREAD", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD",
-           "REASONS", "RECORD", "TOPICS", "VALUE_NOT_SAID", "asks", "of_the_past", "plain",
-           "said_not_to", "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
+           "RECORD", "TOPICS", "asks", "of_the_past", "plain", "said_not_to", "unasked"]

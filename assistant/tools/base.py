@@ -84,10 +84,6 @@ class Tool:
     # no word of the user's matches, so `fn` must take them as optional, and validation does
     # too, even where the schema the model was tuned on marks them required.
     grounded: tuple[str, ...] = ()
-    # String arguments the user must have said, or the call is a misreading: the loop holds
-    # back a call with a value no user turn says, by the same match (the clock's place: "how
-    # much paracetamol is safe in a day?" read as the time in Tokyo).
-    said_or_held: tuple[str, ...] = ()
     # Integer arguments that add up to a duration, with the seconds each counts: the loop sets
     # them to the one duration the newest request says when the model wrote another
     # (`assistant.grounding.ground_duration`).

@@ -163,7 +163,6 @@ TOOLS = (
         timeout_s=12.0,
         held_back_by=("a thing's time",),  # "what time does the pharmacy close?"
         places={"location": offline_zone},
-        said_or_held=("location",),
         action="time",
         listed={"location": offline_zone},
     ),

@@ -44,10 +44,9 @@ class Registry:
                 raise ValueError(f"{tool.name}: {name!r} cannot be written as a Python call")
         Draft202012Validator.check_schema(tool.parameters)  # a broken schema is our bug: fail now
         props = tool.parameters.get("properties", {})
-        for name in (*tool.grounded, *tool.said_or_held):
+        for name in tool.grounded:
             if props.get(name, {}).get("type") != "string":
-                raise ValueError(f"{tool.name}: {name!r}, held to what is said, is not a string "
-                                 "argument")
+                raise ValueError(f"{tool.name}: grounded {name!r} is not a string argument")
         for name, prefer in tool.moments.items():
             if props.get(name, {}).get("type") != "string" or prefer not in ("future", "past"):
                 raise ValueError(f"{tool.name}: moment {name!r} is not a string argument read "
