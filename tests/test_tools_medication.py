@@ -413,6 +413,15 @@ def test_of_own_medicine(said, own):
     ("puffer", "did I already do my puffer today", True),  # a word of its form
     ("paras", "when'd i last have paras? headache's back", True),  # shorthand, plural
     ("gran", "how long since I last visited my gran", False),
+    # A medicine the formulary knows is read only where the words name it, by any of its names.
+    ("metformin", "when was my last run", False),
+    ("amoxicillin", "what's the hottest temperature ever recorded in the UK?", False),
+    ("acetaminophen", "when did I last have paracetamol", True),
+    ("metformin", "last metf", True),
+    # Taken right before the name, not an article before something else.
+    ("addy", "when'd I last take my addy", True),
+    ("dog to the vet", "when did I last take the dog to the vet", False),
+    ("proper holiday", "When was the last time I took a proper holiday?", False),
 ])
 def test_reads_a_medicine(drug, said, medicine):
     from assistant.tools.medication import reads_a_medicine

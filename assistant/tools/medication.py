@@ -321,21 +321,55 @@ def of_own_medicine(said: str) -> bool:
     return bool(_THE_USER.search(plain(said))) or names_medicine(said)
 
 
-# Taking said outright: "when did I last take Night Nurse" reads a medicine the formulary lacks.
-_TAKEN = re.compile(r"\b(?:took|taken|take|takes|taking|swallowed|popped|used|use)\b")
+# Taking said right before a name: "when'd I last take my addy" reads a medicine the formulary
+# lacks; "take the dog to the vet" or "took a holiday" takes something else.
+_TAKING_WORD = r"\b(?:took|taken|take|takes|taking|swallowed|popped|used|use)\s+"
+_POSSESSIVE = r"(?:(?:my|his|her|their|our|your)\s+)?"
 
 
 def reads_a_medicine(args: Mapping[str, Any], said: str) -> bool:
-    """Whether a dose-log read's `drug` may be one of the user's medicines: a name the
-    formulary knows or comes close to, a word of medicine or its form, or the beginning of a
-    name, with a plural "s" too ("my pill", "puffer", "metf", "paras"), or anything where the
-    user's words name a medicine or say it was taken. "My last eye test was in 2019" reads
-    `last_dose("eye test")`: it names none. A name the formulary cannot resolve is never in
-    the log (`log_dose` does not guess), so nothing is lost."""
+    """Whether a dose-log read's `drug` may be one of the user's medicines.
+    - A medicine the formulary knows: where the user's words name it, by the name the brain
+      wrote or another of its names, or begin one ("paracetamol" for acetaminophen, "last
+      metf"); "when was my last run" is not `last_dose("metformin")`.
+    - A name the formulary cannot tell from a few: always.
+    - Any other: where it is a word of medicine or of its form, or begins a name, with a plural
+      "s" too ("my pill", "puffer", "paras"), or the user's words name a medicine or say it was
+      taken right before it ("take my addy", not "take the dog"). "My last eye test was in
+      2019" reads `last_dose("eye test")`: it names none.
+    A name the formulary cannot resolve is never in the log (`log_dose` does not guess), so a
+    read of one held back loses nothing."""
     drug = str(args.get("drug", ""))
-    return bool(_drug_named(drug)) or names_medicine(drug) or \
-        _formulary_named(plain(drug), plural=True) or names_a_medicine(said) or \
-        bool(_TAKEN.search(plain(said)))
+    text = plain(said)
+    known = _drug_named(drug)
+    if isinstance(known, str):
+        return _names_entry(known, drug, text)
+    if known:
+        return True
+    words = re.findall(r"[a-z0-9]+", plain(drug))
+    taken = bool(words) and re.search(
+        _TAKING_WORD + _POSSESSIVE + re.escape(words[0]) + r"\b", text) is not None
+    return names_medicine(drug) or _formulary_named(plain(drug), plural=True) or \
+        names_a_medicine(said) or taken
+
+
+def _names_entry(generic: str, drug: str, text: str) -> bool:
+    """Whether `text` (lower case) names the formulary's `generic`, which the brain wrote as
+    `drug`: a word of `drug` said, a span that is or comes close to one of its names, or a word
+    of four letters or more that begins one."""
+    words = re.findall(r"[a-z0-9]+", text)
+    if set(re.findall(r"[a-z]{3,}", plain(drug))) & set(words):
+        return True
+    formulary = load()
+    entry = formulary.exact(generic)
+    names = [normalise(n) for n in (generic, *(entry.aliases if entry else ()))]
+    spans = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
+    for span in spans:
+        found = formulary.exact(span)
+        if found is not None and found.generic == generic:
+            return True
+    return any(any(name.startswith(w) for name in names) or
+               _drug_named(w) == generic for w in words if len(w) >= 4)
 
 
 def _named(entry: Drug, said: str) -> str:
