@@ -437,6 +437,7 @@ TOOLS = (
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
+         held_back_by=("advice",),  # "how often can I take it?" is not the last dose
          listed={"drug": _drug_named}, about=of_own_medicine, about_args=reads_a_medicine,
          no_advice_on=names_a_medicine),
     Tool("list_doses",
@@ -446,7 +447,8 @@ TOOLS = (
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.READ, action="dose", listed={"day": named_day},
-         days={"day": "past"}, about=of_own_medicine, no_advice_on=names_a_medicine),
+         days={"day": "past"}, held_back_by=("advice",), about=of_own_medicine,
+         no_advice_on=names_a_medicine),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "
