@@ -124,7 +124,7 @@ def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:
     assert len(engine.requests) == 1
     assert [m.role for m in bot.history] == ["user", "assistant"]
     assert not any(m.calls for m in bot.history)
-    # Asked for, it runs; a read of the log asked beside the advice runs too.
+    # Asked for, it runs; a tool that writes no record of the user's is never held back.
     bot, _, ran = _bot(render_lfm2([dose]), "Logged.")
     list(bot.turn(UserInput(text="I had 800 mg of ibuprofen, log it")))
     assert ran == [("log_dose", dict(dose.arguments))]
@@ -132,25 +132,6 @@ def test_the_loop_holds_back_a_dose_nobody_asked_to_log() -> None:
     bot, _, ran = _bot(render_lfm2([last]), "At 8.")
     list(bot.turn(UserInput(text="how long since my last ibuprofen, is it too soon")))
     assert ran == [("last_dose", {"drug": "ibuprofen"})]
-
-
-@pytest.mark.parametrize(("heard", "held"), [
-    ("How often are you allowed to take Panadol in a day?", True),
-    ("how long before brekkie are you meant to take omeprazole", True),
-    ("What's the max amount of Tylenol you can have in a day?", True),
-    # The log asked beside the advice: the past, the last time, what the user has had.
-    ("What have I taken so far today? Is that too much Tylenol?", False),
-    ("can I take another ibuprofen yet? when did I last have one", False),
-    ("have I had my statin today? can I take it now", False),
-    ("what did I take yesterday", False),
-])
-def test_the_dose_log_is_not_read_for_advice(heard: str, held: bool) -> None:
-    doses = ToolCall("list_doses", {"day": "today"})
-    bot, _, ran = _bot(render_lfm2([doses]), "No doses.")
-    events = list(bot.turn(UserInput(text=heard)))
-    assert (ran == []) is held
-    if held:
-        assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["advice"]]
 
 
 def test_the_loop_does_not_read_the_clock_for_a_thing_s_time() -> None:

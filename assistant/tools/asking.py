@@ -20,11 +20,7 @@ beside a dose does not unsay it ("ugh, two imodium after my third trip to the lo
 taken), so feelings are not a reason.
 
 A reminder or a note (`set_reminder`, `add_note`) is held back for the same reasons: "should I
-take my statin in the morning or at night?" sets no reminder. The dose log's reads (`last_dose`,
-`list_doses`) are held back when the request asks for advice ("How often are you allowed to
-take Panadol in a day?" is not today's doses), unless it asks the log too: speaks of the past or
-the last time, or asks what the user has had ("What have I taken so far today? Is that too
-much Tylenol?").
+take my statin in the morning or at night?" sets no reminder.
 
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
@@ -236,12 +232,6 @@ def plain(text: str) -> str:
     return " ".join(text.lower().replace("\u2019", "'").split())
 
 
-# Asking the log, in the present perfect: "what have I taken so far today?", "have I had my
-# statin?" (`of_the_past` reads "did", "had", "last", "since"...).
-_HAVE_HAD = re.compile(r"\b(?:have|has)\s+(?:i|she|he|we|they)\s+(?:\w+\s+)?(?:had|taken|used|"
-                       r"done)\b|\bso\s+far\b")
-
-
 def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = False
             ) -> str | None:
     """The first of `reasons` that `text` says (see the module's docstring), or None; `action`
@@ -252,8 +242,6 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
     for why in reasons:
         if why in RECORD[1:] and asked:
             continue
-        if why == "advice" and reads and (of_the_past(s) or _HAVE_HAD.search(s)):
-            continue  # a read of the log asked beside the advice
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).

@@ -355,8 +355,8 @@ def reads_a_medicine(args: Mapping[str, Any], said: str) -> bool:
 
 def _names_entry(generic: str, drug: str, text: str) -> bool:
     """Whether `text` (lower case) names the formulary's `generic`, which the brain wrote as
-    `drug`: a word of `drug` said, a span that is or comes close to one of its names, or a word
-    of four letters or more that begins one."""
+    `drug`: a word of `drug` said, a span that is one of its names, or a word of four letters or
+    more that begins or comes close to one."""
     words = re.findall(r"[a-z0-9]+", text)
     if set(re.findall(r"[a-z]{3,}", plain(drug))) & set(words):
         return True
@@ -437,7 +437,6 @@ TOOLS = (
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
           "additionalProperties": False},
          side_effect=SideEffect.READ, accepts_confirmation=True, action="dose",
-         held_back_by=("advice",),  # "how often can I take it?" is not the last dose
          listed={"drug": _drug_named}, about=of_own_medicine, about_args=reads_a_medicine,
          no_advice_on=names_a_medicine),
     Tool("list_doses",
@@ -447,8 +446,7 @@ TOOLS = (
              "day": {"type": "string", "minLength": 1, "maxLength": 40}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.READ, action="dose", listed={"day": named_day},
-         days={"day": "past"}, held_back_by=("advice",), about=of_own_medicine,
-         no_advice_on=names_a_medicine),
+         days={"day": "past"}, about=of_own_medicine, no_advice_on=names_a_medicine),
     Tool("add_medication_schedule",
          "Save the user's own daily medication schedule: a drug, the amount and the times "
          "of day they take it (e.g. ['8 am', '8 pm']); a reminder is announced at each time "

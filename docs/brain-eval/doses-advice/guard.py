@@ -1,6 +1,8 @@
 """The committed typed items doses-advice can touch: a dose-log read (`last_dose`,
 `list_doses`), as the brain wrote it or as it ran, for a request the reads are held back for by
-"advice" (`asking.unasked(..., reads=True)`).
+"advice" (`asking.unasked(..., reads=True)`). It ran at 70fa54a, where the dose log's reads
+declared the reason, and wrote `records/guard-set.jsonl.gz`; since the rule was reverted it
+stops with that said.
 
 python docs/brain-eval/doses-advice/guard.py OUT.jsonl
 """
@@ -28,4 +30,8 @@ def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
 
 
 if __name__ == "__main__":
+    from assistant.tools.medication import TOOLS
+
+    if "advice" not in next(t for t in TOOLS if t.name == "list_doses").held_back_by:
+        sys.exit("doses-advice was reverted: run this at 70fa54a (see the docstring)")
     write_guard(sys.argv[1], touches)
