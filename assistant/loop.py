@@ -44,6 +44,7 @@ from assistant.events import (
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import (
     ANY_TOOL,
+    COUNTS,
     NO_DAY_AHEAD,
     NOT_ABOUT,
     NOT_ASKED,
@@ -51,6 +52,7 @@ from assistant.tools.asking import (
     asks,
     of_the_past,
     unasked,
+    unmeasured,
 )
 from assistant.tools.base import ErrorCode, SideEffect, ToolResult
 from assistant.tools.context import local_now
@@ -427,15 +429,18 @@ class Conversation:
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
-        """Why `call` is not run for `newest`: a reason its words say, a number or time made up
-        that it cannot do without (one it can, a dose's time or an id beside a label, is
-        dropped in `_ground`), a forecast's day that is no day ahead, or user turns that name
-        none of what the tool is about (`Tool.about`, `Tool.about_args`)."""
+        """Why `call` is not run for `newest`: a reason its words say, advice asked about a
+        medicine, whatever the tool (`_asks_advice`), a number or time made up that it cannot
+        do without (one it can, a dose's time or an id beside a label, is dropped in
+        `_ground`), a forecast's day that is no day ahead, or user turns that name none of what
+        the tool is about (`Tool.about`, `Tool.about_args`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None
         why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action,
                       tool.side_effect == SideEffect.READ)
+        if why is None and tool.action not in COUNTS and self._asks_advice(newest):
+            return "advice"  # "How much paracetamol can an adult take in a day?" -> the clock
         if why is None and newest:
             made = grounding.made_up(call, tool, self._said(), self._shown())
             if grounding.cannot_do_without(call, tool, made):
@@ -462,8 +467,18 @@ class Conversation:
         asked = asks(request) or unasked(request, ("advice",)) is not None
         if not asked or of_the_past(request):
             return None
+        return "advice" if self._names_no_advice_thing(request) else None
+
+    def _asks_advice(self, request: str) -> bool:
+        """Whether `request` asks for advice about a thing a tool gives none on (a medicine:
+        "whats the max dose of ibuprofen in 24 hrs"; a unit alone names none), not of the past
+        and asking for no record: no call runs for it but a sum's or a conversion's."""
+        return bool(request) and unasked(request, ("advice",)) is not None and \
+            not of_the_past(request) and self._names_no_advice_thing(unmeasured(request))
+
+    def _names_no_advice_thing(self, request: str) -> bool:
         tests = {t.no_advice_on for t in self.registry if t.no_advice_on is not None}
-        return "advice" if any(test(request) for test in tests) else None  # each test once
+        return any(test(request) for test in tests)  # each test once
 
     def _said(self) -> str:
         """The words of every user turn in the window."""

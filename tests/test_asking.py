@@ -393,3 +393,52 @@ def test_the_loop_runs_the_call_asked_for_beside_one_said_not_to() -> None:
     events = list(bot.turn(UserInput(text="no need for a timer, I'll watch the pot")))
     assert ran == []
     assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["said not to"]]
+
+
+def _advised(*outputs: str) -> tuple[Conversation, list[str]]:
+    """A conversation over every tool that takes a call of the dose log, the clock, timers or
+    units, with each tool's own declarations, recording the names of the tools run."""
+    from assistant.tools import units
+
+    ran: list[str] = []
+
+    def bound(tool: Tool) -> Tool:
+        def fn(**kw: Any) -> dict[str, bool]:
+            ran.append(tool.name)
+            return {"ok": True}
+        return replace(tool, fn=fn)
+
+    tools = (*medication.TOOLS, *clock.TOOLS, *timers.TOOLS, *units.TOOLS)
+    engine = _Recording(outputs=list(outputs))
+    engine.requests = []
+    return Conversation(engine, Registry([bound(t) for t in tools]),
+                        options=LoopOptions(speak=False)), ran
+
+
+@pytest.mark.parametrize(("heard", "call", "held"), [
+    # Advice about a medicine: no tool's call runs, and the advice answer is given.
+    ("How much paracetamol can an adult take in a day?", ToolCall("get_time", {}), True),
+    ("whats the max dose of ibuprofen in 24 hrs",
+     ToolCall("log_dose", {"drug": "ibuprofen", "amount": 24, "unit": "tablets"}), True),
+    ("If you miss a dose of gabapentin, should you double the next one?",
+     ToolCall("last_dose", {"drug": "gabapentin"}), True),
+    ("Best time to take magnesium, morning or bedtime?", ToolCall("set_timer", {"minutes": 5}),
+     True),
+    # A sum or a conversion asks how much of its own accord; a unit alone is no medicine.
+    ("the calpol says 7.5 ml - how many teaspoons is that",
+     ToolCall("convert_units", {"value": 7.5, "from_unit": "ml", "to_unit": "teaspoon"}), False),
+    ("how many ml is 3 cups, then start a 20 min timer", ToolCall("set_timer", {"minutes": 20}),
+     False),
+    # The log asked beside the advice, or a record asked for.
+    ("What have I taken so far today? Is that too much Tylenol?",
+     ToolCall("list_doses", {"day": "today"}), False),
+    ("had 2 ibuprofen at 8, log it - is that too much?",
+     ToolCall("log_dose", {"drug": "ibuprofen", "amount": 2, "unit": "tablets", "time": "8"}),
+     False),
+])
+def test_no_call_runs_for_advice_about_a_medicine(heard: str, call: ToolCall, held: bool) -> None:
+    bot, ran = _advised(render_lfm2([call]), "Done.")
+    events = list(bot.turn(UserInput(text=heard)))
+    assert (ran == []) is held
+    if held:
+        assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["advice"]]

@@ -111,6 +111,10 @@ ACTIONS = {
     "delete": r"delete|remove|clear|wipe|erase|bin|get\s+rid",
 }
 _ACTION = {name: re.compile(rf"\b(?:{words})\b") for name, words in ACTIONS.items()}
+# What tools do whose requests ask "how much" or "how many" of their own accord ("the calpol
+# says 7.5 ml - how many teaspoons is that"): a question for advice about a medicine holds back
+# the call of any tool but these (`Conversation._asks_advice`).
+COUNTS = frozenset({"convert", "sum"})
 # What a tool that only reads is about, as people name it in a question (`Tool.action` of a
 # reading tool: a key of ACTIONS or of TOPICS). Not the weather (above), which names none.
 TOPICS = {
@@ -146,18 +150,21 @@ _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
         r"(?:still\s+|just\s+|safely\s+|now\s+)?(?:take|have|give|use|crush|split|cut|chew|mix|"
-        r"drink|eat|double|skip|stop|start|go|swap|switch)\b|\b(?:should|shall)\s+(?:i|we)\b"
+        r"drink|eat|double|skip|stop|start|go|swap|switch)\b"
+        r"|\b(?:should|shall)\s+(?:i|we|you|one|it|they|she|he)\b"
         r"|\bis\s+(?:it|that|this|there)\s+(?:\w+\s+)?(?:ok|okay|safe|alright|all\s+right|fine|bad|"
         r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too)\b"
         r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
         r"|\bhow\s+(?:much|many|often|long|far\s+apart|soon|late)\b"
-        r"|\bwhat(?:'s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
+        r"|\bwhat(?:'?s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
         r"recommended|limit)\b"
         r"|\bdo(?:es)?\s+(?:\w+\s+){1,2}?(?:need|have\s+to|make|cause|interact|react|help|affect|"
         r"matter|work)\b"
         r"|\bwhat\s+(?:do|would|should)\s+(?:you|i)\s+(?:reckon|think|suggest|recommend|do)\b"
         r"|\bwhen\s+(?:can|should|do)\s+(?:i|she|he|we|they)\b"
-        r"|\b(?:side\s+effects?|interactions?|overdose)\b"),
+        r"|\b(?:side\s+effects?|interactions?|overdose)\b"
+        r"|\badvi[sc]e\b|\bif\s+(?:you|i|one|we|they|she|he)\s+(?:miss|forget|skip)"
+        r"|\b(?:best|right|ideal)\s+time\b|\btime\s+of\s+day\s+is\s+best\b"),
     "someone else's": re.compile(
         rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|(?:'s)?\s+(?:\w+\s+){{0,3}}?"
         r"(?:takes|took|had|has|was\s+given|gets|got|uses|used|needs))\b"
@@ -263,12 +270,29 @@ def asks(text: str) -> bool:
     return bool(_QUESTION.search(s) or _WHY_ASKED.search(s))
 
 
+# Units a dose is measured in: no medicine on their own ("how many ml in a cup").
+_MEASURES = re.compile(r"(?:\b|(?<=\d))(?:mgs?|milligrams?|mcg|micrograms?|mls?|mils?|"
+                       r"millilit(?:re|er)s?|units?|iu)\b")
+
+
+def unmeasured(text: str) -> str:
+    """`text` without the units a dose is measured in: "how many ml is 3 cups, then start a 20
+    min timer" names no medicine."""
+    return _MEASURES.sub(" ", plain(text))
+
+
+# What the user has had, in the present perfect: "what have I taken so far today?".
+_HAVE_HAD = re.compile(r"\b(?:have|has)\s+(?:i|she|he|we|they)\s+(?:\w+\s+)?(?:had|taken|used|"
+                       r"done)\b|\bso\s+far\b")
+
+
 def of_the_past(text: str) -> bool:
-    """Whether `text` speaks of a time gone or of the last time: of the user's own doses when it
-    names a medicine ("when did I last have my atorvastatin?", "codeine - when?"), a read of the
-    dose log the brain missed, not a question for advice."""
+    """Whether `text` speaks of a time gone, of the last time or of what the user has had: of
+    the user's own doses when it names a medicine ("when did I last have my atorvastatin?",
+    "codeine - when?", "What have I taken so far today?"), a read of the dose log the brain
+    missed, not a question for advice."""
     s = plain(text)
-    return bool(_PAST.search(s) or _LAST.search(s))
+    return bool(_PAST.search(s) or _LAST.search(s) or _HAVE_HAD.search(s))
 
 
 def said_not_to(s: str, action: str) -> bool:
@@ -324,5 +348,6 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
-           "RECORD", "TOPICS", "asks", "of_the_past", "plain", "said_not_to", "unasked"]
+__all__ = ["ACTIONS", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
+           "RECORD", "TOPICS", "asks", "of_the_past", "plain", "said_not_to", "unasked",
+           "unmeasured"]
