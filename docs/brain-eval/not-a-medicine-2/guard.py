@@ -1,6 +1,7 @@
 """The committed typed items not-a-medicine-2 can touch: a `last_dose` call, as the brain wrote it
-or as it ran, whose drug names no medicine for a request that names none or any taking
-(`medication.reads_a_medicine`).
+or as it ran, that `medication.reads_a_medicine` holds back: a drug that may not be one of the
+user's medicines. It wrote not-a-medicine-2's `records/guard-set.jsonl.gz` at
+795be9d and not-a-medicine-3's at c720075; run at another commit, it picks by that commit's test.
 
 python docs/brain-eval/not-a-medicine-2/guard.py OUT.jsonl
 """
