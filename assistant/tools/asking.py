@@ -20,7 +20,10 @@ beside a dose does not unsay it ("ugh, two imodium after my third trip to the lo
 taken), so feelings are not a reason.
 
 A reminder or a note (`set_reminder`, `add_note`) is held back for the same reasons: "should I
-take my statin in the morning or at night?" sets no reminder.
+take my statin in the morning or at night?" sets no reminder. A question for advice about a
+medicine, not of the past and asking for no record, holds back the call of any tool but a sum or
+a conversion (`COUNTS`), and gets the advice answer: "How many times a day can you use Sudafed?"
+had read the clock in Tokyo (the loop's test: `Conversation._asks_advice`).
 
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
