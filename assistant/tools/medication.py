@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -297,8 +297,7 @@ def _formulary_named(text: str, closely: bool = True, plural: bool = False) -> b
     ("paras"): a drug the brain wrote, not any request's words ("names", "tapas")."""
     words = re.findall(r"[a-z0-9]+", text)
     formulary = load()
-    spans = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
-    if any(formulary.exact(span) for span in spans):
+    if any(formulary.exact(span) for span in _spans(words)):
         return True
     if not closely:
         return False
@@ -308,6 +307,11 @@ def _formulary_named(text: str, closely: bool = True, plural: bool = False) -> b
         ({w[:-1] for w in words if len(w) >= 5 and w.endswith("s")} if plural else set())
     return any(any(name.startswith(w) for name in names) or
                near.resolve(w).status is Status.CLOSE for w in begun)
+
+
+def _spans(words: list[str]) -> Iterator[str]:
+    """Every run of one to three of `words`: a medicine's name may be several ("co codamol")."""
+    return (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
 
 
 # The user spoken of: the dose log is their own record ("my addy, how long ago").
@@ -363,11 +367,9 @@ def _names_entry(generic: str, drug: str, text: str) -> bool:
     formulary = load()
     entry = formulary.exact(generic)
     names = [normalise(n) for n in (generic, *(entry.aliases if entry else ()))]
-    spans = (" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1))
-    for span in spans:
-        found = formulary.exact(span)
-        if found is not None and found.generic == generic:
-            return True
+    if any((found := formulary.exact(span)) is not None and found.generic == generic
+           for span in _spans(words)):
+        return True
     return any(any(name.startswith(w) for name in names) or
                _drug_named(w) == generic for w in words if len(w) >= 4)
 
