@@ -442,12 +442,12 @@ class Conversation:
         if why is None and tool.action not in COUNTS and self._asks_advice(newest):
             return "advice"  # "How much paracetamol can an adult take in a day?" -> the clock
         if why is None and newest:
-            made = grounding.made_up(call, tool, self._said(), self._shown())
+            said = self._said()
+            made = grounding.made_up(call, tool, said, self._shown())
             if grounding.cannot_do_without(call, tool, made):
                 return NOT_SAID
             if grounding.no_day_ahead(call, tool, newest, self.now()):
                 return NO_DAY_AHEAD
-            said = self._said()
             if not ((tool.about is None or tool.about(said)) and
                     (tool.about_args is None or tool.about_args(call.arguments, said))):
                 return NOT_ABOUT
