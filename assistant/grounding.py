@@ -43,11 +43,6 @@ newest request lists its times ("ondansetron 4mg at 8 and 4") or says it recurs 
 becomes the tool's `routine` (the schedule), with the same drug, amount and unit and the times
 said.
 
-A question of the time left on a thing reads the timers: when the brain's only call reads the
-clock in a place that is the thing ("how long till the cookies come out" -> the time in
-'cookies', "how long until my nap is up" -> the time in 'your_location'), and no place the clock
-knows, the call becomes the tool's `time_left` (the timer list).
-
 A dose's unit and amount too: a tool gives its unit argument's spoken forms, and when the newest
 request says exactly one unit ("8 units of Lantus") and the call's is another or a form the tool
 does not know ("L"), the call gets the one said; with no unit said, a form it does not know gets
@@ -467,50 +462,6 @@ def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCal
     times = list(dict.fromkeys(clock(t.minutes) for t in said_times(heard)))
     args |= dict.fromkeys(routine.times_of_day, times)
     return ToolCall(routine.name, args)
-
-
-# A question of the time left on a thing, which a timer answers, not a clock: "how long till
-# the cookies come out", "is the laundry done yet", "how many mins to go on my nap".
-# Not "how long since the ventolin", which asks of the past.
-_TIME_LEFT = re.compile(r"\bhow\s+long\b(?:\s+\S+){0,4}?\s+(?:till?|'til|until|before|left)\b|"
-                        r"\bhow\s+much\s+(?:longer|more\s+time|time)\b|\btime\s+left\b|\bto\s+go\b|"
-                        r"\b(?:done|ready|finished|up|over|out)\s+yet\b|"
-                        r"\bhow\s+many\s+(?:more\s+)?(?:mins?|minutes|secs?|seconds)\b")
-_DETERMINER = r"(?:the|my|our|your|this|that)\s+([a-z][\w'-]*)"
-_THING = re.compile(rf"\b{_DETERMINER}")  # "the cookies", "my nap"
-_TILL_THING = re.compile(rf"\b(?:till?|'til|until|before)\s+{_DETERMINER}")  # "until my nap is up"
-# What a tuned brain writes as the place for here, which nobody says.
-_HERE_WRITTEN = frozenset({"here", "local", "home", "your location", "my location",
-                           "current location", "user location", "your city"})
-
-
-def as_time_left(call: ToolCall, tool: Tool, timers: Tool, heard: str) -> ToolCall:
-    """`call` (to `tool`, a clock) as a call to `timers` (its `time_left`, the timer list)
-    when `heard` asks how long is left on a thing and the call's place is that thing, not a
-    place: a word `heard` says after "the" or "my" ("how long till the cookies come out" ->
-    get_time('cookies')), or a word for here nobody said where `heard` names a thing after
-    "till" or "before" ("how long until my nap is up" -> get_time('your_location')). A place
-    the tool knows offline, a word of when ("until the weekend") or no place at all ("how long
-    until midnight") leaves the call as it is."""
-    s = heard.lower().replace("\u2019", "'")
-    if tool.time_left != timers.name or not _TIME_LEFT.search(s):
-        return call
-
-    def things(pattern: re.Pattern[str]) -> set[str]:
-        names = {m[1].removesuffix("'s") for m in pattern.finditer(s)}
-        return {n for n in names if not _WHEN.fullmatch(n)}
-
-    for name, known in tool.places.items():
-        written = call.arguments.get(name)
-        if not isinstance(written, str) or known(written):
-            continue
-        place = " ".join(written.lower().replace("_", " ").split()).removeprefix("the ")
-        first = place.split()[0].removesuffix("'s") if place else ""
-        a_thing = first in things(_THING) and not _WHEN.fullmatch(place)
-        if a_thing or (place in _HERE_WRITTEN and things(_TILL_THING)):
-            takes = timers.parameters.get("properties", {})
-            return ToolCall(timers.name, {k: v for k, v in call.arguments.items() if k in takes})
-    return call
 
 
 _TOKEN = re.compile(r"[^\W_][\w'.-]*")

@@ -520,12 +520,6 @@ class Conversation:
                 if meant is not call:
                     corrected.append(f"{call.name} -> {meant.name} (a daily routine said)")
                     tool = routine
-            timers = self.registry.get(tool.time_left)
-            if timers is not None and len(calls) == 1:  # "how long till the cookies come out"
-                meant = grounding.as_time_left(meant, tool, timers, newest)
-                if meant is not call:
-                    corrected.append(f"{call.name} -> {meant.name} (the time left on a thing asked)")
-                    tool = timers
             kept = grounding.ground(meant, tool.grounded, said, self.now())
             if newest and (made := grounding.made_up(kept, tool, said, self._shown())):
                 kept = ToolCall(kept.name, {k: v for k, v in kept.arguments.items() if k not in made})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +13,6 @@ from assistant.events import Answer, CallsGrounded, CallsHeldBack, CallsProposed
 from assistant.grounding import (
     as_routine,
     as_said,
-    as_time_left,
     cannot_do_without,
     ground,
     ground_amount,
@@ -872,69 +870,6 @@ def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
                                    routine="log_dose")])
     with pytest.raises(ValueError, match="its routine is itself"):
         Registry([Tool("x", "X.", log.parameters, lambda **kw: None, routine="x")])
-
-
-def _clock_and_timers() -> tuple[Tool, Tool]:
-    from assistant.tools.clock import TOOLS as CLOCK
-    from assistant.tools.timers import TOOLS as TIMERS
-
-    return CLOCK[0], next(t for t in TIMERS if t.name == "list_timers")
-
-
-@pytest.mark.parametrize(("heard", "place", "timers"), [
-    # The thing timed, written as the clock's place.
-    ("how long till the cookies come out", "cookies", True),
-    ("roughly how long until the lasagne's ready, going by what I set", "Lasagne", True),
-    ("how long have I got before the bread's out of the oven?", "oven", True),
-    ("is the laundry done yet", "Laundry", True),
-    ("how many mins to go on my nap", "nap", True),
-    # A word for here nobody said, with a thing after "until".
-    ("how long until my nap is up", "your_location", True),
-    # A place the clock knows, a word of when, no thing said, or no question of time left.
-    ("how long until midnight in Tokyo", "Tokyo", False),
-    ("how long until the weekend", "weekend", False),
-    ("how long until midnight", "your_location", False),
-    ("what time is it in the roast", "roast", False),
-    ("how long is the flight to Boise", "Boise", False),
-    ("how long since the ventolin", "ventolin", False),  # of the past
-])
-def test_a_question_of_the_time_left_on_a_thing_reads_the_timers(heard: str, place: str,
-                                                                 timers: bool) -> None:
-    clock, listing = _clock_and_timers()
-    call = ToolCall("get_time", {"location": place})
-    out = as_time_left(call, clock, listing, heard)
-    assert out == (ToolCall("list_timers", {}) if timers else call)
-    # No place written: the clock asked ("how long until midnight" -> the time now).
-    assert as_time_left(ToolCall("get_time", {}), clock, listing, heard) == ToolCall("get_time", {})
-    # Only the tool's own: the timers are no clock's but the one that names them.
-    assert as_time_left(call, listing, listing, heard) is call
-
-
-def test_the_loop_reads_the_timers_for_the_time_left_on_a_thing() -> None:
-    clock, listing = _clock_and_timers()
-    ran: list[tuple[str, dict[str, Any]]] = []
-
-    def bound(tool: Tool) -> Tool:
-        def fn(**kw: Any) -> dict[str, str]:
-            ran.append((tool.name, kw))
-            return {"summary": "You have no timers running."}
-        return Tool(tool.name, tool.description, tool.parameters, fn, side_effect=tool.side_effect,
-                    places=tool.places, time_left=tool.time_left)
-
-    engine = ScriptedEngine.from_outputs([render_lfm2([ToolCall("get_time", {"location": "cookies"})]),
-                                          "Done."])
-    bot = Conversation(engine, Registry([bound(clock), bound(listing)]),
-                       options=LoopOptions(speak=False), now=lambda: NOW)
-    events = list(bot.turn(UserInput(text="how long till the cookies come out")))
-    assert ran == [("list_timers", {})]
-    grounded = next(e for e in events if isinstance(e, CallsGrounded))
-    assert "get_time -> list_timers (the time left on a thing asked)" in grounded.corrected
-    # The timer list only reads: a clock may not turn into a write.
-    with pytest.raises(ValueError, match="its time_left x does more than read"):
-        Registry([Tool("x", "X.", listing.parameters, lambda **kw: None,
-                       side_effect=SideEffect.WRITE), replace(bound(clock), time_left="x")])
-    with pytest.raises(ValueError, match="its time_left is itself"):
-        Registry([Tool("x", "X.", listing.parameters, lambda **kw: None, time_left="x")])
 
 
 @pytest.mark.parametrize(("heard", "place"), [

@@ -125,10 +125,6 @@ class Tool:
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
     # same name carry over; the other tool's times of day get the times said.
     routine: str = ""
-    # The tool a lone call of this one becomes when the newest request asks how long is left on
-    # a thing and the call's place is that thing (`assistant.grounding.as_time_left`): "how long
-    # till the cookies come out" read the clock in 'cookies'; the timer list answers it.
-    time_left: str = ""
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()

@@ -165,7 +165,6 @@ TOOLS = (
         places={"location": offline_zone},
         action="time",
         listed={"location": offline_zone},
-        time_left="list_timers",  # "how long till the cookies come out" -> get_time('cookies')
     ),
 )
 

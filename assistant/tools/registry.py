@@ -18,7 +18,6 @@ from assistant.tools.asking import ACTIONS, REASONS, TOPICS
 from assistant.tools.base import (
     ErrorCode,
     NeedsConfirmation,
-    SideEffect,
     Tool,
     ToolFailure,
     ToolResult,
@@ -88,14 +87,6 @@ class Registry:
         for source, target in turns:
             if target is not None and not target.times_of_day:
                 raise ValueError(f"{source.name}: its routine {target.name} takes no times of day")
-        # A question of the time left becomes a read, never a write or a delete.
-        if tool.time_left == tool.name:
-            raise ValueError(f"{tool.name}: its time_left is itself")
-        turns = [(tool, self._tools.get(tool.time_left))]
-        turns += [(t, tool) for t in self._tools.values() if t.time_left == tool.name]
-        for source, target in turns:
-            if target is not None and target.side_effect != SideEffect.READ:
-                raise ValueError(f"{source.name}: its time_left {target.name} does more than read")
         self._tools[tool.name] = tool
         schema = dict(tool.parameters)
         if tool.grounded:

@@ -1,5 +1,7 @@
 """The committed typed items time-left can touch: a lone clock read, as the brain wrote it, that
-`grounding.as_time_left` turns into the timer list for its request.
+`grounding.as_time_left` turns into the timer list for its request. It ran at 43c57dd, where
+`grounding` had the function, and wrote `records/guard-set.jsonl.gz`; since the rule was
+reverted it stops with that said.
 
 python docs/brain-eval/time-left/guard.py OUT.jsonl
 """
@@ -14,18 +16,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from records import write_guard
 
-from assistant.grounding import as_time_left
+from assistant import grounding
 from assistant.toolcall import ToolCall
 from assistant.tools import clock, timers
 
 CLOCK = clock.TOOLS[0]
-LISTING = next(t for t in timers.TOOLS if t.name == CLOCK.time_left)
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+    listing = next(t for t in timers.TOOLS if t.name == "list_timers")
     return len(calls) == 1 and calls[0].name == CLOCK.name and \
-        as_time_left(calls[0], CLOCK, LISTING, r["text"]) != calls[0]
+        grounding.as_time_left(calls[0], CLOCK, listing, r["text"]) != calls[0]  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
+    if not hasattr(grounding, "as_time_left"):
+        sys.exit("time-left was reverted: run this at 43c57dd (see the docstring)")
     write_guard(sys.argv[1], touches)
