@@ -75,6 +75,44 @@ def test_when_a_request_asks_the_time_of_a_thing(heard: str, thing: bool) -> Non
     assert (unasked(heard, ("a thing's time",)) is not None) is thing
 
 
+@pytest.mark.parametrize(("heard", "countdown"), [
+    ("how long until 5pm", True),
+    ("how many days till friday", True),
+    ("How many weeks until Easter?", True),
+    ("how many sleeps till my birthday? it's the 3rd of june", True),
+    ("days left until new year's eve?", True),
+    ("how long till the weekend, I'm shattered", True),
+    ("how long until my mum's birthday on the 14th of August", True),
+    ("how long until half three", True),
+    ("countdown to thanksgiving pls", True),
+    # Time left on a thing, a timer's length, how long a thing takes: no countdown to a day.
+    ("how long till the cookies come out", False),
+    ("how long is left on my 5pm timer", False),
+    ("how many minutes until the oven timer goes", False),
+    ("set a 10 minute timer, dinner's at 6pm", False),
+    ("timer for 45 mins till the bread is done", False),
+    ("how long to boil an egg", False),
+])
+def test_when_a_request_asks_a_countdown(heard: str, countdown: bool) -> None:
+    assert (unasked(heard, ("a countdown",)) is not None) is countdown
+
+
+def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
+    for call in (ToolCall("set_timer", {"hours": 5}), ToolCall("list_timers", {})):
+        bot, _, ran = _bot(render_lfm2([call]), "Done.")
+        events = list(bot.turn(UserInput(text="how long until 5pm")))
+        assert ran == []
+        assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["a countdown"]]
+    # Asked again in a later clause: the timer is set, and the list read.
+    timer = ToolCall("set_timer", {"minutes": 20})
+    bot, _, ran = _bot(render_lfm2([timer]), "Done.")
+    list(bot.turn(UserInput(text="how long until 5pm? actually just set a 20 minute timer")))
+    assert ran == [("set_timer", {"minutes": 20})]
+    bot, _, ran = _bot(render_lfm2([ToolCall("list_timers", {})]), "Done.")
+    list(bot.turn(UserInput(text="how many days till friday, and what's left on my timer?")))
+    assert ran == [("list_timers", {})]
+
+
 def test_every_reason_has_an_answer_and_is_checked_by_the_registry() -> None:
     # A number not said, a day that is no day ahead and a request that names none of what the
     # tool is about are no tool's to declare: the loop reads them in a call and `Tool.about`.
@@ -102,7 +140,8 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
             ran.append((tool.name, kw))
             return {"ok": True}
         return Tool(tool.name, tool.description, tool.parameters, fn,
-                    held_back_by=tool.held_back_by, action=tool.action)
+                    side_effect=tool.side_effect, held_back_by=tool.held_back_by,
+                    action=tool.action)
 
     engine = _Recording(outputs=list(outputs))
     engine.requests = []

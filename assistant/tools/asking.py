@@ -29,6 +29,10 @@ had read the clock in Tokyo (the loop's test: `Conversation._asks_advice`).
 The clock (`get_time`: the time now, here or in a place) is held back when the request asks
 when a thing happens ("what time does the pharmacy close", "when's kick-off"): no tool knows.
 
+A timer is neither set nor listed for a countdown to a day, a date, a time or an event ("how long
+until 5pm" had set a 5-hour timer, "how many days till friday" listed the timers): no tool counts
+down to one. The clock is left alone: the time and date now half answer it.
+
 A timer, a cancel or a delete is held back when the request says not to, too (`said_not_to`).
 A tool names what it does (`Tool.action`: "timer", "reminder", "note", ...), and a "don't"
 holds back a call when the words after it name that action ("I don't need a reminder for
@@ -150,6 +154,18 @@ _UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|c
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
 _KEPT = re.compile(r"\b(?:keep|hold\s+on\s+to|hang\s+on\s+to)\s+(?!an?\b|track\b)")  # not "a note"
+# What a countdown is to: a clock time, a day, a date, a holiday, someone's day.
+_COUNTED_TO = (
+    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b|midnight\b|noon\b|midday\b|"
+    r"(?:half|quarter)\s+(?:past\s+|to\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|\d{1,2})\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow\b|"
+    r"tonight\b|(?:the\s+)?weekend\b|(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|last\s+day)\b|"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b|christmas\b|xmas\b|easter\b|new\s+year|halloween\b|thanksgiving\b|"
+    r"diwali\b|hanukkah\b|ramadan\b|eid\b|valentine|bonfire\s+night\b|boxing\s+day\b|"
+    r"(?:the\s+)?(?:fourth|4th)\s+of\s+july\b|(?:my|our|his|her|their|the|\w+'s)\s+(?:\S+\s+)?"
+    r"(?:birthday|anniversary|wedding|payday|holiday|vacation|exam|due\s+date)\b|payday\b|"
+    r"summer\b|winter\b|spring\b|autumn\b")
 _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
@@ -198,6 +214,12 @@ _WHY = {
         r"were|was|is|has|have))\b(?!\s+(?:it|you)\b)"
         r"|\bhow\s+late\s+(?:is|are|does|do)\b(?!\s+it\b)"
         r"|\b(?:opens?|closes?|opening|closing|open\s+till|open\s+until)\b"),
+    # How long until a day, a date, a time or an event: no tool counts down to one.
+    "a countdown": re.compile(
+        r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|sleeps|nights)\b"
+        r"|\b(?:days|weeks|sleeps)\s+(?:left\s+)?(?:till?|'til|until|to|before)\b"
+        r"|\bcount\s*down\s+(?:to|till?|'til|until)\b"
+        rf"|\bhow\s+long\s+(?:\S+\s+){{0,3}}?(?:till?|'til|until|to|before)\s+(?:{_COUNTED_TO})"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -215,6 +237,9 @@ RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
 REASONS = ("said not to", *_WHY)
 # The reasons that hold back a call to any tool.
 ANY_TOOL = ("an action no tool does",)
+# The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
+# just set a 20 minute timer").
+LIFTED = (*ANY_TOOL, "a countdown")
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration,
@@ -238,6 +263,8 @@ NOT_ASKED = {
                               "you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
+    "a countdown": "I can't count down to a day or a time, but I can tell you the time and date "
+                   "now, or set a timer for a length of time, like 20 minutes.",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "
@@ -267,7 +294,7 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
-        if isinstance(says, re.Match) and why in ANY_TOOL and action:
+        if isinstance(says, re.Match) and why in LIFTED and action:
             _, *later = _CLAUSE.split(s[says.end():], maxsplit=1)
             if later and (_asks_about(later[0], action) if reads else
                           _asked_again(later[0], action)):

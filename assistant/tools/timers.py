@@ -333,9 +333,11 @@ TOOLS = (
              "seconds": {"type": "integer", "minimum": 0, "maximum": MAX_TIMER_S}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.WRITE, duration={"hours": 3600, "minutes": 60, "seconds": 1},
-         held_back_by=("said not to",), action="timer"),  # "no need for a timer"
+         # "no need for a timer"; "how long until 5pm" set a 5-hour one
+         held_back_by=("said not to", "a countdown"), action="timer"),
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
-         side_effect=SideEffect.READ, action="timer"),
+         side_effect=SideEffect.READ, action="timer",
+         held_back_by=("a countdown",)),  # "how many days till friday"
     Tool("cancel_timer",
          "Cancel a running timer by its label or timer_id (or the only one running). Also "
          "cancels a reminder given its text or id.",
