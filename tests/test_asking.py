@@ -463,19 +463,6 @@ def _advised(*outputs: str) -> tuple[Conversation, list[str]]:
      ToolCall("last_dose", {"drug": "gabapentin"}), True),
     ("Best time to take magnesium, morning or bedtime?", ToolCall("set_timer", {"minutes": 5}),
      True),
-    # A limit, the passive, when a medicine works, a missed dose, "hw" for "how".
-    ("What's the highest dose of melatonin an adult should take?",
-     ToolCall("log_dose", {"drug": "melatonin", "amount": 100, "unit": "mg"}), True),
-    ("ibuprofen upper limit per day for grown-ups?",
-     ToolCall("add_medication_schedule", {"drug": "ibuprofen", "amount": 100, "unit": "ml",
-                                          "times": ["08:00"]}), True),
-    ("Should lisinopril be taken in the morning or at night?",
-     ToolCall("get_time", {"location": "London"}), True),
-    ("When will omeprazole actually start easing the reflux, days or weeks?",
-     ToolCall("list_timers", {}), True),
-    ("hw many hours between doses of codeine", ToolCall("list_doses", {"day": "today"}), True),
-    ("What happens if someone misses an Eliquis dose, do they double up the next one?",
-     ToolCall("log_dose", {"drug": "Eliquis", "amount": 1, "unit": "tablets"}), True),
     # A sum or a conversion asks how much of its own accord; a unit alone is no medicine.
     ("the calpol says 7.5 ml - how many teaspoons is that",
      ToolCall("convert_units", {"value": 7.5, "from_unit": "ml", "to_unit": "teaspoon"}), False),
@@ -487,10 +474,6 @@ def _advised(*outputs: str) -> tuple[Conversation, list[str]]:
     ("had 2 ibuprofen at 8, log it - is that too much?",
      ToolCall("log_dose", {"drug": "ibuprofen", "amount": 2, "unit": "tablets", "time": "8"}),
      False),
-    ("log 2 paracetamol, the max is 8 a day",
-     ToolCall("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets"}), False),
-    ("remind me to take my ibuprofen at 6, it wears off by then",
-     ToolCall("set_reminder", {"text": "take my ibuprofen", "when": "6"}), False),
 ])
 def test_no_call_runs_for_advice_about_a_medicine(heard: str, call: ToolCall, held: bool) -> None:
     bot, ran = _advised(render_lfm2([call]), "Done.")

@@ -8,8 +8,7 @@ and `unasked` reads them in the newest request. A tool that writes the user's ow
 record (`RECORD`) is held back when the request:
 
 - asks for advice: "can I take two more now", "is that too much", "is that normal", "what's
-  the best time to take it", "do I need to eat first", "the highest dose", "should it be
-  taken at night", "when will it kick in", "what happens if I miss one";
+  the best time to take it", "do I need to eat first";
 - tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
 - tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
 - says a plan not made: "the doctor might move me to twice a day";
@@ -175,7 +174,7 @@ _WHY = {
         r"|\bis\s+(?:it|that|this|there)\s+(?:\w+\s+)?(?:ok|okay|safe|alright|all\s+right|fine|bad|"
         r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too)\b"
         r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
-        r"|\bho?w\s+(?:much|many|often|long|far\s+apart|soon|late|high)\b"
+        r"|\bhow\s+(?:much|many|often|long|far\s+apart|soon|late)\b"
         r"|\bwhat(?:'?s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
         r"recommended|limit)\b"
         r"|\bdo(?:es)?\s+(?:\w+\s+){1,2}?(?:need|have\s+to|make|cause|interact|react|help|affect|"
@@ -184,18 +183,7 @@ _WHY = {
         r"|\bwhen\s+(?:can|should|do)\s+(?:i|she|he|we|they)\b"
         r"|\b(?:side\s+effects?|interactions?|overdose)\b"
         r"|\badvi[sc]e\b|\bif\s+(?:you|i|one|we|they|she|he)\s+(?:miss|forget|skip)"
-        r"|\b(?:best|right|ideal)\s+time\b|\btime\s+of\s+day\s+is\s+best\b"
-        # A limit: "the highest dose", "upper limit per day", "max" said anywhere.
-        r"|\bthe\s+(?:highest|lowest|largest|biggest|strongest|safest)\b"
-        r"|\b(?:upper|daily|safe)\s+limit\b|\bmax(?:imum)?\b"
-        # Taken, in the passive: "should lisinopril be taken at night?"
-        r"|\b(?:should|can|could|must|may)\s+(?:\S+\s+){0,2}?be\s+(?:taken|used|given|crushed|"
-        r"split|cut|chewed|swallowed|mixed|stopped)\b"
-        # When a medicine works: "when will omeprazole start easing the reflux?"
-        r"|\bwhen\s+(?:will|does|do|should|would)\s+(?:\S+\s+){0,3}?(?:start|kick|work|take\s+effect)"
-        r"|\bstart(?:s|ed)?\s+(?:working|easing|helping)\b|\bkicks?\s+in\b|\btakes?\s+effect\b"
-        r"|\bwears?\s+off\b"
-        r"|\bbetween\s+(?:\w+\s+)?doses\b|\bdouble\s+up\b|\bwhat\s+happens\s+if\b"),
+        r"|\b(?:best|right|ideal)\s+time\b|\btime\s+of\s+day\s+is\s+best\b"),
     "someone else's": re.compile(
         rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|(?:'s)?\s+(?:\w+\s+){{0,3}}?"
         r"(?:takes|took|had|has|was\s+given|gets|got|uses|used|needs))\b"

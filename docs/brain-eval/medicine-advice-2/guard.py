@@ -2,6 +2,8 @@
 ran, for a request that the advice words (`asking._WHY["advice"]`) read, not of the past, with
 one of the words this change added: a held medicine record (`asking.RECORD`) needs no medicine
 named, the hold of any tool but a sum or a conversion needs one (`Conversation._asks_advice`).
+It ran at c243d41, where the advice words had the added ones, and wrote
+`records/guard-set.jsonl.gz`; since the change was reverted it stops with that said.
 
 python docs/brain-eval/medicine-advice-2/guard.py OUT.jsonl
 """
@@ -41,4 +43,6 @@ def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
 
 
 if __name__ == "__main__":
+    if not unasked("hw many hours between doses of codeine", ("advice",)):
+        sys.exit("medicine-advice-2 was reverted: run this at c243d41 (see the docstring)")
     write_guard(sys.argv[1], touches)
