@@ -496,6 +496,21 @@ def said_place(heard: str, known: Callable[[str], object]) -> str | None:
     return found[0] if len({f.lower() for f in found}) == 1 else None
 
 
+def place_unsaid(call: ToolCall, tool: Tool, heard: str) -> bool:
+    """Whether `call` reads a place (one of `tool.places`) that is not the place `heard` names
+    (`said_place`): "How many days until Easter?" -> get_time('Easter'), "how long till the
+    weekend" -> get_time('London'). A call with no place, or with the place said ("how long
+    until midnight in Tokyo"), reads none unsaid."""
+    for name, known in tool.places.items():
+        written = call.arguments.get(name)
+        if not isinstance(written, str) or not written.strip():
+            continue
+        said = said_place(heard, known)
+        if said is None or known(written) is None or known(said) != known(written):
+            return True
+    return False
+
+
 def ground_place(call: ToolCall, places: Mapping[str, Callable[[str], object]],
                  heard: str) -> ToolCall:
     """`call` with each of its `places` it lacks set to the place `heard` names, when the

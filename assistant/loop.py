@@ -429,7 +429,8 @@ class Conversation:
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
-        """Why `call` is not run for `newest`: a reason its words say, advice asked about a
+        """Why `call` is not run for `newest`: a reason its words say (a countdown holds back a
+        read of a place only where the place is none said: `grounding.place_unsaid`), advice asked about a
         medicine, whatever the tool (`_asks_advice`), a number or time made up that it cannot
         do without (one it can, a dose's time or an id beside a label, is dropped in
         `_ground`), a forecast's day that is no day ahead, or user turns that name none of what
@@ -439,6 +440,8 @@ class Conversation:
             return None
         why = unasked(newest, (*tool.held_back_by, *ANY_TOOL), tool.action,
                       tool.side_effect == SideEffect.READ)
+        if why == "a countdown" and tool.places and not grounding.place_unsaid(call, tool, newest):
+            why = None  # the time and date here, or in the place said, half answer a countdown
         if why is None and tool.action not in COUNTS and self._asks_advice(newest):
             return "advice"  # "How much paracetamol can an adult take in a day?" -> the clock
         if why is None and newest:

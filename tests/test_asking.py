@@ -113,6 +113,24 @@ def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
     assert ran == [("list_timers", {})]
 
 
+@pytest.mark.parametrize(("heard", "place", "held"), [
+    ("How many days until Easter?", "Easter", True),  # the day as the place
+    ("how long till the weekend lol", "London", True),  # a place nobody said
+    ("how many weeks till my holiday to Spain?", "Spain", True),  # said, but not as the clock's
+    ("how long until midnight in Tokyo", "Tokyo", False),  # the place said
+    ("how long until noon", None, False),  # here: the time now half answers it
+    ("what time is it in Sydney", "Sydney", False),  # no countdown
+])
+def test_a_countdown_reads_no_clock_in_a_place_nobody_said(heard: str, place: str | None,
+                                                           held: bool) -> None:
+    call = ToolCall("get_time", {"location": place} if place else {})
+    bot, _, ran = _bot(render_lfm2([call]), "Done.")
+    events = list(bot.turn(UserInput(text=heard)))
+    assert (ran == []) is held
+    if held:
+        assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["a countdown"]]
+
+
 def test_every_reason_has_an_answer_and_is_checked_by_the_registry() -> None:
     # A number not said, a day that is no day ahead and a request that names none of what the
     # tool is about are no tool's to declare: the loop reads them in a call and `Tool.about`.
@@ -141,7 +159,7 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
             return {"ok": True}
         return Tool(tool.name, tool.description, tool.parameters, fn,
                     side_effect=tool.side_effect, held_back_by=tool.held_back_by,
-                    action=tool.action)
+                    action=tool.action, places=tool.places)
 
     engine = _Recording(outputs=list(outputs))
     engine.requests = []

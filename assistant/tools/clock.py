@@ -161,7 +161,8 @@ TOOLS = (
         },
         side_effect=SideEffect.READ,
         timeout_s=12.0,
-        held_back_by=("a thing's time",),  # "what time does the pharmacy close?"
+        # "what time does the pharmacy close?"; "how many days until Easter?" -> get_time('Easter')
+        held_back_by=("a thing's time", "a countdown"),
         places={"location": offline_zone},
         action="time",
         listed={"location": offline_zone},
