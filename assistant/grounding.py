@@ -352,7 +352,7 @@ def said_ids(text: str) -> set[int]:
 
 # Words that say when, besides numbers and ordinals: days and their parts, months, meals, spans.
 _WHEN = re.compile(
-    r"\b(?:today|tonight|tonite|tomorrow|tmrw?|yesterday|morning|afternoon|evening|night|"
+    r"\b(?:today|tonight|tonite|tomorrow|tmrw?|yesterday|morning|afternoon|arvo|evening|night|"
     r"noon|midday|midnight|later|soon|shortly|weekend|week|month|year|fortnight|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
     r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|may|june|july|"

@@ -85,7 +85,11 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("in 20 minutes", datetime(2025, 3, 4, 14, 50, tzinfo=PARIS)),
     ("in half an hour", datetime(2025, 3, 4, 15, 0, tzinfo=PARIS)),
     ("tonight at 8", datetime(2025, 3, 4, 20, 0, tzinfo=PARIS)),
-    ("at seven", datetime(2025, 3, 5, 7, 0, tzinfo=PARIS)),  # 7 am has passed: tomorrow
+    # A bare hour is the next time the clock shows it: at 2:30 pm, "at seven" is 7 pm today (it
+    # was 7 am tomorrow, and "remind me this arvo at 3" at 10:30 am was 3 am tomorrow).
+    ("at seven", datetime(2025, 3, 4, 19, 0, tzinfo=PARIS)),
+    ("at 3", datetime(2025, 3, 4, 15, 0, tzinfo=PARIS)),
+    ("this arvo at 4", datetime(2025, 3, 4, 16, 0, tzinfo=PARIS)),
     ("Friday at 5 pm", datetime(2025, 3, 7, 17, 0, tzinfo=PARIS)),
     ("next monday at 9:30", datetime(2025, 3, 10, 9, 30, tzinfo=PARIS)),
     ("at 430 p.m.", datetime(2025, 3, 4, 16, 30, tzinfo=PARIS)),  # as Whisper writes 4:30
@@ -101,7 +105,7 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("tomorrow morning at 5:30", datetime(2025, 3, 5, 5, 30, tzinfo=PARIS)),
     ("tomorrow afternoon", datetime(2025, 3, 5, 15, 0, tzinfo=PARIS)),
     ("tomorrow evening", datetime(2025, 3, 5, 20, 0, tzinfo=PARIS)),
-    ("about 8", datetime(2025, 3, 5, 8, 0, tzinfo=PARIS)),  # dateparser: August the 8th
+    ("about 8", datetime(2025, 3, 4, 20, 0, tzinfo=PARIS)),  # dateparser: August the 8th
     ("by 5 this evening", datetime(2025, 3, 4, 17, 0, tzinfo=PARIS)),
     ("tomorrow at 2 at night", datetime(2025, 3, 5, 2, 0, tzinfo=PARIS)),
     ("at 12 tonight", datetime(2025, 3, 5, 0, 0, tzinfo=PARIS)),  # midnight, not noon

@@ -142,6 +142,7 @@ def _meal(m: re.Match[str], timed: bool) -> str:
 
 def _normalise(text: str) -> str:
     s = " ".join(text.strip().lower().split())
+    s = re.sub(r"\barvo\b", "afternoon", s)  # Australian: "this arvo at 3"
     s = _TOMORROW.sub("tomorrow", s)
     s = _counted_from(s)
     s = re.sub(r"\ban hour and a half\b", "90 minutes", s)
@@ -366,6 +367,27 @@ def month_days(s: str, now: datetime, prefer: Prefer = "future") -> str:
     return _MONTH_DAY.sub(dated, s)
 
 
+# An hour said alone, with no half of the day and no day: "at 3".
+_BARE_HOUR = re.compile(r"(?:at|by) (1[01]|0?[1-9]):([0-5]\d)")
+
+
+def _next_bare_hour(cleaned: str, now: datetime) -> datetime | None:
+    """The next time the clock shows the bare hour `cleaned` says, in the morning or the
+    afternoon: "at 3" at 10:30 am is 3 pm today (dateparser read 3 am tomorrow), at 4 pm it is
+    3 am tomorrow; None for any other text."""
+    if not (bare := _BARE_HOUR.fullmatch(cleaned)):
+        return None
+    local = now.astimezone(local_zone(now))
+    hour, minute = int(bare[1]), int(bare[2])
+    for days in (0, 1):
+        for h in (hour, hour + 12):
+            at = (local + timedelta(days=days)).replace(hour=h, minute=minute, second=0,
+                                                        microsecond=0)
+            if at > local:
+                return at
+    return None
+
+
 def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime | None:
     """An aware datetime for `text`, read relative to `now` (aware); None if unparseable."""
     import dateparser  # imported here: it loads language data on first use
@@ -379,6 +401,8 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "future") -> datetime 
     cleaned = month_days(_normalise(text), now, prefer)
     if not cleaned:
         return None
+    if prefer == "future" and (ahead := _next_bare_hour(cleaned, now)) is not None:
+        return ahead
     try:
         parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
     except Exception:  # dateparser raises odd errors on odd input; unparseable is the answer
