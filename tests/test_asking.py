@@ -85,6 +85,12 @@ def test_when_a_request_asks_the_time_of_a_thing(heard: str, thing: bool) -> Non
     ("how long until my mum's birthday on the 14th of August", True),
     ("how long until half three", True),
     ("countdown to thanksgiving pls", True),
+    # Hours to a time, an event, "how soon", a date beside "how long have we got left".
+    ("How many hours are left until midnight?", True),
+    ("How many hours till 7:30 tomorrow morning?", True),
+    ("how long till the FA Cup final, lads", True),
+    ("how soon is nowruz", True),
+    ("our family holiday to Greece starts July 14th, how long have we got left", True),
     # Time left on a thing, a timer's length, how long a thing takes: no countdown to a day.
     ("how long till the cookies come out", False),
     ("how long is left on my 5pm timer", False),
@@ -92,6 +98,10 @@ def test_when_a_request_asks_the_time_of_a_thing(heard: str, thing: bool) -> Non
     ("set a 10 minute timer, dinner's at 6pm", False),
     ("timer for 45 mins till the bread is done", False),
     ("how long to boil an egg", False),
+    ("how many minutes till the pasta is done", False),
+    ("how long till the game timer goes off", False),
+    ("how long have I got left on the laundry", False),
+    ("how long until the pie is done, we eat at 7:30", False),
 ])
 def test_when_a_request_asks_a_countdown(heard: str, countdown: bool) -> None:
     assert (unasked(heard, ("a countdown",)) is not None) is countdown

@@ -166,7 +166,13 @@ _COUNTED_TO = (
     r"diwali\b|hanukkah\b|ramadan\b|eid\b|valentine|bonfire\s+night\b|boxing\s+day\b|"
     r"(?:the\s+)?(?:fourth|4th)\s+of\s+july\b|(?:my|our|his|her|their|the|\w+'s)\s+(?:\S+\s+)?"
     r"(?:birthday|anniversary|wedding|payday|holiday|vacation|exam|due\s+date)\b|payday\b|"
-    r"summer\b|winter\b|spring\b|autumn\b")
+    r"summer\b|winter\b|spring\b|autumn\b|"
+    # A clock time with its minutes ("7:30") and an event: "the FA Cup final", "my flight".
+    r"\d{1,2}:\d\d\b|(?:(?:the|my|our|his|her|their|this|next)\s+)?(?:\S+\s+){0,3}?"
+    r"(?:finals?|match|game|kick-?off|race|festival|concert|gig|show|launch|election|eclipse|"
+    r"premiere|party|trip|flight|holidays|vacation|term|semester)\b(?!\s+(?:timers?|countdowns?|alarms?)\b)")
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
+           r"december")
 _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
@@ -209,7 +215,13 @@ _WHY = {
         r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|sleeps|nights)\b"
         r"|\b(?:days|weeks|sleeps)\s+(?:left\s+)?(?:till?|'til|until|to|before)\b"
         r"|\bcount\s*down\s+(?:to|till?|'til|until)\b"
-        rf"|\bhow\s+long\s+(?:\S+\s+){{0,3}}?(?:till?|'til|until|to|before)\s+(?:{_COUNTED_TO})"),
+        rf"|\bhow\s+long\s+(?:\S+\s+){{0,3}}?(?:till?|'til|until|to|before)\s+(?:{_COUNTED_TO})"
+        rf"|\bhow\s+many\s+(?:more\s+)?(?:hours|hrs|minutes|mins)\b(?:\s+\S+){{0,3}}?\s+"
+        rf"(?:till?|'til|until|before)\s+(?:{_COUNTED_TO})"
+        r"|\bhow\s+soon\s+(?:is|are|till?|'til|until)\b"
+        # "our holiday starts July 14th, how long have we got left"
+        rf"|^(?=.*\b(?:{_MONTHS}|\d{{1,2}}(?:st|nd|rd|th))\b).*\bhow\s+long\s+(?:have|do)\s+"
+        r"(?:we|i)\s+(?:got\s+)?(?:left|to\s+go)\b"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
