@@ -430,11 +430,11 @@ class Conversation:
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
         """Why `call` is not run for `newest`: a reason its words say (a countdown holds back a
-        read of a place only where the place is none said: `grounding.place_unsaid`), advice asked about a
-        medicine, whatever the tool (`_asks_advice`), a number or time made up that it cannot
-        do without (one it can, a dose's time or an id beside a label, is dropped in
-        `_ground`), a forecast's day that is no day ahead, or user turns that name none of what
-        the tool is about (`Tool.about`, `Tool.about_args`)."""
+        read of a place only where the place is none said: `grounding.place_unsaid`), advice
+        asked about a medicine, whatever the tool (`_asks_advice`), a number or time made up
+        that it cannot do without (one it can, a dose's time or an id beside a label, is
+        dropped in `_ground`), a forecast's day that is no day ahead, or user turns that name
+        none of what the tool is about (`Tool.about`, `Tool.about_args`)."""
         tool = self.registry.get(call.name)
         if tool is None:
             return None

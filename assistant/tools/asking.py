@@ -155,24 +155,25 @@ _UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|c
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
 _KEPT = re.compile(r"\b(?:keep|hold\s+on\s+to|hang\s+on\s+to)\s+(?!an?\b|track\b)")  # not "a note"
-# What a countdown is to: a clock time, a day, a date, a holiday, someone's day.
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
+           r"december")
+# What a countdown is to: a clock time, a day, a date, a holiday, someone's day, an event.
 _COUNTED_TO = (
     r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b|midnight\b|noon\b|midday\b|"
     r"(?:half|quarter)\s+(?:past\s+|to\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|\d{1,2})\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow\b|"
     r"tonight\b|(?:the\s+)?weekend\b|(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|last\s+day)\b|"
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b|christmas\b|xmas\b|easter\b|new\s+year|halloween\b|thanksgiving\b|"
+    rf"(?:{_MONTHS})\b|christmas\b|xmas\b|easter\b|new\s+year|halloween\b|thanksgiving\b|"
     r"diwali\b|hanukkah\b|ramadan\b|eid\b|valentine|bonfire\s+night\b|boxing\s+day\b|"
     r"(?:the\s+)?(?:fourth|4th)\s+of\s+july\b|(?:my|our|his|her|their|the|\w+'s)\s+(?:\S+\s+)?"
     r"(?:birthday|anniversary|wedding|payday|holiday|vacation|exam|due\s+date)\b|payday\b|"
     r"summer\b|winter\b|spring\b|autumn\b|"
-    # A clock time with its minutes ("7:30") and an event: "the FA Cup final", "my flight".
+    # A clock time with its minutes ("7:30"), and an event ("the FA Cup final", "my flight";
+    # not "the game timer").
     r"\d{1,2}:\d\d\b|(?:(?:the|my|our|his|her|their|this|next)\s+)?(?:\S+\s+){0,3}?"
     r"(?:finals?|match|game|kick-?off|race|festival|concert|gig|show|launch|election|eclipse|"
-    r"premiere|party|trip|flight|holidays|vacation|term|semester)\b(?!\s+(?:timers?|countdowns?|alarms?)\b)")
-_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
-           r"december")
+    r"premiere|party|trip|flight|holidays|vacation|term|semester)\b"
+    r"(?!\s+(?:timers?|countdowns?|alarms?)\b)")
 _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
