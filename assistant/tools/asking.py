@@ -32,7 +32,9 @@ A timer is neither set nor listed for a countdown to a day, a date, a time or an
 until 5pm" had set a 5-hour timer, "how many days till friday" listed the timers): no tool counts
 down to one. Nor is the clock read in a place the request does not name ("How many days until
 Easter?" -> the time in 'Easter'; the loop's test: `grounding.place_unsaid`): the time and date
-here, or in the place said, half answer it and are read.
+here, or in the place said, half answer it and are read. A later clause that asks for the call
+again lifts the hold, as for an action no tool does (below): "how long until 5pm? actually just
+set a 20 minute timer" sets it.
 
 A timer, a cancel or a delete is held back when the request says not to, too (`said_not_to`).
 A tool names what it does (`Tool.action`: "timer", "reminder", "note", ...), and a "don't"
