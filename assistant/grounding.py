@@ -505,8 +505,8 @@ def place_unsaid(call: ToolCall, tool: Tool, heard: str) -> bool:
         written = call.arguments.get(name)
         if not isinstance(written, str) or not written.strip():
             continue
-        said = said_place(heard, known)
-        if said is None or known(written) is None or known(said) != known(written):
+        said, zone = said_place(heard, known), known(written)
+        if said is None or zone is None or known(said) != zone:
             return True
     return False
 
