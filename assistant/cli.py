@@ -18,6 +18,7 @@ from assistant.engines.lfm2 import VARIANTS as LFM2_VARIANTS
 from assistant.events import (
     Answer,
     AudioChunk,
+    CallAsked,
     CallDecision,
     CallMalformed,
     CallsGrounded,
@@ -246,6 +247,8 @@ class Printer:
             case CallWithheld(calls=calls, confidence=c, min_confidence=gate):
                 return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
                         f"run: heard with confidence {c:.2f} < {gate:g}")
+            case CallAsked(call=call, held=held):
+                return f"{render_pythonic([call])[1:-1]}: the request asks it plainly ({held} unsure)"
             case CallsHeldBack(calls=calls, why=why):
                 return f"{render_pythonic(list(calls))} not run: {why}"
             case CallsGrounded(dropped=dropped, corrected=corrected):

@@ -159,6 +159,17 @@ class CallsHeldBack(Event):
 
 
 @dataclass(frozen=True)
+class CallAsked(Event):
+    """The call a request plainly asks for, made where the brain opened a call but its name
+    check held it back (`Tool.plainly_asked`): "Is it Thursday yet in Seoul?", held at P(get_time)
+    0.17, reads the clock in Seoul. It goes through the loop's rules like the brain's own."""
+
+    kind: ClassVar[str] = "call-asked"
+    call: ToolCall
+    held: str  # the tool name the brain was unsure of
+
+
+@dataclass(frozen=True)
 class CallsGrounded(Event):
     """The proposed calls as they run: arguments the user never said were dropped, a duration
     other than the one said was set to it (`assistant.grounding`). Sent only when that changed
@@ -206,6 +217,7 @@ class NameDecision(Event):
     p_name: float
     threshold: float
     raw: str  # the call as written, whether it runs or not
+    calls: tuple[ToolCall, ...] = ()  # the calls `raw` holds, where it parses
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ signals, evalkit records them. Nothing here knows which engine or UI is in use.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from assistant.engine import Engine, Message, Request
 from assistant.events import (
     Answer,
     AudioChunk,
+    CallAsked,
     CallMalformed,
     CallsGrounded,
     CallsHeldBack,
@@ -33,6 +35,7 @@ from assistant.events import (
     Failed,
     Heard,
     LoopError,
+    NameDecision,
     Reply,
     Speaking,
     Stage,
@@ -63,6 +66,7 @@ ENGINE_APOLOGY = "Sorry, something went wrong on my side. Please try again."
 AUDIO_APOLOGY = "Sorry, I couldn't hear a request in that recording. Please try again."
 CRASHED = "Sorry, that didn't work: the tool ran into a problem."
 MALFORMED = "malformed-call"  # the code of a CallMalformed that carries no parse error
+_THERE = re.compile(r"\b(?:there|over\s+there)\b")  # "what day is it there": a place meant
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,7 @@ class Conversation:
         for _ in range(self.options.max_tool_rounds + 1):
             outcome: Event | None = None
             clauses: tuple[str, ...] = ()
+            unsure: NameDecision | None = None
             request = Request(tuple(self.history), self.registry.specs, speak=self.options.speak)
             fresh = self.history[-1].role == "user"  # not a round after a tool result
             try:
@@ -250,6 +255,8 @@ class Conversation:
                         self._attach_transcript(event.text)
                     elif isinstance(event, ClauseCalls) and event.used:
                         clauses = event.clauses
+                    elif isinstance(event, NameDecision) and event.p_name < event.threshold:
+                        unsure = event
                     elif isinstance(event, AudioChunk) and not t.spoke_natively:
                         t.spoke_natively = True
                         yield Speaking(source="native")
@@ -266,6 +273,10 @@ class Conversation:
             if t.cancel.is_set():
                 yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
+            if fresh and unsure is not None and isinstance(outcome, Reply) and \
+                    not t.spoke_natively and (asked := self._plainly_asked(unsure)) is not None:
+                yield CallAsked(call=asked, held=unsure.name)
+                outcome = CallsProposed(calls=(asked,), raw=render_lfm2([asked]))
             why = self._why_not_answered(self._newest_words()) if fresh and \
                 isinstance(outcome, Reply) and not t.spoke_natively else None
             if why is not None:  # the model's words would claim the action, or advise
@@ -427,6 +438,27 @@ class Conversation:
             return calls, None
         yield CallsHeldBack(calls=held, why=why)
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
+
+    def _plainly_asked(self, unsure: NameDecision) -> ToolCall | None:
+        """The call of the tool that plainly answers the newest request (`Tool.plainly_asked`),
+        where the brain was `unsure` of the name it wrote: with the place the request names, or
+        the place the brain wrote where the request says it; with none for a request of here.
+        None where no tool does, or where the request points at a place ("there") and names
+        none that is known."""
+        newest = self._newest_words()
+        tool = next((t for t in self.registry if t.plainly_asked and t.plainly_asked(newest)), None)
+        if tool is None:
+            return None
+        args: dict[str, Any] = {}
+        for name, known in tool.places.items():
+            written = [v for c in unsure.calls for v in c.arguments.values()
+                       if isinstance(v, str) and known(v) and grounding.said(v, newest)]
+            place = grounding.said_place(newest, known) or next(iter(written), None)
+            if place is not None:
+                args[name] = place
+            elif _THERE.search(newest.lower()) and not grounding.asks_here(newest):
+                return None
+        return ToolCall(tool.name, args)
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
         """Why `call` is not run for `newest`: a reason its words say (a countdown holds back a

@@ -118,6 +118,16 @@ def test_the_log_says_why_a_call_was_held_back() -> None:
         "[set_timer(label='pizza', minutes=10)] not run: a number not said"
 
 
+def test_the_log_says_a_call_was_made_for_a_plain_question() -> None:
+    from assistant.cli import Printer
+    from assistant.events import CallAsked
+    from assistant.toolcall import ToolCall
+
+    asked = CallAsked(call=ToolCall("get_time", {"location": "Seoul"}), held="list_timers")
+    assert Printer.describe(asked) == \
+        "get_time(location='Seoul'): the request asks it plainly (list_timers unsure)"
+
+
 def test_the_log_says_how_a_request_of_two_asks_was_read() -> None:
     from assistant.cli import Printer
     from assistant.events import ClauseCalls

@@ -156,6 +156,11 @@ class Tool:
     # model's own words (the base 0.5B said "Yes, you can take Sudafed if you have high blood
     # pressure.": docs/brain-eval/answers-in-words/).
     no_advice_on: Callable[[str], bool] | None = None
+    # A test of the newest request for a question only this tool answers (the clock's: "is it
+    # Thursday yet in Seoul?"): where the brain opened a call but was unsure of its tool's name
+    # (the name check held it back), the loop calls this tool instead of asking the user to say
+    # it again, with the place said (`Conversation._plainly_asked`).
+    plainly_asked: Callable[[str], bool] | None = None
 
     @property
     def spec(self) -> ToolSpec:

@@ -73,6 +73,37 @@ CITIES = {
 }
 
 
+# A question whether it is now (still, already...) a part of the day, a day or a date, here or
+# in a place: "Is it Thursday yet in Seoul?", "is today the 14th or the 15th", "has Melbourne
+# hit the weekend yet". Only the clock answers it; a forecast ("is it going to be...") and a
+# judgement ("is it ok to take it at night") do not read so, nor do the weather's words.
+_NOW = (r"(?:early\s+|late\s+|mid-?)?(?:morning|afternoon|evening|night(?:\s*time)?|midnight|noon|"
+        r"midday|dawn|day\s*time|daytime|(?:lunch|dinner|supper|breakfast|tea|bed|nap)\s*time|"
+        r"lunch|dinner|supper|breakfast|(?:business|office|working|work|school|opening|trading|"
+        r"banking)\s+hours|(?:the\s+|a\s+)?week\s*(?:end|day)|a\s+(?:school|work)\s*day|"
+        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)|"
+        r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b\.?|o'?clock))")
+_YET = r"(?:(?:already|still|yet|now|just|really|even|officially|technically)\s+)*"
+_CLOCK_ASKED = re.compile(
+    rf"\b(?:is|isn'?t|has)\s+it\s+(?:(?:got|gotten|turned|become|reached|hit)\s+)?{_YET}"
+    rf"(?:(?:past|after|before|gone|nearly|almost)\s+\d{{1,2}}(?::\d\d)?(?!\w)|"
+    rf"(?:(?:past|after|before|gone|nearly|almost|around|about)\s+)?(?:the\s+|a\s+)?{_NOW}(?!\w))"
+    rf"|\bis\s+(?:it\s+)?today\s+(?:a\s+|the\s+)?{_NOW}(?!\w)"
+    rf"|\b(?:has|have|is|are)\s+(?:\w+\s+){{1,3}}?{_YET}(?:hit|reached|into|on|in)\s+"
+    rf"(?:the\s+)?{_NOW}(?!\w).*\b(?:yet|already)\b"
+    rf"|\b(?:has|have|is|are)\s+(?:\w+\s+){{1,3}}?(?:already|yet)\s+(?:hit|reached|into|on|in)\s+"
+    rf"(?:the\s+)?{_NOW}(?!\w)"
+    r"|\bwhat\s+(?:time|day|date)\s+is\s+it\b")
+_NOT_NOW = re.compile(r"\b(?:going\s+to|gonna|will|forecast|supposed\s+to)\b")
+
+
+def asks_the_clock(text: str) -> bool:
+    """Whether `text` asks if it is now a part of the day, a meal's time, working hours, a day or
+    a date, here or in a place, or asks what time, day or date it is; not what it will be."""
+    s = text.lower().replace("\u2019", "'")
+    return bool(_CLOCK_ASKED.search(s)) and not _NOT_NOW.search(s)
+
+
 @cache
 def _iana_index() -> dict[str, str]:
     """'asia/tokyo' and 'tokyo' -> 'Asia/Tokyo' for every zone the system knows."""
@@ -166,6 +197,7 @@ TOOLS = (
         places={"location": offline_zone},
         action="time",
         listed={"location": offline_zone},
+        plainly_asked=asks_the_clock,
     ),
 )
 

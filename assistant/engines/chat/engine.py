@@ -40,7 +40,14 @@ from typing import Any
 from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.runtime import Decoding, Runtime, common_prefix, log_softmax
 from assistant.engines.chat.template import ChatTemplate
-from assistant.events import CallDecision, ClauseCalls, Event, NameDecision, TextDelta
+from assistant.events import (
+    CallDecision,
+    CallsProposed,
+    ClauseCalls,
+    Event,
+    NameDecision,
+    TextDelta,
+)
 from assistant.outcome import outcome
 from assistant.prompt import CHAT_PERSONA
 from assistant.speech import BackendUnavailable
@@ -227,8 +234,10 @@ class ChatEngine:
             raw, named = by_clause or self._calls(ids, request.tools, cancel)
             if named is not None:
                 name, p_name = named
+                written = outcome(self._our_markers(raw))
                 yield NameDecision(name=name, p_name=p_name,
-                                   threshold=self.settings.name_threshold, raw=raw)
+                                   threshold=self.settings.name_threshold, raw=raw,
+                                   calls=written.calls if isinstance(written, CallsProposed) else ())
                 if p_name < self.settings.name_threshold:
                     raw = self.settings.unsure_reply
             yield TextDelta(raw)
