@@ -31,6 +31,7 @@ from assistant.engine import Engine
 from assistant.events import (
     Answer,
     AudioChunk,
+    CallAsked,
     CallMalformed,
     CallsGrounded,
     CallsHeldBack,
@@ -264,7 +265,9 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     user's: they are left out (None) and the record says `batched`."""
     item = unit.item
     t0 = next((e.t for e in events if isinstance(e, TurnStarted)), events[0].t if events else 0.0)
-    proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
+    # The brain's calls, or the one a plain question asks where the brain was unsure of its
+    # name (`CallAsked`, made by the loop).
+    proposed = next((e for e in events if isinstance(e, (CallsProposed, CallAsked))), None)
     malformed = [e for e in events if isinstance(e, CallMalformed)]
     grounded = next((e for e in events if isinstance(e, CallsGrounded)), None)
     held = next((e for e in events if isinstance(e, CallsHeldBack)), None)
@@ -274,7 +277,7 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     # Scored as they run: the user gets the call without the arguments they never said, and
     # none of those held back.
     calls = grounded.calls if grounded else listed.calls if listed else \
-        proposed.calls if proposed else ()
+        (proposed.call,) if isinstance(proposed, CallAsked) else proposed.calls if proposed else ()
     calls = tuple(c for c in calls if not held or c not in held.calls)
     verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)

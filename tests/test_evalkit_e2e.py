@@ -352,3 +352,35 @@ def test_tools_and_rules_run_at_the_checkers_reference_time(tmp_path: Path) -> N
                                       .splitlines())}
     assert "Wednesday" in recs["now"]["answer"] and "March" in recs["now"]["answer"]
     assert recs["sky"]["task_success"], recs["sky"]["answer"]  # the forecast's days are its
+
+
+def test_a_call_asked_for_a_plain_question_is_scored_as_it_runs(tmp_path: Path,
+                                                                  all_items: list[Item]) -> None:
+    from assistant.events import (
+        CallAsked,
+        Done,
+        NameDecision,
+        Reply,
+        ToolStarted,
+        TurnStarted,
+        TurnStatus,
+    )
+    from assistant.toolcall import ToolCall
+    from evalkit.runner import build_registry, record
+
+    item = next(it for it in split_items(all_items, "test")
+                if it.tool == "get_time" and set(it.expected[0].args) == {"location"})
+    right = ToolCall("get_time", {"location": item.expected[0].args["location"][0]})
+    registry = build_registry(tmp_path)
+    try:
+        # The brain was unsure of its name; the loop read the clock the request plainly asks.
+        events = [TurnStarted(turn=1, modality="text"),
+                  NameDecision(name="list_timers", p_name=0.1, threshold=0.3, raw=""),
+                  Reply(text="Say it another way?"), CallAsked(call=right, held="list_timers"),
+                  ToolStarted(call=right, side_effect="read"),
+                  Done(turn=1, status=TurnStatus.ANSWERED)]
+        r = record(Unit(item), events, registry).to_dict()
+        assert r["called"] and r["passed"] and r["calls"] == [right.to_dict()]
+        assert r["latency_call_s"] is not None
+    finally:
+        registry.close()
