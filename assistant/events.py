@@ -160,13 +160,16 @@ class CallsHeldBack(Event):
 
 @dataclass(frozen=True)
 class CallAsked(Event):
-    """The call a request plainly asks for, made where the brain opened a call but its name
-    check held it back (`Tool.plainly_asked`): "Is it Thursday yet in Seoul?", held at P(get_time)
-    0.17, reads the clock in Seoul. It goes through the loop's rules like the brain's own."""
+    """The call a request plainly asks for (`Tool.plainly_asked`), made in place of the brain's
+    where the brain's takes nothing from the request: its name check held it back ("Is it
+    Thursday yet in Seoul?", `get_time` at P(name) 0.17), the loop held it back as not about
+    the request or for a number nobody said ("is the pie ready yet" -> `last_dose("pie")`), or it
+    only reads and has no argument ("has it gone five o'clock yet" -> `list_timers()`). It goes
+    through the loop's rules like the brain's own."""
 
     kind: ClassVar[str] = "call-asked"
     call: ToolCall
-    held: str  # the tool name the brain was unsure of
+    written: str  # the tool the brain named
 
 
 @dataclass(frozen=True)

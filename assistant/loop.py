@@ -274,8 +274,8 @@ class Conversation:
                 yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
             if fresh and unsure is not None and isinstance(outcome, Reply) and \
-                    not t.spoke_natively and (asked := self._plainly_asked(unsure)) is not None:
-                yield CallAsked(call=asked, held=unsure.name)
+                    not t.spoke_natively and (asked := self._plainly_asked(unsure.calls)):
+                yield CallAsked(call=asked, written=unsure.name)
                 outcome = CallsProposed(calls=(asked,), raw=render_lfm2([asked]))
             why = self._why_not_answered(self._newest_words()) if fresh and \
                 isinstance(outcome, Reply) and not t.spoke_natively else None
@@ -310,7 +310,16 @@ class Conversation:
                 if t.cancel.is_set():  # while the engine was asked about a list's items
                     yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                     return
+                if fresh and len(listed) == 1 and self._takes_nothing(listed[0]) and \
+                        (asked := self._plainly_asked(listed)) and asked.name != listed[0].name:
+                    yield CallAsked(call=asked, written=listed[0].name)  # a read of nothing said
+                    listed = (asked,)
                 calls, why = yield from self._asked(listed, t.clause_of)
+                if fresh and not calls and why in (NOT_ABOUT, NOT_SAID) and \
+                        (asked := self._plainly_asked(listed)) and \
+                        all(asked.name != c.name for c in listed):  # a call of nothing said
+                    yield CallAsked(call=asked, written=listed[0].name)
+                    calls, why = yield from self._asked((asked,))
                 if not calls and why:  # nothing asked for: say so, and what would do it
                     yield from self._answer(t, NOT_ASKED[why], spoken=False)
                     return
@@ -439,26 +448,33 @@ class Conversation:
         yield CallsHeldBack(calls=held, why=why)
         return tuple(c for c, w in zip(calls, whys, strict=True) if not w), why
 
-    def _plainly_asked(self, unsure: NameDecision) -> ToolCall | None:
-        """The call of the tool that plainly answers the newest request (`Tool.plainly_asked`),
-        where the brain was `unsure` of the name it wrote: with the place the request names, or
-        the place the brain wrote where the request says it; with none for a request of here.
-        None where no tool does, or where the request points at a place ("there") and names
-        none that is known."""
+    def _plainly_asked(self, written: Sequence[ToolCall]) -> ToolCall | None:
+        """The call of the one tool that plainly answers the newest request
+        (`Tool.plainly_asked`), in place of the brain's calls (`written`): with the place the
+        request names, or else a place the brain wrote where the request says it; with none for
+        a request of here. None where no tool or several do, or where the request points at a
+        place ("there") and names none that is known."""
         newest = self._newest_words()
-        tool = next((t for t in self.registry if t.plainly_asked and t.plainly_asked(newest)), None)
-        if tool is None:
+        tools = [t for t in self.registry if t.plainly_asked and t.plainly_asked(newest)]
+        if len(tools) != 1:
             return None
+        tool = tools[0]
         args: dict[str, Any] = {}
         for name, known in tool.places.items():
-            written = [v for c in unsure.calls for v in c.arguments.values()
-                       if isinstance(v, str) and known(v) and grounding.said(v, newest)]
-            place = grounding.said_place(newest, known) or next(iter(written), None)
+            said = [v for c in written for v in c.arguments.values()
+                    if isinstance(v, str) and known(v) and grounding.said(v, newest)]
+            place = grounding.said_place(newest, known) or next(iter(said), None)
             if place is not None:
                 args[name] = place
             elif _THERE.search(newest.lower()) and not grounding.asks_here(newest):
                 return None
         return ToolCall(tool.name, args)
+
+    def _takes_nothing(self, call: ToolCall) -> bool:
+        """Whether `call` only reads and takes no argument: the brain wrote no word of the
+        request into it (`list_timers()` for "has it gone five o'clock yet")."""
+        tool = self.registry.get(call.name)
+        return tool is not None and tool.side_effect == SideEffect.READ and not call.arguments
 
     def _why_held(self, call: ToolCall, newest: str) -> str | None:
         """Why `call` is not run for `newest`: a reason its words say (a countdown holds back a

@@ -265,9 +265,9 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     user's: they are left out (None) and the record says `batched`."""
     item = unit.item
     t0 = next((e.t for e in events if isinstance(e, TurnStarted)), events[0].t if events else 0.0)
-    # The brain's calls, or the one a plain question asks where the brain was unsure of its
-    # name (`CallAsked`, made by the loop).
-    proposed = next((e for e in events if isinstance(e, (CallsProposed, CallAsked))), None)
+    proposed = next((e for e in events if isinstance(e, CallsProposed)), None)
+    # The call a plain question asks, made by the loop in place of the brain's.
+    asked = next((e for e in events if isinstance(e, CallAsked)), None)
     malformed = [e for e in events if isinstance(e, CallMalformed)]
     grounded = next((e for e in events if isinstance(e, CallsGrounded)), None)
     held = next((e for e in events if isinstance(e, CallsHeldBack)), None)
@@ -277,7 +277,7 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     # Scored as they run: the user gets the call without the arguments they never said, and
     # none of those held back.
     calls = grounded.calls if grounded else listed.calls if listed else \
-        (proposed.call,) if isinstance(proposed, CallAsked) else proposed.calls if proposed else ()
+        (asked.call,) if asked else proposed.calls if proposed else ()
     calls = tuple(c for c in calls if not held or c not in held.calls)
     verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)
@@ -325,7 +325,8 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
         task_success=success, heard=heard, answer=answers[-1] if answers else None,
         failed=[e.code for e in events if isinstance(e, Failed)],
         batched=batched,
-        latency_call_s=((listed or proposed).t - t0) if proposed and not batched else None,
+        latency_call_s=(called.t - t0) if (called := listed or asked or proposed) and not batched
+        else None,
         latency_audio_s=(first_audio - t0) if first_audio is not None and not batched else None,
         turn_s=(done - t0) if done is not None and not batched else None,
         events=[{**e.to_dict(), "t": round(e.t - t0, 4)} for e in events],

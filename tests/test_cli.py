@@ -123,9 +123,9 @@ def test_the_log_says_a_call_was_made_for_a_plain_question() -> None:
     from assistant.events import CallAsked
     from assistant.toolcall import ToolCall
 
-    asked = CallAsked(call=ToolCall("get_time", {"location": "Seoul"}), held="list_timers")
+    asked = CallAsked(call=ToolCall("get_time", {"location": "Seoul"}), written="list_timers")
     assert Printer.describe(asked) == \
-        "get_time(location='Seoul'): the request asks it plainly (list_timers unsure)"
+        "get_time(location='Seoul'): the request asks it plainly, not list_timers"
 
 
 def test_the_log_says_how_a_request_of_two_asks_was_read() -> None:

@@ -358,6 +358,7 @@ def test_a_call_asked_for_a_plain_question_is_scored_as_it_runs(tmp_path: Path,
                                                                   all_items: list[Item]) -> None:
     from assistant.events import (
         CallAsked,
+        CallsProposed,
         Done,
         NameDecision,
         Reply,
@@ -376,11 +377,16 @@ def test_a_call_asked_for_a_plain_question_is_scored_as_it_runs(tmp_path: Path,
         # The brain was unsure of its name; the loop read the clock the request plainly asks.
         events = [TurnStarted(turn=1, modality="text"),
                   NameDecision(name="list_timers", p_name=0.1, threshold=0.3, raw=""),
-                  Reply(text="Say it another way?"), CallAsked(call=right, held="list_timers"),
+                  Reply(text="Say it another way?"), CallAsked(call=right, written="list_timers"),
                   ToolStarted(call=right, side_effect="read"),
                   Done(turn=1, status=TurnStatus.ANSWERED)]
         r = record(Unit(item), events, registry).to_dict()
         assert r["called"] and r["passed"] and r["calls"] == [right.to_dict()]
         assert r["latency_call_s"] is not None
+        # In place of a call the brain wrote (a read of nothing the request said).
+        brains = ToolCall("list_timers", {})
+        events[1:3] = [CallsProposed(calls=(brains,), raw="")]
+        r = record(Unit(item), events, registry).to_dict()
+        assert r["passed"] and r["calls"] == [right.to_dict()]
     finally:
         registry.close()

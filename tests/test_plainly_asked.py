@@ -1,5 +1,5 @@
-"""A call the request plainly asks for, made where the brain was unsure of its tool's name
-(`Tool.plainly_asked`; docs/brain-eval/clock-yet/)."""
+"""A call the request plainly asks for, made where the brain's call takes nothing from it
+(`Tool.plainly_asked`; docs/brain-eval/clock-yet/, docs/brain-eval/plainly-asked/)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,22 @@ from typing import Any
 import pytest
 
 from assistant.engine import Request
-from assistant.events import Answer, CallAsked, CallsHeldBack, Event, NameDecision, Reply
+from assistant.events import (
+    Answer,
+    CallAsked,
+    CallsHeldBack,
+    CallsProposed,
+    Event,
+    NameDecision,
+    Reply,
+)
 from assistant.loop import Conversation, LoopOptions, UserInput
-from assistant.toolcall import ToolCall
+from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools import clock, medication, timers
 from assistant.tools.base import Tool
 from assistant.tools.clock import asks_the_clock
 from assistant.tools.registry import Registry
+from assistant.tools.timers import asks_time_left
 
 UNSURE = "Sorry, I'm not sure what you'd like me to do. Could you say it another way?"
 
@@ -37,6 +46,9 @@ UNSURE = "Sorry, I'm not sure what you'd like me to do. Could you say it another
     ("has Melbourne already hit the weekend? what day is it there", True),
     ("whats the date in auckland, are they on tomorrow already", True),
     ("hong kong clock check, is it dinner time over there yet", True),
+    ("has it gone five o'clock yet", True),
+    ("wondering if its teatime in england yet", True),
+    ("Can you tell me whether it's past midnight in Moscow", True),
     ("what day is it in Tokyo", True),
     # A forecast, a judgement, the weather, a shop's hours, a countdown, a timer: not the clock.
     ("is it going to be cold in Oslo tomorrow?", False),
@@ -52,19 +64,20 @@ UNSURE = "Sorry, I'm not sure what you'd like me to do. Could you say it another
     ("is the pie ready yet", False),
     ("Is it 'on the weekend' or 'at the weekend'?", False),
     ("is it bin day tomorrow", False),
+    ("if it's 9am in London what time is that in LA", False),  # a sum of time zones
 ])
 def test_when_a_request_asks_the_clock(heard: str, asked: bool) -> None:
     assert asks_the_clock(heard) is asked
 
 
-class _Unsure:
-    """A brain that opens a call but is unsure of the name it wrote (the chat engine's name
-    check held it back), then answers the tool's result."""
+class _Brain:
+    """A brain that writes one call, sure of its name or not (the chat engine's name check held
+    it back), then answers the tool's result."""
 
-    name, native_audio = "unsure", False
+    name, native_audio = "brain", False
 
-    def __init__(self, written: ToolCall) -> None:
-        self.written = written
+    def __init__(self, written: ToolCall, sure: bool) -> None:
+        self.written, self.sure = written, sure
         self.requests: list[Request] = []
 
     def respond(self, request: Request, cancel: threading.Event) -> Iterator[Event]:
@@ -72,15 +85,19 @@ class _Unsure:
         if request.history[-1].role == "tool":
             yield Reply(text="")  # the tuned brain writes no words: the tool's summary is said
             return
-        yield NameDecision(name=self.written.name, p_name=0.17, threshold=0.3, raw="...",
-                           calls=(self.written,))
-        yield Reply(text=UNSURE)
+        yield NameDecision(name=self.written.name, p_name=0.9 if self.sure else 0.17,
+                           threshold=0.3, raw="...", calls=(self.written,))
+        if self.sure:
+            yield CallsProposed(calls=(self.written,), raw=render_lfm2([self.written]))
+        else:
+            yield Reply(text=UNSURE)
 
     def transcribe(self, audio: object) -> str:
         return ""
 
 
-def _bot(written: ToolCall) -> tuple[Conversation, list[tuple[str, dict[str, Any]]]]:
+def _bot(written: ToolCall, sure: bool = False
+         ) -> tuple[Conversation, list[tuple[str, dict[str, Any]]]]:
     ran: list[tuple[str, dict[str, Any]]] = []
 
     def bound(tool: Tool) -> Tool:
@@ -90,7 +107,7 @@ def _bot(written: ToolCall) -> tuple[Conversation, list[tuple[str, dict[str, Any
         return replace(tool, fn=fn)
 
     tools = Registry([bound(t) for t in (*medication.TOOLS, *clock.TOOLS, *timers.TOOLS)])
-    return Conversation(_Unsure(written), tools, options=LoopOptions(speak=False)), ran
+    return Conversation(_Brain(written, sure), tools, options=LoopOptions(speak=False)), ran
 
 
 @pytest.mark.parametrize(("heard", "written", "read"), [
@@ -111,14 +128,97 @@ def test_the_clock_is_read_for_a_clock_question_the_brain_was_unsure_of(
         heard: str, written: ToolCall, read: dict[str, str]) -> None:
     bot, ran = _bot(written)
     events = list(bot.turn(UserInput(text=heard)))
-    assert [(e.call, e.held) for e in events if isinstance(e, CallAsked)] == [
+    assert [(e.call, e.written) for e in events if isinstance(e, CallAsked)] == [
         (ToolCall("get_time", read), written.name)]
     assert ran == [("get_time", read)]
     assert [e.text for e in events if isinstance(e, Answer)] == ["get_time ran"]
 
 
+@pytest.mark.parametrize(("heard", "left"), [
+    ("is the roast chicken done yet or what", True),
+    ("Is the Pie ready yet?", True),
+    ("are the cookies ready or not", True),
+    ("is my nap over yet", True),
+    ("hey is the tea done steeping", True),
+    ("check if the rice is done pls", True),
+    ("did the brownies finish", True),
+    ("has the roast got long to go?", True),
+    ("How long's left on my meditation?", True),
+    ("how long has the dough got left to prove", True),
+    ("how much longer for the fish fingers", True),
+    ("hair dye, how many more minutes", True),
+    ("wats left on toms gaming time", True),
+    ("is my parking about to run out? set one when i parked", True),
+    ("hey, how long till the washing machine finishes? I put a timer on for it", True),
+    ("how many minutes before the rice timer rings?", True),
+    # How long a thing takes, an event or a person done, the past, a countdown, the clock.
+    ("how long do jacket potatoes take", False),
+    ("how long does a 2kg chicken need to roast", False),
+    ("is the meeting over yet", False),
+    ("is the match finished", False),
+    ("is the download done", False),
+    ("are the kids ready for school", False),
+    ("how long ago did the oven timer go off?", False),
+    ("how long to go till the Melbourne Cup", False),
+    ("is the dog ready for a walk", False),
+    ("are the cookies ready to eat, or should they cool", False),
+    ("how many days till friday", False),
+    ("what's the best time to wake up", False),
+    ("what's left on the packing list", False),
+    ("What's the time over in Berlin right now?", False),
+    ("is it lunchtime yet", False),
+])
+def test_when_a_request_asks_the_time_left_on_a_timer(heard: str, left: bool) -> None:
+    assert asks_time_left(heard) is left
+
+
+@pytest.mark.parametrize(("heard", "written", "asked"), [
+    # A read with no argument, of another tool.
+    ("has it gone five o'clock yet", ToolCall("list_timers", {}), ToolCall("get_time", {})),
+    ("Is it the 25th yet in Beijing?", ToolCall("list_timers", {}),
+     ToolCall("get_time", {"location": "Beijing"})),
+    ("is the pie ready yet", ToolCall("get_time", {}), ToolCall("list_timers", {})),
+    # Held back as not about the request, or for a number nobody said.
+    ("are the cookies done yet??", ToolCall("last_dose", {"drug": "cookies"}),
+     ToolCall("list_timers", {})),
+    ("wondering if its teatime in england yet", ToolCall("last_dose", {"drug": "teatime"}),
+     ToolCall("get_time", {"location": "england"})),
+    ("is the dishwasher finished? i set a timer when i started it",
+     ToolCall("set_timer", {"label": "dishwasher", "minutes": 10}), ToolCall("list_timers", {})),
+])
+def test_a_plain_question_gets_its_tool_where_the_brains_call_takes_nothing_from_it(
+        heard: str, written: ToolCall, asked: ToolCall) -> None:
+    bot, ran = _bot(written, sure=True)
+    events = list(bot.turn(UserInput(text=heard)))
+    assert [(e.call, e.written) for e in events if isinstance(e, CallAsked)] == [
+        (asked, written.name)]
+    assert ran == [(asked.name, dict(asked.arguments))]
+
+
 @pytest.mark.parametrize(("heard", "written"), [
-    ("is the pie ready yet", ToolCall("last_dose", {"drug": "pie"})),  # no clock question
+    ("is it lunchtime yet? set a timer for 10 minutes anyway",  # a call with an argument
+     ToolCall("set_timer", {"minutes": 10})),
+    ("what time is it", ToolCall("get_time", {})),  # the tool that plainly answers
+    ("is the pie ready yet", ToolCall("list_timers", {})),
+])
+def test_a_call_of_the_request_runs_as_written(heard: str, written: ToolCall) -> None:
+    bot, ran = _bot(written, sure=True)
+    events = list(bot.turn(UserInput(text=heard)))
+    assert ran == [(written.name, dict(written.arguments))]
+    assert not any(isinstance(e, CallAsked) for e in events)
+
+
+@pytest.mark.parametrize(("heard", "written"), [
+    ("is the pie ready yet? and is it lunchtime in Tokyo", ToolCall("list_reminders", {})),
+    ("is the pie ready yet? and is it lunchtime in Tokyo", ToolCall("get_weather", {})),
+])
+def test_no_tool_is_chosen_where_two_plainly_answer(heard: str, written: ToolCall) -> None:
+    bot, _ = _bot(written, sure=True)
+    assert not any(isinstance(e, CallAsked) for e in bot.turn(UserInput(text=heard)))
+
+
+@pytest.mark.parametrize(("heard", "written"), [
+    ("is the dog ready for a walk", ToolCall("last_dose", {"drug": "dog"})),  # no timer asked
     ("is it going to rain in Cork later", ToolCall("get_time", {"location": "Cork"})),
     # "there" with no place known: the user is asked to say it again, not read the time here.
     ("is it still working hours there", ToolCall("list_timers", {})),

@@ -157,9 +157,10 @@ class Tool:
     # pressure.": docs/brain-eval/answers-in-words/).
     no_advice_on: Callable[[str], bool] | None = None
     # A test of the newest request for a question only this tool answers (the clock's: "is it
-    # Thursday yet in Seoul?"): where the brain opened a call but was unsure of its tool's name
-    # (the name check held it back), the loop calls this tool instead of asking the user to say
-    # it again, with the place said (`Conversation._plainly_asked`).
+    # Thursday yet in Seoul?"): where the brain's call takes nothing from the request (its name
+    # check held it back, the loop held it back as not about the request or for a number not
+    # said, or it reads with no argument), the loop calls this tool instead, with the place said
+    # (`Conversation._plainly_asked`).
     plainly_asked: Callable[[str], bool] | None = None
 
     @property

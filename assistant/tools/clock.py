@@ -84,11 +84,15 @@ _NOW = (r"(?:early\s+|late\s+|mid-?)?(?:morning|afternoon|evening|night(?:\s*tim
         r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)|"
         r"\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b\.?|o'?clock))")
 _YET = r"(?:(?:already|still|yet|now|just|really|even|officially|technically)\s+)*"
+_HOUR = (r"(?:\d{1,2}(?::\d\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+         r"(?:\s*o'?clock)?")
 _CLOCK_ASKED = re.compile(
     rf"\b(?:is|isn'?t|has)\s+it\s+(?:(?:got|gotten|turned|become|reached|hit)\s+)?{_YET}"
-    rf"(?:(?:past|after|before|gone|nearly|almost)\s+\d{{1,2}}(?::\d\d)?(?!\w)|"
+    rf"(?:(?:past|after|before|gone|nearly|almost)\s+{_HOUR}(?!\w)|"
     rf"(?:(?:past|after|before|gone|nearly|almost|around|about)\s+)?(?:the\s+|a\s+)?{_NOW}(?!\w))"
     rf"|\bis\s+(?:it\s+)?today\s+(?:a\s+|the\s+)?{_NOW}(?!\w)"
+    rf"|\b(?:if|whether)\s+it'?s\s+{_YET}(?:(?:past|after|before|gone)\s+(?:the\s+)?"
+    rf"(?:{_NOW}|{_HOUR})(?!\w)|(?:the\s+|a\s+)?{_NOW}(?!\w).*\b(?:yet|already|now|rn)\b)"
     rf"|\b(?:has|have|is|are)\s+(?:\w+\s+){{1,3}}?{_YET}(?:hit|reached|into|on|in)\s+"
     rf"(?:the\s+)?{_NOW}(?!\w).*\b(?:yet|already)\b"
     rf"|\b(?:has|have|is|are)\s+(?:\w+\s+){{1,3}}?(?:already|yet)\s+(?:hit|reached|into|on|in)\s+"

@@ -10,6 +10,7 @@ scheduler never fires, and nothing fires twice.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 from datetime import datetime, timedelta
@@ -313,6 +314,59 @@ def _bare(label: str) -> str:
     return " ".join(w for w in words if w not in ("the", "my", "a", "to"))
 
 
+# A question whether a thing being timed is done or how long it has left: "is the pie ready
+# yet", "how long's left on my meditation", "how much longer for the fish fingers", "did the
+# brownies finish". Only the timer list answers it; not how long a thing takes in general ("how
+# long do jacket potatoes take"), nor whether an event or a person is done ("is the match over").
+_DONE = (r"(?:done|ready|finished|cooked|baked|brewed|steeped|proved|proofed|risen|"
+         r"(?:nearly|almost)\s+(?:there|done|ready))")
+_END = (r"(?:finish(?:e[sd])?|end(?:s|ed)?|go(?:ne|es)?\s+off|r[ai]ng|rings|beep(?:s|ed)?|"
+        r"ding(?:s|ed)?|run(?:s)?\s+out|expire[sd]?)")
+# "the roast chicken", "my egg timer": a determiner and up to four words, none of them a word
+# that starts another phrase ("what's the best time to wake up").
+_DET = r"(?:my|the|our|his|her|their|your|that|those|these)\s+"
+_WORD = r"(?:(?!(?:to|for|of|in|on|at|and|or|if|when|than|doing|like)\b)[\w'-]+\s+)"
+_THE = rf"{_DET}{_WORD}{{1,4}}?"
+_SPAN = r"(?:time|timer|nap|parking|session|break|meditation|workout|plank|countdown|mask)"
+_TIME_LEFT = re.compile(
+    rf"\b(?:is|are|'s|has|have)\s+{_THE}(?:\w+\s+)?{_DONE}\b"
+    rf"|\b(?:if|whether)\s+{_THE}(?:is|are|'s)\s+{_DONE}\b"
+    rf"|\b(?:is|'s|are)\s+{_DET}{_WORD}{{0,3}}?{_SPAN}\s+(?:nearly\s+|almost\s+|already\s+)?up\b"
+    rf"|\b(?:is|'s|are)\s+{_DET}{_WORD}{{0,3}}?(?:nap|session|break|meditation|workout|plank)\s+"
+    rf"(?:nearly\s+|almost\s+|already\s+)?over\b"
+    rf"|\b(?:did|has|have|till?|until|before)\s+{_THE}{_END}\b"
+    rf"|\b(?:till?|until|before)\s+{_THE}(?:is|are)\s+{_DONE}\b"
+    rf"|\babout\s+to\s+{_END}\b|\b(?:got|has|have)\s+(?:long|much\s+longer)\s+(?:to\s+go|left)\b"
+    rf"|\b(?:what'?s|wats)\s+left\s+(?:on|for|of)\s+(?:[\w'-]+\s+){{0,3}}?{_SPAN}\b"
+    rf"|\bhow\s+(?:long|much\s+(?:longer|more\s+time|time)|many\s+(?:more\s+)?(?:minutes|mins|"
+    rf"seconds|secs))\b(?:(?!\b(?:take|takes|need|needs|usually|normally|should|till?|until|"
+    rf"ago)\b)[^.?!])*?\b(?:left|to\s+go|longer|remaining|more)\b"
+    rf"|\bhow\s+much\s+longer\s+(?:for|on|is|are|has|have|does|do|'s|now|\?|$)"
+    rf"|\b(?:time|minutes|mins)\s+(?:left|remaining)\s+(?:on|for)\b"
+    rf"|,?\s*how\s+many\s+more\s+(?:minutes|mins)\b"
+    rf"|\b(?:{_DONE})\s+yet\b")
+# Things that are done or over but not timed by the user: events, work, deliveries, people and
+# pets, ready for something ("is the dog ready for a walk"); and
+# a timer asked of the past ("how long ago did the oven timer go off?"); a countdown ("how long
+# to go till the Melbourne Cup").
+_NOT_TIMED = re.compile(
+    r"\b(?:meeting|match|game\s+on|film|movie|show|episode|series|season|download|update|"
+    r"upload|install(?:ation)?|delivery|parcel|package|order|sale|report|homework|essay|"
+    r"assignment|project|election|strike|lecture|class|lesson|call|exam|surgery|operation|"
+    r"appointment|concert|party|wedding|holiday|vacation|term|semester|war|storm|rain|"
+    r"mum|mom|dad|kids?|children|baby|wife|husband|partner|boss|team|everyone|everybody|dog|"
+    r"cat|puppy)\b(?!\s+(?:timer|time)\b)|\bago\b|\bwhen\s+did\b|\bto\s+go\s+(?:till?|until)\b"
+    r"|\bready\s+(?:for|to)\b")
+
+
+def asks_time_left(text: str) -> bool:
+    """Whether `text` asks if a thing being timed is done, ready or up, or how long it has left;
+    not how long a thing takes, and not whether an event, a piece of work, a delivery or a
+    person is done."""
+    s = text.lower().replace("\u2019", "'")
+    return bool(_TIME_LEFT.search(s)) and not _NOT_TIMED.search(s)
+
+
 _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 TOOLS = (
     Tool("set_timer",
@@ -337,7 +391,8 @@ TOOLS = (
          held_back_by=("said not to", "a countdown"), action="timer"),
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
          side_effect=SideEffect.READ, action="timer",
-         held_back_by=("a countdown",)),  # "how many days till friday"
+         held_back_by=("a countdown",),  # "how many days till friday"
+         plainly_asked=asks_time_left),
     Tool("cancel_timer",
          "Cancel a running timer by its label or timer_id (or the only one running). Also "
          "cancels a reminder given its text or id.",
