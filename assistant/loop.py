@@ -450,15 +450,20 @@ class Conversation:
 
     def _plainly_asked(self, written: Sequence[ToolCall]) -> ToolCall | None:
         """The call of the one tool that plainly answers the newest request
-        (`Tool.plainly_asked`), in place of the brain's calls (`written`): with the place the
-        request names, or else a place the brain wrote where the request says it; with none for
-        a request of here. None where no tool or several do, or where the request points at a
-        place ("there") and names none that is known."""
+        (`Tool.plainly_asked`), in place of the brain's calls (`written`). A tool of places is
+        called with the place the request names, or else a place the brain wrote where the
+        request says it, or none for a request of here; None where the request points at a
+        place ("there") and names none that is known. Another tool is called as the brain wrote
+        it (a cancel with the label it wrote), or with no argument where it takes none. None
+        where no tool or several plainly answer."""
         newest = self._newest_words()
         tools = [t for t in self.registry if t.plainly_asked and t.plainly_asked(newest)]
         if len(tools) != 1:
             return None
         tool = tools[0]
+        if not tool.places:
+            own = next((c for c in written if c.name == tool.name), None)
+            return own or (None if tool.parameters.get("properties") else ToolCall(tool.name, {}))
         args: dict[str, Any] = {}
         for name, known in tool.places.items():
             said = [v for c in written for v in c.arguments.values()

@@ -16,6 +16,7 @@ from assistant.events import (
     CallAsked,
     CallsHeldBack,
     CallsProposed,
+    ConfirmationRequested,
     Event,
     NameDecision,
     Reply,
@@ -26,7 +27,7 @@ from assistant.tools import clock, medication, timers
 from assistant.tools.base import Tool
 from assistant.tools.clock import asks_the_clock
 from assistant.tools.registry import Registry
-from assistant.tools.timers import asks_time_left
+from assistant.tools.timers import asks_time_left, asks_to_cancel
 
 UNSURE = "Sorry, I'm not sure what you'd like me to do. Could you say it another way?"
 
@@ -237,3 +238,47 @@ def test_the_call_made_keeps_the_loops_rules() -> None:
     assert ran == []
     assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
         ((ToolCall("get_time", {"location": "Sydney"}),), "an action no tool does")]
+
+
+@pytest.mark.parametrize(("heard", "cancel"), [
+    ("cancel my reminder about the dentist, I've rebooked it", True),
+    ("the reminder about mom's birthday, delete it please", True),
+    ("get rid of reminder 7", True),
+    ("no more reminding me about the gym, cancel it", True),
+    ("I don't need the reminder about the plumber any more", True),
+    ("i dont need to be reminded to water the plants anymore", True),
+    ("scrap the pasta timer", True),
+    # Said not to, another change no tool makes, the past, a question.
+    ("don't cancel the reminder about the parcel pickup", False),
+    ("I was going to ask you to cancel my reminder about the gym, but leave it for now.", False),
+    ("snooze that reminder for ten minutes", False),
+    ("move the reminder about the plumber to 5pm", False),
+    ("is the rice timer still running or did I cancel it?", False),
+    ("how do I delete a reminder?", False),
+    ("cancel my gym membership", False),
+    ("thanks for the reminder!", False),
+])
+def test_when_a_request_asks_to_cancel(heard: str, cancel: bool) -> None:
+    assert asks_to_cancel(heard) is cancel
+
+
+def test_a_cancel_the_brain_doubted_is_run_as_written_and_confirmed() -> None:
+    written = ToolCall("cancel_timer", {"label": "the dentist"})
+    bot, ran = _bot(written)
+    events = list(bot.turn(UserInput(text="cancel my reminder about the dentist, I've rebooked it")))
+    assert [(e.call, e.written) for e in events if isinstance(e, CallAsked)] == [
+        (written, "cancel_timer")]
+    assert ran == [] and [e.call for e in events if isinstance(e, ConfirmationRequested)] == [written]
+    list(bot.confirm("yes"))
+    assert ran == [("cancel_timer", {"label": "the dentist", "confirmed": True})]
+
+
+@pytest.mark.parametrize(("heard", "written"), [
+    # The brain wrote another tool: no label to cancel by, so nothing is made up.
+    ("cancel the reminder about my bus pass", ToolCall("list_reminders", {})),
+    ("don't cancel the reminder about the parcel pickup", ToolCall("cancel_timer", {"label": "parcel"})),
+])
+def test_no_cancel_is_made_without_the_brains_own(heard: str, written: ToolCall) -> None:
+    bot, ran = _bot(written)
+    events = list(bot.turn(UserInput(text=heard)))
+    assert ran == [] and not any(isinstance(e, CallAsked) for e in events)

@@ -367,6 +367,32 @@ def asks_time_left(text: str) -> bool:
     return bool(_TIME_LEFT.search(s)) and not _NOT_TIMED.search(s)
 
 
+# A request to cancel a reminder, an alarm or a timer: "cancel my reminder to put the bins out",
+# "the reminder about mom's birthday, delete it please", "I don't need the reminder about the
+# plumber any more". Not said not to ("don't cancel it", "leave it for now"), and not another
+# change to it (snoozing, moving, renaming: no tool does those).
+_UNDO = (r"(?:cancel|scrap|remove|delete|drop|clear|kill|stop|ditch|bin|axe|nix|nuke|erase|wipe|"
+         r"undo|get\s+rid\s+of|turn\s+off|switch\s+off|call\s+off|take\s+off)")
+_ALARM = r"(?:reminders?|alarms?|timers?)"
+_CANCEL = re.compile(
+    rf"\b{_UNDO}\s+(?:[\w'-]+\s+){{0,4}}?{_ALARM}\b"
+    rf"|\b{_ALARM}\b[^.?!]*?\b{_UNDO}\s+(?:it|that|this|them|those)\b"
+    r"|\bno\s+more\s+reminding\b|\bno\s+longer\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?"
+    r"reminder\b|\bdon'?t\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?reminder\b"
+    r"|\bdon'?t\s+need\s+(?:to\s+be\s+)?remind(?:ed|ing)\b")
+_KEEP_IT = re.compile(
+    rf"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:[\w'-]+\s+){{0,2}}?{_UNDO}\b"
+    r"|\b(?:leave|keep|hold\s+off|snooze|postpone|push\s+(?:it\s+)?back|move|rename|reschedule|"
+    r"change|edit|was\s+going\s+to|should\s+i|how\s+do\s+i|how\s+can\s+i|did\s+(?:i|you))\b")
+
+
+def asks_to_cancel(text: str) -> bool:
+    """Whether `text` asks to cancel a reminder, an alarm or a timer, and says not to keep it
+    or to change it instead."""
+    s = text.lower().replace("\u2019", "'")
+    return bool(_CANCEL.search(s)) and not _KEEP_IT.search(s)
+
+
 _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 TOOLS = (
     Tool("set_timer",
@@ -402,6 +428,8 @@ TOOLS = (
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
          held_back_by=("said not to",), action="cancel", ids=("timer_id",),  # "don't cancel it"
+         # "cancel my reminder about the dentist": the brain writes this call, doubting its name
+         plainly_asked=asks_to_cancel,
          # Not its label: no name can be told from another ask before the tool runs ("kill
          # the pizza timer and leave the others alone").
          listed={"timer_id": whole_number}),
