@@ -123,6 +123,42 @@ def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
     assert ran == [("list_timers", {})]
 
 
+@pytest.mark.parametrize(("heard", "why"), [
+    ("I need to cancel my flight to Denver on Thursday", "a thing no tool keeps"),
+    ("please cancel our dinner reservation at Luigi's for tonight", "a thing no tool keeps"),
+    ("Can you call the dentist's office and cancel my cleaning on Friday?", "a thing no tool keeps"),
+    ("move the call mom reminder to tomorrow", "a change to a reminder"),
+    ("make the yoga reminder 15 minutes earlier", "a change to a reminder"),
+    ("Can you push my reminder about the gym back to 7pm?", "a change to a reminder"),
+    # A reminder or a timer named, a cancel done already, a new reminder.
+    ("cancel my reminder about the dentist appointment", None),
+    ("cancel the meeting reminder", None),
+    ("never mind the reminder about the dentist, I've cancelled the appointment", None),
+    ("cancel the timer for the pizza delivery", None),
+    ("set a reminder for the meeting later today", None),
+    ("remind me to move the car at 5", None),
+])
+def test_when_a_request_asks_what_no_tool_keeps_or_changes(heard: str, why: str | None) -> None:
+    reasons = ("a thing no tool keeps", "a change to a reminder")
+    assert unasked(heard, reasons) == why
+
+
+def test_the_loop_cancels_no_timer_for_a_flight_and_sets_no_reminder_for_a_move() -> None:
+    cases = [("cancel my flight to Denver", ToolCall("cancel_timer", {"label": "flight to Denver"}),
+              "a thing no tool keeps"),
+             ("postpone the rent reminder till friday",
+              ToolCall("set_reminder", {"text": "rent", "when": "friday"}), "a change to a reminder")]
+    for heard, call, why in cases:
+        bot, _, ran = _bot(render_lfm2([call]), "Done.")
+        events = list(bot.turn(UserInput(text=heard)))
+        assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[why]]
+    # Asked again in a later clause: the reminder's cancel runs (the policy asks first).
+    cancel = ToolCall("cancel_timer", {"label": "packing"})
+    bot, _, ran = _bot(render_lfm2([cancel]), "Done.")
+    events = list(bot.turn(UserInput(text="cancel my flight, and cancel the packing reminder too")))
+    assert not any(isinstance(e, CallsHeldBack) for e in events)
+
+
 @pytest.mark.parametrize(("heard", "place", "held"), [
     ("How many days until Easter?", "Easter", True),  # the day as the place
     ("how long till the weekend lol", "London", True),  # a place nobody said

@@ -157,6 +157,13 @@ _UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|c
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
 _KEPT = re.compile(r"\b(?:keep|hold\s+on\s+to|hang\s+on\s+to)\s+(?!an?\b|track\b)")  # not "a note"
+# What the user may ask to cancel that no tool keeps: bookings, plans, services.
+_NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|subscriptions?|"
+             r"memberships?|deliver(?:y|ies)|cleaning|plans|trip|tickets?|table|taxi|uber|cab|"
+             r"class|lesson|date|party|hotel|room|insurance|account|contract|direct\s+debit|"
+             r"payments?|policy|newspapers?|papers|gym|netflix|spotify|dinner|lunch|session|visit|"
+             r"viewing|interview|check-?up|consultation|course|event|tour|holiday|vacation|cruise|"
+             r"rental|car\s+hire")
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december")
 # What a countdown is to: a clock time, a day, a date, a holiday, someone's day, an event.
@@ -225,6 +232,20 @@ _WHY = {
         # "our holiday starts July 14th, how long have we got left"
         rf"|^(?=.*\b(?:{_MONTHS}|\d{{1,2}}(?:st|nd|rd|th))\b).*\bhow\s+long\s+(?:have|do)\s+"
         r"(?:we|i)\s+(?:got\s+)?(?:left|to\s+go)\b"),
+    # Cancelling what no tool keeps: "cancel my flight to Denver", not "cancel my reminder about
+    # the flight" or "cancel the meeting reminder".
+    "a thing no tool keeps": re.compile(
+        r"\b(?:cancel(?:ling)?|call\s+off|scrap|drop)\s+"  # not "cancelled": done already
+        r"(?:(?!(?:reminders?|timers?|alarms?)\b)[\w'-]+\s+){0,4}?"
+        rf"(?:{_NOT_KEPT})s?\b(?!(?:\s+[\w'-]+){{0,2}}?\s+(?:reminders?|timers?|alarms?)\b)"),
+    # Changing a reminder: "move the call mom reminder to tomorrow", "make the yoga reminder 15
+    # minutes earlier". A new one would leave the old one to fire.
+    "a change to a reminder": re.compile(
+        r"\b(?:move|postpone|reschedule|push|delay|shift|bring|change|update|edit)\s+"
+        r"(?:(?:back|forward|up)\s+)?(?:my|the|that|this|our|your)\s+(?:[\w'-]+\s+){0,4}?"
+        r"reminders?\b"
+        r"|\b(?:the|my|that|this|our)\s+(?:[\w'-]+\s+){0,3}?reminders?\b[^.?!]{0,40}?"
+        r"\b(?:earlier|later|repeat\w*|recurring|recur|weekly|daily)\b"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -244,7 +265,7 @@ REASONS = ("said not to", *_WHY)
 ANY_TOOL = ("an action no tool does",)
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
-LIFTED = (*ANY_TOOL, "a countdown")
+LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "a change to a reminder")
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration,
@@ -270,6 +291,12 @@ NOT_ASKED = {
                       "up when things open, close, leave or start.",
     "a countdown": "I can't count down to a day or a time, but I can tell you the time and date "
                    "now, or set a timer for a length of time, like 20 minutes.",
+    "a thing no tool keeps": "Sorry, I can only cancel your timers and reminders, not bookings, "
+                             "orders, meetings or subscriptions. I can set you a reminder to "
+                             "cancel it.",
+    "a change to a reminder": "I can't move or change a reminder. I can cancel it and set a new "
+                              "one for the new time: say \"cancel the reminder about ...\", then "
+                              "\"remind me ... at ...\".",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "

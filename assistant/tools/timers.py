@@ -427,7 +427,8 @@ TOOLS = (
              "timer_id": {"type": "integer", "minimum": 1}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
-         held_back_by=("said not to",), action="cancel", ids=("timer_id",),  # "don't cancel it"
+         # "don't cancel it"; "cancel my flight to Denver"
+         held_back_by=("said not to", "a thing no tool keeps"), action="cancel", ids=("timer_id",),
          # "cancel my reminder about the dentist": the brain writes this call, doubting its name
          plainly_asked=asks_to_cancel,
          # Not its label: no name can be told from another ask before the tool runs ("kill
@@ -443,7 +444,8 @@ TOOLS = (
                       "description": "When, as said: 'tomorrow at 7 am', 'in 2 hours'."}},
           "required": ["text", "when"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, moments={"when": "future"},
-         held_back_by=RECORD, action="reminder"),  # "should I take my statin at night?"
+         # "should I take my statin at night?"; "move the call mom reminder to tomorrow"
+         held_back_by=(*RECORD, "a change to a reminder"), action="reminder"),
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
          side_effect=SideEffect.READ, returns_untrusted_text=True, action="reminder"),
 )
