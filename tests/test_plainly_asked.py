@@ -255,6 +255,8 @@ def test_the_call_made_keeps_the_loops_rules() -> None:
     ("move the reminder about the plumber to 5pm", False),
     ("is the rice timer still running or did I cancel it?", False),
     ("how do I delete a reminder?", False),
+    ("If I delete a reminder by accident, can I get it back?", False),
+    ("what if you cancel the wrong timer", False),
     ("cancel my gym membership", False),
     ("thanks for the reminder!", False),
 ])

@@ -369,8 +369,9 @@ def asks_time_left(text: str) -> bool:
 
 # A request to cancel a reminder, an alarm or a timer: "cancel my reminder to put the bins out",
 # "the reminder about mom's birthday, delete it please", "I don't need the reminder about the
-# plumber any more". Not said not to ("don't cancel it", "leave it for now"), and not another
-# change to it (snoozing, moving, renaming: no tool does those).
+# plumber any more". Not said not to ("don't cancel it", "leave it for now"), not another
+# change to it (snoozing, moving, renaming: no tool does those), not a question or a condition
+# ("how do I delete a reminder?", "If I delete a reminder by accident, can I get it back?").
 _UNDO = (r"(?:cancel|scrap|remove|delete|drop|clear|kill|stop|ditch|bin|axe|nix|nuke|erase|wipe|"
          r"undo|get\s+rid\s+of|turn\s+off|switch\s+off|call\s+off|take\s+off)")
 _ALARM = r"(?:reminders?|alarms?|timers?)"
@@ -383,7 +384,8 @@ _CANCEL = re.compile(
 _KEEP_IT = re.compile(
     rf"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:[\w'-]+\s+){{0,2}}?{_UNDO}\b"
     r"|\b(?:leave|keep|hold\s+off|snooze|postpone|push\s+(?:it\s+)?back|move|rename|reschedule|"
-    r"change|edit|was\s+going\s+to|should\s+i|how\s+do\s+i|how\s+can\s+i|did\s+(?:i|you))\b")
+    r"change|edit|was\s+going\s+to|should\s+i|how\s+do\s+i|how\s+can\s+i|did\s+(?:i|you)|"
+    r"(?:if|when|what\s+if)\s+(?:i|you|we))\b")
 
 
 def asks_to_cancel(text: str) -> bool:
