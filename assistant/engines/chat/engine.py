@@ -232,19 +232,19 @@ class ChatEngine:
         if request.tools and p >= self.settings.call_threshold:
             by_clause = yield from self._clause_calls(request, cancel)
             raw, named = by_clause or self._calls(ids, request.tools, cancel)
-            written = outcome(self._our_markers(raw))
             if named is not None:
                 name, p_name = named
+                written = outcome(self._our_markers(raw))
                 yield NameDecision(name=name, p_name=p_name,
                                    threshold=self.settings.name_threshold, raw=raw,
                                    calls=written.calls if isinstance(written, CallsProposed) else ())
                 if p_name < self.settings.name_threshold:
                     raw = self.settings.unsure_reply
-                    written = outcome(raw)
             yield TextDelta(raw)
-            yield written
-            return
-        raw = (yield from self._answer(ids, cancel)) if self.settings.words else ""
+        elif self.settings.words:
+            raw = yield from self._answer(ids, cancel)
+        else:
+            raw = ""
         yield outcome(self._our_markers(raw))
 
     def _our_markers(self, raw: str) -> str:
