@@ -130,6 +130,13 @@ def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
     ("move the call mom reminder to tomorrow", "a change to a reminder"),
     ("make the yoga reminder 15 minutes earlier", "a change to a reminder"),
     ("Can you push my reminder about the gym back to 7pm?", "a change to a reminder"),
+    # reminder-moved: other words for the change, a reminder named by its day, the change later.
+    ("bump the meeting reminder to after lunch, like 1:30", "a change to a reminder"),
+    ("I need the reminder for my doctor's appointment moved to Thursday.", "a change to a reminder"),
+    ("The reminder about the delivery, can it go off an hour earlier?", "a change to a reminder"),
+    ("the laundry reminder... make it later, 7ish", "a change to a reminder"),
+    ("move tomorrow's 7am reminder to 7:30", "a change to a reminder"),
+    ("turn my 'call the bank' reminder into a daily one", "a change to a reminder"),
     # A reminder or a timer named, a cancel done already, a new reminder.
     ("cancel my reminder about the dentist appointment", None),
     ("cancel the meeting reminder", None),
@@ -137,6 +144,10 @@ def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
     ("cancel the timer for the pizza delivery", None),
     ("set a reminder for the meeting later today", None),
     ("remind me to move the car at 5", None),
+    ("set a reminder for when the couch is moved", None),
+    ("remind me tomorrow at 8 to reschedule the plumber", None),
+    ("remind me at 6 to take my pills, I take them daily", None),
+    ("can you remind me to update my reminder app later", None),
 ])
 def test_when_a_request_asks_what_no_tool_keeps_or_changes(heard: str, why: str | None) -> None:
     reasons = ("a thing no tool keeps", "a change to a reminder")
@@ -152,6 +163,17 @@ def test_the_loop_cancels_no_timer_for_a_flight_and_sets_no_reminder_for_a_move(
         bot, _, ran = _bot(render_lfm2([call]), "Done.")
         events = list(bot.turn(UserInput(text=heard)))
         assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[why]]
+    # reminder-moved: held whatever the tool the brain wrote, but a cancel: a cancel changes
+    # nothing ("scrap the yoga reminder, I'll go later").
+    schedule = ToolCall("add_medication_schedule", {"drug": "water", "amount": 1, "unit": "ml",
+                                                    "times": ["9 am"]})
+    bot, _, ran = _bot(render_lfm2([schedule]), "Done.")
+    events = list(bot.turn(UserInput(text="make the water the plants reminder repeat every day")))
+    assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
+        [NOT_ASKED["a change to a reminder"]]
+    bot, _, ran = _bot(render_lfm2([ToolCall("cancel_timer", {"label": "yoga"})]), "Done.")
+    events = list(bot.turn(UserInput(text="scrap the yoga reminder, I'll go later")))
+    assert not any(isinstance(e, CallsHeldBack) for e in events)
     # Asked again in a later clause: the reminder's cancel runs (the policy asks first).
     cancel = ToolCall("cancel_timer", {"label": "packing"})
     bot, _, ran = _bot(render_lfm2([cancel]), "Done.")

@@ -63,6 +63,11 @@ the quake hit?"). The weather keeps the hold: four writers found four ways a que
 weather and is not a forecast ("how cold does it get at the South Pole in winter?",
 `docs/brain-eval/asked-after-5/`).
 
+A change to a reminder ("move the gym reminder to 7", "I need the vet reminder moved", "make
+the laundry reminder repeat every week") holds back any call but an undoing one: no tool
+changes a reminder, and a new one would leave the old one to fire (the brain wrote a daily
+medicine schedule for "make the water the plants reminder repeat every day").
+
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
 """
@@ -164,6 +169,10 @@ _NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|
              r"payments?|policy|newspapers?|papers|gym|netflix|spotify|dinner|lunch|session|visit|"
              r"viewing|interview|check-?up|consultation|course|event|tour|holiday|vacation|cruise|"
              r"rental|car\s+hire")
+# What names a thing the user keeps: "my", "the", "that", and a day's or a person's
+# ("tomorrow's 7am reminder", "mum's reminder").
+_THE = r"(?:my|the|that|this|those|these|our|your|[a-z]+'s)"
+_REMINDER = r"reminders?\b(?!\s+(?:apps?|settings|sounds?|tones?|e-?mails?)\b)"  # not the app's
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december")
 # What a countdown is to: a clock time, a day, a date, a holiday, someone's day, an event.
@@ -239,13 +248,18 @@ _WHY = {
         r"(?:(?!(?:reminders?|timers?|alarms?)\b)[\w'-]+\s+){0,4}?"
         rf"(?:{_NOT_KEPT})s?\b(?!(?:\s+[\w'-]+){{0,2}}?\s+(?:reminders?|timers?|alarms?)\b)"),
     # Changing a reminder: "move the call mom reminder to tomorrow", "make the yoga reminder 15
-    # minutes earlier". A new one would leave the old one to fire.
+    # minutes earlier", "bump tomorrow's 7am reminder", "I need the reminder for the vet moved",
+    # "the laundry reminder... make it later". A new one would leave the old one to fire.
     "a change to a reminder": re.compile(
-        r"\b(?:move|postpone|reschedule|push|delay|shift|bring|change|update|edit)\s+"
-        r"(?:(?:back|forward|up)\s+)?(?:my|the|that|this|our|your)\s+(?:[\w'-]+\s+){0,4}?"
-        r"reminders?\b"
-        r"|\b(?:the|my|that|this|our)\s+(?:[\w'-]+\s+){0,3}?reminders?\b[^.?!]{0,40}?"
-        r"\b(?:earlier|later|repeat\w*|recurring|recur|weekly|daily)\b"),
+        r"\b(?:move|postpone|reschedule|push|delay|shift|bring|change|update|edit|bump|adjust|"
+        r"alter|amend|modify|put\s+(?:back|off))\s+(?:(?:back|forward|up|out)\s+)?"
+        rf"{_THE}\s+(?:[\w'-]+\s+){{0,4}}?{_REMINDER}"
+        rf"|\b{_THE}\s+(?:[\w'-]+\s+){{0,3}}?{_REMINDER}(?:\s+[\w'-]+){{0,5}}?\s+(?:moved|"
+        r"changed|pushed|bumped|shifted|delayed|postponed|rescheduled|brought\s+forward|updated|"
+        r"adjusted)\b"
+        rf"|\b{_THE}\s+(?:[\w'-]+\s+){{0,3}}?{_REMINDER}[^?!]{{0,60}}?"
+        r"\b(?:earlier|later|repeat\w*|recurring|recur|weekly|daily|every\s+(?:day|week|morning|"
+        r"night|evening)|go(?:es)?\s+off\s+(?:at|an?|\d))\b"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -261,11 +275,12 @@ _WHY = {
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
 REASONS = ("said not to", *_WHY)
-# The reasons that hold back a call to any tool.
-ANY_TOOL = ("an action no tool does",)
+# The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
+# daily medicine schedule ("make the water the plants reminder repeat every day") too.
+ANY_TOOL = ("an action no tool does", "a change to a reminder")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
-LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "a change to a reminder")
+LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps")
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration,
@@ -323,6 +338,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
     for why in reasons:
         if why in RECORD[1:] and asked:
             continue
+        if why == "a change to a reminder" and action in _UNDOES:
+            continue  # a cancel changes nothing: "scrap the yoga reminder, I'll go later"
         says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).

@@ -447,7 +447,7 @@ TOOLS = (
           "required": ["text", "when"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, moments={"when": "future"},
          # "should I take my statin at night?"; "move the call mom reminder to tomorrow"
-         held_back_by=(*RECORD, "a change to a reminder"), action="reminder"),
+         held_back_by=RECORD, action="reminder"),
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
          side_effect=SideEffect.READ, returns_untrusted_text=True, action="reminder"),
 )
