@@ -393,6 +393,45 @@ def _words_bot(*outputs: str) -> tuple[Conversation, list[str]]:
 WORDS = "Yes, I can do that, and it's safe."
 
 
+@pytest.mark.parametrize(("heard", "about_me"), [
+    # about-me: a limit, whether a kind of thing can be done at all, how it works or is kept,
+    # getting back what was deleted.
+    ("is there a limit to how many timers you can run at once", True),
+    ("how many notes can I save", True),
+    ("How many notes do you read out if I don't say a number?", True),
+    ("Can reminders repeat, or are they one-off only?", True),
+    ("can you set alarms or only timers", True),
+    ("what sort of stuff can you remind me about?", True),
+    ("do you save my notes in the cloud or on this computer?", True),
+    ("do timers keep running if I close the app?", True),
+    ("If I delete a reminder by accident, can I get it back?", True),
+    ("oops, can you undo deleting that note?", True),
+    # Requests, if phrased as questions; advice about a medicine.
+    ("can you set a timer for 10 minutes", False),
+    ("can you set reminders for me tomorrow at 9 to call mum", False),
+    ("how many reminders do I have?", False),
+    ("how many timers do you have running", False),
+    ("will the timer go off at 5?", False),
+    ("where is my note about the wifi", False),
+    ("remind me to get my jacket back from Tom at 6", False),
+    ("how many doses of paracetamol can I take", False),
+    ("how long do you need to leave between doses of Nurofen", False),
+])
+def test_a_question_about_what_the_assistant_can_do(heard: str, about_me: bool) -> None:
+    assert (unasked(heard, ANY_TOOL) == "a question about me") is about_me
+
+
+def test_the_loop_answers_a_question_about_itself_and_runs_nothing() -> None:
+    bot, _, ran = _bot(render_lfm2([ToolCall("list_reminders", {})]), "Done.")
+    events = list(bot.turn(UserInput(text="Can reminders repeat, or are they one-off only?")))
+    assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
+        [NOT_ASKED["a question about me"]]
+    # Asked for in a later clause: the call runs.
+    bot, _, ran = _bot(render_lfm2([ToolCall("list_timers", {})]), "Done.")
+    list(bot.turn(UserInput(text="can you set alarms or only timers? and list my timers")))
+    assert ran == [("list_timers", {})]
+
+
 @pytest.mark.parametrize(("heard", "said", "answered"), [
     # The model's words would claim an action, or advise on a medicine: the loop answers.
     ("can you play some jazz?", WORDS, NOT_ASKED["an action no tool does"]),
@@ -400,6 +439,7 @@ WORDS = "Yes, I can do that, and it's safe."
     ("is ibuprofen safe with alcohol?", WORDS, NOT_ASKED["advice"]),
     ("does grapefruit juice interfere with statins", "", NOT_ASKED["advice"]),
     ("why do people on warfarin need so many blood tests", "", NOT_ASKED["advice"]),
+    ("how far ahead can I set a reminder?", "", NOT_ASKED["a question about me"]),
     # A dose told, or the user's own doses asked of: a call the brain missed, not advice.
     ("had an ibuprofen after lunch", "", APOLOGY),
     ("when did I last have my atorvastatin?", "", APOLOGY), ("codeine - when?", "", APOLOGY),

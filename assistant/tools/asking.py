@@ -68,6 +68,12 @@ the laundry reminder repeat every week") holds back any call but an undoing one:
 changes a reminder, and a new one would leave the old one to fire (the brain wrote a daily
 medicine schedule for "make the water the plants reminder repeat every day").
 
+A question about the assistant itself holds back any call too: a limit ("how many notes can I
+save"), whether a kind of thing can be done at all ("can you set alarms or only timers?", "can
+reminders repeat?"), how it works or keeps things ("do you save my notes in the cloud?"), or
+getting back what was deleted. The brain had listed the reminders for "how far ahead can I set a
+reminder?". Its answer says what the assistant can and cannot do.
+
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
 """
@@ -172,6 +178,10 @@ _NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|
 # What names a thing the user keeps: "my", "the", "that", and a day's or a person's
 # ("tomorrow's 7am reminder", "mum's reminder").
 _THE = r"(?:my|the|that|this|those|these|our|your|[a-z]+'s)"
+# What the assistant keeps, as people name it in a question about how it keeps it.
+# Not a medicine or a dose: "how many doses can I take" asks for advice.
+_KEEPS = (r"timers?|alarms?|remind(?:ers?)?|notes?|notepad|logs?|schedules?|records?|history|"
+          r"data|info(?:rmation)?|lists?")
 _REMINDER = r"reminders?\b(?!\s+(?:apps?|settings|sounds?|tones?|e-?mails?)\b)"  # not the app's
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december")
@@ -260,6 +270,41 @@ _WHY = {
         rf"|\b{_THE}\s+(?:[\w'-]+\s+){{0,3}}?{_REMINDER}[^?!]{{0,60}}?"
         r"\b(?:earlier|later|repeat\w*|recurring|recur|weekly|daily|every\s+(?:day|week|morning|"
         r"night|evening)|go(?:es)?\s+off\s+(?:at|an?|\d))\b"),
+    # A question about the assistant itself, not a request: a limit ("how many notes can I
+    # save"), whether a kind of thing can be done at all ("can you set alarms or only timers",
+    # "can reminders repeat"), how a thing works, where and how privately things are kept, and
+    # getting back what was deleted.
+    "a question about me": re.compile(
+        rf"^(?=.*\b(?:{_KEEPS})\b)(?:"
+        r".*\b(?:is\s+there\s+(?:a|any)\s+(?:limit|max(?:imum)?|cap)|how\s+(?:many|long|far\s+"
+        r"(?:ahead|in\s+advance|out|forward))\b(?:\s+[\w'-]+){0,4}?\s+(?:(?:can|could)\s+(?:i|you|u|"
+        r"we|it|they|a|an|one))\b)"
+        r"|.*\bhow\s+many\b(?:\s+[\w'-]+){0,4}?\s+do(?:es)?\s+(?:you|u|it)\b(?!\s+have)"
+        r"|.*\b(?:can|could|do|does|will)\s+(?:you|u|i|it)\b.*\bor\s+(?:is\s+it\s+)?(?:just|only)\b"
+        r"|.*\b(?:can|could|do|does|will|would)\s+(?:you|u|it|this\s+(?:app|thing|assistant))\s+"
+        r"(?:also\s+|even\s+|still\s+|only\s+)?(?:set|do|make|handle|keep|have|run|take|save|"
+        r"store|hold|manage|track|read|add)\s+(?:(?:more\s+than\s+one|multiple|several|"
+        r"recurring|repeating|daily|weekly|long)\s+)?(?:alarms|timers|reminders|notes|lists|"
+        r"schedules|doses)\b(?!\s+(?:for|to|at|in|on|about|called|that|saying|every|like)\b)"
+        r"|.*\b(?:can|could|do|does|will|would|are|is)\s+(?:the\s+|my\s+)?(?:alarm|timer|reminder|"
+        r"note)s?\s+(?:also\s+|ever\s+|still\s+)?(?:repeat|recur|sync|last|expire|stay|survive|"
+        r"keep\s+(?:going|running)|get\s+(?:saved|deleted|lost|backed\s+up)|(?:go\s+off|ring|"
+        r"sound|work|run)\s+(?:if|when|while|even|without|after|in\s+the\s+background))\b"
+        r"|.*\bwhat\s+(?:sorts?|kinds?|types?)\s+of\b(?:\s+[\w'-]+){0,3}?\s+(?:can|could|do|will)\s+"
+        r"(?:you|u|i)\b|.*\bwhat\s+(?:else\s+)?can\s+(?:you|u)\s+do\s+with\b"
+        r"|.*\bhow\s+(?:do|does|can|would|should)\s+(?:i|you|u|it|one|reminders|timers|notes|"
+        r"alarms)\s+(?:[\w'-]+\s+){0,2}?(?:work|use|set\s*up|fix|correct|undo|edit|change|export|"
+        r"back\s*up|sync|print|rename)\b"
+        r"|.*\bdo\s+(?:you|u)\s+(?:\w+\s+)?(?:save|keep|store|sync|send|share|back\s*up|upload|"
+        r"encrypt|sell|delete|read)\s+(?:my|the|our|any|all|people's)\b"
+        r"|.*\b(?:are|is)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,2}?(?:notes|reminders|timers|doses|"
+        r"log|info\w*|data|records?|history|schedule)\s+(?:\w+\s+)?(?:private|safe|secure|"
+        r"encrypted|stored|kept|saved|backed\s+up|synced|shared|visible)\b"
+        r"|.*\bwhere\s+(?:do\s+(?:you|u)\s+(?:keep|store|save|put)|(?:are|is)\b[^?]{0,40}?\b"
+        r"(?:stored|kept|saved))\b"
+        r"|.*\b(?:get|bring)\s+(?:it|them|that|those|(?:\w+\s+)?\d+(?:\s+and\s+\d+)?|(?:my|the|"
+        r"a|an)\s+(?:[\w'-]+\s+){0,2}?(?:notes?|reminders?|timers?|alarms?))\s+back\b"
+        r"|.*\b(?:undo|undelete|restore|recover|retrieve)\b)"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
@@ -277,7 +322,7 @@ RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
 REASONS = ("said not to", *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
-ANY_TOOL = ("an action no tool does", "a change to a reminder")
+ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
 LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps")
@@ -312,6 +357,12 @@ NOT_ASKED = {
     "a change to a reminder": "I can't move or change a reminder. I can cancel it and set a new "
                               "one for the new time: say \"cancel the reminder about ...\", then "
                               "\"remind me ... at ...\".",
+    "a question about me": "I can set timers, and reminders that go off once, up to a year "
+                           "ahead; list and cancel them; take, read, search and delete notes; "
+                           "log your doses and keep a daily medicine schedule; tell the time "
+                           "and the weather; and do sums and conversions. I can't change or "
+                           "repeat a reminder, or bring back what was deleted or cancelled. "
+                           "Everything stays on this computer.",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "
