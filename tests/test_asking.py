@@ -432,6 +432,43 @@ def test_the_loop_answers_a_question_about_itself_and_runs_nothing() -> None:
     assert ran == [("list_timers", {})]
 
 
+@pytest.mark.parametrize(("heard", "left"), [
+    # left-alone: a clause that leads with leaving, keeping or letting a thing be as it is.
+    ("Leave the egg timer alone.", True),
+    ("Hands off my pharmacy pickup reminder.", True),
+    ("Leave the rice and beans timers running, never mind", True),
+    ("Keep the pizza timer running, do not cancel it.", True),
+    ("no no, keep the timer going, I didn't mean cancel", True),
+    ("Hang on, keep the roast timer going for now because I want to check the meat first.", True),
+    ("let the rice timer finish on its own", True),
+    # A call asked for beside it, before or after; leave, keep or let inside what is asked.
+    ("Cancel the pizza timer but keep the other ones running.", False),
+    ("Set a 12 minute timer for the eggs and leave my other timers alone", False),
+    ("Kill the timer called pizza and leave the others alone", False),
+    ("delete note 2 but don't touch any of the others", False),
+    ("keep a note that the wifi password is on the router", False),
+    ("remind me to leave the oven on low at 5", False),
+    ("let me know when the timer finishes", False),
+    ("keep it going for another 5 minutes", False),
+])
+def test_a_thing_left_as_it_is(heard: str, left: bool) -> None:
+    assert (unasked(heard, ANY_TOOL, "cancel") == "left as it is") is left
+
+
+def test_the_loop_cancels_nothing_and_sets_nothing_for_a_timer_left_running() -> None:
+    for heard, call in [("Leave the egg timer alone.", ToolCall("cancel_timer", {"label": "egg"})),
+                        ("Keep the pizza timer running, do not cancel it.",
+                         ToolCall("set_timer", {"label": "pizza", "minutes": 10}))]:
+        bot, _, ran = _bot(render_lfm2([call]), "Done.")
+        events = list(bot.turn(UserInput(text=heard)))
+        assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
+            [NOT_ASKED["left as it is"]]
+    # A read asked for beside it runs.
+    bot, _, ran = _bot(render_lfm2([ToolCall("list_timers", {})]), "Done.")
+    list(bot.turn(UserInput(text="Leave the reminders as they are and just list my timers.")))
+    assert ran == [("list_timers", {})]
+
+
 @pytest.mark.parametrize(("heard", "said", "answered"), [
     # The model's words would claim an action, or advise on a medicine: the loop answers.
     ("can you play some jazz?", WORDS, NOT_ASKED["an action no tool does"]),

@@ -74,6 +74,11 @@ reminders repeat?"), how it works or keeps things ("do you save my notes in the 
 getting back what was deleted. The brain had listed the reminders for "how far ahead can I set a
 reminder?". Its answer says what the assistant can and cannot do.
 
+Nor does any call run for a thing the request says to leave as it is ("Leave the egg timer
+alone", "keep the pizza timer running": the brain had cancelled the one and set a second
+timer for the other), unless another clause, before or after, asks for a call ("cancel the pizza
+timer but keep the others running"; `left_as_it_is`).
+
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
 """
@@ -168,6 +173,23 @@ _UNDO = re.compile(r"\b(?:cancel\w*|stop\w*|kill|scrap|get\s+rid|delete|remove|c
 _KEEP = re.compile(r"\b(?:log|record|save|keep|store|put|add|set|make|bother|track|mark|"
                    r"anything)\b")
 _KEPT = re.compile(r"\b(?:keep|hold\s+on\s+to|hang\s+on\s+to)\s+(?!an?\b|track\b)")  # not "a note"
+# Leaving a thing as it is, in a clause of its own that leads with it, after fillers: "Leave
+# the egg timer alone", "no no, keep the pizza timer running", "let the rice timer finish",
+# "hands off my pharmacy reminder". Not "keep a note that...", "let me know when...", or "keep it
+# going for another 5 minutes" (which asks for more).
+_AS_IT_IS = re.compile(
+    r"(?:^|[,.;:!?]\s*|\b(?:and|but|so|then|or)\s+)"
+    r"(?:(?:no|nah|ok(?:ay)?|hey|wait|please|pls|just|actually|um+|uh+|oh|hang\s+on|hold\s+on)\b"
+    r"[\s,.!]*|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|"
+    r"i'?d\s+like)\s+(?:you|u)\s+to\s+)*"
+    r"(?:(?:leave|keep|let(?=\s+(?:the|my|that|this|those|these|our|your|both|all|them|it)\b))"
+    r"(?!\s+(?:a|an)\b)\s+(?:[\w'-]+\s+){0,4}?(?:timers?|reminders?|alarms?|notes?|countdowns?|"
+    r"it|them|that|those|ones?|others|rest)\s+(?:alone|be|running|going|ticking|on|as\s+(?:it|"
+    r"they)\s+(?:is|are)|where\s+(?:it|they)\s+(?:is|are)|finish\w*|run|ring|go\s+off|carry\s+"
+    r"on|in\s+place|(?:un)?touched|there)\b(?!\s+(?:another|(?:for\s+)?(?:another|an?|one|two|"
+    r"three|four|five|ten|fifteen|twenty|thirty|\d))\b)"
+    r"|hands\s+off\b|(?:don'?t|do\s+not)\s+(?:touch|mess\s+with)\b)")
+_UNSAID = re.compile(r"n'?t\b|\b(?:not|never|no)\b")  # "I didn't mean cancel"
 # What the user may ask to cancel that no tool keeps: bookings, plans, services.
 _NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|subscriptions?|"
              r"memberships?|deliver(?:y|ies)|cleaning|plans|trip|tickets?|table|taxi|uber|cab|"
@@ -319,10 +341,11 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-REASONS = ("said not to", *_WHY)
+REASONS = ("said not to", "left as it is", *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
-ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me")
+ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me",
+            "left as it is")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
 LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps")
@@ -344,6 +367,7 @@ NOT_ASKED = {
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
     "said not to": "Okay, I've left it.",
+    "left as it is": "Okay, I've left it.",
     "an action no tool does": "Sorry, I can't do that: I can't send messages, make calls, book, "
                               "buy or play things, or pause, rename or snooze timers. I can set "
                               "you a reminder to do it.",
@@ -391,7 +415,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
             continue
         if why == "a change to a reminder" and action in _UNDOES:
             continue  # a cancel changes nothing: "scrap the yoga reminder, I'll go later"
-        says = said_not_to(s, action) if why == "said not to" else _WHY[why].search(s)
+        says = said_not_to(s, action) if why == "said not to" else \
+            left_as_it_is(s, action, reads) if why == "left as it is" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in LIFTED and action:
@@ -435,6 +460,22 @@ def of_the_past(text: str) -> bool:
     missed, not a question for advice."""
     s = plain(text)
     return bool(_PAST.search(s) or _LAST.search(s) or _HAVE_HAD.search(s))
+
+
+def left_as_it_is(s: str, action: str = "", reads: bool = False) -> bool:
+    """Whether `s` (lower case) says to leave a timer, a reminder or a note as it is ("leave the
+    egg timer alone", "keep the pizza timer running") and asks for nothing else: another clause,
+    before or after and unnegated, that asks for a call in the imperative or names an undoing
+    ("kill the pizza timer and leave the others alone"), or, for a tool that only `reads`, asks
+    about what it reads (`_asks_about`: "leave the reminders as they are and just list my
+    timers")."""
+    kept = _AS_IT_IS.search(s)
+    if kept is None:
+        return False
+    rest = s[:kept.start()] + " , " + s[kept.end():]
+    return not any((_AGAIN.search(clause) or _UNDO.search(clause) or
+                    (reads and _asks_about(clause, action))) and not _UNSAID.search(clause)
+                   for clause in _CLAUSE.split(rest))
 
 
 def said_not_to(s: str, action: str) -> bool:
@@ -491,5 +532,5 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
-           "RECORD", "TOPICS", "asks", "of_the_past", "plain", "said_not_to", "unasked",
+           "RECORD", "TOPICS", "asks", "left_as_it_is", "of_the_past", "plain", "said_not_to", "unasked",
            "unmeasured"]
