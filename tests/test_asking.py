@@ -458,6 +458,9 @@ def test_the_loop_answers_a_question_about_itself_and_runs_nothing() -> None:
     ("Cancel the pizza timer but keep the other ones running.", False),
     ("Set a 12 minute timer for the eggs and leave my other timers alone", False),
     ("Kill the timer called pizza and leave the others alone", False),
+    # Not a negation: a word that ends in "nt" (seen on left-alone's set).
+    ("Set a reminder for Friday at 5 pm to pay the rent. Leave Thursday's reminder as it is.",
+     False),
     ("delete note 2 but don't touch any of the others", False),
     ("keep a note that the wifi password is on the router", False),
     ("remind me to leave the oven on low at 5", False),

@@ -192,7 +192,9 @@ _AS_IT_IS = re.compile(
     r"on|in\s+place|(?:un)?touched|there)\b(?!\s+(?:another|(?:for\s+)?(?:another|an?|one|two|"
     r"three|four|five|ten|fifteen|twenty|thirty|\d))\b)"
     r"|hands\s+off\b|(?:don'?t|do\s+not)\s+(?:touch|mess\s+with)\b)")
-_UNSAID = re.compile(r"n'?t\b|\b(?:not|never|no)\b")  # "I didn't mean cancel"
+# "I didn't mean cancel"; not a word that ends in "nt" ("pay the rent").
+_UNSAID = re.compile(r"\b(?:(?:do|did|does|is|are|was|were|ca|wo|would|should|could|must|need|have|"
+                     r"has)n'?t|cannot|not|never|no)\b")
 # What the user may ask to cancel that no tool keeps: bookings, plans, services.
 _NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|subscriptions?|"
              r"memberships?|deliver(?:y|ies)|cleaning|plans|trip|tickets?|table|taxi|uber|cab|"
