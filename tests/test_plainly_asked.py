@@ -248,7 +248,15 @@ def test_the_call_made_keeps_the_loops_rules() -> None:
     ("I don't need the reminder about the plumber any more", True),
     ("i dont need to be reminded to water the plants anymore", True),
     ("scrap the pasta timer", True),
-    # Said not to, another change no tool makes, the past, a question.
+    # cancel-kept: another thing kept, in another clause, before or after.
+    ("cancel my reminder to call the bank, but keep the dentist one", True),
+    ("Leave the reminder for Mum's birthday, but cancel the one about the car wash.", True),
+    ("the reminder about the vet \u2014 cancel it. leave the one about the pharmacy alone.", True),
+    # Said not to, another change no tool makes, the past, a question; the same thing kept.
+    ("keep the pasta timer, don't cancel it", False),
+    ("leave the reminder for now, I'll cancel it later", False),
+    ("cancel the reminder... actually leave it", False),
+    ("kill the timer, no wait, keep it", False),
     ("don't cancel the reminder about the parcel pickup", False),
     ("I was going to ask you to cancel my reminder about the gym, but leave it for now.", False),
     ("snooze that reminder for ten minutes", False),

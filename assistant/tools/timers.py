@@ -377,22 +377,36 @@ _UNDO = (r"(?:cancel|scrap|remove|delete|drop|clear|kill|stop|ditch|bin|axe|nix|
 _ALARM = r"(?:reminders?|alarms?|timers?)"
 _CANCEL = re.compile(
     rf"\b{_UNDO}\s+(?:[\w'-]+\s+){{0,4}}?{_ALARM}\b"
-    rf"|\b{_ALARM}\b[^.?!]*?\b{_UNDO}\s+(?:it|that|this|them|those)\b"
+    rf"|\b{_ALARM}\b[^.?!]*?\b{_UNDO}\s+(?:it|that|this|them|those|the\s+(?:one|other))\b"
     r"|\bno\s+more\s+reminding\b|\bno\s+longer\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?"
     r"reminder\b|\bdon'?t\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?reminder\b"
     r"|\bdon'?t\s+need\s+(?:to\s+be\s+)?remind(?:ed|ing)\b")
 _KEEP_IT = re.compile(
     rf"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:[\w'-]+\s+){{0,2}}?{_UNDO}\b"
-    r"|\b(?:leave|keep|hold\s+off|snooze|postpone|push\s+(?:it\s+)?back|move|rename|reschedule|"
+    rf"|\bi'?ll\s+(?:[\w'-]+\s+)?{_UNDO}\b"  # "I'll cancel it later": not asked now
+    r"|\b(?:leave|keep)\s+(?:it|that|this|them|those)\b|\bhold\s+off\b"  # "actually, leave it"
+    r"|\b(?:snooze|postpone|push\s+(?:it\s+)?back|move|rename|reschedule|"
     r"change|edit|was\s+going\s+to|should\s+i|how\s+do\s+i|how\s+can\s+i|did\s+(?:i|you)|"
     r"(?:if|when|what\s+if)\s+(?:i|you|we))\b")
+# Keeping, said in the cancel's own clause ("keep the pasta timer for now"); in another, of a
+# thing named, it keeps another thing ("cancel the gym reminder but leave my morning alarm").
+_KEEP_THIS = re.compile(r"\b(?:leave|keep)\b")
+_VERB = re.compile(rf"\b{_UNDO}\b")
+_CLAUSE_END = re.compile(r"[,.;:!?]|\s[-\u2013\u2014]+\s|\b(?:but|and|so|then|instead|or|while|though)\b")
 
 
 def asks_to_cancel(text: str) -> bool:
-    """Whether `text` asks to cancel a reminder, an alarm or a timer, and says not to keep it
-    or to change it instead."""
+    """Whether `text` asks to cancel a reminder, an alarm or a timer, and says neither to keep
+    it (in the cancel's own clause, or as "it" in another) nor to change it instead."""
     s = text.lower().replace("\u2019", "'")
-    return bool(_CANCEL.search(s)) and not _KEEP_IT.search(s)
+    cancel = _CANCEL.search(s)
+    if cancel is None or _KEEP_IT.search(s):
+        return False
+    verb = _VERB.search(s, cancel.start())
+    at = (verb.start(), verb.end()) if verb else (cancel.start(), cancel.end())
+    start = max((m.end() for m in _CLAUSE_END.finditer(s, 0, at[0])), default=0)
+    end = next((m.start() for m in _CLAUSE_END.finditer(s, at[1])), len(s))
+    return not _KEEP_THIS.search(s[start:end])
 
 
 _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
