@@ -72,10 +72,7 @@ A question about the assistant itself holds back any call too: a limit ("how man
 save"), whether a kind of thing can be done at all ("can you set alarms or only timers?", "can
 reminders repeat?"), how it works or keeps things ("do you save my notes in the cloud?"), or
 getting back what was deleted. The brain had listed the reminders for "how far ahead can I set a
-reminder?". Asked in longer words too: whether a thing is possible or the user is able to do
-it, naming no moment, number or thing of their own; a limit; whether things work offline, out
-loud or after a restart, or others can see them; whether what is deleted is gone for good; what
-a kind of thing is for. Its answer says what the assistant can and cannot do.
+reminder?". Its answer says what the assistant can and cannot do.
 
 Nor does any call run for a thing the request says to leave as it is ("Leave the egg timer
 alone", "keep the pizza timer running": the brain had cancelled the one and set a second
@@ -209,18 +206,6 @@ _THE = r"(?:my|the|that|this|those|these|our|your|[a-z]+'s)"
 # Not a medicine or a dose: "how many doses can I take" asks for advice.
 _KEEPS = (r"timers?|alarms?|remind(?:ers?)?|notes?|notepad|logs?|schedules?|records?|history|"
           r"data|info(?:rmation)?|lists?")
-# A question, by its start or its mark, after a greeting or a filler.
-_ASKED = (r".*\?|(?:\W*(?:um+|uh+|so|ok(?:ay)?|hey|hi|hello|out\s+of\s+curiosity|just\s+wondering|"
-          r"quick\s+question|in\s+principle|good\s+(?:morning|afternoon|evening)|sorry|right)\b"
-          r"[\s,.!:-]*)*(?:do|does|did|will|would|can|could|is|are|am|if|when|once|say|what|how|"
-          r"where|who|whats|what's)\b")
-# What makes a request, not a question about one: a moment, a number, a label; and for whether
-# a thing can be done, the user's own ("am I able to read my notes?").
-_MOMENT = (r"today|tonight|tomorrow|morning|afternoon|evening|noon|midday|midnight|o'?clock|"
-           r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|two|three|four|five|six|seven|eight|"
-           r"nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|half|"
-           r"quarter|hour|called|saying|says|labell?ed|named")
-_SPECIFIC = _MOMENT + r"|my|our"
 _REMINDER = r"reminders?\b(?!\s+(?:apps?|settings|sounds?|tones?|e-?mails?)\b)"  # not the app's
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december")
@@ -339,36 +324,11 @@ _WHY = {
         r"|.*\b(?:are|is)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,2}?(?:notes|reminders|timers|doses|"
         r"log|info\w*|data|records?|history|schedule)\s+(?:\w+\s+)?(?:private|safe|secure|"
         r"encrypted|stored|kept|saved|backed\s+up|synced|shared|visible)\b"
-        r"|.*\bwhere\s+(?:do\s+(?:you|u)\s+(?:keep|store|save|put)|(?:\w+\s+)?(?:are|is|do|does)\b"
-        r"[^?]{0,50}?\b(?:stored|kept|saved|go|end\s+up))\b"
+        r"|.*\bwhere\s+(?:do\s+(?:you|u)\s+(?:keep|store|save|put)|(?:are|is)\b[^?]{0,40}?\b"
+        r"(?:stored|kept|saved))\b"
         r"|.*\b(?:get|bring)\s+(?:it|them|that|those|(?:\w+\s+)?\d+(?:\s+and\s+\d+)?|(?:my|the|"
         r"a|an)\s+(?:[\w'-]+\s+){0,2}?(?:notes?|reminders?|timers?|alarms?))\s+back\b"
-        r"|.*\b(?:undo|undelete|restore|recover|retrieve)\b"
-        # about-me-2: asked in longer words, as a question. Whether a thing can be done, where
-        # it names no moment, number, label or thing of the user's ("is it possible to set a
-        # reminder for 9 tomorrow?" and "am I able to read my notes?" ask for it).
-        rf"|(?={_ASKED}).*\b(?:(?:am|are|is)\s+(?:i|you|u|it|one|we|they)\s+able\s+to|(?:i'?m|you'?re|"
-        r"we'?re)\s+able\s+to|is\s+(?:it|that)\s+(?:even\s+)?possible\s+(?:to|for)|is\s+there\s+"
-        r"(?:a|any)\s+way\s+(?:to|of|for)|are\s+(?:you|u)\s+capable\s+of)\b"
-        rf"(?!.*(?:\d|\b(?:{_SPECIFIC})\b|\"))"
-        # A limit, a maximum, the longest or the most of a thing.
-        rf"|(?={_ASKED})(?!.*(?:\d|\b(?:{_MOMENT})\b)).*\b(?:limit|limits|limited|max(?:imum)?|"
-        r"cap(?:ped)?|longest|upper\s+bound)\b"
-        # How it works: offline, out loud, after a restart, with the app closed; who else sees.
-        rf"|(?={_ASKED})(?!.*(?:\d|\b(?:{_MOMENT})\b)).*\b(?:(?:without|need|needs|requires?)\s+"
-        r"(?:an?\s+|the\s+)?(?:internet|wi-?fi|connection|network)|offline|out\s+loud|aloud|silent(?:ly)?|"
-        r"notif(?:y|ies|ication)|pop\s+up|reboots?|restarts?|power\s+cut|shuts?\s+down|"
-        r"switched\s+off|turned\s+off|closed|asleep|sleep\s+mode|in\s+the\s+background|"
-        r"(?:she|he|they|anyone|someone|anybody|somebody|others|other\s+people|(?:my|our)\s+\w+)"
-        r"(?:\s+else)?\s+(?:see|read|access|get\s+(?:at|into)|look\s+at))\b"
-        # Permanence: whether what is deleted or cancelled is gone for good.
-        rf"|(?={_ASKED}).*\b(?:gone\s+for\s+good|for\s+good|permanent(?:ly)?|recoverable|"
-        r"irreversible|can\s+(?:it|they|that|those)\s+(?:still\s+)?be\s+(?:undone|resumed|restored|"
-        r"recovered|brought\s+back|retrieved|reopened))\b"
-        r"|.*\bhow\s+(?:does|do)\b(?:\s+[\w'-]+){1,4}?\s+work\b"
-        # What a kind of thing is for.
-        r"|.*\bwhat\s+(?:sorts?|kinds?|types?)\s+of\b|.*\b(?:meant|supposed|designed|intended)\s+"
-        r"(?:to\s+be\s+)?(?:for|used)\b)"),
+        r"|.*\b(?:undo|undelete|restore|recover|retrieve)\b)"),
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
