@@ -388,7 +388,7 @@ NOT_ASKED = {
                            "log your doses and keep a daily medicine schedule; tell the time "
                            "and the weather; and do sums and conversions. I can't change or "
                            "repeat a reminder, or bring back what was deleted or cancelled. "
-                           "Everything stays on this computer.",
+                           "Your timers, reminders, notes and doses stay on this computer.",
     NOT_SAID: "I haven't done anything, since I didn't catch a number or a time for it: how "
               "long a timer should run, when to remind you, how much of a medicine you took, "
               "or which note or timer by its number. \"List my timers\" or \"read my notes\" "
