@@ -137,6 +137,13 @@ def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
     ("the laundry reminder... make it later, 7ish", "a change to a reminder"),
     ("move tomorrow's 7am reminder to 7:30", "a change to a reminder"),
     ("turn my 'call the bank' reminder into a daily one", "a change to a reminder"),
+    # reminder-moved-2: a fault or a wish, "it" after the name, a split particle, a clock time.
+    ("The reminder for my sister's flight is wrong, it ought to be 7:45 pm.", "a change to a reminder"),
+    ("I need Thursday's reminder to fire at noon, not at nine.", "a change to a reminder"),
+    ("Make my check-the-oven reminder go off ten minutes sooner.", "a change to a reminder"),
+    ("I keep sleeping through the 7am reminder. Can you move it to 7:30?", "a change to a reminder"),
+    ("Put my 'ring the plumber' reminder back till after lunch, would you?", "a change to a reminder"),
+    ("Reschedule the 11:15 reminder for quarter to twelve.", "a change to a reminder"),
     # A reminder or a timer named, a cancel done already, a new reminder.
     ("cancel my reminder about the dentist appointment", None),
     ("cancel the meeting reminder", None),
@@ -148,6 +155,9 @@ def test_the_loop_sets_no_timer_and_lists_none_for_a_countdown() -> None:
     ("remind me tomorrow at 8 to reschedule the plumber", None),
     ("remind me at 6 to take my pills, I take them daily", None),
     ("can you remind me to update my reminder app later", None),
+    ("set a reminder for tomorrow at 9, it should say call mum", None),
+    ("set a reminder for the dentist, it should go off at 9", None),
+    ("set a reminder to put the bins back at 7", None),
 ])
 def test_when_a_request_asks_what_no_tool_keeps_or_changes(heard: str, why: str | None) -> None:
     reasons = ("a thing no tool keeps", "a change to a reminder")

@@ -206,6 +206,7 @@ _THE = r"(?:my|the|that|this|those|these|our|your|[a-z]+'s)"
 # Not a medicine or a dose: "how many doses can I take" asks for advice.
 _KEEPS = (r"timers?|alarms?|remind(?:ers?)?|notes?|notepad|logs?|schedules?|records?|history|"
           r"data|info(?:rmation)?|lists?")
+_WORD = r"[\w':.-]+"  # a word of a name, or a clock time ("the 11:15 reminder")
 _REMINDER = r"reminders?\b(?!\s+(?:apps?|settings|sounds?|tones?|e-?mails?)\b)"  # not the app's
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december")
@@ -286,14 +287,25 @@ _WHY = {
     # "the laundry reminder... make it later". A new one would leave the old one to fire.
     "a change to a reminder": re.compile(
         r"\b(?:move|postpone|reschedule|push|delay|shift|bring|change|update|edit|bump|adjust|"
-        r"alter|amend|modify|put\s+(?:back|off))\s+(?:(?:back|forward|up|out)\s+)?"
-        rf"{_THE}\s+(?:[\w'-]+\s+){{0,4}}?{_REMINDER}"
-        rf"|\b{_THE}\s+(?:[\w'-]+\s+){{0,3}}?{_REMINDER}(?:\s+[\w'-]+){{0,5}}?\s+(?:moved|"
+        r"alter|amend|modify|slide|put\s+(?:back|off))\s+(?:(?:back|forward|up|out)\s+)?"
+        rf"{_THE}\s+(?:{_WORD}\s+){{0,4}}?{_REMINDER}"
+        # reminder-moved-2: the particle after the name ("put my 'ring the plumber' reminder back").
+        rf"|\b(?:put|bring|push|slide|move|shift|bump)\s+{_THE}\s+(?:{_WORD}\s+){{0,4}}?{_REMINDER}"
+        r"\s+(?:back|forward|up|off|along)\b"
+        rf"|\b{_THE}\s+(?:{_WORD}\s+){{0,3}}?{_REMINDER}(?:\s+{_WORD}){{0,5}}?\s+(?:moved|"
         r"changed|pushed|bumped|shifted|delayed|postponed|rescheduled|brought\s+forward|updated|"
         r"adjusted)\b"
-        rf"|\b{_THE}\s+(?:[\w'-]+\s+){{0,3}}?{_REMINDER}[^?!]{{0,60}}?"
-        r"\b(?:earlier|later|repeat\w*|recurring|recur|weekly|daily|every\s+(?:day|week|morning|"
-        r"night|evening)|go(?:es)?\s+off\s+(?:at|an?|\d))\b"),
+        rf"|\b{_THE}\s+(?:{_WORD}\s+){{0,3}}?{_REMINDER}[^?!]{{0,60}}?"
+        r"\b(?:earlier|later|sooner|repeat\w*|recurring|recur|weekly|daily|every\s+(?:day|week|"
+        r"morning|night|evening)|(?:go(?:es)?\s+off|fire|ring|come|sound|pop\s+up)\s+(?:at|on|an?|"
+        r"\d)"
+        # reminder-moved-2: a fault or a wish ("...is wrong, it ought to be 7:45 pm", "should go
+        # off on the 20th rather than the 18th", "is set too late").
+        r"|is\s+wrong|'s\s+wrong|too\s+(?:late|early|soon)|(?:the\s+)?wrong\s+(?:time|day|date)|"
+        r"(?:should|ought\s+to|needs?\s+to|has\s+to)\s+(?:go\s+off|be|fire|ring|come|sound))\b"
+        # reminder-moved-2: named, then "it" ("the 7am reminder. Can you move it to 7:30?").
+        rf"|\b{_THE}\s+(?:{_WORD}\s+){{0,3}}?{_REMINDER}.{{0,80}}?\b(?:move|shift|push|bump|change|"
+        r"reschedule|postpone|delay|slide|make)\s+(?:it|that|this)\b"),
     # A question about the assistant itself, not a request: a limit ("how many notes can I
     # save"), whether a kind of thing can be done at all ("can you set alarms or only timers",
     # "can reminders repeat"), how a thing works, where and how privately things are kept, and
