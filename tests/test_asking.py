@@ -164,6 +164,26 @@ def test_when_a_request_asks_what_no_tool_keeps_or_changes(heard: str, why: str 
     assert unasked(heard, reasons) == why
 
 
+@pytest.mark.parametrize(("heard", "why"), [
+    # not-ours-2: a question whether a thing was cancelled; stopping a delivery; more bookings.
+    ("was my flight to Denver cancelled?", "asked if cancelled"),
+    ("did my amazon order actually get cancelled or not", "asked if cancelled"),
+    ("any idea if the gig got cancelled?", "asked if cancelled"),
+    ("stop the couch delivery, they've got the wrong colour", "a thing no tool keeps"),
+    ("Cancel the Airbnb for next month.", "a thing no tool keeps"),
+    ("cancel my hair appt pls", "a thing no tool keeps"),
+    # Told, not asked, beside a cancel asked for; a timer stopped.
+    ("my flight was cancelled, cancel the airport reminder", None),
+    ("cancel the reminder, the meeting was cancelled", None),
+    ("The meeting's cancelled, can you get rid of the reminder for it?", None),
+    ("stop the gym timer", None),
+    ("cancel the massage reminder", None),
+])
+def test_no_cancel_for_a_question_if_cancelled_or_a_booking(heard: str, why: str | None) -> None:
+    tool = next(t for t in timers.TOOLS if t.name == "cancel_timer")
+    assert unasked(heard, tool.held_back_by, tool.action) == why
+
+
 def test_the_loop_cancels_no_timer_for_a_flight_and_sets_no_reminder_for_a_move() -> None:
     cases = [("cancel my flight to Denver", ToolCall("cancel_timer", {"label": "flight to Denver"}),
               "a thing no tool keeps"),

@@ -198,7 +198,8 @@ _NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|
              r"class|lesson|date|party|hotel|room|insurance|account|contract|direct\s+debit|"
              r"payments?|policy|newspapers?|papers|gym|netflix|spotify|dinner|lunch|session|visit|"
              r"viewing|interview|check-?up|consultation|course|event|tour|holiday|vacation|cruise|"
-             r"rental|car\s+hire")
+             r"rental|car\s+hire|airbnb|appts?|haircut|massage|spa|manicure|pedicure|facial|surgery|"
+    r"operation")
 # What names a thing the user keeps: "my", "the", "that", and a day's or a person's
 # ("tomorrow's 7am reminder", "mum's reminder").
 _THE = r"(?:my|the|that|this|those|these|our|your|[a-z]+'s)"
@@ -279,9 +280,17 @@ _WHY = {
     # Cancelling what no tool keeps: "cancel my flight to Denver", not "cancel my reminder about
     # the flight" or "cancel the meeting reminder".
     "a thing no tool keeps": re.compile(
-        r"\b(?:cancel(?:ling)?|call\s+off|scrap|drop)\s+"  # not "cancelled": done already
+        r"\b(?:cancel(?:ling)?|call\s+off|scrap|drop|stop|halt|pull\s+out\s+of|back\s+out\s+of)\s+"
+        # not "cancelled": done already
         r"(?:(?!(?:reminders?|timers?|alarms?)\b)[\w'-]+\s+){0,4}?"
         rf"(?:{_NOT_KEPT})s?\b(?!(?:\s+[\w'-]+){{0,2}}?\s+(?:reminders?|timers?|alarms?)\b)"),
+    # A question whether a thing was cancelled: "was my flight to Denver cancelled?", "did my
+    # amazon order actually get cancelled or not". Not "cancel the reminder, the meeting was
+    # cancelled": a question by its start or its mark.
+    "asked if cancelled": re.compile(
+        r"(?:^|[.!?;]\s*)(?:(?:hey|so|and|um+|uh+|oh|quick\s+question|do\s+you\s+know|any\s+idea)"
+        r"(?:\s+|\s*,\s*))*(?:was|were|is|are|has|have|had|did)\b[^.!?]*?\bcancel(?:l)?ed\b"
+        r"|\bcancel(?:l)?ed\b[^.!?,;]*\?"),
     # Changing a reminder: "move the call mom reminder to tomorrow", "make the yoga reminder 15
     # minutes earlier", "bump tomorrow's 7am reminder", "I need the reminder for the vet moved",
     # "the laundry reminder... make it later". A new one would leave the old one to fire.
@@ -362,7 +371,7 @@ ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question abou
             "left as it is")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
-LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps")
+LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "asked if cancelled")
 
 _SAY = 'Say "log it" or "set it up" if you want it saved.'
 # Not a reason a tool declares: the loop holds a call back for it by its arguments, a duration,
@@ -392,6 +401,9 @@ NOT_ASKED = {
     "a thing no tool keeps": "Sorry, I can only cancel your timers and reminders, not bookings, "
                              "orders, meetings or subscriptions. I can set you a reminder to "
                              "cancel it.",
+    "asked if cancelled": "I can't see what has been cancelled elsewhere: I only keep your timers "
+                          "and reminders. \"List my reminders\" or \"list my timers\" says "
+                          "what's set.",
     "a change to a reminder": "I can't move or change a reminder. I can cancel it and set a new "
                               "one for the new time: say \"cancel the reminder about ...\", then "
                               "\"remind me ... at ...\".",

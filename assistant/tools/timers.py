@@ -443,8 +443,9 @@ TOOLS = (
              "timer_id": {"type": "integer", "minimum": 1}},
           "required": [], "additionalProperties": False},
          side_effect=SideEffect.DESTRUCTIVE, accepts_confirmation=True,
-         # "don't cancel it"; "cancel my flight to Denver"
-         held_back_by=("said not to", "a thing no tool keeps"), action="cancel", ids=("timer_id",),
+         # "don't cancel it"; "cancel my flight to Denver"; "was my flight cancelled?"
+         held_back_by=("said not to", "a thing no tool keeps", "asked if cancelled"), action="cancel",
+         ids=("timer_id",),
          # "cancel my reminder about the dentist": the brain writes this call, doubting its name
          plainly_asked=asks_to_cancel,
          # Not its label: no name can be told from another ask before the tool runs ("kill
