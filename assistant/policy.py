@@ -35,11 +35,32 @@ def describe(call: ToolCall, *also: ToolCall) -> str:
     return f"{action} with {' and with '.join(args)}"
 
 
+def _targets(tool: Tool, calls: tuple[ToolCall, ...]) -> str | None:
+    """What `calls` of `tool` would undo, as its `target` says it ("cancel the pasta timer, with
+    4 minutes left"); "" where each undoes nothing without asking on its own (no question: the
+    tool says so or asks which); None where the tool names none, or not every call's."""
+    if tool.target is None or not tool.action:
+        return None
+    try:
+        said = [tool.target(**c.arguments) for c in calls]
+    except Exception:  # a store that fails to read: ask as for any call
+        return None
+    if all(s is None for s in said):
+        return ""
+    if any(s is None for s in said):
+        return None
+    return f"{tool.action} {' and '.join(s for s in said if s)}"
+
+
 def decide(tool: Tool, call: ToolCall, *also: ToolCall, after_untrusted_text: bool) -> Decision:
     """Whether `call` (with `also`, further calls of its tool asked about with it) waits for
     the user's yes, and the question."""
     if tool.side_effect is SideEffect.DESTRUCTIVE:
-        return Decision(True, "destructive", f"Should I {describe(call, *also)}? Say yes or no.")
+        said = _targets(tool, (call, *also))
+        if said == "":
+            return Decision(False)  # nothing is undone before the tool asks or says so
+        return Decision(True, "destructive", f"Should I {said or describe(call, *also)}? Say yes "
+                                             "or no.")
     if tool.side_effect is SideEffect.WRITE and after_untrusted_text:
         return Decision(
             True,

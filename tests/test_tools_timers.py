@@ -272,3 +272,41 @@ def test_cancel_a_reminder_by_its_text(tmp_path):
         done = call(registry, "cancel_timer", label="call mom")
         assert done.ok and done.data["summary"] == "Cancelled the reminder 'call mom'."
         assert call(registry, "list_reminders").data["reminders"] == []
+
+
+def test_the_question_before_a_cancel_or_a_delete_names_what_it_undoes(tmp_path):
+    """"Should I cancel timer with label the dentist?" was asked for a reminder; now the question
+    names the reminder or the timer found, and none is asked where nothing would be undone
+    before the tool says so or asks which."""
+    from assistant import policy
+    from assistant.toolcall import ToolCall
+
+    with open_registry(make_ctx(tmp_path)) as registry:
+        def question(name: str, *arguments: dict) -> str | None:
+            calls = [ToolCall(name, a) for a in arguments]
+            tool = registry.get(name)
+            decision = policy.decide(tool, *calls, after_untrusted_text=False)
+            return decision.prompt if decision.ask else None
+
+        call(registry, "set_reminder", text="call the dentist", when="tomorrow at 9 am")
+        call(registry, "set_timer", minutes=4, label="pasta")
+        call(registry, "set_timer", minutes=9, label="rice")
+        assert question("cancel_timer", {"label": "the dentist"}) == (
+            'Should I cancel the reminder "call the dentist", due tomorrow at 9:00 AM? Say yes '
+            "or no.")
+        assert question("cancel_timer", {"label": "pasta"}) == \
+            "Should I cancel the pasta timer, with 4 minutes left? Say yes or no."
+        # Nothing found, or several: the tool says so or asks which, undoing nothing first.
+        assert question("cancel_timer", {"label": "quiche"}) is None
+        assert call(registry, "cancel_timer", label="quiche").message == \
+            "I can't find a timer or a reminder called 'quiche'."
+        assert question("cancel_timer", {}) is None
+        assert not call(registry, "cancel_timer").ok  # "Which timer should I cancel: ...?"
+        assert len(call(registry, "list_timers").data["timers"]) == 2
+        note = call(registry, "add_note", text="wifi password is hunter2").data["note_id"]
+        assert question("delete_note", {"note_id": note}, {"note_id": 99}) == \
+            f"Should I delete note with note id {note} and with note id 99? Say yes or no."
+        said = question("delete_note", {"note_id": note})
+        assert said is not None and said.startswith(f"Should I delete note {note}, from today at ")
+        assert "hunter2" not in said  # a note's words came from outside: not spoken as ours
+        assert question("delete_note", {"note_id": 99}) is None

@@ -162,6 +162,11 @@ class Tool:
     # said, or it reads with no argument), the loop calls this tool instead, with the place said
     # (`Conversation._plainly_asked`).
     plainly_asked: Callable[[str], bool] | None = None
+    # What a destructive call would undo, as the question before it says it ("the reminder
+    # "call the dentist", due tomorrow at 9:00 AM" for a label, not "timer with label dentist"),
+    # from the call's arguments; None where the call undoes nothing without asking on its own
+    # (nothing found, or several: the tool says so or asks which). Bound with `fn` (`bind`).
+    target: Callable[..., str | None] | None = None
 
     @property
     def spec(self) -> ToolSpec:
@@ -189,9 +194,12 @@ class ToolResult:
         return out
 
 
-def bind(tools: Sequence[Tool], **functions: Callable[..., Any]) -> list[Tool]:
-    """A family's declared `tools` with their functions, one per tool, by name."""
+def bind(tools: Sequence[Tool], targets: Mapping[str, Callable[..., str | None]] | None = None,
+         **functions: Callable[..., Any]) -> list[Tool]:
+    """A family's declared `tools` with their functions, one per tool, by name, and the
+    `targets` of those that undo things."""
     names = {t.name for t in tools}
-    if names != set(functions):
-        raise ValueError(f"bind: functions for {sorted(set(functions))}, tools {sorted(names)}")
-    return [replace(t, fn=functions[t.name]) for t in tools]
+    if names != set(functions) or not set(targets or {}) <= names:
+        raise ValueError(f"bind: functions for {sorted(set(functions))}, targets for "
+                         f"{sorted(targets or {})}, tools {sorted(names)}")
+    return [replace(t, fn=functions[t.name], target=(targets or {}).get(t.name)) for t in tools]

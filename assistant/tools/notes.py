@@ -99,6 +99,15 @@ class Notes:
             summary = f"Here are your latest {len(notes)} notes, newest first."
         return {"notes": notes, "total": total, "summary": summary}
 
+    def to_delete(self, note_id: int) -> str | None:
+        """The note `delete_note` would delete, said by its number and when it was saved, not
+        its words, which came from outside (`Tool.target`); None where there is none."""
+        rows = self.ctx.store.query("SELECT created_at FROM notes WHERE id = ?", (note_id,))
+        if not rows:
+            return None
+        now = self.ctx.now()
+        return f"note {note_id}, from {say_when(datetime.fromtimestamp(rows[0][0], now.tzinfo), now)}"
+
     def delete_note(self, note_id: int) -> dict[str, Any]:
         with self.ctx.store.transaction() as conn:
             row = conn.execute("SELECT id, text, created_at FROM notes WHERE id = ?",
@@ -164,5 +173,6 @@ TOOLS = (
 
 def tools(ctx: ToolContext) -> list[Tool]:
     notes = Notes(ctx)
-    return bind(TOOLS, add_note=notes.add_note, search_notes=notes.search_notes,
-                read_notes=notes.read_notes, delete_note=notes.delete_note)
+    return bind(TOOLS, {"delete_note": notes.to_delete}, add_note=notes.add_note,
+                search_notes=notes.search_notes, read_notes=notes.read_notes,
+                delete_note=notes.delete_note)

@@ -235,8 +235,9 @@ class Alarms:
             summary = f"You have {count}: " + "; ".join(parts) + more + "."
         return {"timers": timers, "total": n, "summary": summary}
 
-    def cancel_timer(self, label: str | None = None, timer_id: int | None = None,
-                     confirmed: bool = False) -> dict[str, Any]:
+    def _to_cancel(self, label: str | None, timer_id: int | None) -> list[Any]:
+        """The pending rows a cancel would undo: by number, by label (timers first), or every
+        running timer; NOT_FOUND where none."""
         if timer_id is not None:
             rows = [r for r in self._pending() if r["id"] == timer_id]
             if not rows:
@@ -245,11 +246,34 @@ class Alarms:
             rows = _match_label(self._pending("timer"), label) or _match_label(
                 [r for r in self._pending() if r["kind"] != "timer"], label)
             if not rows:
-                raise ToolFailure(ErrorCode.NOT_FOUND, f"I can't find a timer called {label.strip()!r}.")
+                raise ToolFailure(ErrorCode.NOT_FOUND,
+                                  f"I can't find a timer or a reminder called {label.strip()!r}.")
         else:
             rows = self._pending("timer")
             if not rows:
                 raise ToolFailure(ErrorCode.NOT_FOUND, "There are no timers running.")
+        return rows
+
+    def to_cancel(self, label: str | None = None, timer_id: int | None = None) -> str | None:
+        """What `cancel_timer` would cancel without asking, said for the question before it
+        runs ("the reminder "call the dentist", due tomorrow at 9:00 AM"); None where it finds
+        none or several, and says so or asks which on its own (`Tool.target`)."""
+        try:
+            rows = self._to_cancel(label, timer_id)
+        except ToolFailure:
+            return None
+        if len(rows) != 1:
+            return None
+        row, now = rows[0], self.ctx.now()
+        if row["kind"] == "timer":
+            left = max(0, round(row["due_at"] - now.timestamp()))
+            return f"the {_timer_name(row['label'])}, with {say_duration(left)} left"
+        due = datetime.fromtimestamp(row["due_at"], now.tzinfo)
+        return f'the reminder "{row["label"]}", due {say_when(due, now)}'
+
+    def cancel_timer(self, label: str | None = None, timer_id: int | None = None,
+                     confirmed: bool = False) -> dict[str, Any]:
+        rows = self._to_cancel(label, timer_id)
         labels = sorted({r["label"] for r in rows})
         if len(labels) > 1:
             raise NeedsConfirmation("Which timer should I cancel: " + ", ".join(labels) + "?",
@@ -472,6 +496,6 @@ def tools(ctx: ToolContext) -> list[Tool]:
     """The timer and reminder tools; starts the context's scheduler (`ctx.background.stop()`
     stops it)."""
     alarms = Alarms(ctx, scheduler_for(ctx))
-    return bind(TOOLS, set_timer=alarms.set_timer, list_timers=alarms.list_timers,
-                cancel_timer=alarms.cancel_timer, set_reminder=alarms.set_reminder,
-                list_reminders=alarms.list_reminders)
+    return bind(TOOLS, {"cancel_timer": alarms.to_cancel}, set_timer=alarms.set_timer,
+                list_timers=alarms.list_timers, cancel_timer=alarms.cancel_timer,
+                set_reminder=alarms.set_reminder, list_reminders=alarms.list_reminders)
