@@ -494,14 +494,14 @@ def left_as_it_is(s: str, action: str = "", reads: bool = False) -> bool:
     before or after and unnegated, that asks for a call in the imperative or names an undoing
     ("kill the pizza timer and leave the others alone"), or, for a tool that only `reads`, asks
     about what it reads (`_asks_about`: "leave the reminders as they are and just list my
-    timers")."""
+    timers"), or asks anything where the tool names no topic (the weather)."""
     kept = _AS_IT_IS.search(s)
     if kept is None:
         return False
     rest = s[:kept.start()] + " , " + s[kept.end():]
     return not any((_AGAIN.search(clause) or _UNDO.search(clause) or
-                    (reads and _asks_about(clause, action))) and not _UNSAID.search(clause)
-                   for clause in _CLAUSE.split(rest))
+                    (reads and (_asks_about(clause, action) if action else _QUESTION.search(clause))))
+                   and not _UNSAID.search(clause) for clause in _CLAUSE.split(rest))
 
 
 def said_not_to(s: str, action: str) -> bool:
