@@ -261,6 +261,14 @@ def test_the_call_made_keeps_the_loops_rules() -> None:
     ("please don't cancel any of my reminders", False),
     ("the old sofa can go, remind me to call the council", False),
     ("Before I cancel anything, read me my reminders.", False),
+    # cancel-words: a quoted name, "scratch", typed quickly, the reminding stopped for good.
+    ("cancel my 'take the bins out' reminder", True),
+    ("scratch the reminder about the vet", True),
+    ("cancle the remnder abt calling mum", True),
+    ("stop reminding me to drink water", True),
+    ("don't remind me about the gas meter reading anymore", True),
+    ("don't remind me about the dentist tomorrow, it's already in my calendar", False),
+    ("remind me to scratch the cat's post", False),
     # Said not to, another change no tool makes, the past, a question; the same thing kept.
     ("keep the pasta timer, don't cancel it", False),
     ("leave the reminder for now, I'll cancel it later", False),

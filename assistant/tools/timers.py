@@ -396,16 +396,21 @@ def asks_time_left(text: str) -> bool:
 # plumber any more". Not said not to ("don't cancel it", "leave it for now"), not another
 # change to it (snoozing, moving, renaming: no tool does those), not a question or a condition
 # ("how do I delete a reminder?", "If I delete a reminder by accident, can I get it back?").
-_UNDO = (r"(?:cancel|scrap|remove|delete|drop|clear|kill|stop|ditch|bin|axe|nix|nuke|erase|wipe|"
-         r"undo|get\s+rid\s+of|turn\s+off|switch\s+off|call\s+off|take\s+off)")
-_ALARM = r"(?:reminders?|alarms?|timers?)"
+_UNDO = (r"(?:cancel|cancle|cancell|scrap|scratch|remove|delete|drop|clear|kill|stop|ditch|bin|"
+         r"axe|nix|nuke|erase|wipe|undo|get\s+rid\s+of|turn\s+off|switch\s+off|call\s+off|"
+         r"take\s+off)")
+# "remnder", "reminer", "remider", "remindr": typed quickly.
+_ALARM = r"(?:rem(?:i?n|in?)d?e?rs?|alarms?|timers?)"
 _CANCEL = re.compile(
-    rf"\b{_UNDO}\s+(?:(?:the|my|a|um+|uh+|erm?|like),\s+|[\w'-]+\s+){{0,4}}?{_ALARM}\b"
-    # "cancel the, um, the reminder"
+    rf"\b{_UNDO}\s+(?:(?:the|my|a|um+|uh+|erm?|like),\s+|'[^'\s][^']{{0,58}}'\s+|\"[^\"]{{1,60}}\"\s+|"
+    rf"[\w'-]+\s+){{0,4}}?{_ALARM}\b"  # "cancel the, um, the reminder"; a quoted name
     rf"|\b{_ALARM}\b[^.?!]*?\b{_UNDO}\s+(?:it|that|this|them|those|the\s+(?:one|other))\b"
     r"|\bno\s+more\s+reminding\b|\bno\s+longer\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?"
     r"reminder\b|\bdon'?t\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?reminder\b"
     r"|\bdon'?t\s+need\s+(?:to\s+be\s+)?remind(?:ed|ing)\b"
+    # cancel-words: the reminding stopped for good.
+    r"|\bno\s+more\s+reminders?\s+(?:for|about|to|of)\b|\bstop\s+reminding\s+me\b"
+    r"|\bdon'?t\s+(?:need\s+to\s+)?remind\s+me\s+(?:about|to|of)\b[^.?!]*\bany\s?more\b"
     # cancel-said: the cancel said after the thing ("the yoga reminder can go", "the one for
     # the eggs can go", "I'd like the 'call Grandma' reminder removed").
     rf"|\b(?:the|my|that|this|your)\s+(?:[\w'-]+\s+){{0,4}}?(?:{_ALARM}|one)\b[^.?!]{{0,40}}?\b"
