@@ -252,15 +252,6 @@ def test_the_call_made_keeps_the_loops_rules() -> None:
     ("cancel my reminder to call the bank, but keep the dentist one", True),
     ("Leave the reminder for Mum's birthday, but cancel the one about the car wash.", True),
     ("the reminder about the vet \u2014 cancel it. leave the one about the pharmacy alone.", True),
-    # cancel-said: the cancel said after the thing; "don't cancel" another one, in another clause.
-    ("The yoga reminder can go. Don't cancel the physio one, I need that.", True),
-    ("Keep the laundry timer running. The one for the eggs can go though.", True),
-    ("I'd like the 'call Grandma' reminder removed, please", True),
-    ("Uh, can you cancel the, um, the reminder about the vet? But not the one for the groomer.", True),
-    ("the reminder is still needed, don't delete it", False),
-    ("please don't cancel any of my reminders", False),
-    ("the old sofa can go, remind me to call the council", False),
-    ("Before I cancel anything, read me my reminders.", False),
     # cancel-words: a quoted name, "scratch", typed quickly, the reminding stopped for good.
     ("cancel my 'take the bins out' reminder", True),
     ("scratch the reminder about the vet", True),

@@ -402,30 +402,17 @@ _UNDO = (r"(?:cancel|cancle|cancell|scrap|scratch|remove|delete|drop|clear|kill|
 # "remnder", "reminer", "remider", "remindr": typed quickly.
 _ALARM = r"(?:rem(?:i?n|in?)d?e?rs?|alarms?|timers?)"
 _CANCEL = re.compile(
-    rf"\b{_UNDO}\s+(?:(?:the|my|a|um+|uh+|erm?|like),\s+|'[^'\s][^']{{0,58}}'\s+|\"[^\"]{{1,60}}\"\s+|"
-    rf"[\w'-]+\s+){{0,4}}?{_ALARM}\b"  # "cancel the, um, the reminder"; a quoted name
+    rf"\b{_UNDO}\s+(?:'[^'\s][^']{{0,58}}'\s+|\"[^\"]{{1,60}}\"\s+|[\w'-]+\s+){{0,4}}?{_ALARM}\b"
+    # a quoted name is one word
     rf"|\b{_ALARM}\b[^.?!]*?\b{_UNDO}\s+(?:it|that|this|them|those|the\s+(?:one|other))\b"
     r"|\bno\s+more\s+reminding\b|\bno\s+longer\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?"
     r"reminder\b|\bdon'?t\s+need\s+(?:the|that|this|my)\s+(?:[\w'-]+\s+){0,3}?reminder\b"
     r"|\bdon'?t\s+need\s+(?:to\s+be\s+)?remind(?:ed|ing)\b"
     # cancel-words: the reminding stopped for good.
     r"|\bno\s+more\s+reminders?\s+(?:for|about|to|of)\b|\bstop\s+reminding\s+me\b"
-    r"|\bdon'?t\s+(?:need\s+to\s+)?remind\s+me\s+(?:about|to|of)\b[^.?!]*\bany\s?more\b"
-    # cancel-said: the cancel said after the thing ("the yoga reminder can go", "the one for
-    # the eggs can go", "I'd like the 'call Grandma' reminder removed").
-    rf"|\b(?:the|my|that|this|your)\s+(?:[\w'-]+\s+){{0,4}}?(?:{_ALARM}|one)\b[^.?!]{{0,40}}?\b"
-    r"(?:can|could|may)\s+(?:go|be\s+(?:deleted|cancel(?:l)?ed|removed|binned|scrapped|dropped|"
-    r"cleared))\b"
-    rf"|\b{_ALARM}\b[^.?!]{{0,40}}?\b(?:(?:is|'s|are)\s+(?:no\s+longer|not)\s+needed|"
-    r"isn'?t\s+needed|aren'?t\s+needed)\b"
-    rf"|\b(?:want|like|need)\s+(?:the|my|that|this)\s+(?:[\w'-]+\s+){{0,4}}?{_ALARM}\s+"
-    r"(?:[\w'-]+\s+){0,3}?(?:removed|gone|deleted|cancel(?:l)?ed|binned|scrapped)\b")
-# Said not to undo: of "it", "any" or "all" anywhere; of a thing named, only in the cancel's own
-# clause ("the yoga reminder can go. Don't cancel the physio one" keeps another).
-_NOT = r"(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:[\w'-]+\s+){0,2}?"
-_NOT_THIS = re.compile(rf"\b{_NOT}{_UNDO}\b")
+    r"|\bdon'?t\s+(?:need\s+to\s+)?remind\s+me\s+(?:about|to|of)\b[^.?!]*\bany\s?more\b")
 _KEEP_IT = re.compile(
-    rf"\b{_NOT}{_UNDO}\s+(?:it|that|this|them|those|any|anything|all|everything|either|both)\b"
+    rf"\b(?:don'?t|do\s+not|never|not|no\s+need\s+to)\s+(?:[\w'-]+\s+){{0,2}}?{_UNDO}\b"
     rf"|\bi'?ll\s+(?:[\w'-]+\s+)?{_UNDO}\b"  # "I'll cancel it later": not asked now
     r"|\b(?:leave|keep)\s+(?:it|that|this|them|those)\b|\bhold\s+off\b"  # "actually, leave it"
     r"|\b(?:snooze|postpone|push\s+(?:it\s+)?back|move|rename|reschedule|"
@@ -440,17 +427,16 @@ _CLAUSE_END = re.compile(r"[,.;:!?]|\s[-\u2013\u2014]+\s|\b(?:but|and|so|then|in
 
 def asks_to_cancel(text: str) -> bool:
     """Whether `text` asks to cancel a reminder, an alarm or a timer, and says neither to keep
-    it or not to cancel it (in the cancel's own clause, or as "it" in another) nor to change
-    it instead."""
+    it (in the cancel's own clause, or as "it" in another) nor to change it instead."""
     s = text.lower().replace("\u2019", "'")
     cancel = _CANCEL.search(s)
     if cancel is None or _KEEP_IT.search(s):
         return False
-    verb = _VERB.search(s, cancel.start(), cancel.end())
-    at = (verb.start(), verb.end()) if verb else (cancel.end() - 1, cancel.end())
+    verb = _VERB.search(s, cancel.start())
+    at = (verb.start(), verb.end()) if verb else (cancel.start(), cancel.end())
     start = max((m.end() for m in _CLAUSE_END.finditer(s, 0, at[0])), default=0)
     end = next((m.start() for m in _CLAUSE_END.finditer(s, at[1])), len(s))
-    return not (_KEEP_THIS.search(s[start:end]) or _NOT_THIS.search(s[start:end]))
+    return not _KEEP_THIS.search(s[start:end])
 
 
 _EMPTY = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
