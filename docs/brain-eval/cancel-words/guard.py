@@ -1,6 +1,6 @@
 """The committed typed items cancel-words can touch: a request that `timers.asks_to_cancel`
 reads with the change and did not before it, or the other way round (`BEFORE`: the function
-at 49e7b26, the commit before the change).
+at 770cff0, the commit before the change).
 
 python docs/brain-eval/cancel-words/guard.py OUT.jsonl
 """
@@ -23,14 +23,14 @@ from assistant.tools import timers
 
 
 def _before() -> Any:
-    """`timers` at 49e7b26, the commit before the change, read from git."""
+    """`timers` at 770cff0, the commit before the change, read from git."""
     root = Path(__file__).resolve().parents[3]
-    source = subprocess.run(["git", "-C", str(root), "show", "49e7b26:assistant/tools/timers.py"],
+    source = subprocess.run(["git", "-C", str(root), "show", "770cff0:assistant/tools/timers.py"],
                             check=True, capture_output=True, text=True).stdout
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "timers_49e7b26.py"
+        path = Path(tmp) / "timers_770cff0.py"
         path.write_text(source)
-        spec = importlib.util.spec_from_file_location("timers_49e7b26", path)
+        spec = importlib.util.spec_from_file_location("timers_770cff0", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
