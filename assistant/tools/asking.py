@@ -113,8 +113,7 @@ _BREAK = re.compile(r"[,.;!?]|\b(?:but|and|just|instead|so|because|or|then|i'?ll
 _CLAUSE = re.compile(r"[,.;!?]+|\b(?:but|and|so|then|instead|or)\b")
 _AGAIN = re.compile(r"^\s*(?:(?:ok(?:ay)?|alright|right|actually|now|just|please|yes|yeah|fine|"
                     r"go\s+ahead\s+and|(?:can|could|would|will)\s+(?:you|u)|you\s+can)\b\s*)*"
-                    r"(?:start|set|make|put|add|delete|remove|cancel|call\s+off|stop|kill|get\s+rid|"
-                    r"bin|scrap|"
+                    r"(?:start|set|make|put|add|delete|remove|cancel|stop|kill|get\s+rid|bin|scrap|"
                     r"save|note|jot|write|remind|log|record|create|go\s+(?:ahead|for\s+it|now|on)|"
                     r"do\s+it)\b")
 # A question or an instruction of any kind, for a tool that only reads ("... then tell me what
