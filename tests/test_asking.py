@@ -436,6 +436,7 @@ WORDS = "Yes, I can do that, and it's safe."
     ("do timers keep running if I close the app?", True),
     ("If I delete a reminder by accident, can I get it back?", True),
     ("oops, can you undo deleting that note?", True),
+    ("undo the reminder u set for book club", False),  # a cancel (seen on cancel-words' set)
     # Requests, if phrased as questions; advice about a medicine.
     ("can you set a timer for 10 minutes", False),
     ("can you set reminders for me tomorrow at 9 to call mum", False),

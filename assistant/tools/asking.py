@@ -349,7 +349,7 @@ _WHY = {
         r"(?:stored|kept|saved))\b"
         r"|.*\b(?:get|bring)\s+(?:it|them|that|those|(?:\w+\s+)?\d+(?:\s+and\s+\d+)?|(?:my|the|"
         r"a|an)\s+(?:[\w'-]+\s+){0,2}?(?:notes?|reminders?|timers?|alarms?))\s+back\b"
-        r"|.*\b(?:undo|undelete|restore|recover|retrieve)\b)"),
+        r"|(?=.*\?).*\b(?:undo|undelete|restore|recover|retrieve)\b)"),  # asked, not "undo the reminder"
     "an action no tool does": re.compile(
         r"^(?:(?:ok(?:ay)?|hey|hi|right|so|um+|uh+|erm|please|just|quickly|now|and|then)\b[\s,.!]*"
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
