@@ -330,11 +330,16 @@ def _timers_and_notes(*outputs: str) -> tuple[Conversation, list[tuple[str, dict
 def test_the_loop_holds_back_a_call_with_a_made_up_number_and_asks_for_it() -> None:
     timer = ToolCall("set_timer", {"label": "pizza", "minutes": 10})
     bot, ran = _timers_and_notes(render_lfm2([timer]), "Started.")
-    events = list(bot.turn(UserInput(text="keep the pizza timer running, don't touch it")))
+    events = list(bot.turn(UserInput(text="start the pizza timer")))
     assert ran == []
     assert [(e.calls, e.why) for e in events if isinstance(e, CallsHeldBack)] == [
         ((timer,), NOT_SAID)]
     assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_SAID]]
+    # Said to be kept as it is, it is held for that first (left-alone, stop 54).
+    bot, ran = _timers_and_notes(render_lfm2([timer]), "Started.")
+    events = list(bot.turn(UserInput(text="keep the pizza timer running, don't touch it")))
+    assert ran == [] and [e.why for e in events if isinstance(e, CallsHeldBack)] == \
+        ["left as it is"]
     # Said, it runs.
     bot, ran = _timers_and_notes(render_lfm2([timer]), "Started.")
     list(bot.turn(UserInput(text="ten minutes on the pizza timer")))
