@@ -74,6 +74,9 @@ reminders repeat?"), how it works or keeps things ("do you save my notes in the 
 getting back what was deleted. The brain had listed the reminders for "how far ahead can I set a
 reminder?". Its answer says what the assistant can and cannot do.
 
+The cancel is not run for a question whether a thing was cancelled ("was my flight to Denver
+cancelled?"), nor for a thing no tool keeps ("cancel my flight", "stop my spotify premium").
+
 Nor does any call run for a thing the request says to leave as it is ("Leave the egg timer
 alone", "keep the pizza timer running": the brain had cancelled the one and set a second
 timer for the other), unless another clause, before or after, asks for a call ("cancel the pizza
@@ -198,8 +201,8 @@ _NOT_KEPT = (r"orders?|flights?|bookings?|reservations?|meetings?|appointments?|
              r"class|lesson|date|party|hotel|room|insurance|account|contract|direct\s+debit|"
              r"payments?|policy|newspapers?|papers|gym|netflix|spotify|dinner|lunch|session|visit|"
              r"viewing|interview|check-?up|consultation|course|event|tour|holiday|vacation|cruise|"
-             r"rental|car\s+hire|airbnb|appts?|haircut|massage|spa|manicure|pedicure|facial|surgery|"
-    r"operation")
+             r"rental|car\s+hire|airbnb|appts?|haircut|massage|spa|manicure|pedicure|facial|"
+             r"surgery|operation")
 # What names a thing the user keeps: "my", "the", "that", and a day's or a person's
 # ("tomorrow's 7am reminder", "mum's reminder").
 _THE = r"(?:my|the|that|this|those|these|our|your|[a-z]+'s)"
