@@ -413,6 +413,26 @@ def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() 
     assert [e.call for e in events if isinstance(e, ToolStarted)] == [nurofen]
 
 
+def test_the_loop_saves_no_dose_of_a_medicine_nobody_named() -> None:
+    from assistant.tools.asking import NOT_ABOUT
+
+    guess = ToolCall("log_dose", {"drug": "metformin", "amount": 500, "unit": "ml"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([guess])]),
+                       Registry([replace_fn(_declared("log_dose"))]), options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(
+        text="what sorts of units are allowed when recording a dose? drops, puffs, that kind of thing?")))
+    assert not [e for e in events if isinstance(e, ToolStarted)]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_ABOUT]]
+    # Named in an earlier turn of the window: "log 500 mg of it" saves it.
+    dose = ToolCall("log_dose", {"drug": "metformin", "amount": 500, "unit": "mg"})
+    bot = Conversation(ScriptedEngine.from_outputs(["Okay.", render_lfm2([dose]), "Logged."]),
+                       Registry([replace_fn(_declared("log_dose"))]), options=LoopOptions(speak=False))
+    list(bot.turn(UserInput(text="I'm on metformin now")))
+    events = list(bot.turn(UserInput(text="log 500 mg of it")))
+    assert [e.call for e in events if isinstance(e, ToolStarted)] == [dose]
+
+
 def test_the_loop_drops_a_made_up_id_beside_a_label_and_keeps_an_id_it_was_shown() -> None:
     cancel = ToolCall("cancel_timer", {"label": "pasta", "timer_id": 1})
     bot, ran = _timers_and_notes(render_lfm2([cancel]), "Cancelled.")

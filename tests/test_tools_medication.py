@@ -427,3 +427,24 @@ def test_reads_a_medicine(drug, said, medicine):
     from assistant.tools.medication import reads_a_medicine
 
     assert reads_a_medicine({"drug": drug}, said) is medicine
+
+
+@pytest.mark.parametrize(("drug", "said", "named"), [
+    # A medicine nobody named: the brain's guess, or a placeholder.
+    ("metformin", "what sorts of units are allowed when recording a dose? drops, puffs?", False),
+    ("medicinal", "doses 3/10", False),
+    ("quinine", "send 20 quid to Mike for the five a side", False),
+    ("metformin", "reminder for 8 am Monday: submit timesheet", False),
+    # Named: as written, by another of its names, misspelt, begun, or heard close in sound.
+    ("metformin", "log 500 mg of metformin", True),
+    ("acetaminophen", "took 2 paracetamol at 8", True),
+    ("ibuprofen", "had 400mg of ibuprofin", True),
+    ("levothyroxine", "took 75mcg of levo at 6.30 this morning", True),
+    ("gravol", "pop 2 gravol in the log, took em an hour ago", True),  # one the formulary lacks
+    # A name the formulary knows, miscopied by the brain: the tool asks which medicine.
+    ("osamivir", "plan 100 milligrams of oseltamivir every day at 3:30 am", True),
+])
+def test_names_the_drug(drug, said, named):
+    from assistant.tools.medication import names_the_drug
+
+    assert names_the_drug({"drug": drug}, said) is named

@@ -383,7 +383,7 @@ NOT_SAID = "a number not said"
 # Nor this: the loop holds a call back for it by its day (`grounding.no_day_ahead`).
 NO_DAY_AHEAD = "no day ahead"
 # Nor this: by what the user's turns name (`Tool.about`, `Tool.about_args`: the dose log's, a
-# medicine or the user, and a drug that may be one).
+# medicine or the user, a drug read that may be one, and a drug saved that the user named).
 NOT_ABOUT = "not about it"
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
@@ -423,7 +423,8 @@ NOT_ASKED = {
     NO_DAY_AHEAD: "I can only give the weather for today and the days ahead, not past weather "
                   "or what a place is usually like.",
     NOT_ABOUT: "That doesn't sound like one of your medicines, so I haven't looked in your dose "
-               "log. I can tell you when you last took a medicine, or what you took on a day.",
+               "log or saved anything to it. Name the medicine: I can log a dose of it, keep "
+               "its daily schedule, or tell you when you last took it.",
 }
 
 

@@ -148,7 +148,8 @@ class Tool:
     about: Callable[[str], bool] | None = None
     # The same for a call's arguments, with the user's words: the dose log's drug names a
     # medicine, or the words do ("my last eye test was in 2019" speaks of the user, but
-    # `last_dose("eye test")` is no medicine's read).
+    # `last_dose("eye test")` is no medicine's read); a dose or a schedule saves a drug the
+    # words name (`log_dose("metformin")` for "what units can a dose be in?" saves a guess).
     about_args: Callable[[Mapping[str, Any], str], bool] | None = None
     # A test of the user's words for a thing of this tool's that the assistant gives no advice
     # on (the dose log's: a medicine named): a request the brain makes no call for that asks

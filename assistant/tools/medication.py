@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from assistant import grounding
 from assistant.tools.asking import RECORD, plain
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
@@ -357,6 +358,19 @@ def reads_a_medicine(args: Mapping[str, Any], said: str) -> bool:
         names_a_medicine(said) or taken
 
 
+def names_the_drug(args: Mapping[str, Any], said: str) -> bool:
+    """Whether the user's words name the `drug` a dose or a schedule would save: by a name of
+    the formulary's medicine the brain wrote (`_names_entry`), by a word of it close in spelling
+    or sound (`grounding.said`), or by a name the formulary knows exactly, which the tool will
+    ask about if the brain miscopied it ("oseltamivir" written "osamivir"). Nobody named the
+    metformin of "what units can a dose be logged in? drops, puffs?", which saved 500 ml of it."""
+    drug = str(args.get("drug", ""))
+    text = plain(said)
+    known = _drug_named(drug)
+    return (isinstance(known, str) and _names_entry(known, drug, text)) or \
+        grounding.said(drug, said) or _formulary_named(text, closely=False)
+
+
 def _names_entry(generic: str, drug: str, text: str) -> bool:
     """Whether `text` (lower case) names the formulary's `generic`, which the brain wrote as
     `drug`: a word of `drug` said, a span that is one of its names, or a word of four letters or
@@ -433,7 +447,7 @@ TOOLS = (
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
          units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",),
          routine="add_medication_schedule", held_back_by=RECORD, action="dose",
-         no_advice_on=names_a_medicine),
+         about_args=names_the_drug, no_advice_on=names_a_medicine),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
@@ -462,7 +476,7 @@ TOOLS = (
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
          count_units=_COUNT, times_of_day=("times",), held_back_by=RECORD,
-         action="schedule", no_advice_on=names_a_medicine),
+         action="schedule", about_args=names_the_drug, no_advice_on=names_a_medicine),
 )
 
 
