@@ -203,3 +203,13 @@ def test_calculator_never_crashes_on_arbitrary_text(text):
 def test_calculator_never_crashes_on_operator_soup(text):
     with contextlib.suppress(CalcError):
         evaluate(text)
+
+
+def test_a_word_pint_reads_as_python_is_no_unit() -> None:
+    """pint tokenises a unit as Python: "what's" opened a string and raised TokenError."""
+    from assistant.tools.units import convert_units, named_unit
+
+    assert named_unit("what's") is None and named_unit("o'clock") is None
+    with pytest.raises(ToolFailure, match="don't know the unit"):
+        convert_units(5, "o'clock", "km")
+

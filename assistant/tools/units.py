@@ -72,6 +72,8 @@ def _ureg() -> pint.UnitRegistry:
 
 
 def _parse_unit(text: str) -> pint.Unit:
+    import tokenize
+
     import pint
 
     ureg = _ureg()
@@ -87,7 +89,8 @@ def _parse_unit(text: str) -> pint.Unit:
         try:
             return ureg.parse_units(candidate)
         except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
-                AttributeError, ValueError, TypeError, AssertionError):
+                AttributeError, ValueError, TypeError, AssertionError,
+                tokenize.TokenError):  # pint tokenises as Python: "what's" is an open string
             continue
     raise ToolFailure(ErrorCode.INVALID_ARGUMENTS, f"I don't know the unit {text.strip()!r}.")
 
