@@ -52,6 +52,11 @@ outside the time said, when there is exactly one. A conversion's value likewise:
 of a cup" written as 3 is 0.75 (numbers are read with their parts and signs: "1 1/2", "a mile
 and a half", "minus forty").
 
+A conversion's units too: the unit said right after the number converted ("recipe says 180c",
+"100 km/h") is the one converted from, and the one unit asked for ("in mph", "how many cups",
+"my oven is in fahrenheit") the one converted to; the call gets them where it wrote others, of
+the same kind as each other (`ground_measure`: "180c" had been converted from Fahrenheit).
+
 A number or a time nobody said is made up (`made_up`): a timer's duration when no user turn
 says a duration or any of its numbers ("keep the pizza timer running" set for 10 minutes), a
 note's or timer's number that no user turn says and no tool result showed ("undo deleting that
@@ -294,10 +299,9 @@ def _slashed(m: re.Match[str]) -> str:
     return _number(int(whole or 0) + top / bottom)
 
 
-def said_numbers(heard: str) -> list[float]:
-    """The numbers `heard` says, in words or digits ("two tablets" -> 2, "400mg" -> 400), with
-    their parts ("three quarters of a cup" -> 0.75, "1 1/2" -> 1.5, "a mile and a half" -> 1.5)
-    and signs ("minus forty" -> -40), not ordinals ("my 2nd dose")."""
+def _in_digits(heard: str) -> str:
+    """`heard` in lower case with its numbers in digits, parts and signs read ("minus forty
+    celsius" -> "-40 celsius"), ordinals out, and a unit glued to a number apart ("180 c")."""
     from text_to_num import alpha2digit
 
     s = _GLYPH.sub(lambda m: _number(int(m[1] or 0) + _GLYPHS[m[2]]), heard.lower())
@@ -308,8 +312,110 @@ def said_numbers(heard: str) -> list[float]:
     s = _HALF_A.sub("0.5", s)
     s = re.sub(r"\b\d+(?:st|nd|rd|th)\b", " ", s)
     s = re.sub(r"(?<!\d )\b(?:minus|negative) (?=\d)", "-", s)  # not "10 minus 3"
-    s = re.sub(r"(\d)([a-z])", r"\1 \2", s)
-    return [float(n) for n in re.findall(r"(?:(?<![\w.])-)?(?<![\w.])\d+(?:\.\d+)?", s)]
+    return re.sub(r"(\d)([a-z°µ])", r"\1 \2", s)
+
+
+_NUMBER = re.compile(r"(?:(?<![\w.])-)?(?<![\w.])\d+(?:\.\d+)?")
+
+
+def said_numbers(heard: str) -> list[float]:
+    """The numbers `heard` says, in words or digits ("two tablets" -> 2, "400mg" -> 400), with
+    their parts ("three quarters of a cup" -> 0.75, "1 1/2" -> 1.5, "a mile and a half" -> 1.5)
+    and signs ("minus forty" -> -40), not ordinals ("my 2nd dose")."""
+    return [float(n) for n in _NUMBER.findall(_in_digits(heard))]
+
+
+# Words a unit reader takes for a unit that say none: "at 5 pm" (picometres), "a cup" (a year
+# in pint), "in" (inches), "are" (an area).
+_NO_UNIT = frozenset({"a", "an", "am", "pm", "at", "in", "and", "or", "of", "to", "is", "it",
+                      "as", "per", "by", "on", "the", "are", "me", "my", "hand", "point", "line",
+                      "bar", "link", "chain", "grain", "rod", "tex", "bit", "cal"})
+_MEASURE_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|[a-z°µ]+(?:/[a-z]+)?")
+# A unit of one or two letters said where a unit is asked for ("in c", "to kg"), not a word.
+_SHORT = frozenset({"c", "f", "k", "m", "g", "l", "cm", "mm", "km", "kg", "mg", "lb", "oz", "ml",
+                    "ft", "mi", "yd", "st", "dl", "cl", "hr"})
+_NOT_WORDS = frozenset({"the", "a", "an"})
+# Where the unit asked for is said: "in mph", "into cups", "to fahrenheit", "how many cups".
+_ASKED_IN = frozenset({"in", "into", "to", "as"})
+
+
+def _unit_at(tokens: list[str], i: int, unit_of: Callable[[str], object]
+             ) -> tuple[str, object, int] | None:
+    """The unit said at `tokens[i]` (one to three words, the longest first: "miles per hour"),
+    what `unit_of` reads it as, and its length in words. A word of one or two letters is a
+    unit only right after a number ("180 c", not "c u later") or, if a common one, where a unit
+    is asked for ("in c")."""
+    after_number = i > 0 and _NUMBER.fullmatch(tokens[i - 1]) is not None
+    asked = _asks_in(tokens[max(i - 2, 0):i])
+    for n in (3, 2, 1):
+        words = tokens[i:i + n]
+        if len(words) < n or any(_NUMBER.fullmatch(w) for w in words):
+            continue
+        span = " ".join(words)
+        short = len(span) <= 2 and not (after_number or (asked and span in _SHORT))
+        if n == 1 and (span in _NO_UNIT or short):
+            continue
+        if (kind := unit_of(span)) is not None:
+            return span, kind, n
+    return None
+
+
+def ground_measure(call: ToolCall, measures: tuple[str, ...], value: str,
+                   unit_of: Callable[[str], object] | None, heard: str) -> ToolCall:
+    """`call`, a conversion of its `value` argument from one unit to another (`measures`: the
+    from and to arguments), with the units `heard` says: the unit said right after the number
+    ("180c", "100 km/h") is the one converted from, and the one unit asked for ("in mph", "how
+    many cups", "my oven is in fahrenheit") the one converted to. Each is set where the call
+    wrote another that `heard` does not say in that place, and only where the two are of one
+    kind (`unit_of` reads a unit as what it is and what it measures, or None): "recipe says
+    180c, my oven is in fahrenheit" had been converted from Fahrenheit. A target the call wrote
+    that `heard` says anywhere stays ("10 km to miles and feet": a call each)."""
+    if len(measures) != 2 or unit_of is None or not \
+            isinstance(amount := call.arguments.get(value), int | float):
+        return call
+    tokens = _MEASURE_TOKEN.findall(_in_digits(heard))
+    pairs: list[tuple[float, str, object]] = []  # (number, unit said after it, reading)
+    asked: dict[object, str] = {}  # reading -> the unit said where a unit is asked for
+    anywhere: set[object] = set()
+    for i in range(len(tokens)):
+        if (found := _unit_at(tokens, i, unit_of)) is None:
+            continue
+        span, kind, _ = found
+        anywhere.add(kind)
+        before = tokens[max(i - 2, 0):i]
+        if before and _NUMBER.fullmatch(before[-1]):
+            pairs.append((float(before[-1]), span, kind))
+        elif _asks_in(before):
+            asked.setdefault(kind, span)
+    source, target = measures
+    written = {name: unit_of(str(call.arguments.get(name, ""))) for name in measures}
+    args = dict(call.arguments)
+    of_value = {kind: span for number, span, kind in pairs if number == float(amount)}
+    new_from = written[source]
+    if len(of_value) == 1 and written[source] not in {k for _, _, k in pairs}:
+        new_from, args[source] = next(iter(of_value.items()))
+    targets = {k: v for k, v in asked.items() if k != new_from}
+    new_to = written[target]
+    if len(targets) == 1 and (new_to is None or new_to == new_from or new_to not in anywhere):
+        new_to, args[target] = next(iter(targets.items()))
+    if args == dict(call.arguments) or not _one_kind(new_from, new_to):
+        return call
+    return ToolCall(call.name, args)
+
+
+def _asks_in(before: list[str]) -> bool:
+    """Whether the words `before` a unit ask for it: "in", "into", "to", "as", with or without
+    "a" or "the", or "how many" / "how much"."""
+    return bool(before) and (before[-1] in _ASKED_IN or before[-2:] in (["how", "many"],
+                                                                      ["how", "much"])
+                             or (before[-1] in _NOT_WORDS and before[:1] != before[-1:]
+                                 and before[0] in _ASKED_IN))
+
+
+def _one_kind(a: object, b: object) -> bool:
+    """Whether two unit readings (`Tool.unit_of`'s: what a unit is, what it measures) measure
+    one kind of thing."""
+    return isinstance(a, tuple) and isinstance(b, tuple) and a[1:] == b[1:]
 
 
 def ground_amount(call: ToolCall, amounts: Collection[str], heard: str,
@@ -539,11 +645,13 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     new = ground_times(new, tool.times_of_day, heard, now)
     new = ground_unit(new, tool.units, heard, tool.count_units)
     new = ground_amount(new, tool.amounts, heard, moment)
+    new = ground_measure(new, tool.measures, tool.amounts[0] if tool.amounts else "",
+                         tool.unit_of, heard)
     return ground_count(new, tool.units, tool.count_units, tool.amounts, heard)
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here", "cannot_do_without",
-           "ground", "ground_amount", "ground_count", "ground_day", "ground_duration",
+           "ground", "ground_amount", "ground_count", "ground_day", "ground_duration", "ground_measure",
            "ground_moment", "ground_place", "ground_times", "ground_unit", "made_up",
            "no_day_ahead", "said", "said_ids", "said_numbers", "said_place", "said_units",
            "says_a_time"]

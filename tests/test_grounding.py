@@ -636,6 +636,40 @@ def test_a_conversion_is_of_the_amount_said() -> None:
     assert as_said(cups, convert, "3/4 cup in ml", NOW) == cups
 
 
+@pytest.mark.parametrize(("heard", "written", "held"), [
+    # The unit said after the number is converted from; the one asked for, to.
+    ("my oven is in fahrenheit but recipe says 180c, whats that",
+     (180, "fahrenheit", "celsius"), (180, "c", "fahrenheit")),
+    ("speed limit over here is 100 km/h what's that in mph",
+     (100, "kilometer", "mile"), (100, "km/h", "mph")),
+    ("how fast is 65 miles per hour in kilometers per hour",
+     (65, "mile", "kilometer"), (65, "miles per hour", "kilometers per hour")),
+    ("what is 350 f in c", (350, "celsius", "fahrenheit"), (350, "f", "c")),
+    ("I'm one point eight metres tall, what's that in feet?",
+     (1.8, "point", "foot"), (1.8, "metres", "foot")),
+    # As written: units said where the call has them, in other words or symbols.
+    ("minus forty celsius in fahrenheit", (-40, "degC", "degF"), (-40, "degC", "degF")),
+    ("how many tablespoons in three quarters of a cup",
+     (0.75, "cup", "tablespoon"), (0.75, "cup", "tablespoon")),
+    ("how many ml in a cup", (1, "cup", "ml"), (1, "cup", "ml")),
+    # A target the request says stays: one call per target said.
+    ("convert 10 km to miles and feet", (10, "kilometer", "foot"), (10, "kilometer", "foot")),
+    # No unit said after the value, or none of one kind with the target: nothing guessed.
+    ("I'm 5 foot 10, what's that in cm", (70, "inch", "cm"), (70, "inch", "cm")),
+    ("it's 30 degrees here, what's that in fahrenheit",
+     (30, "celsius", "fahrenheit"), (30, "celsius", "fahrenheit")),
+    ("Did 5 sets with a 60 kilo bar at the gym. How many pounds is that bar?",
+     (5, "bar", "pound"), (5, "bar", "pound")),
+])
+def test_a_conversion_is_of_the_units_said(heard: str, written: tuple, held: tuple) -> None:
+    from assistant.tools.units import TOOLS
+
+    convert = next(t for t in TOOLS if t.name == "convert_units")
+    names = ("value", "from_unit", "to_unit")
+    call = ToolCall("convert_units", dict(zip(names, written, strict=True)))
+    assert as_said(call, convert, heard, NOW).arguments == dict(zip(names, held, strict=True))
+
+
 def test_a_dose_gets_the_unit_and_amount_said() -> None:
     from assistant.tools.medication import _UNIT_OF
 

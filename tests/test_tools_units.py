@@ -207,9 +207,19 @@ def test_calculator_never_crashes_on_operator_soup(text):
 
 def test_a_word_pint_reads_as_python_is_no_unit() -> None:
     """pint tokenises a unit as Python: "what's" opened a string and raised TokenError."""
-    from assistant.tools.units import convert_units, named_unit
+    from assistant.tools.units import convert_units, named_unit, unit_of
 
     assert named_unit("what's") is None and named_unit("o'clock") is None
+    assert unit_of("what's") is None
     with pytest.raises(ToolFailure, match="don't know the unit"):
         convert_units(5, "o'clock", "km")
 
+
+def test_unit_of_reads_a_unit_and_what_it_measures() -> None:
+    from assistant.tools.units import unit_of
+
+    assert unit_of("km/h") == unit_of("kilometres per hour") == unit_of("kph")
+    assert unit_of("km/h")[1] == unit_of("mph")[1] != unit_of("km")[1]
+    assert unit_of("fluid ounces") == unit_of("fl oz")
+    assert unit_of("km in mph") is None  # not a product of three units
+    assert unit_of("hello") is None and unit_of("5 dollars") is None

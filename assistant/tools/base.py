@@ -128,6 +128,12 @@ class Tool:
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()
+    # A conversion's unit arguments, from and to, and the tool's reading of a unit as what it is
+    # and what it measures ("km/h" -> kilometres per hour, a speed; None for no unit): the loop
+    # sets them to the unit the newest request says after its amount ("180c") and to the one
+    # it asks for ("in mph") where the call wrote others (`assistant.grounding.ground_measure`).
+    measures: tuple[str, ...] = ()
+    unit_of: Callable[[str], object] | None = None
     # Integer arguments that pick one thing by its number (a note's id): the loop holds back a
     # call whose number no user turn says and no tool result showed (`grounding.made_up`);
     # so is one whose `duration` nobody said. Note 1 deleted for "undo deleting that note" is

@@ -105,6 +105,16 @@ def named_unit(text: str) -> pint.Unit | None:
     return None if unit.dimensionless else unit
 
 
+def unit_of(text: str) -> tuple[str, str] | None:
+    """The unit `text` names and what it measures, as the converter reads them ("km/h" ->
+    ('kilometer / hour', '[length] / [time]')): None for no unit, a count or money."""
+    key = " ".join(text.split())
+    if " " in key and key.lower() not in _ALIASES:  # "fluid ounce"; pint reads "km in mph" as a product
+        key = key.replace(" ", "_")
+    unit = named_unit(key)
+    return None if unit is None else (str(unit), str(unit.dimensionality))
+
+
 def _plural(word: str) -> str:
     if word in _IRREGULAR:
         return _IRREGULAR[word]
@@ -204,6 +214,7 @@ TOOLS = (
         amounts=("value",),
         action="convert",
         listed={"to_unit": named_unit},  # "500 g in ounces and pounds"
+        measures=("from_unit", "to_unit"), unit_of=unit_of,
     ),
     Tool(
         name="calculate",
