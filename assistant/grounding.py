@@ -57,6 +57,14 @@ A conversion's units too: the unit said right after the number converted ("recip
 "my oven is in fahrenheit") the one converted to; the call gets them where it wrote others, of
 the same kind as each other (`ground_measure`: "180c" had been converted from Fahrenheit).
 
+A sum's expression is held to what the request asks done with its numbers
+(`assistant.tools.sums`): an average divides ("the average of 12, 17 and 22" written
+`12+17+22`), a split shares ("186.40, split between 4" written `4*186.40`), a discount comes off.
+
+A place spoken of as "there" ("What's the weather in London tomorrow, and what time is it there
+now?") is the place the user named last, for a call of a tool that reads one and left it out
+(`ground_there`).
+
 A number or a time nobody said is made up (`made_up`): a timer's duration when no user turn
 says a duration or any of its numbers ("keep the pizza timer running" set for 10 minutes), a
 note's or timer's number that no user turn says and no tool result showed ("undo deleting that
@@ -403,6 +411,18 @@ def ground_measure(call: ToolCall, measures: tuple[str, ...], value: str,
     return ToolCall(call.name, args)
 
 
+def ground_sum(call: ToolCall, sums: Collection[str], heard: str) -> ToolCall:
+    """`call` with each of its `sums` held to what `heard` asks done with its numbers
+    (`assistant.tools.sums.as_asked`): "the average of 12, 17 and 22" written `12+17+22`."""
+    from assistant.tools.sums import as_asked
+
+    args = dict(call.arguments)
+    for name in sums:
+        if isinstance(written := args.get(name), str):
+            args[name] = as_asked(written, heard)
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def _asks_in(before: list[str]) -> bool:
     """Whether the words `before` a unit ask for it: "in", "into", "to", "as", with or without
     "a" or "the", or "how many" / "how much"."""
@@ -698,12 +718,13 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     new = ground_amount(new, tool.amounts, heard, moment)
     new = ground_measure(new, tool.measures, tool.amounts[0] if tool.amounts else "",
                          tool.unit_of, heard)
+    new = ground_sum(new, tool.sums, heard)
     return ground_count(new, tool.units, tool.count_units, tool.amounts, heard)
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
-           "ground_duration", "ground_measure", "ground_moment", "ground_place",
+           "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_sum",
            "ground_there", "ground_times", "ground_unit", "made_up", "no_day_ahead",
            "place_named_last", "said", "said_ids", "said_numbers", "said_place",
            "said_units", "says_a_time", "says_there"]

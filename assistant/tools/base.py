@@ -138,6 +138,10 @@ class Tool:
     # it asks for ("in mph") where the call wrote others (`assistant.grounding.ground_measure`).
     measures: tuple[str, ...] = ()
     unit_of: Callable[[str], object] | None = None
+    # String arguments that hold a sum, held to what the newest request asks done with its
+    # numbers: an average divides, a split shares, a discount comes off
+    # (`assistant.tools.sums.as_asked`).
+    sums: tuple[str, ...] = ()
     # Integer arguments that pick one thing by its number (a note's id): the loop holds back a
     # call whose number no user turn says and no tool result showed (`grounding.made_up`);
     # so is one whose `duration` nobody said. Note 1 deleted for "undo deleting that note" is

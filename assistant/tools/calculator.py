@@ -87,6 +87,10 @@ def normalise(expression: str) -> str:
     s = s.replace("×", "*").replace("·", "*").replace("÷", "/").replace("−", "-").replace("^", "**")
     s = re.sub(r"(?<=[\d)\s])x(?=[\s\d(.])", "*", s)
     s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s)  # digit grouping: 1,000,000
+    s = re.sub(r"[£$€¥₹]", "", s)  # "$64*20/100": the sum, not the currency
+    # A thing counted after its number is no part of the sum: "3 coffees*2.80".
+    s = re.sub(r"(\d)\s*(?!(?:sqrt|abs|round|floor|ceil|pi|e|of|x)\b)[a-z]+\b(?=\s*(?:[-+*/)]|$))",
+               r"\1", s)
     s = re.sub(r"sqrt\s+(\d+(?:\.\d+)?)", r"sqrt(\1)", s)
     s = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\b", r"(\1/100)*", s)
     # "20%" at the end or before ")" is a percentage; "7 % 3" and "0 % -1" are modulo.

@@ -235,6 +235,7 @@ TOOLS = (
         side_effect=SideEffect.READ,
         timeout_s=5.0,
         action="sum",
+        sums=("expression",),
     ),
 )
 
