@@ -213,14 +213,15 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "cancel-kept", "reminder-moved-2",
                                       "not-ours-2", "cancel-said",
                                       "cancel-words", "everyday-12",
-                                      "units-said", "there-said"}
+                                      "units-said", "there-said",
+                                      "sums-said"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
 
 # Near-copies (ratio >= 90) in the sets written before the rule existed, pinned: training data
 # that adds one (or drops one) shows here. everyday-3 to everyday-7, times, times-2, the doses
-# sets, schedules and the sets written after it (dose-or-schedule to there-said) were cut by the
+# sets, schedules and the sets written after it (dose-or-schedule to sums-said) were cut by the
 # rule and must stay clean of it.
 # timer-durations is left out: its wordings are the templates', its durations are the point.
 _KNOWN_NEAR = {
@@ -250,7 +251,7 @@ _KNOWN_NEAR = {
     "not-ours": 0, "reminder-moved": 0, "about-me": 0, "left-alone": 0,
     "about-me-2": 0, "cancel-kept": 0, "reminder-moved-2": 0, "not-ours-2": 0,
     "cancel-said": 0, "cancel-words": 0, "everyday-12": 0,
-    "units-said": 0, "there-said": 0,
+    "units-said": 0, "there-said": 0, "sums-said": 0,
 }
 
 
