@@ -6,7 +6,8 @@ again for each further item, with the request's own words less the items before 
 notes 7"), and keeps the call only where it names that item as said and names a thing, not a
 clause, and the item as said passes the tool's offline test of the argument's kind (a unit the
 converter reads, a day the parser reads: `is_next`): "and preheat the oven" names no unit. No
-value is guessed.
+value is guessed. The first item is found where the brain wrote it, or, not said as written, by
+what it names ("1 cup in ml and in tablespoons" written `milliliter`).
 
 Where the brain wrote the whole list as one value ("Tokyo, London, New York"), the call is one
 call per item, with no engine pass, where each item names a different thing (`split_value`).
@@ -83,15 +84,19 @@ class Next:
     whole: str = ""
 
 
-def next_item(call: ToolCall, listed: Collection[str], words: str) -> Next | None:
+def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[Any], object]],
+              words: str) -> Next | None:
     """The item after `call`'s value in `words`, where the value of one of its `listed`
     arguments is followed by another item of a list, or by a follow-up that names only the
     next item; else None. For a list, the request less the items before the next ("remove notes
     3 and 7": "remove notes 7"); for a follow-up, the value's sentence with the item in its
     place ("weather in Glasgow today? And what about Inverness?": "weather in Inverness
-    today?")."""
+    today?"). A value not said as written is found by what it names, where `listed` gives the
+    argument's test of kind (`_said_as_kind`: "ml" for `milliliter`)."""
     for name in listed:
-        found = _said_at(call.arguments.get(name), words)
+        value = call.arguments.get(name)
+        kind = listed.get(name) if isinstance(listed, Mapping) else None
+        found = _said_at(value, words) or (_said_as_kind(value, words, kind) if kind else None)
         if found is None:
             continue
         text, start, end = found
@@ -200,6 +205,33 @@ def _find(phrase: str, words: str, pos: int = 0, *, plural: bool = False) -> re.
 def _of_kind(named: object) -> bool:
     """Whether a tool's test of kind (`Tool.listed`) found an item of it."""
     return named is not None and named is not False
+
+
+_SPAN_WORD = re.compile(r"[^\W_][\w'°/.-]*")
+
+
+def _said_as_kind(value: object, words: str, kind: Callable[[Any], object]
+                  ) -> tuple[str, int, int] | None:
+    """Where `words` say the thing `value` names in other words, as (the words, start, end):
+    the first span of one to three words, the longest first, that `kind` reads as the same
+    thing ("ml" for `milliliter`, "feet" for `foot`, "NYC" for `New York`). Only a test that
+    names what a thing is finds one: True (a name of some place) is no thing."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    named = kind(value)
+    if not _of_kind(named) or isinstance(named, bool):
+        return None
+    spots = list(_SPAN_WORD.finditer(words))
+    for i in range(len(spots)):
+        for n in (3, 2, 1):
+            if i + n > len(spots):
+                continue
+            start, end = spots[i].start(), spots[i + n - 1].end()
+            while end > start and words[end - 1] in ".'-/":
+                end -= 1  # "feet." ends a sentence
+            if kind(words[start:end]) == named:
+                return words, start, end
+    return None
 
 
 def _said_at(value: object, words: str) -> tuple[str, int, int] | None:

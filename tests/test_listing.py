@@ -407,3 +407,29 @@ def test_the_loop_runs_a_call_per_item_of_a_list_written_as_one_value() -> None:
     assert ran == [{"location": "Tokyo"}, {"location": "Lima"}] and engine.asked == [text]
     listed = next(e for e in events if isinstance(e, CallsListed))
     assert listed.split == (C("get_time", {"location": "Tokyo and Lima"}),) and not listed.asked
+
+
+def test_a_value_not_said_as_written_is_found_by_what_it_names() -> None:
+    from assistant.tools.clock import TOOLS as CLOCK
+    from assistant.tools.units import TOOLS as UNITS
+    from assistant.tools.weather import named_place
+
+    convert = UNITS[0].listed
+    cups = C("convert_units", {"value": 1, "from_unit": "cup", "to_unit": "milliliter"})
+    words = "1 cup in ml and in tablespoons"
+    assert next_item(cups, tuple(convert), words) is None  # "milliliter" is not said
+    item = next_item(cups, convert, words)
+    assert item is not None and item.words == "1 cup in tablespoons"
+    tall = C("convert_units", {"value": 1.8, "from_unit": "meter", "to_unit": "foot"})
+    item = next_item(tall, convert, "my passport says 1.8m. how much is that in feet, and also "
+                                    "in inches")
+    assert item is not None and item.words == "my passport says 1.8m. how much is that in inches"
+    item = next_item(C("get_time", {"location": "New York"}), CLOCK[0].listed,
+                     "what time is it in NYC and in LA")
+    assert item is not None and item.words == "what time is it in LA"
+    # No list after it, or a test that names no thing (True: some place) finds nothing.
+    miles = C("convert_units", {"value": 5, "from_unit": "km", "to_unit": "mile"})
+    assert next_item(miles, convert, "what's 5 km in miles, thanks") is None
+    assert named_place("Leeds") is True
+    leeds = C("get_weather", {"location": "Leeds City"})
+    assert next_item(leeds, {"location": named_place}, "weather in Leeds and York") is None
