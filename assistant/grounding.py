@@ -61,10 +61,6 @@ A sum's expression is held to what the request asks done with its numbers
 (`assistant.tools.sums`): an average divides ("the average of 12, 17 and 22" written
 `12+17+22`), a split shares ("186.40, split between 4" written `4*186.40`), a discount comes off.
 
-A place spoken of as "there" ("What's the weather in London tomorrow, and what time is it there
-now?") is the place the user named last, for a call of a tool that reads one and left it out
-(`ground_there`).
-
 A number or a time nobody said is made up (`made_up`): a timer's duration when no user turn
 says a duration or any of its numbers ("keep the pizza timer running" set for 10 minutes), a
 note's or timer's number that no user turn says and no tool result showed ("undo deleting that
@@ -622,57 +618,6 @@ def said_place(heard: str, known: Callable[[str], object]) -> str | None:
     return found[0] if len({f.lower() for f in found}) == 1 else None
 
 
-# "there" as a place ("what time is it there", "how cold is it over there"), not "is there",
-# "isn't there", "there's", "get there" or "hi there".
-_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bget )(?<!\bgot )"
-                    r"(?<!\bgo )(?<!\bgoing )(?<!\bbeen )(?<!\bhi )(?<!\bhey )(?<!\bfrom )"
-                    r"(?<!\bhere and )(?<!n't )\bthere\b(?!'|\s+(?:is|are|was|were|will|would|be|has|have|"
-                    r"had|isn't|aren't|wasn't|might|may|must|should|could|seems?|you\s+go)\b)")
-# Words a place is named after: "my sister's in Perth", "flying to Tokyo", "visiting Lagos".
-_TOWARDS = frozenset({"in", "for", "to", "from", "at", "near", "around", "visiting", "visit",
-                      "outside", "into"})
-
-
-def says_there(heard: str) -> bool:
-    """Whether `heard` speaks of a place as "there" ("is it raining there?", "out there")."""
-    return bool(_THERE.search(heard.lower().replace("\u2019", "'")))
-
-
-def place_named_last(said: str, known: Callable[[str], object]) -> str | None:
-    """The place `said` names last after "in", "to", "visiting" and the like, before "time",
-    or written as a name ("Sydney trip soon"; not "GMT"): the longest span of up to three
-    words that `known` knows."""
-    words = _TOKEN.findall(said)
-    last = None
-    for i, word in enumerate(words):
-        w = word.lower()
-        if w in _TOWARDS:
-            start = i + 1 + (" ".join(words[i + 1:i + 2]).lower() == "the")
-            spans = [words[start:start + n] for n in (3, 2, 1)]
-        elif w == "time":
-            spans = [words[max(i - n, 0):i] for n in (3, 2, 1)]
-        elif word[:1].isupper() and not (word.isupper() and len(word) <= 4):
-            spans = [words[i:i + n] for n in (3, 2, 1)]
-        else:
-            continue
-        last = next((" ".join(s).rstrip(".'-") for s in spans if s and known(" ".join(s))), last)
-    return last
-
-
-def ground_there(call: ToolCall, places: Mapping[str, Callable[[str], object]], heard: str,
-                 said: str) -> ToolCall:
-    """`call` with each of its `places` it lacks set to the place named last in `said` (the
-    user's turns, the newest last), when `heard` (the newest) speaks of it as "there": "What's
-    the weather like in London tomorrow, and what time is it there now?" read the clock here."""
-    if not places or not says_there(heard) or asks_here(heard):
-        return call
-    args = dict(call.arguments)
-    for name, known in places.items():
-        if not args.get(name) and (place := place_named_last(said, known)):
-            args[name] = place
-    return call if args == dict(call.arguments) else ToolCall(call.name, args)
-
-
 def place_unsaid(call: ToolCall, tool: Tool, heard: str) -> bool:
     """Whether `call` reads a place (one of `tool.places`) that is not the place `heard` names
     (`said_place`): "How many days until Easter?" -> get_time('Easter'), "how long till the
@@ -725,6 +670,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
            "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_sum",
-           "ground_there", "ground_times", "ground_unit", "made_up", "no_day_ahead",
-           "place_named_last", "said", "said_ids", "said_numbers", "said_place",
-           "said_units", "says_a_time", "says_there"]
+           "ground_times", "ground_unit", "made_up", "no_day_ahead", "said", "said_ids",
+           "said_numbers", "said_place", "said_units", "says_a_time"]

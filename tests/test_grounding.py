@@ -977,61 +977,6 @@ def test_the_clock_gets_the_place_the_model_left_out() -> None:
                        lambda **kw: None, places={"n": offline_zone})])
 
 
-@pytest.mark.parametrize(("heard", "there"), [
-    ("what time is it there", True),
-    ("my sister just moved to Perth, is it raining there?", True),
-    ("flying to tokyo next week, what's the time over there", True),
-    ("Sydney trip soon - how hot is it out there", True),
-    ("is there a timer running", False),
-    ("there's rain coming, isn't there", False),
-    ("how long will it take to get there", False),
-    ("hi there, what time is it", False),
-    ("there are 3 timers, right?", False),
-])
-def test_says_there(heard: str, there: bool) -> None:
-    from assistant.grounding import says_there
-
-    assert says_there(heard) is there
-
-
-def test_a_place_spoken_of_as_there_is_the_place_named_last() -> None:
-    from assistant.grounding import ground_there
-    from assistant.tools.clock import TOOLS, offline_zone
-
-    there = next(t for t in TOOLS if t.name == "get_time").there
-    assert there == {"location": offline_zone}
-    none = ToolCall("get_time", {})
-    heard = "What's the weather like in London tomorrow, and what time is it there now?"
-    assert ground_there(none, there, heard, heard).arguments == {"location": "London"}
-    sydney = "Sydney trip soon - what time is it there"
-    assert ground_there(none, there, sydney, sydney).arguments == {"location": "Sydney"}
-    # Named in an earlier turn of the window; the last named when several are.
-    said = "I'm in Leeds but my son is in Sydney. what time is it there?"
-    assert ground_there(none, there, "what time is it there?", said).arguments == {
-        "location": "Sydney"}
-    # A place the call has stays; no "there", or "here" asked, or no place named: as written.
-    tokyo = ToolCall("get_time", {"location": "Tokyo"})
-    assert ground_there(tokyo, there, heard, heard) is tokyo
-    assert ground_there(none, there, "is there a timer running in London", "") is none
-    assert ground_there(none, there, "what time is it here and there", "in London") is none
-    assert ground_there(none, there, "what time is it there", "what time is it there") is none
-
-
-def test_the_loop_reads_the_place_said_for_there() -> None:
-    from assistant.tools.clock import TOOLS as CLOCK
-    from assistant.tools.weather import TOOLS as WEATHER
-
-    weather = ToolCall("get_weather", {"location": "London", "day": "tomorrow"})
-    clock = ToolCall("get_time", {})
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([weather, clock]), "Done."]),
-                       Registry([replace_fn(CLOCK[0]), replace_fn(WEATHER[0])]),
-                       options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(
-        text="What's the weather like in London tomorrow, and what time is it there now?")))
-    assert [e.call for e in events if isinstance(e, ToolStarted)] == [
-        weather, ToolCall("get_time", {"location": "London"})]
-
-
 @pytest.mark.parametrize(("said", "future", "past"), [
     # Said on Saturday 5 December 2026 (NOW): a day to come is this month's, one gone the next's.
     ("on the 20th", "2026-12-20 00:00", "2026-11-20 00:00"),
