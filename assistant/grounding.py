@@ -303,7 +303,7 @@ def _slashed(m: re.Match[str]) -> str:
     return _number(int(whole or 0) + top / bottom)
 
 
-def _in_digits(heard: str) -> str:
+def in_digits(heard: str) -> str:
     """`heard` in lower case with its numbers in digits, parts and signs read ("minus forty
     celsius" -> "-40 celsius"), ordinals out, and a unit glued to a number apart ("180 c")."""
     from text_to_num import alpha2digit
@@ -326,7 +326,7 @@ def said_numbers(heard: str) -> list[float]:
     """The numbers `heard` says, in words or digits ("two tablets" -> 2, "400mg" -> 400), with
     their parts ("three quarters of a cup" -> 0.75, "1 1/2" -> 1.5, "a mile and a half" -> 1.5)
     and signs ("minus forty" -> -40), not ordinals ("my 2nd dose")."""
-    return [float(n) for n in _NUMBER.findall(_in_digits(heard))]
+    return [float(n) for n in _NUMBER.findall(in_digits(heard))]
 
 
 # Words a unit reader takes for a unit that say none: "at 5 pm" (picometres), "a cup" (a year
@@ -338,17 +338,16 @@ _MEASURE_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|[a-z°µ]+(?:/[a-z]+)?")
 # A unit of one or two letters said where a unit is asked for ("in c", "to kg"), not a word.
 _SHORT = frozenset({"c", "f", "k", "m", "g", "l", "cm", "mm", "km", "kg", "mg", "lb", "oz", "ml",
                     "ft", "mi", "yd", "st", "dl", "cl", "hr"})
-_NOT_WORDS = frozenset({"the", "a", "an"})
+_ARTICLES = frozenset({"the", "a", "an"})
 # Where the unit asked for is said: "in mph", "into cups", "to fahrenheit", "how many cups".
 _ASKED_IN = frozenset({"in", "into", "to", "as"})
 
 
 def _unit_at(tokens: list[str], i: int, unit_of: Callable[[str], object]
-             ) -> tuple[str, object, int] | None:
-    """The unit said at `tokens[i]` (one to three words, the longest first: "miles per hour"),
-    what `unit_of` reads it as, and its length in words. A word of one or two letters is a
-    unit only right after a number ("180 c", not "c u later") or, if a common one, where a unit
-    is asked for ("in c")."""
+             ) -> tuple[str, object] | None:
+    """The unit said at `tokens[i]` (one to three words, the longest first: "miles per hour")
+    and what `unit_of` reads it as. A word of one or two letters is a unit only right after a
+    number ("180 c", not "c u later") or, if a common one, where a unit is asked for ("in c")."""
     after_number = i > 0 and _NUMBER.fullmatch(tokens[i - 1]) is not None
     asked = _asks_in(tokens[max(i - 2, 0):i])
     for n in (3, 2, 1):
@@ -360,7 +359,7 @@ def _unit_at(tokens: list[str], i: int, unit_of: Callable[[str], object]
         if n == 1 and (span in _NO_UNIT or short):
             continue
         if (kind := unit_of(span)) is not None:
-            return span, kind, n
+            return span, kind
     return None
 
 
@@ -377,14 +376,14 @@ def ground_measure(call: ToolCall, measures: tuple[str, ...], value: str,
     if len(measures) != 2 or unit_of is None or not \
             isinstance(amount := call.arguments.get(value), int | float):
         return call
-    tokens = _MEASURE_TOKEN.findall(_in_digits(heard))
+    tokens = _MEASURE_TOKEN.findall(in_digits(heard))
     pairs: list[tuple[float, str, object]] = []  # (number, unit said after it, reading)
     asked: dict[object, str] = {}  # reading -> the unit said where a unit is asked for
     anywhere: set[object] = set()
     for i in range(len(tokens)):
         if (found := _unit_at(tokens, i, unit_of)) is None:
             continue
-        span, kind, _ = found
+        span, kind = found
         anywhere.add(kind)
         before = tokens[max(i - 2, 0):i]
         if before and _NUMBER.fullmatch(before[-1]):
@@ -422,10 +421,11 @@ def ground_sum(call: ToolCall, sums: Collection[str], heard: str) -> ToolCall:
 def _asks_in(before: list[str]) -> bool:
     """Whether the words `before` a unit ask for it: "in", "into", "to", "as", with or without
     "a" or "the", or "how many" / "how much"."""
-    return bool(before) and (before[-1] in _ASKED_IN or before[-2:] in (["how", "many"],
-                                                                      ["how", "much"])
-                             or (before[-1] in _NOT_WORDS and before[:1] != before[-1:]
-                                 and before[0] in _ASKED_IN))
+    if not before:
+        return False
+    if before[-1] in _ASKED_IN or before[-2:] in (["how", "many"], ["how", "much"]):
+        return True
+    return len(before) == 2 and before[0] in _ASKED_IN and before[1] in _ARTICLES  # "in a"
 
 
 def _one_kind(a: object, b: object) -> bool:
@@ -670,5 +670,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
            "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_sum",
-           "ground_times", "ground_unit", "made_up", "no_day_ahead", "said", "said_ids",
-           "said_numbers", "said_place", "said_units", "says_a_time"]
+           "ground_times", "ground_unit", "in_digits", "made_up", "no_day_ahead", "said",
+           "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]

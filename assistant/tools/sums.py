@@ -34,9 +34,9 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 def as_asked(expression: str, heard: str) -> str:
     """`expression` held to what `heard` asks done with its numbers: an average, a split or a
     discount, where the expression is the same numbers done another way; else as written."""
-    from assistant.grounding import _in_digits
+    from assistant.grounding import in_digits
 
-    said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", _in_digits(heard))  # "1,200"
+    said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", in_digits(heard))  # "1,200"
     written = normalise(expression)
     numbers = [float(n) for n in _NUMBER.findall(written)]
     value = _value(written)
