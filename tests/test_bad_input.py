@@ -280,7 +280,10 @@ def real_tools(tmp_path: Path) -> Iterator[ToolRegistry]:
         "json-infinity"])
 def test_arguments_of_the_wrong_type(real_tools: ToolRegistry, bad: str) -> None:
     b = replaying(bad, bad, registry=real_tools)
-    events = turn(b, UserInput(text="do it"))
+    # A dose is saved only for a medicine the user named (`names_the_drug`): named here, so what
+    # fails is the amount's type.
+    said = "log my metformin" if "log_dose" in bad else "do it"
+    events = turn(b, UserInput(text=said))
     assert failure(events) == ("validate", "invalid-arguments") and answer(events) == APOLOGY
     assert not any(isinstance(e, ToolFinished) for e in events)  # nothing ran, nothing stored
     assert real_tools.run(ToolCall("list_timers")).data["timers"] == []
