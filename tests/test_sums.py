@@ -23,6 +23,20 @@ from assistant.tools.sums import as_asked
     ("had 1,200 left over, split it between 4", "1200*4", 300),
     # A discount comes off.
     ("the jacket's 1500 with 18 percent off, what do I actually pay", "1500*18/100", 1230),
+    # A percent added comes on top, where the total is asked.
+    ("add 10% GST to $340", "$340*10/100", 374),
+    ("VAT's 20% innit, thing is £45 before VAT, whats the price with it", "45*20/100", 54),
+    ("the bill is 80 with a 12.5% service charge, total?", "80*12.5/100", 90),
+    # What is left is the largest amount less the others.
+    ("Mum's pension is 1,840 a month and her regular bills add up to 1,215. How much does she "
+     "have spare each month?", "1840+1215", 625),
+    ("handed over a twenty for a 13.65 lunch, how much change shud i get back", "20+13.65",
+     6.35),
+    ("Take-home is 3200. Rent 1100, food 450, transport 200. What's left over?",
+     "3200+1100+450+200", 1450),
+    # A difference is the larger less the smaller.
+    ("rent's going from 1,400 to 1,520 a month. how much more is that", "1,400+1,520", 120),
+    ("it was 80 now it's 56, how much cheaper is it", "56-80", 24),
 ])
 def test_a_sum_is_what_the_request_asks(heard: str, written: str, value: float) -> None:
     assert evaluate(as_asked(written, heard)) == pytest.approx(value)
@@ -36,6 +50,15 @@ def test_a_sum_is_what_the_request_asks(heard: str, written: str, value: float) 
     ("split the 3 pizzas between 6 of us, 8 slices each", "3*8"),  # several amounts
     ("what's the average of 3 and 5 times 2", "3*2"),  # not a plain sum
     ("split it between 4", "sqrt(16)"),
+    ("uber eats order came to 34.80, I want to tip 15%. how much is the tip", "34.80*15/100"),
+    ("15% tax on 200, how much do I pay in tax", "200*15/100"),  # the added amount is asked
+    ("what's a 20 percent tip on $64.50", "$64.50*20/100"),
+    ("I left a 5 tip on a 40 bill, what did I spend", "40+5"),  # "left" is no remainder
+    ("I've 20 left in one account and 30 in the other, how much altogether", "20+30"),
+    ("had 500, spent 120 and 80, what's left", "500+120"),  # not the numbers said
+    ("spent 30, 40 and 50 today, what's left", "30+40+50"),  # the largest is not more than the rest
+    ("what's the difference between 3, 5 and 9", "3+5+9"),  # of which two?
+    ("how much more is 72 than 45", "72-45"),  # already so
 ])
 def test_a_sum_the_request_does_not_say_otherwise_stays(heard: str, written: str) -> None:
     assert as_asked(written, heard) == written

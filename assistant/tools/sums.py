@@ -2,10 +2,13 @@
 
 The brain copies the numbers said but not always what is done with them: "What's the average of
 12, 17 and 22?" became `12+17+22`, "dinner came to 186.40, split between 4 of us" `4*186.40`,
-"the jacket's 1500 with 18 percent off, what do I actually pay" `1500*18/100`. `as_asked` holds
-the expression to the request where the request says plainly what it asks and the expression
-is the plain reading of the same numbers done another way: an average divides a sum by its
-count, a split shares an amount, a discount comes off. Anything else is left as written.
+"the jacket's 1500 with 18 percent off, what do I actually pay" `1500*18/100`, "add 10% GST to
+$340" `340*10/100`, "pension is 1,840 and her bills 1,215, how much is spare" `1840+1215`, "rent's
+going from 1,400 to 1,520, how much more" `1400+1520`. `as_asked` holds the expression to the
+request where the request says plainly what it asks and the expression is the plain reading of
+the same numbers done another way: an average divides a sum by its count, a split shares an
+amount, a discount comes off, a percent added comes on top, what is left is the largest amount
+less the others, a difference is the larger less the smaller. Anything else is left as written.
 """
 
 from __future__ import annotations
@@ -28,12 +31,46 @@ _OFF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)\s*(?:off|discount
                   r"take\s+off|minus)\s+(?:of\s+|by\s+)?(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)")
 # Asked for the amount off, not the price after it: "how much do I save".
 _SAVING = re.compile(r"\b(?:save|saving|savings|how\s+much\s+(?:is\s+)?(?:the\s+)?(?:discount|off))\b")
+# A percent added to an amount: "a 20% tip", "add 10% GST", "VAT's 20%", "15 percent service".
+_ADDED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)\s+(?:\w+\s+){0,2}?(?:tip|tax|vat|gst|"
+                    r"hst|service|gratuity|surcharge|markup|mark-up|fee|charge)\b|\b(?:tip|tax|vat|gst|"
+                    r"hst|service(?:\s+charge)?|gratuity|surcharge|markup)(?:'s|\s+is|\s+of)?\s+"
+                    r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)|\badd(?:ing)?\s+(?:on\s+)?(?:a\s+|an\s+)?"
+                    r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)", re.IGNORECASE)
+# Asked for the total with it, not the amount added: "what do I pay", "the price with it", "add
+# 10% to" (`_ADDED`'s own "add"), "altogether".
+_TOTAL = re.compile(r"\b(?:total|altogether|all\s+together|all\s+in|in\s+all|overall|"
+                    r"(?:price|cost|bill|amount)\s+with|with\s+(?:the\s+)?(?:tip|tax|vat|gst|it|that)"
+                    r"|includ\w*|incl|inc\b|after\s+(?:tax|vat|gst)|hand\s+over|pay|paying|paid|"
+                    r"(?:come|comes|coming)\s+to|end\s+up|final|add(?:ing)?\s+(?:on\s+)?(?:a\s+|an\s+)?\d)",
+                    re.IGNORECASE)
+# Asked for the amount added itself: "how much is the tip", "how much tax do I pay", "what's a
+# 20% tip on 64"; not "what's the price with tax".
+_ADDED_ONLY = re.compile(
+    r"\b(?:how\s+much|what(?:'s|s)?)\s+(?:(?!(?:with|plus|includ\w*|incl|after|price|cost|total"
+    r"|bill|altogether)\b)[\w']+\s+){0,4}?(?:\d+(?:\.\d+)?\s*(?:%|percent)\s+)?(?:tip|tax|vat|gst"
+    r"|hst|service(?:\s+charge)?|gratuity|surcharge|markup|fee)\b"
+    r"(?!\s+(?:included|inclusive|added|on\s+top))", re.IGNORECASE)
+# What is left: "how much is spare", "what's left over", "how much change"; not "I left a tip".
+_LEFT = re.compile(r"\b(?:left(?=\s*(?:$|[.?!,]|over\b|for\b|in\b|after\b|to\s+spend\b|of\b"
+                   r"|each\b|per\b|at\b|on\b))|leftover|spare|remain\w*|(?:my|much|the|any|get)\s+"
+                   r"change|change\s+(?:back|from|should|do|will|would))\b", re.IGNORECASE)
+# A difference: "how much more", "the difference", "how much did it go up by", "how much cheaper".
+_DIFFERENCE = re.compile(r"\b(?:difference|how\s+much\s+(?:more|less|extra|cheaper|dearer|"
+                         r"higher|lower|bigger|smaller)|(?:go|gone|went|goes|going)\s+"
+                         r"(?:up|down)\s+by|(?:rise|rose|fall|fell|increase|decrease|drop|jump)(?:d|s)?"
+                         r"\s+(?:of|by)|by\s+how\s+much)\b", re.IGNORECASE)
+# Asked for a total, where what is left is not the ask: "I've 20 left in one and 30 in the other,
+# how much altogether".
+_TOTAL_ASKED = re.compile(r"\b(?:total|altogether|all\s+together|combined|in\s+all|sum)\b",
+                          re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 
 def as_asked(expression: str, heard: str) -> str:
-    """`expression` held to what `heard` asks done with its numbers: an average, a split or a
-    discount, where the expression is the same numbers done another way; else as written."""
+    """`expression` held to what `heard` asks done with its numbers: an average, a split, a
+    discount, a percent added, what is left or a difference, where the expression is the same
+    numbers done another way; else as written."""
     from assistant.grounding import in_digits
 
     said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", in_digits(heard))  # "1,200"
@@ -55,7 +92,33 @@ def as_asked(expression: str, heard: str) -> str:
         amounts = [n for n in heard_numbers if n != percent]
         if len(set(amounts)) == 1 and math.isclose(value, amounts[0] * percent / 100):
             return f"{_text(amounts[0])}-{_text(amounts[0])}*{_text(percent)}/100"
+    if (added := _ADDED.search(said)) and _TOTAL.search(said) and not _ADDED_ONLY.search(said):
+        percent = float(added[1] or added[2] or added[3])
+        amounts = [n for n in heard_numbers if n != percent]
+        if len(set(amounts)) == 1 and math.isclose(value, amounts[0] * percent / 100):
+            return f"{_text(amounts[0])}+{_text(amounts[0])}*{_text(percent)}/100"
+    terms = _summed(written)
+    if _LEFT.search(said) and not _TOTAL_ASKED.search(said) and len(terms) >= 2 and \
+            sorted(terms) == sorted(heard_numbers):
+        most = max(terms)
+        others = list(terms)
+        others.remove(most)
+        if most > sum(others):
+            return "-".join(_text(n) for n in (most, *others))
+    if _DIFFERENCE.search(said) and sorted(numbers) == sorted(heard_numbers) and len(numbers) == 2 \
+            and (len(terms) == 2 or (_differed(written) and value < 0)):
+        return f"{_text(max(numbers))}-{_text(min(numbers))}"
     return expression
+
+
+def _differed(expression: str) -> bool:
+    """Whether `expression` is one number less another ("56-80")."""
+    try:
+        node = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and \
+        _number(node.left) is not None and _number(node.right) is not None
 
 
 def _value(expression: str) -> float | None:
