@@ -215,14 +215,14 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "cancel-words", "everyday-12",
                                       "units-said", "there-said",
                                       "sums-said", "listed-kind",
-                                      "sums-added"}
+                                      "sums-added", "everyday-13"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
 
 # Near-copies (ratio >= 90) in the sets written before the rule existed, pinned: training data
 # that adds one (or drops one) shows here. everyday-3 to everyday-7, times, times-2, the doses
-# sets, schedules and the sets written after it (dose-or-schedule to sums-added) were cut by the
+# sets, schedules and the sets written after it (dose-or-schedule to everyday-13) were cut by the
 # rule and must stay clean of it.
 # timer-durations is left out: its wordings are the templates', its durations are the point.
 _KNOWN_NEAR = {
@@ -253,7 +253,7 @@ _KNOWN_NEAR = {
     "about-me-2": 0, "cancel-kept": 0, "reminder-moved-2": 0, "not-ours-2": 0,
     "cancel-said": 0, "cancel-words": 0, "everyday-12": 0,
     "units-said": 0, "there-said": 0, "sums-said": 0,
-    "listed-kind": 0, "sums-added": 0,
+    "listed-kind": 0, "sums-added": 0, "everyday-13": 0,
 }
 
 
