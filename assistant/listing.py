@@ -27,11 +27,14 @@ from assistant.toolcall import ToolCall
 
 MAX_ITEMS = 4  # calls for one list: "Leeds, York, Hull and Bath"
 
-# Between two items: "and", "or", "&", with or without a comma or the end of a sentence before
-# it ("...in fahrenheit? and kelvin?"); a bare comma only where the list goes on to "and",
-# "or" or "&" in the same sentence, so that "Paris, Texas" stays one place.
-_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and|or|&)\s+|\s*,\s+(?=[^.?!;]*?(?:\b(?:and|or)|\s&)\s)",
-                     re.IGNORECASE)
+# Between two items: "and", "or", "&", "then", "n", "vs", "plus", "as well as", with or without a
+# comma or the end of a sentence before it ("...in fahrenheit? and kelvin?"); a bare comma only
+# where the list goes on to "and", "or" or "&" in the same sentence, so that "Paris, Texas" stays
+# one place.
+_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and(?:\s+then)?|or|&|then|n|vs\.?|versus|plus|as\s+well\s+as)\s+"
+                     r"|\s*,\s+(?=[^.?!;]*?(?:\b(?:and|or)|\s&)\s)", re.IGNORECASE)
+# Between two numbers, a bare comma is a list's joiner too: "trash notes 21, 22".
+_NUMBER_JOINER = re.compile(r"\s*,\s*(?=\d)")
 # Between a value's items, where the brain wrote a list as one value ("London, Dubai and Paris")
 _IN_VALUE = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+", re.IGNORECASE)
 # Between the items as the user said them: a comma, or the joining word before the last, each
@@ -100,7 +103,8 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
         if found is None:
             continue
         text, start, end = found
-        joiner = _JOINER.match(text, end)
+        joiner = _JOINER.match(text, end) or (
+            _NUMBER_JOINER.match(text, end) if isinstance(value, int | float) else None)
         if joiner is not None:
             at = _past_repeats(text, start, joiner.end())
             opening = text[at:].split(maxsplit=1)[0].lower().strip(",.;!?") if at < len(text) else ""
@@ -142,8 +146,10 @@ def is_next(call: ToolCall, first: ToolCall, item: Next, kind: Callable[[Any], o
     opening = next((w for w in said_item if w.lower() not in _ARTICLE), "")
     if isinstance(value, str):
         found = _said_at(value, item.words[item.at:])
-        as_said = found[0][found[1]:found[2]] if found else " ".join(said_item)
-        return bool(said(value, opening) and value.strip().lower() not in _COURTESY
+        # Not said as written, the item may name the same thing ("lbs" for `lb`).
+        named = _named_at_start(value, item.words[item.at:], kind) if found is None else None
+        as_said = found[0][found[1]:found[2]] if found else named or " ".join(said_item)
+        return bool((said(value, opening) or named) and value.strip().lower() not in _COURTESY
                     and not _CLAUSE_WORDS.intersection(value.lower().split())
                     and all(said(w, value) for w in item.whole.split()
                             if w.lower() not in _ARTICLE)
@@ -231,6 +237,24 @@ def _said_as_kind(value: object, words: str, kind: Callable[[Any], object]
                 end -= 1  # "feet." ends a sentence
             if kind(words[start:end]) == named:
                 return words, start, end
+    return None
+
+
+def _named_at_start(value: str, words: str, kind: Callable[[Any], object]) -> str | None:
+    """The one to three words `words` open with (past an article) that `kind` reads as the same
+    thing as `value` ("lbs" for `lb`, "square metres" for `square metre`), the longest first;
+    else None. Only a test that names what a thing is finds one."""
+    named = kind(value)
+    if not _of_kind(named) or isinstance(named, bool):
+        return None
+    spots = [m for m in _SPAN_WORD.finditer(words)][:4]
+    if spots and spots[0][0].lower() in _ARTICLE:
+        spots = spots[1:]
+    for n in (3, 2, 1):
+        if n <= len(spots):
+            span = words[spots[0].start():spots[n - 1].end()].rstrip(".'-/")
+            if kind(span) == named:
+                return span
     return None
 
 

@@ -433,3 +433,50 @@ def test_a_value_not_said_as_written_is_found_by_what_it_names() -> None:
     assert named_place("Leeds") is True
     leeds = C("get_weather", {"location": "Leeds City"})
     assert next_item(leeds, {"location": named_place}, "weather in Leeds and York") is None
+
+
+@pytest.mark.parametrize(("words", "call", "rest"), [
+    ("london weather for monday then tuesday pls", C("get_weather", {"day": "monday"}),
+     "london weather for tuesday pls"),
+    ("42.2km in miles n yards", C("convert_units", {"to_unit": "miles"}), "42.2km in yards"),
+    ("weather LA vs SF", C("get_weather", {"location": "LA"}), "weather SF"),
+    ("weather LA vs. SF", C("get_weather", {"location": "LA"}), "weather SF"),
+    ("What is 100 km/h in mph as well as in m/s?", C("convert_units", {"to_unit": "mph"}),
+     "What is 100 km/h in m/s?"),
+    ("forecast for Leeds and then York", C("get_weather", {"location": "Leeds"}),
+     "forecast for York"),
+    ("time in Oslo plus Lima", C("get_time", {"location": "Oslo"}), "time in Lima"),
+    ("trash notes 21, 22", C("delete_note", {"note_id": 21}), "trash notes 22"),
+])
+def test_then_n_vs_plus_as_well_as_and_a_comma_between_numbers_join_a_list(
+        words: str, call: ToolCall, rest: str) -> None:
+    item = next_item(call, ("location", "note_id", "to_unit", "day"), words)
+    assert item is not None and item.words == rest
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("weather in Paris, Texas", C("get_weather", {"location": "Paris"})),  # a bare comma: one place
+    ("cancel timer 3, it's done", C("cancel_timer", {"timer_id": 3})),  # no number after it
+    ("weather in Rome then book me a table", C("get_weather", {"location": "Rome"})),  # a clause
+])
+def test_no_list_where_what_follows_is_no_item(words: str, call: ToolCall) -> None:
+    assert next_item(call, ("location", "timer_id"), words) is None
+
+
+@pytest.mark.parametrize(("words", "first", "value"), [
+    ("250g bar of chocolate in oz, and lbs?", "oz", "lb"),
+    ("my son is 1.8 metres, what's that in feet, and in inches", "foot", "inch"),
+    ("How many teaspoons and how many millilitres are in 4 tablespoons?", "teaspoon",
+     "milliliter"),
+    ("2 acres - convert to hectares & square metres for me", "hectare", "square metre"),
+    ("12 inches. I need that in cm, and also mm for the drill guide", "centimeter", "millimeter"),
+])
+def test_the_next_item_named_in_other_words_is_kept(words: str, first: str, value: str) -> None:
+    from assistant.tools.units import named_unit
+
+    call = C("convert_units", {"to_unit": first})
+    item = next_item(call, {"to_unit": named_unit}, words)
+    assert item is not None
+    assert is_next(C("convert_units", {"to_unit": value}), call, item, named_unit)
+    # A value that names another thing than the item said is not kept.
+    assert not is_next(C("convert_units", {"to_unit": "gallon"}), call, item, named_unit)
