@@ -37,6 +37,19 @@ from assistant.tools.sums import as_asked
     # A difference is the larger less the smaller.
     ("rent's going from 1,400 to 1,520 a month. how much more is that", "1,400+1,520", 120),
     ("it was 80 now it's 56, how much cheaper is it", "56-80", 24),
+    # A tax a few words from its rate, a rise, with a total or a new amount asked.
+    ("jacket's 120 bucks, HST in ontario is 13%, whats the total", "120*13/100", 135.6),
+    ("Laptop is Rs 54,000 before GST and GST on it is 18%. Final price?", "54000*18/100", 63720),
+    ("he's putting the rent up 6% from 1,450 a month. What'll I be paying", "1,450*6/100", 1537),
+    ("I'm getting a 3% raise on my 50,000 salary, what's my new salary", "50000*3/100", 51500),
+    # What is left as "left with", "net", "shortfall"; change written below zero.
+    ("I take home 2,150. Rent's 875, council tax 142. What am I left with?", "2150+875+142",
+     1133),
+    ("salary 65000 CHF, tax roughly 14300. net?", "65000+14300", 50700),
+    ("deposit target is 45,000 and we've saved 31,275. shortfall?", "31,275 - 45,000", 13725),
+    ("paid with a 50 for a 37.85 shop, how much change should i be getting", "37.85-50", 12.15),
+    # Thousands said with "k".
+    ("my sister earns 74k and I'm on 61.5k, how far behind her am I", "74k+61.5k", 12500),
 ])
 def test_a_sum_is_what_the_request_asks(heard: str, written: str, value: float) -> None:
     assert evaluate(as_asked(written, heard)) == pytest.approx(value)
@@ -59,6 +72,9 @@ def test_a_sum_is_what_the_request_asks(heard: str, written: str, value: float) 
     ("spent 30, 40 and 50 today, what's left", "30+40+50"),  # the largest is not more than the rest
     ("what's the difference between 3, 5 and 9", "3+5+9"),  # of which two?
     ("how much more is 72 than 45", "72-45"),  # already so
+    ("my hourly rate is $24 and they're bumping it by 4%, how much extra is that", "24*4/100"),
+    ("the tax is 20%, how much tax do I pay on 500", "500*20/100"),
+    ("how much would I have, 500 minus 800", "500-800"),  # nothing left or compared is asked
 ])
 def test_a_sum_the_request_does_not_say_otherwise_stays(heard: str, written: str) -> None:
     assert as_asked(written, heard) == written
@@ -80,6 +96,7 @@ def test_the_loop_holds_a_sum_to_the_request() -> None:
     ("$64*20/100", 12.8),  # a currency sign
     ("£1,200 - £850", 350),
     ("3 coffees*2.80+1 muffin*3.25", 3 * 2.80 + 3.25),  # a thing counted
+    ("12k+4800+3650", 20450), ("4.5K/3", 1500),  # thousands, not a thing counted
     ("2 x 3", 6), ("sqrt 16", 4), ("15% of 80", 12),  # still read as before
 ])
 def test_the_calculator_reads_a_sum_with_its_currency_and_things(expression: str,

@@ -88,6 +88,7 @@ def normalise(expression: str) -> str:
     s = re.sub(r"(?<=[\d)\s])x(?=[\s\d(.])", "*", s)
     s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s)  # digit grouping: 1,000,000
     s = re.sub(r"[£$€¥₹]", "", s)  # "$64*20/100": the sum, not the currency
+    s = re.sub(r"(\d+(?:\.\d+)?)k\b", r"(\1*1000)", s)  # "12k": thousands, not a thing counted
     # A thing counted after its number is no part of the sum: "3 coffees*2.80".
     s = re.sub(r"(\d)\s*(?!(?:sqrt|abs|round|floor|ceil|pi|e|of|x)\b)[a-z]+\b(?=\s*(?:[-+*/)]|$))",
                r"\1", s)

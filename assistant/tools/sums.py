@@ -31,18 +31,23 @@ _OFF = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)\s*(?:off|discount
                   r"take\s+off|minus)\s+(?:of\s+|by\s+)?(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)")
 # Asked for the amount off, not the price after it: "how much do I save".
 _SAVING = re.compile(r"\b(?:save|saving|savings|how\s+much\s+(?:is\s+)?(?:the\s+)?(?:discount|off))\b")
-# A percent added to an amount: "a 20% tip", "add 10% GST", "VAT's 20%", "15 percent service".
-_ADDED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)\s+(?:\w+\s+){0,2}?(?:tip|tax|vat|gst|"
-                    r"hst|service|gratuity|surcharge|markup|mark-up|fee|charge)\b|\b(?:tip|tax|vat|gst|"
-                    r"hst|service(?:\s+charge)?|gratuity|surcharge|markup)(?:'s|\s+is|\s+of)?\s+"
-                    r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)|\badd(?:ing)?\s+(?:on\s+)?(?:a\s+|an\s+)?"
-                    r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)", re.IGNORECASE)
+# A percent added to an amount: "a 20% tip", "add 10% GST", "VAT's 20%", "sales tax here in Ohio
+# is 7.25%", "15 percent service", a rise: "up 6%", "a 4% raise", "bumping it by 4%".
+_TAXED = r"(?:tip|tax|vat|gst|hst|service|gratuity|surcharge|markup|mark-up|fee|charge)"
+_RATE = r"(\d+(?:\.\d+)?)\s*(?:%|percent|per\s+cent)"
+_ADDED = re.compile(
+    rf"{_RATE}\s+(?:\w+\s+){{0,2}}?(?:{_TAXED}|raise|rise|increase|hike|pay\s+rise)\b"
+    rf"|\b{_TAXED}(?:'s)?\s+(?:[\w']+\s+){{0,4}}?(?:is\s+|of\s+|at\s+)?{_RATE}"
+    rf"|\badd(?:ing)?\s+(?:on\s+)?(?:a\s+|an\s+)?{_RATE}"
+    rf"|\b(?:up|raised?|rising|increased?|increasing|bump(?:ed|ing)?(?:\s+it|\s+that)?(?:\s+up)?)"
+    rf"\s+(?:by\s+)?(?:another\s+)?{_RATE}"
+    rf"|\b(?:raise|rise|increase|hike)\s+of\s+{_RATE}", re.IGNORECASE)
 # Asked for the total with it, not the amount added: "what do I pay", "the price with it", "add
-# 10% to" (`_ADDED`'s own "add"), "altogether".
+# 10% to" (`_ADDED`'s own "add"), "altogether", "my new salary", "inc GST".
 _TOTAL = re.compile(r"\b(?:total|altogether|all\s+together|all\s+in|in\s+all|overall|"
                     r"(?:price|cost|bill|amount)\s+with|with\s+(?:the\s+)?(?:tip|tax|vat|gst|it|that)"
                     r"|includ\w*|incl|inc\b|after\s+(?:tax|vat|gst)|hand\s+over|pay|paying|paid|"
-                    r"(?:come|comes|coming)\s+to|end\s+up|final|add(?:ing)?\s+(?:on\s+)?(?:a\s+|an\s+)?\d)",
+                    r"(?:come|comes|coming)\s+to|end\s+up|final|new|add(?:ing)?\s+(?:on\s+)?(?:a\s+|an\s+)?\d)",
                     re.IGNORECASE)
 # Asked for the amount added itself: "how much is the tip", "how much tax do I pay", "what's a
 # 20% tip on 64"; not "what's the price with tax".
@@ -51,20 +56,26 @@ _ADDED_ONLY = re.compile(
     r"|bill|altogether)\b)[\w']+\s+){0,4}?(?:\d+(?:\.\d+)?\s*(?:%|percent)\s+)?(?:tip|tax|vat|gst"
     r"|hst|service(?:\s+charge)?|gratuity|surcharge|markup|fee)\b"
     r"(?!\s+(?:included|inclusive|added|on\s+top))", re.IGNORECASE)
-# What is left: "how much is spare", "what's left over", "how much change"; not "I left a tip".
+# What is left: "how much is spare", "what's left over", "left with", "how much change", "net?",
+# "shortfall", "still need"; not "I left a tip".
 _LEFT = re.compile(r"\b(?:left(?=\s*(?:$|[.?!,]|over\b|for\b|in\b|after\b|to\s+spend\b|of\b"
-                   r"|each\b|per\b|at\b|on\b))|leftover|spare|remain\w*|(?:my|much|the|any|get)\s+"
-                   r"change|change\s+(?:back|from|should|do|will|would))\b", re.IGNORECASE)
-# A difference: "how much more", "the difference", "how much did it go up by", "how much cheaper".
+                   r"|each\b|per\b|at\b|on\b|with\b))|leftover|spare|remain\w*|(?:my|much|the|any|get)\s+"
+                   r"change|change\s+(?:back|from|should|do|will|would)|net|take[\s-]?home|shortfall"
+                   r"|short|to\s+go|still\s+(?:need|owe|have\s+to)|left\s+to\s+(?:pay|save|go))\b",
+                   re.IGNORECASE)
+# A difference: "how much more", "the difference", "how much did it go up by", "how much cheaper",
+# "how far behind".
 _DIFFERENCE = re.compile(r"\b(?:difference|how\s+much\s+(?:more|less|extra|cheaper|dearer|"
                          r"higher|lower|bigger|smaller)|(?:go|gone|went|goes|going)\s+"
                          r"(?:up|down)\s+by|(?:rise|rose|fall|fell|increase|decrease|drop|jump)(?:d|s)?"
-                         r"\s+(?:of|by)|by\s+how\s+much)\b", re.IGNORECASE)
+                         r"\s+(?:of|by)|by\s+how\s+much|how\s+far\s+(?:behind|ahead|off|short|apart))\b",
+                         re.IGNORECASE)
 # Asked for a total, where what is left is not the ask: "I've 20 left in one and 30 in the other,
 # how much altogether".
 _TOTAL_ASKED = re.compile(r"\b(?:total|altogether|all\s+together|combined|in\s+all|sum)\b",
                           re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+_K = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", re.IGNORECASE)
 
 
 def as_asked(expression: str, heard: str) -> str:
@@ -73,8 +84,8 @@ def as_asked(expression: str, heard: str) -> str:
     numbers done another way; else as written."""
     from assistant.grounding import in_digits
 
-    said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", in_digits(heard))  # "1,200"
-    written = normalise(expression)
+    said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", in_digits(_thousands(heard)))  # "1,200", "12k"
+    written = normalise(_thousands(expression))
     numbers = [float(n) for n in _NUMBER.findall(written)]
     value = _value(written)
     if value is None or not numbers:
@@ -93,11 +104,14 @@ def as_asked(expression: str, heard: str) -> str:
         if len(set(amounts)) == 1 and math.isclose(value, amounts[0] * percent / 100):
             return f"{_text(amounts[0])}-{_text(amounts[0])}*{_text(percent)}/100"
     if (added := _ADDED.search(said)) and _TOTAL.search(said) and not _ADDED_ONLY.search(said):
-        percent = float(added[1] or added[2] or added[3])
+        percent = float(next(g for g in added.groups() if g))
         amounts = [n for n in heard_numbers if n != percent]
         if len(set(amounts)) == 1 and math.isclose(value, amounts[0] * percent / 100):
             return f"{_text(amounts[0])}+{_text(amounts[0])}*{_text(percent)}/100"
     terms = _summed(written)
+    if _LEFT.search(said) and not _TOTAL_ASKED.search(said) and _differed(written) and \
+            value < 0 and sorted(numbers) == sorted(heard_numbers):
+        return f"{_text(max(numbers))}-{_text(min(numbers))}"  # change as "37.85-50"
     if _LEFT.search(said) and not _TOTAL_ASKED.search(said) and len(terms) >= 2 and \
             sorted(terms) == sorted(heard_numbers):
         most = max(terms)
@@ -109,6 +123,11 @@ def as_asked(expression: str, heard: str) -> str:
             and (len(terms) == 2 or (_differed(written) and value < 0)):
         return f"{_text(max(numbers))}-{_text(min(numbers))}"
     return expression
+
+
+def _thousands(text: str) -> str:
+    """`text` with "12k" written 12000."""
+    return _K.sub(lambda m: _text(float(m[1]) * 1000), text)
 
 
 def _differed(expression: str) -> bool:
