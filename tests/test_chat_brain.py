@@ -435,7 +435,17 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
      ["what's 12 times 9", "make a note to buy stamps"]),
     ("search my notes for the alarm code and then tell me the time in Perth",
      ["search my notes for the alarm code", "tell me the time in Perth"]),
+    # past "while you're at it", "by the way", a dash, "Also,"; opening with "find"
+    ("how hot is it in Phoenix tomorrow? and while ur at it whats 40C in fahrenheit",
+     ["how hot is it in Phoenix tomorrow", "whats 40C in fahrenheit"]),
+    ("delete note 9 - oh and find whatever I saved about the landlord",
+     ["delete note 9", "find whatever I saved about the landlord"]),
+    ("What's the weather in Leeds. Also, is it going to rain in York",
+     ["What's the weather in Leeds", "is it going to rain in York"]),
+    ("log 2 ibuprofen, and by the way, what time is it in Tokyo",
+     ["log 2 ibuprofen", "what time is it in Tokyo"]),
     # one ask: the joined words are a reminder's text, a duration, or not an ask
+    ("remind me to buy bread and find the receipt", None),
     ("remind me to buy bread and milk", None),
     ("remind me at 5 to call mum and tell her", None),
     ("set a timer for an hour and a half", None),

@@ -60,8 +60,9 @@ MAX_CALLS = 3  # calls in one generation ("set a timer and log my dose")
 BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{"', "```",
                 "```json", " ```", "```\n")
 
-# Where one ask may end and another begin: a joining word, then a clause that opens as a
-# request or a question does; the first clause must open so too. The brain calls on fragments
+# Where one ask may end and another begin: a joining word (after a comma or a dash, or not),
+# maybe "while you're at it" or "by the way", then a clause that opens as a request or a question
+# does; the first clause must open so too. The brain calls on fragments
 # and on what is not an ask ("..., 500 milligrams", "Leave the other timers alone and set a new
 # one...", "Pause the pasta timer, and how many...": measured), so only clauses that open as
 # asks count. A later clause may not open with the words that often begin a reminder's or a
@@ -69,9 +70,17 @@ BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{
 _ASKS = (r"what|what's|whats|how|how's|when|when's|where|which|who|is|are|was|were|did|do|does"
          r"|can|could|would|will|should|set|start|add|log|record|remind|cancel|delete|remove"
          r"|clear|convert|calculate|work\s+out|show|list|read|check|note|jot|save|schedule"
-         r"|make\s+a\s+note|tell\s+me")
-_JOIN = re.compile(r"[,;.!?]?\s+(?:oh\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?\s+"
-                   rf"(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
+         r"|make\s+a\s+note|tell\s+me|find|search|look\s+up|give\s+me|get\s+me|pull\s+up")
+# Openers that also begin a reminder's text ("remind me to buy bread and find the receipt"): they
+# open a clause after more than a bare "and" ("oh and find...", "- and find...", "and btw find").
+_LOOKS = re.compile(r"(?:find|search|look\s+up|give\s+me|get\s+me|pull\s+up)\b", re.IGNORECASE)
+_BARE_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# What may stand between the joining word and the ask: "and while you're at it, what's...", "oh
+# and btw is it...", "also, can you...".
+_FILLER = (r"(?:,?\s*(?:while\s+(?:you'?re|ur|you\s+are)\s+at\s+it|while\s+i\s+think\s+of\s+it"
+           r"|by\s+the\s+way|btw|please|pls)\b)?,?\s+")
+_JOIN = re.compile(r"(?:[,;.!?]|\s+-+)?\s+(?:oh,?\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?"
+                   rf"{_FILLER}(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
 _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i\s+just"
                            rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had"
                            r"|search|look\s+up)\b"
@@ -81,7 +90,13 @@ _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i
 def clauses(text: str) -> list[str]:
     """`text` split into the asks it holds: clauses joined by a joining word, each opening as an
     ask; `[text]` where it does not split so."""
-    parts = [c.strip() for c in _JOIN.split(text) if c.strip(" ,.;!?-")]
+    cuts, at = [], 0
+    for join in _JOIN.finditer(text):
+        if _BARE_AND.fullmatch(join[0]) and _LOOKS.match(text, join.end()):
+            continue  # "remind me to buy bread and find the receipt": one reminder
+        cuts.append(text[at:join.start()])
+        at = join.end()
+    parts = [c.strip() for c in (*cuts, text[at:]) if c.strip(" ,.;!?-")]
     return parts if len(parts) > 1 and _OPENS_AS_ASK.match(parts[0]) else [text]
 
 
