@@ -46,6 +46,7 @@ from assistant.events import (
 )
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import (
+    ADVICE_UNNAMED,
     ANY_TOOL,
     COUNTS,
     NO_DAY_AHEAD,
@@ -321,7 +322,7 @@ class Conversation:
                     yield CallAsked(call=asked, written=listed[0].name)
                     calls, why = yield from self._asked((asked,))
                 if not calls and why:  # nothing asked for: say so, and what would do it
-                    yield from self._answer(t, NOT_ASKED[why], spoken=False)
+                    yield from self._answer(t, self._not_asked(why), spoken=False)
                     return
                 raw = outcome.raw if calls == outcome.calls else render_lfm2(list(calls))
                 self._remember(Message("assistant", text=raw, calls=calls))
@@ -524,6 +525,13 @@ class Conversation:
         if not asked or of_the_past(request):
             return None
         return "advice" if self._names_no_advice_thing(request) else None
+
+    def _not_asked(self, why: str) -> str:
+        """What the user is told for a call held back for `why`: advice where no medicine is
+        named is not sent to a pharmacist ("how much will I have after 26 weeks?")."""
+        if why == "advice" and not self._names_no_advice_thing(self._newest_words()):
+            return ADVICE_UNNAMED
+        return NOT_ASKED[why]
 
     def _asks_advice(self, request: str) -> bool:
         """Whether `request` asks for advice about a thing a tool gives none on (a medicine:

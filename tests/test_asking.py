@@ -17,6 +17,7 @@ from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools import clock, medication, timers
 from assistant.tools.asking import (
     ACTIONS,
+    ADVICE_UNNAMED,
     ANY_TOOL,
     NO_DAY_AHEAD,
     NOT_ABOUT,
@@ -257,7 +258,7 @@ def _bot(*outputs: str) -> tuple[Conversation, _Recording, list[tuple[str, dict[
             return {"ok": True}
         return Tool(tool.name, tool.description, tool.parameters, fn,
                     side_effect=tool.side_effect, held_back_by=tool.held_back_by,
-                    action=tool.action, places=tool.places)
+                    action=tool.action, places=tool.places, no_advice_on=tool.no_advice_on)
 
     engine = _Recording(outputs=list(outputs))
     engine.requests = []
@@ -682,3 +683,16 @@ def test_no_call_runs_for_advice_about_a_medicine(heard: str, call: ToolCall, he
     assert (ran == []) is held
     if held:
         assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["advice"]]
+
+
+@pytest.mark.parametrize("heard", [
+    "If I manage to put aside 35 a week, how much will I have after 26 weeks?",
+    "should I bother with a coat this morning",
+])
+def test_advice_where_no_medicine_is_named_is_not_sent_to_a_pharmacist(heard: str) -> None:
+    reminder = ToolCall("set_reminder", {"text": "put aside 35 a week", "when": "in 26 weeks"})
+    bot, ran = _advised(render_lfm2([reminder]), "Done.")
+    events = list(bot.turn(UserInput(text=heard)))
+    assert ran == []
+    assert [(e.why) for e in events if isinstance(e, CallsHeldBack)] == ["advice"]
+    assert [e.text for e in events if isinstance(e, Answer)] == [ADVICE_UNNAMED]

@@ -385,6 +385,11 @@ NO_DAY_AHEAD = "no day ahead"
 # Nor this: by what the user's turns name (`Tool.about`, `Tool.about_args`: the dose log's, a
 # medicine or the user, a drug read that may be one, and a drug saved that the user named).
 NOT_ABOUT = "not about it"
+# The answer for advice asked where no medicine is named ("If I put aside 35 a week, how much
+# will I have after 26 weeks?" written as a reminder; "should I bother with a coat"): nothing of a
+# pharmacist's, and what the tools do do.
+ADVICE_UNNAMED = ("I can't help with that one. I can set timers and reminders, take notes, log "
+                  "your doses, tell the time and the weather, and do sums and conversions.")
 # The answer for each reason: what was not done, and how to have it done.
 NOT_ASKED = {
     "advice": "I can't advise on that; for medicines, a pharmacist or your doctor can. I can set "
@@ -561,6 +566,7 @@ def _asked_again(rest: str, action: str) -> bool:
     return False
 
 
-__all__ = ["ACTIONS", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID", "NO_DAY_AHEAD", "REASONS",
+__all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
+           "NO_DAY_AHEAD", "REASONS",
            "RECORD", "TOPICS", "asks", "left_as_it_is", "of_the_past", "plain", "said_not_to", "unasked",
            "unmeasured"]
