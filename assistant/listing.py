@@ -145,11 +145,14 @@ def is_next(call: ToolCall, first: ToolCall, item: Next, kind: Callable[[Any], o
     said_item = _ITEM_END.split(item.words[item.at:], maxsplit=1)[0].split()
     opening = next((w for w in said_item if w.lower() not in _ARTICLE), "")
     if isinstance(value, str):
-        found = _said_at(value, item.words[item.at:])
+        rest = item.words[item.at:]
+        found = _said_at(value, rest)
         # Not said as written, the item may name the same thing ("lbs" for `lb`).
-        named = _named_at_start(value, item.words[item.at:], kind) if found is None else None
-        as_said = found[0][found[1]:found[2]] if found else named or " ".join(said_item)
-        return bool((said(value, opening) or named) and value.strip().lower() not in _COURTESY
+        named = None if found else _said_as_kind(value, rest, kind, opening=True)
+        found = found or named
+        as_said = found[0][found[1]:found[2]] if found else " ".join(said_item)
+        return bool((said(value, opening) or named is not None)
+                    and value.strip().lower() not in _COURTESY
                     and not _CLAUSE_WORDS.intersection(value.lower().split())
                     and all(said(w, value) for w in item.whole.split()
                             if w.lower() not in _ARTICLE)
@@ -216,19 +219,22 @@ def _of_kind(named: object) -> bool:
 _SPAN_WORD = re.compile(r"[^\W_][\w'°/.-]*")
 
 
-def _said_as_kind(value: object, words: str, kind: Callable[[Any], object]
-                  ) -> tuple[str, int, int] | None:
+def _said_as_kind(value: object, words: str, kind: Callable[[Any], object], *,
+                  opening: bool = False) -> tuple[str, int, int] | None:
     """Where `words` say the thing `value` names in other words, as (the words, start, end):
     the first span of one to three words, the longest first, that `kind` reads as the same
-    thing ("ml" for `milliliter`, "feet" for `foot`, "NYC" for `New York`). Only a test that
-    names what a thing is finds one: True (a name of some place) is no thing."""
+    thing ("ml" for `milliliter`, "feet" for `foot`, "NYC" for `New York`); with `opening`,
+    only the span `words` open with, past an article ("lbs" for `lb`). Only a test that names
+    what a thing is finds one: True (a name of some place) is no thing."""
     if not isinstance(value, str) or not value.strip():
         return None
     named = kind(value)
     if not _of_kind(named) or isinstance(named, bool):
         return None
     spots = list(_SPAN_WORD.finditer(words))
-    for i in range(len(spots)):
+    if opening:
+        spots = spots[1:4] if spots and spots[0][0].lower() in _ARTICLE else spots[:3]
+    for i in range(1 if opening else len(spots)):
         for n in (3, 2, 1):
             if i + n > len(spots):
                 continue
@@ -237,24 +243,6 @@ def _said_as_kind(value: object, words: str, kind: Callable[[Any], object]
                 end -= 1  # "feet." ends a sentence
             if kind(words[start:end]) == named:
                 return words, start, end
-    return None
-
-
-def _named_at_start(value: str, words: str, kind: Callable[[Any], object]) -> str | None:
-    """The one to three words `words` open with (past an article) that `kind` reads as the same
-    thing as `value` ("lbs" for `lb`, "square metres" for `square metre`), the longest first;
-    else None. Only a test that names what a thing is finds one."""
-    named = kind(value)
-    if not _of_kind(named) or isinstance(named, bool):
-        return None
-    spots = [m for m in _SPAN_WORD.finditer(words)][:4]
-    if spots and spots[0][0].lower() in _ARTICLE:
-        spots = spots[1:]
-    for n in (3, 2, 1):
-        if n <= len(spots):
-            span = words[spots[0].start():spots[n - 1].end()].rstrip(".'-/")
-            if kind(span) == named:
-                return span
     return None
 
 
