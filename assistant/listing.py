@@ -27,14 +27,18 @@ from assistant.toolcall import ToolCall
 
 MAX_ITEMS = 4  # calls for one list: "Leeds, York, Hull and Bath"
 
-# Between two items: "and", "or", "&", "then", "n", "vs", "plus", "as well as", with or without a
-# comma or the end of a sentence before it ("...in fahrenheit? and kelvin?"); a bare comma only
-# where the list goes on to "and", "or" or "&" in the same sentence, so that "Paris, Texas" stays
-# one place.
-_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and(?:\s+then)?|or|&|then|n|vs\.?|versus|plus|as\s+well\s+as)\s+"
+# Between two items: "and", "or", "&", "then", "n", "vs", "plus", "as well as", "along with", with
+# or without a comma or the end of a sentence before it ("...in fahrenheit? and kelvin?"); "also"
+# after one ("in bombay, also pune"); a plus sign; a slash between words of three letters or more
+# ("pounds/ounces", "delhi/jaipur"; not "km/h" or "m/s", one unit); a bare comma only where the
+# list goes on to "and", "or" or "&" in the same sentence, so that "Paris, Texas" stays one place.
+_JOINER = re.compile(r"\s*[,.?!]?\s*(?:and(?:\s+then)?|or|&|then|n|vs\.?|versus|plus|as\s+well\s+as"
+                     r"|along\s+with|together\s+with)\s+|\s*[,.?!]\s*also,?\s+|\s*\+\s*"
+                     r"|(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})"
                      r"|\s*,\s+(?=[^.?!;]*?(?:\b(?:and|or)|\s&)\s)", re.IGNORECASE)
-# Between two numbers, a bare comma is a list's joiner too: "trash notes 21, 22".
-_NUMBER_JOINER = re.compile(r"\s*,\s*(?=\d)")
+# Between two numbers, a bare comma or a slash is a list's joiner too: "trash notes 21, 22",
+# "wipe notes 30 / 31".
+_NUMBER_JOINER = re.compile(r"\s*[,/]\s*(?=#?\d)")
 # Between a value's items, where the brain wrote a list as one value ("London, Dubai and Paris")
 _IN_VALUE = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+", re.IGNORECASE)
 # Between the items as the user said them: a comma, or the joining word before the last, each
@@ -69,7 +73,7 @@ _OPENING_VERBS = frozenset({
     "save", "search", "look", "buy", "pick", "bring", "take", "go", "open", "close", "email",
     "message", "ask", "help", "write", "say", "wake", "switch", "change", "update", "move",
     "skip", "pause", "resume", "snooze", "mute", "lock", "unlock", "run", "use", "try", "see",
-    "know", "need", "want", "think", "forget", "ignore", "don't", "dont", "please"})
+    "know", "need", "want", "think", "forget", "ignore", "don't", "dont", "please", "note", "jot"})
 _FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
 _ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
 _ARTICLE = frozenset({"the", "a", "an", "my"})
@@ -107,6 +111,7 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
             _NUMBER_JOINER.match(text, end) if isinstance(value, int | float) else None)
         if joiner is not None:
             at = _past_repeats(text, start, joiner.end())
+            at += text.startswith("#", at)  # "note #12 & #15"
             opening = text[at:].split(maxsplit=1)[0].lower().strip(",.;!?") if at < len(text) else ""
             if (at < len(text) and text[at].isalnum()
                     and opening not in _CLAUSE_WORDS | _OPENING_VERBS):

@@ -480,3 +480,32 @@ def test_the_next_item_named_in_other_words_is_kept(words: str, first: str, valu
     assert is_next(C("convert_units", {"to_unit": value}), call, item, named_unit)
     # A value that names another thing than the item said is not kept.
     assert not is_next(C("convert_units", {"to_unit": "gallon"}), call, item, named_unit)
+
+
+@pytest.mark.parametrize(("words", "call", "rest"), [
+    ("1.5 kg mutton - pounds/ounces?", C("convert_units", {"to_unit": "pounds"}),
+     "1.5 kg mutton - ounces?"),
+    ("weather delhi/jaipur saturday", C("get_weather", {"location": "delhi"}),
+     "weather jaipur saturday"),
+    ("wipe notes 30 / 31", C("delete_note", {"note_id": 30}), "wipe notes 31"),
+    ("London weather Fri + Sat?", C("get_weather", {"day": "Fri"}), "London weather Sat?"),
+    ("hows the weather in bombay, also pune", C("get_weather", {"location": "bombay"}),
+     "hows the weather in pune"),
+    ("local time in kathmandu along with dhaka", C("get_time", {"location": "kathmandu"}),
+     "local time in dhaka"),
+    ("pls remove note #12 & #15", C("delete_note", {"note_id": 12}), "pls remove note #15"),
+])
+def test_a_slash_a_plus_also_along_with_and_a_hash_join_a_list(words: str, call: ToolCall,
+                                                              rest: str) -> None:
+    item = next_item(call, ("location", "note_id", "to_unit", "day"), words)
+    assert item is not None and item.words == rest
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("60 mph in km/h", C("convert_units", {"to_unit": "km"})),  # one unit, not two
+    ("what's 10 m/s in mph", C("convert_units", {"to_unit": "m"})),
+    ("weather in Paris, also I need milk", C("get_weather", {"location": "Paris"})),  # a clause
+])
+def test_a_slash_inside_a_unit_or_also_before_a_clause_is_no_list(words: str, call: ToolCall
+                                                                  ) -> None:
+    assert next_item(call, ("location", "to_unit"), words) is None
