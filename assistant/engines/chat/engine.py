@@ -61,8 +61,8 @@ BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{
                 "```json", " ```", "```\n")
 
 # Where one ask may end and another begin: a joining word (after a comma or a dash, or not),
-# maybe "while you're at it" or "by the way", or a sentence's end, then a clause that opens as a
-# request or a question does; the first clause must open so too. The brain calls on fragments
+# maybe "while you're at it" or "by the way", then a clause that opens as a request or a question
+# does; the first clause must open so too. The brain calls on fragments
 # and on what is not an ask ("..., 500 milligrams", "Leave the other timers alone and set a new
 # one...", "Pause the pasta timer, and how many...": measured), so only clauses that open as
 # asks count. A later clause may not open with the words that often begin a reminder's or a
@@ -79,16 +79,8 @@ _BARE_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 # and btw is it...", "also, can you...".
 _FILLER = (r"(?:,?\s*(?:while\s+(?:you'?re|ur|you\s+are)\s+at\s+it|while\s+i\s+think\s+of\s+it"
            r"|by\s+the\s+way|btw|please|pls)\b)?,?\s+")
-_JOIN = re.compile(r"(?:(?:[,;.!?]|\s+-+)?\s+(?:oh,?\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?"
-                   rf"{_FILLER}|(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bvs)[.!?]+\s+)"
-                   rf"(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
-# A greeting or a preamble before the first ask, left out of its clause: "hey, what's...",
-# "Hiya! Can you...", "Quick one: what's...", "Thanks for earlier. Could you...".
-_GREETING = re.compile(
-    r"\s*(?:(?:hey|hi|hiya|hello|howdy|yo|oi|morning|good\s+(?:morning|afternoon|evening)|g'?day"
-    r"|namaste|bonjour|hola|ok(?:ay)?|right|so|um+|uh+|quick\s+(?:one|question|q)"
-    r"|thanks?(?:\s+(?:you|for\s+(?:earlier|before|that)))?|cheers|sorry)(?:\s+there)?"
-    r"(?:\s*[,.!:;-]+\s*|\s+))+", re.IGNORECASE)
+_JOIN = re.compile(r"(?:[,;.!?]|\s+-+)?\s+(?:oh,?\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?"
+                   rf"{_FILLER}(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
 _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i\s+just"
                            rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had"
                            r"|search|look\s+up)\b"
@@ -96,12 +88,10 @@ _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i
 
 
 def clauses(text: str) -> list[str]:
-    """`text` split into the asks it holds: clauses joined by a joining word or a sentence's end,
-    each opening as an ask, a greeting before the first left out; `[text]` where it does not
-    split so."""
-    greeting = _GREETING.match(text)
-    cuts, at = [], greeting.end() if greeting else 0
-    for join in _JOIN.finditer(text, at):
+    """`text` split into the asks it holds: clauses joined by a joining word, each opening as an
+    ask; `[text]` where it does not split so."""
+    cuts, at = [], 0
+    for join in _JOIN.finditer(text):
         if _BARE_AND.fullmatch(join[0]) and _LOOKS.match(text, join.end()):
             continue  # "remind me to buy bread and find the receipt": one reminder
         cuts.append(text[at:join.start()])
