@@ -100,14 +100,12 @@ def as_asked(expression: str, heard: str) -> str:
             return f"{_text(amounts[0])}/{_text(shares)}"
     if (off := _OFF.search(said)) and not _SAVING.search(said):
         percent = float(off[1] or off[2])
-        amounts = [n for n in heard_numbers if n != percent]
-        if len(set(amounts)) == 1 and math.isclose(value, amounts[0] * percent / 100):
-            return f"{_text(amounts[0])}-{_text(amounts[0])}*{_text(percent)}/100"
+        if (amount := _percent_of(percent, heard_numbers, value)) is not None:
+            return f"{_text(amount)}-{_text(amount)}*{_text(percent)}/100"
     if (added := _ADDED.search(said)) and _TOTAL.search(said) and not _ADDED_ONLY.search(said):
         percent = float(next(g for g in added.groups() if g))
-        amounts = [n for n in heard_numbers if n != percent]
-        if len(set(amounts)) == 1 and math.isclose(value, amounts[0] * percent / 100):
-            return f"{_text(amounts[0])}+{_text(amounts[0])}*{_text(percent)}/100"
+        if (amount := _percent_of(percent, heard_numbers, value)) is not None:
+            return f"{_text(amount)}+{_text(amount)}*{_text(percent)}/100"
     terms = _summed(written)
     if _LEFT.search(said) and not _TOTAL_ASKED.search(said) and _differed(written) and \
             value < 0 and sorted(numbers) == sorted(heard_numbers):
@@ -123,6 +121,14 @@ def as_asked(expression: str, heard: str) -> str:
             and (len(terms) == 2 or (_differed(written) and value < 0)):
         return f"{_text(max(numbers))}-{_text(min(numbers))}"
     return expression
+
+
+def _percent_of(percent: float, heard: list[float], value: float) -> float | None:
+    """The one amount said besides `percent`, where `value` is `percent` percent of it (the
+    brain wrote the amount off or added, not the price): else None."""
+    amounts = {n for n in heard if n != percent}
+    amount = amounts.pop() if len(amounts) == 1 else None
+    return amount if amount is not None and math.isclose(value, amount * percent / 100) else None
 
 
 def _thousands(text: str) -> str:
