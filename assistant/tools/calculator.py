@@ -79,6 +79,14 @@ _WORDS = [  # spoken forms first, so "divided by" is not read as two words
 ]
 
 
+_THOUSANDS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", re.IGNORECASE)
+
+
+def thousands(text: str) -> str:
+    """`text` with "12k" written 12000."""
+    return _THOUSANDS.sub(lambda m: f"{float(m[1]) * 1000:.10g}", text)
+
+
 def normalise(expression: str) -> str:
     """Spoken and typographic forms to Python operators ("15% of 80", "3 x 4", "2^8")."""
     s = expression.strip().lower()
@@ -88,7 +96,7 @@ def normalise(expression: str) -> str:
     s = re.sub(r"(?<=[\d)\s])x(?=[\s\d(.])", "*", s)
     s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s)  # digit grouping: 1,000,000
     s = re.sub(r"[£$€¥₹]", "", s)  # "$64*20/100": the sum, not the currency
-    s = re.sub(r"(\d+(?:\.\d+)?)k\b", r"(\1*1000)", s)  # "12k": thousands, not a thing counted
+    s = thousands(s)  # "12k": thousands, not a thing counted
     # A thing counted after its number is no part of the sum: "3 coffees*2.80".
     s = re.sub(r"(\d)\s*(?!(?:sqrt|abs|round|floor|ceil|pi|e|of|x)\b)[a-z]+\b(?=\s*(?:[-+*/)]|$))",
                r"\1", s)

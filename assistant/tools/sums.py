@@ -17,7 +17,7 @@ import ast
 import math
 import re
 
-from assistant.tools.calculator import CalcError, evaluate, normalise
+from assistant.tools.calculator import CalcError, evaluate, normalise, thousands
 
 _AVERAGE = re.compile(r"\b(?:average|mean|avg)\b")
 # A split: "split between 4", "shared among 3 of us", "3 ways", "how much each" with a count.
@@ -75,7 +75,6 @@ _DIFFERENCE = re.compile(r"\b(?:difference|how\s+much\s+(?:more|less|extra|cheap
 _TOTAL_ASKED = re.compile(r"\b(?:total|altogether|all\s+together|combined|in\s+all|sum)\b",
                           re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
-_K = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)k\b", re.IGNORECASE)
 
 
 def as_asked(expression: str, heard: str) -> str:
@@ -84,8 +83,8 @@ def as_asked(expression: str, heard: str) -> str:
     numbers done another way; else as written."""
     from assistant.grounding import in_digits
 
-    said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", in_digits(_thousands(heard)))  # "1,200", "12k"
-    written = normalise(_thousands(expression))
+    said = re.sub(r"(?<=\d),(?=\d{3}\b)", "", in_digits(thousands(heard)))  # "1,200", "12k"
+    written = normalise(expression)  # "12k" read as 12000 there too
     numbers = [float(n) for n in _NUMBER.findall(written)]
     value = _value(written)
     if value is None or not numbers:
@@ -129,11 +128,6 @@ def _percent_of(percent: float, heard: list[float], value: float) -> float | Non
     amounts = {n for n in heard if n != percent}
     amount = amounts.pop() if len(amounts) == 1 else None
     return amount if amount is not None and math.isclose(value, amount * percent / 100) else None
-
-
-def _thousands(text: str) -> str:
-    """`text` with "12k" written 12000."""
-    return _K.sub(lambda m: _text(float(m[1]) * 1000), text)
 
 
 def _differed(expression: str) -> bool:
