@@ -508,6 +508,50 @@ def test_the_loop_cancels_nothing_and_sets_nothing_for_a_timer_left_running() ->
     assert unasked("Leave the timer running.", ANY_TOOL, "", reads=True) == "left as it is"
 
 
+@pytest.mark.parametrize(("heard", "plan"), [
+    # plans-told: the user's own plan, or a decline, that asks for nothing (everyday-13's false
+    # alarms: a timer cancelled, "paper diary" cancelled, the weather read in "telly").
+    ("I'll use the microwave timer, don't worry about it", True),
+    ("No need to write that down, it's already in my paper diary.", True),
+    ("I'll check the forecast on the telly later", True),
+    ("i'll cancel the pizza timer myself when it beeps, dont worry", True),
+    ("eh, I'll sort it out later", True),
+    ("gonna take my lipitor 20 after dinner tonight", True),
+    ("no worries, I've got it", True),
+    # A request beside the plan, a wish or a need, what the user will be, "don't forget".
+    ("I'm going to the gym, set a 45 minute timer", False),
+    ("I'll be late tonight so remind me at 6 to call mum", False),
+    ("I'm gonna be in Leeds tomorrow, what's the weather like there", False),
+    ("I'll need a reminder at 5 for the dentist", False),
+    ("I'll have to call mum at 6", False),
+    ("no reminder, just a 10 minute timer", False),
+    ("don't worry about the rice, but start a timer for the pasta", False),
+    ("don't forget to remind me at 6", False),
+    ("There's no need to keep the reminder about the plumber, cancel it.", False),
+    ("I'll take 2 paracetamol now, log it", False),
+    ("I'll forget otherwise, remind me at 6 to ring the bank", False),
+    ("gonna be sunny in leeds tomorrow?", False),
+    ("don't let me forget to ring the vet in an hour", False),
+    ("dont need the reminder for my 9am standup anymore", False),
+])
+def test_the_users_own_plan_or_a_decline(heard: str, plan: bool) -> None:
+    assert (unasked(heard, ANY_TOOL, "cancel") == "the user's own plan") is plan
+
+
+def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
+    for heard, call in [("I'll use the microwave timer, don't worry about it",
+                         ToolCall("cancel_timer", {})),
+                        ("I'll check the forecast on the telly later",
+                         ToolCall("get_time", {"location": "telly"}))]:
+        bot, _, ran = _bot(render_lfm2([call]), "Done.")
+        events = list(bot.turn(UserInput(text=heard)))
+        assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
+            [NOT_ASKED["the user's own plan"]]
+    bot, _, ran = _bot(render_lfm2([ToolCall("set_timer", {"minutes": 45})]), "Done.")
+    list(bot.turn(UserInput(text="I'm going to the gym, set a 45 minute timer")))
+    assert ran == [("set_timer", {"minutes": 45})]
+
+
 @pytest.mark.parametrize(("heard", "said", "answered"), [
     # The model's words would claim an action, or advise on a medicine: the loop answers.
     ("can you play some jazz?", WORDS, NOT_ASKED["an action no tool does"]),

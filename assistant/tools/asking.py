@@ -77,6 +77,13 @@ reminder?". Its answer says what the assistant can and cannot do.
 The cancel is not run for a question whether a thing was cancelled ("was my flight to Denver
 cancelled?"), nor for a thing no tool keeps ("cancel my flight", "stop my spotify premium").
 
+Nor does any call run for the user's own plan, or a decline, that asks for nothing
+(`own_plan`): "I'll check the forecast on the telly later" had read the weather in "telly", "I'll
+use the microwave timer, don't worry about it" cancelled a timer, "No need to write that down,
+it's already in my paper diary." cancelled "paper diary". A wish or a need ("I'll need a
+reminder at 5"), what the user will be ("I'll be late"), and a plan beside a request ("I'm off to
+the gym, set a 45 minute timer"; "gonna be in Leeds tomorrow, what's the weather like?") ask.
+
 Nor does any call run for a thing the request says to leave as it is ("Leave the egg timer
 alone", "keep the pizza timer running": the brain had cancelled the one and set a second
 timer for the other), unless another clause, before or after, asks for a call ("cancel the pizza
@@ -192,6 +199,25 @@ _AS_IT_IS = re.compile(
     r"on|in\s+place|(?:un)?touched|there)\b(?!\s+(?:another|(?:for\s+)?(?:another|an?|one|two|"
     r"three|four|five|ten|fifteen|twenty|thirty|\d))\b)"
     r"|hands\s+off\b|(?:don'?t|do\s+not)\s+(?:touch|mess\s+with)\b)")
+# The user's own plan or a decline, leading the request after fillers (`own_plan`): "I'll check
+# the forecast on the telly later", "gonna take my lipitor after dinner", "don't worry about it",
+# "no need to write that down". Not a wish or a need ("I'll need a reminder at 5", "I'm going to
+# want", "I'll have to"), nor what the user will be ("I'll be late, so ..."; "from monday I'll be
+# on ...": a schedule told), nor "don't forget".
+_FILLERS = (r"(?:(?:ok(?:ay)?|eh|oh|um+|uh+|erm|hmm+|right|so|nah|no|well|actually|anyway|alright|"
+            r"cool|cheers|thanks|ta|fine|honestly|yeah|yep)\b[\s,.!]*)*")
+_OWN_PLAN = re.compile(
+    rf"^{_FILLERS}(?:(?:i'?ll|i\s+will|i'?m\s+(?:going\s+to|gonna)|gonna|i\s+can|i'?m\s+about\s+to)"
+    r"\s+(?:just\s+|probably\s+|prob\s+|definitely\s+|then\s+|myself\s+)*"
+    r"(?!(?:need|want|like|wish|have\s+to|be|ask|tell|say|let\s+you|forget|rain|snow|hail|pour|"
+    r"drizzle|freeze|thunder)\b)[a-z]+"
+    r"|(?:don'?t|do\s+not)\s+(?:you\s+)?worry\b|no\s+worries\b|(?:i'?ve|i)\s+got\s+(?:it|this)\b"
+    r"|(?P<no>(?:there'?s\s+)?no\s+need|(?:you\s+)?(?:don'?t|do\s+not)"
+    r"(?!\s+(?:forget|let\s+me\s+forget)\b)(?:\s+(?:have|need)\s+to)?)\b)")
+# A clause, keeping its question mark (`_QUESTION`).
+_ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!]+|\b(?:but|and|so|then|instead|or)\b")
+# A clause that asks in the first person: "don't give me UTC, I want my own time".
+_WANT = re.compile(r"\bi\s+(?:want|need|would\s+like|'d\s+like)\b|\b(?:can|could|would|will)\s+(?:you|u)\b")
 # "I didn't mean cancel"; not a word that ends in "nt" ("pay the rent").
 _UNSAID = re.compile(r"\b(?:(?:do|did|does|is|are|was|were|ca|wo|would|should|could|must|need|have|"
                      r"has)n'?t|cannot|not|never|no)\b")
@@ -367,11 +393,11 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-REASONS = ("said not to", "left as it is", *_WHY)
+REASONS = ("said not to", "left as it is", "the user's own plan", *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
 ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me",
-            "left as it is")
+            "left as it is", "the user's own plan")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
 LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "asked if cancelled")
@@ -399,6 +425,8 @@ NOT_ASKED = {
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
     "said not to": "Okay, I've left it.",
     "left as it is": "Okay, I've left it.",
+    "the user's own plan": "Okay, I'll leave that with you. Just ask if you want a timer, a "
+                           "reminder or a note for it.",
     "an action no tool does": "Sorry, I can't do that: I can't send messages, make calls, book, "
                               "buy or play things, or pause, rename or snooze timers. I can set "
                               "you a reminder to do it.",
@@ -451,7 +479,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         if why == "a change to a reminder" and action in _UNDOES:
             continue  # a cancel changes nothing: "scrap the yoga reminder, I'll go later"
         says = said_not_to(s, action) if why == "said not to" else \
-            left_as_it_is(s, action, reads) if why == "left as it is" else _WHY[why].search(s)
+            left_as_it_is(s, action, reads) if why == "left as it is" else \
+            own_plan(s) if why == "the user's own plan" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in LIFTED and action:
@@ -513,6 +542,23 @@ def left_as_it_is(s: str, action: str = "", reads: bool = False) -> bool:
                    and not _UNSAID.search(clause) for clause in _CLAUSE.split(rest))
 
 
+def own_plan(s: str) -> bool:
+    """Whether `s` (lower case) leads with the user's own plan or a decline (`_OWN_PLAN`) and no
+    other clause asks for anything: none is an instruction, a question, a wish or a request that
+    names an action, unnegated ("I'm off to the gym, set a 45 minute timer"; "no reminder, just a
+    10 minute timer"; "I'll be in Leeds tomorrow, what's the weather like?"). A "no need" or a
+    "don't" beside an undoing word asks for the undoing ("no need for that reminder anymore")."""
+    plan = _OWN_PLAN.search(s)
+    if plan is None or (plan["no"] and _UNDO.search(s)):
+        return False  # "don't need the standup reminder anymore": an undoing asked for
+    own, *rest = _ASKED_CLAUSE.split(s[plan.end():], maxsplit=1)
+    if own.endswith("?"):
+        return False  # "gonna be sunny in leeds tomorrow?"
+    return not any((_AGAIN.search(clause) or _QUESTION.search(clause) or _WANT.search(clause) or
+                    _named(clause)) and not _NEGATION.search(clause)
+                   for clause in _ASKED_CLAUSE.split(rest[0] if rest else ""))
+
+
 def said_not_to(s: str, action: str) -> bool:
     """Whether `s` (lower case) says not to do `action`, not to keep anything, or not to set
     what `action` would undo (`_UNDOES`) without asking for the undoing, or puts it off."""
@@ -567,6 +613,5 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
-           "NO_DAY_AHEAD", "REASONS",
-           "RECORD", "TOPICS", "asks", "left_as_it_is", "of_the_past", "plain", "said_not_to", "unasked",
-           "unmeasured"]
+           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asks", "left_as_it_is",
+           "of_the_past", "own_plan", "plain", "said_not_to", "unasked", "unmeasured"]

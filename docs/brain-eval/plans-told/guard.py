@@ -1,0 +1,37 @@
+"""The committed typed items plans-told can touch: a request that "the user's own plan" reads
+(`asking.own_plan`), as the loop asks it of a call the brain wrote, one that ran, or one the
+item expects, and that no reason read before it holds back already.
+
+python docs/brain-eval/plans-told/guard.py OUT.jsonl
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from records import write_guard
+
+from assistant.toolcall import ToolCall
+from assistant.tools import FAMILIES
+from assistant.tools.asking import ANY_TOOL, unasked
+from assistant.tools.base import SideEffect
+
+TOOLS = {t.name: t for family in FAMILIES
+         for t in importlib.import_module(f"assistant.tools.{family}").TOOLS}
+
+
+def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+    names = {c.name for c in calls} | {c["name"] for c in r.get("calls") or []} | \
+        {e["name"] for e in r["expected"]}
+    return any(unasked(r["text"], (*TOOLS[n].held_back_by, *ANY_TOOL), TOOLS[n].action,
+                       TOOLS[n].side_effect == SideEffect.READ) == "the user's own plan"
+               for n in names if n in TOOLS)
+
+
+if __name__ == "__main__":
+    write_guard(sys.argv[1], touches)
