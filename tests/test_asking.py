@@ -385,6 +385,10 @@ def test_every_tool_that_only_reads_names_its_topic() -> None:
     ("take a screenshot of this", True),
     ("turn the heating up", True),
     ("check me in for the 9:40 to Malaga", True),
+    # dose-things: paying through an app ("venmo chris 25 for the pizza" logged 25 ml of pizza).
+    ("venmo chris 25 for the pizza", True),
+    ("paypal sam 20 for the tickets", True),
+    ("transfer $200 from checking to savings please", True),
     # A tool's verb leads, or "me" follows: left to the brain.
     ("remind me to text Dave at 6", False),
     ("add a note to book the MOT", False),

@@ -413,6 +413,17 @@ def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() 
     assert [e.call for e in events if isinstance(e, ToolStarted)] == [nurofen]
 
 
+def test_the_loop_saves_no_dose_of_an_everyday_thing() -> None:
+    from assistant.tools.asking import NOT_ABOUT
+
+    coffee = ToolCall("log_dose", {"drug": "coffee", "amount": 2, "unit": "cups"})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([coffee])]),
+                       Registry([replace_fn(_declared("log_dose"))]), options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="Is two cups of coffee a day bad for you?")))
+    assert not [e for e in events if isinstance(e, ToolStarted)]
+    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
+
+
 def test_the_loop_saves_no_dose_of_a_medicine_nobody_named() -> None:
     from assistant.tools.asking import NOT_ABOUT
 

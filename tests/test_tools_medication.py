@@ -9,7 +9,13 @@ from tools_helpers import PARIS, PINNED, Clock, call, make_ctx
 
 from assistant.tools import ErrorCode, Registry
 from assistant.tools.formulary import ACCEPT, MARGIN, Status, core, load
-from assistant.tools.medication import names_a_medicine, names_medicine, normalise_unit, tools
+from assistant.tools.medication import (
+    an_everyday_thing,
+    names_a_medicine,
+    names_medicine,
+    normalise_unit,
+    tools,
+)
 
 LASA_PAIRS = [
     ("hydroxyzine", "hydralazine"), ("clonidine", "clonazepam"), ("tramadol", "trazodone"),
@@ -448,3 +454,24 @@ def test_names_the_drug(drug, said, named):
     from assistant.tools.medication import names_the_drug
 
     assert names_the_drug({"drug": drug}, said) is named
+
+
+@pytest.mark.parametrize(("drug", "said", "everyday"), [
+    # dose-things: what the brain wrote as a dose of a thing that is no medicine.
+    ("pizza", "venmo chris 25 for the pizza", True),
+    ("coffee", "Is two cups of coffee a day bad for you?", True),
+    ("coke", "grabbed a 2 litre bottle of coke for the party tonight", True),
+    ("bills", "Rent 1,200 + bills 300 = 1,500 a month each", True),
+    ("beer", "had 3 beers last night", True),
+    ("cups of tea", "drank 4 cups of tea today", True),
+    # A medicine the formulary does not know, a name with a word of a remedy, a medicine word
+    # said, or a record asked for.
+    ("amlong", "amlong 2.5 every day at 10pm pls schedule", False),
+    ("fish oil", "took 2 fish oil", False),
+    ("milk of magnesia", "had some milk of magnesia", False),
+    ("flu shot", "had my flu shot today", False),
+    ("coffee", "took 2 coffee tablets", False),
+    ("water", "log 500 ml of water", False),
+])
+def test_a_dose_of_an_everyday_thing(drug: str, said: str, everyday: bool) -> None:
+    assert an_everyday_thing(drug, said) is everyday

@@ -384,7 +384,8 @@ _WHY = {
         r"|(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|(?:i\s+(?:need|want)|i'?d\s+like)"
         r"\s+(?:you|u)\s+to\s+|go\s+ahead\s+and\s+)*"
         r"(?:(?:text|send|share|e-?mail|message|whatsapp|forward|post|tweet|call|ring|phone|"
-        r"facetime|video\s*call|book|order|buy|purchase|reserve|pay|play|stream|pause|unpause|"
+        r"facetime|video\s*call|book|order|buy|purchase|reserve|pay|venmo|paypal|zelle|transfer|wire|"
+        r"play|stream|pause|unpause|"
         r"resume|restart|rename|snooze|edit|navigate|dim|print|screenshot)\b(?!-|\s+me\b)"
         r"|check\s+(?:me\s+)?in\b|take\s+a\s+(?:screenshot|photo|picture|selfie)\b|directions\b"
         r"|(?:turn|switch)\s+(?:(?:on|off|up|down)\s+)?(?:the\s+|my\s+)?(?:lights?|lamps?|heating|"
@@ -427,9 +428,9 @@ NOT_ASKED = {
     "left as it is": "Okay, I've left it.",
     "the user's own plan": "Okay, I'll leave that with you. Just ask if you want a timer, a "
                            "reminder or a note for it.",
-    "an action no tool does": "Sorry, I can't do that: I can't send messages, make calls, book, "
-                              "buy or play things, or pause, rename or snooze timers. I can set "
-                              "you a reminder to do it.",
+    "an action no tool does": "Sorry, I can't do that: I can't send messages or money, make "
+                              "calls, book, buy or play things, or pause, rename or snooze "
+                              "timers. I can set you a reminder to do it.",
     "a thing's time": "I can tell you the time now, here or in another city, but I can't look "
                       "up when things open, close, leave or start.",
     "a countdown": "I can't count down to a day or a time, but I can tell you the time and date "
@@ -491,6 +492,12 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         if says:
             return why
     return None
+
+
+def asks_to_keep(text: str) -> bool:
+    """Whether `text` asks for a record, a note or a reminder ("log it", "put that down",
+    "schedule", "remind me"), whatever else it says."""
+    return bool(_ASK.search(plain(text)))
 
 
 def asks(text: str) -> bool:
@@ -613,5 +620,5 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
-           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asks", "left_as_it_is",
+           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asks", "asks_to_keep", "left_as_it_is",
            "of_the_past", "own_plan", "plain", "said_not_to", "unasked", "unmeasured"]

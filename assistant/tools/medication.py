@@ -11,10 +11,12 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from assistant import grounding
-from assistant.tools.asking import RECORD, plain
+from assistant.tools.asking import RECORD, asks_to_keep, plain, unmeasured
 from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.daytimes import read_time
@@ -358,6 +360,30 @@ def reads_a_medicine(args: Mapping[str, Any], said: str) -> bool:
         names_a_medicine(said) or taken
 
 
+@cache
+def _everyday() -> frozenset[str]:
+    """`data/everyday-things.txt`: things people count that are no medicine."""
+    text = resources.files("assistant.tools").joinpath("data/everyday-things.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def an_everyday_thing(drug: str, said: str) -> bool:
+    """Whether the `drug` the brain wrote is an everyday thing, no medicine (`_everyday`: pizza,
+    coffee, bills), which the formulary does not know, where the user's words name no medicine
+    and ask for no record ("venmo chris 25 for the pizza", "Is two cups of coffee a day bad for
+    you?"). "log 500 ml of water" asked for it; "amlong 2.5 every day at 10pm" is no everyday
+    thing, whatever the formulary knows."""
+    name = plain(drug)
+    things = _everyday()
+    words = re.findall(r"[a-z]+", name)
+    everyday = name in things or (bool(words) and all(
+        w in things or w.removesuffix("s") in things or w.removesuffix("es") in things
+        for w in words))
+    return everyday and not _formulary_named(name, closely=False) and \
+        not names_a_medicine(unmeasured(said)) and not asks_to_keep(said)
+
+
 def names_the_drug(args: Mapping[str, Any], said: str) -> bool:
     """Whether the user's words name the `drug` a dose or a schedule would save: by a name of
     the formulary's medicine the brain wrote (`_names_entry`), by a word of it close in spelling
@@ -365,6 +391,8 @@ def names_the_drug(args: Mapping[str, Any], said: str) -> bool:
     ask about if the brain miscopied it ("oseltamivir" written "osamivir"). Nobody named the
     metformin of "what units can a dose be logged in? drops, puffs?", which saved 500 ml of it."""
     drug = str(args.get("drug", ""))
+    if an_everyday_thing(drug, said):
+        return False
     text = plain(said)
     known = _drug_named(drug)
     return (isinstance(known, str) and _names_entry(known, drug, text)) or \
