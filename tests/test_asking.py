@@ -389,6 +389,9 @@ def test_every_tool_that_only_reads_names_its_topic() -> None:
     ("venmo chris 25 for the pizza", True),
     ("paypal sam 20 for the tickets", True),
     ("transfer $200 from checking to savings please", True),
+    # money-said: "cashapp" and "reorder" too.
+    ("cashapp mike 25 for gas", True),
+    ("reorder the 500g oats from amazon", True),
     # A tool's verb leads, or "me" follows: left to the brain.
     ("remind me to text Dave at 6", False),
     ("add a note to book the MOT", False),

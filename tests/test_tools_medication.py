@@ -11,6 +11,7 @@ from assistant.tools import ErrorCode, Registry
 from assistant.tools.formulary import ACCEPT, MARGIN, Status, core, load
 from assistant.tools.medication import (
     an_everyday_thing,
+    bought_not_taken,
     names_a_medicine,
     names_medicine,
     normalise_unit,
@@ -475,3 +476,21 @@ def test_names_the_drug(drug, said, named):
 ])
 def test_a_dose_of_an_everyday_thing(drug: str, said: str, everyday: bool) -> None:
     assert an_everyday_thing(drug, said) is everyday
+
+
+@pytest.mark.parametrize(("drug", "amount", "said", "bought"), [
+    # money-said: a thing the formulary does not know, its amount money's or goods'.
+    ("tesco", 80, "spent like 80 quid at tesco today", True),
+    ("cab yaar", 500, "i owe raj 500 rupees for the cab yaar", True),
+    ("lads", 2, "had a couple of pints with the lads, 3 maybe 4", True),
+    ("unleaded", 5, "Bought 5 litres of unleaded for the mower", True),
+    ("costco", 45, "dropped $45 at costco", True),
+    # The dose's own number said, a drug the formulary knows, a medicine word, a record asked.
+    ("pan", 40, "had a glass of water with my pan 40", False),
+    ("telma", 40, "telma 40 every morning", False),
+    ("amoxicillin", 500, "paid 12 dollars for my amoxicillin, took the first 500mg at 9", False),
+    ("chai", 5, "had 5 cups of chai, log it", False),
+    ("xyzal", 5, "spent 10 quid on xyzal tablets, took 1", False),
+])
+def test_a_dose_of_a_thing_bought(drug: str, amount: float, said: str, bought: bool) -> None:
+    assert bought_not_taken(drug, amount, said) is bought

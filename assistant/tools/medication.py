@@ -384,6 +384,30 @@ def an_everyday_thing(drug: str, said: str) -> bool:
         not names_a_medicine(unmeasured(said)) and not asks_to_keep(said)
 
 
+# An amount of money, or of goods rather than of a dose: "spent like 80 quid at tesco", "$45",
+# "had a couple of pints with the lads", "5 litres of unleaded"; not "a glass of water with my
+# pan 40" (the 40 is the dose's).
+_GOODS = re.compile(
+    r"[£$€₹]\s*\d|\b(?:\d[\d,.]*\s*k?|an?|one|two|three|four|five|six|couple(?:\s+of)?|few|"
+    r"several)\s*(?:quid|bucks?|dollars?|rupees?|rs|euros?|pounds?|cents?|pence|grand|pints?|"
+    r"litres?|liters?|gallons?|cans?|bottles?|cups?|glass(?:es)?|mugs?|slices?|packets?|bags?|"
+    r"box(?:es)?|kilos?|kgs?|lbs?)\b")
+
+
+def bought_not_taken(drug: str, amount: object, said: str) -> bool:
+    """Whether the `drug` the brain wrote, which the formulary does not know even closely, was
+    said with an amount of money or of goods (`_GOODS`) and its `amount` is no number said apart
+    from those, where the words name no medicine and ask for no record: "spent like 80 quid at
+    tesco today" logged 80 tablets of "tesco", "i owe raj 500 rupees for the cab yaar" 500 of
+    "cab yaar" (money-said); "had a glass of water with my pan 40" says its dose's 40."""
+    text = plain(said)
+    if _formulary_named(plain(drug), plural=True) or not _GOODS.search(text) or \
+            names_a_medicine(unmeasured(said)) or asks_to_keep(said):
+        return False
+    rest = grounding.said_numbers(_GOODS.sub(" ", text))
+    return not (isinstance(amount, int | float) and float(amount) in rest)
+
+
 def names_the_drug(args: Mapping[str, Any], said: str) -> bool:
     """Whether the user's words name the `drug` a dose or a schedule would save: by a name of
     the formulary's medicine the brain wrote (`_names_entry`), by a word of it close in spelling
@@ -391,7 +415,7 @@ def names_the_drug(args: Mapping[str, Any], said: str) -> bool:
     ask about if the brain miscopied it ("oseltamivir" written "osamivir"). Nobody named the
     metformin of "what units can a dose be logged in? drops, puffs?", which saved 500 ml of it."""
     drug = str(args.get("drug", ""))
-    if an_everyday_thing(drug, said):
+    if an_everyday_thing(drug, said) or bought_not_taken(drug, args.get("amount"), said):
         return False
     text = plain(said)
     known = _drug_named(drug)
