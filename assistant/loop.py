@@ -528,10 +528,8 @@ class Conversation:
 
     def _not_asked(self, why: str) -> str:
         """What the user is told for a call held back for `why`: advice where no medicine is
-        named is not sent to a pharmacist ("how much will I have after 26 weeks?"), and a call
-        held back for not being about its tool is not told it names no medicine where it names
-        none ("what month gets the most snow in denver" read as a list of the timers)."""
-        if why in ("advice", NOT_ABOUT) and not self._names_no_advice_thing(self._newest_words()):
+        named is not sent to a pharmacist ("how much will I have after 26 weeks?")."""
+        if why == "advice" and not self._names_no_advice_thing(self._newest_words()):
             return ADVICE_UNNAMED
         return NOT_ASKED[why]
 

@@ -34,7 +34,7 @@ from assistant.grounding import (
 )
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
-from assistant.tools.asking import ADVICE_UNNAMED, NO_DAY_AHEAD, NOT_ASKED, NOT_SAID
+from assistant.tools.asking import NO_DAY_AHEAD, NOT_ASKED, NOT_SAID
 from assistant.tools.base import SideEffect, Tool
 from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
@@ -390,8 +390,7 @@ def test_the_loop_reads_the_dose_log_only_for_a_drug_that_may_be_a_medicine() ->
     events = list(bot.turn(UserInput(text="My last eye test was in 2019. Is that too long ago?")))
     assert not [e for e in events if isinstance(e, ToolStarted)]
     assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
-    # timers-named: naming no medicine, it is not told that it names none.
-    assert [e.text for e in events if isinstance(e, Answer)] == [ADVICE_UNNAMED]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_ABOUT]]
 
 
 def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() -> None:
@@ -403,7 +402,7 @@ def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() 
     events = list(bot.turn(UserInput(text="how much snow did Buffalo get last winter")))
     assert not [e for e in events if isinstance(e, ToolStarted)]
     assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
-    assert [e.text for e in events if isinstance(e, Answer)] == [ADVICE_UNNAMED]
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED[NOT_ABOUT]]
     # A medicine named in an earlier turn of the window is named: "and before that?" reads it.
     nurofen = ToolCall("last_dose", {"drug": "nurofen"})
     bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([nurofen]), "At 8.",
@@ -412,22 +411,6 @@ def test_the_loop_reads_the_dose_log_only_for_a_request_that_names_a_medicine() 
     list(bot.turn(UserInput(text="last nurofen?")))
     events = list(bot.turn(UserInput(text="sorry, when was that again?")))
     assert [e.call for e in events if isinstance(e, ToolStarted)] == [nurofen]
-
-
-def test_the_loop_lists_the_timers_only_for_a_request_that_speaks_of_one() -> None:
-    from assistant.tools.asking import NOT_ABOUT
-
-    listed = ToolCall("list_timers", {})
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([listed])]),
-                       Registry([replace_fn(_declared("list_timers"))]), options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text="what month gets the most snow in denver")))
-    assert not [e for e in events if isinstance(e, ToolStarted)]
-    assert [e.why for e in events if isinstance(e, CallsHeldBack)] == [NOT_ABOUT]
-    assert [e.text for e in events if isinstance(e, Answer)] == [ADVICE_UNNAMED]
-    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([listed]), "Done."]),
-                       Registry([replace_fn(_declared("list_timers"))]), options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text="is the pasta done?")))
-    assert [e.call for e in events if isinstance(e, ToolStarted)] == [listed]
 
 
 def test_the_loop_saves_no_dose_of_an_everyday_thing() -> None:

@@ -11,7 +11,7 @@ from tools_helpers import PARIS, PINNED, Clock, Notifications, call, make_ctx, o
 
 from assistant.events import Notification
 from assistant.tools import ErrorCode
-from assistant.tools.timers import scheduler_for, speaks_of_timers
+from assistant.tools.timers import scheduler_for
 
 
 def test_a_one_second_timer_really_fires(tmp_path):
@@ -310,23 +310,3 @@ def test_the_question_before_a_cancel_or_a_delete_names_what_it_undoes(tmp_path)
         assert said is not None and said.startswith(f"Should I delete note {note}, from today at ")
         assert "hunter2" not in said  # a note's words came from outside: not spoken as ours
         assert question("delete_note", {"note_id": 99}) is None
-
-
-@pytest.mark.parametrize(("said", "of_timers"), [
-    # timers-named: what a request to list the timers speaks of.
-    ("how long's left on my timers?", True),
-    ("eggs done?", True),
-    ("is the nap almost up", True),
-    ("hair dye, how many more minutes", True),
-    ("anything counting down?", True),
-    ("is the pizza redy", True),
-    ("is my parking about to run out?", True),
-    ("how much time is on the HIIT interval", True),
-    # What the brain listed the timers for.
-    ("what month gets the most snow in denver", False),
-    ("What's the record low temperature for the UK?", False),
-    ("what's traffic like on the M25 right now", False),
-    ("which month has the fewest days", False),
-])
-def test_what_a_request_to_list_the_timers_speaks_of(said: str, of_timers: bool) -> None:
-    assert speaks_of_timers(said) is of_timers

@@ -391,23 +391,6 @@ def asks_time_left(text: str) -> bool:
     return bool(_TIME_LEFT.search(s)) and not _NOT_TIMED.search(s)
 
 
-# What every request to list the timers speaks of: a timer, a countdown or an alarm, or a thing
-# being done, ready, up, over, left, to go, still going, or going off ("eggs done?", "is the nap
-# almost up", "how many more minutes on my face mask", "anything counting down?").
-_OF_TIMERS = re.compile(
-    r"(?:\b|(?<=\d))(?:t[iy]m+e?rs?|countdowns?|count(?:ing)?\s*down|alarms?|stopwatch|"
-    r"on\s+the\s+clock|done|re+a?dy|redy|up|over|finish\w*|left|remaining|to\s+go|running|"
-    r"run\s+out|ticking|going|nearly\s+there|almost\s+there|how\s+(?:much\s+)?long(?:er)?|"
-    r"how\s+many\s+more|how\s+far\s+along|time\s+(?:is\s+)?on|yet|gone\s+off|go(?:es)?\s+off|"
-    r"beep\w*|buzz\w*|ring\w*|ding)\b")
-
-
-def speaks_of_timers(said: str) -> bool:
-    """Whether `said` speaks of a timer or of a thing being timed (`_OF_TIMERS`): the brain
-    listed the timers for "what month gets the most snow in denver"."""
-    return bool(_OF_TIMERS.search(said.lower().replace("\u2019", "'")))
-
-
 # A request to cancel a reminder, an alarm or a timer: "cancel my reminder to put the bins out",
 # "the reminder about mom's birthday, delete it please", "I don't need the reminder about the
 # plumber any more". Not said not to ("don't cancel it", "leave it for now"), not another
@@ -473,7 +456,7 @@ TOOLS = (
          # "no need for a timer"; "how long until 5pm" set a 5-hour one
          held_back_by=("said not to", "a countdown"), action="timer"),
     Tool("list_timers", "List running timers with the time left on each.", _EMPTY,
-         side_effect=SideEffect.READ, action="timer", about=speaks_of_timers,
+         side_effect=SideEffect.READ, action="timer",
          held_back_by=("a countdown",),  # "how many days till friday"
          plainly_asked=asks_time_left),
     Tool("cancel_timer",
