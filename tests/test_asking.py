@@ -540,16 +540,6 @@ def test_the_loop_cancels_nothing_and_sets_nothing_for_a_timer_left_running() ->
     ("gonna be sunny in leeds tomorrow?", False),
     ("don't let me forget to ring the vet in an hour", False),
     ("dont need the reminder for my 9am standup anymore", False),
-    # deeds-told: what the user has done themselves (everyday-14's false alarms), not a dose told,
-    # nor a deed beside a request or an undoing.
-    ("I already set a timer on my phone, just fyi", True),
-    ("I wrote the wifi password on a sticky note on the fridge", True),
-    ("I set my alarm for 6 but I'm exhausted", True),
-    ("I've already got a timer going for the rice, no worries", True),
-    ("I already took my metformin at 8", False),
-    ("i set something for the chicken earlier, how long is left on it", False),
-    ("I've written the code down but save a note too", False),
-    ("I cancelled my Netflix last night so I don't need the reminder to cancel Netflix", False),
 ])
 def test_the_users_own_plan_or_a_decline(heard: str, plan: bool) -> None:
     assert (unasked(heard, ANY_TOOL, "cancel") == "the user's own plan") is plan

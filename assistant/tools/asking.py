@@ -213,13 +213,7 @@ _OWN_PLAN = re.compile(
     r"drizzle|freeze|thunder)\b)[a-z]+"
     r"|(?:don'?t|do\s+not)\s+(?:you\s+)?worry\b|no\s+worries\b|(?:i'?ve|i)\s+got\s+(?:it|this)\b"
     r"|(?P<no>(?:there'?s\s+)?no\s+need|(?:you\s+)?(?:don'?t|do\s+not)"
-    r"(?!\s+(?:forget|let\s+me\s+forget)\b)(?:\s+(?:have|need)\s+to)?)\b"
-    # deeds-told: what the user has done themselves ("I already set a timer on my phone", "I
-    # wrote the wifi password on a sticky note"); not a dose told ("I already took my metformin").
-    r"|(?P<deed>(?:i'?ve|i\s+have|i|we'?ve|we\s+have|we)\s+(?:just\s+|actually\s+)?(?:already\s+)?"
-    r"(?:set|wrote|written|noted|jotted|saved|deleted|cancell?ed)\b"
-    r"|(?:i'?ve|i\s+have|i|we'?ve|we)\s+already\s+(?!(?:took|taken|had|did|done|used|put|logged)\b)"
-    r"[a-z]+))")
+    r"(?!\s+(?:forget|let\s+me\s+forget)\b)(?:\s+(?:have|need)\s+to)?)\b)")
 # A clause, keeping its question mark (`_QUESTION`).
 _ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!]+|\b(?:but|and|so|then|instead|or)\b")
 # A clause that asks in the first person: "don't give me UTC, I want my own time".
@@ -557,20 +551,17 @@ def left_as_it_is(s: str, action: str = "", reads: bool = False) -> bool:
 
 
 def own_plan(s: str) -> bool:
-    """Whether `s` (lower case) leads with the user's own plan, a decline or a deed of their own
-    (`_OWN_PLAN`) and no other clause asks for anything: none is an instruction, a question, a
-    wish or a request that names an action, unnegated ("I'm off to the gym, set a 45 minute
-    timer"; "no reminder, just a 10 minute timer"; "I'll be in Leeds tomorrow, what's the weather
-    like?"). A "no need" or a "don't" beside an undoing word asks for the undoing ("no need for
-    that reminder anymore"), and so does an undoing word after a deed."""
+    """Whether `s` (lower case) leads with the user's own plan or a decline (`_OWN_PLAN`) and no
+    other clause asks for anything: none is an instruction, a question, a wish or a request that
+    names an action, unnegated ("I'm off to the gym, set a 45 minute timer"; "no reminder, just a
+    10 minute timer"; "I'll be in Leeds tomorrow, what's the weather like?"). A "no need" or a
+    "don't" beside an undoing word asks for the undoing ("no need for that reminder anymore")."""
     plan = _OWN_PLAN.search(s)
     if plan is None or (plan["no"] and _UNDO.search(s)):
         return False  # "don't need the standup reminder anymore": an undoing asked for
     own, *rest = _ASKED_CLAUSE.split(s[plan.end():], maxsplit=1)
     if own.endswith("?"):
         return False  # "gonna be sunny in leeds tomorrow?"
-    if plan["deed"] and rest and _UNDO.search(rest[0]):
-        return False  # "I cancelled my Netflix, so I don't need the reminder to cancel it"
     return not any((_AGAIN.search(clause) or _QUESTION.search(clause) or _WANT.search(clause) or
                     _named(clause)) and not _NEGATION.search(clause)
                    for clause in _ASKED_CLAUSE.split(rest[0] if rest else ""))
