@@ -79,7 +79,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
@@ -242,6 +242,7 @@ def ground_unit(call: ToolCall, units: Mapping[str, Mapping[str, str]], heard: s
 # things. Up to 4 only: above, a strength said bare ("5 amlodipine", "500 paracetamol") may be
 # meant. Not when a measured form is said ("a spoon of Calpol", "a sachet of Lemsip").
 _MEASURES = frozenset({"mg", "g", "mcg", "ml"})
+_MASSES = frozenset({"mg", "g", "mcg"})
 COUNTED_AT_MOST = 4
 _MEASURED_FORM = re.compile(r"\b(?:(?:tea|table|dessert)?spoon(?:s|ful|fuls)?|tsps?|tbsps?|sachets?|"
                             r"syrup|liquid|suspension|solution|elixir|capfuls?|cups?|shots?|"
@@ -265,6 +266,36 @@ def ground_count(call: ToolCall, units: Mapping[str, Mapping[str, str]],
         key = _unit_form(written)
         if name in counts and forms.get(key) in _MEASURES and not said_units(heard, forms):
             args[name] = counts[name]
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
+def ground_strength(call: ToolCall, units: Mapping[str, Mapping[str, str]],
+                    strength: Callable[[Mapping[str, Any]], str | None] | None,
+                    amounts: Collection[str], heard: str) -> ToolCall:
+    """`call` with its unit set to the one a bare strength means (`strength`: "telma 40",
+    "dolo 650 taken" had been logged as millilitres or tablets), not a mass the call has, where
+    `heard` says no unit and no measured form and the amount, above `COUNTED_AT_MOST`, is said
+    right after a word of the thing's name; a count said before it ("2 panadol") is
+    `ground_count`'s."""
+    if strength is None or _MEASURED_FORM.search(heard.lower()):
+        return call
+    args = dict(call.arguments)
+    # A schedule declares no amounts (its times are numbers too), but has its strength's.
+    amount = next((v for a in (*amounts, "amount") if isinstance(v := args.get(a), int | float)
+                   and not isinstance(v, bool)), None)
+    unit = strength(args)
+    if amount is None or amount <= COUNTED_AT_MOST or unit is None:
+        return call
+    names = re.findall(r"[a-z]{3,}", str(args.get("drug", "")).lower())
+    text = heard.lower()
+    if not any(re.search(rf"\b{re.escape(name)}\w*\s+{re.escape(_number(float(amount)))}"
+                         r"(?![\d.:/%])(?!\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)", text) for name in names):
+        return call
+    for name, forms in units.items():
+        written = forms.get(_unit_form(args.get(name)))
+        # A mass the brain wrote is its own knowledge of the strength ("digoxin 125": mcg).
+        if not said_units(heard, forms) and written not in _MASSES:
+            args[name] = unit
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
@@ -664,11 +695,13 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     new = ground_measure(new, tool.measures, tool.amounts[0] if tool.amounts else "",
                          tool.unit_of, heard)
     new = ground_sum(new, tool.sums, heard)
-    return ground_count(new, tool.units, tool.count_units, tool.amounts, heard)
+    new = ground_count(new, tool.units, tool.count_units, tool.amounts, heard)
+    return ground_strength(new, tool.units, tool.strength_unit, tool.amounts, heard)
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
-           "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_sum",
+           "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_strength",
+           "ground_sum",
            "ground_times", "ground_unit", "in_digits", "made_up", "no_day_ahead", "said",
            "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]

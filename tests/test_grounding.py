@@ -21,6 +21,7 @@ from assistant.grounding import (
     ground_duration,
     ground_moment,
     ground_place,
+    ground_strength,
     ground_times,
     ground_unit,
     made_up,
@@ -734,6 +735,46 @@ def test_a_bare_count_is_of_tablets_not_a_measure(written: tuple[str, float, str
     got = ground_count(call, {"unit": _UNIT_OF}, {"unit": "tablets"}, ("amount",), heard)
     assert got.arguments["unit"] == unit
     assert ground_count(call, {"unit": _UNIT_OF}, {}, ("amount",), heard) is call  # no count unit
+
+
+@pytest.mark.parametrize(("written", "heard", "unit"), [
+    # strength-said: a strength said bare right after the name is in milligrams.
+    (("pan", 40, "ml"), "had my pan 40 at 8 this morning", "mg"),
+    (("dolo", 650, "tablets"), "dolo 650 taken just now", "mg"),
+    (("crestor 10", 10, "tablets"), "crestor 10 at night, 9pm, every day pls", "mg"),
+    (("coversyl", 5, "ml"), "coversyl 5 taken, 7am", "mg"),
+    # An insulin, a thyroid hormone, a unit or a measured form said, a count before the name,
+    # a small number, a clock time: as written.
+    (("lantus", 22, "ml"), "lantus 22 at bedtime", "ml"),
+    (("eltroxin", 50, "tablets"), "eltroxin 50 this morning", "tablets"),
+    (("humalog", 6, "units"), "humalog 6 units", "units"),
+    (("calpol", 5, "ml"), "calpol 5 ml at 6", "ml"),
+    (("ibuprofen", 10, "ml"), "ibuprofen syrup 10 at bedtime", "ml"),
+    (("panadol", 2, "tablets"), "panadol 2 at 9", "tablets"),
+    (("paracetamol", 10, "ml"), "paracetamol 10am", "ml"),
+    (("metformin", 8, "tablets"), "metformin at 8 and 8", "tablets"),
+    (("digoxin", 125, "mcg"), "digoxin 125 taken at 8am", "mcg"),  # the brain's own mass
+])
+def test_a_strength_said_bare_after_the_name_is_in_milligrams(
+        written: tuple[str, float, str], heard: str, unit: str) -> None:
+    from assistant.tools.medication import _UNIT_OF, strength_unit
+
+    drug, amount, wrote = written
+    call = ToolCall("log_dose", {"drug": drug, "amount": amount, "unit": wrote})
+    got = ground_strength(call, {"unit": _UNIT_OF}, strength_unit, ("amount",), heard)
+    assert got.arguments["unit"] == unit
+    # A schedule, which declares no amounts: its strength's too.
+    assert ground_strength(call, {"unit": _UNIT_OF}, strength_unit, (), heard) == got
+    assert ground_strength(call, {"unit": _UNIT_OF}, None, ("amount",), heard) is call
+
+
+def test_a_dose_and_a_schedule_take_a_bare_strength_as_said() -> None:
+    from assistant.tools.medication import TOOLS
+
+    for name, extra in (("log_dose", {}), ("add_medication_schedule", {"times": ["7 am"]})):
+        tool = next(t for t in TOOLS if t.name == name)
+        call = ToolCall(name, {"drug": "telma", "amount": 40, "unit": "tablets", **extra})
+        assert as_said(call, tool, "telma 40 every morning at 7", NOW).arguments["unit"] == "mg"
 
 
 def test_the_loop_logs_the_dose_as_said() -> None:

@@ -104,6 +104,10 @@ class Tool:
     # Unit arguments with the unit a bare count means ("two Nurofen": tablets): the loop sets one
     # to it when the newest request says no unit and the model wrote a form the table lacks.
     count_units: Mapping[str, str] = field(default_factory=dict)
+    # The unit a strength said bare right after the thing's name means, for a call's arguments
+    # ("telma 40": mg), or None where a bare number means another (an insulin's units): the loop
+    # sets the unit to it when the newest request says none (`grounding.ground_strength`).
+    strength_unit: Callable[[Mapping[str, Any]], str | None] | None = None
     # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
     # times the newest request lists when the model wrote others (`ground_times`).
     times_of_day: tuple[str, ...] = ()

@@ -440,6 +440,21 @@ def _names_entry(generic: str, drug: str, text: str) -> bool:
                _drug_named(w) == generic for w in words if len(w) >= 4)
 
 
+# Classes whose bare number is no strength in milligrams: "lantus 22" (units), "ventolin 2"
+# (puffs), "eltroxin 50" (micrograms), eye drops, vitamins ("vitamin d 1000": IU).
+_NOT_MG = frozenset({"insulin", "bronchodilator", "inhaled corticosteroid and bronchodilator",
+                     "glaucoma eye drop", "vitamin", "thyroid hormone", "supplement",
+                     "iron supplement"})
+
+
+def strength_unit(args: Mapping[str, Any]) -> str | None:
+    """The unit a strength said bare after the drug's name means (`Tool.strength_unit`):
+    milligrams, for a tablet the formulary does not know too ("telma 40", "pan 40"); None for a
+    class whose bare number is another unit (`_NOT_MG`)."""
+    match = load().resolve(str(args.get("drug", "")))
+    return None if match.drug is not None and match.drug.drug_class in _NOT_MG else "mg"
+
+
 def _named(entry: Drug, said: str) -> str:
     """'clonazepam (Klonopin)': the user hears which drug was logged when they named another."""
     return entry.generic if normalise(said) == normalise(entry.generic) else \
@@ -497,8 +512,8 @@ TOOLS = (
                       "description": "When it was taken, if not just now."}},
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
-         units={"unit": _UNIT_OF}, count_units=_COUNT, amounts=("amount",),
-         routine="add_medication_schedule", held_back_by=RECORD, action="dose",
+         units={"unit": _UNIT_OF}, count_units=_COUNT, strength_unit=strength_unit,
+         amounts=("amount",), routine="add_medication_schedule", held_back_by=RECORD, action="dose",
          about_args=names_the_drug, no_advice_on=names_a_medicine),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
@@ -527,7 +542,8 @@ TOOLS = (
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
-         count_units=_COUNT, times_of_day=("times",), held_back_by=RECORD,
+         count_units=_COUNT, strength_unit=strength_unit, times_of_day=("times",),
+         held_back_by=RECORD,
          action="schedule", about_args=names_the_drug, no_advice_on=names_a_medicine),
 )
 
