@@ -164,13 +164,12 @@ class CallAsked(Event):
     where the brain's takes nothing from the request: its name check held it back ("Is it
     Thursday yet in Seoul?", `get_time` at P(name) 0.17), the loop held it back as not about
     the request or for a number nobody said ("is the pie ready yet" -> `last_dose("pie")`), or it
-    only reads and has no argument ("has it gone five o'clock yet" -> `list_timers()`), or it
-    called nothing and said nothing ("is my nap up"). It goes through the loop's rules like the
-    brain's own."""
+    only reads and has no argument ("has it gone five o'clock yet" -> `list_timers()`). It goes
+    through the loop's rules like the brain's own."""
 
     kind: ClassVar[str] = "call-asked"
     call: ToolCall
-    written: str  # the tool the brain named, "" where it called nothing and said nothing
+    written: str  # the tool the brain named
 
 
 @dataclass(frozen=True)

@@ -274,12 +274,9 @@ class Conversation:
             if t.cancel.is_set():
                 yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
-            if fresh and isinstance(outcome, Reply) and not t.spoke_natively and \
-                    (unsure is not None or not outcome.text.strip()) and \
-                    (asked := self._plainly_asked(unsure.calls if unsure else ())):
-                # A call the brain was unsure of, or none and no words (silent-asked: "is my
-                # nap up" heard "Could you say it another way?").
-                yield CallAsked(call=asked, written=unsure.name if unsure else "")
+            if fresh and unsure is not None and isinstance(outcome, Reply) and \
+                    not t.spoke_natively and (asked := self._plainly_asked(unsure.calls)):
+                yield CallAsked(call=asked, written=unsure.name)
                 outcome = CallsProposed(calls=(asked,), raw=render_lfm2([asked]))
             why = self._why_not_answered(self._newest_words()) if fresh and \
                 isinstance(outcome, Reply) and not t.spoke_natively else None

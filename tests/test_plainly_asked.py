@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from assistant.engine import Request
-from assistant.engines.scripted import ScriptedEngine
 from assistant.events import (
     Answer,
     CallAsked,
@@ -293,42 +292,3 @@ def test_no_cancel_is_made_without_the_brains_own(heard: str, written: ToolCall)
     bot, ran = _bot(written)
     events = list(bot.turn(UserInput(text=heard)))
     assert ran == [] and not any(isinstance(e, CallAsked) for e in events)
-
-
-@pytest.mark.parametrize(("heard", "read"), [
-    # silent-asked: the brain called nothing and said nothing ("Could you say it another way?").
-    ("is my nap up", ToolCall("list_timers", {})),
-    ("is the slow cooker one nearly done", ToolCall("list_timers", {})),
-    ("Is it lunchtime yet in São Paulo?", ToolCall("get_time", {"location": "São Paulo"})),
-])
-def test_a_plain_question_gets_its_tool_where_the_brain_called_nothing(
-        heard: str, read: ToolCall) -> None:
-    ran: list[tuple[str, dict[str, Any]]] = []
-
-    def bound(tool: Tool) -> Tool:
-        def fn(**kw: Any) -> dict[str, str]:
-            ran.append((tool.name, kw))
-            return {"summary": f"{tool.name} ran"}
-        return replace(tool, fn=fn)
-
-    tools = Registry([bound(t) for t in (*medication.TOOLS, *clock.TOOLS, *timers.TOOLS)])
-    bot = Conversation(ScriptedEngine.from_outputs(["", "Done."]), tools,
-                       options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text=heard)))
-    assert [(e.call, e.written) for e in events if isinstance(e, CallAsked)] == [(read, "")]
-    assert ran == [(read.name, read.arguments)]
-
-
-@pytest.mark.parametrize(("heard", "said"), [
-    # Nothing plainly asked, a cancel with no label of the brain's, or the brain's own words.
-    ("how long do jacket potatoes take", ""),
-    ("cancel the reminder about my bus pass", ""),
-    ("is my nap up", "I think so!"),
-])
-def test_no_call_is_made_where_the_brain_called_nothing_and_nothing_is_plainly_asked(
-        heard: str, said: str) -> None:
-    tools = Registry([replace(t, fn=lambda **kw: {"summary": "ran"})
-                      for t in (*clock.TOOLS, *timers.TOOLS)])
-    bot = Conversation(ScriptedEngine.from_outputs([said]), tools, options=LoopOptions(speak=False))
-    events = list(bot.turn(UserInput(text=heard)))
-    assert not any(isinstance(e, CallAsked) for e in events)
