@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,25 @@ def brain_calls(r: Mapping[str, Any]) -> list[ToolCall]:
     was held back or held to what was said."""
     proposed = [e for e in r.get("events", []) if e["kind"] == "calls-proposed"]
     return [ToolCall(c["name"], c["arguments"]) for c in (proposed[-1]["calls"] if proposed else [])]
+
+
+def names(r: Mapping[str, Any], calls: list[ToolCall]) -> set[str]:
+    """The tools of a record's calls: the brain's, those that ran, and those the item expects."""
+    return {c.name for c in calls} | {c["name"] for c in r.get("calls") or []} | \
+        {e["name"] for e in r["expected"]}
+
+
+def arguments(r: Mapping[str, Any], calls: list[ToolCall], tools: Collection[str],
+              keys: Sequence[str]) -> list[dict[str, Any]]:
+    """The arguments of a record's calls of `tools`: the brain's, those that ran, and every
+    combination of the values the item accepts for `keys` in the calls it expects."""
+    found = [dict(c.arguments) for c in calls if c.name in tools] + \
+        [dict(c["arguments"]) for c in r.get("calls") or [] if c["name"] in tools]
+    for e in r["expected"]:
+        if e["name"] in tools:
+            options = [e["args"].get(k, [None]) for k in keys]
+            found += [dict(zip(keys, values, strict=True)) for values in product(*options)]
+    return found
 
 
 def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import arguments, write_guard
 
 from assistant.toolcall import ToolCall
 from assistant.tools import asking
@@ -27,10 +27,7 @@ OLD = re.compile(NEW.pattern.replace("|re-?order", "").replace(r'cash\s*app|', "
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    doses = [c.arguments for c in calls if c.name in DOSES] + \
-        [c["arguments"] for c in r.get("calls") or [] if c["name"] in DOSES] + \
-        [{"drug": d, "amount": a} for e in r["expected"] if e["name"] in DOSES
-         for d in e["args"].get("drug", []) for a in e["args"].get("amount", [None])]
+    doses = arguments(r, calls, DOSES, ("drug", "amount"))
     s = asking.plain(r["text"])
     return any(bought_not_taken(str(a.get("drug", "")), a.get("amount"), r["text"]) for a in doses) \
         or bool(NEW.search(s)) != bool(OLD.search(s))

@@ -14,7 +14,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import names, write_guard
 
 from assistant.toolcall import ToolCall
 from assistant.tools import FAMILIES
@@ -26,11 +26,9 @@ TOOLS = {t.name: t for family in FAMILIES
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    names = {c.name for c in calls} | {c["name"] for c in r.get("calls") or []} | \
-        {e["name"] for e in r["expected"]}
     return any(unasked(r["text"], (*TOOLS[n].held_back_by, *ANY_TOOL), TOOLS[n].action,
                        TOOLS[n].side_effect == SideEffect.READ) == "the user's own plan"
-               for n in names if n in TOOLS)
+               for n in names(r, calls) if n in TOOLS)
 
 
 if __name__ == "__main__":
