@@ -702,6 +702,5 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
            "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_strength",
-           "ground_sum",
-           "ground_times", "ground_unit", "in_digits", "made_up", "no_day_ahead", "said",
-           "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]
+           "ground_sum", "ground_times", "ground_unit", "in_digits", "made_up", "no_day_ahead",
+           "said", "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]
