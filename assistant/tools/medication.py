@@ -413,7 +413,9 @@ def names_the_drug(args: Mapping[str, Any], said: str) -> bool:
     the formulary's medicine the brain wrote (`_names_entry`), by a word of it close in spelling
     or sound (`grounding.said`), or by a name the formulary knows exactly, which the tool will
     ask about if the brain miscopied it ("oseltamivir" written "osamivir"). Nobody named the
-    metformin of "what units can a dose be logged in? drops, puffs?", which saved 500 ml of it."""
+    metformin of "what units can a dose be logged in? drops, puffs?", which saved 500 ml of it.
+    Not a thing that is no medicine, though said: an everyday thing (`an_everyday_thing`: "venmo
+    chris 25 for the pizza"), or a thing bought (`bought_not_taken`: "80 quid at tesco")."""
     drug = str(args.get("drug", ""))
     if an_everyday_thing(drug, said) or bought_not_taken(drug, args.get("amount"), said):
         return False
