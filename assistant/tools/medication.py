@@ -380,8 +380,13 @@ def an_everyday_thing(drug: str, said: str) -> bool:
     everyday = name in things or (bool(words) and all(
         w in things or w.removesuffix("s") in things or w.removesuffix("es") in things
         for w in words))
-    return everyday and not _formulary_named(name, closely=False) and \
-        not names_a_medicine(unmeasured(said)) and not asks_to_keep(said)
+    return everyday and not _formulary_named(name, closely=False) and _no_medicine_said(said)
+
+
+def _no_medicine_said(said: str) -> bool:
+    """Whether the user's words name no medicine (their units apart: "2 litres of coke") and ask
+    for no record ("log 500 ml of water" asks)."""
+    return not names_a_medicine(unmeasured(said)) and not asks_to_keep(said)
 
 
 # An amount of money, or of goods rather than of a dose: "spent like 80 quid at tesco", "$45",
@@ -402,7 +407,7 @@ def bought_not_taken(drug: str, amount: object, said: str) -> bool:
     "cab yaar" (money-said); "had a glass of water with my pan 40" says its dose's 40."""
     text = plain(said)
     if _formulary_named(plain(drug), plural=True) or not _GOODS.search(text) or \
-            names_a_medicine(unmeasured(said)) or asks_to_keep(said):
+            not _no_medicine_said(said):
         return False
     rest = grounding.said_numbers(_GOODS.sub(" ", text))
     return not (isinstance(amount, int | float) and float(amount) in rest)
