@@ -79,7 +79,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -88,7 +88,7 @@ from assistant.tools.durations import said_durations
 from assistant.tools.formulary import phonetic
 
 if TYPE_CHECKING:
-    from assistant.tools.base import Tool
+    from assistant.tools.base import Strength, Tool
 
 _WORD = re.compile(r"[^\W_]+")
 # rapidfuzz ratio at which two words of 4+ letters are one, in spelling or in sound (the
@@ -270,26 +270,24 @@ def ground_count(call: ToolCall, units: Mapping[str, Mapping[str, str]],
 
 
 def ground_strength(call: ToolCall, units: Mapping[str, Mapping[str, str]],
-                    strength: Callable[[Mapping[str, Any]], str | None] | None,
-                    amounts: Collection[str], heard: str) -> ToolCall:
-    """`call` with its unit set to the one a bare strength means (`strength`: "telma 40",
-    "dolo 650 taken" had been logged as millilitres or tablets), not a mass the call has, where
-    `heard` says no unit and no measured form and the amount, above `COUNTED_AT_MOST`, is said
-    right after a word of the thing's name; a count said before it ("2 panadol") is
+                    strength: Strength | None, heard: str) -> ToolCall:
+    """`call` with its unit set to the one a bare strength means (`Strength`: "telma 40", "dolo
+    650 taken" had been logged as millilitres or tablets), not a mass the call has, where `heard`
+    says no unit and no measured form and the amount, above `COUNTED_AT_MOST`, is said right
+    after a word of the thing's name; a count said before it ("2 panadol") is
     `ground_count`'s."""
     if strength is None or _MEASURED_FORM.search(heard.lower()):
         return call
     args = dict(call.arguments)
-    # A schedule declares no amounts (its times are numbers too), but has its strength's.
-    amount = next((v for a in (*amounts, "amount") if isinstance(v := args.get(a), int | float)
-                   and not isinstance(v, bool)), None)
-    unit = strength(args)
-    if amount is None or amount <= COUNTED_AT_MOST or unit is None:
+    amount = args.get(strength.amount)
+    thing = str(args.get(strength.name, ""))
+    if not isinstance(amount, int | float) or isinstance(amount, bool) or \
+            amount <= COUNTED_AT_MOST or (unit := strength.unit(thing)) is None:
         return call
-    names = re.findall(r"[a-z]{3,}", str(args.get("drug", "")).lower())
     text = heard.lower()
-    if not any(re.search(rf"\b{re.escape(name)}\w*\s+{re.escape(_number(float(amount)))}"
-                         r"(?![\d.:/%])(?!\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)", text) for name in names):
+    if not any(re.search(rf"\b{re.escape(word)}\w*\s+{re.escape(_number(float(amount)))}"
+                         r"(?![\d.:/%])(?!\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)", text)
+               for word in re.findall(r"[a-z]{3,}", thing.lower())):
         return call
     for name, forms in units.items():
         written = forms.get(_unit_form(args.get(name)))
@@ -696,7 +694,7 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
                          tool.unit_of, heard)
     new = ground_sum(new, tool.sums, heard)
     new = ground_count(new, tool.units, tool.count_units, tool.amounts, heard)
-    return ground_strength(new, tool.units, tool.strength_unit, tool.amounts, heard)
+    return ground_strength(new, tool.units, tool.strength, heard)
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",

@@ -36,7 +36,7 @@ from assistant.grounding import (
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
 from assistant.tools.asking import NO_DAY_AHEAD, NOT_ASKED, NOT_SAID
-from assistant.tools.base import SideEffect, Tool
+from assistant.tools.base import SideEffect, Strength, Tool
 from assistant.tools.daytimes import clock, said_times, says_routine
 from assistant.tools.durations import said_durations
 from assistant.tools.registry import Registry
@@ -757,15 +757,13 @@ def test_a_bare_count_is_of_tablets_not_a_measure(written: tuple[str, float, str
 ])
 def test_a_strength_said_bare_after_the_name_is_in_milligrams(
         written: tuple[str, float, str], heard: str, unit: str) -> None:
-    from assistant.tools.medication import _UNIT_OF, strength_unit
+    from assistant.tools.medication import _STRENGTH, _UNIT_OF
 
     drug, amount, wrote = written
     call = ToolCall("log_dose", {"drug": drug, "amount": amount, "unit": wrote})
-    got = ground_strength(call, {"unit": _UNIT_OF}, strength_unit, ("amount",), heard)
+    got = ground_strength(call, {"unit": _UNIT_OF}, _STRENGTH, heard)
     assert got.arguments["unit"] == unit
-    # A schedule, which declares no amounts: its strength's too.
-    assert ground_strength(call, {"unit": _UNIT_OF}, strength_unit, (), heard) == got
-    assert ground_strength(call, {"unit": _UNIT_OF}, None, ("amount",), heard) is call
+    assert ground_strength(call, {"unit": _UNIT_OF}, None, heard) is call
 
 
 def test_a_dose_and_a_schedule_take_a_bare_strength_as_said() -> None:
@@ -796,6 +794,9 @@ def test_the_loop_logs_the_dose_as_said() -> None:
     with pytest.raises(ValueError, match="count unit 'unit' is not one of its units"):
         Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, units=tool.units,
                        count_units={"unit": "bottles"})])
+    with pytest.raises(ValueError, match="strength 'drug', 'time' is not a string and a number"):
+        Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, units=tool.units,
+                       strength=Strength("drug", "time", lambda drug: "mg"))])
 
 
 def test_the_loop_logs_a_bare_count_as_tablets() -> None:

@@ -65,6 +65,18 @@ def whole_number(value: object) -> bool:
 
 
 @dataclass(frozen=True)
+class Strength:
+    """Where a call holds a strength said bare after a thing's name ("telma 40", "dolo 650"):
+    the string argument that names the thing, the number argument that holds the amount, and
+    the unit a bare strength of that thing means (None where a bare number means another: an
+    insulin's units)."""
+
+    name: str
+    amount: str
+    unit: Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
 class Tool:
     """A tool as data. A family declares its tools at module level (`TOOLS`, no function yet:
     the catalogue reads them without a context) and `bind`s functions in `tools(ctx)`."""
@@ -104,10 +116,9 @@ class Tool:
     # Unit arguments with the unit a bare count means ("two Nurofen": tablets): the loop sets one
     # to it when the newest request says no unit and the model wrote a form the table lacks.
     count_units: Mapping[str, str] = field(default_factory=dict)
-    # The unit a strength said bare right after the thing's name means, for a call's arguments
-    # ("telma 40": mg), or None where a bare number means another (an insulin's units): the loop
-    # sets the unit to it when the newest request says none (`grounding.ground_strength`).
-    strength_unit: Callable[[Mapping[str, Any]], str | None] | None = None
+    # A strength said bare right after the thing's name ("telma 40": mg): the loop sets the unit
+    # to the one it means when the newest request says none (`grounding.ground_strength`).
+    strength: Strength | None = None
     # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
     # times the newest request lists when the model wrote others (`ground_times`).
     times_of_day: tuple[str, ...] = ()

@@ -17,7 +17,15 @@ from typing import Any
 
 from assistant import grounding
 from assistant.tools.asking import RECORD, asks_to_keep, plain, unmeasured
-from assistant.tools.base import ErrorCode, NeedsConfirmation, SideEffect, Tool, ToolFailure, bind
+from assistant.tools.base import (
+    ErrorCode,
+    NeedsConfirmation,
+    SideEffect,
+    Strength,
+    Tool,
+    ToolFailure,
+    bind,
+)
 from assistant.tools.context import ToolContext
 from assistant.tools.daytimes import read_time
 from assistant.tools.formulary import Drug, Formulary, Status, core, load, normalise
@@ -454,12 +462,15 @@ _NOT_MG = frozenset({"insulin", "bronchodilator", "inhaled corticosteroid and br
                      "iron supplement"})
 
 
-def strength_unit(args: Mapping[str, Any]) -> str | None:
-    """The unit a strength said bare after the drug's name means (`Tool.strength_unit`):
-    milligrams, for a tablet the formulary does not know too ("telma 40", "pan 40"); None for a
-    class whose bare number is another unit (`_NOT_MG`)."""
-    match = load().resolve(str(args.get("drug", "")))
+def strength_unit(drug: str) -> str | None:
+    """The unit a strength said bare after `drug`'s name means (`Strength.unit`): milligrams,
+    for a tablet the formulary does not know too ("telma 40", "pan 40"); None for a class whose
+    bare number is another unit (`_NOT_MG`)."""
+    match = load().resolve(drug)
     return None if match.drug is not None and match.drug.drug_class in _NOT_MG else "mg"
+
+
+_STRENGTH = Strength("drug", "amount", strength_unit)
 
 
 def _named(entry: Drug, said: str) -> str:
@@ -519,7 +530,7 @@ TOOLS = (
                       "description": "When it was taken, if not just now."}},
           "required": ["drug", "amount", "unit"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
-         units={"unit": _UNIT_OF}, count_units=_COUNT, strength_unit=strength_unit,
+         units={"unit": _UNIT_OF}, count_units=_COUNT, strength=_STRENGTH,
          amounts=("amount",), routine="add_medication_schedule", held_back_by=RECORD, action="dose",
          about_args=names_the_drug, no_advice_on=names_a_medicine),
     Tool("last_dose",
@@ -549,7 +560,7 @@ TOOLS = (
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
-         count_units=_COUNT, strength_unit=strength_unit, times_of_day=("times",),
+         count_units=_COUNT, strength=_STRENGTH, times_of_day=("times",),
          held_back_by=RECORD,
          action="schedule", about_args=names_the_drug, no_advice_on=names_a_medicine),
 )

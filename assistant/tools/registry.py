@@ -57,6 +57,13 @@ class Registry:
         for name, unit in tool.count_units.items():
             if unit not in tool.units.get(name, {}).values():
                 raise ValueError(f"{tool.name}: count unit {name!r} is not one of its units")
+        if tool.strength is not None and (
+                props.get(tool.strength.name, {}).get("type") != "string" or
+                props.get(tool.strength.amount, {}).get("type") not in ("number", "integer") or
+                not tool.units):
+            raise ValueError(f"{tool.name}: strength {tool.strength.name!r}, "
+                             f"{tool.strength.amount!r} is not a string and a number argument "
+                             "of a tool with a unit")
         for name in tool.times_of_day:
             spec = props.get(name, {})
             if spec.get("type") != "array" or spec.get("items", {}).get("type") != "string":

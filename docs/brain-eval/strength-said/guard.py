@@ -16,7 +16,7 @@ from records import write_guard
 
 from assistant.grounding import ground_strength
 from assistant.toolcall import ToolCall
-from assistant.tools.medication import _UNIT_OF, strength_unit
+from assistant.tools.medication import _STRENGTH, _UNIT_OF
 
 DOSES = ("log_dose", "add_medication_schedule")
 
@@ -24,8 +24,7 @@ DOSES = ("log_dose", "add_medication_schedule")
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
     doses = [c for c in calls if c.name in DOSES] + \
         [ToolCall(c["name"], c["arguments"]) for c in r.get("calls") or [] if c["name"] in DOSES]
-    return any(ground_strength(c, {"unit": _UNIT_OF}, strength_unit, ("amount",), r["text"]) != c
-               for c in doses)
+    return any(ground_strength(c, {"unit": _UNIT_OF}, _STRENGTH, r["text"]) != c for c in doses)
 
 
 if __name__ == "__main__":
