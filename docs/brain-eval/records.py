@@ -5,6 +5,7 @@ A guard script puts this folder on `sys.path` and imports it."""
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import product
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.toolcall import ToolCall
+from assistant.tools import FAMILIES
+from assistant.tools.base import Tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +37,12 @@ def brain_calls(r: Mapping[str, Any]) -> list[ToolCall]:
     was held back or held to what was said."""
     proposed = [e for e in r.get("events", []) if e["kind"] == "calls-proposed"]
     return [ToolCall(c["name"], c["arguments"]) for c in (proposed[-1]["calls"] if proposed else [])]
+
+
+def declared() -> dict[str, Tool]:
+    """Every tool the families declare, by name (unbound: for what they declare)."""
+    return {t.name: t for family in FAMILIES
+            for t in importlib.import_module(f"assistant.tools.{family}").TOOLS}
 
 
 def names(r: Mapping[str, Any], calls: list[ToolCall]) -> set[str]:

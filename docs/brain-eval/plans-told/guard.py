@@ -7,22 +7,19 @@ python docs/brain-eval/plans-told/guard.py OUT.jsonl
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import names, write_guard
+from records import declared, names, write_guard
 
 from assistant.toolcall import ToolCall
-from assistant.tools import FAMILIES
 from assistant.tools.asking import ANY_TOOL, unasked
 from assistant.tools.base import SideEffect
 
-TOOLS = {t.name: t for family in FAMILIES
-         for t in importlib.import_module(f"assistant.tools.{family}").TOOLS}
+TOOLS = declared()
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
