@@ -540,6 +540,31 @@ def test_the_loop_cancels_nothing_and_sets_nothing_for_a_timer_left_running() ->
     ("gonna be sunny in leeds tomorrow?", False),
     ("don't let me forget to ring the vet in an hour", False),
     ("dont need the reminder for my 9am standup anymore", False),
+    # deeds-said: a deed of the user's own, told with or without an "I" (deeds-told's false
+    # alarms: a note saved, a timer set, a cancel).
+    ("already jotted the garage door code on the fridge whiteboard", True),
+    ("put a 20 min timer on the oven for the pie, all sorted", True),
+    ("cleared out all the old timers on my phone earlier", True),
+    ("noted down the meter reading in my little notebook, 04871", True),
+    ("I set my alarm for 6 but I'm exhausted", True),
+    ("we've booked the vet for friday at 3", True),
+    ("rang the council about the bins this morning, they were useless", True),
+    ("noted", True),
+    # Not a dose told, an instruction that reads the same ("set", "put"), a regular past
+    # without its object, a deed beside a request or an undoing.
+    ("took 400mg ibuprofen at 2", False),
+    ("stuck a new nicorette patch on", False),
+    ("worked out the fahrenheit myself but double check for me, 38.5 C to F", False),
+    ("finally remembered to take my metformin at 9", False),
+    ("put a reminder in for 3pm", False),
+    ("set a timer for 5 minutes, the pasta's on", False),
+    ("saved notes please", False),
+    ("need a timer for 10 min", False),
+    ("hundred grams in ounces", False),
+    ("already preheated the oven, start a 35 minute timer for the lasagne", False),
+    ("paid the electric already, read me my last 3 notes", False),
+    ("deleted note 3?", False),
+    ("I've cancelled the plumber, so delete my reminder to ring the plumber", False),
 ])
 def test_the_users_own_plan_or_a_decline(heard: str, plan: bool) -> None:
     assert (unasked(heard, ANY_TOOL, "cancel") == "the user's own plan") is plan
@@ -554,6 +579,10 @@ def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
         events = list(bot.turn(UserInput(text=heard)))
         assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
             [NOT_ASKED["the user's own plan"]]
+    bot, _, ran = _bot(render_lfm2([ToolCall("add_note", {"text": "garage door code"})]),
+                       "Done.")
+    list(bot.turn(UserInput(text="already jotted the garage door code on the fridge whiteboard")))
+    assert ran == []
     bot, _, ran = _bot(render_lfm2([ToolCall("set_timer", {"minutes": 45})]), "Done.")
     list(bot.turn(UserInput(text="I'm going to the gym, set a 45 minute timer")))
     assert ran == [("set_timer", {"minutes": 45})]

@@ -80,9 +80,12 @@ cancelled?"), nor for a thing no tool keeps ("cancel my flight", "stop my spotif
 Nor does any call run for the user's own plan, or a decline, that asks for nothing
 (`own_plan`): "I'll check the forecast on the telly later" had read the weather in "telly", "I'll
 use the microwave timer, don't worry about it" cancelled a timer, "No need to write that down,
-it's already in my paper diary." cancelled "paper diary". A wish or a need ("I'll need a
-reminder at 5"), what the user will be ("I'll be late"), and a plan beside a request ("I'm off to
-the gym, set a 45 minute timer"; "gonna be in Leeds tomorrow, what's the weather like?") ask.
+it's already in my paper diary." cancelled "paper diary". Nor for a deed of the user's own,
+told with or without an "I" ("already jotted the garage door code on the fridge whiteboard" saved
+a note), though not a dose told, which the log keeps ("took 400mg ibuprofen at 2"). A wish or a
+need ("I'll need a reminder at 5"), what the user will be ("I'll be late"), and a plan or a deed
+beside a request ("I'm off to the gym, set a 45 minute timer"; "gonna be in Leeds tomorrow,
+what's the weather like?"; "already preheated the oven, start a 35 minute timer") ask.
 
 Nor does any call run for a thing the request says to leave as it is ("Leave the egg timer
 alone", "keep the pizza timer running": the brain had cancelled the one and set a second
@@ -214,6 +217,40 @@ _OWN_PLAN = re.compile(
     r"|(?:don'?t|do\s+not)\s+(?:you\s+)?worry\b|no\s+worries\b|(?:i'?ve|i)\s+got\s+(?:it|this)\b"
     r"|(?P<no>(?:there'?s\s+)?no\s+need|(?:you\s+)?(?:don'?t|do\s+not)"
     r"(?!\s+(?:forget|let\s+me\s+forget)\b)(?:\s+(?:have|need)\s+to)?)\b)")
+# A deed of the user's own, told in the past, leading the request after fillers (`own_plan`,
+# `_deed`): "already jotted the garage door code on the fridge whiteboard", "I've cancelled the
+# dentist myself", "booked the MOT for the 14th".
+_DEED = re.compile(rf"^{_FILLERS}(?P<who>(?:i|we)(?:'?ve|\s+have|\s+had|'?d)?\s+)?"
+                   r"(?P<how>(?:(?:already|just|finally|also|actually|even)\s+)*)"
+                   r"(?P<verb>[a-z]+)\b\s*(?P<next>[\w']*)")
+# Past forms with no "-ed" to show them.
+_DONE = re.compile(r"wrote|written|stuck|rang|rung|sent|made|paid|bought|lent|spent|sold|told|"
+                   r"kept|left|went|gone|found|brought|caught|thought|drove|ran|ate|drank|fed|"
+                   r"slept|woke|came|began|built|drew|fell|felt|heard|held|knew|lost|met|rode|saw|"
+                   r"sat|spoke|stood|threw|won|wore|understood")
+# Past forms that read the same as an instruction: a deed only after "I", "we" or "already", or
+# where a later clause says it is handled ("put a 20 min timer on the oven for the pie, all
+# sorted").
+_DONE_OR_ASKED = frozenset({"set", "put", "read", "cut"})
+_HANDLED = re.compile(r"\b(?:all\s+(?:sorted|good|done|set)|(?:that'?s|it'?s)\s+(?:handled|sorted|"
+                      r"done)|we'?re\s+(?:good|sorted|all\s+set)|fyi)\b")
+# "-ed" words that tell no deed done: a wish, a miss, an attempt, a worry; and "hundred".
+_NOT_DONE = re.compile(r"wanted|needed|wondered|hoped|missed|tried|asked|used|worried|supposed|"
+                       r"interested|confused|scared|hundred")
+# What follows a regular past that tells a deed: its object or a particle ("deleted the old
+# notes", "noted down"), not a noun of its own ("saved notes" asks for them).
+_OBJECT = re.compile(r"(?:the|my|a|an|that|this|those|these|our|his|her|their|all|some|it|them|"
+                     r"everything|up|down|out|off|in|into|on|to|for|with|at|by|from|back|over|"
+                     r"myself|ourselves|already|and)?")
+# A dose told, in any of its words: the dose log keeps "took 400mg ibuprofen at 2", "finally
+# remembered to take my metformin".
+_DOSE_TOLD = re.compile(r"\b(?:take|took|taken|taking|had|popped|gave|given|swallowed|injected|"
+                        r"injections?|jabs?|applied|sprayed|sprays?|inhaled|inhalers?|puffs?|"
+                        r"tablets?|pills?|caps(?:ules)?|doses?|drops|units?|meds?|medicines?|"
+                        r"medications?|insulin|patch(?:es)?|creams?|gels?|ointments?|lozenges?|"
+                        r"suppositor(?:y|ies)|hrt)\b|\d\s*(?:mg|mcg|ml|g)\b")
+# A clause that asks as a favour: "worked out the fahrenheit myself but double check for me".
+_FAVOUR = re.compile(r"\b(?:for\s+me|please|pls|plz|double[\s-]?check)\b")
 # A clause, keeping its question mark (`_QUESTION`).
 _ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!]+|\b(?:but|and|so|then|instead|or)\b")
 # A clause that asks in the first person: "don't give me UTC, I want my own time".
@@ -551,20 +588,46 @@ def left_as_it_is(s: str, action: str = "", reads: bool = False) -> bool:
 
 
 def own_plan(s: str) -> bool:
-    """Whether `s` (lower case) leads with the user's own plan or a decline (`_OWN_PLAN`) and no
-    other clause asks for anything: none is an instruction, a question, a wish or a request that
-    names an action, unnegated ("I'm off to the gym, set a 45 minute timer"; "no reminder, just a
-    10 minute timer"; "I'll be in Leeds tomorrow, what's the weather like?"). A "no need" or a
-    "don't" beside an undoing word asks for the undoing ("no need for that reminder anymore")."""
+    """Whether `s` (lower case) leads with the user's own plan, a decline (`_OWN_PLAN`) or a deed
+    of their own (`_deed`) and no other clause asks for anything: none is an instruction, a
+    question, a wish or a request that names an action, unnegated ("I'm off to the gym, set a 45
+    minute timer"; "no reminder, just a 10 minute timer"; "I'll be in Leeds tomorrow, what's the
+    weather like?"). A "no need" or a "don't" beside an undoing word asks for the undoing ("no
+    need for that reminder anymore"), and so does an undoing word after a deed."""
     plan = _OWN_PLAN.search(s)
-    if plan is None or (plan["no"] and _UNDO.search(s)):
+    if plan is not None and plan["no"] and _UNDO.search(s):
         return False  # "don't need the standup reminder anymore": an undoing asked for
-    own, *rest = _ASKED_CLAUSE.split(s[plan.end():], maxsplit=1)
+    end = plan.end() if plan is not None else _deed(s)
+    if end is None:
+        return False
+    own, *rest = _ASKED_CLAUSE.split(s[end:], maxsplit=1)
     if own.endswith("?"):
         return False  # "gonna be sunny in leeds tomorrow?"
+    if plan is None and rest and _UNDO.search(rest[0]):
+        return False  # "cancelled the plumber, so delete my reminder to ring him"
     return not any((_AGAIN.search(clause) or _QUESTION.search(clause) or _WANT.search(clause) or
-                    _named(clause)) and not _NEGATION.search(clause)
+                    _FAVOUR.search(clause) or _named(clause)) and not _NEGATION.search(clause)
                    for clause in _ASKED_CLAUSE.split(rest[0] if rest else ""))
+
+
+def _deed(s: str) -> int | None:
+    """Where the deed ends that `s` (lower case) leads with, told in the past (`_DEED`), or None:
+    a past form, with or without "I" ("wrote the parcel number on my hand", "I've stuck a post-it
+    on the door"); a regular past with its object ("cleared out the old timers", not "saved
+    notes"); "set" or "put" told as done (`_DONE_OR_ASKED`). Not where any word tells a dose
+    (`_DOSE_TOLD`: "stuck a new nicorette patch on")."""
+    deed = _DEED.search(s)
+    if deed is None or _DOSE_TOLD.search(s):
+        return None
+    verb, told = deed["verb"], bool(deed["who"]) or "already" in deed["how"]
+    if verb in _DONE_OR_ASKED:
+        done = told or bool(_HANDLED.search(s))
+    else:
+        regular = len(verb) > 4 and verb.endswith("ed") and not verb.endswith("eed") and \
+            not _NOT_DONE.fullmatch(verb)
+        done = bool(_DONE.fullmatch(verb)) or \
+            (regular and (told or bool(_OBJECT.fullmatch(deed["next"]))))
+    return deed.end("verb") if done else None
 
 
 def said_not_to(s: str, action: str) -> bool:
