@@ -271,18 +271,19 @@ def ground_count(call: ToolCall, units: Mapping[str, Mapping[str, str]],
 
 def ground_strength(call: ToolCall, units: Mapping[str, Mapping[str, str]],
                     strength: Strength | None, heard: str) -> ToolCall:
-    """`call` with its unit set to the one a bare strength means (`Strength`: "telma 40", "dolo
-    650 taken" had been logged as millilitres or tablets), not a mass the call has, where `heard`
-    says no unit and no measured form and the amount, above `COUNTED_AT_MOST`, is said right
-    after a word of the thing's name; a count said before it ("2 panadol") is
-    `ground_count`'s."""
+    """`call` with its unit set to the one a number said bare after the thing's name means
+    (`Strength`: "telma 40", "dolo 650" had been logged as millilitres or tablets, "tresiba 30"
+    as tablets), not a mass the call has, where `heard` says no unit and no measured form and
+    the amount is said right after a word of the thing's name; a count said before it ("2
+    panadol") is `ground_count`'s. A small strength in a mass does not replace a volume the call
+    has ("calpol 2.5" may be a syrup's)."""
     if strength is None or _MEASURED_FORM.search(heard.lower()):
         return call
     args = dict(call.arguments)
     amount = args.get(strength.amount)
     thing = str(args.get(strength.name, ""))
-    if not isinstance(amount, int | float) or isinstance(amount, bool) or \
-            amount <= COUNTED_AT_MOST or (unit := strength.unit(thing)) is None:
+    if not isinstance(amount, int | float) or isinstance(amount, bool) or amount <= 0 or \
+            (unit := strength.unit(thing, float(amount))) is None:
         return call
     text = heard.lower()
     if not any(re.search(rf"\b{re.escape(word)}\w*\s+{re.escape(_number(float(amount)))}"
@@ -292,8 +293,10 @@ def ground_strength(call: ToolCall, units: Mapping[str, Mapping[str, str]],
     for name, forms in units.items():
         written = forms.get(_unit_form(args.get(name)))
         # A mass the brain wrote is its own knowledge of the strength ("digoxin 125": mcg).
-        if not said_units(heard, forms) and written not in _MASSES:
-            args[name] = unit
+        if said_units(heard, forms) or written in _MASSES or \
+                (unit in _MASSES and amount <= COUNTED_AT_MOST and written in _MEASURES):
+            continue
+        args[name] = unit
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 

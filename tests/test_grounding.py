@@ -743,10 +743,22 @@ def test_a_bare_count_is_of_tablets_not_a_measure(written: tuple[str, float, str
     (("dolo", 650, "tablets"), "dolo 650 taken just now", "mg"),
     (("crestor 10", 10, "tablets"), "crestor 10 at night, 9pm, every day pls", "mg"),
     (("coversyl", 5, "ml"), "coversyl 5 taken, 7am", "mg"),
-    # An insulin, a thyroid hormone, a unit or a measured form said, a count before the name,
-    # a small number, a clock time: as written.
-    (("lantus", 22, "ml"), "lantus 22 at bedtime", "ml"),
+    # class-units: an insulin's units, an inhaler's puffs, an eye drop's drops, a decimal
+    # strength's milligrams where the brain wrote a count.
+    (("lantus", 22, "ml"), "lantus 22 at bedtime", "units"),
+    (("tresiba", 30, "tablets"), "tresiba 30 every night at 10", "units"),
+    (("ventolin", 2, "tablets"), "ventolin 2 this morning", "puffs"),
+    (("lumigan", 1, "tablets"), "lumigan 1 in each eye at 9pm", "drops"),
+    (("bisoprolol", 2.5, "tablets"), "bisoprolol 2.5 at 8", "mg"),
+    (("flomax", 0.4, "tablets"), "I've taken my flomax 0.4 after dinner", "mg"),
+    # A thyroid hormone, a unit or a measured form said, a count before the name, a small
+    # number, a clock time, a small decimal written as a volume, an inhaler's strength: as
+    # written.
     (("eltroxin", 50, "tablets"), "eltroxin 50 this morning", "tablets"),
+    (("calpol", 2.5, "ml"), "calpol 2.5 at bedtime", "ml"),
+    (("ventolin", 100, "mcg"), "ventolin 100 two puffs", "mcg"),
+    (("seretide", 250, "tablets"), "seretide 250 this morning", "tablets"),
+    (("panadol", 1, "tablets"), "panadol 1 now", "tablets"),
     (("humalog", 6, "units"), "humalog 6 units", "units"),
     (("calpol", 5, "ml"), "calpol 5 ml at 6", "ml"),
     (("ibuprofen", 10, "ml"), "ibuprofen syrup 10 at bedtime", "ml"),
@@ -773,6 +785,9 @@ def test_a_dose_and_a_schedule_take_a_bare_strength_as_said() -> None:
         tool = next(t for t in TOOLS if t.name == name)
         call = ToolCall(name, {"drug": "telma", "amount": 40, "unit": "tablets", **extra})
         assert as_said(call, tool, "telma 40 every morning at 7", NOW).arguments["unit"] == "mg"
+        call = ToolCall(name, {"drug": "tresiba", "amount": 30, "unit": "tablets", **extra})
+        assert as_said(call, tool, "tresiba 30 every night at 10", NOW).arguments["unit"] == \
+            "units"
 
 
 def test_the_loop_logs_the_dose_as_said() -> None:
@@ -796,7 +811,7 @@ def test_the_loop_logs_the_dose_as_said() -> None:
                        count_units={"unit": "bottles"})])
     with pytest.raises(ValueError, match="strength 'drug', 'time' is not a string and a number"):
         Registry([Tool("d", "D.", tool.parameters, lambda **kw: None, units=tool.units,
-                       strength=Strength("drug", "time", lambda drug: "mg"))])
+                       strength=Strength("drug", "time", lambda drug, amount: "mg"))])
 
 
 def test_the_loop_logs_a_bare_count_as_tablets() -> None:

@@ -66,14 +66,14 @@ def whole_number(value: object) -> bool:
 
 @dataclass(frozen=True)
 class Strength:
-    """Where a call holds a strength said bare after a thing's name ("telma 40", "dolo 650"):
+    """Where a call holds a number said bare after a thing's name ("telma 40", "lantus 22"):
     the string argument that names the thing, the number argument that holds the amount, and
-    the unit a bare strength of that thing means (None where a bare number means another: an
-    insulin's units)."""
+    the unit that number means for that thing (None where the call's own unit stands: "panadol
+    2" counts tablets, "eltroxin 50" may be micrograms)."""
 
     name: str
     amount: str
-    unit: Callable[[str], str | None]
+    unit: Callable[[str, float], str | None]
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,9 @@ class Tool:
     # Unit arguments with the unit a bare count means ("two Nurofen": tablets): the loop sets one
     # to it when the newest request says no unit and the model wrote a form the table lacks.
     count_units: Mapping[str, str] = field(default_factory=dict)
-    # A strength said bare right after the thing's name ("telma 40": mg): the loop sets the unit
-    # to the one it means when the newest request says none (`grounding.ground_strength`).
+    # A number said bare right after the thing's name ("telma 40": mg, "lantus 22": units): the
+    # loop sets the unit to the one it means when the newest request says none
+    # (`grounding.ground_strength`).
     strength: Strength | None = None
     # Array arguments that list a day's times (a daily schedule's): the loop sets one to the
     # times the newest request lists when the model wrote others (`ground_times`).

@@ -8,6 +8,7 @@ guessed, the user is asked with the candidates. The log records; it never gives 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
@@ -455,19 +456,31 @@ def _names_entry(generic: str, drug: str, text: str) -> bool:
                _drug_named(w) == generic for w in words if len(w) >= 4)
 
 
-# Classes whose bare number is no strength in milligrams: "lantus 22" (units), "ventolin 2"
-# (puffs), "eltroxin 50" (micrograms), eye drops, vitamins ("vitamin d 1000": IU).
-_NOT_MG = frozenset({"insulin", "bronchodilator", "inhaled corticosteroid and bronchodilator",
-                     "glaucoma eye drop", "vitamin", "thyroid hormone", "supplement",
-                     "iron supplement"})
+# What a number said bare after a medicine's name counts, by its class, and up to how many:
+# "tresiba 30" (units), "ventolin 2" (puffs), "lumigan 1" (drops).
+_COUNTED_BY_CLASS = {"insulin": ("units", math.inf), "bronchodilator": ("puffs", 4),
+                     "inhaled corticosteroid and bronchodilator": ("puffs", 4),
+                     "glaucoma eye drop": ("drops", 4)}
+# Classes whose bare number may be a unit other than milligrams: "eltroxin 50" (micrograms),
+# "vitamin d 1000" (IU).
+_NOT_MG = frozenset({"vitamin", "thyroid hormone", "supplement", "iron supplement"})
 
 
-def strength_unit(drug: str) -> str | None:
-    """The unit a strength said bare after `drug`'s name means (`Strength.unit`): milligrams,
-    for a tablet the formulary does not know too ("telma 40", "pan 40"); None for a class whose
-    bare number is another unit (`_NOT_MG`)."""
+def strength_unit(drug: str, amount: float) -> str | None:
+    """The unit `amount` means said bare after `drug`'s name (`Strength.unit`): an insulin's
+    units, an inhaler's puffs, an eye drop's drops (`_COUNTED_BY_CLASS`); else a strength in
+    milligrams, for a tablet the formulary does not know too ("telma 40", "pan 40"), above
+    `grounding.COUNTED_AT_MOST` or with a decimal point ("bisoprolol 2.5"); None for a whole
+    number up to it ("panadol 2" counts tablets) or a class whose bare number is another unit
+    (`_NOT_MG`)."""
     match = load().resolve(drug)
-    return None if match.drug is not None and match.drug.drug_class in _NOT_MG else "mg"
+    kind = match.drug.drug_class if match.drug is not None else ""
+    if kind in _COUNTED_BY_CLASS:
+        unit, most = _COUNTED_BY_CLASS[kind]
+        return unit if amount <= most else None
+    if kind in _NOT_MG:
+        return None
+    return "mg" if amount > grounding.COUNTED_AT_MOST or not amount.is_integer() else None
 
 
 _STRENGTH = Strength("drug", "amount", strength_unit)
