@@ -105,6 +105,12 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("tomorrow morning at 5:30", datetime(2025, 3, 5, 5, 30, tzinfo=PARIS)),
     ("tomorrow afternoon", datetime(2025, 3, 5, 15, 0, tzinfo=PARIS)),
     ("tomorrow evening", datetime(2025, 3, 5, 20, 0, tzinfo=PARIS)),
+    # "in the morning" is before noon: at 2:30 pm "at 6 in the morning" had been 6 pm today,
+    # "in the morning" 9 pm.
+    ("at 6 in the morning", datetime(2025, 3, 5, 6, 0, tzinfo=PARIS)),
+    ("7:45 in the morning", datetime(2025, 3, 5, 7, 45, tzinfo=PARIS)),
+    ("in the morning", datetime(2025, 3, 5, 9, 0, tzinfo=PARIS)),
+    ("12:30 in the morning", datetime(2025, 3, 5, 0, 30, tzinfo=PARIS)),
     ("about 8", datetime(2025, 3, 4, 20, 0, tzinfo=PARIS)),  # dateparser: August the 8th
     ("by 5 this evening", datetime(2025, 3, 4, 17, 0, tzinfo=PARIS)),
     ("tomorrow at 2 at night", datetime(2025, 3, 5, 2, 0, tzinfo=PARIS)),

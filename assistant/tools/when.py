@@ -185,8 +185,11 @@ def _normalise(text: str) -> str:
             s = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!\s*{_AMPM})", pm, s)
             if part[1] == "night" and re.search(r"\b[0-5]:\d\d\b", s):  # "1 tonight": after 0:00
                 s = re.sub(r"\btoday\b", "tomorrow", s)
+        else:  # "6 in the morning" is before noon: a bare "at 6" is the next 6 o'clock, am or pm
+            s = re.sub(rf"\b((?:1[0-2]|0?\d):\d{{2}})\b(?!\s*{_AMPM})", r"\1 am", s)
         if not re.search(rf"\d:\d\d|\d\s*{_AMPM}", s):  # "tomorrow evening": its usual hour
-            s = f"{s} at {_PART_HOUR[part[1]]}:00"  # alone: the next one (dateparser's "at 9")
+            # alone: the next one (dateparser's "at 9"), the morning's before noon
+            s = f"{s} at {_PART_HOUR[part[1]]}:00{' am' if part[1] == 'morning' else ''}"
     return " ".join(s.split())
 
 
