@@ -111,6 +111,10 @@ def test_cancel_asks_which_when_several_and_reports_missing(tmp_path):
     ("7:45 in the morning", datetime(2025, 3, 5, 7, 45, tzinfo=PARIS)),
     ("in the morning", datetime(2025, 3, 5, 9, 0, tzinfo=PARIS)),
     ("12:30 in the morning", datetime(2025, 3, 5, 0, 30, tzinfo=PARIS)),
+    ("six in the morning", datetime(2025, 3, 5, 6, 0, tzinfo=PARIS)),  # was June the 4th
+    ("seven this evening", datetime(2025, 3, 4, 19, 0, tzinfo=PARIS)),
+    ("first thing tomorrow", datetime(2025, 3, 5, 9, 0, tzinfo=PARIS)),  # was not understood
+    ("first thing in the morning", datetime(2025, 3, 5, 9, 0, tzinfo=PARIS)),
     ("about 8", datetime(2025, 3, 4, 20, 0, tzinfo=PARIS)),  # dateparser: August the 8th
     ("by 5 this evening", datetime(2025, 3, 4, 17, 0, tzinfo=PARIS)),
     ("tomorrow at 2 at night", datetime(2025, 3, 5, 2, 0, tzinfo=PARIS)),

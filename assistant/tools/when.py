@@ -167,6 +167,13 @@ def _normalise(text: str) -> str:
     s = re.sub(rf"\b(1[0-2]|0?[1-9])\.?([0-5]\d) ?({_AMPM})", r"\1:\2 \3", s)
     s = re.sub(r"\b(at|by) ([01]?\d|2[0-3])\.([0-5]\d)\b", r"\1 \2:\3", s)  # "at 7.45"
     s = s.replace("tonight", "today night").replace("last night", "yesterday night")
+    # "first thing tomorrow", "first thing in the morning": the morning's usual hour.
+    s = re.sub(r"\bfirst thing(?: in the morning| tomorrow(?: morning)?)\b",
+               lambda m: "tomorrow morning" if "tomorrow" in m[0] else "in the morning", s)
+    # "six in the morning": an hour's word before a part of the day is its number (dateparser
+    # read "six" as June).
+    s = re.sub(rf"\b({words})(?= (?:today )?(?:(?:in the|at|this) )?(?:morning|afternoon|evening|"
+               r"night)\b)", lambda m: str(HOUR_WORDS[m[1]]), s)
     # "8 this morning", "6 tonight": a bare hour before a part of the day is a clock time.
     s = re.sub(r"(?<!at )(?<!by )(?<![\d:])\b(\d{1,2}(?::\d{2})?)(?= (?:today )?"
                r"(?:(?:in the|at|this) )?(?:morning|afternoon|evening|night)\b)", r"at \1", s)
