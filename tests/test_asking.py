@@ -564,6 +564,8 @@ def test_the_loop_cancels_nothing_and_sets_nothing_for_a_timer_left_running() ->
     ("already preheated the oven, start a 35 minute timer for the lasagne", False),
     ("paid the electric already, read me my last 3 notes", False),
     ("deleted note 3?", False),
+    ("just landed in delhi 🛬 what's the time back home in london", False),
+    ("walked the dog 5 miles round the reservoir how far is that in km", False),
     ("I've cancelled the plumber, so delete my reminder to ring the plumber", False),
 ])
 def test_the_users_own_plan_or_a_decline(heard: str, plan: bool) -> None:

@@ -251,8 +251,12 @@ _DOSE_TOLD = re.compile(r"\b(?:take|took|taken|taking|had|popped|gave|given|swal
                         r"suppositor(?:y|ies)|hrt)\b|\d\s*(?:mg|mcg|ml|g)\b")
 # A clause that asks as a favour: "worked out the fahrenheit myself but double check for me".
 _FAVOUR = re.compile(r"\b(?:for\s+me|please|pls|plz|double[\s-]?check)\b")
-# A clause, keeping its question mark (`_QUESTION`).
-_ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!]+|\b(?:but|and|so|then|instead|or)\b")
+# A clause, keeping its question mark (`_QUESTION`); an emoji ends one too, and a question
+# begins one where no comma stands before it ("just landed in delhi 🛬 what's the time in london").
+_ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!\u2190-\u2bff\U0001f000-\U0001faff]+|"
+                           r"\b(?:but|and|so|then|instead|or)\b|"
+                           r"(?=\b(?:what'?s|whats|how\s+(?:much|many|far|long|do|does|is)|"
+                           r"can\s+(?:you|u)|could\s+(?:you|u))\b)")
 # A clause that asks in the first person: "don't give me UTC, I want my own time".
 _WANT = re.compile(r"\bi\s+(?:want|need|would\s+like|'d\s+like)\b|\b(?:can|could|would|will)\s+(?:you|u)\b")
 # "I didn't mean cancel"; not a word that ends in "nt" ("pay the rent").
