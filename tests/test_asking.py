@@ -572,6 +572,26 @@ def test_the_users_own_plan_or_a_decline(heard: str, plan: bool) -> None:
     assert (unasked(heard, ANY_TOOL, "cancel") == "the user's own plan") is plan
 
 
+@pytest.mark.parametrize(("heard", "action", "reads", "held"), [
+    # how-to-asked: a question how to do a thing (everyday-14's and everyday-15's false alarms).
+    ("how do i set the timer on my microwave, it's a panasonic", "timer", False, True),
+    ("How do I set the timer on my oven", "timer", False, True),
+    ("quick q, how can I cancel a reminder", "cancel", False, True),
+    ("hey do you know how to add a note", "note", False, True),
+    ("what's the easiest way to log my insulin", "dose", False, True),
+    ("how do i check the weather on my watch", "", True, True),
+    # A tool that only reads, asked how with no other device named; a question that asks for a
+    # value; how to know or say a thing; a later clause that asks; a how-to after the ask.
+    ("how do I convert 5 miles to km", "convert", True, False),
+    ("how long is left on my timer", "timer", False, False),
+    ("how do you say hello in french", "", True, False),
+    ("no idea how to do this, just set a 10 minute timer", "timer", False, False),
+    ("set a 5 minute timer, how do I cancel it later?", "timer", False, False),
+])
+def test_a_question_how_to_do_a_thing(heard: str, action: str, reads: bool, held: bool) -> None:
+    assert (unasked(heard, ANY_TOOL, action, reads) == "asked how to") is held
+
+
 def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
     for heard, call in [("I'll use the microwave timer, don't worry about it",
                          ToolCall("cancel_timer", {})),
@@ -585,6 +605,10 @@ def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
                        "Done.")
     list(bot.turn(UserInput(text="already jotted the garage door code on the fridge whiteboard")))
     assert ran == []
+    bot, _, ran = _bot(render_lfm2([ToolCall("set_timer", {"label": "panasonic"})]), "Done.")
+    events = list(bot.turn(UserInput(text="how do i set the timer on my microwave")))
+    assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
+        [NOT_ASKED["asked how to"]]
     bot, _, ran = _bot(render_lfm2([ToolCall("set_timer", {"minutes": 45})]), "Done.")
     list(bot.turn(UserInput(text="I'm going to the gym, set a 45 minute timer")))
     assert ran == [("set_timer", {"minutes": 45})]

@@ -251,6 +251,25 @@ _DOSE_TOLD = re.compile(r"\b(?:take|took|taken|taking|had|popped|gave|given|swal
                         r"suppositor(?:y|ies)|hrt)\b|\d\s*(?:mg|mcg|ml|g)\b")
 # A clause that asks as a favour: "worked out the fahrenheit myself but double check for me".
 _FAVOUR = re.compile(r"\b(?:for\s+me|please|pls|plz|double[\s-]?check)\b")
+# A question how to do a thing, opening the request after greetings and fillers (`asked_how`):
+# "how do i set the timer on my microwave", "quick q, how can I cancel a reminder", "what's the
+# easiest way to ...". Not how to know, say or feel something.
+_HOW_TO = re.compile(
+    r"^(?:(?:hey|hi|hello|yo|ok(?:ay)?|so|um+|uh+|erm|hmm+|right|sorry|mate|please|pls|"
+    r"quick(?:\s+(?:q|question))?|random\s+(?:q|question)|question|just\s+wondering|"
+    r"(?:i\s+was|i'?m)\s+wondering|wondering|do\s+(?:you|u)\s+know|any\s+idea|no\s+idea|"
+    r"(?:can|could)\s+(?:you|u)\s+(?:tell|show)\s+me|tell\s+me|not\s+sure)\b[\s,:.!?-]*)*"
+    r"(?:how\s+(?:do|does|can|could|would|should|shall)\s+(?:i|you|u|we|one|people|someone|"
+    r"my\s+\w+)\s+(?:go\s+about\s+|actually\s+|even\s+)?(?!(?:know|tell|say|look|feel|"
+    r"pronounce|spell)\b)[a-z]+|how\s+to\s+[a-z]+|(?:what'?s|whats|what\s+is)\s+the\s+(?:best|"
+    r"easiest|quickest|simplest|right|proper)\s+way\s+to|(?:show|teach)\s+me\s+how\s+to)\b")
+# Another device or app, where a tool that only reads is not what a how-to asks for: "how do I
+# check the weather on my watch".
+_ELSEWHERE = re.compile(
+    r"\b(?:on|in|with|from|using)\s+(?:my|the|an?|your)?\s*(?:[\w'-]+\s+){0,2}?(?:phone|iphone|"
+    r"android|mobile|watch|fitbit|garmin|oven|microwave|cooker|stove|hob|air\s*fryer|laptop|"
+    r"computer|pc|mac|car|tv|telly|alexa|echo|google\s+home|siri|app|calendar|outlook|fridge|"
+    r"tablet|ipad|browser|google|excel|spreadsheet|calculator)\b")
 # A clause, keeping its question mark (`_QUESTION`); an emoji ends one too, and a question
 # begins one where no comma stands before it ("just landed in delhi 🛬 what's the time in london").
 _ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!\u2190-\u2bff\U0001f000-\U0001faff]+|"
@@ -436,11 +455,11 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-REASONS = ("said not to", "left as it is", "the user's own plan", *_WHY)
+REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
 ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me",
-            "left as it is", "the user's own plan")
+            "left as it is", "the user's own plan", "asked how to")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
 LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "asked if cancelled")
@@ -470,6 +489,9 @@ NOT_ASKED = {
     "left as it is": "Okay, I've left it.",
     "the user's own plan": "Okay, I'll leave that with you. Just ask if you want a timer, a "
                            "reminder or a note for it.",
+    "asked how to": "Just ask me in your own words: \"set a timer for 10 minutes\", \"remind me "
+                    "at 5 to call mum\", \"note that the wifi code is 4471\", \"I took 2 "
+                    "paracetamol at 8\". I can't show you how to work other devices or apps.",
     "an action no tool does": "Sorry, I can't do that: I can't send messages or money, make "
                               "calls, book, buy or play things, or pause, rename or snooze "
                               "timers. I can set you a reminder to do it.",
@@ -523,7 +545,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
             continue  # a cancel changes nothing: "scrap the yoga reminder, I'll go later"
         says = said_not_to(s, action) if why == "said not to" else \
             left_as_it_is(s, action, reads) if why == "left as it is" else \
-            own_plan(s) if why == "the user's own plan" else _WHY[why].search(s)
+            own_plan(s) if why == "the user's own plan" else \
+            asked_how(s, reads) if why == "asked how to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in LIFTED and action:
@@ -589,6 +612,14 @@ def left_as_it_is(s: str, action: str = "", reads: bool = False) -> bool:
     return not any((_AGAIN.search(clause) or _UNDO.search(clause) or
                     (reads and (_asks_about(clause, action) if action else _QUESTION.search(clause))))
                    and not _UNSAID.search(clause) for clause in _CLAUSE.split(rest))
+
+
+def asked_how(s: str, reads: bool = False) -> re.Match[str] | None:
+    """Where `s` (lower case) opens with a question how to do a thing (`_HOW_TO`), asked of a
+    tool that sets, saves, logs or cancels, or of one that only `reads` where another device or
+    app is named (`_ELSEWHERE`): "how do I convert 5 miles to km" asks for the conversion."""
+    how = _HOW_TO.search(s)
+    return how if how is not None and (not reads or _ELSEWHERE.search(s)) else None
 
 
 def own_plan(s: str) -> bool:
@@ -688,5 +719,6 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
-           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asks", "asks_to_keep", "left_as_it_is",
-           "of_the_past", "own_plan", "plain", "said_not_to", "unasked", "unmeasured"]
+           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asked_how", "asks", "asks_to_keep",
+           "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to", "unasked",
+           "unmeasured"]
