@@ -77,6 +77,14 @@ _OPENING_VERBS = frozenset({
 _FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
 _ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
 _ARTICLE = frozenset({"the", "a", "an", "my"})
+# A number said right before or after a value that the call holds too, with its unit, is the
+# item's own ("20mg omeprazole and 5mg ramipril", "metformin 500 and atorvastatin 20").
+_UNITS = (r"mg|mgs|mcg|µg|ug|g|ml|mls|units?|iu|puffs?|tablets?|tabs?|pills?|caps(?:ules?)?|"
+          r"drops?|sprays?|patch(?:es)?|milligrams?|micrograms?")
+_AMOUNT_BEFORE = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:(?:{_UNITS})\s+)?(?:of\s+)?"
+                            r"(?:(?:my|the|a|an)\s+)?$", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(rf"\s*(\d+(?:\.\d+)?)(?:\s*(?:{_UNITS})\b)?(?![\w.:])", re.IGNORECASE)
+_AMOUNT_WORD = re.compile(rf"(?:\d+(?:\.\d+)?(?:{_UNITS})?|{_UNITS}|of)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
         if found is None:
             continue
         text, start, end = found
+        if isinstance(value, str):
+            start, end = _with_amount(call, text, start, end)
         joiner = _JOINER.match(text, end) or (
             _NUMBER_JOINER.match(text, end) if isinstance(value, int | float) else None)
         if joiner is not None:
@@ -124,6 +134,18 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
             if item:
                 return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
     return None
+
+
+def _with_amount(call: ToolCall, text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a value said at `text[start:end]`, with a number right before or after it
+    that `call` holds too, and its unit ("20mg omeprazole", "metformin 500")."""
+    held = {float(v) for v in call.arguments.values()
+            if isinstance(v, int | float) and not isinstance(v, bool)}
+    if (before := _AMOUNT_BEFORE.search(text[:start])) and float(before[1]) in held:
+        start = before.start()
+    if (after := _AMOUNT_AFTER.match(text, end)) and float(after[1]) in held:
+        end = after.end()
+    return start, end
 
 
 def _past_repeats(text: str, start: int, at: int) -> int:
@@ -148,7 +170,10 @@ def is_next(call: ToolCall, first: ToolCall, item: Next, kind: Callable[[Any], o
     # The item's first word, which the value must hold: "...in Leeds and what time is it in
     # York" read as a list gives "in what time is it in York", whose York is not the next item.
     said_item = _ITEM_END.split(item.words[item.at:], maxsplit=1)[0].split()
-    opening = next((w for w in said_item if w.lower() not in _ARTICLE), "")
+    # A name's item may open with its amount ("5mg ramipril"); a number's is the number.
+    amounts = isinstance(value, str)
+    opening = next((w for w in said_item if w.lower() not in _ARTICLE
+                    and not (amounts and _AMOUNT_WORD.fullmatch(w))), "")
     if isinstance(value, str):
         rest = item.words[item.at:]
         found = _said_at(value, rest)

@@ -4,6 +4,7 @@ loop's `_each_listed`), and nothing else does."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,35 @@ def test_what_follows_the_joining_word_that_opens_a_clause_is_no_item(words: str
     assert next_item(call, ("location", "note_id"), words) is None
 
 
+@pytest.mark.parametrize(("words", "call", "rest", "second"), [
+    # doses-joined: a dose's amount, before or after the name, is its item's own.
+    ("Took 20mg omeprazole and 5mg ramipril with breakfast.",
+     C("log_dose", {"drug": "omeprazole", "amount": 20, "unit": "mg"}),
+     "Took 5mg ramipril with breakfast.", "ramipril"),
+    ("took metformin 500 and atorvastatin 20 with brekkie",
+     C("log_dose", {"drug": "metformin", "amount": 500, "unit": "mg"}),
+     "took atorvastatin 20 with brekkie", "atorvastatin"),
+    ("just had my lisinopril 10 plus metoprolol 25",
+     C("log_dose", {"drug": "lisinopril", "amount": 10, "unit": "mg"}), "just had my metoprolol 25",
+     "metoprolol"),
+    ("took 2 paracetamol and 200mg ibuprofen at 8",
+     C("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets", "time": "8"}),
+     "took 200mg ibuprofen at 8", "ibuprofen"),
+])
+def test_a_doses_amount_is_its_items_own(words: str, call: ToolCall, rest: str, second: str
+                                         ) -> None:
+    item = next_item(call, ("drug",), words)
+    assert item is not None and item.words == rest
+    assert is_next(C("log_dose", {"drug": second, "amount": 1, "unit": "mg"}), call, item, ANY)
+    assert not is_next(C("log_dose", {"drug": "aspirin", "amount": 1, "unit": "mg"}), call, item,
+                       ANY)
+
+
+def test_a_number_the_call_does_not_hold_is_no_part_of_the_item() -> None:
+    call = C("log_dose", {"drug": "metformin", "amount": 850, "unit": "mg"})
+    assert next_item(call, ("drug",), "took metformin 500 and atorvastatin 20") is None
+
+
 def test_the_next_call_must_name_the_next_item_as_said() -> None:
     first = C("get_weather", {"location": "Leeds"})
     item = next_item(first, ("location",), "weather in Leeds and York please")
@@ -205,6 +235,23 @@ def test_the_loop_runs_a_call_per_item_of_a_list() -> None:
     assert not listed.failed
 
 
+def test_the_loop_logs_each_dose_of_a_request() -> None:
+    from assistant.tools.medication import TOOLS
+
+    log = next(t for t in TOOLS if t.name == "log_dose")
+
+    def dose_log(ran: list[dict[str, Any]]) -> Tool:
+        return replace(log, fn=lambda **kw: ran.append(kw) or {"ok": True})
+
+    said = "Took 20mg omeprazole and 5mg ramipril with breakfast."
+    engine = _ByWords({
+        said: [C("log_dose", {"drug": "omeprazole", "amount": 20, "unit": "mg"})],
+        "Took 5mg ramipril with breakfast.": [C("log_dose", {"drug": "ramipril", "amount": 5,
+                                                            "unit": "mg"})]})
+    _, ran = _turn(engine, said, dose_log)
+    assert [(kw["drug"], kw["amount"]) for kw in ran] == [("omeprazole", 20), ("ramipril", 5)]
+
+
 def test_an_item_whose_call_is_not_that_item_adds_nothing() -> None:
     text = "what time is it in Paris and the others there"
     # Read as a list, "...in the others there": the engine's call names no item said there.
@@ -277,7 +324,8 @@ def test_the_shipped_tools_list_places_days_notes_timers_medicines_and_units(tmp
     assert listed == {"get_weather": ("location", "day"), "get_time": ("location",),
                       "delete_note": ("note_id",), "cancel_timer": ("timer_id",),
                       "last_dose": ("drug",), "list_doses": ("day",),
-                      "convert_units": ("to_unit",)}
+                      "convert_units": ("to_unit",), "log_dose": ("drug",),
+                      "add_medication_schedule": ("drug",)}
 
 
 # Each shipped listed argument's test of kind, on items said after "and" or "or": those of the

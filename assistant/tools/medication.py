@@ -545,7 +545,7 @@ TOOLS = (
          side_effect=SideEffect.WRITE, accepts_confirmation=True, moments={"time": "past"},
          units={"unit": _UNIT_OF}, count_units=_COUNT, strength=_STRENGTH,
          amounts=("amount",), routine="add_medication_schedule", held_back_by=RECORD, action="dose",
-         about_args=names_the_drug, no_advice_on=names_a_medicine),
+         listed={"drug": _drug_named}, about_args=names_the_drug, no_advice_on=names_a_medicine),
     Tool("last_dose",
          "Say when the user last took a medicine, from the log, and how long ago. " + NO_ADVICE,
          {"type": "object", "properties": {"drug": _DRUG}, "required": ["drug"],
@@ -574,7 +574,7 @@ TOOLS = (
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
          count_units=_COUNT, strength=_STRENGTH, times_of_day=("times",),
-         held_back_by=RECORD,
+         held_back_by=RECORD, listed={"drug": _drug_named},
          action="schedule", about_args=names_the_drug, no_advice_on=names_a_medicine),
 )
 
