@@ -292,8 +292,9 @@ def ground_strength(call: ToolCall, units: Mapping[str, Mapping[str, str]],
         return call
     for name, forms in units.items():
         written = forms.get(_unit_form(args.get(name)))
-        # A mass the brain wrote is its own knowledge of the strength ("digoxin 125": mcg).
-        if said_units(heard, forms) or written in _MASSES or \
+        # A mass the brain wrote is its own knowledge of the strength ("digoxin 125": mcg), but
+        # no count's ("optisulin 26" written in mg: units).
+        if said_units(heard, forms) or (written in _MASSES and unit in _MASSES) or \
                 (unit in _MASSES and amount <= COUNTED_AT_MOST and written in _MEASURES):
             continue
         args[name] = unit

@@ -751,6 +751,7 @@ def test_a_bare_count_is_of_tablets_not_a_measure(written: tuple[str, float, str
     # strength's milligrams where the brain wrote a count.
     (("lantus", 22, "ml"), "lantus 22 at bedtime", "units"),
     (("tresiba", 30, "tablets"), "tresiba 30 every night at 10", "units"),
+    (("lantus", 26, "mg"), "lantus 26 tonight mate, chuck it in the log", "units"),
     (("ventolin", 2, "tablets"), "ventolin 2 this morning", "puffs"),
     (("lumigan", 1, "tablets"), "lumigan 1 in each eye at 9pm", "drops"),
     (("bisoprolol", 2.5, "tablets"), "bisoprolol 2.5 at 8", "mg"),
