@@ -1,5 +1,5 @@
 """The committed typed items small-talk can touch: a request that "small talk" or "thanks" reads
-(`assistant.tools.talk.small_talk`), as the loop asks it of a call the brain wrote, one that ran, or one the
+(`asking.small_talk`), as the loop asks it of a call the brain wrote, one that ran, or one the
 item expects, and that no reason read before it holds back already.
 
 python docs/brain-eval/small-talk/guard.py OUT.jsonl
