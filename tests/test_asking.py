@@ -592,33 +592,6 @@ def test_a_question_how_to_do_a_thing(heard: str, action: str, reads: bool, held
     assert (unasked(heard, ANY_TOOL, action, reads) == "asked how to") is held
 
 
-@pytest.mark.parametrize(("heard", "talk"), [
-    # small-talk: small talk and thanks (everyday-15's false alarms, and the committed ones
-    # replayed: the weather read, the notes read, a timer cancelled, the timers listed).
-    ("how r u today", "small talk"),
-    ("sorry, remind me what you're called again?", "small talk"),
-    ("Good morning! How are you, and did you sleep well?", "small talk"),
-    ("Remind me, what's your name again?", "small talk"),
-    ("hey assistant 👋", "small talk"),
-    ("are you a robot lol", "small talk"),
-    ("thanks for cancelling that timer earlier", "thanks"),
-    ("thanks, that's everything for now", "thanks"),
-    ("Thanks for checking Rome and Florence for me earlier!", "thanks"),
-    ("great thanks", "thanks"),
-    ("good night, see you tomorrow", "thanks"),
-    # A clause that asks, thanks that ask for more, a bare word that may answer a question.
-    ("hiya! set a timer for 10 minutes", None),
-    ("thanks, and remind me at 5 to call mum", None),
-    ("good morning, what's the weather in leeds today", None),
-    ("cheers for that now delete note 3", None),
-    ("what's up with my timers", None),
-    ("ok", None),
-    ("morning", None),
-])
-def test_small_talk_and_thanks(heard: str, talk: str | None) -> None:
-    assert unasked(heard, ANY_TOOL, "timer") == talk
-
-
 def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
     for heard, call in [("I'll use the microwave timer, don't worry about it",
                          ToolCall("cancel_timer", {})),
@@ -636,10 +609,6 @@ def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
     events = list(bot.turn(UserInput(text="how do i set the timer on my microwave")))
     assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
         [NOT_ASKED["asked how to"]]
-    bot, _, ran = _bot(render_lfm2([ToolCall("get_time", {})]), "Done.")
-    events = list(bot.turn(UserInput(text="how r u today")))
-    assert ran == [] and [e.text for e in events if isinstance(e, Answer)] == \
-        [NOT_ASKED["small talk"]]
     bot, _, ran = _bot(render_lfm2([ToolCall("set_timer", {"minutes": 45})]), "Done.")
     list(bot.turn(UserInput(text="I'm going to the gym, set a 45 minute timer")))
     assert ran == [("set_timer", {"minutes": 45})]
@@ -653,9 +622,6 @@ def test_the_loop_runs_nothing_for_the_users_own_plan() -> None:
     ("does grapefruit juice interfere with statins", "", NOT_ASKED["advice"]),
     ("why do people on warfarin need so many blood tests", "", NOT_ASKED["advice"]),
     ("how far ahead can I set a reminder?", "", NOT_ASKED["a question about me"]),
-    # Small talk and thanks: the tuned brain says nothing, which was "say it another way".
-    ("how are you today?", "", NOT_ASKED["small talk"]),
-    ("thanks so much, that's all for now", "", NOT_ASKED["thanks"]),
     # A dose told, or the user's own doses asked of: a call the brain missed, not advice.
     ("had an ibuprofen after lunch", "", APOLOGY),
     ("when did I last have my atorvastatin?", "", APOLOGY), ("codeine - when?", "", APOLOGY),

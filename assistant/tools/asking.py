@@ -270,51 +270,6 @@ _ELSEWHERE = re.compile(
     r"android|mobile|watch|fitbit|garmin|oven|microwave|cooker|stove|hob|air\s*fryer|laptop|"
     r"computer|pc|mac|car|tv|telly|alexa|echo|google\s+home|siri|app|calendar|outlook|fridge|"
     r"tablet|ipad|browser|google|excel|spreadsheet|calculator)\b")
-# Small talk, a clause at a time (`small_talk`): a greeting, a question how the assistant is,
-# what it is called or who made it; thanks or praise, a goodbye. Not a bare "ok", "great" or
-# "morning": each may answer a question the assistant asked.
-_TO_YOU = r"(?:\s+(?:assistant|computer|bot|mate|buddy|pal|friend|there|you|all|guys|love|hun|man))*"
-_GREETING = (r"(?:hi+|hello|hey+|hiya|heya|yo|howdy|g'?day|greetings|sup|wassup|what'?s\s+up|"
-             r"whats\s+up|good\s+(?:morning|afternoon|evening|day)|(?:morning|evening)\s+(?:all|"
-             r"mate|there))" + _TO_YOU)
-_HOW_ARE_YOU = (
-    r"(?:how\s+(?:are|r|'?re)\s+(?:you|u|ya)|how\s+(?:is|'s)\s+(?:it\s+going|life|your\s+day|"
-    r"things|everything)|how\s+have\s+(?:you|u)\s+been|how\s+do\s+you\s+do|how\s+(?:you|u)\s+"
-    r"(?:doing|going|been)|(?:are\s+)?(?:you|u)\s+(?:ok|okay|alright|good|well)|did\s+(?:you|u)\s+"
-    r"sleep\s+(?:well|ok|okay)|hope\s+(?:you'?re|you\s+are|ur|u\s+r)\s+(?:well|good|ok|okay|"
-    r"doing\s+(?:well|ok|okay|good))|(?:are\s+)?(?:you|u)\s+having\s+a\s+good\s+day)"
-    r"(?:\s+(?:doing|going|keeping))?(?:\s+(?:today|this\s+morning|this\s+evening|tonight|then|"
-    r"lately))*" + _TO_YOU)
-_NAME = (
-    r"(?:(?:remind\s+me|tell\s+me|sorry|so|again|wait)\s*,?\s*)*(?:(?:what'?s|whats|what\s+is)\s+"
-    r"your\s+name|do\s+(?:you|u)\s+have\s+a\s+name|what\s+(?:are|r)\s+(?:you|u)\s+called|what\s+"
-    r"(?:you'?re|you\s+are|ur)\s+called|what\s+(?:should|do)\s+i\s+call\s+(?:you|u)|who\s+(?:are|"
-    r"r)\s+(?:you|u)|who\s+(?:made|built|created|designed|programmed)\s+(?:you|u)|are\s+(?:you|u)\s+"
-    r"(?:a\s+(?:robot|bot|real\s+person|person|human|computer)|real|human|an?\s+ai|alive))"
-    r"(?:\s+again)?" + _TO_YOU)
-# Thanks may say what for, but not ask for more ("cheers for that now delete note 3").
-_THANKS = (
-    r"(?:thanks|thank\s+(?:you|u)|thankyou|ty|thx|ta|cheers|much\s+appreciated|appreciate\s+"
-    r"(?:it|that|you|u)|nice\s+one|(?:you'?re|ur|u\s+r)\s+(?:a\s+(?:star|legend|gem|lifesaver|life\s+"
-    r"saver)|the\s+best|amazing|awesome|brilliant|so\s+helpful)|(?:you\s+)?rock|good\s+(?:job|"
-    r"work|bot))(?:\s+(?:so\s+much|very\s+much|a\s+lot|a\s+bunch|loads|heaps|a\s+million|again|"
-    r"as\s+always))*" + _TO_YOU +
-    r"(?:\s+for\s+(?!.*\b(?:now|please|pls|can|could|set|start|delete|remove|remind|log|add|cancel|"
-    r"what|how|when|where|convert|calculate|tell|check|read|list|search|find)\b).+)?")
-_BYE = (r"(?:bye|goodbye|bye\s+bye|see\s+(?:ya|you)(?:\s+(?:later|tomorrow|soon))?|night\s+night|"
-        r"good\s*night|ttyl|"
-        r"take\s+care|catch\s+(?:you|ya)\s+later|(?:that'?s|that\s+is)\s+(?:all|everything|it)"
-        r"(?:\s+for\s+(?:now|today))?|nothing\s+else|i'?m\s+(?:done|all\s+set)(?:\s+for\s+now)?|"
-        r"that'?ll\s+do)" + _TO_YOU)
-_CHAT = re.compile(rf"{_GREETING}|{_HOW_ARE_YOU}|{_NAME}")
-_THANKED = re.compile(rf"{_THANKS}|{_BYE}")
-# A clause of small talk: split at punctuation, an emoji or a dash, not at "and" ("thanks for
-# checking Rome and Florence"); a leading "and", "oh", "sorry" or "great", or a trailing "lol",
-# is no part of it, and a clause of those alone is none.
-_TALK_CLAUSE = re.compile(r"[,.;:!?]+|[\u2190-\u2bff\U0001f000-\U0001faff]+|\s+-+\s+")
-_TALK_LEAD = re.compile(r"^(?:(?:and|also|oh|so|well|anyway|ok(?:ay)?|um+|uh+|btw|sorry|excuse\s+me|"
-                        r"pardon|wait|right|remind\s+me|great|cool|perfect|lovely|brilliant|"
-                        r"awesome|nice|amazing)\b\s*)+|\s+(?:lol|haha+|lmao|xx?|:\)|:d)$")
 # A clause, keeping its question mark (`_QUESTION`); an emoji ends one too, and a question
 # begins one where no comma stands before it ("just landed in delhi 🛬 what's the time in london").
 _ASKED_CLAUSE = re.compile(r"(?<=\?)|[,.;!\u2190-\u2bff\U0001f000-\U0001faff]+|"
@@ -500,12 +455,11 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", "small talk",
-           "thanks", *_WHY)
+REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
 ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me",
-            "left as it is", "the user's own plan", "asked how to", "small talk", "thanks")
+            "left as it is", "the user's own plan", "asked how to")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
 LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "asked if cancelled")
@@ -535,10 +489,6 @@ NOT_ASKED = {
     "left as it is": "Okay, I've left it.",
     "the user's own plan": "Okay, I'll leave that with you. Just ask if you want a timer, a "
                            "reminder or a note for it.",
-    "small talk": "Hello! I'm your desktop assistant, and all's well here. I can set timers and "
-                  "reminders, take notes, log your medicines, tell you the time and the weather, "
-                  "and do sums and conversions.",
-    "thanks": "You're welcome. Just ask when you need me.",
     "asked how to": "Just ask me in your own words: \"set a timer for 10 minutes\", \"remind me "
                     "at 5 to call mum\", \"note that the wifi code is 4471\", \"I took 2 "
                     "paracetamol at 8\". I can't show you how to work other devices or apps.",
@@ -596,8 +546,7 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         says = said_not_to(s, action) if why == "said not to" else \
             left_as_it_is(s, action, reads) if why == "left as it is" else \
             own_plan(s) if why == "the user's own plan" else \
-            asked_how(s, reads) if why == "asked how to" else \
-            small_talk(s) == why if why in ("small talk", "thanks") else _WHY[why].search(s)
+            asked_how(s, reads) if why == "asked how to" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in LIFTED and action:
@@ -671,17 +620,6 @@ def asked_how(s: str, reads: bool = False) -> re.Match[str] | None:
     app is named (`_ELSEWHERE`): "how do I convert 5 miles to km" asks for the conversion."""
     how = _HOW_TO.search(s)
     return how if how is not None and (not reads or _ELSEWHERE.search(s)) else None
-
-
-def small_talk(s: str) -> str | None:
-    """"small talk" where every clause of `s` (lower case) is small talk (`_CHAT`, `_THANKED`)
-    and one is a greeting, a question how the assistant is or what it is called; "thanks" where
-    every clause thanks or says goodbye; else None: "good morning, what's the weather" asks."""
-    talk = [_TALK_LEAD.sub("", clause.strip()).strip() for clause in _TALK_CLAUSE.split(s)]
-    talk = [clause for clause in talk if clause]
-    if not talk or not all(_CHAT.fullmatch(c) or _THANKED.fullmatch(c) for c in talk):
-        return None
-    return "small talk" if any(_CHAT.fullmatch(c) for c in talk) else "thanks"
 
 
 def own_plan(s: str) -> bool:
@@ -782,5 +720,5 @@ def _asked_again(rest: str, action: str) -> bool:
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
            "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asked_how", "asks", "asks_to_keep",
-           "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to", "small_talk",
-           "unasked", "unmeasured"]
+           "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to", "unasked",
+           "unmeasured"]
