@@ -92,6 +92,10 @@ alone", "keep the pizza timer running": the brain had cancelled the one and set 
 timer for the other), unless another clause, before or after, asks for a call ("cancel the pizza
 timer but keep the others running"; `left_as_it_is`).
 
+Nor does any call run for a question how to do a thing ("how do i set the timer on my
+microwave" set a timer labelled "panasonic"; `asked_how`), of a tool that sets, saves, logs or
+cancels, or of one that only reads where another device or app is named.
+
 The user is told what was not done, and what would do it (`NOT_ASKED`): a fixed answer, not the
 brain's, since a small model asked about doses may give dosing advice.
 """
