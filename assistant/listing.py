@@ -124,7 +124,9 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
             at += text.startswith("#", at)  # "note #12 & #15"
             opening = text[at:].split(maxsplit=1)[0].lower().strip(",.;!?") if at < len(text) else ""
             if (at < len(text) and text[at].isalnum()
-                    and opening not in _CLAUSE_WORDS | _OPENING_VERBS):
+                    and opening not in _CLAUSE_WORDS | _OPENING_VERBS
+                    and not (isinstance(value, str) and kind and _no_name_after_amount(
+                        text[at:], kind))):
                 return Next(name, text[:start] + text[at:], start)
         follow = _FOLLOW_UP.match(text, end)
         if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])
@@ -134,6 +136,16 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
             if item:
                 return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
     return None
+
+
+def _no_name_after_amount(item: str, kind: Callable[[Any], object]) -> bool:
+    """Whether `item` opens with an amount and names nothing of `kind` after it: "metformin, 500
+    mg at 8 and 6" lists no second medicine, and the engine is not asked again for "500 mg at 8"."""
+    words = _ITEM_END.split(item, maxsplit=1)[0].split()
+    if not words or not _AMOUNT_WORD.fullmatch(words[0]):
+        return False
+    name = next((w for w in words if w.lower() not in _ARTICLE and not _AMOUNT_WORD.fullmatch(w)), "")
+    return not _of_kind(kind(name)) if name else True
 
 
 def _with_amount(call: ToolCall, text: str, start: int, end: int) -> tuple[int, int]:

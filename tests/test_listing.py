@@ -141,6 +141,19 @@ def test_a_number_the_call_does_not_hold_is_no_part_of_the_item() -> None:
     assert next_item(call, ("drug",), "took metformin 500 and atorvastatin 20") is None
 
 
+def test_an_amount_with_no_name_after_it_is_no_item() -> None:
+    from assistant.tools.medication import _drug_named
+
+    # A schedule's amount and times after its name: no second medicine, no engine pass.
+    call = C("add_medication_schedule", {"drug": "metformin", "amount": 500, "unit": "mg",
+                                         "times": ["8 am", "6 pm"]})
+    words = "set up a daily schedule for metformin, 500 mg at 8 in the morning and 6 at night"
+    assert next_item(call, {"drug": _drug_named}, words) is None
+    call = C("log_dose", {"drug": "omeprazole", "amount": 20, "unit": "mg"})
+    assert next_item(call, {"drug": _drug_named}, "Took 20mg omeprazole and 5mg ramipril") == \
+        Next("drug", "Took 5mg ramipril", 5)
+
+
 def test_the_next_call_must_name_the_next_item_as_said() -> None:
     first = C("get_weather", {"location": "Leeds"})
     item = next_item(first, ("location",), "weather in Leeds and York please")
