@@ -51,6 +51,12 @@ def names(r: Mapping[str, Any], calls: list[ToolCall]) -> set[str]:
         {e["name"] for e in r["expected"]}
 
 
+def calls_of(r: Mapping[str, Any], calls: list[ToolCall], tools: Collection[str]) -> list[ToolCall]:
+    """A record's calls of `tools`: the brain's, then those that ran."""
+    return [c for c in calls if c.name in tools] + \
+        [ToolCall(c["name"], c["arguments"]) for c in r.get("calls") or [] if c["name"] in tools]
+
+
 def arguments(r: Mapping[str, Any], calls: list[ToolCall], tools: Collection[str],
               keys: Sequence[str]) -> list[dict[str, Any]]:
     """The arguments of a record's calls of `tools`: the brain's, those that ran, and every

@@ -13,7 +13,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import calls_of, write_guard
 
 from assistant.grounding import COUNTED_AT_MOST, ground_strength
 from assistant.toolcall import ToolCall
@@ -37,8 +37,7 @@ BEFORE = Strength("drug", "amount", _before)
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    doses = [c for c in calls if c.name in DOSES] + \
-        [ToolCall(c["name"], c["arguments"]) for c in r.get("calls") or [] if c["name"] in DOSES]
+    doses = calls_of(r, calls, DOSES)
     return any(ground_strength(c, {"unit": _UNIT_OF}, _STRENGTH, r["text"]) !=
                ground_strength(c, {"unit": _UNIT_OF}, BEFORE, r["text"]) for c in doses)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import calls_of, write_guard
 
 from assistant.listing import next_item
 from assistant.toolcall import ToolCall
@@ -23,8 +23,7 @@ DOSES = ("log_dose", "add_medication_schedule")
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    doses = [c for c in calls if c.name in DOSES] + \
-        [ToolCall(c["name"], c["arguments"]) for c in r.get("calls") or [] if c["name"] in DOSES]
+    doses = calls_of(r, calls, DOSES)
     return any(next_item(c, {"drug": _drug_named}, r["text"]) is not None for c in doses)
 
 

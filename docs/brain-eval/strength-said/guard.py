@@ -12,7 +12,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import calls_of, write_guard
 
 from assistant.grounding import ground_strength
 from assistant.toolcall import ToolCall
@@ -22,8 +22,7 @@ DOSES = ("log_dose", "add_medication_schedule")
 
 
 def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    doses = [c for c in calls if c.name in DOSES] + \
-        [ToolCall(c["name"], c["arguments"]) for c in r.get("calls") or [] if c["name"] in DOSES]
+    doses = calls_of(r, calls, DOSES)
     return any(ground_strength(c, {"unit": _UNIT_OF}, _STRENGTH, r["text"]) != c for c in doses)
 
 
