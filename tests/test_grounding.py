@@ -354,6 +354,10 @@ def test_the_loop_holds_back_a_call_with_a_made_up_number_and_asks_for_it() -> N
     ("july", "what's the weather usually like in Bali in July?", True),
     ("last summer", "was it as hot as this last summer?", True),
     ("spring trip", "For a spring trip, would you pick Kyoto or Seoul?", True),
+    # A year gone by, with a day the parser cannot read (everyday-16).
+    ("christmas day 2010", "what was the weather like in london on christmas day 2010", True),
+    ("new year 2020", "was it cold at new year 2020 in berlin", True),
+    ("christmas day 2026", "will it snow on christmas day 2026 in oslo", False),
     # Days ahead, however said.
     ("tomorrow", "rain tomorrow?", False),
     ("friday", "forecast friday", False),

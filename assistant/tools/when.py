@@ -554,11 +554,17 @@ _A_DAY_OF = re.compile(rf"\d|\b(?:{'|'.join((*_WEEKDAYS, *_ORDINALS))}|today|ton
                        r"|week-?end)\b")
 
 
+_YEAR = re.compile(r"(?<!\bat\s)(?<![\d:.,/-])((?:19|20)\d\d)(?![\d:.,/]|\s*(?:hrs|hours|h)\b)")
+
+
 def no_day_ahead(text: str, now: datetime) -> bool:
     """Whether `text`, said as a day, reads as a day before today ("last tuesday", "yesterday
-    afternoon") or names a month or a season but no day of it ("july", "last summer")."""
+    afternoon"), names a month or a season but no day of it ("july", "last summer"), or a year
+    before this one ("christmas day 2010", which the day parser cannot read)."""
     s = " ".join(text.lower().split())
     if _MONTH_OR_SEASON.search(s) and not _A_DAY_OF.search(s):
+        return True
+    if any(int(year) < now.year for year in _YEAR.findall(s)):
         return True
     day = parse_day(s, now, prefer="future") if s else None
     return day is not None and day < now.date()
