@@ -41,7 +41,9 @@ A dose said as a daily routine is a schedule: when the brain's only call logs a 
 newest request lists its times ("ondansetron 4mg at 8 and 4") or says it recurs ("every night at
 10"), and says nothing of a dose taken (`assistant.tools.daytimes.says_routine`), the call
 becomes the tool's `routine` (the schedule), with the same drug, amount and unit and the times
-said.
+said. The other way, a schedule written for a dose told as taken ("2 capsules omeprazole at 6am,
+log please", "had my metformin 500 at 8") is the tool's `taken` (the dose log), where the words
+it was written from say no routine (`daytimes.says_taken`): each call, before a list is read.
 
 A dose's unit and amount too: a tool gives its unit argument's spoken forms, and when the newest
 request says exactly one unit ("8 units of Lantus") and the call's is another or a form the tool
@@ -619,6 +621,22 @@ def as_routine(call: ToolCall, tool: Tool, routine: Tool, heard: str) -> ToolCal
     return ToolCall(routine.name, args)
 
 
+def as_taken(call: ToolCall, tool: Tool, taken: Tool, heard: str) -> ToolCall:
+    """`call` (to `tool`) as a call to `taken` (its `taken`) when `heard` tells of a dose taken
+    and no routine: the arguments both take, and its one time of day as `taken`'s moment (two
+    or more are no one dose's)."""
+    from assistant.tools.daytimes import says_taken
+
+    if tool.taken != taken.name or not says_taken(heard):
+        return call
+    takes = taken.parameters.get("properties", {})
+    args = {k: v for k, v in call.arguments.items() if k in takes and k not in tool.times_of_day}
+    times = [t for k in tool.times_of_day for t in call.arguments.get(k) or ()]
+    if len(times) == 1 and isinstance(times[0], str):
+        args |= dict.fromkeys(taken.moments, times[0])
+    return ToolCall(taken.name, args)
+
+
 _TOKEN = re.compile(r"[^\W_][\w'.-]*")
 # Asked of here: a place said beside it is not where to tell (a phone, a caller, a trip). Not
 # "here's a question", and not "local time in Tokyo", which asks of Tokyo.
@@ -701,7 +719,7 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     return ground_strength(new, tool.units, tool.strength, heard)
 
 
-__all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "asks_here",
+__all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "as_taken", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
            "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_strength",
            "ground_sum", "ground_times", "ground_unit", "in_digits", "made_up", "no_day_ahead",

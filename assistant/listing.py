@@ -81,10 +81,29 @@ _ARTICLE = frozenset({"the", "a", "an", "my"})
 # item's own ("20mg omeprazole and 5mg ramipril", "metformin 500 and atorvastatin 20").
 _UNITS = (r"mg|mgs|mcg|µg|ug|g|ml|mls|units?|iu|puffs?|tablets?|tabs?|pills?|caps(?:ules?)?|"
           r"drops?|sprays?|patch(?:es)?|milligrams?|micrograms?")
-_AMOUNT_BEFORE = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:(?:{_UNITS})\s+)?(?:of\s+)?"
+# A count said in words is an amount too ("two panadol & a nurofen").
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_COUNT = rf"\d+(?:\.\d+)?|{'|'.join(_COUNT_WORDS)}"
+_AMOUNT_BEFORE = re.compile(rf"(?<![\w.])({_COUNT})\s*(?:(?:{_UNITS})\s+)?(?:of\s+)?"
                             r"(?:(?:my|the|a|an)\s+)?$", re.IGNORECASE)
 _AMOUNT_AFTER = re.compile(rf"\s*(\d+(?:\.\d+)?)(?:\s*(?:{_UNITS})\b)?(?![\w.:])", re.IGNORECASE)
-_AMOUNT_WORD = re.compile(rf"(?:\d+(?:\.\d+)?(?:{_UNITS})?|{_UNITS}|of)", re.IGNORECASE)
+_AMOUNT_WORD = re.compile(rf"(?:\d+(?:\.\d+)?(?:{_UNITS})?|{_UNITS}|of|"
+                          rf"{'|'.join(w for w in _COUNT_WORDS if len(w) > 2)})", re.IGNORECASE)
+# A time said right after an item, before the next: the item's own ("had my metformin 500 at
+# 8 and the atorvastatin 20 at 9", "2 paracetamol at 7am and 1 ibuprofen at noon"). A bare
+# hour only after "at"; a part of the day, a meal or "ago" as well.
+_CLOCK = (r"\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\b\.?|o'?clock\b)|\d{1,2}:\d\d(?![\w.:])|noon\b|"
+          r"midday\b|midnight\b")
+# What follows a list's joining word that is another time, not another item: "at 7:30, 12:30
+# and 6:30", "at 8, 2 and 8", "at midday and midnight"; a count is not ("and 1 ibuprofen").
+_A_TIME = re.compile(r"(?:at|@)\s|\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b|\s*o'?clock)|(?:noon|midday|"
+                     r"midnight)\b|\d{1,2}\s*(?:$|[,&.;!?]|(?:and|or|then)\b)", re.IGNORECASE)
+_OWN_TIME = re.compile(
+    rf"(?:\s+(?:at|@|around|about|by)\s+(?:{_CLOCK}|\d{{1,2}}(?:\.\d\d)?(?![\w.:]))|\s+(?:{_CLOCK})|"
+    r"\s+(?:with|after|before)\s+(?:my\s+|the\s+|his\s+|her\s+)?(?:breakfast|brekkie|brekky|lunch|"
+    r"dinner|tea|supper|food|(?:a\s+|my\s+)?meals?)\b|\s+(?:this\s+(?:morning|afternoon|evening)|"
+    r"today|tonight|last\s+night|earlier|just\s+now|(?:about\s+|around\s+)?(?:an?|\d+|half\s+an)"
+    r"\s+(?:mins?|minutes?|hours?|hrs?)\s+ago)\b){1,2}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,9 @@ class Next:
     # A follow-up's item, all of which the value must be ("What about Singapore?"; "What about
     # flights there?" is no place); a list's item ends where the brain reads it to.
     whole: str = ""
+    # Where the item before said its own time ("...metformin 500 at 8 and ..."): the words up
+    # to its end, which the call before is held to; else "".
+    before: str = ""
 
 
 def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[Any], object]],
@@ -115,9 +137,16 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
         if found is None:
             continue
         text, start, end = found
+        timed, joiner = "", None
         if isinstance(value, str):
             start, end = _with_amount(call, text, start, end)
-        joiner = _JOINER.match(text, end) or (
+            own = _OWN_TIME.match(text, end)
+            if own is not None and (joiner := _JOINER.match(text, own.end())) is not None and \
+                    _A_TIME.match(text, joiner.end()) is None:  # not "at 7:30, 12:30 and 6:30"
+                timed = text[:own.end()]
+            else:
+                joiner = None
+        joiner = joiner or _JOINER.match(text, end) or (
             _NUMBER_JOINER.match(text, end) if isinstance(value, int | float) else None)
         if joiner is not None:
             at = _past_repeats(text, start, joiner.end())
@@ -127,7 +156,7 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
                     and opening not in _CLAUSE_WORDS | _OPENING_VERBS
                     and not (isinstance(value, str) and kind and _no_name_after_amount(
                         text[at:], kind))):
-                return Next(name, text[:start] + text[at:], start)
+                return Next(name, text[:start] + text[at:], start, before=timed)
         follow = _FOLLOW_UP.match(text, end)
         if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])
                 and follow["item"].strip().lower() not in _COURTESY):
@@ -153,11 +182,16 @@ def _with_amount(call: ToolCall, text: str, start: int, end: int) -> tuple[int, 
     that `call` holds too, and its unit ("20mg omeprazole", "metformin 500")."""
     held = {float(v) for v in call.arguments.values()
             if isinstance(v, int | float) and not isinstance(v, bool)}
-    if (before := _AMOUNT_BEFORE.search(text[:start])) and float(before[1]) in held:
+    if (before := _AMOUNT_BEFORE.search(text[:start])) and _amount(before[1]) in held:
         start = before.start()
     if (after := _AMOUNT_AFTER.match(text, end)) and float(after[1]) in held:
         end = after.end()
     return start, end
+
+
+def _amount(said: str) -> float:
+    """A number said in digits or as a count word ("two", "a")."""
+    return float(_COUNT_WORDS.get(said.lower(), 0)) if said.isalpha() else float(said)
 
 
 def _past_repeats(text: str, start: int, at: int) -> int:

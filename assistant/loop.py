@@ -307,7 +307,8 @@ class Conversation:
             if isinstance(outcome, CallsProposed):
                 t.clause_of = list(zip(outcome.calls, clauses, strict=True)) \
                     if len(clauses) == len(outcome.calls) else []
-                listed = yield from self._each_listed(t, outcome.calls)
+                proposed = yield from self._each_taken(t, outcome.calls)
+                listed = yield from self._each_listed(t, proposed)
                 if t.cancel.is_set():  # while the engine was asked about a list's items
                     yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                     return
@@ -410,15 +411,40 @@ class Conversation:
                 except Exception as exc:  # the list's calls so far still run, and the log says
                     failed = f"{type(exc).__name__}: {exc}"
                     break
+                nxt = nxt and self._as_taken(nxt, item.words)
                 if nxt is None or not listing.is_next(nxt, call, item, tool.listed[item.argument]):
                     break
                 out.append(nxt)
                 t.clause_of.append((nxt, item.words))
+                if item.before:  # the item before said its own time: hold its call to it
+                    t.clause_of.insert(0, (call, item.before))
                 call, words = nxt, item.words
         if asked or split:
             yield CallsListed(calls=tuple(out), asked=tuple(asked), failed=failed,
                               split=tuple(split))
         return tuple(out)
+
+    def _each_taken(self, t: _Turn, calls: tuple[ToolCall, ...]
+                    ) -> Generator[Event, None, tuple[ToolCall, ...]]:
+        """`calls` with each schedule written for a dose told as taken made that dose
+        (`grounding.as_taken`), before a list is read: its further items are doses too."""
+        newest = self._newest_words()
+        meant = tuple(self._as_taken(c, _words_of(c, t.clause_of, newest)) for c in calls)
+        if meant == calls:
+            return calls
+        swap = {id(c): m for c, m in zip(calls, meant, strict=True)}
+        t.clause_of = [(swap.get(id(c), c), w) for c, w in t.clause_of]
+        yield CallsGrounded(calls=meant, dropped=(), corrected=tuple(
+            f"{c.name} -> {m.name} (a dose told as taken)" for c, m in zip(calls, meant, strict=True)
+            if m is not c))
+        return meant
+
+    def _as_taken(self, call: ToolCall, words: str) -> ToolCall:
+        tool = self.registry.get(call.name)
+        taken = self.registry.get(tool.taken) if tool is not None and tool.taken else None
+        if tool is None or taken is None or not words:
+            return call
+        return grounding.as_taken(call, tool, taken, words)
 
     def _call_for(self, t: _Turn, words: str) -> ToolCall | None:
         """The one call the engine writes for `words` said in place of the newest request, with

@@ -968,7 +968,7 @@ def _recording(tool: Tool, ran: list[tuple[str, dict[str, Any]]]) -> Tool:
         return {"ok": True}
     return Tool(tool.name, tool.description, tool.parameters, fn, moments=tool.moments,
                 units=tool.units, amounts=tool.amounts, times_of_day=tool.times_of_day,
-                routine=tool.routine)
+                routine=tool.routine, taken=tool.taken)
 
 
 def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
@@ -1240,3 +1240,65 @@ def test_the_loop_drops_the_day_written_as_the_place() -> None:
     assert ran == [{"location": "home", "day": "tomorrow"}]
     grounded = next(e for e in events if isinstance(e, CallsGrounded))
     assert grounded.dropped == ("get_weather.location='tomorrow'",)
+
+
+@pytest.mark.parametrize(("heard", "taken"), [
+    # doses-timed: a dose told as taken, or asked to be logged, with no routine said.
+    ("2 capsules omeprazole at 6am, log please", True),
+    ("had 1 dolo 650 at 2 pm and 1 pan 40 at 3 pm", True),
+    ("log 1000 mg paracetamol at 9:15 this morning", True),
+    ("duphalac 15ml at 8 this morning", True),
+    ("popped 2 nurofen at 3", True),
+    # A routine said beside it, a habit, a list of times, or no dose taken: not one.
+    ("I take 10mg of lisinopril every morning at 8, and log today's, I took it at 8", False),
+    ("azithral 500 once daily for 3 days, took today's at 9am", False),
+    ("I take metformin 500 at 8, had today's", False),
+    ("add metformin 500 at 8am to my schedule and log the one i just had", False),
+    ("levothyroxine at 6 and 6:30 this morning", False),
+    ("citalopram 20mg at 7", False),
+    ("missed my 8am metformin", False),
+])
+def test_a_dose_told_as_taken(heard: str, taken: bool) -> None:
+    from assistant.tools.daytimes import says_taken
+
+    assert says_taken(heard) is taken
+
+
+def test_a_schedule_written_for_a_dose_taken_is_the_dose() -> None:
+    from assistant.grounding import as_taken
+
+    log, schedule = _medication("log_dose"), _medication("add_medication_schedule")
+    written = ToolCall("add_medication_schedule", {"drug": "omeprazole", "amount": 2,
+                                                   "unit": "capsules", "times": ["6 am"]})
+    assert as_taken(written, schedule, log, "2 capsules omeprazole at 6am, log please") == \
+        ToolCall("log_dose", {"drug": "omeprazole", "amount": 2, "unit": "capsules",
+                              "time": "6 am"})
+    # Two times are no one dose's: the time is left to what was said.
+    two = ToolCall(written.name, {**written.arguments, "times": ["8 am", "9 am"]})
+    assert as_taken(two, schedule, log, "had my metformin 500 at 8") == ToolCall(
+        "log_dose", {"drug": "omeprazole", "amount": 2, "unit": "capsules"})
+    assert as_taken(written, schedule, log, "omeprazole 2 capsules every day at 6am") is written
+    assert as_taken(written, log, log, "2 capsules omeprazole at 6am, log please") is written
+
+
+def test_the_loop_logs_a_dose_taken_the_brain_wrote_as_a_schedule() -> None:
+    log, schedule = _medication("log_dose"), _medication("add_medication_schedule")
+    ran: list[tuple[str, dict[str, Any]]] = []
+    engine = ScriptedEngine.from_outputs([render_lfm2([ToolCall(
+        "add_medication_schedule", {"drug": "omeprazole", "amount": 2, "unit": "capsules",
+                                    "times": ["6 am"]})]), "Done."])
+    bot = Conversation(engine, Registry([_recording(log, ran), _recording(schedule, ran)]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    events = list(bot.turn(UserInput(text="2 capsules omeprazole at 6am, log please")))
+    assert ran == [("log_dose", {"drug": "omeprazole", "amount": 2, "unit": "capsules",
+                                 "time": "6 am"})]
+    assert any(isinstance(e, CallsGrounded) and
+               "add_medication_schedule -> log_dose (a dose told as taken)" in e.corrected
+               for e in events)
+    with pytest.raises(ValueError, match="its dose taken is itself"):
+        Registry([Tool("x", "X.", schedule.parameters, lambda **kw: None, times_of_day=("times",),
+                       taken="x")])
+    with pytest.raises(ValueError, match="its dose taken add_medication_schedule takes no moment"):
+        Registry([_recording(schedule, ran), Tool("x", "X.", schedule.parameters,
+                                                  lambda **kw: None, times_of_day=("times",),
+                                                  taken="add_medication_schedule")])

@@ -136,6 +136,57 @@ def test_a_doses_amount_is_its_items_own(words: str, call: ToolCall, rest: str, 
                        ANY)
 
 
+@pytest.mark.parametrize(("words", "call", "rest", "before"), [
+    # doses-timed: a time said right after an item is its own, before the joining word.
+    ("had my metformin 500 at 8 and the atorvastatin 20 at 9",
+     C("log_dose", {"drug": "metformin", "amount": 500, "unit": "mg"}),
+     "had my the atorvastatin 20 at 9", "had my metformin 500 at 8"),
+    ("log 2 paracetamol at 7am and 1 ibuprofen at noon",
+     C("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets"}),
+     "log 1 ibuprofen at noon", "log 2 paracetamol at 7am"),
+    ("Levothyroxine 100mcg at 6am, then omeprazole 20 mg at 6.30",
+     C("log_dose", {"drug": "levothyroxine", "amount": 100, "unit": "mcg"}),
+     "omeprazole 20 mg at 6.30", "Levothyroxine 100mcg at 6am"),
+    ("took paracetamol 30 mins ago and ibuprofen just now",
+     C("log_dose", {"drug": "paracetamol", "amount": 1, "unit": "tablets"}),
+     "took ibuprofen just now", "took paracetamol 30 mins ago"),
+    ("metformin with breakfast and atorvastatin with dinner",
+     C("log_dose", {"drug": "metformin", "amount": 500, "unit": "mg"}),
+     "atorvastatin with dinner", "metformin with breakfast"),
+    # A count said in words is the item's, like a number; no time after it, nothing before.
+    ("took two panadol & a nurofen", C("log_dose", {"drug": "panadol", "amount": 2,
+                                                     "unit": "tablets"}),
+     "took a nurofen", ""),
+    ("took 2 paracetamol and 200mg ibuprofen at 8",
+     C("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets", "time": "8"}),
+     "took 200mg ibuprofen at 8", ""),
+])
+def test_a_doses_own_time_and_count_are_its_items(words: str, call: ToolCall, rest: str,
+                                                  before: str) -> None:
+    item = next_item(call, ("drug",), words)
+    assert item is not None and (item.words, item.before) == (rest, before)
+
+
+@pytest.mark.parametrize("words", [
+    "Humalog 6 units at 7:30, 12:30 and 6:30",  # a list of times, not of medicines
+    "Keppra 500 mg at midday and midnight",
+    "gabapentin 300 at 8, 2 and 8",
+    "Took 600 mg of ibuprofen at 1pm and then at 5pm I had 1g of paracetamol.",
+])
+def test_times_after_an_items_own_time_are_no_item(words: str) -> None:
+    drug = words.split()[0] if words[0] != "T" else "ibuprofen"
+    call = C("add_medication_schedule", {"drug": drug, "amount": 6, "unit": "units"})
+    assert next_item(call, ("drug",), words) is None
+
+
+def test_a_count_in_words_opens_the_next_item() -> None:
+    first = C("log_dose", {"drug": "panadol", "amount": 1, "unit": "tablets"})
+    item = next_item(first, ("drug",), "took a panadol and two nurofen")
+    assert item is not None and item.words == "took two nurofen"
+    assert is_next(C("log_dose", {"drug": "nurofen", "amount": 2, "unit": "tablets"}), first,
+                   item, ANY)
+
+
 def test_a_number_the_call_does_not_hold_is_no_part_of_the_item() -> None:
     call = C("log_dose", {"drug": "metformin", "amount": 850, "unit": "mg"})
     assert next_item(call, ("drug",), "took metformin 500 and atorvastatin 20") is None
@@ -263,6 +314,43 @@ def test_the_loop_logs_each_dose_of_a_request() -> None:
                                                             "unit": "mg"})]})
     _, ran = _turn(engine, said, dose_log)
     assert [(kw["drug"], kw["amount"]) for kw in ran] == [("omeprazole", 20), ("ramipril", 5)]
+
+
+def test_the_loop_logs_each_dose_at_its_own_time() -> None:
+    from assistant.tools.medication import TOOLS
+
+    tools = {t.name: t for t in TOOLS}
+
+    def dose_tools(ran: list[dict[str, Any]]) -> list[Tool]:
+        return [replace(t, fn=lambda t=t, **kw: ran.append({"tool": t.name, **kw}) or {"ok": True})
+                for t in (tools["log_dose"], tools["add_medication_schedule"])]
+
+    def turn(text: str, calls: dict[str, list[ToolCall]]) -> list[dict[str, Any]]:
+        ran: list[dict[str, Any]] = []
+        bot = Conversation(_ByWords(calls), Registry(dose_tools(ran)),
+                           options=LoopOptions(speak=False))
+        list(bot.turn(UserInput(text=text)))
+        return ran
+
+    said = "log 2 paracetamol at 7am and 1 ibuprofen at noon"
+    ran = turn(said, {
+        said: [C("log_dose", {"drug": "paracetamol", "amount": 2, "unit": "tablets",
+                              "time": "7 am and 1 ibuprofen at noon"})],
+        "log 1 ibuprofen at noon": [C("log_dose", {"drug": "ibuprofen", "amount": 1,
+                                                   "unit": "tablets", "time": "noon"})]})
+    assert [(kw["drug"], kw["time"]) for kw in ran] == [("paracetamol", "at 7am"),
+                                                        ("ibuprofen", "noon")]
+    # Told as taken, written as schedules: each a dose, at its own time.
+    said = "had my metformin 500 at 8 and the atorvastatin 20 at 9"
+    ran = turn(said, {
+        said: [C("add_medication_schedule", {"drug": "metformin", "amount": 500, "unit": "mg",
+                                             "times": ["8 am", "9 am"]})],
+        "had my the atorvastatin 20 at 9": [C("add_medication_schedule", {
+            "drug": "atorvastatin", "amount": 20, "unit": "mg", "times": ["9 am"]})]})
+    assert [(kw["tool"], kw["drug"], kw["amount"]) for kw in ran] == [
+        ("log_dose", "metformin", 500), ("log_dose", "atorvastatin", 20)]
+    assert [kw.get("time", "") for kw in ran][1] == "9 am"
+    assert ran[0]["time"] == "at 8"
 
 
 def test_an_item_whose_call_is_not_that_item_adds_nothing() -> None:

@@ -141,6 +141,10 @@ class Tool:
     # (`assistant.grounding.as_routine`): a dose "at 8 and 4" is a schedule. Arguments of the
     # same name carry over; the other tool's times of day get the times said.
     routine: str = ""
+    # The tool a call of this one becomes when its words tell of a dose taken and no routine
+    # (`assistant.grounding.as_taken`): a schedule "at 6am, log please" is a dose logged.
+    # Arguments of the same name carry over; one time of day becomes the other tool's moment.
+    taken: str = ""
     # Number arguments held to the one number the newest request says outside its moment
     # (`assistant.grounding.ground_amount`).
     amounts: tuple[str, ...] = ()

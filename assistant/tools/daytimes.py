@@ -67,6 +67,18 @@ _RECURS = re.compile(r"\b(?:(?:every|each)\s+(?:single\s+)?(?:day|morning|aftern
 # A dose taken, or one to be logged: not a routine.
 _TAKEN = re.compile(r"\b(?:took|taken|had|did|ago|earlier|yesterday|last\s+night|already|missed|"
                     r"log(?:ged)?|record(?:ed)?|put\s+down|mark(?:ed)?\s+(?:down|off))\b")
+# A dose told as taken, or asked to be logged (not "missed", which took none): a schedule the
+# brain wrote for it is a dose (`assistant.grounding.as_taken`).
+_TOLD_TAKEN = re.compile(r"\b(?:took|taken|had|popped|swallowed|ago|earlier|yesterday|last\s+night|"
+                         r"already|log(?:ged)?|record(?:ed)?|put\s+down|mark(?:ed)?\s+(?:down|off)|"
+                         r"this\s+(?:morning|afternoon|evening)|just\s+now)\b")
+# A routine's words besides `_RECURS`: a schedule asked for, or a habit told.
+_ROUTINE = re.compile(r"\b(?:every|each|daily|nightly|weekly|schedul\w*|routine|regimen|remind\w*|"
+                      r"from\s+now\s+on|going\s+forward|from\s+(?:today|tomorrow)|(?:a|per)\s+day|"
+                      r"twice|usually|normally|always|regular(?:ly)?|mornings|evenings|nights|"
+                      r"(?:i|we|he|she|they)\s+(?:take|takes|use|do)|set\s+(?:it\s+|that\s+|this\s+)?up|"
+                      r"start(?:ed|ing)?\s+(?:on|taking)|on\s+it\s+now|(?:for|over)\s+(?:the\s+next\s+)?"
+                      r"\w+\s+(?:days|weeks))\b")
 _ONE = re.compile(
     r"(?:(\d{1,2})(?:[:.](\d\d))?(?:\s*([ap])\.?\s*m\b\.?|\s*o'?\s*clock\b)?|(noon|midday|midnight))"
     rf"(?:\s+({'|'.join(_PARTS)})\b)?")
@@ -126,6 +138,15 @@ def says_routine(text: str) -> bool:
     said = said_times(text)
     s = " ".join(text.lower().split())
     return bool(said) and (len(said) > 1 or bool(_RECURS.search(s))) and not _TAKEN.search(s)
+
+
+def says_taken(text: str) -> bool:
+    """Whether `text` tells of a dose taken or asks to log one (`_TOLD_TAKEN`: "took", "had",
+    "ago", "this morning", "log") and says no routine: no word of one (`_RECURS`, `_ROUTINE`:
+    "every", "schedule", "I take", "from now on") and no list of times (`says_routine`)."""
+    s = " ".join(text.lower().split())
+    return bool(_TOLD_TAKEN.search(s)) and not _RECURS.search(s) and \
+        not _ROUTINE.search(s) and not says_routine(text)
 
 
 def clock(minutes: int) -> str:

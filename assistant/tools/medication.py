@@ -573,7 +573,7 @@ TOOLS = (
           "required": ["drug", "amount", "unit", "times"], "additionalProperties": False},
          # Not its amount: the times of day said beside it are numbers too.
          side_effect=SideEffect.WRITE, accepts_confirmation=True, units={"unit": _UNIT_OF},
-         count_units=_COUNT, strength=_STRENGTH, times_of_day=("times",),
+         count_units=_COUNT, strength=_STRENGTH, times_of_day=("times",), taken="log_dose",
          held_back_by=RECORD, listed={"drug": _drug_named},
          action="schedule", about_args=names_the_drug, no_advice_on=names_a_medicine),
 )

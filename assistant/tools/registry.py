@@ -94,6 +94,16 @@ class Registry:
         for source, target in turns:
             if target is not None and not target.times_of_day:
                 raise ValueError(f"{source.name}: its routine {target.name} takes no times of day")
+        # So too a dose's tool (`taken`): the times of day become its moment.
+        if tool.taken == tool.name:
+            raise ValueError(f"{tool.name}: its dose taken is itself")
+        if tool.taken and not tool.times_of_day:
+            raise ValueError(f"{tool.name}: it turns into {tool.taken} but takes no times of day")
+        turns = [(tool, self._tools.get(tool.taken))]
+        turns += [(t, tool) for t in self._tools.values() if t.taken == tool.name]
+        for source, target in turns:
+            if target is not None and not target.moments:
+                raise ValueError(f"{source.name}: its dose taken {target.name} takes no moment")
         self._tools[tool.name] = tool
         schema = dict(tool.parameters)
         if tool.grounded:
