@@ -120,6 +120,9 @@ class _Turn:
     # time (`ClauseCalls`): a call is held to its own clause's words ("note that it renews on
     # the 14th, and log 1 puff": the 14th is not the dose's time).
     clause_of: list[tuple[ToolCall, str]] = field(default_factory=list)
+    # Calls made another tool's before a list was read ("add_medication_schedule -> log_dose (a
+    # dose told as taken)"), told with the grounding of the calls as they run.
+    made: list[str] = field(default_factory=list)
 
     def tell(self, result: ToolResult) -> None:
         if result.ok:
@@ -307,8 +310,7 @@ class Conversation:
             if isinstance(outcome, CallsProposed):
                 t.clause_of = list(zip(outcome.calls, clauses, strict=True)) \
                     if len(clauses) == len(outcome.calls) else []
-                proposed = yield from self._each_taken(t, outcome.calls)
-                listed = yield from self._each_listed(t, proposed)
+                listed = yield from self._each_listed(t, self._each_taken(t, outcome.calls))
                 if t.cancel.is_set():  # while the engine was asked about a list's items
                     yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                     return
@@ -341,7 +343,8 @@ class Conversation:
         """Run a batch of calls; return True when the turn is over (it now waits for the user,
         or gave up), False when results went into the history for another engine round."""
         if not grounded:
-            calls = yield from self._ground(calls, t.clause_of)
+            calls = yield from self._ground(calls, t.clause_of, t.made)
+            t.made.clear()
         results: list[ToolResult] = []
         told_before = len(t.told)
         for i, call in enumerate(calls):
@@ -424,19 +427,16 @@ class Conversation:
                               split=tuple(split))
         return tuple(out)
 
-    def _each_taken(self, t: _Turn, calls: tuple[ToolCall, ...]
-                    ) -> Generator[Event, None, tuple[ToolCall, ...]]:
+    def _each_taken(self, t: _Turn, calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
         """`calls` with each schedule written for a dose told as taken made that dose
-        (`grounding.as_taken`), before a list is read: its further items are doses too."""
+        (`grounding.as_taken`), before a list is read: its further items are doses too. Told
+        in the one `CallsGrounded` of the calls as they run (`t.made`)."""
         newest = self._newest_words()
         meant = tuple(self._as_taken(c, _words_of(c, t.clause_of, newest)) for c in calls)
-        if meant == calls:
-            return calls
-        swap = {id(c): m for c, m in zip(calls, meant, strict=True)}
+        swap = {id(c): m for c, m in zip(calls, meant, strict=True) if m is not c}
         t.clause_of = [(swap.get(id(c), c), w) for c, w in t.clause_of]
-        yield CallsGrounded(calls=meant, dropped=(), corrected=tuple(
-            f"{c.name} -> {m.name} (a dose told as taken)" for c, m in zip(calls, meant, strict=True)
-            if m is not c))
+        t.made += [f"{c.name} -> {m.name} (a dose told as taken)"
+                   for c, m in zip(calls, meant, strict=True) if m is not c]
         return meant
 
     def _as_taken(self, call: ToolCall, words: str) -> ToolCall:
@@ -582,22 +582,23 @@ class Conversation:
         """The newest request's words: "" when the model heard it as audio, untranscribed."""
         return next((m.text for m in reversed(self.history) if m.role == "user"), "")
 
-    def _ground(self, calls: tuple[ToolCall, ...], clause_of: Sequence[tuple[ToolCall, str]] = ()
-                ) -> Generator[Event, None, tuple[ToolCall, ...]]:
+    def _ground(self, calls: tuple[ToolCall, ...], clause_of: Sequence[tuple[ToolCall, str]] = (),
+                made: Sequence[str] = ()) -> Generator[Event, None, tuple[ToolCall, ...]]:
         """`calls` without arguments the user never said, with the duration said, and a lone
         dose said as a daily routine made a schedule (`assistant.grounding`). Places are
         checked against every user turn in the window ("and tomorrow?" keeps the city said
         before), as are made-up numbers and times (`grounding.made_up`: a dose's time nobody
         said is dropped), the rest against the newest; with no words to check (audio heard by
         the model itself) the calls stay as they are. A call written from one clause of the
-        request (`clause_of`) is held to that clause's words instead of the newest's."""
+        request (`clause_of`) is held to that clause's words instead of the newest's. `made`:
+        the calls already made another tool's, told with the rest."""
         said = self._said()
         if not said.strip():
             return calls
         newest = self._newest_words()  # not an older turn's, when this one was heard as audio
         grounded: list[ToolCall] = []
         dropped: list[str] = []
-        corrected: list[str] = []
+        corrected: list[str] = list(made)
         for call in calls:
             tool = self.registry.get(call.name)
             if tool is None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assistant.events import CallsListed, Event
+from assistant.events import CallsGrounded, CallsListed, Event
 from assistant.listing import Next, is_next, next_item, split_value
 from assistant.loop import Conversation, LoopOptions, UserInput
 from assistant.toolcall import ToolCall, render_lfm2
@@ -325,11 +325,13 @@ def test_the_loop_logs_each_dose_at_its_own_time() -> None:
         return [replace(t, fn=lambda t=t, **kw: ran.append({"tool": t.name, **kw}) or {"ok": True})
                 for t in (tools["log_dose"], tools["add_medication_schedule"])]
 
+    grounded: list[CallsGrounded] = []
+
     def turn(text: str, calls: dict[str, list[ToolCall]]) -> list[dict[str, Any]]:
         ran: list[dict[str, Any]] = []
         bot = Conversation(_ByWords(calls), Registry(dose_tools(ran)),
                            options=LoopOptions(speak=False))
-        list(bot.turn(UserInput(text=text)))
+        grounded[:] = [e for e in bot.turn(UserInput(text=text)) if isinstance(e, CallsGrounded)]
         return ran
 
     said = "log 2 paracetamol at 7am and 1 ibuprofen at noon"
@@ -351,6 +353,8 @@ def test_the_loop_logs_each_dose_at_its_own_time() -> None:
         ("log_dose", "metformin", 500), ("log_dose", "atorvastatin", 20)]
     assert [kw.get("time", "") for kw in ran][1] == "9 am"
     assert ran[0]["time"] == "at 8"
+    # Told once, with every call as it runs (evalkit scores a turn's first `CallsGrounded`).
+    assert len(grounded) == 1 and [c.name for c in grounded[0].calls] == ["log_dose"] * 2
 
 
 def test_an_item_whose_call_is_not_that_item_adds_nothing() -> None:
