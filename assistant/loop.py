@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from assistant import grounding, listing, policy
+from assistant import grounding, listing, policy, talk
 from assistant.audio import Audio
 from assistant.audio.io import AudioError, check_speech
 from assistant.backend import Synthesizer
@@ -291,6 +291,9 @@ class Conversation:
                 return
             if isinstance(outcome, Reply) and t.told:
                 yield from self._answer(t, " ".join(t.told), spoken=False)
+                return
+            if isinstance(outcome, Reply) and fresh and (said := talk.answer(self._newest_words())):
+                yield from self._answer(t, said, spoken=False)  # small talk, answered in kind
                 return
             if isinstance(outcome, Reply):
                 # Nothing said and nothing done: the model did not know what to do (the tuned

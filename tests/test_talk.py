@@ -1,0 +1,61 @@
+"""Small talk answered in kind where the brain calls nothing and says nothing
+(`assistant.talk`, the loop's answer in the apology's place); no call changes."""
+
+from __future__ import annotations
+
+import pytest
+from test_loop import answer, bot, call, run
+from toys import Ledger
+
+from assistant.events import Failed
+from assistant.loop import APOLOGY
+from assistant.talk import GOODBYE, GREETING, LATER, WELCOME, kinds
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("good morning", {"greeting"}),
+    ("hey there!", {"greeting"}),
+    ("how r u today", {"greeting"}),
+    ("sorry, remind me what you're called again?", {"greeting"}),
+    ("who made you lol", {"greeting"}),
+    ("thanks so much!", {"thanks"}),
+    ("cheers mate 👍", {"thanks"}),
+    ("you're a legend", {"thanks"}),
+    ("bye for now", {"goodbye"}),
+    ("thanks, that's everything for now", {"thanks", "goodbye"}),
+    ("hi! how are you doing", {"greeting"}),
+    # A clause that is not small talk asks for more, or tells news: none.
+    ("good morning, what's the weather", set()),
+    ("thanks, now set a 5 minute timer", set()),
+    ("thanks for the reminder, I made it to the pharmacy on time", set()),
+    ("i had a rough day at work", set()),
+    ("ok", set()),  # may answer a question the assistant asked
+    ("great", set()),
+    ("", set()),
+])
+def test_small_talk_kinds(text: str, said: set[str]) -> None:
+    assert kinds(text) == said
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("good morning!", GREETING),
+    ("thank you", f"{WELCOME} {LATER}"),
+    ("goodbye", f"{GOODBYE} {LATER}"),
+    ("thanks, bye", f"{WELCOME} {GOODBYE} {LATER}"),
+    ("i had a rough day at work", APOLOGY),
+])
+def test_the_loop_answers_small_talk_in_kind_where_the_brain_said_nothing(
+        text: str, expected: str) -> None:
+    events = run(bot(""), text)
+    assert answer(events) == expected
+    # Answered in kind, the turn did not fail; the apology's turn still does.
+    assert any(isinstance(e, Failed) for e in events) is (expected == APOLOGY)
+
+
+def test_small_talk_beside_a_call_runs_the_call() -> None:
+    ledger = Ledger()
+    events = run(bot(call("add_note", text="buy milk"), "Saved.", ledger=ledger),
+                 "thanks! note buy milk")
+    assert ledger.done == [("add_note", {"text": "buy milk"})] and answer(events) == "Saved."
+    # The brain's own words are kept: only silence is answered in kind.
+    assert answer(run(bot("Hi! How can I help?"), "hello")) == "Hi! How can I help?"
