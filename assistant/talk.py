@@ -26,7 +26,7 @@ _GREETING = (r"(?:hi+|hello|hey+|hiya|heya|yo|howdy|g'?day|greetings|sup|wassup|
              r"whats\s+up|good\s+(?:morning|afternoon|evening|day)|(?:morning|evening)\s+(?:all|"
              r"mate|there))" + _TO_YOU)
 _HOW_ARE_YOU = (
-    r"(?:how\s+(?:are|r|'?re)\s+(?:you|u|ya)|how\s+(?:is|'s)\s+(?:it\s+going|life|your\s+day|"
+    r"(?:how\s+(?:are|r|'?re)\s+(?:you|u|ya)|how(?:\s+is|'s|s)\s+(?:it\s+going|life|your\s+day|"
     r"things|everything)|how\s+have\s+(?:you|u)\s+been|how\s+do\s+you\s+do|how\s+(?:you|u)\s+"
     r"(?:doing|going|been)|(?:are\s+)?(?:you|u)\s+(?:ok|okay|alright|good|well)|did\s+(?:you|u)\s+"
     r"sleep\s+(?:well|ok|okay)|hope\s+(?:you'?re|you\s+are|ur|u\s+r)\s+(?:well|good|ok|okay|"
@@ -68,9 +68,14 @@ _TALK_LEAD = re.compile(r"^(?:(?:and|also|oh|so|well|anyway|ok(?:ay)?|um+|uh+|bt
 
 
 
+# A face typed with punctuation is no clause of its own: "good morning :)".
+_FACE = re.compile(r"(?<!\w)[:;=8x]-?[()dDpP3/|]+(?!\w)|<3")
+
+
 def kinds(text: str) -> frozenset[str]:
     """The kinds of small talk `text` is ("greeting", "thanks", "goodbye"), where every clause
     is one of them; else none: "good morning, what's the weather" asks for more."""
+    text = _FACE.sub(" ", text)
     clauses = [_TALK_LEAD.sub("", c.strip()).strip() for c in _TALK_CLAUSE.split(text.lower())]
     found = [{k for k, p in _KINDS.items() if p.fullmatch(c)} for c in clauses if c]
     return frozenset().union(*found) if found and all(found) else frozenset()

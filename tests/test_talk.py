@@ -24,6 +24,11 @@ from assistant.talk import GOODBYE, GREETING, LATER, WELCOME, kinds
     ("bye for now", {"goodbye"}),
     ("thanks, that's everything for now", {"thanks", "goodbye"}),
     ("hi! how are you doing", {"greeting"}),
+    # Mended after the judgement: "how's" written as one word, and a face typed after a clause.
+    ("how's it going?", {"greeting"}),
+    ("good morning :)", {"greeting"}),
+    ("thanks :-D", {"thanks"}),
+    ("the time in tokyo :)", set()),
     # A clause that is not small talk asks for more, or tells news: none.
     ("good morning, what's the weather", set()),
     ("thanks, now set a 5 minute timer", set()),
