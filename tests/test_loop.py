@@ -318,7 +318,7 @@ def test_events_serialise_to_json() -> None:
 
 
 def test_empty_model_answer_becomes_an_apology() -> None:
-    events = run(bot("   "), "hello")
+    events = run(bot("   "), "the kettle")  # no small talk, which is answered in kind (test_talk)
     assert [e.code for e in events if isinstance(e, Failed)] == ["empty-reply"]
     assert answer(events) == APOLOGY  # "say it another way": the model did not know what to do
     assert next(e for e in events if isinstance(e, Done)).status == "failed"
