@@ -65,13 +65,13 @@ _LIST = re.compile(rf"(\b(?:at|by)\s+)?{_TIME}(?:{_SEP}{_TIME})*")
 _RECURS = re.compile(r"\b(?:(?:every|each)\s+(?:single\s+)?(?:day|morning|afternoon|evening|night)|"
                      r"daily|nightly|(?:once|twice|\w+\s+times)\s+(?:a|per)\s+day)\b")
 # A dose taken, or one to be logged: not a routine.
-_TAKEN = re.compile(r"\b(?:took|taken|had|did|ago|earlier|yesterday|last\s+night|already|missed|"
-                    r"log(?:ged)?|record(?:ed)?|put\s+down|mark(?:ed)?\s+(?:down|off))\b")
+_DONE = (r"took|taken|had|ago|earlier|yesterday|last\s+night|already|log(?:ged)?|record(?:ed)?|"
+         r"put\s+down|mark(?:ed)?\s+(?:down|off)")
+_TAKEN = re.compile(rf"\b(?:{_DONE}|did|missed)\b")
 # A dose told as taken, or asked to be logged (not "missed", which took none): a schedule the
 # brain wrote for it is a dose (`assistant.grounding.as_taken`).
-_TOLD_TAKEN = re.compile(r"\b(?:took|taken|had|popped|swallowed|ago|earlier|yesterday|last\s+night|"
-                         r"already|log(?:ged)?|record(?:ed)?|put\s+down|mark(?:ed)?\s+(?:down|off)|"
-                         r"this\s+(?:morning|afternoon|evening)|just\s+now)\b")
+_TOLD_TAKEN = re.compile(rf"\b(?:{_DONE}|popped|swallowed|this\s+(?:morning|afternoon|evening)|"
+                         r"just\s+now)\b")
 # A routine's words besides `_RECURS`: a schedule asked for, or a habit told.
 _ROUTINE = re.compile(r"\b(?:every|each|daily|nightly|weekly|schedul\w*|routine|regimen|remind\w*|"
                       r"from\s+now\s+on|going\s+forward|from\s+(?:today|tomorrow)|(?:a|per)\s+day|"

@@ -7,7 +7,7 @@ import keyword
 import math
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import jsonschema
@@ -86,24 +86,12 @@ class Registry:
             raise ValueError(f"{tool.name}: held back by reasons no words say: {sorted(unknown)}")
         if tool.action and tool.action not in {**ACTIONS, **TOPICS}:
             raise ValueError(f"{tool.name}: its action {tool.action!r} is not one people name")
-        # A routine's tool may be added before or after the tool that turns into it.
-        if tool.routine == tool.name:
-            raise ValueError(f"{tool.name}: its routine is itself")
-        turns = [(tool, self._tools.get(tool.routine))]
-        turns += [(t, tool) for t in self._tools.values() if t.routine == tool.name]
-        for source, target in turns:
-            if target is not None and not target.times_of_day:
-                raise ValueError(f"{source.name}: its routine {target.name} takes no times of day")
-        # So too a dose's tool (`taken`): the times of day become its moment.
-        if tool.taken == tool.name:
-            raise ValueError(f"{tool.name}: its dose taken is itself")
+        # A tool another turns into (its routine, its dose taken) takes what it is given: a
+        # routine times of day; a dose a moment, from the times of day of the tool before.
+        self._check_turns(tool, "routine", "routine", "times of day", lambda t: t.times_of_day)
+        self._check_turns(tool, "taken", "dose taken", "moment", lambda t: t.moments)
         if tool.taken and not tool.times_of_day:
             raise ValueError(f"{tool.name}: it turns into {tool.taken} but takes no times of day")
-        turns = [(tool, self._tools.get(tool.taken))]
-        turns += [(t, tool) for t in self._tools.values() if t.taken == tool.name]
-        for source, target in turns:
-            if target is not None and not target.moments:
-                raise ValueError(f"{source.name}: its dose taken {target.name} takes no moment")
         self._tools[tool.name] = tool
         schema = dict(tool.parameters)
         if tool.grounded:
@@ -111,6 +99,20 @@ class Registry:
         self._validators[tool.name] = Draft202012Validator(
             schema, format_checker=Draft202012Validator.FORMAT_CHECKER
         )
+
+    def _check_turns(self, tool: Tool, field: str, label: str, needs: str,
+                     has: Callable[[Tool], object]) -> None:
+        """That `tool` does not turn into itself through `field`, and that it and any tool
+        registered before that turns into it (either may come first) turns into one that
+        `has` what it `needs`."""
+        into = getattr(tool, field)
+        if into == tool.name:
+            raise ValueError(f"{tool.name}: its {label} is itself")
+        turns = [(tool, self._tools.get(into))]
+        turns += [(t, tool) for t in self._tools.values() if getattr(t, field) == tool.name]
+        for source, target in turns:
+            if target is not None and not has(target):
+                raise ValueError(f"{source.name}: its {label} {target.name} takes no {needs}")
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools
