@@ -453,6 +453,33 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     ("Leave the other timers alone and set a new one for 45 minutes", None),
     ("Pause the pasta timer, and how many timers have I got?", None),
     ("what timers and reminders have I got on", None),
+    # asks-sentences-2: a sentence's end; a greeting before the first ask is no part of it.
+    ("Took 2 puffs of salbutamol at 6am. Remind me to book the asthma review tomorrow at 11 am.",
+     ["Took 2 puffs of salbutamol at 6am", "Remind me to book the asthma review tomorrow at 11 am."]),
+    ("Cancel the laundry timer. What reminders do I have left?",
+     ["Cancel the laundry timer", "What reminders do I have left?"]),
+    ("hey! log 2 paracetamol tablets for me. What's the weather in Leeds today?",
+     ["log 2 paracetamol tablets for me", "What's the weather in Leeds today?"]),
+    ("Namaste. Please delete note number 7 and tell me the current time in Mumbai.",
+     ["Please delete note number 7", "tell me the current time in Mumbai."]),
+    ("what's the time in Oslo? set a timer for 5 minutes",
+     ["what's the time in Oslo", "set a timer for 5 minutes"]),
+    # After a question, a question is a follow-up; an exclamation, "Dr." and a greeting alone
+    # open no ask.
+    ("When did I last take melatonin? Would it be alright to take another one tonight?", None),
+    ("is the timer for the rice still going? how long has it got", None),
+    ("Took 600 mg of ibuprofen at 2 pm. What a day it's been.", None),
+    ("remind me to call Dr. Patel at 5. Log 2 ibuprofen", ["remind me to call Dr. Patel at 5",
+                                                          "Log 2 ibuprofen"]),
+    ("hey! log 2 paracetamol tablets for me", None),
+    # asks-sentences-3: a sentence that refers back to the one before is no ask of its own.
+    ("What time is it in New York or LA right now? Give me both.", None),
+    ("had a look through my notes, the old wifi one is number 7. delete it", None),
+    ("Add 5ml of amoxicillin suspension to my dose log. Is 5 ml even the right amount for a 4 "
+     "year old tho?", None),
+    ("set a timer for 15 min. make it 20 instead", None),
+    ("cancel the pasta timer. set one for 12 min instead",
+     ["cancel the pasta timer", "set one for 12 min instead"]),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

@@ -61,8 +61,9 @@ BARE_OPENERS = ("{", '{"', "{\n", " {", ' {"', "{\n ", "{\n  ", "{{", '{{"', '>{
                 "```json", " ```", "```\n")
 
 # Where one ask may end and another begin: a joining word (after a comma or a dash, or not),
-# maybe "while you're at it" or "by the way", then a clause that opens as a request or a question
-# does; the first clause must open so too. The brain calls on fragments
+# maybe "while you're at it" or "by the way", or a sentence's end (`_SENTENCE`), then a clause
+# that opens as a request or a question does; the first clause must open so too. The brain calls
+# on fragments
 # and on what is not an ask ("..., 500 milligrams", "Leave the other timers alone and set a new
 # one...", "Pause the pasta timer, and how many...": measured), so only clauses that open as
 # asks count. A later clause may not open with the words that often begin a reminder's or a
@@ -81,6 +82,26 @@ _FILLER = (r"(?:,?\s*(?:while\s+(?:you'?re|ur|you\s+are)\s+at\s+it|while\s+i\s+t
            r"|by\s+the\s+way|btw|please|pls)\b)?,?\s+")
 _JOIN = re.compile(r"(?:[,;.!?]|\s+-+)?\s+(?:oh,?\s+)?(?:and|also|plus|then)(?:\s+(?:also|then))?"
                    rf"{_FILLER}(?=(?:{_ASKS})\b(?![,.!?]))", re.IGNORECASE)
+# A sentence's end (not after "Dr.", "Mr.", "St.", "vs."): after a question the next sentence is
+# as often a follow-up about the same thing ("When did I last take melatonin? Would it be alright
+# to take another one tonight?": asks-sentences, stop 56), so it opens an ask there only as a
+# request to do something (`_DO`); an exclamation ("What a day it's been.") opens none.
+_SENTENCE = re.compile(r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bvs)([.!?]+)\s+",
+                       re.IGNORECASE)
+_DO = re.compile(r"(?:(?:please|pls|can\s+(?:you|u)|could\s+(?:you|u)|would\s+(?:you|u)|will\s+"
+                 r"(?:you|u))\s+(?:please\s+|pls\s+)?)?(?:set|start|add|log|record|remind|cancel|"
+                 r"delete|remove|clear|convert|calculate|work\s+out|show|list|read|check|note|jot|save|"
+                 r"schedule|make\s+a\s+note|tell\s+me|find|search|look\s+up|give\s+me|get\s+me|"
+                 r"pull\s+up|put)\b(?![,.!?])", re.IGNORECASE)
+_EXCLAIMED = re.compile(r"(?:what\s+an?|how\s+(?:nice|lovely|good|great|cool|fun|sweet|sad|awful|"
+                        r"annoying|funny|weird|strange))\b", re.IGNORECASE)
+# A greeting or a preamble before the first ask, left out of its clause: "hey, what's...",
+# "Hiya! Can you...", "Quick one: what's...", "Thanks for earlier. Could you...".
+_GREETING = re.compile(
+    r"\s*(?:(?:hey|hi|hiya|hello|howdy|yo|oi|morning|good\s+(?:morning|afternoon|evening)|g'?day"
+    r"|namaste|bonjour|hola|ok(?:ay)?|right|so|um+|uh+|quick\s+(?:one|question|q)"
+    r"|thanks?(?:\s+(?:you|for\s+(?:earlier|before|that)))?|cheers|sorry)(?:\s+there)?"
+    r"(?:\s*[,.!:;-]+\s*|\s+))+", re.IGNORECASE)
 _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i\s+just"
                            rf"|i've\s+just|just)\s+)?(?:{_ASKS}|put|give|tell|make|took|had"
                            r"|search|look\s+up)\b"
@@ -88,16 +109,63 @@ _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i
 
 
 def clauses(text: str) -> list[str]:
-    """`text` split into the asks it holds: clauses joined by a joining word, each opening as an
-    ask; `[text]` where it does not split so."""
-    cuts, at = [], 0
-    for join in _JOIN.finditer(text):
+    """`text` split into the asks it holds: clauses joined by a joining word or a sentence's
+    end, each opening as an ask, a greeting before the first left out; `[text]` where it does
+    not split so."""
+    greeting = _GREETING.match(text)
+    start = greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
+    joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start)],
+                   key=lambda m: m.start())
+    cuts, at = [], start
+    for join in joins:
+        if join.start() < at:
+            continue  # a sentence's end the joining word after it already cut at
+        if join.re is _SENTENCE and not _opens_after(text, join):
+            continue
         if _BARE_AND.fullmatch(join[0]) and _LOOKS.match(text, join.end()):
             continue  # "remind me to buy bread and find the receipt": one reminder
         cuts.append(text[at:join.start()])
         at = join.end()
     parts = [c.strip() for c in (*cuts, text[at:]) if c.strip(" ,.;!?-")]
     return parts if len(parts) > 1 and _OPENS_AS_ASK.match(parts[0]) else [text]
+
+
+# A sentence that refers back to the one before is no ask of its own: "...? Give me both.",
+# "... delete it", "Is 5 ml even the right amount...?" after "Add 5ml of ..." (asks-sentences-2's
+# guard): a word that points back, or a number or a rarer word of the sentence before said again.
+# "One" is a new thing of the same kind: "cancel the pasta timer. set one for 12 min" asks twice.
+_BACK = re.compile(r"\b(?:it|its|both|them|that|those|this|these|either|each|same)\b",
+                   re.IGNORECASE)
+_WORD = re.compile(r"[a-z]{4,}|\d+(?:\.\d+)?")
+_COMMON = frozenset({
+    "what", "when", "where", "which", "whats", "with", "have", "from", "your", "about", "there",
+    "time", "today", "tomorrow", "please", "could", "would", "should", "just", "that", "this",
+    "then", "also", "much", "many", "long", "last", "next", "like", "know", "tell", "give",
+    "show", "make", "they", "them", "their", "been", "will", "into", "over", "some", "right"})
+
+
+def _refers_back(before: str, after: str) -> bool:
+    """Whether the sentence `after` points back to `before`, the one said before it."""
+    said = {w for w in _WORD.findall(before.lower()) if w not in _COMMON}
+    again = {w for w in _WORD.findall(after.lower()) if w not in _COMMON}
+    return bool(_BACK.search(after) or said & again)
+
+
+def _opens_after(text: str, end: re.Match[str]) -> bool:
+    """Whether the sentence after `end` (a `_SENTENCE`) opens an ask of its own: as a request
+    to do something after a question, as any ask after a statement, never as an exclamation,
+    a sentence that refers back to the one before (`_refers_back`) or where a joining word
+    opens it (`_JOIN` cuts there)."""
+    at = end.end()
+    if _EXCLAIMED.match(text, at) or _JOIN.match(text, end.start()):
+        return False
+    before = re.split(r"[.!?]+\s+", text[:end.start()])[-1]
+    after = re.split(r"(?<=[.!?])\s+", text[at:])[0]
+    if _refers_back(before, after):
+        return False
+    if "?" in end[1]:
+        return bool(_DO.match(text, at))
+    return bool(re.match(rf"(?:{_ASKS})\b(?![,.!?])", text[at:], re.IGNORECASE))
 
 
 @dataclass(frozen=True)
