@@ -59,15 +59,11 @@ _KINDS = {"greeting": re.compile(rf"{_GREETING}|{_HOW_ARE_YOU}|{_NAME}"),
           "thanks": re.compile(_THANKS), "goodbye": re.compile(_BYE)}
 # A clause of small talk: split at punctuation, an emoji or a dash, not at "and" ("thanks for
 # checking Rome and Florence"); a leading "and", "oh", "sorry" or "great", or a trailing "lol",
-# is no part of it, and a clause of those alone is none.
+# is no part of it, and a clause of those alone is none (a face is taken out first: `_FACE`).
 _TALK_CLAUSE = re.compile(r"[,.;:!?]+|[\u2190-\u2bff\U0001f000-\U0001faff]+|\s+-+\s+")
 _TALK_LEAD = re.compile(r"^(?:(?:and|also|oh|so|well|anyway|ok(?:ay)?|um+|uh+|btw|sorry|excuse\s+me|"
                         r"pardon|wait|right|remind\s+me|great|cool|perfect|lovely|brilliant|"
-                        r"awesome|nice|amazing)\b\s*)+|\s+(?:lol|haha+|lmao|xx?|:\)|:d)$")
-
-
-
-
+                        r"awesome|nice|amazing)\b\s*)+|\s+(?:lol|haha+|lmao|xx?)$")
 # A face typed with punctuation is no clause of its own: "good morning :)".
 _FACE = re.compile(r"(?<!\w)[:;=8x]-?[()dDpP3/|]+(?!\w)|<3")
 
