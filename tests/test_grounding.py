@@ -145,6 +145,10 @@ def test_the_weather_tool_grounds_its_place_behind_the_schema_the_adapter_knows(
     ("three quarters of an hour", [2700]),
     ("start a countdown: two minutes thirty", [150]),
     ("2 hours 15, please", [8100]),
+    ("can u do a timer for 2 hrs 15 for the roast", [8100]),  # was 7200: everyday-17
+    ("a timer for 5 mins 30 then remind me to stir", [330]),
+    ("a 25 minute one for the lasagne", [1500]),
+    ("set a timer for 10 minutes 2 times", [600]),
     ("fourteen minutes on the pizza timer", [840]),
     ("set a 10 minute timer and one for an hour and a half", [600, 5400]),
     ("1 hour and 20 minutes", [4800]),

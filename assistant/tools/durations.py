@@ -34,8 +34,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     ))
 _PIECE = re.compile(rf"({_NUM}) ?{_UNIT}")
 _JOIN = re.compile(r"\s*(?:,|and|,\s*and)?\s*")  # between the parts of one duration
-# "2 minutes 30" / "1 hour 15": a bare number ending the phrase counts in the next unit down.
-_TAIL = re.compile(r"\s+(\d{1,2})\s*(?=[,.!?]|$)")
+# "2 minutes 30" / "1 hour 15": a bare number ending the phrase counts in the next unit down;
+# so does one of two digits before what the request goes on with ("2 hrs 15 for the roast":
+# everyday-17), not "a 25 minute one for the lasagne" (1, as "one" reads) or "for 2 people".
+_TAIL = re.compile(r"\s+(?:(\d{1,2})\s*(?=[,.!?]|$)|([1-5]\d)\s+(?=(?:for|please|pls|thanks|thx"
+                   r"|on|then|and|timer)\b(?!\s+\d)))")
 
 
 def _plain(text: str) -> str:
@@ -63,7 +66,7 @@ def said_durations(text: str) -> list[int]:
     for seconds, end, unit in said:
         tail = _TAIL.match(s, end)
         if tail and unit != "s":
-            seconds += int(tail[1]) * _SECONDS[unit] // 60
+            seconds += int(tail[1] or tail[2]) * _SECONDS[unit] // 60
         out.append(seconds)
     return out
 
