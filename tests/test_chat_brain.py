@@ -452,7 +452,6 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     ("had my metformin, 500 milligrams", None),
     ("Leave the other timers alone and set a new one for 45 minutes", None),
     ("Pause the pasta timer, and how many timers have I got?", None),
-    ("what timers and reminders have I got on", None),
     # asks-sentences-2: a sentence's end; a greeting before the first ask is no part of it.
     ("Took 2 puffs of salbutamol at 6am. Remind me to book the asthma review tomorrow at 11 am.",
      ["Took 2 puffs of salbutamol at 6am", "Remind me to book the asthma review tomorrow at 11 am."]),
@@ -480,6 +479,24 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     ("set a timer for 15 min. make it 20 instead", None),
     ("cancel the pasta timer. set one for 12 min instead",
      ["cancel the pasta timer", "set one for 12 min instead"]),
+    # asks-shared: two things of different tools asked with one verb, each an ask with the
+    # verb and what follows; a search after "and" where no reminder's or note's text is said.
+    ("what timers and reminders have I got on",
+     ["what timers have I got on", "what reminders have I got on"]),
+    ("what's the time and weather in paris", ["what's the time in paris",
+                                              "what's the weather in paris"]),
+    ("show me my timers and my reminders", ["show me my timers", "show me my reminders"]),
+    ("hey, can you tell me the weather & the time in Rome?",
+     ["can you tell me the weather in Rome?", "can you tell me the time in Rome?"]),
+    ("set a timer for 5 min and check the weather n time in rome",
+     ["set a timer for 5 min", "check the weather in rome", "check the time in rome"]),
+    ("cancel the egg timer and search my notes for banana bread",
+     ["cancel the egg timer", "search my notes for banana bread"]),
+    ("remind me to check the weather and time the roast", None),
+    ("what's the weather and the forecast for tomorrow", None),
+    ("whats the best time and weather to visit paris", None),
+    ("note the weather and time of the match", None),
+    ("set a reminder to buy milk and find my keys", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

@@ -108,10 +108,58 @@ _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i
                            r"(?![,.!?])", re.IGNORECASE)
 
 
+# Two things that different tools read, asked with one verb: "what's the time and weather in
+# Paris", "show me my timers and my reminders" (asks-shared). Each is an ask of its own, with the
+# verb and what follows; not where the verb writes ("remind me to check the weather and time
+# the roast"), and not two things of one tool ("the weather and the forecast").
+_THINGS = {"time": "time", "weather": "weather", "forecast": "weather", "timers": "timers",
+           "reminders": "reminders", "notes": "notes", "doses": "doses", "meds": "doses",
+           "medications": "doses", "medicines": "doses"}
+_THING = "|".join(_THINGS)
+_BOTH = re.compile(rf"\b(?P<a>{_THING})\s*(?:,?\s+and|\s+n|\s*&|\s+plus|\s+as\s+well\s+as)\s+"
+                   rf"(?P<b>(?:(?:the|my|all|all\s+my|any)\s+)?(?P<thing>{_THING}))\b", re.IGNORECASE)
+_DETERMINER = re.compile(r"(?:the|my|all|all\s+my|any)\s+$", re.IGNORECASE)
+# The word before the first thing: the verb or a determiner ("what's the best time and weather
+# to visit" is not two asks).
+_LEAD = re.compile(r"(?:^|\b(?:the|my|all|any|current|local|me|what|what's|whats|which|check|get"
+                   r"|show|list|read|tell|is|are)\s+)$", re.IGNORECASE)
+# ... and the head asks for them, not about them ("how are reminders and timers different",
+# "do my timers and reminders survive a restart?": no tool reads those).
+_READS = re.compile(r"\s*(?:(?:please|pls|can\s+(?:you|u)|could\s+(?:you|u)|would\s+(?:you|u))\s+)?"
+                    r"(?:what|what's|whats|which|how's|hows|how\s+is|show|list|read|check|tell|give"
+                    r"|get|pull\s+up|any|do\s+i\s+have|have\s+i\s+got|are\s+there|is\s+there)\b",
+                    re.IGNORECASE)
+_WRITES = re.compile(r"\b(?:remind|note|jot|write|save|add|log|record|set|schedule|cancel|delete"
+                     r"|remove|clear|put|to)\b", re.IGNORECASE)
+# "and search / find / look up" is a reminder's or a note's own text after one ("remind me to
+# buy bread and find the receipt"), a second ask after anything else.
+_HOLDS_TEXT = re.compile(r"\b(?:remind|reminder|note|jot|write|save|add|put|list|to)\b",
+                         re.IGNORECASE)
+
+
+def _shared(clause: str) -> list[str]:
+    """`clause` as the asks of two things one verb asks for, or `[clause]`."""
+    both = _BOTH.search(clause)
+    if both is None or _THINGS[both["a"].lower()] == _THINGS[both["thing"].lower()]:
+        return [clause]
+    head, tail = clause[:both.start()], clause[both.end():]
+    if _WRITES.search(head) or not _LEAD.search(head) or not (
+            _READS.match(head) or not head.strip(" ,.!?") or _DETERMINER.fullmatch(head)):
+        return [clause]
+    own = _DETERMINER.search(head) if both["b"] != both["thing"] else None
+    return [f"{head}{both['a']}{tail}".strip(),
+            f"{head[:own.start()] if own else head}{both['b']}{tail}".strip()]
+
+
+def _holds_text(clause: str) -> bool:
+    """Whether `clause`, before "and find ...", carries a reminder's or a note's text."""
+    return bool(_HOLDS_TEXT.search(clause))
+
+
 def clauses(text: str) -> list[str]:
     """`text` split into the asks it holds: clauses joined by a joining word or a sentence's
-    end, each opening as an ask, a greeting before the first left out; `[text]` where it does
-    not split so."""
+    end, each opening as an ask, a greeting before the first left out, and two things asked
+    with one verb (`_shared`); `[text]` where it does not split so."""
     greeting = _GREETING.match(text)
     start = greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
     joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start)],
@@ -122,12 +170,16 @@ def clauses(text: str) -> list[str]:
             continue  # a sentence's end the joining word after it already cut at
         if join.re is _SENTENCE and not _opens_after(text, join):
             continue
-        if _BARE_AND.fullmatch(join[0]) and _LOOKS.match(text, join.end()):
+        if (_BARE_AND.fullmatch(join[0]) and _LOOKS.match(text, join.end())
+                and _holds_text(text[at:join.start()])):
             continue  # "remind me to buy bread and find the receipt": one reminder
         cuts.append(text[at:join.start()])
         at = join.end()
     parts = [c.strip() for c in (*cuts, text[at:]) if c.strip(" ,.;!?-")]
-    return parts if len(parts) > 1 and _OPENS_AS_ASK.match(parts[0]) else [text]
+    if len(parts) < 2 or not _OPENS_AS_ASK.match(parts[0]):
+        parts = [text[start:].strip()] if start else [text]
+    asks = [ask for part in parts for ask in _shared(part)]
+    return asks if len(asks) > 1 else [text]
 
 
 # A sentence that refers back to the one before is no ask of its own: "...? Give me both.",
