@@ -18,6 +18,7 @@ from assistant import grounding, listing, policy, talk
 from assistant.audio import Audio
 from assistant.audio.io import AudioError, check_speech
 from assistant.backend import Synthesizer
+from assistant.corrections import settled
 from assistant.engine import Engine, Message, Request
 from assistant.events import (
     Answer,
@@ -226,7 +227,8 @@ class Conversation:
                 yield from self._resolve(t, text)
                 return
             self.pending = None  # the user moved on: drop the question
-        self._remember(Message("user", text=text or "", audio=audio))
+        # The words as the user settled them ("8 mins. no wait, 10"): what every reader reads.
+        self._remember(Message("user", text=settled(text or ""), audio=audio))
         yield from self._rounds(t)
 
     def _guarded(self, t: _Turn, events: Iterator[Event]) -> Iterator[Event]:
@@ -754,7 +756,7 @@ class Conversation:
         """Keep the transcript beside the audio so text-only rounds need no second ASR pass."""
         for i in range(len(self.history) - 1, -1, -1):
             if self.history[i].role == "user":
-                self.history[i] = replace(self.history[i], text=text)
+                self.history[i] = replace(self.history[i], text=settled(text))
                 return
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from assistant.audio import Audio
 from assistant.batching import BatchCapable
+from assistant.corrections import settled
 from assistant.engine import Cancelled, Engine, Request
 from assistant.events import CallMalformed, CallsProposed, CallWithheld, Event, Heard, Reply
 from assistant.speech import Transcriber
@@ -118,8 +119,9 @@ def _untranscribed(request: Request) -> list[tuple[int, Audio]]:
 
 
 def _text_only(request: Request, heard: dict[int, Heard]) -> Request:
-    """The request the brain reads: transcripts in place of audio, no audio anywhere."""
-    history = tuple(replace(m, text=heard[i].text if i in heard else m.text, audio=None)
+    """The request the brain reads: transcripts (as the user settled them, `corrections`) in
+    place of audio, no audio anywhere."""
+    history = tuple(replace(m, text=settled(heard[i].text) if i in heard else m.text, audio=None)
                     if m.audio is not None else m for i, m in enumerate(request.history))
     return replace(request, history=history, speak=False)
 

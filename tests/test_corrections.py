@@ -1,0 +1,119 @@
+"""A value the user corrects as they say it is the corrected one (corrected), for the brain, the
+loop's rules and the cascade's transcript alike; anything else is read as said."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.audio import Audio
+from assistant.corrections import settled
+from assistant.engine import Message, Request
+from assistant.engines.cascade import CascadeEngine
+from assistant.engines.scripted import ScriptedEngine
+from assistant.events import CallsGrounded, Heard
+from assistant.loop import Conversation, LoopOptions, UserInput
+from assistant.toolcall import ToolCall, render_lfm2
+from assistant.tools.base import Tool
+from assistant.tools.registry import Registry
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("set a timer for 8 mins. no wait, 10", "set a timer for 10 mins"),
+    ("set a timer for 8 minutes, actually make it 10", "set a timer for 10 minutes"),
+    ("set a timer for 20 minutes no 25", "set a timer for 25 minutes"),
+    ("set a timer for 8 minutes, no 2 hours", "set a timer for 2 hours"),
+    ("set a timer for 5 min, no 10, no 12", "set a timer for 12 min"),
+    ("set a timer for 15 min. make it 20 instead", "set a timer for 20 min"),
+    ("remind me at 5pm, no sorry 6pm, to call mum", "remind me at 6pm, to call mum"),
+    ("remind me at 5 to call mum, actually 6", "remind me at 6 to call mum"),
+    ("remind me on monday - no, tuesday - to pay rent", "remind me on tuesday - to pay rent"),
+    ("log 400mg ibuprofen, sorry 200mg", "log 200mg ibuprofen"),
+    ("two tablets of paracetamol, no three", "three tablets of paracetamol"),
+    ("log 2 puffs of ventolin at 8, oops 9am", "log 2 puffs of ventolin at 9am"),
+    ("convert 10 miles to km, i mean 12", "convert 12 miles to km"),
+    ("weather tomorrow in leeds, no wait, friday", "weather friday in leeds"),
+    ("delete note 4. no wait, note 5", "delete note 5"),
+])
+def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, meant: str) -> None:
+    assert settled(said) == meant
+
+
+@pytest.mark.parametrize("said", [
+    "actually, can you set a timer for 5 min",
+    "sorry to bother you, whats the time in oslo",
+    "I mean it, remind me at 7 to stretch",
+    "set a timer for 10 minutes and 30 seconds",
+    "I have no 5mg tablets left",
+    "log 2 paracetamol. sorry 2 more",  # not a value of its own: "more" goes on
+    "what's 12 times 7, no 8 times 7",  # a new sum, not a value: read as said
+    "delete note 4, sorry, number 5",  # the new value's word is not the old one's
+    "set a timer for 5 minutes, no wait, what's the weather in Rome",
+])
+def test_words_that_correct_no_value_are_read_as_said(said: str) -> None:
+    assert settled(said) == said
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), max_size=80))
+def test_text_with_no_word_that_takes_a_value_back_is_never_changed(text: str) -> None:
+    if not any(w in text.lower() for w in ("no", "wait", "sorry", "actually", "oops", "mean",
+                                           "scratch", "correction", "rather", "make")):
+        assert settled(text) == text
+
+
+def test_the_loop_runs_the_corrected_value_and_keeps_it_for_the_brain_and_its_rules() -> None:
+    from assistant.tools.timers import TOOLS
+
+    tool = next(t for t in TOOLS if t.name == "set_timer")
+    ran: list[dict[str, Any]] = []
+
+    def start(**kw: Any) -> dict[str, Any]:
+        ran.append(kw)
+        return {"ok": True}
+
+    timer = Tool("set_timer", "Timer.", tool.parameters, start, duration=tool.duration)
+    call = render_lfm2([ToolCall("set_timer", {"minutes": 10})])
+    bot = Conversation(ScriptedEngine.from_outputs([call, "Started."]), Registry([timer]),
+                       options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(text="set a timer for 8 mins. no wait, 10")))
+    # The duration's rule holds the call to the words: before, "8 mins" made it 8 minutes.
+    assert ran == [{"minutes": 10}]
+    assert not any(isinstance(e, CallsGrounded) for e in events)
+    assert bot.history[0].text == "set a timer for 10 mins"
+
+
+class _ASR:
+    name = "fake-asr"
+
+    def transcribe(self, audio: Audio) -> str:
+        return "remind me at 5pm, no sorry 6pm, to call mum"
+
+
+class _Brain:
+    name = "echo"
+    native_audio = False
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def respond(self, request: Request, cancel: threading.Event) -> Any:
+        self.read.append(request.history[-1].text or "")
+        return iter(())
+
+    def transcribe(self, audio: Audio) -> str:
+        raise NotImplementedError
+
+
+def test_the_brain_reads_a_spoken_correction_settled_and_the_transcript_as_heard() -> None:
+    brain = _Brain()
+    clip = Audio(np.zeros(1600, np.float32), 16_000)
+    events = list(CascadeEngine(_ASR(), brain).respond(
+        Request((Message("user", audio=clip),), ()), threading.Event()))
+    assert brain.read == ["remind me at 6pm, to call mum"]
+    heard = next(e for e in events if isinstance(e, Heard))
+    assert heard.text == "remind me at 5pm, no sorry 6pm, to call mum"
