@@ -230,14 +230,15 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "asks-sentences-2", "doses-told",
                                       "asks-sentences-3",
                                       "everyday-17",
-                                      "asks-shared"}
+                                      "asks-shared",
+                                      "corrected"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
 
 # Near-copies (ratio >= 90) in the sets written before the rule existed, pinned: training data
 # that adds one (or drops one) shows here. everyday-3 to everyday-7, times, times-2, the doses
-# sets, schedules and the sets written after it (dose-or-schedule to asks-shared) were cut by the
+# sets, schedules and the sets written after it (dose-or-schedule to corrected) were cut by the
 # rule and must stay clean of it.
 # timer-durations is left out: its wordings are the templates', its durations are the point.
 _KNOWN_NEAR = {
@@ -278,6 +279,7 @@ _KNOWN_NEAR = {
     "asks-sentences-2": 0, "doses-told": 0, "asks-sentences-3": 0,
     "everyday-17": 0,
     "asks-shared": 0,
+    "corrected": 0,
 }
 
 
