@@ -47,6 +47,11 @@ def settled(text: str) -> str:
     return text
 
 
+def _unit(value: re.Match[str]) -> str:
+    unit = (value["unit"] or "").strip().lower().rstrip("s").replace(".", "")
+    return {"%": "percent", "min": "minute", "hr": "hour", "sec": "second"}.get(unit, unit)
+
+
 def _settle_one(text: str) -> str:
     for back in _TAKEN_BACK.finditer(text):
         # The new value, maybe after the word that named the old one ("note 4. no wait, note 5").
@@ -57,8 +62,12 @@ def _settle_one(text: str) -> str:
         end = _ENDS.match(text, new.end()) if new else None
         if new is None or end is None:
             continue
-        old = next((v for v in reversed(list(_VALUE.finditer(text, 0, back.start())))
-                    if bool(v["day"]) == bool(new["day"])), None)
+        before = [v for v in _VALUE.finditer(text, 0, back.start())
+                  if bool(v["day"]) == bool(new["day"])]
+        # The last value of the new one's unit where it says one ("tip 20 percent on 64.50.
+        # nope 18 percent"), else the last value.
+        old = next((v for v in reversed(before) if new["unit"] and _unit(v) == _unit(new)),
+                   before[-1] if before else None)
         if old is None or (back["bare"] and not re.match(r"\s*[,.;!-]", back[0])
                            and text[old.end():back.start()].strip()):
             continue

@@ -39,6 +39,9 @@ from assistant.tools.registry import Registry
     ("convert 10 miles to km, i mean 12", "convert 12 miles to km"),
     ("weather tomorrow in leeds, no wait, friday", "weather friday in leeds"),
     ("delete note 4. no wait, note 5", "delete note 5"),
+    # The value of the new one's unit, not the last number (corrected's one made wrong).
+    ("tip 20 percent on 64.50. nope 18 percent", "tip 18 percent on 64.50"),
+    ("set a timer for 10 mins for 2 eggs, no 12 minutes", "set a timer for 12 minutes for 2 eggs"),
 ])
 def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, meant: str) -> None:
     assert settled(said) == meant
