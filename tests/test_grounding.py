@@ -1017,7 +1017,7 @@ def test_the_loop_schedules_a_lone_dose_said_as_a_routine() -> None:
     ("what time is it for my sister in Nairobi", "Nairobi"),
     ("what time is it, I'm back from Paris", None),  # not where to tell the time
     ("what time is it in Paris or in Rome", None),  # two places: the model's to choose
-    ("what time is it in Atlantis", None),  # not a place the clock knows offline
+    ("what time is it in Narnia", None),  # not a place the clock knows offline
     ("what time is it", None),
     # Asked of here: the place is a phone's, a caller's or a trip's.
     ("what's the time here? my phone is still on tokyo time", None),

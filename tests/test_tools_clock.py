@@ -50,17 +50,21 @@ def test_tokyo_date_rolls_over(tmp_path):
 
 
 def test_unknown_place_offline_is_not_found(tmp_path):
-    result = call(clock_registry(tmp_path), "get_time", location="Springfield")
+    result = call(clock_registry(tmp_path), "get_time", location="Narnia")
     assert result.error == ErrorCode.NOT_FOUND
     assert "offline" in result.message
 
 
-def test_unknown_place_online_uses_geocoding(tmp_path):
+def test_unknown_place_online_uses_geocoding(tmp_path, monkeypatch):
+    from assistant.tools import gazetteer
+
+    monkeypatch.setattr(gazetteer, "city", lambda place: None)  # as if no table knew it
     http = Recorded()
     result = call(clock_registry(tmp_path, http), "get_time", location="Springfield")
     assert result.ok and result.data["timezone"] == "America/Chicago"
     assert result.data["time"] == "7:00 AM"
-    missing = call(clock_registry(tmp_path, http), "get_time", location="Atlantis")
+    assert [params["name"] for _, params in http.requests] == ["Springfield"]
+    missing = call(clock_registry(tmp_path, http), "get_time", location="Narnia")
     assert missing.error == ErrorCode.NOT_FOUND and "offline" not in missing.message
 
 

@@ -1,8 +1,9 @@
 """The time and date, here or in a city or time zone.
 
-Offline first: IANA zone names ("Asia/Tokyo", "tokyo") and a bundled table of major cities and
-single-zone countries work with no network; other places fall back to Open-Meteo geocoding
-(which returns the place's time zone) when online.
+Offline first: IANA zone names ("Asia/Tokyo", "tokyo"), a bundled table of major cities and
+single-zone countries, and every city of 15,000 people or more (`gazetteer`) work with no
+network; other places fall back to Open-Meteo geocoding (which returns the place's time zone)
+when online.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from assistant.tools import gazetteer
 from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
 from assistant.tools.context import ToolContext
 from assistant.tools.when import local_zone, say_clock
@@ -128,14 +130,26 @@ def _key(text: str) -> str:
 
 
 def offline_zone(location: str) -> str | None:
-    """The IANA zone of a place the bundled table or the zone names know, with no network."""
+    """The IANA zone of a place the bundled table, the zone names or the gazetteer know, with no
+    network: a state or a country after the name first ("Paris, Texas")."""
     key = _key(location)
-    for candidate in (key, key.split(",")[0].strip()):
-        zone = (CITIES.get(candidate) or _iana_index().get(candidate)
-                or _iana_index().get(candidate.replace(" ", "_")))
-        if candidate and zone:
-            return zone
-    return None
+    zone = _known_zone(key)
+    if zone is None and "," in key and (city := gazetteer.city(_unprefixed(location))):
+        return city.timezone
+    return zone or _known_zone(key.split(",")[0].strip()) or (
+        (city := gazetteer.city(_unprefixed(location).split(",")[0])) and city.timezone) or None
+
+
+def _known_zone(key: str) -> str | None:
+    if not key:
+        return None
+    return (CITIES.get(key) or _iana_index().get(key) or _iana_index().get(key.replace(" ", "_")))
+
+
+def _unprefixed(location: str) -> str:
+    """`location` as written, less "in" / "at" / "for" before it and "time" after it."""
+    s = re.sub(r"^\s*(?:in|at|for)\s+", "", location, flags=re.IGNORECASE)
+    return re.sub(r"\s+time\s*$", "", s, flags=re.IGNORECASE).strip()
 
 
 def find_zone(ctx: ToolContext, location: str) -> tuple[str, str]:
