@@ -497,6 +497,17 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     ("whats the best time and weather to visit paris", None),
     ("note the weather and time of the match", None),
     ("set a reminder to buy milk and find my keys", None),
+    # asks-shared-2: "or" as "and"; each thing with its own words; a day's possessive first.
+    ("any timers or reminders going atm?", ["any timers going atm?", "any reminders going atm?"]),
+    ("give me the weather in paris and the time in new york",
+     ["give me the weather in paris", "give me the time in new york"]),
+    ("whats the weather tmrw in manchester and the time?",
+     ["whats the weather tmrw in manchester", "whats the time tmrw in manchester?"]),
+    ("show me yesterday's doses and my reminders", ["show me yesterday's doses",
+                                                    "show me my reminders"]),
+    ("list my timers and search notes for bread", ["list my timers", "search notes for bread"]),
+    ("what's the weather in leeds or york", None),  # one tool: the list's to read
+    ("is it better to use notes or reminders for this", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

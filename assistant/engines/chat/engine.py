@@ -109,20 +109,26 @@ _OPENS_AS_ASK = re.compile(r"\s*(?:(?:please|can\s+you|could\s+you|would\s+you|i
 
 
 # Two things that different tools read, asked with one verb: "what's the time and weather in
-# Paris", "show me my timers and my reminders" (asks-shared). Each is an ask of its own, with the
+# Paris", "show me my timers and my reminders" (asks-shared), "any timers or reminders?", "the
+# weather in paris and the time in new york" (asks-shared-2). Each is an ask of its own, with the
 # verb and what follows; not where the verb writes ("remind me to check the weather and time
 # the roast"), and not two things of one tool ("the weather and the forecast").
 _THINGS = {"time": "time", "weather": "weather", "forecast": "weather", "timers": "timers",
            "reminders": "reminders", "notes": "notes", "doses": "doses", "meds": "doses",
            "medications": "doses", "medicines": "doses"}
 _THING = "|".join(_THINGS)
-_BOTH = re.compile(rf"\b(?P<a>{_THING})\s*(?:,?\s+and|\s+n|\s*&|\s+plus|\s+as\s+well\s+as)\s+"
-                   rf"(?P<b>(?:(?:the|my|all|all\s+my|any)\s+)?(?P<thing>{_THING}))\b", re.IGNORECASE)
-_DETERMINER = re.compile(r"(?:the|my|all|all\s+my|any)\s+$", re.IGNORECASE)
+_JOINS = r"(?:,?\s+and|,?\s+or|\s+n|\s*&|\s*\+|\s+plus|\s+as\s+well\s+as)"
+_OWN = r"(?:(?:the|my|all|all\s+my|any)\s+|(?:today|tomorrow|tmrw|yesterday|tonight|monday|tuesday"
+_OWN += r"|wednesday|thursday|friday|saturday|sunday)'?s\s+)"
+# The second thing right after the first ("the time and weather in X"), or after the first's
+# own words ("the weather in paris and the time in new york": asks-shared-2).
+_BOTH = re.compile(rf"\b(?P<a>{_THING})(?P<own>(?:\s+(?!(?:and|or|n|plus)\b)[\w'.:-]+){{0,6}}?)"
+                   rf"\s*{_JOINS}\s+(?P<b>{_OWN}?(?P<thing>{_THING}))\b", re.IGNORECASE)
+_DETERMINER = re.compile(rf"{_OWN}$", re.IGNORECASE)
 # The word before the first thing: the verb or a determiner ("what's the best time and weather
 # to visit" is not two asks).
 _LEAD = re.compile(r"(?:^|\b(?:the|my|all|any|current|local|me|what|what's|whats|which|check|get"
-                   r"|show|list|read|tell|is|are)\s+)$", re.IGNORECASE)
+                   rf"|show|list|read|tell|is|are)\s+|{_OWN})$", re.IGNORECASE)
 # ... and the head asks for them, not about them ("how are reminders and timers different",
 # "do my timers and reminders survive a restart?": no tool reads those).
 _READS = re.compile(r"\s*(?:(?:please|pls|can\s+(?:you|u)|could\s+(?:you|u)|would\s+(?:you|u))\s+)?"
@@ -133,7 +139,7 @@ _WRITES = re.compile(r"\b(?:remind|note|jot|write|save|add|log|record|set|schedu
                      r"|remove|clear|put|to)\b", re.IGNORECASE)
 # "and search / find / look up" is a reminder's or a note's own text after one ("remind me to
 # buy bread and find the receipt"), a second ask after anything else.
-_HOLDS_TEXT = re.compile(r"\b(?:remind|reminder|note|jot|write|save|add|put|list|to)\b",
+_HOLDS_TEXT = re.compile(r"\b(?:remind|reminder|note|jot|write|save|add|put|to)\b",
                          re.IGNORECASE)
 
 
@@ -146,9 +152,14 @@ def _shared(clause: str) -> list[str]:
     if _WRITES.search(head) or not _LEAD.search(head) or not (
             _READS.match(head) or not head.strip(" ,.!?") or _DETERMINER.fullmatch(head)):
         return [clause]
-    own = _DETERMINER.search(head) if both["b"] != both["thing"] else None
-    return [f"{head}{both['a']}{tail}".strip(),
-            f"{head[:own.start()] if own else head}{both['b']}{tail}".strip()]
+    lead = _DETERMINER.search(head) if both["b"] != both["thing"] else None
+    second = f"{head[:lead.start()] if lead else head}{both['b']}"
+    if not both["own"]:
+        return [f"{head}{both['a']}{tail}".strip(), f"{second}{tail}".strip()]
+    # Each thing with its own words; the first's for a second with none ("the weather in rome
+    # today and the time").
+    return [f"{head}{both['a']}{both['own']}".strip(" ,"),
+            f"{second}{tail if tail.strip(' ?!.') else both['own'] + tail}".strip()]
 
 
 def _holds_text(clause: str) -> bool:
