@@ -122,9 +122,7 @@ def _iana_index() -> dict[str, str]:
 
 
 def _key(text: str) -> str:
-    s = text.strip().lower()
-    s = re.sub(r"^(in|at|for)\s+", "", s)
-    s = re.sub(r"\s+time$", "", s)
+    s = _unprefixed(text).lower()
     s = s.replace("ã", "a").replace("á", "a").replace("é", "e").replace("ü", "u").replace("ö", "o")
     return " ".join(s.replace(".", "").split())
 
@@ -132,12 +130,13 @@ def _key(text: str) -> str:
 def offline_zone(location: str) -> str | None:
     """The IANA zone of a place the bundled table, the zone names or the gazetteer know, with no
     network: a state or a country after the name first ("Paris, Texas")."""
+    written = _unprefixed(location)
     key = _key(location)
     zone = _known_zone(key)
-    if zone is None and "," in key and (city := gazetteer.city(_unprefixed(location))):
+    if zone is None and "," in key and (city := gazetteer.city(written)):
         return city.timezone
     return zone or _known_zone(key.split(",")[0].strip()) or (
-        (city := gazetteer.city(_unprefixed(location).split(",")[0])) and city.timezone) or None
+        (city := gazetteer.city(written.split(",")[0])) and city.timezone) or None
 
 
 def _known_zone(key: str) -> str | None:
