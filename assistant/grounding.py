@@ -669,6 +669,62 @@ def said_place(heard: str, known: Callable[[str], object]) -> str | None:
     return found[0] if len({f.lower() for f in found}) == 1 else None
 
 
+# "there" as a place ("what time is it there", "how cold is it over there"), not "is there",
+# "isn't there", "there's", "get there" or "hi there".
+_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bget )(?<!\bgot )"
+                    r"(?<!\bgo )(?<!\bgoing )(?<!\bbeen )(?<!\bhi )(?<!\bhey )(?<!\bfrom )"
+                    r"(?<!\bhere and )(?<!n't )\bthere\b(?!'|\s+(?:is|are|was|were|will|would|be|has|have|"
+                    r"had|isn't|aren't|wasn't|might|may|must|should|could|seems?|you\s+go)\b)")
+# "there" written for the place itself: no place.
+_WRITTEN_THERE = re.compile(r"\s*(?:(?:over|out|up|down)\s+)?there\s*", re.IGNORECASE)
+# Words a place is named after: "my sister's in Perth", "flying to Tokyo", "visiting Lagos".
+_TOWARDS = frozenset({"in", "for", "to", "from", "at", "near", "around", "visiting", "visit",
+                      "outside", "into"})
+
+
+def says_there(heard: str) -> bool:
+    """Whether `heard` speaks of a place as "there" ("is it raining there?", "out there")."""
+    return bool(_THERE.search(heard.lower().replace("\u2019", "'")))
+
+
+def place_named_last(said: str, known: Callable[[str], object]) -> str | None:
+    """The place `said` names last after "in", "to", "visiting" and the like, before "time",
+    or written as a name ("Sydney trip soon"; not "GMT"): the longest span of up to three
+    words that `known` knows."""
+    words = _TOKEN.findall(said)
+    last = None
+    for i, word in enumerate(words):
+        w = word.lower()
+        if w in _TOWARDS:
+            start = i + 1 + (" ".join(words[i + 1:i + 2]).lower() == "the")
+            spans = [words[start:start + n] for n in (3, 2, 1)]
+        elif w == "time":
+            spans = [words[max(i - n, 0):i] for n in (3, 2, 1)]
+        elif word[:1].isupper() and not (word.isupper() and len(word) <= 4):
+            spans = [words[i:i + n] for n in (3, 2, 1)]
+        else:
+            continue
+        last = next((" ".join(s).rstrip(".'-") for s in spans if s and known(" ".join(s))), last)
+    return last
+
+
+def ground_there(call: ToolCall, places: Mapping[str, Callable[[str], object]], heard: str,
+                 said: str) -> ToolCall:
+    """`call` with each of its `places` it lacks (or wrote as "there") set to the place named
+    last in `said` (the user's turns, the newest last), when `heard` (the call's own words: its
+    ask's, or the newest request's) speaks of it as "there": "what's the weather in rome and
+    what time is it there" read the clock here, its second ask held to its own words."""
+    if not places or not says_there(heard) or asks_here(heard):
+        return call
+    args = dict(call.arguments)
+    for name, known in places.items():
+        written = args.get(name)
+        lacks = not written or (isinstance(written, str) and _WRITTEN_THERE.fullmatch(written))
+        if lacks and (place := place_named_last(said, known)):
+            args[name] = place
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def place_unsaid(call: ToolCall, tool: Tool, heard: str) -> bool:
     """Whether `call` reads a place (one of `tool.places`) that is not the place `heard` names
     (`said_place`): "How many days until Easter?" -> get_time('Easter'), "how long till the
@@ -722,5 +778,6 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "as_taken", "asks_here",
            "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
            "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_strength",
-           "ground_sum", "ground_times", "ground_unit", "in_digits", "made_up", "no_day_ahead",
-           "said", "said_ids", "said_numbers", "said_place", "said_units", "says_a_time"]
+           "ground_sum", "ground_there", "ground_times", "ground_unit", "in_digits", "made_up",
+           "no_day_ahead", "place_named_last", "said", "said_ids", "said_numbers", "said_place",
+           "said_units", "says_a_time", "says_there"]

@@ -622,8 +622,9 @@ class Conversation:
             dropped += [f"{meant.name}.{k}={v!r}" for k, v in meant.arguments.items()
                         if k not in kept.arguments]
             new = grounding.as_said(kept, tool, heard, self.now())
+            new = grounding.ground_there(new, tool.there, heard, said)
             if new != kept:
-                names = {*tool.places, *tool.duration, *tool.moments, *tool.days,
+                names = {*tool.places, *tool.there, *tool.duration, *tool.moments, *tool.days,
                          *tool.times_of_day, *tool.units, *tool.amounts}
                 corrected.append(f"{kept.name} {_only(kept, names)} -> {_only(new, names)}")
             if new != call:

@@ -1054,6 +1054,61 @@ def test_the_clock_gets_the_place_the_model_left_out() -> None:
                        lambda **kw: None, places={"n": offline_zone})])
 
 
+@pytest.mark.parametrize(("heard", "there"), [
+    ("what time is it there", True),
+    ("my sister just moved to Perth, is it raining there?", True),
+    ("flying to tokyo next week, what's the time over there", True),
+    ("Sydney trip soon - how hot is it out there", True),
+    ("is there a timer running", False),
+    ("there's rain coming, isn't there", False),
+    ("how long will it take to get there", False),
+    ("hi there, what time is it", False),
+    ("there are 3 timers, right?", False),
+])
+def test_says_there(heard: str, there: bool) -> None:
+    from assistant.grounding import says_there
+
+    assert says_there(heard) is there
+
+
+def test_a_place_spoken_of_as_there_is_the_place_named_last() -> None:
+    from assistant.grounding import ground_there
+    from assistant.tools.clock import TOOLS, offline_zone
+
+    there = next(t for t in TOOLS if t.name == "get_time").there
+    assert there == {"location": offline_zone}
+    none = ToolCall("get_time", {})
+    heard = "What's the weather like in London tomorrow, and what time is it there now?"
+    assert ground_there(none, there, heard, heard).arguments == {"location": "London"}
+    sydney = "Sydney trip soon - what time is it there"
+    assert ground_there(none, there, sydney, sydney).arguments == {"location": "Sydney"}
+    # Named in an earlier turn of the window; the last named when several are.
+    said = "I'm in Leeds but my son is in Sydney. what time is it there?"
+    assert ground_there(none, there, "what time is it there?", said).arguments == {
+        "location": "Sydney"}
+    # A place the call has stays; no "there", or "here" asked, or no place named: as written.
+    tokyo = ToolCall("get_time", {"location": "Tokyo"})
+    assert ground_there(tokyo, there, heard, heard) is tokyo
+    assert ground_there(none, there, "is there a timer running in London", "") is none
+    assert ground_there(none, there, "what time is it here and there", "in London") is none
+    assert ground_there(none, there, "what time is it there", "what time is it there") is none
+
+
+def test_the_loop_reads_the_place_said_for_there() -> None:
+    from assistant.tools.clock import TOOLS as CLOCK
+    from assistant.tools.weather import TOOLS as WEATHER
+
+    weather = ToolCall("get_weather", {"location": "London", "day": "tomorrow"})
+    clock = ToolCall("get_time", {})
+    bot = Conversation(ScriptedEngine.from_outputs([render_lfm2([weather, clock]), "Done."]),
+                       Registry([replace_fn(CLOCK[0]), replace_fn(WEATHER[0])]),
+                       options=LoopOptions(speak=False))
+    events = list(bot.turn(UserInput(
+        text="What's the weather like in London tomorrow, and what time is it there now?")))
+    assert [e.call for e in events if isinstance(e, ToolStarted)] == [
+        weather, ToolCall("get_time", {"location": "London"})]
+
+
 @pytest.mark.parametrize(("said", "future", "past"), [
     # Said on Saturday 5 December 2026 (NOW): a day to come is this month's, one gone the next's.
     ("on the 20th", "2026-12-20 00:00", "2026-11-20 00:00"),
@@ -1144,6 +1199,33 @@ def test_a_call_written_from_one_clause_is_held_to_that_clauses_words() -> None:
             assert "time" not in dose, dose  # logged as taken now
         else:  # read as one request, the dose is held to all of it
             assert dose.get("time"), dose
+
+
+def test_an_ask_that_says_there_reads_the_place_the_other_ask_named() -> None:
+    """"what's the weather in rome and what time is it there", read one ask at a time: the
+    clock's ask is held to its own words, which name no place; it read the clock here (probes
+    at 04eb621, there-said-2's bar). "there" written for the place is no place either."""
+    from assistant.tools.clock import TOOLS as CLOCK
+    from assistant.tools.weather import TOOLS as WEATHER
+
+    text = "what's the weather in rome and what time is it there"
+    parts = ("what's the weather in rome", "what time is it there")
+    for time_call in (ToolCall("get_time", {}), ToolCall("get_time", {"location": "there"})):
+        calls = [ToolCall("get_weather", {"location": "rome"}), time_call]
+        bot = Conversation(_ByClause(parts, calls, True),
+                           Registry([replace_fn(CLOCK[0]), replace_fn(WEATHER[0])]),
+                           options=LoopOptions(speak=False), now=lambda: NOW)
+        started = [e.call for e in bot.turn(UserInput(text=text)) if isinstance(e, ToolStarted)]
+        assert started == [calls[0], ToolCall("get_time", {"location": "rome"})]
+    # The weather's ask says "there" of the clock's place; "here" asked keeps it here.
+    parts = ("what time is it in tokyo", "is it raining there")
+    calls = [ToolCall("get_time", {"location": "Tokyo"}), ToolCall("get_weather", {})]
+    bot = Conversation(_ByClause(parts, calls, True),
+                       Registry([replace_fn(CLOCK[0]), replace_fn(WEATHER[0])]),
+                       options=LoopOptions(speak=False), now=lambda: NOW)
+    started = [e.call for e in bot.turn(UserInput(text=" and ".join(parts)))
+               if isinstance(e, ToolStarted)]
+    assert started == [calls[0], ToolCall("get_weather", {"location": "tokyo"})]
 
 
 def test_a_call_written_from_one_clause_is_held_back_only_by_that_clauses_words(

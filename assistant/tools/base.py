@@ -127,6 +127,10 @@ class Tool:
     # None): the loop sets one the call lacks to the place the newest request names ("what time
     # is it in japan") when the test knows it (`assistant.grounding.ground_place`).
     places: Mapping[str, Callable[[str], object]] = field(default_factory=dict)
+    # Place arguments the newest request may speak of as "there" ("my sister's in Perth, is it
+    # raining there?"), each with the tool's offline test of a place: the loop sets one the call
+    # lacks to the place the user's turns name last (`assistant.grounding.ground_there`).
+    there: Mapping[str, Callable[[str], object]] = field(default_factory=dict)
     # Reasons a call is not run for, when the newest request says one (`assistant.tools.asking`):
     # a dose is not logged for "is 800 mg too much?", the clock not read for "what time does the
     # pharmacy close?".

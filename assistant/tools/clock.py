@@ -211,7 +211,7 @@ TOOLS = (
         timeout_s=12.0,
         # "what time does the pharmacy close?"; "how many days until Easter?" -> get_time('Easter')
         held_back_by=("a thing's time", "a countdown"),
-        places={"location": offline_zone},
+        places={"location": offline_zone}, there={"location": offline_zone},
         action="time",
         listed={"location": offline_zone},
         plainly_asked=asks_the_clock,

@@ -68,7 +68,7 @@ class Registry:
             spec = props.get(name, {})
             if spec.get("type") != "array" or spec.get("items", {}).get("type") != "string":
                 raise ValueError(f"{tool.name}: times of day {name!r} is not a list of strings")
-        for name in tool.places:
+        for name in {*tool.places, *tool.there}:
             if props.get(name, {}).get("type") != "string":
                 raise ValueError(f"{tool.name}: place {name!r} is not a string argument")
         for name in tool.amounts:

@@ -248,6 +248,7 @@ TOOLS = (
         # for "what's the weather like"; the loop drops one not said, and home stands in.
         grounded=("location",),
         listed={"location": named_place, "day": named_day},
+        there={"location": offline_zone},  # a place it can name with no network
         days={"day": "future"},  # "day after tomorrow" written "tomorrow" gets the day said
         # No topic (`Tool.action`): a weather question after a request no tool does keeps that
         # hold, since "how cold does it get at the South Pole" is no forecast (asking.py).
