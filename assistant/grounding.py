@@ -640,7 +640,7 @@ def as_taken(call: ToolCall, tool: Tool, taken: Tool, heard: str) -> ToolCall:
 _TOKEN = re.compile(r"[^\W_][\w'.-]*")
 # Asked of here: a place said beside it is not where to tell (a phone, a caller, a trip). Not
 # "here's a question", and not "local time in Tokyo", which asks of Tokyo.
-_HERE = re.compile(r"\bhere\b(?!'s)|\blocal(?:ly)?\b(?!\s+time\s+(?:in|for|at|over)\b)"
+_HERE = re.compile(r"\bhere\b(?!'s)|\blocal(?:ly)?\b(?!\s+time\s+(?:in|for|at|over|there)\b)"
                    r"|\bmy\s+(?:own\s+)?(?:time|time\s*zone)\b|\bwhere\s+i(?:\s+a|')m\b")
 
 
@@ -671,7 +671,7 @@ def said_place(heard: str, known: Callable[[str], object]) -> str | None:
 
 # "there" as a place ("what time is it there", "how cold is it over there"), not "is there",
 # "isn't there", "there's", "get there" or "hi there".
-_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bget )(?<!\bgot )"
+_THERE = re.compile(r"(?<!(?<!\bit )\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bget )(?<!\bgot )"
                     r"(?<!\bgo )(?<!\bgoing )(?<!\bbeen )(?<!\bhi )(?<!\bhey )(?<!\bfrom )"
                     r"(?<!\bhere and )(?<!n't )\bthere\b(?!'|\s+(?:is|are|was|were|will|would|be|has|have|"
                     r"had|isn't|aren't|wasn't|might|may|must|should|could|seems?|you\s+go)\b)")

@@ -1064,11 +1064,28 @@ def test_the_clock_gets_the_place_the_model_left_out() -> None:
     ("how long will it take to get there", False),
     ("hi there, what time is it", False),
     ("there are 3 timers, right?", False),
+    # "it is there" is a place (there-said-2's set: "tell me what time it is there now").
+    ("tell me what time it is there now", True),
+    ("is there rain where it is there", True),
 ])
 def test_says_there(heard: str, there: bool) -> None:
     from assistant.grounding import says_there
 
     assert says_there(heard) is there
+
+
+@pytest.mark.parametrize(("heard", "here"), [
+    ("local time please, not London", True),
+    ("what time is it here", True),
+    ("local time in Tokyo", False),
+    # "the local time there" asks of the place said (there-said-2's set: "Is it raining in
+    # Bergen, Norway? And what's the local time there?").
+    ("what's the local time there", False),
+])
+def test_asks_here(heard: str, here: bool) -> None:
+    from assistant.grounding import asks_here
+
+    assert asks_here(heard) is here
 
 
 def test_a_place_spoken_of_as_there_is_the_place_named_last() -> None:
