@@ -754,12 +754,24 @@ def ground_place(call: ToolCall, places: Mapping[str, Callable[[str], object]],
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+def ground_counted(call: ToolCall, counted: Mapping[str, Callable[[str], int | None]],
+                   heard: str) -> ToolCall:
+    """`call` with each of its `counted` arguments set to the count `heard` says, where it says
+    one: "show me my latest note" -> read_notes(limit=1), which the brain left at the default 5."""
+    args = dict(call.arguments)
+    for name, count in counted.items():
+        if (n := count(heard)) is not None:
+            args[name] = n
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
     """`call` with its place, duration, moments, days, times of day, units and amounts held to
     what `heard` (the newest request) says, as `tool` declares them."""
     from assistant.tools.when import said_moment
 
     new = ground_place(call, tool.places, heard)
+    new = ground_counted(new, tool.counted, heard)
     new = ground_duration(new, tool.duration, heard)
     new = ground_moment(new, tool.moments, heard, now)
     new = ground_day(new, tool.days, heard, now)
@@ -776,8 +788,8 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "as_taken", "asks_here",
-           "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_day",
-           "ground_duration", "ground_measure", "ground_moment", "ground_place", "ground_strength",
-           "ground_sum", "ground_there", "ground_times", "ground_unit", "in_digits", "made_up",
-           "no_day_ahead", "place_named_last", "said", "said_ids", "said_numbers", "said_place",
-           "said_units", "says_a_time", "says_there"]
+           "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_counted",
+           "ground_day", "ground_duration", "ground_measure", "ground_moment", "ground_place",
+           "ground_strength", "ground_sum", "ground_there", "ground_times", "ground_unit",
+           "in_digits", "made_up", "no_day_ahead", "place_named_last", "said", "said_ids",
+           "said_numbers", "said_place", "said_units", "says_a_time", "says_there"]

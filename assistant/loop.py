@@ -624,8 +624,8 @@ class Conversation:
             new = grounding.as_said(kept, tool, heard, self.now())
             new = grounding.ground_there(new, tool.there, heard, said)
             if new != kept:
-                names = {*tool.places, *tool.there, *tool.duration, *tool.moments, *tool.days,
-                         *tool.times_of_day, *tool.units, *tool.amounts}
+                names = {*tool.places, *tool.there, *tool.counted, *tool.duration, *tool.moments,
+                         *tool.days, *tool.times_of_day, *tool.units, *tool.amounts}
                 corrected.append(f"{kept.name} {_only(kept, names)} -> {_only(new, names)}")
             if new != call:
                 self._amend_call(call, new)

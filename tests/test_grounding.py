@@ -453,6 +453,41 @@ def test_the_loop_saves_no_dose_of_a_medicine_nobody_named() -> None:
     assert [e.call for e in events if isinstance(e, ToolStarted)] == [dose]
 
 
+@pytest.mark.parametrize(("heard", "count"), [
+    ("Show me my latest note.", 1),
+    ("read me my most recent note", 1),
+    ("what's my last saved note say", 1),
+    ("what was the last thing I noted? in my notes", 1),
+    ("just the newest one of my notes", 1),
+    ("read my last 3 notes", 3),
+    ("the three newest notes pls", 3),
+    ("my 2 most recent notes", 2),
+    ("show me the last couple of notes", 2),
+    ("read my notes", None),
+    ("read my last few notes", None),
+    ("read my notes from last week", None),
+    ("whats in note 3", None),
+    ("the last thing I need is another timer", None),
+])
+def test_the_notes_a_request_counts(heard: str, count: int | None) -> None:
+    from assistant.tools.notes import notes_asked
+
+    assert notes_asked(heard) == count
+
+
+def test_the_loop_reads_as_many_notes_as_the_request_counts() -> None:
+    """"Show me my latest note." read back five (everyday-18): the brain left the limit out."""
+    for text, written, limit in (("Show me my latest note.", {}, 1),
+                                 ("read my last three notes", {"limit": 5}, 3),
+                                 ("read my notes", {"limit": 5}, 5),
+                                 ("read my notes", {}, None)):
+        bot, ran = _timers_and_notes(render_lfm2([ToolCall("read_notes", written)]), "Here.")
+        list(bot.turn(UserInput(text=text)))
+        assert ran == [("read_notes", {} if limit is None else {"limit": limit})], text
+    with pytest.raises(ValueError, match="counted 'label' is not an integer"):
+        Registry([replace_fn(_declared("set_timer"), counted={"label": len})])
+
+
 def test_the_loop_drops_a_made_up_id_beside_a_label_and_keeps_an_id_it_was_shown() -> None:
     cancel = ToolCall("cancel_timer", {"label": "pasta", "timer_id": 1})
     bot, ran = _timers_and_notes(render_lfm2([cancel]), "Cancelled.")

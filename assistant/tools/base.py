@@ -197,6 +197,10 @@ class Tool:
     # said, or it reads with no argument), the loop calls this tool instead, with the place said
     # (`Conversation._plainly_asked`).
     plainly_asked: Callable[[str], bool] | None = None
+    # Integer arguments the newest request's words count, each with its reading of them (None
+    # where they say no count): `read_notes`' limit is 1 for "my latest note", 3 for "my last 3
+    # notes" (`assistant.grounding.ground_counted`).
+    counted: Mapping[str, Callable[[str], int | None]] = field(default_factory=dict)
     # What a destructive call would undo, as the question before it says it ("the reminder
     # "call the dentist", due tomorrow at 9:00 AM" for a label, not "timer with label dentist"),
     # from the call's arguments; None where the call undoes nothing without asking on its own

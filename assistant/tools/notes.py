@@ -39,6 +39,32 @@ _STOPWORD_TEXT = ("a an and about any are did do for from i in is it me my note 
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+# How many notes a request asks to read: a count next to "notes" ("my last 3 notes", "the three
+# newest notes"), or one where it asks for the newest in the singular ("my latest note", "the most
+# recent one", "the last thing I noted"); the tool's default of 5 is for "read my notes".
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+           "twenty": 20, "a couple of": 2, "couple of": 2, "a couple": 2, "couple": 2}
+_NEWEST = r"(?:latest|last|newest|most\s+recent|recent|previous|final)"
+_COUNTED = re.compile(
+    rf"\b(?P<n>\d{{1,2}}|{'|'.join(k.replace(' ', r'\s+') for k in _COUNTS)})\s+"
+    rf"(?:{_NEWEST}\s+|saved\s+)?notes\b", re.IGNORECASE)
+_ONE = re.compile(
+    rf"\b{_NEWEST}\s+(?:(?:saved|written|added|stored|[a-z]+'s)\s+)?note\b(?!s)"
+    rf"|\b(?:the\s+)?{_NEWEST}\s+(?:one|thing\s+i\s+(?:noted|jotted|wrote|saved|added))\b"
+    rf"(?=.*\bnote)", re.IGNORECASE | re.DOTALL)
+
+
+def notes_asked(heard: str) -> int | None:
+    """How many notes `heard` asks to read, where it says: "my latest note" 1, "my last 3 notes"
+    3, "read my notes" None (the call keeps its own)."""
+    text = heard.replace("\u2019", "'")
+    if (count := _COUNTED.search(text)) is not None:
+        n = count["n"].lower()
+        return int(n) if n.isdigit() else _COUNTS[re.sub(r"\s+", " ", n)]
+    return 1 if _ONE.search(text) else None
+
+
 class Notes:
     def __init__(self, ctx: ToolContext) -> None:
         self.ctx = ctx
@@ -155,6 +181,7 @@ TOOLS = (
         side_effect=SideEffect.READ,
         returns_untrusted_text=True,
         action="note",
+        counted={"limit": notes_asked},  # "show me my latest note" read back five
     ),
     Tool(
         name="delete_note",

@@ -68,6 +68,9 @@ class Registry:
             spec = props.get(name, {})
             if spec.get("type") != "array" or spec.get("items", {}).get("type") != "string":
                 raise ValueError(f"{tool.name}: times of day {name!r} is not a list of strings")
+        for name in tool.counted:
+            if props.get(name, {}).get("type") != "integer":
+                raise ValueError(f"{tool.name}: counted {name!r} is not an integer argument")
         for name in {*tool.places, *tool.there}:
             if props.get(name, {}).get("type") != "string":
                 raise ValueError(f"{tool.name}: place {name!r} is not a string argument")
