@@ -42,6 +42,15 @@ from assistant.tools.registry import Registry
     # The value of the new one's unit, not the last number (corrected's one made wrong).
     ("tip 20 percent on 64.50. nope 18 percent", "tip 18 percent on 64.50"),
     ("set a timer for 10 mins for 2 eggs, no 12 minutes", "set a timer for 12 minutes for 2 eggs"),
+    # A duration said in words, and a place the clock knows (corrected-2).
+    ("set a timer for an hour, no wait, an hour and a half", "set a timer for an hour and a half"),
+    ("set a timer for an hour, no wait, 90 minutes", "set a timer for 90 minutes"),
+    ("remind me in half an hour, sorry, in an hour to call mum", "remind me in an hour to call mum"),
+    ("what's the weather in Tokyo, no wait, Seoul", "what's the weather in Seoul"),
+    ("time in paris. sorry, I meant lyon", "time in lyon"),
+    ("weather in london tomorrow, actually make that manchester", "weather in manchester tomorrow"),
+    ("what time is it in new york, no, los angeles", "what time is it in los angeles"),
+    ("is it raining in Leeds no Bradford", "is it raining in Bradford"),
 ])
 def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, meant: str) -> None:
     assert settled(said) == meant
@@ -57,6 +66,11 @@ def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, mean
     "what's 12 times 7, no 8 times 7",  # a new sum, not a value: read as said
     "delete note 4, sorry, number 5",  # the new value's word is not the old one's
     "set a timer for 5 minutes, no wait, what's the weather in Rome",
+    "weather in Tokyo, no wait, tomorrow",  # a day: the day before it, which is none
+    "a couple of minutes, no wait, a minute and a half timer",  # goes on: not the value's end
+    "what's the weather in Rome, actually, what time is it",
+    "remind me to call the office in London, actually the Paris office",
+    "sorry, what's the time in Oslo",
 ])
 def test_words_that_correct_no_value_are_read_as_said(said: str) -> None:
     assert settled(said) == said
