@@ -248,7 +248,8 @@ class Printer:
                 return (f"{render_pythonic(list(calls)) if calls else 'a malformed call'} not "
                         f"run: heard with confidence {c:.2f} < {gate:g}")
             case CallAsked(call=call, written=written):
-                return f"{render_pythonic([call])[1:-1]}: the request asks it plainly, not {written}"
+                return (f"{render_pythonic([call])[1:-1]}: the request asks it plainly"
+                        + (f", not {written}" if written else ""))
             case CallsHeldBack(calls=calls, why=why):
                 return f"{render_pythonic(list(calls))} not run: {why}"
             case CallsGrounded(dropped=dropped, corrected=corrected):

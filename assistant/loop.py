@@ -279,9 +279,10 @@ class Conversation:
             if t.cancel.is_set():
                 yield Done(turn=t.number, status=TurnStatus.CANCELLED)
                 return
-            if fresh and unsure is not None and isinstance(outcome, Reply) and \
-                    not t.spoke_natively and (asked := self._plainly_asked(unsure.calls)):
-                yield CallAsked(call=asked, written=unsure.name)
+            if fresh and isinstance(outcome, Reply) and not t.spoke_natively and (
+                    asked := (self._plainly_asked(unsure.calls) if unsure else None)
+                    or self._dictated(self._newest_words())):
+                yield CallAsked(call=asked, written=unsure.name if unsure else "")
                 outcome = CallsProposed(calls=(asked,), raw=render_lfm2([asked]))
             why = self._why_not_answered(self._newest_words()) if fresh and \
                 isinstance(outcome, Reply) and not t.spoke_natively else None
@@ -324,6 +325,8 @@ class Conversation:
                     yield CallAsked(call=asked, written=listed[0].name)  # a read of nothing said
                     listed = (asked,)
                 calls, why = yield from self._asked(listed, t.clause_of)
+                if fresh and why in (NOT_ABOUT, NOT_SAID):  # an ask held back that dictates
+                    calls, why = yield from self._dictated_instead(t, listed, calls, why)
                 if fresh and not calls and why in (NOT_ABOUT, NOT_SAID) and \
                         (asked := self._plainly_asked(listed)) and \
                         all(asked.name != c.name for c in listed):  # a call of nothing said
@@ -506,6 +509,29 @@ class Conversation:
             elif _THERE.search(newest.lower()) and not grounding.asks_here(newest):
                 return None
         return ToolCall(tool.name, args)
+
+    def _dictated(self, words: str) -> ToolCall | None:
+        """The call `words` (a request, or one of its asks) dictate outright (`Tool.dictated`:
+        "note to self: the spare key is under the blue pot"), where one tool's does."""
+        found = [ToolCall(tool.name, dict(args)) for tool in self.registry
+                 if tool.dictated and (args := tool.dictated(words))]
+        return found[0] if len(found) == 1 else None
+
+    def _dictated_instead(self, t: _Turn, listed: tuple[ToolCall, ...],
+                          calls: tuple[ToolCall, ...], why: str | None
+                          ) -> Generator[Event, None, tuple[tuple[ToolCall, ...], str | None]]:
+        """`calls` and the call each held back call's own words dictate ("note: parked on level
+        3, bay 42. also set a 2 hour timer": the brain's `delete_note(1)` for the first ask,
+        held back for a number not said, is that ask's note)."""
+        newest = self._newest_words()
+        for held in (c for c in listed if c not in calls):
+            asked = self._dictated(_words_of(held, t.clause_of, newest))
+            if asked is None or asked.name == held.name:
+                continue
+            yield CallAsked(call=asked, written=held.name)
+            more, _ = yield from self._asked((asked,))
+            calls, why = (*calls, *more), (why if not (calls or more) else None)
+        return calls, why
 
     def _takes_nothing(self, call: ToolCall) -> bool:
         """Whether `call` only reads and takes no argument: the brain wrote no word of the

@@ -201,6 +201,11 @@ class Tool:
     # where they say no count): `read_notes`' limit is 1 for "my latest note", 3 for "my last 3
     # notes" (`assistant.grounding.ground_counted`).
     counted: Mapping[str, Callable[[str], int | None]] = field(default_factory=dict)
+    # The arguments of a call the words of a request or of one of its asks dictate outright, or
+    # None: "note to self: the spare key is under the blue pot" is `add_note`'s. The loop calls it
+    # where the brain called nothing, held back its call as not about the words or for a number
+    # not said, or was unsure of the tool (`Conversation._dictated`).
+    dictated: Callable[[str], Mapping[str, Any] | None] | None = None
     # What a destructive call would undo, as the question before it says it ("the reminder
     # "call the dentist", due tomorrow at 9:00 AM" for a label, not "timer with label dentist"),
     # from the call's arguments; None where the call undoes nothing without asking on its own

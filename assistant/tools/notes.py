@@ -65,6 +65,21 @@ def notes_asked(heard: str) -> int | None:
     return 1 if _ONE.search(text) else None
 
 
+# A note dictated with its label: "note: parked on level 3", "nte to self tyre pressure is 36
+# psi", "memo - bin day moved" (everyday-18: the brain called nothing, or `delete_note`).
+_LABELLED = re.compile(
+    r"\s*(?:(?:quick|new|a\s+quick)\s+)?(?:note|notes|nte|ntoe|noet|memo)"
+    r"(?:\s*(?:[:\-\u2013\u2014]+)\s*|\s+to\s+(?:self|myself)\s*[:,\-\u2013\u2014]*\s*)"
+    r"(?P<text>\w.*?)[\s.]*$", re.IGNORECASE | re.DOTALL)
+
+
+def dictated_note(heard: str) -> dict[str, str] | None:
+    """`add_note`'s arguments where `heard` dictates a note with its label ("note to self: the
+    spare key is under the blue pot"), or None."""
+    labelled = _LABELLED.fullmatch(heard)
+    return {"text": labelled["text"]} if labelled else None
+
+
 class Notes:
     def __init__(self, ctx: ToolContext) -> None:
         self.ctx = ctx
@@ -158,6 +173,7 @@ TOOLS = (
         side_effect=SideEffect.WRITE,
         held_back_by=RECORD,  # "should I paint the fence blue?" is not a note
         action="note",
+        dictated=dictated_note,  # "note: parked on level 3, bay 42" got delete_note(1)
     ),
     Tool(
         name="search_notes",
