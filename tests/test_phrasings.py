@@ -237,14 +237,15 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "everyday-18",
                                       "there-said-2",
                                       "latest-note",
-                                      "corrected-2"}
+                                      "corrected-2",
+                                      "note-dictated"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
 
 # Near-copies (ratio >= 90) in the sets written before the rule existed, pinned: training data
 # that adds one (or drops one) shows here. everyday-3 to everyday-7, times, times-2, the doses
-# sets, schedules and the sets written after it (dose-or-schedule to corrected-2) were cut by the
+# sets, schedules and the sets written after it (dose-or-schedule to note-dictated) were cut by the
 # rule and must stay clean of it.
 # timer-durations is left out: its wordings are the templates', its durations are the point.
 _KNOWN_NEAR = {
@@ -292,6 +293,7 @@ _KNOWN_NEAR = {
     "there-said-2": 0,
     "latest-note": 0,
     "corrected-2": 0,
+    "note-dictated": 0,
 }
 
 
