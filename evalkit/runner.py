@@ -276,8 +276,12 @@ def record(unit: Unit, events: Sequence[Event], registry: Any, *, batched: bool 
     listed = next((e for e in events if isinstance(e, CallsListed)), None)
     # Scored as they run: the user gets the call without the arguments they never said, and
     # none of those held back.
+    # A call asked in place of one the brain wrote takes that one's place, beside the others
+    # ("note: parked on level 3, bay 42. also set a 2 hour timer": the note for delete_note).
+    written = tuple(c for c in (proposed.calls if proposed else ())
+                    if asked is None or c.name != asked.written)
     calls = grounded.calls if grounded else listed.calls if listed else \
-        (asked.call,) if asked else proposed.calls if proposed else ()
+        (*written, asked.call) if asked else written
     calls = tuple(c for c in calls if not held or c not in held.calls)
     verdict = check(item.expected, calls, malformed=bool(malformed))
     valid = sum(1 for c in calls if registry.validate(c) is None)

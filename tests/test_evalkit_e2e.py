@@ -388,5 +388,10 @@ def test_a_call_asked_for_a_plain_question_is_scored_as_it_runs(tmp_path: Path,
         events[1:3] = [CallsProposed(calls=(brains,), raw="")]
         r = record(Unit(item), events, registry).to_dict()
         assert r["passed"] and r["calls"] == [right.to_dict()]
+        # In place of one of two the brain wrote, beside the other (note-dictated).
+        timer = ToolCall("set_timer", {"minutes": 5})
+        events[1:2] = [CallsProposed(calls=(brains, timer), raw="")]
+        r = record(Unit(item), events, registry).to_dict()
+        assert r["calls"] == [timer.to_dict(), right.to_dict()]
     finally:
         registry.close()
