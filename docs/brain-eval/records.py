@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import gzip
 import importlib
+import importlib.util
 import json
+import subprocess
+import sys
+import tempfile
+import types
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import product
 from pathlib import Path
@@ -68,6 +73,23 @@ def arguments(r: Mapping[str, Any], calls: list[ToolCall], tools: Collection[str
             options = [e["args"].get(k, [None]) for k in keys]
             found += [dict(zip(keys, values, strict=True)) for values in product(*options)]
     return found
+
+
+def module_at(commit: str, path: str) -> types.ModuleType:
+    """The module at `path` (from the repository's root) as `commit` had it, loaded from git
+    beside today's: a guard's "before" (a change's reading of the texts against the one it
+    replaced)."""
+    source = subprocess.run(["git", "show", f"{commit}:{path}"], capture_output=True, text=True,
+                            check=True, cwd=ROOT).stdout
+    name = f"{Path(path).stem}_at_{commit}"
+    file = Path(tempfile.mkdtemp()) / f"{name}.py"
+    file.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:

@@ -9,38 +9,18 @@ python docs/brain-eval/asks-shared-2/guard.py OUT.jsonl
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
 import sys
-import tempfile
-import types
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import module_at, write_guard
 
 from assistant.engines.chat import engine
 from assistant.toolcall import ToolCall
 
-
-def _engine_at(commit: str) -> types.ModuleType:
-    """`assistant.engines.chat.engine` as `commit` had it, loaded from git beside today's."""
-    source = subprocess.run(["git", "show", f"{commit}:assistant/engines/chat/engine.py"],
-                            capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[3]).stdout
-    path = Path(tempfile.mkdtemp()) / "engine_before.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("engine_before", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
-
-
-_OLD = _engine_at("fe3be92")
+_OLD = module_at("fe3be92", "assistant/engines/chat/engine.py")
 
 
 def _before(text: str) -> list[str]:
