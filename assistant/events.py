@@ -164,8 +164,10 @@ class CallAsked(Event):
     where the brain's takes nothing from the request: its name check held it back ("Is it
     Thursday yet in Seoul?", `get_time` at P(name) 0.17), the loop held it back as not about
     the request or for a number nobody said ("is the pie ready yet" -> `last_dose("pie")`), or it
-    only reads and has no argument ("has it gone five o'clock yet" -> `list_timers()`). It goes
-    through the loop's rules like the brain's own."""
+    only reads and has no argument ("has it gone five o'clock yet" -> `list_timers()`); or the
+    call a request or one of its asks dictates (`Tool.dictated`: "note: parked on level 3"),
+    where the brain called nothing (`written` is then "") or its call for it was held back. It
+    goes through the loop's rules like the brain's own."""
 
     kind: ClassVar[str] = "call-asked"
     call: ToolCall
