@@ -459,11 +459,12 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
-REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", *_WHY)
+REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", "taken back",
+           *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
 ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me",
-            "left as it is", "the user's own plan", "asked how to")
+            "left as it is", "the user's own plan", "asked how to", "taken back")
 # The reasons a later clause that asks for the call again lifts ("how long till 5? actually,
 # just set a 20 minute timer").
 LIFTED = (*ANY_TOOL, "a countdown", "a thing no tool keeps", "asked if cancelled")
@@ -490,6 +491,7 @@ NOT_ASKED = {
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
     "said not to": "Okay, I've left it.",
+    "taken back": "Okay, I've left it.",
     "left as it is": "Okay, I've left it.",
     "the user's own plan": "Okay, I'll leave that with you. Just ask if you want a timer, a "
                            "reminder or a note for it.",
@@ -550,7 +552,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
         says = said_not_to(s, action) if why == "said not to" else \
             left_as_it_is(s, action, reads) if why == "left as it is" else \
             own_plan(s) if why == "the user's own plan" else \
-            asked_how(s, reads) if why == "asked how to" else _WHY[why].search(s)
+            asked_how(s, reads) if why == "asked how to" else \
+            taken_back(s) if why == "taken back" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in LIFTED and action:
@@ -669,6 +672,39 @@ def _deed(s: str) -> int | None:
     return deed.end("verb") if done else None
 
 
+# A request taken back as it is said: after an ask, a clause that opens after a stop, a comma or a
+# dash (maybe after "actually", "wait", "no", "or rather") and takes it back, then nothing asked
+# ("set a timer for 5 minutes... actually never mind, I'll keep an eye on it myself"; "log 2
+# ibuprofen. wait no, ignore that"). Not "never mind the tea timer" (a cancel: `_UNDO`), "I always
+# forget it", "don't forget to...", or "never mind, what's the time in Oslo" (asked again).
+_TAKEN_BACK = re.compile(
+    r"(?<=\S)\s*(?:[,.;:!?]+|\s-+|\s\u2013|\u2014)\s*"
+    r"(?:(?:actually|wait|oh|ah|hmm+|um+|uh+|no|nah|nope|sorry|ok(?:ay)?|or\s+rather|"
+    r"on\s+second\s+thoughts?)\b[\s,.!-]*)*"
+    r"(?:never\s*mind|nvm|forget\s+(?:it|that|about\s+it|i\s+(?:asked|said\s+anything))|"
+    r"ignore\s+(?:that|this|me)|scratch\s+that|disregard(?:\s+that)?|don'?t\s+bother|no\s+need|"
+    r"don'?t|do\s+not)(?=\s*(?:[,.;:!)\u2013\u2014-]|$))")
+# What may follow it: nothing, or the user's own words ("I'll do it myself", "found it", "thanks");
+# not a new value ("scratch that, 20 min": corrected's) or a thing ("scratch that, keep the tea
+# timer").
+_OWN_WORDS = re.compile(
+    r"(?:[\s,.;:!)\u2013\u2014-])*(?:$|(?:i|i'll|i'm|i've|i'd|got|found|thanks|thank|thx|ty|"
+    r"cheers|lol|haha|my\s+bad|sorry|ok|okay|he|she|he's|she's|they|they're|we|we're|it|it's|"
+    r"that's|forget|never\s*mind|nvm|no\s+worries|all\s+good)\b)")
+# What asks again after it: a question, or a request's verb ("never mind, set one for 10").
+_ASKED_AFTER = re.compile(
+    r"\?|\b(?:set|start|remind|add|log|note|jot|save|convert|calculate|work\s+out|cancel|delete|"
+    r"remove|tell|show|list|read|check|search|find|look\s+up|what|what's|whats|how|when|where|"
+    r"which|can\s+(?:you|u)|could\s+(?:you|u)|please|pls)\b")
+
+
+def taken_back(s: str) -> bool:
+    """Whether `s` (lower case) takes back what it asked as it says it, and asks nothing after
+    ("remind me to call the bank at 3, or rather, don't, I'll do it right now")."""
+    return any(_OWN_WORDS.match(s, back.end()) and not _ASKED_AFTER.search(s, back.end())
+               for back in _TAKEN_BACK.finditer(s))
+
+
 def said_not_to(s: str, action: str) -> bool:
     """Whether `s` (lower case) says not to do `action`, not to keep anything, or not to set
     what `action` would undo (`_UNDOES`) without asking for the undoing, or puts it off."""
@@ -724,5 +760,5 @@ def _asked_again(rest: str, action: str) -> bool:
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
            "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asked_how", "asks", "asks_to_keep",
-           "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to", "unasked",
-           "unmeasured"]
+           "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to", "taken_back",
+           "unasked", "unmeasured"]
