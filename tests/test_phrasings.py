@@ -238,14 +238,15 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "there-said-2",
                                       "latest-note",
                                       "corrected-2",
-                                      "note-dictated"}
+                                      "note-dictated",
+                                      "taken-back"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
 
 # Near-copies (ratio >= 90) in the sets written before the rule existed, pinned: training data
 # that adds one (or drops one) shows here. everyday-3 to everyday-7, times, times-2, the doses
-# sets, schedules and the sets written after it (dose-or-schedule to note-dictated) were cut by the
+# sets, schedules and the sets written after it (dose-or-schedule to taken-back) were cut by the
 # rule and must stay clean of it.
 # timer-durations is left out: its wordings are the templates', its durations are the point.
 _KNOWN_NEAR = {
@@ -294,6 +295,7 @@ _KNOWN_NEAR = {
     "latest-note": 0,
     "corrected-2": 0,
     "note-dictated": 0,
+    "taken-back": 0,
 }
 
 
