@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -649,23 +649,32 @@ def asks_here(heard: str) -> bool:
     return bool(_HERE.search(heard.lower().replace("\u2019", "'")))
 
 
+def _places_named(said: str, known: Callable[[str], object], towards: Collection[str],
+                  names: bool = False) -> Iterator[str]:
+    """Each place `said` names, in order: the longest span of up to three words that `known`
+    knows after a word of `towards` ("the" after it skipped), before "time", or, with `names`,
+    from a word written as a name ("Sydney trip soon"; not "GMT")."""
+    words = _TOKEN.findall(said)
+    for i, word in enumerate(words):
+        w = word.lower()
+        if w in towards:
+            start = i + 1 + (" ".join(words[i + 1:i + 2]).lower() == "the")
+            spans = [words[start:start + n] for n in (3, 2, 1)]
+        elif w == "time":
+            spans = [words[max(i - n, 0):i] for n in (3, 2, 1)]
+        elif names and word[:1].isupper() and not (word.isupper() and len(word) <= 4):
+            spans = [words[i:i + n] for n in (3, 2, 1)]
+        else:
+            continue
+        yield from next(([" ".join(s)] for s in spans if s and known(" ".join(s))), [])
+
+
 def said_place(heard: str, known: Callable[[str], object]) -> str | None:
     """The one place `heard` names after "in" or "for" or before "time", the longest span of
     up to three words that `known` knows; None when it names none, or several, or asks of here."""
     if asks_here(heard):
         return None
-    words = _TOKEN.findall(heard)
-    found: list[str] = []
-    for i, word in enumerate(words):
-        w = word.lower()
-        if w in ("in", "for"):
-            start = i + 1 + (" ".join(words[i + 1:i + 2]).lower() == "the")
-            spans = [words[start:start + n] for n in (3, 2, 1)]
-        elif w == "time":
-            spans = [words[max(i - n, 0):i] for n in (3, 2, 1)]
-        else:
-            continue
-        found += next(([" ".join(s)] for s in spans if s and known(" ".join(s))), [])
+    found = list(_places_named(heard, known, ("in", "for")))
     return found[0] if len({f.lower() for f in found}) == 1 else None
 
 
@@ -691,21 +700,8 @@ def place_named_last(said: str, known: Callable[[str], object]) -> str | None:
     """The place `said` names last after "in", "to", "visiting" and the like, before "time",
     or written as a name ("Sydney trip soon"; not "GMT"): the longest span of up to three
     words that `known` knows."""
-    words = _TOKEN.findall(said)
-    last = None
-    for i, word in enumerate(words):
-        w = word.lower()
-        if w in _TOWARDS:
-            start = i + 1 + (" ".join(words[i + 1:i + 2]).lower() == "the")
-            spans = [words[start:start + n] for n in (3, 2, 1)]
-        elif w == "time":
-            spans = [words[max(i - n, 0):i] for n in (3, 2, 1)]
-        elif word[:1].isupper() and not (word.isupper() and len(word) <= 4):
-            spans = [words[i:i + n] for n in (3, 2, 1)]
-        else:
-            continue
-        last = next((" ".join(s).rstrip(".'-") for s in spans if s and known(" ".join(s))), last)
-    return last
+    found = list(_places_named(said, known, _TOWARDS, names=True))
+    return found[-1].rstrip(".'-") if found else None
 
 
 def ground_there(call: ToolCall, places: Mapping[str, Callable[[str], object]], heard: str,
