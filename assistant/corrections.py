@@ -4,9 +4,10 @@ People correct themselves mid-request, more so when they speak. The brain copies
 it reads and the loop holds a call to the words, which still say it, so the request is read
 with the second value in the first one's place before anything else reads it: "set a timer for
 10 mins". A correction is a correction word ("no wait", "actually", "sorry", "I mean", "make
-it", ...) after a value, then a value of the same kind (a number, with or without its unit, a
-clock time, a day, a duration said in words, or a place the clock knows with no network) that
-ends there; anything else is left as said.
+it", "nah", "um" right after it, ...) after a value, then a value of the same kind (a number,
+with or without its unit, a clock time, a day, a duration said in words or with its unit left
+out, or a place the clock knows with no network) that ends there; "10 I mean", "10*" and "not 8,
+10" say the same. Anything else is left as said.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ _VALUE = re.compile(rf"\b(?:(?P<number>{_NUMBER})(?P<unit>{_UNIT})|(?P<day>{_DAY
 _BACK_WORD = (r"(?:wait|sorry|actually|oops|i\s+mean(?:t)?|scratch\s+that|correction|or\s+rather"
               r"|nope|make\s+(?:it|that)(?:\s+to)?|change\s+(?:it|that)\s+to|it'?s"
               r"|(?:it\s+)?should\s+be|no+)\b")
+# "er", "um", "oh" only right after the value they take back ("8 um 10 minutes"): "what's 15% of,
+# um, 80" takes nothing back.
 _TAKEN_BACK = re.compile(
-    rf"(?:\s*[,.;!-]+\s*|\s+)(?:(?P<bare>no+)\b|(?!it'?s\b|(?:it\s+)?should\b){_BACK_WORD})"
+    rf"(?:\s*[,.;!-]+\s*|\s+)(?:(?P<bare>no+|nah)\b|(?P<filler>er+m?|um+|uh+|oh)\b"
+    rf"|(?!it'?s\b|(?:it\s+)?should\b){_BACK_WORD})"
     rf"(?:\s*[,:.-]*\s*{_BACK_WORD})*\s*[,:.-]*\s*", re.IGNORECASE)
 _ENDS = re.compile(r"(?:\s+instead)?(?=\s*(?:[,.;!?-]|$|\s+(?:to|for|at|on|please|pls|thanks|of)\b))",
                    re.IGNORECASE)
@@ -46,8 +50,13 @@ _DURATION = re.compile(
     rf"\b(?:half\s+an\s+hour|a\s+quarter\s+of\s+an\s+hour|(?:an?|one|a\s+couple(?:\s+of)?"
     rf"|{_NUMBER})\s+(?:and\s+a\s+half\s+)?{_SPAN}(?:\s+and\s+a\s+(?:half|quarter)\b)?)",
     re.IGNORECASE)
-# A place after "in", "for" or "at": up to three words, the longest the clock knows.
-_AT_PLACE = re.compile(r"\b(?:in|for|at)\s+(?:the\s+)?", re.IGNORECASE)
+# A number in words with no unit, or any number and a half ("two and a half", "3 and a quarter"):
+# a duration's unit left out. A number in digits alone is corrected's own ("2 hours, wait, 3").
+_UNITLESS = re.compile(rf"(?:{_NUMBER}\s+and\s+a\s+(?:half|quarter)|(?:{_NUMBER_WORDS}))\b",
+                       re.IGNORECASE)
+# A place after "in", "for" or "at", or right after "weather", "forecast" or "time" ("weather
+# amsterdam tomorrow"): up to three words, the longest the clock knows.
+_AT_PLACE = re.compile(r"\b(?:in|for|at|weather|forecast|time)\s+(?:the\s+)?", re.IGNORECASE)
 _PLACE_WORDS = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,2}")
 _PLACE_ENDS = re.compile(r"(?=\s*(?:[,.;!?]|$|\s+(?:today|tonight|tomorrow|tmrw|now|please|pls|"
                          r"thanks|instead|on|at|this|next|monday|tuesday|wednesday|thursday|"
@@ -56,12 +65,65 @@ _PLACE_ENDS = re.compile(r"(?=\s*(?:[,.;!?]|$|\s+(?:today|tonight|tomorrow|tmrw|
 
 def settled(text: str) -> str:
     """`text` with each value the user corrected as they said it replaced by the correction."""
+    text = _restated(text)
     for _ in range(3):  # "8, no 10, no 12": each correction in turn
         fixed = _settle_one(text)
         if fixed == text:
             break
         text = fixed
     return text
+
+
+# Other ways of saying a correction, said again the way the readers below read them: "10 I mean"
+# after a stop ("weather amsterdam tomorrow -- rotterdam i mean"), a value typed with a "*" ("timer 8
+# mins... 10*"), "not 5mg, 10mg". Not "10 minutes, not 8": the words may be a note's, as said.
+_MEANT_AFTER = re.compile(r"(?P<lead>[,.;!]+|\s-+|\s[\u2013\u2014])\s*"
+                          r"(?P<new>[\w.:%']+(?:\s+[\w.:%']+){0,3}?)\s+i\s+mean[t]?(?=\s*(?:[,.;!?]|$))",
+                          re.IGNORECASE)
+_STARRED = re.compile(r"(?<![^\s,.;:-])(?P<new>[\w.:%']+)\*(?=\s*(?:[,.;!?]|$))")
+_A_VALUE = rf"\b(?:{_NUMBER}{_UNIT}|{_DAY})"
+_NOT_FIRST = re.compile(rf"\bnot\s+{_A_VALUE}\s*[,;-]+\s*(?={_A_VALUE})", re.IGNORECASE)
+
+
+def _restated(text: str) -> str:
+    text = _MEANT_AFTER.sub(lambda m: f"{m['lead']} I mean {m['new']}" if _a_value(m["new"])
+                            else m[0], text)
+    if (star := _STARRED.search(text)) and not _VALUE.fullmatch(star["new"]):
+        text = _retyped(text, star)
+    else:
+        text = _STARRED.sub(lambda m: f" I mean {m['new']}", text)
+    return _NOT_FIRST.sub("", text)
+
+
+def _a_value(words: str) -> bool:
+    """Whether `words` are all one value: a number, a day, a duration or a place."""
+    words = re.sub(r"^(?:make\s+(?:it|that)|it'?s)\s+", "", words, flags=re.IGNORECASE)
+    return bool(_VALUE.fullmatch(words) or _DURATION.fullmatch(words)) or \
+        _place(words, 0) == (0, len(words))
+
+
+def _retyped(text: str, star: re.Match[str]) -> str:
+    """`text` with the word `star` retypes ("call jon at 5 .. john*") in the closest earlier
+    word's place, or as it is where none is close."""
+    from rapidfuzz import fuzz
+
+    new = star["new"]
+    words = [w for w in re.finditer(r"[\w']+", text[:star.start()]) if w[0].lower() != new.lower()]
+    near = max(words, key=lambda w: fuzz.ratio(w[0].lower(), new.lower()), default=None)
+    if near is None or fuzz.ratio(near[0].lower(), new.lower()) < 70:
+        return text
+    head = text[:near.start()] + new + text[near.end():star.start()]
+    return head.rstrip(" ,.;:-") + text[star.end() + 1:]
+
+
+def _apart(text: str, end: int, back: re.Match[str]) -> bool:
+    """Whether the correction `back` stands too far from the value that ends at `end` to take it
+    back: a bare "no" with words between and no stop before it, "um" with any words between."""
+    between = text[end:back.start()]
+    if back["filler"] and not re.search(_BACK_WORD, back[0][back.end("filler") - back.start():],
+                                        re.IGNORECASE):  # "oh sorry, 350": as "sorry"
+        return bool(between.strip(" ,.;:!?-"))
+    return bool(back["bare"] and not re.match(r"\s*[,.;!-]", back[0]) and between.strip())
 
 
 def _unit(value: re.Match[str]) -> str:
@@ -87,8 +149,7 @@ def _settle_one(text: str) -> str:
         # nope 18 percent"), else the last value.
         old = next((v for v in reversed(before) if new["unit"] and _unit(v) == _unit(new)),
                    before[-1] if before else None)
-        if old is None or (back["bare"] and not re.match(r"\s*[,.;!-]", back[0])
-                           and text[old.end():back.start()].strip()):
+        if old is None or _apart(text, old.end(), back):
             continue
         if new.start() > back.end() and not re.search(
                 rf"\b{re.escape(named[1])}\s+$" if named else "$^", text[:old.start()], re.IGNORECASE):
@@ -109,13 +170,20 @@ def _settle_phrase(text: str, back: re.Match[str]) -> str | None:
         # Two in digits are corrected's own ("8 minutes, no 2 hours"): the unit's last value.
         if before and not (_VALUE.fullmatch(said[0]) and _VALUE.fullmatch(before[-1][0])):
             old, new, rest = before[-1].span(), said.span(), end.end()
+    elif (said := _UNITLESS.match(text, at)) and (end := _ENDS.match(text, said.end())) and \
+            (before := list(_DURATION.finditer(text, 0, back.start()))) and \
+            not _VALUE.search(text, before[-1].end(), back.start()):
+        # The unit left out ("two hours, wait, two and a half"): the old one's.
+        unit = re.findall(_SPAN, before[-1][0], re.IGNORECASE)[-1]
+        plural = unit if unit.lower().endswith("s") or said[0].lower() in ("one", "1") else unit + "s"
+        return (text[:before[-1].start()] + f"{said[0]} {plural}" +
+                text[before[-1].end():back.start()] + text[end.end():])
     elif (place := _place(text, at)) and _PLACE_ENDS.match(text, place[1]):
         named = [p for m in _AT_PLACE.finditer(text, 0, back.start())
                  if (p := _place(text[:back.start()], m.end()))]
         if named:
             old, new, rest = named[-1], place, place[1]
-    if old is None or (back["bare"] and not re.match(r"\s*[,.;!-]", back[0])
-                       and text[old[1]:back.start()].strip()):
+    if old is None or _apart(text, old[1], back):
         return None
     return text[:old[0]] + text[new[0]:new[1]] + text[old[1]:back.start()] + text[rest:]
 

@@ -51,6 +51,26 @@ from assistant.tools.registry import Registry
     ("weather in london tomorrow, actually make that manchester", "weather in manchester tomorrow"),
     ("what time is it in new york, no, los angeles", "what time is it in los angeles"),
     ("is it raining in Leeds no Bradford", "is it raining in Bradford"),
+    # Other ways of correcting (corrected-3; each read as first said at 9638575).
+    ("set a timer for 8 minutes nah 10", "set a timer for 10 minutes"),
+    ("set a timer for 8 minutes, er, 10", "set a timer for 10 minutes"),
+    ("set a timer for 8 um 10 minutes", "set a timer for 10 minutes"),
+    ("remind me at 5 uh 6 to call mum", "remind me at 6 to call mum"),
+    ("egg timer for 6 minutes please, um no, seven", "egg timer for seven minutes please"),
+    ("set a timer for 8 minutes, correction: 10", "set a timer for 10 minutes"),
+    ("log not 5mg, 10mg of melatonin", "log 10mg of melatonin"),
+    ("timer 8 mins... 10*", "timer 10 mins"),
+    ("remind me to call jon at 5 .. john*", "remind me to call john at 5"),
+    ("weather amsterdam tomorrow -- rotterdam i mean", "weather rotterdam tomorrow"),
+    ("whats the time in paris, london i mean", "whats the time in london"),
+    ("set a timer for 8 minutes, 10 I mean", "set a timer for 10 minutes"),
+    ("set a timer for 8 minutes, make it 10 I meant", "set a timer for 10 minutes"),
+    ("set a timer for two hours, wait, two and a half", "set a timer for two and a half hours"),
+    ("set a timer for a couple of minutes, actually make it five", "set a timer for five minutes"),
+    ("remind me in 2 hours, no, three", "remind me in three hours"),
+    ("is it sunny in San Diego? oh sorry, I meant San Francisco", "is it sunny in San Francisco?"),
+    ("set a 10 minute timer and remind me at five, no, six",
+     "set a 10 minute timer and remind me at six"),
 ])
 def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, meant: str) -> None:
     assert settled(said) == meant
@@ -71,6 +91,20 @@ def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, mean
     "what's the weather in Rome, actually, what time is it",
     "remind me to call the office in London, actually the Paris office",
     "sorry, what's the time in Oslo",
+    # Nothing taken back by the words corrected-3 reads.
+    "what's 15% of um 80",
+    "what's 5 plus er 6",
+    "log 200mg ibuprofen oh 400mg",  # "oh" with words between: not a correction
+    "um what's the weather in york",
+    "remind me not to eat after 8",
+    "set a timer for 10 minutes oh and remind me at 5",
+    "note: 5* hotel, booked",
+    "convert 5 km to miles, i mean it",
+    "nah I'm good thanks",
+    "what's 2*3",
+    "set a timer for 10 minutes, not 8",  # as said: the words may be a note's
+    "add a note: the plumber comes Tuesday, not Monday",
+    "how long do you boil pasta for normally, al dente i mean",
 ])
 def test_words_that_correct_no_value_are_read_as_said(said: str) -> None:
     assert settled(said) == said
@@ -79,7 +113,8 @@ def test_words_that_correct_no_value_are_read_as_said(said: str) -> None:
 @given(st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), max_size=80))
 def test_text_with_no_word_that_takes_a_value_back_is_never_changed(text: str) -> None:
     if not any(w in text.lower() for w in ("no", "wait", "sorry", "actually", "oops", "mean",
-                                           "scratch", "correction", "rather", "make")):
+                                           "scratch", "correction", "rather", "make", "nah", "er", "um",
+                                           "uh", "oh", "not", "*")):
         assert settled(text) == text
 
 
