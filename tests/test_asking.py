@@ -647,7 +647,8 @@ def test_after_a_tool_result_the_models_words_stand_though_a_medicine_is_named()
 @pytest.mark.parametrize(("heard", "why"), [
     ("should I water the tomatoes at 7 or at 8 tonight", "advice"),
     ("my brother's got his driving test at 10 on Monday", "someone else's"),
-    ("I might go for a run at 6 tomorrow, we'll see", None),  # "might" alone is no plan
+    # "might" alone is no plan, but it is the user's news, asking for nothing (news-told).
+    ("I might go for a run at 6 tomorrow, we'll see", "news told"),
     ("thinking about cleaning the car on Sunday", "a plan"),
     # Words that ask to save it keep the call.
     ("note to self: ask if it's ok to park there overnight", None),
@@ -766,6 +767,47 @@ def test_the_loop_runs_the_call_asked_for_beside_one_said_not_to() -> None:
 ])
 def test_a_request_taken_back_as_it_is_said(heard: str, back: bool) -> None:
     assert (unasked(heard, ANY_TOOL) == "taken back") is back
+
+
+@pytest.mark.parametrize(("heard", "news"), [
+    # The user's news, asking for nothing (news-told; at 15aacf7 the first 7 each set a reminder).
+    ("picked up the kids at 3:15 and we got ice cream, good day", True),
+    ("my dentist appointment is thursday at 2:30, not looking forward to it", True),
+    ("our anniversary dinner is saturday at 8, can't wait", True),
+    ("the car's booked in for its MOT on tuesday at 10", True),
+    ("mum's birthday party is sunday at 2", True),
+    ("my exam is on monday at 9, wish me luck", True),
+    ("I start my new job on the 3rd at 9am", True),
+    ("parents evening is on the 14th at 6pm, should be fine", True),
+    ("gym class moved to 7pm tonight", True),
+    # Asking: a word for a record, a request, a question, a need; or no statement.
+    ("my flight leaves at 6, remind me at 4", False),
+    ("the dentist is at 3, dont let me forget", False),
+    ("wrote it on the whiteboard but stick it in notes too - bin day is tuesday now", False),
+    ("my to-do list needs 'email the landlord'", False),
+    ("I need to call mum at 5", False),
+    ("my exam is monday at 9, remember that for me", False),
+    ("is the dentist at 3", False),
+    ("what's on at 3 tomorrow", False),
+    ("dentist thursday 2:30", False),
+])
+def test_the_users_news_asks_for_no_reminder_or_note(heard: str, news: bool) -> None:
+    from assistant.tools import notes, timers
+
+    for tool in (*timers.TOOLS, *notes.TOOLS):
+        if tool.name in ("set_reminder", "add_note"):
+            assert (unasked(heard, tool.held_back_by, tool.action) == "news told") is news
+    # A dose told is still logged.
+    log = next(t for t in medication.TOOLS if t.name == "log_dose")
+    assert unasked(f"{heard}, took 2 paracetamol", log.held_back_by, log.action) != "news told"
+
+
+def test_the_loop_sets_no_reminder_for_the_users_news() -> None:
+    reminder = ToolCall("set_reminder", {"text": "anniversary dinner", "when": "saturday at 8"})
+    bot, _, ran = _bot(render_lfm2([reminder]), "Reminder set.")
+    events = list(bot.turn(UserInput(text="our anniversary dinner is saturday at 8, can't wait")))
+    assert ran == []
+    assert [e.text for e in events if isinstance(e, Answer)] == [NOT_ASKED["news told"]]
 
 
 def test_the_loop_leaves_a_request_taken_back() -> None:

@@ -87,6 +87,12 @@ need ("I'll need a reminder at 5"), what the user will be ("I'll be late"), and 
 beside a request ("I'm off to the gym, set a 45 minute timer"; "gonna be in Leeds tomorrow,
 what's the weather like?"; "already preheated the oven, start a 35 minute timer") ask.
 
+Nor is a reminder set or a note saved for the user's news, told and asking for nothing
+(`told_news`): "my dentist appointment is thursday at 2:30, not looking forward to it" and "picked
+up the kids at 3:15 and we got ice cream" had each set a reminder. A word that asks for one ("my
+flight leaves at 6, remind me at 4", "the dentist is at 3, don't let me forget"), a question, a
+clause that opens as a request, or a need ("I need to call mum at 5") asks; a dose told is logged.
+
 Nor does any call run for a thing the request says to leave as it is ("Leave the egg timer
 alone", "keep the pizza timer running": the brain had cancelled the one and set a second
 timer for the other), unless another clause, before or after, asks for a call ("cancel the pizza
@@ -459,8 +465,10 @@ _WHY = {
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
 RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
+# What holds back a reminder or a note beside `RECORD`: the user's news (`told_news`).
+WRITTEN = (*RECORD, "news told")
 REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", "taken back",
-           *_WHY)
+           "news told", *_WHY)
 # The reasons that hold back a call to any tool: a change to a reminder the brain wrote as a
 # daily medicine schedule ("make the water the plants reminder repeat every day") too.
 ANY_TOOL = ("an action no tool does", "a change to a reminder", "a question about me",
@@ -490,6 +498,7 @@ NOT_ASKED = {
     "someone else's": "I haven't saved that, since it sounds like someone else's medicine. " + _SAY,
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
+    "news told": "Okay. Just ask if you want a reminder or a note for it.",
     "said not to": "Okay, I've left it.",
     "taken back": "Okay, I've left it.",
     "left as it is": "Okay, I've left it.",
@@ -553,7 +562,8 @@ def unasked(text: str, reasons: Sequence[str], action: str = "", reads: bool = F
             left_as_it_is(s, action, reads) if why == "left as it is" else \
             own_plan(s) if why == "the user's own plan" else \
             asked_how(s, reads) if why == "asked how to" else \
-            taken_back(s) if why == "taken back" else _WHY[why].search(s)
+            taken_back(s) if why == "taken back" else \
+            told_news(s) if why == "news told" else _WHY[why].search(s)
         # "Pause the pasta timer and set a new one for 5 minutes": a clause after the action no
         # tool does may ask for this call ("edit note 3 so ..." is still the edit's own clause).
         if isinstance(says, re.Match) and why in LIFTED and action:
@@ -705,6 +715,35 @@ def taken_back(s: str) -> bool:
                for back in _TAKEN_BACK.finditer(s))
 
 
+# The user's news: a request that opens as a statement (a subject, or a deed told in the past:
+# "my dentist appointment is thursday at 2:30", "picked up the kids at 3:15", "just booked a
+# haircut for friday") and asks for nothing: no word that asks for a record (`_ASK`), no question,
+# no clause that opens as a request, no need or wish. No writer of a committed set expected a
+# reminder or a note for one (docs/brain-eval/news-told/).
+_STATEMENT = re.compile(
+    r"^(?:(?:so|well|ok(?:ay)?|oh|ugh|btw|fyi|just\s+so\s+you\s+know|guess\s+what|heads\s+up|hey|"
+    r"hi)\W+)*(?:(?:my|our|the|his|her|their|i|i'm|im|i've|ive|we|we're|we've|"
+    r"(?!(?:what|who|where|when|how|why|which)'s)[a-z]+'s|[a-z]{3,}ed|got|had|went|came|left|made|"
+    r"saw|met|bought|paid|found|wrote|did|just)\b|(?!(?:what|who|where|when|how|why|which|is|are|"
+    r"was|were|do|does|did|can|could|will|would|should|shall)\b)(?:[a-z]+\s+){1,3}(?:is|are|was|"
+    r"were|got|gets|moved|starts|leaves|arrives|lands|begins|ends|finishes)\b)")
+_REQUEST = re.compile(
+    r"(?:^|[,.;:!-]\s*|\b(?:and|so|but|then|just|pls|please)\s+)(?:set|start|remind|add|log|note|"
+    r"jot|save|write|put|make|keep|record|track|create|schedule|book|tell|give|show|list|read|"
+    r"check|find|search|cancel|delete|remove|convert|calculate|wake|alert|ping|stick|pop|bung|"
+    r"chuck|stash|pin|mark|plug|throw|enter|type|store)\b")
+_NEED = re.compile(r"\b(?:(?:i|we)(?:'d|\s+would)?|i've|we've)\s+(?:really\s+|just\s+|also\s+)?"
+                   r"(?:need|have\s+to|got\s+to|gotta|must|should|want|wanna|like)\b|"
+                   r"\b(?:needs?|can\s+(?:you|u)|could\s+(?:you|u)|remember)\b")
+
+
+def told_news(s: str) -> bool:
+    """Whether `s` (lower case) tells the user's news and asks for nothing ("our anniversary
+    dinner is saturday at 8, can't wait")."""
+    return bool(_STATEMENT.match(s)) and "?" not in s and not _ASK.search(s) and \
+        not _REQUEST.search(s) and not _NEED.search(s)
+
+
 def said_not_to(s: str, action: str) -> bool:
     """Whether `s` (lower case) says not to do `action`, not to keep anything, or not to set
     what `action` would undo (`_UNDOES`) without asking for the undoing, or puts it off."""
@@ -759,6 +798,6 @@ def _asked_again(rest: str, action: str) -> bool:
 
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
-           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "asked_how", "asks", "asks_to_keep",
-           "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to", "taken_back",
-           "unasked", "unmeasured"]
+           "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "WRITTEN", "asked_how", "asks",
+           "asks_to_keep", "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to",
+           "taken_back", "told_news", "unasked", "unmeasured"]

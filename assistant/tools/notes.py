@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from assistant.tools.asking import RECORD
+from assistant.tools.asking import WRITTEN
 from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind, whole_number
 from assistant.tools.context import ToolContext
 from assistant.tools.when import say_when
@@ -171,7 +171,7 @@ TOOLS = (
                      "description": "The note's text, as the user said it."}},
             "required": ["text"]},
         side_effect=SideEffect.WRITE,
-        held_back_by=RECORD,  # "should I paint the fence blue?" is not a note
+        held_back_by=WRITTEN,  # "should I paint the fence blue?" is not a note
         action="note",
         dictated=dictated_note,  # "note: parked on level 3, bay 42" got delete_note(1)
     ),

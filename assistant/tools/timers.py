@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.events import Notification
-from assistant.tools.asking import RECORD
+from assistant.tools.asking import WRITTEN
 from assistant.tools.base import (
     ErrorCode,
     NeedsConfirmation,
@@ -486,7 +486,7 @@ TOOLS = (
           "required": ["text", "when"], "additionalProperties": False},
          side_effect=SideEffect.WRITE, moments={"when": "future"},
          # "should I take my statin at night?"; "move the call mom reminder to tomorrow"
-         held_back_by=RECORD, action="reminder"),
+         held_back_by=WRITTEN, action="reminder"),
     Tool("list_reminders", "List reminders that have not fired yet, soonest first.", _EMPTY,
          side_effect=SideEffect.READ, returns_untrusted_text=True, action="reminder"),
 )
