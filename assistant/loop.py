@@ -298,6 +298,10 @@ class Conversation:
             if isinstance(outcome, Reply) and fresh and (said := talk.answer(self._newest_words())):
                 yield from self._answer(t, said, spoken=False)  # small talk, answered in kind
                 return
+            if isinstance(outcome, Reply) and fresh and \
+                    (said := talk.unanswered(self._newest_words())):
+                yield from self._answer(t, said, spoken=False)  # no tool could have done it
+                return
             if isinstance(outcome, Reply):
                 # Nothing said and nothing done: the model did not know what to do (the tuned
                 # brain writes no words), not a crash: ask for other words.

@@ -5,7 +5,13 @@ request is small talk, the loop answers it in kind (`answer`): a greeting, a que
 assistant is, what it is called or who made it, with a greeting and what it can do; thanks or
 praise with "You're welcome"; a goodbye with a goodbye. One clause of anything else ("good
 morning, what's the weather", "thanks, the cake was burnt though") keeps the apology. No call
-is changed: small talk beside a request the brain called for runs the call as before."""
+is changed: small talk beside a request the brain called for runs the call as before.
+
+A request that is no small talk and that no tool could have done is answered for what it is
+(`unanswered`): a question that names no tool's topic ("what's a prime number again") is told
+what the tools do, the user's news ("meeting got moved to 3pm again, so annoying") that it was
+heard. Anything that names a tool's topic, a medicine or a number keeps the apology: it may be
+a request the brain missed, and other words may get it done."""
 
 from __future__ import annotations
 
@@ -77,6 +83,47 @@ def kinds(text: str) -> frozenset[str]:
     return frozenset().union(*found) if found and all(found) else frozenset()
 
 
+# A request the brain did nothing for, where no other answer stands, that no tool could have
+# done: a question that names no tool's topic, or the user's news (unanswered). Saying it
+# another way cannot help there; anything that names a tool's topic still asks for other words,
+# since it may be a request the brain missed.
+_TOOLS_TOPIC = (
+    r"timers?|countdown|alarms?|remind\w*|nudge|ping|wake|notes?|jot|write|written|save|remember|"
+    r"lists?|schedule\w*|calendar|log\w*|doses?|pills?|tablets?|meds?|medicines?|medication|took|"
+    r"taken|take|had|puffs?|mg|ml|weather|forecast|rain\w*|snow\w*|sunny|sun|cloudy|cold|hot|warm|"
+    r"chilly|freezing|temperature|degrees|umbrella|coat|jacket|wind\w*|storm\w*|humid\w*|"
+    r"convert\w*|units?|kilo\w*|km|miles?|pounds?|lbs?|kgs?|grams?|ounces?|oz|lit(?:re|er)s?|cups?|"
+    r"\w*spoons?|feet|foot|inch\w*|met(?:re|er)s?|cm|mm|celsius|fahrenheit|mph|stones?|gallons?|tons?|tonnes?|"
+    r"pints?|percent|plus|minus|times|divided|multiplied|squared|root|total|sum|tip|split|"
+    r"minutes?|mins?|hours?|hrs?|seconds?|secs?|how\s+(?:much|many|far|long|big|heavy|tall)")
+_TIMES = (r"time\w*|clock|o'?clock|date|day|days|today|tonight|tomorrow|week|month|year|morning|"
+          r"evening|afternoon|noon|midnight|am|pm|monday|tuesday|wednesday|thursday|friday|"
+          r"saturday|sunday|now|when")
+_NEWS_TOPIC = re.compile(rf"(?:\b|(?<=\d))(?:{_TOOLS_TOPIC})\b")
+_QUESTION_TOPIC = re.compile(rf"(?:\b|(?<=\d))(?:{_TOOLS_TOPIC}|{_TIMES})\b|\d")
+_QUESTION = re.compile(r"\?|^\W*(?:(?:ok(?:ay)?|so|hey|um+|hmm+|quick\s+question)\W+)*(?:what|what'?s|"
+                       r"whats|who|who'?s|where|where'?s|why|which|how|how'?s|is|are|was|were|do|"
+                       r"does|did|can|could|will|would|should|shall)\b")
+
+
+def unanswered(text: str) -> str | None:
+    """The answer to `text`, a request the brain did nothing for, where no tool could have done
+    it: a question that names no tool's topic is told what the tools do; the user's news, that
+    it was heard ("meeting got moved to 3pm again, so annoying"). Else None: "say it another
+    way" may get a missed request done."""
+    from assistant.tools.asking import ADVICE_UNNAMED, NOT_ASKED, plain, told_news
+    from assistant.tools.medication import names_a_medicine
+
+    s = plain(text)
+    if names_a_medicine(s):
+        return None
+    if told_news(s) and not _NEWS_TOPIC.search(s):
+        return NOT_ASKED["news told"]
+    if _QUESTION.search(s) and not _QUESTION_TOPIC.search(s):
+        return ADVICE_UNNAMED
+    return None
+
+
 def answer(text: str) -> str | None:
     """The answer in kind to `text` when it is only small talk; else None. A greeting answers
     greetings (with thanks or a goodbye beside it too); thanks and a goodbye are both answered."""
@@ -88,4 +135,4 @@ def answer(text: str) -> str | None:
     return None
 
 
-__all__ = ["GOODBYE", "GREETING", "LATER", "WELCOME", "answer", "kinds"]
+__all__ = ["GOODBYE", "GREETING", "LATER", "WELCOME", "answer", "kinds", "unanswered"]
