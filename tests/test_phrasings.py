@@ -243,7 +243,6 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "everyday-19",
                                       "corrected-3",
                                       "news-told",
-                                      "news-told",
                                       "unanswered"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
