@@ -100,6 +100,12 @@ _TIMES = (r"time\w*|clock|o'?clock|date|day|days|today|tonight|tomorrow|week|mon
           r"evening|afternoon|noon|midnight|am|pm|monday|tuesday|wednesday|thursday|friday|"
           r"saturday|sunday|now|when")
 _NEWS_TOPIC = re.compile(rf"(?:\b|(?<=\d))(?:{_TOOLS_TOPIC})\b")
+# News tells something: a verb told ("the kettle" is a fragment, maybe a request half said): a
+# word after "I" or "we", a third person's ("my gran lives..."), or a verb people tell news with.
+_TELLS = re.compile(r"^(?:i|we|they|he|she)\s+\w|^(?:my|our|the|his|her|their)\s+\w+\s+\w+s\b|"
+                    r"\w'(?:s|re|m|ve|d|ll)\b|\b(?:is|are|was|were|am|be|been|im|ive|has|have|got|"
+                    r"gets|went|came|lost|won|made|said|told|saw|left|found|bought|paid|ran|fell|"
+                    r"broke|sold|met|feel|feels|felt|love|hate|start|starts|\w{3,}ed|\w{3,}ing)\b")
 _QUESTION_TOPIC = re.compile(rf"(?:\b|(?<=\d))(?:{_TOOLS_TOPIC}|{_TIMES})\b|\d")
 _QUESTION = re.compile(r"\?|^\W*(?:(?:ok(?:ay)?|so|hey|um+|hmm+|quick\s+question)\W+)*(?:what|what'?s|"
                        r"whats|who|who'?s|where|where'?s|why|which|how|how'?s|is|are|was|were|do|"
@@ -117,7 +123,7 @@ def unanswered(text: str) -> str | None:
     s = plain(text)
     if names_a_medicine(s):
         return None
-    if told_news(s) and not _NEWS_TOPIC.search(s):
+    if told_news(s) and _TELLS.search(s) and not _NEWS_TOPIC.search(s):
         return NOT_ASKED["news told"]
     if _QUESTION.search(s) and not _QUESTION_TOPIC.search(s):
         return ADVICE_UNNAMED
