@@ -764,6 +764,32 @@ def test_the_loop_runs_the_call_asked_for_beside_one_said_not_to() -> None:
     ("remind me at 5 to call mum - don't forget!", False),
     ("log 2 puffs ventolin, no need for a reminder", False),
     ("nvm", False),  # nothing asked before it
+    # The user's reason after it, no stop before or after it, other words (taken-back-2; each
+    # ran at 9638575).
+    ("remind me to move the car at 6, scrap that, my neighbour already moved it for me", True),
+    ("set a reminder to pick up the kids at 3. Never mind, their dad's getting them today.", True),
+    ("set a 40 min timer for the roast, actually never mind, the oven isn't even on yet", True),
+    ("whats the weather in leeds, scratch that, delivery guy's at the door", True),
+    ("pls set a 3 min timer for my tea oh nvm its already steeped", True),
+    ("how many ml in 3 cups, never mind I'll just use the measuring jug", True),
+    ("remind me to stretch at 3, never mind i know what time it is", True),
+    ("log my inhaler. don't worry about it", True),
+    ("set a timer for 20 min. skip it", True),
+    ("remind me to buy a boat jk", True),
+    ("delete all my notes. just kidding!", True),
+    ("whats 15% of 80, please ignore", True),
+    ("set a timer for 10. neverm ind", True),
+    ("convert 5 miles to km. actually no", True),
+    # Still asking: a thing, a new value, a new ask after it.
+    ("never mind the tea timer, it's done", False),
+    ("don't worry about the dentist reminder, delete it", False),
+    ("stop timer 2, never mind it", False),
+    ("timer for 5 mins nvm make it 8", False),
+    ("set a timer for 5 min nvm just 8", False),
+    ("set a timer for 5, never mind, do 10 instead", False),
+    ("ok don't worry, what's the time in oslo", False),
+    ("skip the first one, just set the pasta timer", False),
+    ("nvm that, just check leeds", False),
 ])
 def test_a_request_taken_back_as_it_is_said(heard: str, back: bool) -> None:
     assert (unasked(heard, ANY_TOOL) == "taken back") is back

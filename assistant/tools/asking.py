@@ -682,37 +682,69 @@ def _deed(s: str) -> int | None:
     return deed.end("verb") if done else None
 
 
-# A request taken back as it is said: after an ask, a clause that opens after a stop, a comma or a
-# dash (maybe after "actually", "wait", "no", "or rather") and takes it back, then nothing asked
-# ("set a timer for 5 minutes... actually never mind, I'll keep an eye on it myself"; "log 2
-# ibuprofen. wait no, ignore that"). Not "never mind the tea timer" (a cancel: `_UNDO`), "I always
-# forget it", "don't forget to...", or "never mind, what's the time in Oslo" (asked again).
+# A request taken back as it is said: after an ask, a clause that takes it back ("set a timer for 5
+# minutes... actually never mind, I'll keep an eye on it myself"; "log 2 ibuprofen. wait no, ignore
+# that"), then nothing asked and no new value. It opens after a stop, a comma or a dash (maybe after
+# "actually", "wait", "no", "or rather"), or after "oh", "wait", "actually"... with no stop ("a 3
+# min timer for my tea oh nvm its already steeped"); "nvm", "never mind" and "jk" need neither.
+# Not "never mind the tea timer" (a cancel: `_UNDO`), "I always forget it", "don't forget to...",
+# or "never mind, what's the time in Oslo" (asked again).
+_BEFORE_BACK = r"(?:actually|wait|oh|ah|hmm+|um+|uh+|no|nah|nope|sorry|ok(?:ay)?|lol|or\s+rather|" \
+    r"on\s+second\s+thoughts?)\b[\s,.!-]*"
 _TAKEN_BACK = re.compile(
-    r"(?<=\S)\s*(?:[,.;:!?]+|\s-+|\s\u2013|\u2014)\s*"
-    r"(?:(?:actually|wait|oh|ah|hmm+|um+|uh+|no|nah|nope|sorry|ok(?:ay)?|or\s+rather|"
-    r"on\s+second\s+thoughts?)\b[\s,.!-]*)*"
-    r"(?:never\s*mind|nvm|forget\s+(?:it|that|about\s+it|i\s+(?:asked|said\s+anything))|"
-    r"ignore\s+(?:that|this|me)|scratch\s+that|disregard(?:\s+that)?|don'?t\s+bother|no\s+need|"
-    r"don'?t|do\s+not)(?=\s*(?:[,.;:!)\u2013\u2014-]|$))")
-# What may follow it: nothing, or the user's own words ("I'll do it myself", "found it", "thanks");
-# not a new value ("scratch that, 20 min": corrected's) or a thing ("scratch that, keep the tea
-# timer").
+    rf"(?<=\S)(?:\s*(?:[,.;:!?]+|\s-+|\s\u2013|\u2014)\s*(?:{_BEFORE_BACK})*|"
+    rf"\s+(?:{_BEFORE_BACK})+|\s+(?=n(?:ever\s*m\s*ind|vm)\b|jk\b|just\s+kidding\b))"
+    r"(?:(?P<long>n(?:ever\s*m\s*ind|vm)(?:\s+(?:that|this|about\s+(?:it|that)))?|jk|"
+    r"just\s+kidding|forget\s+(?:(?:about\s+)?(?:it|that|this)|i\s+(?:asked|said\s+anything))|"
+    r"(?:please\s+|pls\s+)?ignore(?:\s+(?:that|this|me|my\s+last(?:\s+message)?))?|"
+    r"scr(?:atch|ap)\s+that|disregard(?:\s+(?:that|this))?|don'?t\s+bother|"
+    r"don'?t\s+worry(?:\s+about\s+(?:it|that))?|skip\s+(?:it|that))|"
+    r"(?P<short>no\s+need|don'?t|do\s+not|(?<=actually )no|(?<=wait )no))"
+    r"(?=\s*(?:[,.;:!)\u2013\u2014-]|$)|(?(long)\s+|(?!)))")
+# What may follow it: nothing, or the user's own words ("I'll do it myself", "found it", "their
+# dad's getting them today", "the oven isn't even on yet"): words that start as the user's, or a
+# clause that tells something (a verb told: "'s", "isn't", "already", "moved"). Not a thing
+# ("scratch that, keep the tea timer", "never mind the tea timer") or a new value.
 _OWN_WORDS = re.compile(
-    r"(?:[\s,.;:!)\u2013\u2014-])*(?:$|(?:i|i'll|i'm|i've|i'd|got|found|thanks|thank|thx|ty|"
-    r"cheers|lol|haha|my\s+bad|sorry|ok|okay|he|she|he's|she's|they|they're|we|we're|it|it's|"
-    r"that's|forget|never\s*mind|nvm|no\s+worries|all\s+good)\b)")
-# What asks again after it: a question, or a request's verb ("never mind, set one for 10").
+    r"(?:[\s,.;:!)\u2013\u2014-])*(?:$|(?:i|i'll|i'm|i've|i'd|im|ill|got|found|thanks|thank|thx|"
+    r"ty|cheers|lol|haha|my\s+bad|sorry|ok|okay|he|she|he's|she's|they|they're|we|we're|it's|"
+    r"its|that's|thats|forget|never\s*mind|nvm|no\s+worries|all\s+good)\b)")
+_TOLD = re.compile(
+    r"\w'(?:s|re|m|ve|ll|d)\b|\b(?:is|are|was|were|has|have|had|isn'?t|aren'?t|wasn'?t|weren'?t|"
+    r"hasn'?t|haven'?t|doesn'?t|didn'?t|can'?t|won'?t|will|already|gonna|just|still|"
+    r"\w{3,}ed)\b")
+# A new value in the old one's place ("scratch that, 20 min", "nvm make it tomorrow"): corrected's.
+_NEW_VALUE = re.compile(
+    r"[\s,.;:!-]*(?:make\s+it\s+|to\s+|for\s+|at\s+|in\s+|on\s+)?(?:\d|(?:one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|fifteen|twenty|thirty|half|an?\s+hour|today|tonight|tomorrow|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)|.*\b(?:instead|rather)\b")
+# What asks again after it: a question, a plea, or a clause that opens with a request's verb
+# ("never mind, set one for 10", "nvm just check leeds"); not the user's own deed ("I'll just use
+# the jug").
+_PLEA = re.compile(r"\?|\b(?:can\s+(?:you|u)|could\s+(?:you|u)|please|pls)\b")
 _ASKED_AFTER = re.compile(
-    r"\?|\b(?:set|start|remind|add|log|note|jot|save|convert|calculate|work\s+out|cancel|delete|"
-    r"remove|tell|show|list|read|check|search|find|look\s+up|what|what's|whats|how|when|where|"
-    r"which|can\s+(?:you|u)|could\s+(?:you|u)|please|pls)\b")
+    r"\s*(?:(?:just|now|ok(?:ay)?|then)\s+)*(?:set|start|remind|add|log|note|jot|save|convert|"
+    r"calculate|work\s+out|cancel|delete|remove|tell|show|list|read|check|search|find|look\s+up|"
+    r"keep|make|change|use|do|what|what's|whats|how|when|where|which)\b")
+
+
+def _asks_after(rest: str) -> bool:
+    """Whether `rest` (what follows a take-back) asks for something again."""
+    return bool(_PLEA.search(rest)) or any(
+        _ASKED_AFTER.match(clause) for clause in re.split(r"[,.;:!\u2013\u2014-]+|\b(?:and|so|but)\b",
+                                                          rest))
 
 
 def taken_back(s: str) -> bool:
     """Whether `s` (lower case) takes back what it asked as it says it, and asks nothing after
     ("remind me to call the bank at 3, or rather, don't, I'll do it right now")."""
-    return any(_OWN_WORDS.match(s, back.end()) and not _ASKED_AFTER.search(s, back.end())
-               for back in _TAKEN_BACK.finditer(s))
+    for back in _TAKEN_BACK.finditer(s):
+        rest = s[back.end():]
+        told = _BREAK.split(rest.strip(" ,.;:!-"), maxsplit=1)[0]
+        own = _OWN_WORDS.match(rest) or (not back["short"] and _TOLD.search(told))
+        if own and not _NEW_VALUE.match(rest) and not _asks_after(rest):
+            return True
+    return False
 
 
 # The user's news: a request that opens as a statement (a subject, or a deed told in the past:
