@@ -29,7 +29,8 @@ _VALUE = re.compile(rf"\b(?:(?P<number>{_NUMBER})(?P<unit>{_UNIT})|(?P<day>{_DAY
 # The correction: words that take back what was just said, maybe "make it" / "it's" before the
 # new value. A bare "no" after a comma, a dash or a stop, or right after the value ("8 minutes no
 # 10"): "I have no 5mg tablets" takes nothing back.
-_BACK_WORD = (r"(?:wait|sorry|actually|oops|i\s+mean(?:t)?|scratch\s+that|correction|or\s+rather"
+_BACK_WORD = (r"(?:wait|sorry|actually|oops|jk|just\s+kidding|i\s+mean(?:t)?|scratch\s+that|correction"
+              r"|or\s+rather"
               r"|nope|make\s+(?:it|that)(?:\s+to)?|change\s+(?:it|that)\s+to|it'?s"
               r"|(?:it\s+)?should\s+be|no+)\b")
 # "er", "um", "oh" only right after the value they take back ("8 um 10 minutes"): "what's 15% of,

@@ -790,6 +790,8 @@ def test_the_loop_runs_the_call_asked_for_beside_one_said_not_to() -> None:
     ("ok don't worry, what's the time in oslo", False),
     ("skip the first one, just set the pasta timer", False),
     ("nvm that, just check leeds", False),
+    # A joke takes back the aside before it, not the ask (taken-back-2's one made wrong).
+    ("read my newest note, i can never remember what i wrote lol jk i can, just lazy", False),
 ])
 def test_a_request_taken_back_as_it_is_said(heard: str, back: bool) -> None:
     assert (unasked(heard, ANY_TOOL) == "taken back") is back

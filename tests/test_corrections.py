@@ -71,6 +71,9 @@ from assistant.tools.registry import Registry
     ("is it sunny in San Diego? oh sorry, I meant San Francisco", "is it sunny in San Francisco?"),
     ("set a 10 minute timer and remind me at five, no, six",
      "set a 10 minute timer and remind me at six"),
+    # "jk" before the new value (taken-back-2's other one made wrong: then read as taken back).
+    ("set a noodle timer for 5 min jk make it 15, they're the thick ones",
+     "set a noodle timer for 15 min, they're the thick ones"),
 ])
 def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, meant: str) -> None:
     assert settled(said) == meant

@@ -735,10 +735,16 @@ def _asks_after(rest: str) -> bool:
                                                           rest))
 
 
+_JOKE = re.compile(r"\W*(?:lol\s+)?(?:jk|just\s+kidding)\b")
+_SAID = re.compile(r"[,.;:!?\u2013\u2014]+|\s-+\s")
+
+
 def taken_back(s: str) -> bool:
     """Whether `s` (lower case) takes back what it asked as it says it, and asks nothing after
     ("remind me to call the bank at 3, or rather, don't, I'll do it right now")."""
     for back in _TAKEN_BACK.finditer(s):
+        if _JOKE.match(s, back.start()) and _OWN_WORDS.match(_SAID.split(s[:back.start()])[-1]):
+            continue  # "i can never remember what i wrote lol jk i can": the joke was the aside
         rest = s[back.end():]
         told = _BREAK.split(rest.strip(" ,.;:!-"), maxsplit=1)[0]
         own = _OWN_WORDS.match(rest) or (not back["short"] and _TOLD.search(told))
