@@ -792,6 +792,11 @@ def test_the_loop_runs_the_call_asked_for_beside_one_said_not_to() -> None:
     ("nvm that, just check leeds", False),
     # A joke takes back the aside before it, not the ask (taken-back-2's one made wrong).
     ("read my newest note, i can never remember what i wrote lol jk i can, just lazy", False),
+    ("remind me at 6pm to feed the cat (she'll starve otherwise lol jk she's very fat)", False),
+    # "it" and the user's words after a bare "don't" (taken-back-3's other one made wrong).
+    ("cancel the pasta timer. wait no, dont, it still needs a few more min", True),
+    ("log 400 mg ibuprofen jk it was 600", False),  # a new value, "it" or not
+    ("what's 48 times 12. jk i meant 48 times 21", False),
 ])
 def test_a_request_taken_back_as_it_is_said(heard: str, back: bool) -> None:
     assert (unasked(heard, ANY_TOOL) == "taken back") is back

@@ -707,17 +707,20 @@ _TAKEN_BACK = re.compile(
 # ("scratch that, keep the tea timer", "never mind the tea timer") or a new value.
 _OWN_WORDS = re.compile(
     r"(?:[\s,.;:!)\u2013\u2014-])*(?:$|(?:i|i'll|i'm|i've|i'd|im|ill|got|found|thanks|thank|thx|"
-    r"ty|cheers|lol|haha|my\s+bad|sorry|ok|okay|he|she|he's|she's|they|they're|we|we're|it's|"
-    r"its|that's|thats|forget|never\s*mind|nvm|no\s+worries|all\s+good)\b)")
+    r"ty|cheers|lol|haha|my\s+bad|sorry|ok|okay|he|she|he's|she's|he'll|she'll|they|they're|"
+    r"they'll|we|we're|we'll|you'll|it(?=\s+\w)|it's|its|that's|thats|forget|never\s*mind|nvm|"
+    r"no\s+worries|all\s+good)\b)")
 _TOLD = re.compile(
     r"\w'(?:s|re|m|ve|ll|d)\b|\b(?:is|are|was|were|has|have|had|isn'?t|aren'?t|wasn'?t|weren'?t|"
     r"hasn'?t|haven'?t|doesn'?t|didn'?t|can'?t|won'?t|will|already|gonna|just|still|"
     r"\w{3,}ed)\b")
-# A new value in the old one's place ("scratch that, 20 min", "nvm make it tomorrow"): corrected's.
+# A new value in the old one's place ("scratch that, 20 min", "nvm make it tomorrow", "jk it was
+# 600"): corrected's.
 _NEW_VALUE = re.compile(
     r"[\s,.;:!-]*(?:make\s+it\s+|to\s+|for\s+|at\s+|in\s+|on\s+)?(?:\d|(?:one|two|three|four|"
     r"five|six|seven|eight|nine|ten|fifteen|twenty|thirty|half|an?\s+hour|today|tonight|tomorrow|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)|.*\b(?:instead|rather)\b")
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)|.*\b(?:instead|rather)\b|"
+    r"[^,.;!?]*\b(?:it\s+was|it\s+is|it'?s|i\s+mean[t]?|make\s+(?:it|that))\s+(?:about\s+)?\d")
 # What asks again after it: a question, a plea, or a clause that opens with a request's verb
 # ("never mind, set one for 10", "nvm just check leeds"); not the user's own deed ("I'll just use
 # the jug").
@@ -736,7 +739,7 @@ def _asks_after(rest: str) -> bool:
 
 
 _JOKE = re.compile(r"\W*(?:lol\s+)?(?:jk|just\s+kidding)\b")
-_SAID = re.compile(r"[,.;:!?\u2013\u2014]+|\s-+\s")
+_SAID = re.compile(r"[,.;:!?(\u2013\u2014]+|\s-+\s")
 
 
 def taken_back(s: str) -> bool:
