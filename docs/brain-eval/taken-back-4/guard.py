@@ -1,7 +1,8 @@
 """The committed typed items taken-back-4 can touch: a request `asking.taken_back` reads otherwise
 than at 9638575, the commit before taken-back-2 (the user's reason after the take-back, no stop
 before or after it, other words of taking back; "jk", "it" and asides mended), whatever its
-gold and the brain's calls. The loop reads the settled words (`corrections.settled`), as at 9638575 for its "before".
+gold and the brain's calls. The loop reads the settled words (`corrections.settled`), as at
+9638575 for its "before".
 
 python docs/brain-eval/taken-back-4/guard.py OUT.jsonl
 """
