@@ -245,7 +245,6 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "news-told",
                                       "unanswered",
                                       "taken-back-2",
-                                      "taken-back-2",
                                       "taken-back-3",
                                       "taken-back-4"}
     for path in sets:
