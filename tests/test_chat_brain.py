@@ -508,6 +508,21 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     ("list my timers and search notes for bread", ["list my timers", "search notes for bread"]),
     ("what's the weather in leeds or york", None),  # one tool: the list's to read
     ("is it better to use notes or reminders for this", None),
+    # asks-same: two conversions or two sums of one shape, one verb (each one call at f532726).
+    ("convert 180C to F, and 250g to ounces", ["convert 180C to F", "convert 250g to ounces"]),
+    ("convert 5 feet to cm and 10 pounds to kg", ["convert 5 feet to cm", "convert 10 pounds to kg"]),
+    ("how many km is 10 miles and 26.2 miles", ["how many km is 10 miles",
+                                                "how many km is 26.2 miles"]),
+    ("whats 15% of 80 and 20% of 45", ["whats 15% of 80", "whats 20% of 45"]),
+    ("what's 12 times 7 and 9 times 8", ["what's 12 times 7", "what's 9 times 8"]),
+    ("whats 20% of 50 & 10% of 30?", ["whats 20% of 50?", "whats 10% of 30?"]),
+    ("what is 7x8 and 6x9", ["what is 7x8", "what is 6x9"]),
+    ("what is 5 plus 3", None),  # one sum
+    ("what's 45 and 38 added together", None),
+    ("convert 2 feet and 3 inches to cm", None),
+    ("1 and a half cups to ml", None),
+    ("log 2 advil and 1 tylenol", None),  # a list: the listing's
+    ("set timers for 5 and 10 minutes", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

@@ -162,6 +162,40 @@ def _shared(clause: str) -> list[str]:
             f"{second}{tail if tail.strip(' ?!.') else both['own'] + tail}".strip()]
 
 
+# Two conversions or two sums asked with one verb: "convert 180C to F, and 250g to ounces", "whats
+# 15% of 80 and 20% of 45", "how many km is 10 miles and 26.2 miles" (asks-same). No clause opens
+# at the second, so the brain, reading the request whole, wrote one call (or added the sums).
+# Each is an ask of its own with the words before the first; only where the two are of one
+# shape and end the request.
+_AMOUNT = r"(?:\d+(?:[.,]\d+)?|\.\d+)(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d)[a-z]+\.?))?"
+_UNIT_WORDS = r"(?:°\s*)?[a-z]+\.?(?:\s+[a-z]+\.?)?"
+_SHAPES = {
+    "conversion": rf"{_AMOUNT}\s+(?:to|in|into)\s+{_UNIT_WORDS}",
+    "sum": rf"{_AMOUNT}\s*(?:%\s+of|\bof|\btimes|x|\*|\bplus|\+|\bminus|-|\bdivided\s+by|/|"
+           rf"\bover|\bmultiplied\s+by)\s*{_AMOUNT}",
+    "amount": r"(?:\d+(?:[.,]\d+)?|\.\d+)\s*[a-z]+\.?",
+}
+_SAME_HEAD = re.compile(r"\b(?:convert|what'?s|whats|what\s+is|what\s+are|how\s+(?:many|much)|"
+                        r"calculate|work\s+out|figure\s+out)\b", re.IGNORECASE)
+_ASKS_AMOUNT = re.compile(r"\bhow\s+(?:many|much)\s+[a-z]+\s+(?:is|are|in)\s+$", re.IGNORECASE)
+_SAME = {kind: re.compile(rf"^(?P<head>.*?)(?P<a>{shape})(?P<join>\s*,?\s*(?:and|&)\s+(?:also\s+)?)"
+                          rf"(?P<b>{shape})(?P<tail>\s*[?.!]*)$", re.IGNORECASE)
+         for kind, shape in _SHAPES.items()}
+
+
+def _repeated(clause: str) -> list[str]:
+    """`clause` as two asks of one shape its verb asks for, or `[clause]`."""
+    for kind, same in _SAME.items():
+        both = same.match(clause)
+        if both is None or not _SAME_HEAD.search(both["head"]):
+            continue
+        if kind == "amount" and not _ASKS_AMOUNT.search(both["head"]):
+            continue  # "log 2 advil and 1 tylenol": a list, the listing's
+        return [f"{both['head']}{both['a']}{both['tail']}".strip(),
+                f"{both['head']}{both['b']}{both['tail']}".strip()]
+    return [clause]
+
+
 def _holds_text(clause: str) -> bool:
     """Whether `clause`, before "and find ...", carries a reminder's or a note's text."""
     return bool(_HOLDS_TEXT.search(clause))
@@ -169,8 +203,9 @@ def _holds_text(clause: str) -> bool:
 
 def clauses(text: str) -> list[str]:
     """`text` split into the asks it holds: clauses joined by a joining word or a sentence's
-    end, each opening as an ask, a greeting before the first left out, and two things asked
-    with one verb (`_shared`); `[text]` where it does not split so."""
+    end, each opening as an ask, a greeting before the first left out, two things asked with
+    one verb (`_shared`), and two conversions or sums of one shape (`_repeated`); `[text]` where
+    it does not split so."""
     greeting = _GREETING.match(text)
     start = greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
     joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start)],
@@ -189,7 +224,7 @@ def clauses(text: str) -> list[str]:
     parts = [c.strip() for c in (*cuts, text[at:]) if c.strip(" ,.;!?-")]
     if len(parts) < 2 or not _OPENS_AS_ASK.match(parts[0]):
         parts = [text[start:].strip()] if start else [text]
-    asks = [ask for part in parts for ask in _shared(part)]
+    asks = [ask for part in parts for shared in _shared(part) for ask in _repeated(shared)]
     return asks if len(asks) > 1 else [text]
 
 
