@@ -19,6 +19,7 @@ from assistant.engine import Message, Request, ToolSpec
 from assistant.engines.chat.engine import (
     ChatEngine,
     ChatSettings,
+    alike,
     call_schema,
     clauses,
     name_confidence,
@@ -423,6 +424,21 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     # The call held back, parsed: the loop may run the one a plain question asks instead.
     assert decision.calls == sure[-1].calls
 
+
+
+@pytest.mark.parametrize(("parts", "names", "used"), [
+    # A pair of one shape may call one tool twice (asks-same-2: asks-same's calls were dropped).
+    (["how many cm is 5 ft", "how many cm is 6 ft"], ["convert_units"] * 2, True),
+    (["whats 15% of 80", "whats 20% of 45"], ["calculate"] * 2, True),
+    (["convert 5 feet to cm", "convert 10 pounds to kg"], ["convert_units"] * 2, True),
+    (["list my timers", "search notes for bread"], ["list_timers", "search_notes"], True),
+    # Two clauses of one tool otherwise: the brain's call of the whole stands.
+    (["set a timer for 5 min", "set one for 10 min"], ["set_timer"] * 2, False),
+    (["whats 15% of 80", "how many cm is 6 ft"], ["calculate"] * 2, False),
+])
+def test_only_a_pair_of_one_shape_calls_one_tool_twice(parts: list[str], names: list[str],
+                                                        used: bool) -> None:
+    assert alike(parts, names) is used
 
 
 @pytest.mark.parametrize(("text", "parts"), [

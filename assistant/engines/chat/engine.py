@@ -21,7 +21,8 @@ One turn:
 is 0 on requests of two asks, as it was trained on one call per turn. So a request that splits
 into clauses that each open as an ask ("cancel the egg timer | and start a new one for 7
 minutes") is also read one clause at a time: where every clause would call on its own, each a
-different tool past the name's check, the clauses' calls replace the one the brain wrote for the
+different tool past the name's check (or one tool for a pair of one shape: "convert 180C to F |
+convert 250g to ounces", `alike`), the clauses' calls replace the one the brain wrote for the
 whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
 clause's words do not leak into it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
@@ -194,6 +195,29 @@ def _repeated(clause: str) -> list[str]:
         return [f"{both['head']}{both['a']}{both['tail']}".strip(),
                 f"{both['head']}{both['b']}{both['tail']}".strip()]
     return [clause]
+
+
+_ONE = {kind: re.compile(rf"^(?P<head>.*?)(?:{shape})\s*[?.!]*$", re.IGNORECASE)
+        for kind, shape in _SHAPES.items()}
+
+
+def _shape(clause: str) -> tuple[str, str] | None:
+    """The shape of `clause` and the words before it, where it is one of `_repeated`'s pair."""
+    for kind, one in _ONE.items():
+        if (m := one.match(clause)) and _SAME_HEAD.search(m["head"]):
+            return kind, m["head"].lower()
+    return None
+
+
+def alike(parts: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether the clauses `parts` that call one tool (`names`, each clause's) are each a pair
+    of one shape asked with one verb (`_repeated`: "convert 180C to F" | "convert 250g to
+    ounces"), which may call it twice (asks-same-2)."""
+    for name in set(names):
+        shapes = {_shape(p) for p, n in zip(parts, names, strict=True) if n == name}
+        if len([n for n in names if n == name]) > 1 and (None in shapes or len(shapes) > 1):
+            return False
+    return True
 
 
 def _holds_text(clause: str) -> bool:
@@ -469,7 +493,7 @@ class ChatEngine:
                 named.append(this)
                 blocks.append(raw)
         names = tuple(name for name, _ in named)
-        used = len(blocks) == len(parts) and len(set(names)) == len(names)
+        used = len(blocks) == len(parts) and (len(set(names)) == len(names) or alike(parts, names))
         yield ClauseCalls(clauses=tuple(parts), p_calls=tuple(p_calls),
                           threshold=self.settings.call_threshold, names=names, used=used)
         return ("\n".join(blocks), named[0]) if used else None
@@ -540,4 +564,4 @@ class ChatEngine:
         return rt.detokenize(out).strip()
 
 
-__all__ = ["ChatEngine", "ChatSettings", "call_schema", "clauses", "name_confidence"]
+__all__ = ["ChatEngine", "ChatSettings", "alike", "call_schema", "clauses", "name_confidence"]
