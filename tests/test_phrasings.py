@@ -248,7 +248,6 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "taken-back-3",
                                       "taken-back-4",
                                       "asks-same",
-                                      "asks-same",
                                       "asks-same-2"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
