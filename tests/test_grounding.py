@@ -625,6 +625,9 @@ def test_a_moment_other_than_the_one_said_is_set_to_it() -> None:
      "monday at noon", None),
     ("remind me at 9 to tell sam the party's at 3", "9 am", None),
     ("tomorrow morning at 7:05 remind me to catch the 7:20 bus", "tomorrow at 7:05 am", None),
+    # A weekday said short, which the reader does not know: the brain's day stands (mended).
+    ("Party starts at 8 on saturday!! remind me sat at 2pm to pick up the cake",
+     "saturday at 2 pm", None),
 ])
 def test_a_reminder_asked_beside_another_moment_goes_off_at_its_own(heard: str, written: str,
                                                                      meant: str | None) -> None:
