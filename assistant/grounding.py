@@ -169,17 +169,13 @@ def ground_duration(call: ToolCall, units: Mapping[str, int], heard: str) -> Too
 def ground_moment(call: ToolCall, moments: Mapping[str, str], heard: str,
                   now: datetime) -> ToolCall:
     """`call` with each of its `moments` arguments (name -> "future" or "past") set to the one
-    moment `heard` says, when it says exactly one and the call's reads as another or is absent;
-    a moment ahead, where `heard` says several, to the one the words that ask for a reminder
-    say (`asked_moment`: "flight's at 6am friday, remind me thursday at 9pm to pack")."""
-    from assistant.tools.when import Prefer, asked_moment, said_moment, same_moment
+    moment `heard` says, when it says exactly one and the call's reads as another or is absent."""
+    from assistant.tools.when import Prefer, said_moment, same_moment
 
     args = dict(call.arguments)
     for name, reading in moments.items():
         prefer: Prefer = "past" if reading == "past" else "future"
         said = said_moment(heard, now, prefer)
-        if said is None and prefer == "future":
-            said = asked_moment(heard, now, prefer)
         if said is None:
             continue
         written = args.get(name)

@@ -606,39 +606,6 @@ def test_a_moment_other_than_the_one_said_is_set_to_it() -> None:
         assert ground_moment(wrong, {"when": "future"}, heard, NOW) is wrong
 
 
-@pytest.mark.parametrize(("heard", "written", "meant"), [
-    # A reminder asked beside news that says another time (when-asked; each as written at
-    # 10c8590): the reminding sentence's moment, or its clause's.
-    ("interview at acme next tues 11am!!! pls remind me monday 7pm to iron my shirt",
-     "tues 11 am", "monday 7pm"),
-    ("book club next wed at 7 at sarah's, remind me monday 6pm to finish the book",
-     "wednesday at 7 am", "monday 6pm"),
-    ("my brother lands at JFK at 9:40 tonight. remind me at 8:45pm to leave",
-     "9:40 am to 8:45 pm", "at 8:45pm"),
-    ("dentist thursday 2:30 — remind me thursday at 1pm", "thursday at 2:30 am",
-     "thursday at 1pm"),
-    ("flight is friday, remind me thursday to pack", "friday", "thursday"),
-    # Another moment that may be the reminder's: a correction, a second reminder, the text's own.
-    ("Set a reminder for tomorrow at noon to email Sarah. Actually make it 1pm.", "tomorrow at 1pm",
-     None),
-    ("Remind me to pay rent on Friday at 9am. Oh and to renew my passport on Monday at noon.",
-     "monday at noon", None),
-    ("remind me at 9 to tell sam the party's at 3", "9 am", None),
-    ("tomorrow morning at 7:05 remind me to catch the 7:20 bus", "tomorrow at 7:05 am", None),
-    # A weekday said short, which the reader does not know: the brain's day stands (mended).
-    ("Party starts at 8 on saturday!! remind me sat at 2pm to pick up the cake",
-     "saturday at 2 pm", None),
-])
-def test_a_reminder_asked_beside_another_moment_goes_off_at_its_own(heard: str, written: str,
-                                                                     meant: str | None) -> None:
-    call = ToolCall("set_reminder", {"text": "x", "when": written})
-    grounded = ground_moment(call, {"when": "future"}, heard, NOW)
-    assert grounded == (ToolCall("set_reminder", {"text": "x", "when": meant}) if meant else call)
-    # A dose's time, of the past, is not the reminder's.
-    dose = ToolCall("log_dose", {"drug": "advil", "amount": 2, "unit": "tablets", "time": "8 am"})
-    assert ground_moment(dose, {"time": "past"}, f"took 2 advil at 8. {heard}", NOW) is dose
-
-
 def test_the_loop_sets_the_reminder_for_the_moment_said() -> None:
     from assistant.tools.timers import TOOLS
 

@@ -303,40 +303,6 @@ def said_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | No
     return None
 
 
-# The words that ask for a reminder: where a request says several moments, the reminder's is the
-# one its sentence says, or its clause where the sentence says more ("interview at acme next tues
-# 11am!!! pls remind me monday 7pm to iron my shirt": when-asked). Not where another moment may
-# be the reminder's too: a correction ("at noon. Actually make it 1pm"), a second reminder ("and
-# to renew my passport on Monday at noon"), a "don't".
-_REMINDING = re.compile(r"\b(?:remind(?:er)?|alert\s+me|ping\s+me|nudge\s+me|wake\s+me)\b",
-                        re.IGNORECASE)
-_NOT_ONE = re.compile(r"\b(?:actually|make\s+(?:it|that)|no|nope|nah|sorry|or\s+rather|rather|"
-                      r"instead|push|move|change|correction|wait|scratch|don'?t|do\s+not|not|"
-                      r"another|second|also|as\s+well|too|both|each|and\s+(?:to|about|for))\b",
-                      re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\s[-\u2013\u2014]+\s")
-# A weekday said short, which `_DAY` does not read: a moment read beside it would lose its day
-# ("remind me sat at 2pm": when-asked's two made wrong).
-_SHORT_DAY = re.compile(r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\b\.?",
-                        re.IGNORECASE)
-
-
-def asked_moment(text: str, now: datetime, prefer: Prefer = "future") -> str | None:
-    """The one moment the sentence that asks for a reminder says, or its clause where the
-    sentence says more than one ("book club next wed at 7, remind me monday 6pm to finish the
-    book" -> "monday 6pm"); None where no word or more than one asks for a reminder, where
-    another moment may be the reminder's (`_NOT_ONE`), where its sentence says a weekday short
-    (`_SHORT_DAY`), or where its words say no one moment."""
-    if len(_REMINDING.findall(text)) != 1 or _NOT_ONE.search(text):
-        return None
-    sentence = next(s for s in _SENTENCES.split(text) if _REMINDING.search(s))
-    clause = next(c for c in sentence.split(",") if _REMINDING.search(c))
-    for words in (sentence, clause):
-        if (said := said_moment(words, now, prefer)) is not None:
-            return None if _SHORT_DAY.search(words) else said
-    return None
-
-
 # A span counted from the day said: the day meant is another ("a week from today", "3 days
 # after tomorrow").
 _COUNTED_FROM = re.compile(r"\b(?:days?|weeks?|fortnight|months?)\s+(?:from|after)\s+$",

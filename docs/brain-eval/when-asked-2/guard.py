@@ -1,31 +1,10 @@
-"""The committed typed items when-asked-2 can touch: a request that says several moments, where
-`when.asked_moment` reads one for the reminder and the brain wrote a reminder, whatever its gold.
+"""when-asked-2's guard is when-asked's (`../when-asked/guard.py`), with the mended rule as its
+commit had it: the committed typed items it reads a reminder's time for.
 
 python docs/brain-eval/when-asked-2/guard.py OUT.jsonl
 """
 
-from __future__ import annotations
-
-import sys
-from datetime import datetime
+import runpy
 from pathlib import Path
-from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
-
-from assistant.toolcall import ToolCall
-from assistant.tools.when import asked_moment, said_moment
-
-_NOW = datetime.now().astimezone()
-
-
-def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    text = r["text"]
-    return any(c.name == "set_reminder" for c in calls) and said_moment(text, _NOW) is None \
-        and asked_moment(text, _NOW) is not None
-
-
-if __name__ == "__main__":
-    write_guard(sys.argv[1], touches)
+runpy.run_path(str(Path(__file__).resolve().parents[1] / "when-asked" / "guard.py"), run_name="__main__")

@@ -1,5 +1,6 @@
 """The committed typed items when-asked can touch: a request that says several moments, where
 `when.asked_moment` reads one for the reminder and the brain wrote a reminder, whatever its gold.
+The rule was not kept (when-asked-2): `asked_moment` is read as the mend had it (73e99ad).
 
 python docs/brain-eval/when-asked/guard.py OUT.jsonl
 """
@@ -13,10 +14,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import write_guard
+from records import module_at, write_guard
 
 from assistant.toolcall import ToolCall
-from assistant.tools.when import asked_moment, said_moment
+from assistant.tools.when import said_moment
+
+asked_moment = module_at("73e99ad", "assistant/tools/when.py").asked_moment
 
 _NOW = datetime.now().astimezone()
 
