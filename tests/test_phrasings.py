@@ -250,7 +250,6 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "asks-same",
                                       "asks-same-2",
                                       "when-asked",
-                                      "when-asked",
                                       "when-asked-2"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
