@@ -435,6 +435,13 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     # Two clauses of one tool otherwise: the brain's call of the whole stands.
     (["set a timer for 5 min", "set one for 10 min"], ["set_timer"] * 2, False),
     (["whats 15% of 80", "how many cm is 6 ft"], ["calculate"] * 2, False),
+    # asks-same-3's pairs: no verb, an "of"/"on" said again, "by", "squared".
+    (["100 km to miles", "42 km to miles"], ["convert_units"] * 2, True),
+    (["an 18% tip on $64", "an 18% tip on $92"], ["calculate"] * 2, True),
+    (["divide 250 by 4", "divide 360 by 6"], ["calculate"] * 2, True),
+    (["what's 12 squared", "what's 15 squared"], ["calculate"] * 2, True),
+    (["5 pm to call mom", "6 pm to eat"], ["set_reminder"] * 2, False),
+    (["100 km to miles", "divide 360 by 6"], ["calculate"] * 2, False),
 ])
 def test_only_a_pair_of_one_shape_calls_one_tool_twice(parts: list[str], names: list[str],
                                                         used: bool) -> None:
@@ -539,6 +546,27 @@ def test_only_a_pair_of_one_shape_calls_one_tool_twice(parts: list[str], names: 
     ("1 and a half cups to ml", None),
     ("log 2 advil and 1 tylenol", None),  # a list: the listing's
     ("set timers for 5 and 10 minutes", None),
+    # asks-same-3: pairs said in other ways (each one call, or two added, at 3fc1ac8).
+    ("convert 60 kg and 75 kg to stone", ["convert 60 kg to stone", "convert 75 kg to stone"]),
+    ("15 C and 30 C in F", ["15 C in F", "30 C in F"]),
+    ("convert 5 and 10 kg to lbs", ["convert 5 kg to lbs", "convert 10 kg to lbs"]),
+    ("oven recipe says 350F and 425F what are those in celcius",
+     ["convert 350F in celcius", "convert 425F in celcius"]),
+    ("100 km to miles, 42 km to miles", ["100 km to miles", "42 km to miles"]),
+    ("quick: 9 × 12 and 11 × 13", ["quick: 9 × 12", "quick: 11 × 13"]),
+    ("whats 72F in celsius, also 85F", ["whats 72F in celsius", "whats 85F in celsius"]),
+    ("convert 3 miles to km and what about 10", ["convert 3 miles to km", "convert 10 miles to km"]),
+    ("an 18% tip on $64 and on $92", ["an 18% tip on $64", "an 18% tip on $92"]),
+    ("square root of 169 and of 225?", ["square root of 169?", "square root of 225?"]),
+    ("divide 250 by 4 and 360 by 6", ["divide 250 by 4", "divide 360 by 6"]),
+    ("what's 12 squared and 15 squared", ["what's 12 squared", "what's 15 squared"]),
+    # ... and not where the words say one thing, or the target is no unit.
+    ("remind me at 5 pm and 6 pm to take meds", None),
+    ("5 pm to call mom, 6 pm to eat", None),
+    ("convert 2 feet and 3 inches to cm", None),
+    ("what's 5 feet in cm and 3 inches", None),
+    ("what's 15% of 80 and 120", None),
+    ("multiply 3 by 4 and add 5", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

@@ -167,34 +167,113 @@ def _shared(clause: str) -> list[str]:
 # 15% of 80 and 20% of 45", "how many km is 10 miles and 26.2 miles" (asks-same). No clause opens
 # at the second, so the brain, reading the request whole, wrote one call (or added the sums).
 # Each is an ask of its own with the words before the first; only where the two are of one
-# shape and end the request.
-_AMOUNT = r"(?:\d+(?:[.,]\d+)?|\.\d+)(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d)[a-z]+\.?))?"
-_UNIT_WORDS = r"(?:°\s*)?[a-z]+\.?(?:\s+[a-z]+\.?)?"
+# shape and end the request. asks-same-3: with no verb ("100 km to miles, 42 km to miles"), the
+# target said once after both ("convert 60 kg and 75 kg to stone"), a bare amount after "also"
+# ("72F in celsius, also 85F"), an "of"/"on" said again ("an 18% tip on $64 and on $92"), "by"
+# after "divide", "squared".
+_NUMBER = r"(?:\d+(?:[.,]\d+)?|\.\d+)"
+_AMOUNT = rf"(?:[$£€]\s*)?{_NUMBER}(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d)[a-z]+\.?))?"
+_UNIT_WORDS = r"(?:°\s*)?[a-z]+\.?(?:\s+(?!(?:and|also|what|how)\b)[a-z]+\.?)?"
 _SHAPES = {
     "conversion": rf"{_AMOUNT}\s+(?:to|in|into)\s+{_UNIT_WORDS}",
-    "sum": rf"{_AMOUNT}\s*(?:%\s+of|\bof|\btimes|x|\*|\bplus|\+|\bminus|-|\bdivided\s+by|/|"
+    "sum": rf"{_AMOUNT}\s*(?:%\s+of|\bof|\btimes|x|×|\*|\bplus|\+|\bminus|-|\bdivided\s+by|/|÷|"
            rf"\bover|\bmultiplied\s+by)\s*{_AMOUNT}",
-    "amount": r"(?:\d+(?:[.,]\d+)?|\.\d+)\s*[a-z]+\.?",
+    "power": rf"{_AMOUNT}\s*(?:squared|cubed|\^\s*\d+)",
+    "by": rf"{_AMOUNT}\s+by\s+{_AMOUNT}",
+    "amount": rf"{_NUMBER}\s*[a-z]+\.?",
+    "of": rf"{_AMOUNT}",
 }
 _SAME_HEAD = re.compile(r"\b(?:convert|what'?s|whats|what\s+is|what\s+are|how\s+(?:many|much)|"
                         r"calculate|work\s+out|figure\s+out)\b", re.IGNORECASE)
+# Nothing before the pair but a word to the assistant: "quick: 9 x 12 and 11 x 13".
+_BARE_HEAD = re.compile(r"(?:\s*(?:quick(?:ly)?|real\s+quick|ok(?:ay)?|hey|so|pls|please|and|also"
+                        r"|now|then|um+|hmm+)\b)*[\s:,.!-]*", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(r"\bhow\s+(?:many|much)\s+[a-z]+\s+(?:is|are|in)\s+$", re.IGNORECASE)
-_SAME = {kind: re.compile(rf"^(?P<head>.*?)(?P<a>{shape})(?P<join>\s*,?\s*(?:and|&)\s+(?:also\s+)?)"
-                          rf"(?P<b>{shape})(?P<tail>\s*[?.!]*)$", re.IGNORECASE)
-         for kind, shape in _SHAPES.items()}
+_DIVIDES = re.compile(r"\b(?:divide|multiply)\b", re.IGNORECASE)
+# What an "of"/"on" said again takes: a share, a tip, a root ("sqrt of 169 and of 225").
+_SHARE = re.compile(r"(?:%|\b(?:percent|tip|tax|discount|root|sqrt|square|cube)\b).*\b(?:of|on|for)\s+$",
+                    re.IGNORECASE)
+_SAME_JOIN = (r"(?P<join>\s*[,;]\s*(?:and\s+|&\s*)?|\s*(?:and|&)\s+|\s+(?=also\b|(?:what|how)\s+about\b))"
+              r"(?:also\s+|(?:what|how)\s+about\s+)?")
+_END = r"(?P<tail>\s*[?.!]*)$"
+_SAME = {kind: re.compile(rf"^(?P<head>.*?)(?P<a>{shape}){_SAME_JOIN}(?P<b>{shape}){_END}",
+                          re.IGNORECASE)
+         for kind, shape in _SHAPES.items() if kind != "of"}
+_TARGET = rf"(?P<to>to|in|into)\s+(?P<unit>{_UNIT_WORDS})"
+# Both amounts, then the target once ("15 C and 30 C in F"; "350F and 425F, what are those in C").
+_POOLED = re.compile(rf"^(?P<head>.*?)(?P<a>{_AMOUNT}){_SAME_JOIN}(?P<b>{_AMOUNT})\s*,?\s*"
+                     rf"(?P<those>(?:what|how\s+much|how\s+many)\s*(?:'s|is|are|r)\s+"
+                     rf"(?:those|these|they|that|them|each)\s+)?{_TARGET}{_END}", re.IGNORECASE)
+# A conversion, then a bare amount for the same target ("whats 72F in celsius, also 85F").
+_ALSO = re.compile(rf"^(?P<head>.*?)(?P<a>{_AMOUNT})\s+{_TARGET}{_SAME_JOIN}(?P<b>{_AMOUNT}){_END}",
+                   re.IGNORECASE)
+_OF_AGAIN = re.compile(rf"^(?P<head>.*?\b(?P<prep>of|on|for)\s+)(?P<a>{_AMOUNT}){_SAME_JOIN}"
+                       rf"(?P=prep)\s+(?P<b>{_AMOUNT}){_END}", re.IGNORECASE)
+_UNIT_OF = re.compile(rf"^(?:[$£€]\s*)?{_NUMBER}\s*(?P<unit>.*)$", re.IGNORECASE)
+
+
+def _unit_said(amount: str) -> str:
+    """The unit written after `amount`'s number, as compared: "30 C" and "15c" alike."""
+    unit = _UNIT_OF.match(amount.strip())
+    return "" if unit is None else unit["unit"].lower().replace("°", "").rstrip(".s ").strip()
+
+
+def _converts_to(unit: str) -> bool:
+    """Whether the converter knows `unit` as a measure ("F", "stone"; not "take meds")."""
+    from assistant.tools.units import unit_of  # pint: only for a request shaped like a pair
+
+    return unit_of(unit) is not None
+
+
+def _heads(kind: str, head: str, units: Sequence[str] = ()) -> bool:
+    """Whether `head`, the words before a pair of `kind`, asks for it: its verb, nothing but a
+    word to the assistant (conversions then only into units the converter knows), "divide" for
+    "by", a share for an "of" said again."""
+    if kind == "amount":
+        return bool(_ASKS_AMOUNT.search(head))
+    if kind == "by":
+        return bool(_DIVIDES.search(head))
+    if kind == "of":
+        return bool(_SHARE.search(head))
+    if _SAME_HEAD.search(head):
+        return True
+    return bool(_BARE_HEAD.fullmatch(head)) and all(_converts_to(u) for u in units)
 
 
 def _repeated(clause: str) -> list[str]:
     """`clause` as two asks of one shape its verb asks for, or `[clause]`."""
     for kind, same in _SAME.items():
         both = same.match(clause)
-        if both is None or not _SAME_HEAD.search(both["head"]):
+        units = [_target(both[k]) for k in ("a", "b")] if both and kind == "conversion" else []
+        if both is None or not _heads(kind, both["head"], units):
             continue
-        if kind == "amount" and not _ASKS_AMOUNT.search(both["head"]):
-            continue  # "log 2 advil and 1 tylenol": a list, the listing's
         return [f"{both['head']}{both['a']}{both['tail']}".strip(),
                 f"{both['head']}{both['b']}{both['tail']}".strip()]
+    if pooled := _POOLED.match(clause):
+        a, b = pooled["a"].strip(), pooled["b"].strip()
+        ua, ub = _unit_said(a), _unit_said(b)
+        head = "convert " if pooled["those"] else pooled["head"]
+        if ua in (ub, "") and ub and _heads("conversion", head, [pooled["unit"]]):
+            a = a if ua else f"{a} {b[len(b) - len(b.lstrip('$£€0123456789.,')):].strip()}"
+            to = f" {pooled['to']} {pooled['unit']}{pooled['tail']}"
+            return [f"{head}{a}{to}".strip(), f"{head}{b}{to}".strip()]
+    if also := _ALSO.match(clause):
+        a, b = also["a"].strip(), also["b"].strip()
+        ua, ub = _unit_said(a), _unit_said(b)
+        if ub in (ua, "") and _heads("conversion", also["head"], [also["unit"]]):
+            b = b if ub else f"{b}{a[len(a) - len(a.lstrip('$£€0123456789.,')):]}"
+            to = f" {also['to']} {also['unit']}{also['tail']}"
+            return [f"{also['head']}{a}{to}".strip(), f"{also['head']}{b}{to}".strip()]
+    if (again := _OF_AGAIN.match(clause)) and _heads("of", again["head"]):
+        return [f"{again['head']}{again['a']}{again['tail']}".strip(),
+                f"{again['head']}{again['b']}{again['tail']}".strip()]
     return [clause]
+
+
+def _target(conversion: str) -> str:
+    """The unit a conversion converts into ("5 km to miles" -> "miles")."""
+    found = re.search(rf"\s(?:to|in|into)\s+(?P<unit>{_UNIT_WORDS})\s*$", conversion, re.IGNORECASE)
+    return found["unit"] if found else ""
 
 
 _ONE = {kind: re.compile(rf"^(?P<head>.*?)(?:{shape})\s*[?.!]*$", re.IGNORECASE)
@@ -204,7 +283,8 @@ _ONE = {kind: re.compile(rf"^(?P<head>.*?)(?:{shape})\s*[?.!]*$", re.IGNORECASE)
 def _shape(clause: str) -> tuple[str, str] | None:
     """The shape of `clause` and the words before it, where it is one of `_repeated`'s pair."""
     for kind, one in _ONE.items():
-        if (m := one.match(clause)) and _SAME_HEAD.search(m["head"]):
+        m = one.match(clause)
+        if m and _heads(kind, m["head"], [_target(clause)] if kind == "conversion" else ()):
             return kind, m["head"].lower()
     return None
 
@@ -232,6 +312,8 @@ def clauses(text: str) -> list[str]:
     it does not split so."""
     greeting = _GREETING.match(text)
     start = greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
+    if len(pair := _repeated(text[start:].strip())) > 1:
+        return pair  # "convert 3 miles to km and what about 10": not cut at "what"
     joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start)],
                    key=lambda m: m.start())
     cuts, at = [], start
