@@ -567,6 +567,9 @@ def test_only_a_pair_of_one_shape_calls_one_tool_twice(parts: list[str], names: 
     ("what's 5 feet in cm and 3 inches", None),
     ("what's 15% of 80 and 120", None),
     ("multiply 3 by 4 and add 5", None),
+    ("convert 3,000 yen to pounds", None),  # a thousands comma
+    ("work out 20% of 150 and 5 km in miles", None),  # a number before: "150" takes no "km"
+    ("what's 15% of 80 and also 12% of 150", ["what's 15% of 80", "what's 12% of 150"]),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

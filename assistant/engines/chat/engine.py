@@ -172,7 +172,7 @@ def _shared(clause: str) -> list[str]:
 # ("72F in celsius, also 85F"), an "of"/"on" said again ("an 18% tip on $64 and on $92"), "by"
 # after "divide", "squared".
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|\.\d+)"
-_AMOUNT = rf"(?:[$£€]\s*)?{_NUMBER}(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d)[a-z]+\.?))?"
+_AMOUNT = rf"(?:[$£€]\s*)?{_NUMBER}(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d|(?:and|also|or)\b)[a-z]+\.?))?"
 _UNIT_WORDS = r"(?:°\s*)?[a-z]+\.?(?:\s+(?!(?:and|also|what|how)\b)[a-z]+\.?)?"
 _SHAPES = {
     "conversion": rf"{_AMOUNT}\s+(?:to|in|into)\s+{_UNIT_WORDS}",
@@ -193,8 +193,8 @@ _DIVIDES = re.compile(r"\b(?:divide|multiply)\b", re.IGNORECASE)
 # What an "of"/"on" said again takes: a share, a tip, a root ("sqrt of 169 and of 225").
 _SHARE = re.compile(r"(?:%|\b(?:percent|tip|tax|discount|root|sqrt|square|cube)\b).*\b(?:of|on|for)\s+$",
                     re.IGNORECASE)
-_SAME_JOIN = (r"(?P<join>\s*[,;]\s*(?:and\s+|&\s*)?|\s*(?:and|&)\s+|\s+(?=also\b|(?:what|how)\s+about\b))"
-              r"(?:also\s+|(?:what|how)\s+about\s+)?")
+_SAME_JOIN = (r"(?P<join>\s*[,;](?!\d{3}\b)\s*(?:and\s+|&\s*)?|\s*(?:and|&)\s+"
+              r"|\s+(?=also\b|(?:what|how)\s+about\b))(?:also\s+|(?:what|how)\s+about\s+)?")
 _END = r"(?P<tail>\s*[?.!]*)$"
 _SAME = {kind: re.compile(rf"^(?P<head>.*?)(?P<a>{shape}){_SAME_JOIN}(?P<b>{shape}){_END}",
                           re.IGNORECASE)
@@ -209,6 +209,9 @@ _ALSO = re.compile(rf"^(?P<head>.*?)(?P<a>{_AMOUNT})\s+{_TARGET}{_SAME_JOIN}(?P<
                    re.IGNORECASE)
 _OF_AGAIN = re.compile(rf"^(?P<head>.*?\b(?P<prep>of|on|for)\s+)(?P<a>{_AMOUNT}){_SAME_JOIN}"
                        rf"(?P=prep)\s+(?P<b>{_AMOUNT}){_END}", re.IGNORECASE)
+# An amount with no unit takes the other's only where no number comes before the pair ("convert 5
+# and 10 kg to lbs"; not "20% of 150 and 5 km in miles").
+_DIGIT = re.compile(r"\d")
 _UNIT_OF = re.compile(rf"^(?:[$£€]\s*)?{_NUMBER}\s*(?P<unit>.*)$", re.IGNORECASE)
 
 
@@ -253,14 +256,16 @@ def _repeated(clause: str) -> list[str]:
         a, b = pooled["a"].strip(), pooled["b"].strip()
         ua, ub = _unit_said(a), _unit_said(b)
         head = "convert " if pooled["those"] else pooled["head"]
-        if ua in (ub, "") and ub and _heads("conversion", head, [pooled["unit"]]):
+        if (ua == ub or not (ua or _DIGIT.search(head))) and ub \
+                and _heads("conversion", head, [pooled["unit"]]):
             a = a if ua else f"{a} {b[len(b) - len(b.lstrip('$£€0123456789.,')):].strip()}"
             to = f" {pooled['to']} {pooled['unit']}{pooled['tail']}"
             return [f"{head}{a}{to}".strip(), f"{head}{b}{to}".strip()]
     if also := _ALSO.match(clause):
         a, b = also["a"].strip(), also["b"].strip()
         ua, ub = _unit_said(a), _unit_said(b)
-        if ub in (ua, "") and _heads("conversion", also["head"], [also["unit"]]):
+        if (ub == ua or not (ub or _DIGIT.search(also["head"]))) \
+                and _heads("conversion", also["head"], [also["unit"]]):
             b = b if ub else f"{b}{a[len(a) - len(a.lstrip('$£€0123456789.,')):]}"
             to = f" {also['to']} {also['unit']}{also['tail']}"
             return [f"{also['head']}{a}{to}".strip(), f"{also['head']}{b}{to}".strip()]
@@ -272,7 +277,8 @@ def _repeated(clause: str) -> list[str]:
 
 def _target(conversion: str) -> str:
     """The unit a conversion converts into ("5 km to miles" -> "miles")."""
-    found = re.search(rf"\s(?:to|in|into)\s+(?P<unit>{_UNIT_WORDS})\s*$", conversion, re.IGNORECASE)
+    found = re.search(rf"\s(?:to|in|into)\s+(?P<unit>{_UNIT_WORDS})\s*[?.!]*$", conversion,
+                      re.IGNORECASE)
     return found["unit"] if found else ""
 
 
@@ -284,7 +290,10 @@ def _shape(clause: str) -> tuple[str, str] | None:
     """The shape of `clause` and the words before it, where it is one of `_repeated`'s pair."""
     for kind, one in _ONE.items():
         m = one.match(clause)
-        if m and _heads(kind, m["head"], [_target(clause)] if kind == "conversion" else ()):
+        if m is None:
+            continue
+        if _SAME_HEAD.search(m["head"]) if kind == "amount" else \
+                _heads(kind, m["head"], [_target(clause)] if kind == "conversion" else ()):
             return kind, m["head"].lower()
     return None
 
