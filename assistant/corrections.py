@@ -6,8 +6,10 @@ with the second value in the first one's place before anything else reads it: "s
 10 mins". A correction is a correction word ("no wait", "actually", "sorry", "I mean", "make
 it", "nah", "um" right after it, ...) after a value, then a value of the same kind (a number,
 with or without its unit, a clock time, a day, a duration said in words or with its unit left
-out, or a place the clock knows with no network) that ends there; "10 I mean", "10*" and "not 8,
-10" say the same. Anything else is left as said.
+out, or a place the clock knows with no network) that ends there; "10 I mean", "10*", "not 8,
+10", "8 minutes, not 8, 10" and "8 minutes, 10 not 8" say the same. A sum said again after such a
+word ("12*7 uh 12*8") and a unit of the same measure ("into grams erm kilograms") replace the one
+before. Anything else is left as said.
 """
 
 from __future__ import annotations
@@ -84,16 +86,58 @@ _MEANT_AFTER = re.compile(r"(?P<lead>[,.;!]+|\s-+|\s[\u2013\u2014])\s*"
 _STARRED = re.compile(r"(?<![^\s,.;:-])(?P<new>[\w.:%']+)\*(?=\s*(?:[,.;!?]|$))")
 _A_VALUE = rf"\b(?:{_NUMBER}{_UNIT}|{_DAY})"
 _NOT_FIRST = re.compile(rf"\bnot\s+{_A_VALUE}\s*[,;-]+\s*(?={_A_VALUE})", re.IGNORECASE)
+# corrected-4: "not X, Y" after X was said ("pasta timer for 9 mins, not 9, 11"; "rain in boston
+# friday, not boston, chicago") is "no, Y"; "Y not X" after a stop, X said before ("set a 20 sec
+# timer, 30 sec not 20"), is "I mean Y".
+_NOT_AGAIN = re.compile(r"\bnot\s+(?P<old>[\w.:%']+(?:\s+[\w.:%']+){0,2}?)\s*[,;-]+\s*(?=\w)",
+                        re.IGNORECASE)
+_NEW_NOT_OLD = re.compile(rf"(?P<lead>[,.;!]+|\s-+|\s[\u2013\u2014])\s*(?P<new>{_A_VALUE})\s+not\s+"
+                          rf"(?P<old>{_A_VALUE})(?=\s*(?:[,.;!?]|$))", re.IGNORECASE)
+# A sum said again after a correction word ("calc 12*7 uh 12*8"), and a unit word after one
+# ("2 pounds into grams erm kilograms"): each replaces the one before it.
+_SUM = r"\d+(?:\.\d+)?(?:\s*[-+*/x×÷^]\s*\d+(?:\.\d+)?)+"
+_SUM_AGAIN = re.compile(rf"(?P<old>{_SUM})(?P<back>(?:\s*[,.;!-]+\s*|\s+)(?:er+m?|um+|uh+|no+|nah"
+                        rf"|{_BACK_WORD})(?:\s*[,:.-]*\s*{_BACK_WORD})*\s*[,:.-]*\s*)(?P<new>{_SUM})"
+                        r"(?P<end>\s*[?.!]*)$", re.IGNORECASE)
+_UNIT_AGAIN = re.compile(rf"\b(?P<old>[a-z]+)(?P<back>(?:\s*[,.;!-]+\s*|\s+)(?:er+m?|um+|uh+|no+"
+                         rf"|nah|{_BACK_WORD})(?:\s*[,:.-]*\s*{_BACK_WORD})*\s*[,:.-]*\s*)"
+                         r"(?P<new>[a-z]+)(?P<end>\s*[?.!]*)$", re.IGNORECASE)
 
 
 def _restated(text: str) -> str:
     text = _MEANT_AFTER.sub(lambda m: f"{m['lead']} I mean {m['new']}" if _a_value(m["new"])
                             else m[0], text)
-    if (star := _STARRED.search(text)) and not _VALUE.fullmatch(star["new"]):
+    if (star := _STARRED.search(text)) and not _VALUE.fullmatch(star["new"]) \
+            and _place(star["new"], 0) is None:
         text = _retyped(text, star)
     else:
         text = _STARRED.sub(lambda m: f" I mean {m['new']}", text)
-    return _NOT_FIRST.sub("", text)
+    text = _NEW_NOT_OLD.sub(lambda m: f"{m['lead']} I mean {m['new']}"
+                            if _said_before(text, m.start(), m["old"]) else m[0], text)
+    text = _NOT_AGAIN.sub(lambda m: "no, " if _said_before(text, m.start(), m["old"]) else m[0],
+                          text)
+    text = _NOT_FIRST.sub("", text)
+    if sum_again := _SUM_AGAIN.search(text):
+        return text[:sum_again.start()] + sum_again["new"] + sum_again["end"]
+    if (unit_again := _UNIT_AGAIN.search(text)) and _same_measure(unit_again["old"],
+                                                                   unit_again["new"]):
+        return text[:unit_again.start()] + unit_again["new"] + unit_again["end"]
+    return text
+
+
+def _said_before(text: str, at: int, old: str) -> bool:
+    """Whether `old` (a value or a place, as written after "not") was said before `at`."""
+    return bool(re.search(rf"(?<![\w.]){re.escape(old)}(?![\w.])", text[:at], re.IGNORECASE))
+
+
+def _same_measure(old: str, new: str) -> bool:
+    """Whether the words `old` and `new` are two units of one measure ("grams", "kilograms")."""
+    from assistant.tools.units import unit_of
+
+    if old.lower() == new.lower():
+        return False
+    a, b = unit_of(old), unit_of(new)
+    return a is not None and b is not None and a[1] == b[1]
 
 
 def _a_value(words: str) -> bool:
@@ -117,13 +161,16 @@ def _retyped(text: str, star: re.Match[str]) -> str:
     return head.rstrip(" ,.;:-") + text[star.end() + 1:]
 
 
-def _apart(text: str, end: int, back: re.Match[str]) -> bool:
+def _apart(text: str, end: int, back: re.Match[str], same_unit: bool = False) -> bool:
     """Whether the correction `back` stands too far from the value that ends at `end` to take it
-    back: a bare "no" with words between and no stop before it, "um" with any words between."""
+    back: a bare "no" with words between and no stop before it, "um" with any words between
+    unless set off by a stop before a value of the same unit ("2 puffs of my ventolin, um, 3
+    puffs": corrected-4)."""
     between = text[end:back.start()]
     if back["filler"] and not re.search(_BACK_WORD, back[0][back.end("filler") - back.start():],
                                         re.IGNORECASE):  # "oh sorry, 350": as "sorry"
-        return bool(between.strip(" ,.;:!?-"))
+        set_off = same_unit and re.match(r"\s*[,.;!-]", back[0])
+        return bool(between.strip(" ,.;:!?-")) and not set_off
     return bool(back["bare"] and not re.match(r"\s*[,.;!-]", back[0]) and between.strip())
 
 
@@ -150,7 +197,8 @@ def _settle_one(text: str) -> str:
         # nope 18 percent"), else the last value.
         old = next((v for v in reversed(before) if new["unit"] and _unit(v) == _unit(new)),
                    before[-1] if before else None)
-        if old is None or _apart(text, old.end(), back):
+        same_unit = bool(old and new["unit"] and _unit(old) == _unit(new))
+        if old is None or _apart(text, old.end(), back, same_unit):
             continue
         if new.start() > back.end() and not re.search(
                 rf"\b{re.escape(named[1])}\s+$" if named else "$^", text[:old.start()], re.IGNORECASE):

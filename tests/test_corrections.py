@@ -74,6 +74,16 @@ from assistant.tools.registry import Registry
     # "jk" before the new value (taken-back-2's other one made wrong: then read as taken back).
     ("set a noodle timer for 5 min jk make it 15, they're the thick ones",
      "set a noodle timer for 15 min, they're the thick ones"),
+    # Corrected after the value, or before the old one (corrected-4; each as first said at 3fc1ac8).
+    ("pasta timer for 9 mins, not 9, 11", "pasta timer for 11 mins"),
+    ("took 2 tylenol, not 2, 1", "took 1 tylenol"),
+    ("is it gonna rain in boston friday, not boston, chicago", "is it gonna rain in chicago friday"),
+    ("set a 20 sec timer, 30 sec not 20", "set a 30 sec timer"),
+    ("had 2 puffs of my ventolin, um, 3 puffs", "had 3 puffs of my ventolin"),
+    ("convert 2 pounds into grams erm kilograms", "convert 2 pounds into kilograms"),
+    ("remind me in 5 minutes, no, hours", "remind me in 5 hours"),
+    ("calc 12*7 uh 12*8", "calc 12*8"),
+    ("forecast for glasgow. edinburgh*", "forecast for edinburgh"),
 ])
 def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, meant: str) -> None:
     assert settled(said) == meant
@@ -108,6 +118,14 @@ def test_a_value_taken_back_is_replaced_by_the_one_said_after_it(said: str, mean
     "set a timer for 10 minutes, not 8",  # as said: the words may be a note's
     "add a note: the plumber comes Tuesday, not Monday",
     "how long do you boil pasta for normally, al dente i mean",
+    # Nothing taken back by the words corrected-4 reads.
+    "log 500mg metformin er 1000mg",  # "ER": a tablet's release, the filler not set off
+    "log 200mg ibuprofen, um, and 2 puffs of ventolin",
+    "remind me not to forget the keys, the car ones",
+    "set a timer for 5 min, not 10, please",  # nothing said before to take back
+    "set a 5 min timer, 10 min not 5 would be too long",  # goes on: not the value's end
+    "convert 10 miles to km, um, quickly",  # not a unit
+    "what's 2+2 and 3*3",
 ])
 def test_words_that_correct_no_value_are_read_as_said(said: str) -> None:
     assert settled(said) == said
