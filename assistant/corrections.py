@@ -96,12 +96,14 @@ _NEW_NOT_OLD = re.compile(rf"(?P<lead>[,.;!]+|\s-+|\s[\u2013\u2014])\s*(?P<new>{
 # A sum said again after a correction word ("calc 12*7 uh 12*8"), and a unit word after one
 # ("2 pounds into grams erm kilograms"): each replaces the one before it.
 _SUM = r"\d+(?:\.\d+)?(?:\s*[-+*/x×÷^]\s*\d+(?:\.\d+)?)+"
-_SUM_AGAIN = re.compile(rf"(?P<old>{_SUM})(?P<back>(?:\s*[,.;!-]+\s*|\s+)(?:er+m?|um+|uh+|no+|nah"
-                        rf"|{_BACK_WORD})(?:\s*[,:.-]*\s*{_BACK_WORD})*\s*[,:.-]*\s*)(?P<new>{_SUM})"
-                        r"(?P<end>\s*[?.!]*)$", re.IGNORECASE)
-_UNIT_AGAIN = re.compile(rf"\b(?P<old>[a-z]+)(?P<back>(?:\s*[,.;!-]+\s*|\s+)(?:er+m?|um+|uh+|no+"
-                         rf"|nah|{_BACK_WORD})(?:\s*[,:.-]*\s*{_BACK_WORD})*\s*[,:.-]*\s*)"
-                         r"(?P<new>[a-z]+)(?P<end>\s*[?.!]*)$", re.IGNORECASE)
+# Only a filler or a word that takes back: "it's" and "I mean" may say what the first was ("180
+# in fahrenheit, its celsius"; "5k to miles, I mean kilometres").
+_UNSAID = (r"(?:\s*[,.;!-]+\s*|\s+)(?:er+m?|um+|uh+|no+|nah|wait|sorry|oops|actually|or\s+rather"
+           r"|scratch\s+that|correction)\b(?:\s*[,:.-]*\s*(?:wait|sorry|actually|no+))*\s*[,:.-]*\s*")
+_SUM_AGAIN = re.compile(rf"(?P<old>{_SUM})(?P<back>{_UNSAID})(?P<new>{_SUM})(?P<end>\s*[?.!]*)$",
+                        re.IGNORECASE)
+_UNIT_AGAIN = re.compile(rf"\b(?P<old>[a-z]+)(?P<back>{_UNSAID})(?P<new>[a-z]+)(?P<end>\s*[?.!]*)$",
+                         re.IGNORECASE)
 
 
 def _restated(text: str) -> str:
@@ -114,8 +116,7 @@ def _restated(text: str) -> str:
         text = _STARRED.sub(lambda m: f" I mean {m['new']}", text)
     text = _NEW_NOT_OLD.sub(lambda m: f"{m['lead']} I mean {m['new']}"
                             if _said_before(text, m.start(), m["old"]) else m[0], text)
-    text = _NOT_AGAIN.sub(lambda m: "no, " if _said_before(text, m.start(), m["old"]) else m[0],
-                          text)
+    text = _NOT_AGAIN.sub(lambda m: _not_again(text, m), text)
     text = _NOT_FIRST.sub("", text)
     if sum_again := _SUM_AGAIN.search(text):
         return text[:sum_again.start()] + sum_again["new"] + sum_again["end"]
@@ -123,6 +124,17 @@ def _restated(text: str) -> str:
                                                                    unit_again["new"]):
         return text[:unit_again.start()] + unit_again["new"] + unit_again["end"]
     return text
+
+
+def _not_again(text: str, m: re.Match[str]) -> str:
+    """"not X, " where X was said before it, as a correction: ", no, ", or nothing after a word
+    that already takes back ("fifteen, no wait, not fifteen, eighteen")."""
+    if not _said_before(text, m.start(), m["old"]):
+        return m[0]
+    before = text[:m.start()].rstrip()
+    if re.search(r"\b(?:no+|nah|nope|wait|sorry|actually|oops)[\s,.;:!-]*$", before, re.IGNORECASE):
+        return ""
+    return "no, " if before.endswith((",", ".", ";", "!", "?", "-")) else ", no, "
 
 
 def _said_before(text: str, at: int, old: str) -> bool:
