@@ -43,6 +43,14 @@ from assistant.tools.registry import Registry
     ("when I was pregnant I took folic acid 400 mcg every morning", "in the past"),
     ("I used to take 50 mg of sertraline at 8", "in the past"),
     ("the GP might switch me to 10 mg of ramipril at night", "a plan"),
+    # doses-prescribed: each logged or scheduled at 3057985.
+    ("my doctor doubled my sertraline to 100mg, is that a lot??", "advice"),
+    ("is 100mg of sertraline a lot", "advice"),
+    ("the vet put our dog on 2 tablets of carprofen a day, poor guy", "someone else's"),
+    ("the pediatrician said my son can have 5 ml of tylenol every 6 hours", "someone else's"),
+    ("my dr upped my metformin to 1000 mg twice a day", "a prescription told"),
+    ("the pharmacist said to take 2 puffs of ventolin before running", "a prescription told"),
+    ("they switched me from lisinopril to losartan 50mg yesterday", "a prescription told"),
 
     ("I'll take 2 paracetamol at 9 but don't log it", "said not to"),
     # Asked for: left to the brain.
@@ -53,6 +61,12 @@ from assistant.tools.registry import Registry
     ("could you set up 20 mg citalopram every morning at 8", None),
     ("sertraline 50 mg at 9 and 9", None),
     ("ugh, had to take 2 more Rennies after dinner", None),  # a feeling does not unsay a dose
+    # A dose the user took, or a record asked for, beside what a doctor said.
+    ("took 2 advil like the doctor said", None),
+    ("my doctor upped my dose so i took 100mg this morning", None),
+    ("the nurse gave me 4mg of zofran in the er last night", None),
+    ("doctor said to take 500mg metformin twice a day, set that up", None),
+    ("the doctor switched me to 20mg citalopram, add it to my schedule at 8", None),
     ("how are you", None),
 ])
 def test_why_a_request_does_not_ask_for_a_record(heard: str, why: str | None) -> None:

@@ -12,6 +12,8 @@ record (`RECORD`) is held back when the request:
 - tells of someone else's medicine: "my mum takes her metformin at 8 and 8";
 - tells of the past: "years ago I took my thyroxine at 6", "back when I did night shifts";
 - says a plan not made: "the doctor might move me to twice a day";
+- tells what a doctor, nurse, pharmacist or vet said or changed: "my doctor doubled my
+  sertraline to 100mg", "the pharmacist said to take 2 puffs before running";
 - says not to: "don't log it", "no need to write that down".
 
 Words that ask for the record ("log it", "can you put down", "set up", "remind me") keep the
@@ -118,7 +120,7 @@ _PEOPLE = (r"mum|mom|mother|dad|father|wife|husband|partner|boyfriend|girlfriend
            r"cat|dog|puppy|kitten|pet")
 _ASK = re.compile(r"\b(?:log(?:ged)?|record(?:ed)?|put\s+(?:it\s+|that\s+|them\s+)?(?:down|in)|"
                   r"note\s+(?:it|that|down|to\s+self)|(?:make|take|leave)\s+a\s+note|jot|add|"
-                  r"set\s*up|schedule|save|track|remind(?:ers?)?|write\s+(?:it\s+|that\s+)?down|"
+                  r"set\s*up|set\s+(?:it|that|them|this)\s+up|schedule|save|track|remind(?:ers?)?|write\s+(?:it\s+|that\s+)?down|"
                   r"mark|nudge|(?:ping|alert|wake)\s+me|don'?t\s+let\s+me\s+forget)\b|\bnote\s*:")
 # Saying not to: a negation, then the few words of its clause that say what not to do.
 _NEGATION = re.compile(r"\b(?:don'?t|do\s+not|no\s+need|never|hold\s+off)\b|(?P<short>\bnot\b|\bskip\b|"
@@ -334,7 +336,11 @@ _WHY = {
         r"drink|eat|double|skip|stop|start|go|swap|switch)\b"
         r"|\b(?:should|shall)\s+(?:i|we|you|one|it|they|she|he)\b"
         r"|\bis\s+(?:it|that|this|there)\s+(?:\w+\s+)?(?:ok|okay|safe|alright|all\s+right|fine|bad|"
-        r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too)\b"
+        r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too"
+        # doses-prescribed: "my doctor doubled my sertraline to 100mg, is that a lot??"
+        r"|a\s+lot|a\s+big\s+dose|a\s+high\s+dose|high|low|strong|heavy)\b"
+        r"|\bis\s+[\d.]+\s*[a-z]*(?:\s+(?:of\s+)?[\w-]+){0,2}\s+(?:a\s+lot|a\s+big\s+dose|a\s+high\s+dose|"
+        r"too\s+high|high|low|strong)\b"
         r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
         r"|\bhow\s+(?:much|many|often|long|far\s+apart|soon|late)\b"
         r"|\bwhat(?:'?s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
@@ -348,9 +354,28 @@ _WHY = {
         r"|\b(?:best|right|ideal)\s+time\b|\btime\s+of\s+day\s+is\s+best\b"),
     "someone else's": re.compile(
         rf"\b(?:my|our|the|his|her)\s+(?:{_PEOPLE})(?:'s\s+on|\s+is\s+on|(?:'s)?\s+(?:\w+\s+){{0,3}}?"
-        r"(?:takes|took|had|has|was\s+given|gets|got|uses|used|needs))\b"
+        r"(?:takes|took|had|has|was\s+given|gets|got|uses|used|needs"
+        # doses-prescribed: "the pediatrician said my son can have 5 ml of tylenol"
+        r"|can\s+(?:have|take)|should\s+(?:have|take|get)|is\s+(?:now\s+)?(?:taking|on)|started|starts"
+        r"|'s\s+now\s+on))\b"
+        rf"|\bput\s+(?:my|our|the|his|her)\s+(?:{_PEOPLE})\s+on\b"
         r"|\bgave\s+(?:him|her|them)\b"
         r"|\b(?:he|she|they)\s+(?:takes|took|had|has\s+had|is\s+on|'s\s+on)\b"),
+    # What a doctor (or another who prescribes) said or changed, opening the request, where the
+    # user tells of no dose they took: "my doctor doubled my sertraline to 100mg", "the
+    # pharmacist said to take 2 puffs of ventolin before running" (doses-prescribed).
+    "a prescription told": re.compile(
+        r"^(?!.*\b(?:i\s+(?:just\s+|already\s+)?(?:took|had|used|have\s+taken)|just\s+(?:took|had))\b)"
+        # Opening the request, after a greeting or a filler: "one ferrous sulphate a day at lunch,
+        # the GP said 3 months" and "note the pharmacist said ..." ask.
+        r"(?:[a-z]+(?:\s+[a-z]+){0,2}\s*[,:!-]+\s*|(?:fyi|ugh|so|well|ok(?:ay)?|hey|oh|um+|uh+|btw|"
+        r"and|also|just\s+so\s+you\s+know)\s+)*(?:(?:my|the|our|his|her|[a-z]+'s)\s+)?"
+        r"(?:doctors?|docs?|dr|gp|physician|pharmacist|chemist|nurse|vet|p(?:a)?ediatrician|"
+        r"consultant|specialist|psychiatrist|cardiologist|dermatologist|endocrinologist|neurologist|"
+        r"rheumatologist|oncologist|midwife|surgeon|dentist|they)\b(?:\s+[\w']+){0,3}?\s+"
+        r"(?:said|says|told|tells|wants|prescribed|recommended|suggested|advised|upped|doubled|"
+        r"halved|tripled|raised|increased|lowered|decreased|reduced|cut|dropped|switched|changed|"
+        r"moved|put|started|bumped|adjusted|stopped|added|gave\s+(?:him|her|them|us|my|our))\b"),
     "in the past": re.compile(
         r"\b(?:used\s+to|years\s+ago|back\s+when|back\s+in|when\s+i\s+was|as\s+a\s+(?:kid|child|"
         r"teenager)|in\s+(?:19|20)\d\d|i'd\s+take)\b"),
@@ -464,7 +489,8 @@ _WHY = {
 }
 # The reasons that hold back a medicine record: a request that asks for one overrides all but
 # the first.
-RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan")
+RECORD = ("said not to", "advice", "someone else's", "in the past", "a plan",
+          "a prescription told")
 # What holds back a reminder or a note beside `RECORD`: the user's news (`told_news`).
 WRITTEN = (*RECORD, "news told")
 REASONS = ("said not to", "left as it is", "the user's own plan", "asked how to", "taken back",
@@ -497,6 +523,8 @@ NOT_ASKED = {
               "you a reminder, take a note, log a dose you've taken or keep your daily schedule.",
     "someone else's": "I haven't saved that, since it sounds like someone else's medicine. " + _SAY,
     "in the past": "I haven't saved that, since it sounds like it was in the past. " + _SAY,
+    "a prescription told": "I haven't saved that, since it sounds like what you were told, not a "
+                           "dose taken or a schedule you asked for. " + _SAY,
     "a plan": "I haven't set anything up, since it sounds like a plan not made yet. " + _SAY,
     "news told": "Okay. Just ask if you want a reminder or a note for it.",
     "said not to": "Okay, I've left it.",
