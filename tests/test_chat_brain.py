@@ -448,6 +448,15 @@ def test_only_a_pair_of_one_shape_calls_one_tool_twice(parts: list[str], names: 
     assert alike(parts, names) is used
 
 
+def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
+    text = "timer 8 minutes for eggs and another for 12 for the toast"
+    parts = clauses(text)
+    assert alike(parts, ["set_timer"] * 2, text)
+    assert not alike(parts, ["set_timer"] * 2)  # the request's own split only
+    assert not alike(["set a timer for 5 min", "set a timer for 8 min"], ["set_timer"] * 2,
+                     "set a timer for 5 min. actually set a timer for 8 min")
+
+
 @pytest.mark.parametrize(("text", "parts"), [
     ("cancel the egg timer and start a new one for 7 minutes",
      ["cancel the egg timer", "start a new one for 7 minutes"]),
@@ -570,6 +579,19 @@ def test_only_a_pair_of_one_shape_calls_one_tool_twice(parts: list[str], names: 
     ("convert 3,000 yen to pounds", None),  # a thousands comma
     ("work out 20% of 150 and 5 km in miles", None),  # a number before: "150" takes no "km"
     ("what's 15% of 80 and also 12% of 150", ["what's 15% of 80", "what's 12% of 150"]),
+    # timers-two: two timers in one request (one timer at f71fb7e).
+    ("set a timer for 10 min for the rice and another one for 25 for the chicken",
+     ["set a timer for 10 min for the rice", "set a timer for 25 min for the chicken"]),
+    ("timer 8 minutes for eggs and another for 12 for the toast",
+     ["timer 8 minutes for eggs", "set a timer for 12 minutes for the toast"]),
+    ("start a 5 min timer and a 20 min one", ["start a 5 min timer", "set a 20 min timer"]),
+    ("pasta timer 9 min and a second one for sauce, 20 min",
+     ["pasta timer 9 min", "set a timer for sauce, 20 min"]),
+    ("set a timer for 5 minutes and one more for 90 seconds",
+     ["set a timer for 5 minutes", "set a timer for 90 seconds"]),
+    ("set a timer for 1 hour and 20 minutes", None),
+    ("set a 10 minute timer and another one", None),  # no second length
+    ("add 5 minutes to the timer and another 2 to the oven one", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:
@@ -668,8 +690,13 @@ def test_the_tuned_0_5b_brain_calls_when_asked_and_not_otherwise() -> None:
     assert isinstance(both, CallsProposed), both
     assert [c.name for c in both.calls] == ["cancel_timer", "set_timer"], both.calls
     assert total_duration(dict(both.calls[1].arguments)).get("seconds") == 420
-    one = run(engine, ask_all("set a timer for 5 minutes and set another one for 10"))[-1]
-    assert isinstance(one, CallsProposed) and len(one.calls) == 1  # the same tool twice: whole
+    # Two timers: each (timers-two; the brain's one call for the whole before).
+    two = run(engine, ask_all("set a timer for 5 minutes and set another one for 10"))[-1]
+    assert isinstance(two, CallsProposed), two
+    assert [c.arguments.get("minutes") for c in two.calls] == [5, 10], two.calls
+    # The same tool twice otherwise: the brain's call for the whole.
+    one = run(engine, ask_all("set a timer for 5 minutes. set one for 10"))[-1]
+    assert isinstance(one, CallsProposed) and len(one.calls) == 1, one
     # Behind another tool list the adapter was never trained: refused, with the fix named.
     from assistant.speech import BackendUnavailable
 

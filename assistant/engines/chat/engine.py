@@ -22,7 +22,8 @@ is 0 on requests of two asks, as it was trained on one call per turn. So a reque
 into clauses that each open as an ask ("cancel the egg timer | and start a new one for 7
 minutes") is also read one clause at a time: where every clause would call on its own, each a
 different tool past the name's check (or one tool for a pair of one shape: "convert 180C to F |
-convert 250g to ounces", `alike`), the clauses' calls replace the one the brain wrote for the
+convert 250g to ounces", or two timers: "... and another one for 25", `alike`), the clauses'
+calls replace the one the brain wrote for the
 whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
 clause's words do not leak into it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
@@ -298,15 +299,60 @@ def _shape(clause: str) -> tuple[str, str] | None:
     return None
 
 
-def alike(parts: Sequence[str], names: Sequence[str]) -> bool:
+def alike(parts: Sequence[str], names: Sequence[str], text: str = "") -> bool:
     """Whether the clauses `parts` that call one tool (`names`, each clause's) are each a pair
     of one shape asked with one verb (`_repeated`: "convert 180C to F" | "convert 250g to
-    ounces"), which may call it twice (asks-same-2)."""
+    ounces"), which may call it twice (asks-same-2), or the two timers `text` asks for
+    (`_two_timers`)."""
+    if text and list(parts) == _two_timers(text.strip()) and len(parts) > 1:
+        return True
     for name in set(names):
         shapes = {_shape(p) for p, n in zip(parts, names, strict=True) if n == name}
         if len([n for n in names if n == name]) > 1 and (None in shapes or len(shapes) > 1):
             return False
     return True
+
+
+# Two timers asked in one request: "set a timer for 10 min for the rice and another one for 25 for
+# the chicken", "start a 5 min timer and a 20 min one" (timers-two). No clause opens at the
+# second, so the brain wrote one timer (or one of 5 minutes 20 seconds). The second is asked as
+# "set a timer ..." with the first's unit where its number has none.
+_SPAN_WORD = r"(?:hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b"
+_A_SPAN = re.compile(rf"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>{_SPAN_WORD})", re.IGNORECASE)
+_COUNT = (r"(?:\d|(?:a|an|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+          r"|fifteen|twenty|thirty|forty|fifty|sixty|ninety)\b)")
+_ANOTHER = re.compile(
+    r"^(?P<first>.*?\btimer\b.*?)\s*,?\s*(?:and|&|plus|then)\s+(?:also\s+)?(?:set\s+|start\s+)?"
+    r"(?:another|a\s+second|a\s+2nd|one\s+more)\b(?P<rest>.*?)\s*[?.!]*$", re.IGNORECASE)
+# What follows "another": "one"/"timer" maybe, then a duration, maybe after a label ("a second
+# one for sauce, 20 min"); not another thing ("and another reminder at 6").
+_ANOTHER_REST = re.compile(rf"^(?=(?P<lead>\s*(?:(?:one|timer)\b)?\s*[,:-]?\s*))(?P=lead)"
+                           rf"(?P<rest>(?!(?:reminders?|notes?|alarms?|doses?)\b)(?=.*?{_COUNT})\S.*)$",
+                           re.IGNORECASE)
+# Time added to a timer is no second one: "add 5 minutes to the timer and another 2 to the oven one".
+_ADDS = re.compile(r"\s*(?:add|extend|put\s+(?:another|on\s+another))\b", re.IGNORECASE)
+_ONE_MORE = re.compile(
+    rf"^(?P<first>.*?\b(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>{_SPAN_WORD})\s*timer\b.*?)\s*,?\s*"
+    rf"(?:and|&)\s+(?:an?\s+)(?P<m>\d+(?:\.\d+)?)\s*-?\s*(?P<unit2>{_SPAN_WORD})?\s*one\b"
+    r"(?P<rest>.*?)\s*[?.!]*$", re.IGNORECASE)
+
+
+def _two_timers(text: str) -> list[str]:
+    """`text` as the asks of two timers it holds ("... and another one for 25 for the chicken"),
+    or `[text]`."""
+    if more := _ONE_MORE.match(text):
+        unit = more["unit2"] or more["unit"]
+        return [more["first"].strip(" ,"), f"set a {more['m']} {unit} timer{more['rest']}".strip()]
+    if (another := _ANOTHER.match(text)) and (first := _A_SPAN.search(another["first"])) and \
+            (more_rest := _ANOTHER_REST.match(another["rest"])) and not _ADDS.match(text):
+        rest = more_rest["rest"]
+        if not re.match(r"(?:for|of|on|lasting)\s", rest, re.IGNORECASE):
+            rest = f"for {rest}"
+        # "for 25 for the chicken" after "10 min": 25 minutes.
+        rest = re.sub(rf"^(for\s+\d+(?:\.\d+)?)(?!\s*-?\s*{_SPAN_WORD}|\d|\.\d)",
+                      rf"\1 {first['unit']}", rest, flags=re.IGNORECASE)
+        return [another["first"].strip(" ,"), f"set a timer {rest}".strip()]
+    return [text]
 
 
 def _holds_text(clause: str) -> bool:
@@ -323,6 +369,8 @@ def clauses(text: str) -> list[str]:
     start = greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
     if len(pair := _repeated(text[start:].strip())) > 1:
         return pair  # "convert 3 miles to km and what about 10": not cut at "what"
+    if len(timers := _two_timers(text[start:].strip())) > 1:
+        return timers
     joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start)],
                    key=lambda m: m.start())
     cuts, at = [], start
@@ -584,7 +632,8 @@ class ChatEngine:
                 named.append(this)
                 blocks.append(raw)
         names = tuple(name for name, _ in named)
-        used = len(blocks) == len(parts) and (len(set(names)) == len(names) or alike(parts, names))
+        used = len(blocks) == len(parts) and (len(set(names)) == len(names) or
+                                              alike(parts, names, last.text))
         yield ClauseCalls(clauses=tuple(parts), p_calls=tuple(p_calls),
                           threshold=self.settings.call_threshold, names=names, used=used)
         return ("\n".join(blocks), named[0]) if used else None
