@@ -554,7 +554,8 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("convert 2 feet and 3 inches to cm", None),
     ("1 and a half cups to ml", None),
     ("log 2 advil and 1 tylenol", None),  # a list: the listing's
-    ("set timers for 5 and 10 minutes", None),
+    ("set timers for 5 and 10 minutes",  # two timers (timers-two-2; one at b58a3f5)
+     ["set a timer for 5 minutes", "set a timer for 10 minutes"]),
     # asks-same-3: pairs said in other ways (each one call, or two added, at 3fc1ac8).
     ("convert 60 kg and 75 kg to stone", ["convert 60 kg to stone", "convert 75 kg to stone"]),
     ("15 C and 30 C in F", ["15 C in F", "30 C in F"]),
@@ -592,6 +593,25 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("set a timer for 1 hour and 20 minutes", None),
     ("set a 10 minute timer and another one", None),  # no second length
     ("add 5 minutes to the timer and another 2 to the oven one", None),
+    # timers-two-2: timers asked in other ways (one timer at b58a3f5).
+    ("can u do two timers: 8 and 12 minutes",
+     ["set a timer for 8 minutes", "set a timer for 12 minutes"]),
+    ("laundry 45 min, dishwasher 1 hr, timers please",
+     ["set a timer for 45 min for laundry", "set a timer for 1 hr for dishwasher"]),
+    ("timers for 3, 6 and 9 minutes", ["set a timer for 3 minutes", "set a timer for 6 minutes",
+                                       "set a timer for 9 minutes"]),
+    ("timer for the roast 1h20m and for the yorkshire puds 25m",
+     ["set a timer for 1 h 20 m for roast", "set a timer for 25 m for yorkshire puds"]),
+    ("put a 25 minute timer on for the cake and also a 2 hour one for the bread dough",
+     ["set a timer for 25 minute for cake", "set a timer for 2 hour for bread dough"]),
+    ("pomodoro time. 25 min work timer and a 5 min break timer",
+     ["set a timer for 25 min for work", "set a timer for 5 min for break"]),
+    ("set a timer for 1 minute 30 seconds and one for 45 seconds",
+     ["set a timer for 1 minute 30 seconds", "set a timer for 45 seconds"]),
+    ("set a 20 min timer, the oven is at 180", None),  # not a length
+    ("set a timer for 10 minutes and text me at 5", None),
+    ("how long is left on my 20 minute timer and the 10 minute one", None),
+    ("timer for 10 min and remind me at 6 to call the vet", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

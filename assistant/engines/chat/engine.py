@@ -22,9 +22,8 @@ is 0 on requests of two asks, as it was trained on one call per turn. So a reque
 into clauses that each open as an ask ("cancel the egg timer | and start a new one for 7
 minutes") is also read one clause at a time: where every clause would call on its own, each a
 different tool past the name's check (or one tool for a pair of one shape: "convert 180C to F |
-convert 250g to ounces", or two timers: "... and another one for 25", `alike`), the clauses'
-calls replace the one the brain wrote for the
-whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
+convert 250g to ounces", or timers: "... and another one for 25", "8 and 12 minutes", `alike`),
+the clauses' calls replace the one the brain wrote for the whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
 clause's words do not leak into it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
@@ -352,7 +351,76 @@ def _two_timers(text: str) -> list[str]:
         rest = re.sub(rf"^(for\s+\d+(?:\.\d+)?)(?!\s*-?\s*{_SPAN_WORD}|\d|\.\d)",
                       rf"\1 {first['unit']}", rest, flags=re.IGNORECASE)
         return [another["first"].strip(" ,"), f"set a timer {rest}".strip()]
-    return [text]
+    return _timer_lengths(text)
+
+
+# Timers asked in other ways (timers-two-2): a list ("pasta 9 min, sauce 20"), one unit for
+# both ("two timers: 8 and 12 minutes"), "timers for 30 seconds and 90 seconds". Each length said
+# is a timer of its own, with the words beside it that say what it is for; not a request that
+# also reminds, adds time, cancels or lists, and not one length said in parts ("1 hour and 20
+# minutes", "1h20m").
+_TIMERS_ASKED = re.compile(r"\btimer+s?\b|\btime\s+(?:both|each|them|all)\b", re.IGNORECASE)
+_NOT_NEW_TIMERS = re.compile(r"\b(?:remind\w*|alarms?|cancel\w*|stop|kill|delete|list|left|"
+                             r"remaining|how\s+long|add(?:ed)?|extend|pause|snooze)\b", re.IGNORECASE)
+_LENGTH = re.compile(
+    r"(?<![\d:.])(?P<n>\d+(?:\.\d+)?)(?![\d:])(?:\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?|m|"
+    r"seconds?|secs?|s)(?![a-z])|(?!\s*(?:-\s*)?(?:x\b|timers?\b|am\b|pm\b|%|"
+    r"(?!(?:and|or|for|on|to|then|also|plus)\b)[a-z])))", re.IGNORECASE)
+_RANK = {"h": 3, "m": 2, "s": 1}
+# A number with no unit is a length only in a list: after "and", "&", a comma, "for", "then".
+_LISTED = re.compile(r"(?:\band|&|,|:|\bfor|\bthen|\bplus|\balso)\s*$", re.IGNORECASE)
+# What a timer is for, said after its length: "for the cake", "called tea", "work timer".
+_FOR_WHAT = re.compile(r"\s*(?:timer\s+|one\s+)?(?:on\s+)?(?:for|called)\s+"
+                       r"(?P<what>(?:the\s+|my\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})"
+                       r"|\s*(?P<what2>[a-z][\w'-]*)\s+timer\b", re.IGNORECASE)
+_NOT_LABEL = frozenset({
+    "a", "all", "also", "an", "and", "another", "are", "at", "be", "both", "called", "can", "could", "do",
+    "each", "first", "for", "get", "gimme", "give", "go", "going", "hey", "i", "in", "is", "it",
+    "just", "like", "make", "me", "my", "need", "of", "ok", "okay", "on", "one", "other", "please",
+    "pls", "plus", "plz", "put", "quick", "second", "separate", "set", "so", "start", "thank",
+    "thanks", "that", "the", "them", "then", "these", "third", "this", "those", "three", "time",
+    "timer", "timerr", "timers", "to", "two", "u", "wanna", "want", "with", "would", "you",
+})
+
+
+def _label(words: str) -> str:
+    """What the `words` beside a length say the timer is for, or ""."""
+    kept = [w for w in re.findall(r"[a-z][a-z'-]*", words.lower()) if w not in _NOT_LABEL]
+    return " ".join(kept[-3:])
+
+
+def _timer_lengths(text: str) -> list[str]:
+    """`text` as one "set a timer" ask per length it says, where it asks for timers and says
+    two or more (timers-two-2), or `[text]`."""
+    if not _TIMERS_ASKED.search(text) or _NOT_NEW_TIMERS.search(text) or _ADDS.match(text):
+        return [text]
+    found = list(_LENGTH.finditer(text))
+    lengths: list[list[Any]] = []  # [start, end, n, unit]
+    for m in found:
+        unit = (m["unit"] or "").lower()
+        last = lengths[-1] if lengths else None
+        # One length in parts: "1 hour and 20 minutes", "1h20m", "2 hours 15 minutes".
+        if last and last[3] and unit and _RANK[unit[0]] < _RANK[last[3][0]] and \
+                re.fullmatch(r"\s*(?:and\s+)?", text[last[1]:m.start()], re.IGNORECASE):
+            last[1], last[2] = m.end(), f"{last[2]} {last[3]} {m['n']}"
+            last[3] = unit
+            continue
+        if not unit and not _LISTED.search(text, 0, m.start()):
+            continue  # "set a 20 min timer, the oven is at 180": no length
+        lengths.append([m.start(), m.end(), m["n"], unit])
+    if len(lengths) < 2 or not any(u for *_, u in lengths):
+        return [text]
+    parts = []
+    for i, (start, end, n, unit) in enumerate(lengths):
+        # A bare number takes the unit said after it, else the one before ("8 and 12 minutes").
+        unit = unit or next((u for *_, u in lengths[i + 1:] if u), "") or \
+            next((u for *_, u in reversed(lengths[:i]) if u), "")
+        before = text[lengths[i - 1][1] if i else 0:start]
+        after = _FOR_WHAT.match(text, end)
+        said = _label(after["what"] or after["what2"]) if after else \
+            _label(re.split(r"[,;:.!?]|\band\b", before)[-1])
+        parts.append(f"set a timer for {n} {unit}" + (f" for {said}" if said else ""))
+    return parts
 
 
 def _holds_text(clause: str) -> bool:
