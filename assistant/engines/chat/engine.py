@@ -23,8 +23,9 @@ into clauses that each open as an ask ("cancel the egg timer | and start a new o
 minutes") is also read one clause at a time: where every clause would call on its own, each a
 different tool past the name's check (or one tool for a pair of one shape: "convert 180C to F |
 convert 250g to ounces", or timers: "... and another one for 25", "8 and 12 minutes", `alike`),
-the clauses' calls replace the one the brain wrote for the whole (`ClauseCalls`). Each clause's call is written from that clause alone, so the other
-clause's words do not leak into it (a timer labelled with the reminder's text).
+the clauses' calls replace the one the brain wrote for the whole (`ClauseCalls`). Each
+clause's call is written from that clause alone, so the other clause's words do not leak into
+it (a timer labelled with the reminder's text).
 The raw text is in the model's own format and goes through the one `outcome()`.
 """
 
@@ -361,7 +362,12 @@ def _two_timers(text: str) -> list[str]:
 # minutes", "1h20m").
 _TIMERS_ASKED = re.compile(r"\btimer+s?\b|\btime\s+(?:both|each|them|all)\b", re.IGNORECASE)
 _NOT_NEW_TIMERS = re.compile(r"\b(?:remind\w*|alarms?|cancel\w*|stop|kill|delete|list|left|"
-                             r"remaining|how\s+long|add(?:ed)?|extend|pause|snooze)\b", re.IGNORECASE)
+                             r"remaining|how|add(?:ed)?|extend|pause|snooze"
+                             # a length corrected, taken back or in doubt; a time, another ask
+                             r"|no|nah|nope|wait|sorry|actually|oops|mean|scratch|correction|make\s+it"
+                             r"|forget|skip|never\s*mind|nvm|or|whatever|instead|hang\s+on|till?|until"
+                             r"|after|before|what'?s|whats|convert|log|took|weather)\b|->",
+                             re.IGNORECASE)
 _LENGTH = re.compile(
     r"(?<![\d:.])(?P<n>\d+(?:\.\d+)?)(?![\d:])(?:\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?|m|"
     r"seconds?|secs?|s)(?![a-z])|(?!\s*(?:-\s*)?(?:x\b|timers?\b|am\b|pm\b|%|"
