@@ -92,6 +92,23 @@ def module_at(commit: str, path: str) -> types.ModuleType:
     return module
 
 
+def clauses_changed(commit: str) -> Callable[[dict[str, Any], list[ToolCall]], bool]:
+    """A guard's `touches` for a change to how a request splits into asks: the records whose
+    clauses `engine.clauses` reads otherwise than at `commit`, or whose clauses have another
+    shape there (`engine._shape`, which decides whether two calls of one tool are used)."""
+    from assistant.engines.chat import engine
+
+    old = module_at(commit, "assistant/engines/chat/engine.py")
+
+    def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+        parts = engine.clauses(r["text"])
+        if parts != old.clauses(r["text"]):
+            return True
+        return len(parts) > 1 and [engine._shape(p) for p in parts] != [old._shape(p) for p in parts]
+
+    return touches
+
+
 def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:
     """The records `touches` picks, as a BYO set (`id`, `text`, `expected`), one per text, the
     newest record's."""

@@ -9,24 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import module_at, write_guard
-
-from assistant.engines.chat import engine
-from assistant.toolcall import ToolCall
-
-_OLD = module_at("3fc1ac8", "assistant/engines/chat/engine.py")
-
-
-def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    parts = engine.clauses(r["text"])
-    if parts != _OLD.clauses(r["text"]):
-        return True
-    return len(parts) > 1 and [engine._shape(p) for p in parts] != [_OLD._shape(p) for p in parts]
-
+from records import clauses_changed, write_guard
 
 if __name__ == "__main__":
-    write_guard(sys.argv[1], touches)
+    write_guard(sys.argv[1], clauses_changed("3fc1ac8"))
