@@ -455,6 +455,9 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     assert not alike(parts, ["set_timer"] * 2)  # the request's own split only
     assert not alike(["set a timer for 5 min", "set a timer for 8 min"], ["set_timer"] * 2,
                      "set a timer for 5 min. actually set a timer for 8 min")
+    # After a greeting, as `clauses` reads it (the greeting left out of the first ask).
+    greeted = "hey, set a timer for 10 min for the rice and another one for 25 for the chicken"
+    assert alike(clauses(greeted), ["set_timer"] * 2, greeted)
 
 
 @pytest.mark.parametrize(("text", "parts"), [

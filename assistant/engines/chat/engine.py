@@ -304,7 +304,7 @@ def alike(parts: Sequence[str], names: Sequence[str], text: str = "") -> bool:
     of one shape asked with one verb (`_repeated`: "convert 180C to F" | "convert 250g to
     ounces"), which may call it twice (asks-same-2), or the two timers `text` asks for
     (`_two_timers`)."""
-    if text and list(parts) == _two_timers(text.strip()) and len(parts) > 1:
+    if text and len(parts) > 1 and list(parts) == _two_timers(text[_asked_from(text):].strip()):
         return True
     for name in set(names):
         shapes = {_shape(p) for p, n in zip(parts, names, strict=True) if n == name}
@@ -317,7 +317,8 @@ def alike(parts: Sequence[str], names: Sequence[str], text: str = "") -> bool:
 # the chicken", "start a 5 min timer and a 20 min one" (timers-two). No clause opens at the
 # second, so the brain wrote one timer (or one of 5 minutes 20 seconds). The second is asked as
 # "set a timer ..." with the first's unit where its number has none.
-_SPAN_WORD = r"(?:hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b"
+_SPANS = r"hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s"
+_SPAN_WORD = rf"(?:{_SPANS})\b"
 _A_SPAN = re.compile(rf"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>{_SPAN_WORD})", re.IGNORECASE)
 _COUNT = (r"(?:\d|(?:a|an|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
           r"|fifteen|twenty|thirty|forty|fifty|sixty|ninety)\b)")
@@ -369,8 +370,8 @@ _NOT_NEW_TIMERS = re.compile(r"\b(?:remind\w*|alarms?|cancel\w*|stop|kill|delete
                              r"|after|before|what'?s|whats|convert|log|took|weather)\b|->",
                              re.IGNORECASE)
 _LENGTH = re.compile(
-    r"(?<![\d:.])(?P<n>\d+(?:\.\d+)?)(?![\d:])(?:\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?|m|"
-    r"seconds?|secs?|s)(?![a-z])|(?!\s*(?:-\s*)?(?:x\b|timers?\b|am\b|pm\b|%|"
+    rf"(?<![\d:.])(?P<n>\d+(?:\.\d+)?)(?![\d:])(?:\s*-?\s*(?P<unit>{_SPANS})(?![a-z])"
+    r"|(?!\s*(?:-\s*)?(?:x\b|timers?\b|am\b|pm\b|%|"
     r"(?!(?:and|or|for|on|to|then|also|plus)\b)[a-z])))", re.IGNORECASE)
 _RANK = {"h": 3, "m": 2, "s": 1}
 # A number with no unit is a length only in a list: after "and", "&", a comma, "for", "then".
@@ -434,13 +435,18 @@ def _holds_text(clause: str) -> bool:
     return bool(_HOLDS_TEXT.search(clause))
 
 
+def _asked_from(text: str) -> int:
+    """Where the asks of `text` begin: after a greeting that an ask follows ("hey, set ...")."""
+    greeting = _GREETING.match(text)
+    return greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
+
+
 def clauses(text: str) -> list[str]:
     """`text` split into the asks it holds: clauses joined by a joining word or a sentence's
     end, each opening as an ask, a greeting before the first left out, two things asked with
     one verb (`_shared`), and two conversions or sums of one shape (`_repeated`); `[text]` where
     it does not split so."""
-    greeting = _GREETING.match(text)
-    start = greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
+    start = _asked_from(text)
     if len(pair := _repeated(text[start:].strip())) > 1:
         return pair  # "convert 3 miles to km and what about 10": not cut at "what"
     if len(timers := _two_timers(text[start:].strip())) > 1:
