@@ -717,8 +717,11 @@ def test_the_tuned_0_5b_brain_calls_when_asked_and_not_otherwise() -> None:
     two = run(engine, ask_all("set a timer for 5 minutes and set another one for 10"))[-1]
     assert isinstance(two, CallsProposed), two
     assert [c.arguments.get("minutes") for c in two.calls] == [5, 10], two.calls
+    both_timers = run(engine, ask_all("set a timer for 5 minutes. set one for 10"))[-1]
+    assert isinstance(both_timers, CallsProposed), both_timers  # timers-two-2: a length each
+    assert [c.arguments.get("minutes") for c in both_timers.calls] == [5, 10], both_timers.calls
     # The same tool twice otherwise: the brain's call for the whole.
-    one = run(engine, ask_all("set a timer for 5 minutes. set one for 10"))[-1]
+    one = run(engine, ask_all("remind me at 5 to call mum. remind me at 6 to feed the cat"))[-1]
     assert isinstance(one, CallsProposed) and len(one.calls) == 1, one
     # Behind another tool list the adapter was never trained: refused, with the fix named.
     from assistant.speech import BackendUnavailable
