@@ -109,6 +109,19 @@ def clauses_changed(commit: str) -> Callable[[dict[str, Any], list[ToolCall]], b
     return touches
 
 
+def settled_changed(commit: str) -> Callable[[dict[str, Any], list[ToolCall]], bool]:
+    """A guard's `touches` for a change to how corrections are read: the records whose text
+    `corrections.settled` reads otherwise than at `commit`."""
+    from assistant.corrections import settled
+
+    old = module_at(commit, "assistant/corrections.py")
+
+    def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+        return bool(settled(r["text"]) != old.settled(r["text"]))
+
+    return touches
+
+
 def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:
     """The records `touches` picks, as a BYO set (`id`, `text`, `expected`), one per text, the
     newest record's."""

@@ -9,21 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import module_at, write_guard
-
-from assistant.corrections import settled
-from assistant.toolcall import ToolCall
-
-_OLD = module_at("279d032", "assistant/corrections.py")
-
-
-def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    return bool(settled(r["text"]) != _OLD.settled(r["text"]))
-
+from records import settled_changed, write_guard
 
 if __name__ == "__main__":
-    write_guard(sys.argv[1], touches)
+    write_guard(sys.argv[1], settled_changed("279d032"))
