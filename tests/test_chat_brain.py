@@ -615,6 +615,26 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("set a timer for 10 minutes and text me at 5", None),
     ("how long is left on my 20 minute timer and the 10 minute one", None),
     ("timer for 10 min and remind me at 6 to call the vet", None),
+    # timers-two-3: a count of one length, the unit after both, lengths in words, a last unit
+    # left out, "time the ..." (one timer at 4370870).
+    ("i need two 10 minute timers, one for each pizza",
+     ["set a timer for 10 minute", "set a timer for 10 minute"]),
+    ("3 timers of 5 min", ["set a timer for 5 min"] * 3),
+    ("Can you do a 15 and a 20 minute timer",
+     ["set a timer for 15 minute", "set a timer for 20 minute"]),
+    ("timers for an hour and for two hours", ["set a timer for 1 hour", "set a timer for 2 hours"]),
+    ("two timers please, one for ten minutes and one for twenty",
+     ["set a timer for 10 minutes", "set a timer for 20 minutes"]),
+    ("two timers: half an hour and forty-five minutes",
+     ["set a timer for 30 minutes", "set a timer for 45 minutes"]),
+    ("dishwasher 1hr 5, dryer 50 min, set timers",
+     ["set a timer for 1 hr 5 minutes for dishwasher", "set a timer for 50 min for dryer"]),
+    ("can you time the cookies 12 min and the brownies 25 min",
+     ["set a timer for 12 min for cookies", "set a timer for 25 min for brownies"]),
+    ("set a timer for an hour and a half", None),
+    ("set a timer for 10 or 15 minutes", None),  # in doubt: one timer
+    ("I already set two 10 minute timers", None),
+    ("a timer for 5 min for two pizzas", None),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

@@ -361,19 +361,49 @@ def _two_timers(text: str) -> list[str]:
 # is a timer of its own, with the words beside it that say what it is for; not a request that
 # also reminds, adds time, cancels or lists, and not one length said in parts ("1 hour and 20
 # minutes", "1h20m").
-_TIMERS_ASKED = re.compile(r"\btimer+s?\b|\btime\s+(?:both|each|them|all)\b", re.IGNORECASE)
+_TIMERS_ASKED = re.compile(r"\btimer+s?\b|\btime\s+(?:both|each|them|all)\b"
+                           # timers-two-3: "time the cookies 12 min and the brownies 25 min"
+                           r"|(?:^|[,.;:!?]\s*|\b(?:you|u|pls|please|plz)\s+)time\s+(?:the|my|our)\b",
+                           re.IGNORECASE)
 _NOT_NEW_TIMERS = re.compile(r"\b(?:remind\w*|alarms?|cancel\w*|stop|kill|delete|list|left|"
                              r"remaining|how|add(?:ed)?|extend|pause|snooze"
                              # a length corrected, taken back or in doubt; a time, another ask
                              r"|no|nah|nope|wait|sorry|actually|oops|mean|scratch|correction|make\s+it"
                              r"|forget|skip|never\s*mind|nvm|or|whatever|instead|hang\s+on|till?|until"
-                             r"|after|before|what'?s|whats|convert|log|took|weather)\b|->",
+                             r"|after|before|what'?s|whats|convert|log|took|weather|already|running)\b|->",
                              re.IGNORECASE)
 _LENGTH = re.compile(
     rf"(?<![\d:.])(?P<n>\d+(?:\.\d+)?)(?![\d:])(?:\s*-?\s*(?P<unit>{_SPANS})(?![a-z])"
     r"|(?!\s*(?:-\s*)?(?:x\b|timers?\b|am\b|pm\b|%|"
     r"(?!(?:and|or|for|on|to|then|also|plus)\b)[a-z])))", re.IGNORECASE)
 _RANK = {"h": 3, "m": 2, "s": 1}
+_NEXT_UNIT = {"h": "minutes", "m": "seconds"}
+# timers-two-3: lengths said in words are read in digits ("an hour", "two hours", "half an hour").
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+                 "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45,
+                 "fifty": 50, "sixty": 60, "ninety": 90}
+_IN_DIGITS = (
+    (re.compile(r"\b(?:an?|one)\s+hour\s+and\s+a\s+half\b", re.IGNORECASE), "90 minutes"),
+    (re.compile(r"\b(?:half\s+an?|a\s+half)\s+hour\b", re.IGNORECASE), "30 minutes"),
+    (re.compile(r"\b(?:an?\s+)?quarter\s+(?:of\s+)?an?\s+hour\b", re.IGNORECASE), "15 minutes"),
+    (re.compile(r"\ban?\s+(hour|minute)\b", re.IGNORECASE), r"1 \1"),
+    (re.compile(rf"\b({'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+                rf"(?=\s*-?\s*(?:{_SPANS})\b)", re.IGNORECASE),
+     lambda m: str(_NUMBER_WORDS[m[1].lower()])),
+    # A bare one after "for" in a list: "one for ten minutes and one for twenty".
+    (re.compile(rf"(?<=\bfor\s)({'|'.join(sorted(set(_NUMBER_WORDS) - {'one'}, key=len, reverse=True))})"
+                r"\b(?![\s-]*(?:of|more|people|persons?|kids?|eggs?|\w+s)\b)", re.IGNORECASE),
+     lambda m: str(_NUMBER_WORDS[m[1].lower()])),
+)
+# "two 10 minute timers", "3 timers of 5 min each": that many timers of one length.
+_TIMES = {"2": 2, "3": 3, "two": 2, "three": 3, "a couple of": 2, "couple of": 2, "a pair of": 2}
+_ONE_LENGTH = rf"\d+(?:\.\d+)?\s*-?\s*(?:{_SPANS})\b"
+_COUNTED = re.compile(
+    rf"\b(?P<count>{'|'.join(_TIMES)})\s+(?:(?:x|separate|identical)\s+)?(?:(?P<a>{_ONE_LENGTH})\s*timers\b"
+    rf"|timers\s*,?\s*(?:(?:for|of|at)\s+|both\s+|each\s+)?(?P<b>{_ONE_LENGTH}))", re.IGNORECASE)
+# A bare number before "and (a)" and a length takes its unit: "a 15 and a 20 minute timer".
+_UNIT_AFTER = re.compile(rf"\s*(?:and|&)\s+(?:an?\s+)?{_ONE_LENGTH}", re.IGNORECASE)
 # A number with no unit is a length only in a list: after "and", "&", a comma, "for", "then".
 _LISTED = re.compile(r"(?:\band|&|,|:|\bfor|\bthen|\bplus|\balso)\s*$", re.IGNORECASE)
 # What a timer is for, said after its length: "for the cake", "called tea", "work timer".
@@ -398,9 +428,11 @@ def _label(words: str) -> str:
 
 def _timer_lengths(text: str) -> list[str]:
     """`text` as one "set a timer" ask per length it says, where it asks for timers and says
-    two or more (timers-two-2), or `[text]`."""
+    two or more (timers-two-2), or a count of one length (timers-two-3); or `[text]`."""
     if not _TIMERS_ASKED.search(text) or _NOT_NEW_TIMERS.search(text) or _ADDS.match(text):
         return [text]
+    for words, digits in _IN_DIGITS:
+        text = words.sub(digits, text)
     found = list(_LENGTH.finditer(text))
     lengths: list[list[Any]] = []  # [start, end, n, unit]
     for m in found:
@@ -412,9 +444,17 @@ def _timer_lengths(text: str) -> list[str]:
             last[1], last[2] = m.end(), f"{last[2]} {last[3]} {m['n']}"
             last[3] = unit
             continue
-        if not unit and not _LISTED.search(text, 0, m.start()):
+        # Its last unit left out: "dishwasher 1hr 5" (timers-two-3).
+        if last and last[3] and not unit and last[3][0] in _NEXT_UNIT and \
+                text[last[1]:m.start()].isspace() and len(m["n"]) <= 2:
+            last[1], last[2] = m.end(), f"{last[2]} {last[3]} {m['n']}"
+            last[3] = _NEXT_UNIT[last[3][0]]
+            continue
+        if not unit and not _LISTED.search(text, 0, m.start()) and not _UNIT_AFTER.match(text, m.end()):
             continue  # "set a 20 min timer, the oven is at 180": no length
         lengths.append([m.start(), m.end(), m["n"], unit])
+    if len(lengths) == 1 and (counted := _COUNTED.search(text)):
+        return [f"set a timer for {counted['a'] or counted['b']}"] * _TIMES[counted["count"].lower()]
     if len(lengths) < 2 or not any(u for *_, u in lengths):
         return [text]
     parts = []
