@@ -635,6 +635,11 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("set a timer for 10 or 15 minutes", None),  # in doubt: one timer
     ("I already set two 10 minute timers", None),
     ("a timer for 5 min for two pizzas", None),
+    # Mended on reading the guard's texts: one length in words, a length taken back.
+    ("Can you set a timer for twenty-five minutes please?", None),
+    ("Don't set it for an hour, make the timer 40 minutes.", None),
+    ("timer for the kids bath 20 min n one for the dishwasher 1hr 5",
+     ["set a timer for 20 min for kids bath", "set a timer for 1 hr 5 minutes for dishwasher"]),
 ])
 def test_a_request_splits_only_into_clauses_that_each_open_as_an_ask(
         text: str, parts: list[str] | None) -> None:

@@ -368,7 +368,7 @@ _TIMERS_ASKED = re.compile(r"\btimer+s?\b|\btime\s+(?:both|each|them|all)\b"
 _NOT_NEW_TIMERS = re.compile(r"\b(?:remind\w*|alarms?|cancel\w*|stop|kill|delete|list|left|"
                              r"remaining|how|add(?:ed)?|extend|pause|snooze"
                              # a length corrected, taken back or in doubt; a time, another ask
-                             r"|no|nah|nope|wait|sorry|actually|oops|mean|scratch|correction|make\s+it"
+                             r"|no|nah|nope|wait|sorry|actually|oops|mean|scratch|correction|make\s+(?:it|the|that)|don'?t"
                              r"|forget|skip|never\s*mind|nvm|or|whatever|instead|hang\s+on|till?|until"
                              r"|after|before|what'?s|whats|convert|log|took|weather|already|running)\b|->",
                              re.IGNORECASE)
@@ -381,16 +381,17 @@ _NEXT_UNIT = {"h": "minutes", "m": "seconds"}
 # timers-two-3: lengths said in words are read in digits ("an hour", "two hours", "half an hour").
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-                 "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45,
+                 "twenty": 20, "thirty": 30, "forty": 40,
                  "fifty": 50, "sixty": 60, "ninety": 90}
+_SAID_NUMBER = "|".join(sorted((w for w in _NUMBER_WORDS if " " not in w), key=len, reverse=True))
 _IN_DIGITS = (
     (re.compile(r"\b(?:an?|one)\s+hour\s+and\s+a\s+half\b", re.IGNORECASE), "90 minutes"),
     (re.compile(r"\b(?:half\s+an?|a\s+half)\s+hour\b", re.IGNORECASE), "30 minutes"),
     (re.compile(r"\b(?:an?\s+)?quarter\s+(?:of\s+)?an?\s+hour\b", re.IGNORECASE), "15 minutes"),
     (re.compile(r"\ban?\s+(hour|minute)\b", re.IGNORECASE), r"1 \1"),
-    (re.compile(rf"\b({'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+    (re.compile(rf"\b((?:{_SAID_NUMBER})(?:[\s-]+(?:{_SAID_NUMBER}))*)"
                 rf"(?=\s*-?\s*(?:{_SPANS})\b)", re.IGNORECASE),
-     lambda m: str(_NUMBER_WORDS[m[1].lower()])),
+     lambda m: str(sum(_NUMBER_WORDS[w] for w in re.split(r"[\s-]+", m[1].lower())))),
     # A bare one after "for" in a list: "one for ten minutes and one for twenty".
     (re.compile(rf"(?<=\bfor\s)({'|'.join(sorted(set(_NUMBER_WORDS) - {'one'}, key=len, reverse=True))})"
                 r"\b(?![\s-]*(?:of|more|people|persons?|kids?|eggs?|\w+s)\b)", re.IGNORECASE),
@@ -411,12 +412,13 @@ _FOR_WHAT = re.compile(r"\s*(?:timer\s+|one\s+)?(?:on\s+)?(?:for|called)\s+"
                        r"(?P<what>(?:the\s+|my\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})"
                        r"|\s*(?P<what2>[a-z][\w'-]*)\s+timer\b", re.IGNORECASE)
 _NOT_LABEL = frozenset({
-    "a", "all", "also", "an", "and", "another", "are", "at", "be", "both", "called", "can", "could", "do",
-    "each", "first", "for", "get", "gimme", "give", "go", "going", "hey", "i", "in", "is", "it",
-    "just", "like", "make", "me", "my", "need", "of", "ok", "okay", "on", "one", "other", "please",
-    "pls", "plus", "plz", "put", "quick", "second", "separate", "set", "so", "start", "thank",
-    "thanks", "that", "the", "them", "then", "these", "third", "this", "those", "three", "time",
-    "timer", "timerr", "timers", "to", "two", "u", "wanna", "want", "with", "would", "you",
+    "a", "about", "all", "also", "an", "and", "another", "are", "around", "at", "be", "both",
+    "called", "can", "could", "do", "each", "ends", "first", "for", "get", "gimme", "give", "go",
+    "going", "hey", "i", "in", "is", "it", "just", "like", "make", "me", "my", "n", "need", "needs",
+    "of", "ok", "okay", "on", "one", "other", "please", "pls", "plus", "plz", "put", "quick",
+    "roughly", "second", "separate", "set", "so", "start", "thank", "thanks", "that", "the", "them",
+    "then", "these", "third", "this", "those", "three", "time", "timer", "timerr", "timers", "to",
+    "two", "u", "wanna", "want", "with", "would", "you",
 })
 
 
