@@ -440,6 +440,7 @@ def test_a_call_whose_name_the_brain_doubts_is_not_run(llama_rt: Any) -> None:
     (["an 18% tip on $64", "an 18% tip on $92"], ["calculate"] * 2, True),
     (["divide 250 by 4", "divide 360 by 6"], ["calculate"] * 2, True),
     (["what's 12 squared", "what's 15 squared"], ["calculate"] * 2, True),
+    (["sqrt of 144", "sqrt of 225"], ["calculate"] * 2, True),  # asks-same-4
     (["5 pm to call mom", "6 pm to eat"], ["set_reminder"] * 2, False),
     (["100 km to miles", "divide 360 by 6"], ["calculate"] * 2, False),
 ])
@@ -583,6 +584,26 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("convert 3,000 yen to pounds", None),  # a thousands comma
     ("work out 20% of 150 and 5 km in miles", None),  # a number before: "150" takes no "km"
     ("what's 15% of 80 and also 12% of 150", ["what's 15% of 80", "what's 12% of 150"]),
+    # asks-same-4: pairs asks-same-3 left (each one call, or two added, at 4370870).
+    ("sqrt of 144 and sqrt of 225", ["sqrt of 144", "sqrt of 225"]),
+    ("conver 5 miles and 10 miles to km", ["conver 5 miles to km", "conver 10 miles to km"]),
+    ("calc 0.75*120 and 0.6*85", ["calc 0.75*120", "calc 0.6*85"]),
+    ("what's 25% of 360? also 40% of 90", ["what's 25% of 360", "what's 40% of 90"]),
+    ("70kg in lbs... and what about 85 kg", ["70kg in lbs.", "85 kg in lbs."]),
+    ("oven question: 200 celsius in fahrenheit, and 180?",
+     ["oven question: 200 celsius in fahrenheit?", "oven question: 180 celsius in fahrenheit?"]),
+    ("convert 60 mph to km/h and 100 km/h to mph",
+     ["convert 60 mph to km/h", "convert 100 km/h to mph"]),
+    ("whats 2^10 n 2^16", ["whats 2^10", "whats 2^16"]),
+    ("7 × 8 and 9 × 6 — checking my kid's homework", ["7 × 8", "9 × 6"]),
+    ("20 C in F and 20 F in C?? always mix these up", ["20 C in F??", "20 F in C??"]),
+    ("how many ml in 1 tsp and in 1 tbsp", ["how many ml in 1 tsp", "how many ml in 1 tbsp"]),
+    ("Multiply 37 by 4, and separately 56 by 9.", ["Multiply 37 by 4.", "Multiply 56 by 9."]),
+    # ... not a remark that asks more, nor "in" of what the converter does not measure.
+    ("convert 5 km to miles and 10 km to miles. remind me to run",
+     ["convert 5 km to miles", "convert 10 km to miles", "remind me to run"]),
+    ("how many calories in 2 eggs and in 1 toast", None),
+    ("note: 5*3 and 4*2", None),
     # timers-two: two timers in one request (one timer at f71fb7e).
     ("set a timer for 10 min for the rice and another one for 25 for the chicken",
      ["set a timer for 10 min for the rice", "set a timer for 25 min for the chicken"]),

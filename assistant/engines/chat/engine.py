@@ -173,19 +173,28 @@ def _shared(clause: str) -> list[str]:
 # ("72F in celsius, also 85F"), an "of"/"on" said again ("an 18% tip on $64 and on $92"), "by"
 # after "divide", "squared".
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|\.\d+)"
-_AMOUNT = rf"(?:[$£€]\s*)?{_NUMBER}(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d|(?:and|also|or)\b)[a-z]+\.?))?"
-_UNIT_WORDS = r"(?:°\s*)?[a-z]+\.?(?:\s+(?!(?:and|also|what|how)\b)[a-z]+\.?)?"
+# asks-same-4: a unit with a slash ("km/h").
+_AMOUNT = (rf"(?:[$£€]\s*)?{_NUMBER}"
+           r"(?:\s*(?:%|°\s*[cf]?|(?!x\s*\d|(?:and|also|or|n)\b)[a-z]+(?:/[a-z]+)?\.?))?")
+_UNIT_WORDS = r"(?:°\s*)?[a-z]+(?:/[a-z]+)?\.?(?:\s+(?!(?:and|also|what|how|n)\b)[a-z]+\.?)?"
 _SHAPES = {
     "conversion": rf"{_AMOUNT}\s+(?:to|in|into)\s+{_UNIT_WORDS}",
     "sum": rf"{_AMOUNT}\s*(?:%\s+of|\bof|\btimes|x|×|\*|\bplus|\+|\bminus|-|\bdivided\s+by|/|÷|"
            rf"\bover|\bmultiplied\s+by)\s*{_AMOUNT}",
     "power": rf"{_AMOUNT}\s*(?:squared|cubed|\^\s*\d+)",
+    # asks-same-4: the root said before each ("sqrt of 144 and sqrt of 225").
+    "root": rf"(?:(?:square|cube|sq)\s+root|sqrt|cbrt|√)\s*(?:of\s+)?{_AMOUNT}",
     "by": rf"{_AMOUNT}\s+by\s+{_AMOUNT}",
     "amount": rf"{_NUMBER}\s*[a-z]+\.?",
     "of": rf"{_AMOUNT}",
 }
 _SAME_HEAD = re.compile(r"\b(?:convert|what'?s|whats|what\s+is|what\s+are|how\s+(?:many|much)|"
-                        r"calculate|work\s+out|figure\s+out)\b", re.IGNORECASE)
+                        r"calculate|work\s+out|figure\s+out"
+                        # asks-same-4: "calc", "convert" misspelt
+                        r"|calc|compute|conver|convet|convrt|cnvert|covert|conevrt|cobvert)\b",
+                        re.IGNORECASE)
+# asks-same-4: a topic said before the pair ("oven question: 200 celsius in fahrenheit, and 180?").
+_TOPIC_HEAD = re.compile(r"\s*(?:[a-z']+\s+){0,2}[a-z']+\s*:\s*", re.IGNORECASE)
 # Nothing before the pair but a word to the assistant: "quick: 9 x 12 and 11 x 13".
 _BARE_HEAD = re.compile(r"(?:\s*(?:quick(?:ly)?|real\s+quick|ok(?:ay)?|hey|so|pls|please|and|also"
                         r"|now|then|um+|hmm+)\b)*[\s:,.!-]*", re.IGNORECASE)
@@ -194,9 +203,14 @@ _DIVIDES = re.compile(r"\b(?:divide|multiply)\b", re.IGNORECASE)
 # What an "of"/"on" said again takes: a share, a tip, a root ("sqrt of 169 and of 225").
 _SHARE = re.compile(r"(?:%|\b(?:percent|tip|tax|discount|root|sqrt|square|cube)\b).*\b(?:of|on|for)\s+$",
                     re.IGNORECASE)
-_SAME_JOIN = (r"(?P<join>\s*[,;](?!\d{3}\b)\s*(?:and\s+|&\s*)?|\s*(?:and|&)\s+"
-              r"|\s+(?=also\b|(?:what|how)\s+about\b))(?:also\s+|(?:what|how)\s+about\s+)?")
-_END = r"(?P<tail>\s*[?.!]*)$"
+# asks-same-4: also after a question's end or "..." ("what's 25% of 360? also 40% of 90"),
+# "n", "separately".
+_SAME_JOIN = (r"(?P<join>\s*(?:[,;](?!\d{3}\b)|\?+|\.{2,}|…)\s*(?:(?:and|n)\s+|&\s*)?|\s*(?:and|&)\s+"
+              r"|\s+n\s+|\s+(?=also\b|(?:what|how)\s+about\b))"
+              r"(?:(?:also|separately|then)\s+|(?:what|how)\s+about\s+)?")
+# asks-same-4: a remark after the pair, left out of its asks ("7 × 8 and 9 × 6 — checking my
+# kid's homework", "20 C in F and 20 F in C?? always mix these up"); no number in it.
+_END = r"(?P<tail>\s*[?.!]*)(?P<remark>(?:\s*[—–]|\s+-{1,2}|(?<=[?.!]))\s+[^\d]*?)?$"
 _SAME = {kind: re.compile(rf"^(?P<head>.*?)(?P<a>{shape}){_SAME_JOIN}(?P<b>{shape}){_END}",
                           re.IGNORECASE)
          for kind, shape in _SHAPES.items() if kind != "of"}
@@ -208,7 +222,7 @@ _POOLED = re.compile(rf"^(?P<head>.*?)(?P<a>{_AMOUNT}){_SAME_JOIN}(?P<b>{_AMOUNT
 # A conversion, then a bare amount for the same target ("whats 72F in celsius, also 85F").
 _ALSO = re.compile(rf"^(?P<head>.*?)(?P<a>{_AMOUNT})\s+{_TARGET}{_SAME_JOIN}(?P<b>{_AMOUNT}){_END}",
                    re.IGNORECASE)
-_OF_AGAIN = re.compile(rf"^(?P<head>.*?\b(?P<prep>of|on|for)\s+)(?P<a>{_AMOUNT}){_SAME_JOIN}"
+_OF_AGAIN = re.compile(rf"^(?P<head>.*?\b(?P<prep>of|on|for|in)\s+)(?P<a>{_AMOUNT}){_SAME_JOIN}"
                        rf"(?P=prep)\s+(?P<b>{_AMOUNT}){_END}", re.IGNORECASE)
 # An amount with no unit takes the other's only where no number comes before the pair ("convert 5
 # and 10 kg to lbs"; not "20% of 150 and 5 km in miles").
@@ -226,7 +240,7 @@ def _converts_to(unit: str) -> bool:
     """Whether the converter knows `unit` as a measure ("F", "stone"; not "take meds")."""
     from assistant.tools.units import unit_of  # pint: only for a request shaped like a pair
 
-    return unit_of(unit) is not None
+    return unit_of(unit.rstrip(".")) is not None  # "lbs..."
 
 
 def _heads(kind: str, head: str, units: Sequence[str] = ()) -> bool:
@@ -235,25 +249,38 @@ def _heads(kind: str, head: str, units: Sequence[str] = ()) -> bool:
     "by", a share for an "of" said again."""
     if kind == "amount":
         return bool(_ASKS_AMOUNT.search(head))
+    if kind == "in":  # "how many ml in 1 tsp and in 1 tbsp"; not "how many calories in ..."
+        asked = _ASKS_AMOUNT.search(head)
+        return bool(asked) and all(_converts_to(u) for u in (asked[0].split()[2], *units))
     if kind == "by":
         return bool(_DIVIDES.search(head))
     if kind == "of":
         return bool(_SHARE.search(head))
     if _SAME_HEAD.search(head):
         return True
-    return bool(_BARE_HEAD.fullmatch(head)) and all(_converts_to(u) for u in units)
+    bare = _BARE_HEAD.fullmatch(head) or (_TOPIC_HEAD.fullmatch(head) and not _WRITES.search(head))
+    return bool(bare) and all(_converts_to(u) for u in units)
+
+
+def _ask_after(pair: re.Match[str] | None) -> bool:
+    """Whether the words after `pair` ask something more (". remind me to ..."), so are no
+    remark to leave out ("— checking my kid's homework")."""
+    said = (pair["remark"] or "") if pair else ""
+    return bool(said) and bool(_WRITES.search(said) or _OPENS_AS_ASK.match(said.lstrip(" —–-")))
 
 
 def _repeated(clause: str) -> list[str]:
     """`clause` as two asks of one shape its verb asks for, or `[clause]`."""
     for kind, same in _SAME.items():
         both = same.match(clause)
+        if _ask_after(both):
+            continue
         units = [_target(both[k]) for k in ("a", "b")] if both and kind == "conversion" else []
         if both is None or not _heads(kind, both["head"], units):
             continue
         return [f"{both['head']}{both['a']}{both['tail']}".strip(),
                 f"{both['head']}{both['b']}{both['tail']}".strip()]
-    if pooled := _POOLED.match(clause):
+    if (pooled := _POOLED.match(clause)) and not _ask_after(pooled):
         a, b = pooled["a"].strip(), pooled["b"].strip()
         ua, ub = _unit_said(a), _unit_said(b)
         head = "convert " if pooled["those"] else pooled["head"]
@@ -262,7 +289,7 @@ def _repeated(clause: str) -> list[str]:
             a = a if ua else f"{a} {b[len(b) - len(b.lstrip('$£€0123456789.,')):].strip()}"
             to = f" {pooled['to']} {pooled['unit']}{pooled['tail']}"
             return [f"{head}{a}{to}".strip(), f"{head}{b}{to}".strip()]
-    if also := _ALSO.match(clause):
+    if (also := _ALSO.match(clause)) and not _ask_after(also):
         a, b = also["a"].strip(), also["b"].strip()
         ua, ub = _unit_said(a), _unit_said(b)
         if (ub == ua or not (ub or _DIGIT.search(also["head"]))) \
@@ -270,7 +297,9 @@ def _repeated(clause: str) -> list[str]:
             b = b if ub else f"{b}{a[len(a) - len(a.lstrip('$£€0123456789.,')):]}"
             to = f" {also['to']} {also['unit']}{also['tail']}"
             return [f"{also['head']}{a}{to}".strip(), f"{also['head']}{b}{to}".strip()]
-    if (again := _OF_AGAIN.match(clause)) and _heads("of", again["head"]):
+    if (again := _OF_AGAIN.match(clause)) and not _ask_after(again) and \
+            _heads(*(("in", again["head"], [_unit_said(again[k]) for k in "ab"])
+                     if again["prep"].lower() == "in" else ("of", again["head"]))):
         return [f"{again['head']}{again['a']}{again['tail']}".strip(),
                 f"{again['head']}{again['b']}{again['tail']}".strip()]
     return [clause]
