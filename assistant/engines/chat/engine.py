@@ -262,11 +262,18 @@ def _heads(kind: str, head: str, units: Sequence[str] = ()) -> bool:
     return bool(bare) and all(_converts_to(u) for u in units)
 
 
+# Words after a pair that take part of it back or change it: no remark.
+_UNSAYS = re.compile(r"\b(?:never\s*mind|nvm|forget|scratch|ignore|just|only|actually|instead|not|no"
+                     r"|don'?t|skip|cancel|wait|rather)\b", re.IGNORECASE)
+
+
 def _ask_after(pair: re.Match[str] | None) -> bool:
-    """Whether the words after `pair` ask something more (". remind me to ..."), so are no
-    remark to leave out ("— checking my kid's homework")."""
+    """Whether the words after `pair` ask something more (". remind me to ...") or take part of
+    it back (". oh never mind the height"), so are no remark to leave out ("— checking my kid's
+    homework")."""
     said = (pair["remark"] or "") if pair else ""
-    return bool(said) and bool(_WRITES.search(said) or _OPENS_AS_ASK.match(said.lstrip(" —–-")))
+    return bool(said) and bool(_WRITES.search(said) or _UNSAYS.search(said)
+                               or _OPENS_AS_ASK.match(said.lstrip(" —–-")))
 
 
 def _repeated(clause: str) -> list[str]:
