@@ -61,7 +61,20 @@ from assistant.tools.registry import Registry
     ("could you set up 20 mg citalopram every morning at 8", None),
     ("sertraline 50 mg at 9 and 9", None),
     ("ugh, had to take 2 more Rennies after dinner", None),  # a feeling does not unsay a dose
+    # doses-prescribed-2: each recorded at 4370870.
+    ("so apparently my endo wants me on ozempic", "a prescription told"),
+    ("dentist gave me amoxicillin", "a prescription told"),
+    ("had my med review, they've reduced my bisoprolol to 2.5", "a prescription told"),
+    ("saw the GP today and she put me on amitriptyline 10mg", "a prescription told"),
+    ("went to the clinic and they started me on 20mg omeprazole", "a prescription told"),
+    ("my daughter's allergist put her on zyrtec", "someone else's"),
+    ("vet has Bella on gabapentin", "someone else's"),
+    ("is 1000mg metformin twice a day considered high", "advice"),
+    ("is 75mg aspirin a day normal after a stent", "advice"),
     # A dose the user took, or a record asked for, beside what a doctor said.
+    ("took my amlodipine like the doctor said", None),
+    ("one ferrous sulphate a day at lunch, the GP said 3 months", None),
+    ("metformin 500mg, doctor says twice a day", None),
     ("took 2 advil like the doctor said", None),
     ("my doctor upped my dose so i took 100mg this morning", None),
     ("the nurse gave me 4mg of zofran in the er last night", None),

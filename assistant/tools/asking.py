@@ -339,8 +339,11 @@ _WHY = {
         r"dangerous|normal|better|best|wise|a\s+problem|an\s+issue|enough|too"
         # doses-prescribed: "my doctor doubled my sertraline to 100mg, is that a lot??"
         r"|a\s+lot|a\s+big\s+dose|a\s+high\s+dose|high|low|strong|heavy)\b"
-        r"|\bis\s+[\d.]+\s*[a-z]*(?:\s+(?:of\s+)?[\w-]+){0,2}\s+(?:a\s+lot|a\s+big\s+dose|a\s+high\s+dose|"
-        r"too\s+high|high|low|strong)\b"
+        r"|\bis\s+[\d.]+\s*[a-z]*(?:\s+(?:of\s+)?[\w-]+){0,4}\s+(?:a\s+lot|a\s+big\s+dose|a\s+high\s+dose|"
+        r"too\s+high|high|low|strong"
+        # doses-prescribed-2: "is 75mg aspirin a day normal after a stent"
+        r"|normal|typical|standard|usual|considered)\b"
+        r"|\bconsidered\s+(?:a\s+)?(?:high|low|normal|safe|a\s+lot|too|heavy|strong)\b"
         r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
         r"|\bhow\s+(?:much|many|often|long|far\s+apart|soon|late)\b"
         r"|\bwhat(?:'?s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
@@ -360,22 +363,45 @@ _WHY = {
         r"|'s\s+now\s+on))\b"
         rf"|\bput\s+(?:my|our|the|his|her)\s+(?:{_PEOPLE})\s+on\b"
         r"|\bgave\s+(?:him|her|them)\b"
+        # doses-prescribed-2: "vet has Bella on gabapentin", "the allergist put her on zyrtec".
+        r"|\b(?:has|'s\s+got|have|put|started|keeps?)\s+(?!(?:me|myself|us|it|that|this|a|an|the|to|"
+        r"been|my|you|u|i)\b)[a-z]+\s+on\s+(?!(?:the|a|an|my|monday|tuesday|wednesday|thursday|"
+        r"friday|saturday|sunday|time|hold|call)\b)[a-z]"
         r"|\b(?:he|she|they)\s+(?:takes|took|had|has\s+had|is\s+on|'s\s+on)\b"),
     # What a doctor (or another who prescribes) said or changed, opening the request, where the
     # user tells of no dose they took: "my doctor doubled my sertraline to 100mg", "the
     # pharmacist said to take 2 puffs of ventolin before running" (doses-prescribed).
     "a prescription told": re.compile(
         r"^(?!.*\b(?:i\s+(?:just\s+|already\s+)?(?:took|had|used|have\s+taken)|just\s+(?:took|had))\b)"
-        # Opening the request, after a greeting or a filler: "one ferrous sulphate a day at lunch,
-        # the GP said 3 months" and "note the pharmacist said ..." ask.
-        r"(?:[a-z]+(?:\s+[a-z]+){0,2}\s*[,:!-]+\s*|(?:fyi|ugh|so|well|ok(?:ay)?|hey|oh|um+|uh+|btw|"
-        r"and|also|just\s+so\s+you\s+know)\s+)*(?:(?:my|the|our|his|her|[a-z]+'s)\s+)?"
+        # doses-prescribed-2: not after a dose the user tells ("took my amlodipine like the
+        # doctor said").
+        r"(?!.*\b(?:took|taken|popped|swallowed)\b)"
+        # Before any amount, after the words that open the request: "one ferrous sulphate a day
+        # at lunch, the GP said 3 months" and "note the pharmacist said ..." ask. doses-prescribed-2:
+        # also after a clause ("had my med review, they've reduced ...") or "so apparently".
+        r"(?:(?!\b(?:one|two|three|half|a\s+(?:tablet|pill|capsule|puff|dose))\b)[a-z']+"
+        r"(?:\s+(?!\b(?:one|two|three|half)\b)[a-z']+){0,5}\s*(?:[,:!.;-]+|\s+and|\s+but|\s+so)\s*"
+        r"|(?:fyi|ugh|so|well|ok(?:ay)?|hey|oh|um+|uh+|btw|and|also|just\s+so\s+you\s+know|"
+        r"apparently|guess\s+what|update|news|anyway|welp|sigh|lol|omg|turns\s+out|looks\s+like)\s+)*"
+        r"(?:(?:my|the|our|his|her|[a-z]+'s)\s+(?:new\s+)?){0,2}"
         r"(?:doctors?|docs?|dr|gp|physician|pharmacist|chemist|nurse|vet|p(?:a)?ediatrician|"
         r"consultant|specialist|psychiatrist|cardiologist|dermatologist|endocrinologist|neurologist|"
-        r"rheumatologist|oncologist|midwife|surgeon|dentist|they)\b(?:\s+[\w']+){0,3}?\s+"
+        r"rheumatologist|oncologist|midwife|surgeon|dentist|they"
+        # doses-prescribed-2: more who prescribe, and their short names.
+        r"|endo|allergist|gastro(?:enterologist)?|urologist|gyn(?:a)?ecologist|obgyn|ob-gyn|psych|"
+        r"rheumy|cardio|derm|neuro|pulmonologist|nephrologist|ha?ematologist|ortho(?:paedic|pedic)?|"
+        r"orthopaedist|podiatrist|ophthalmologist|optometrist|anaesthetist|anesthesiologist|"
+        r"hospital|clinic|surgery|practice|practitioner|prescriber|specialists|doctors|she|he)"
+        r"(?:'ve|'d|'s)?\b(?:\s+[\w']+){0,3}?\s+"
         r"(?:said|says|told|tells|wants|prescribed|recommended|suggested|advised|upped|doubled|"
         r"halved|tripled|raised|increased|lowered|decreased|reduced|cut|dropped|switched|changed|"
-        r"moved|put|started|bumped|adjusted|stopped|added|gave\s+(?:him|her|them|us|my|our))\b"),
+        r"moved|put|started|bumped|adjusted|stopped|added|gave\s+(?:him|her|them|us|my|our)|"
+        # doses-prescribed-2
+        r"gave\s+me\s+(?:a\s+(?:prescription|script|rx|course)\b|(?!(?:a|an|one|two|some|\d)\b)[a-z]+)"
+        r"|has\s+me\s+on|got\s+me\s+on|"
+        r"took\s+me\s+off|taken\s+me\s+off|swapped|prescribing|recommends|suggests|reckons|"
+        r"upping|lowering|reducing|increasing|changing|switching|tapering|weaning|putting|"
+        r"starting\s+me)\b"),
     "in the past": re.compile(
         r"\b(?:used\s+to|years\s+ago|back\s+when|back\s+in|when\s+i\s+was|as\s+a\s+(?:kid|child|"
         r"teenager)|in\s+(?:19|20)\d\d|i'd\s+take)\b"),
