@@ -75,6 +75,12 @@ from assistant.tools.registry import Registry
     ("took my amlodipine like the doctor said", None),
     ("one ferrous sulphate a day at lunch, the GP said 3 months", None),
     ("metformin 500mg, doctor says twice a day", None),
+    # Mended on reading the guard's texts: the user's own taking, "have ... on", "he" with no
+    # prescriber named, a note asked for.
+    ("ok so the GP's put me on ramipril 2.5 mg, I'm having it at 8 o'clock every morning", None),
+    ("do I have anything on tomorrow", None),
+    ("Landlord emailed, he's putting the rent up 6% from 1,450 a month", None),
+    ("note the pharmacist said not to have grapefruit juice with my atorvastatin", None),
     ("took 2 advil like the doctor said", None),
     ("my doctor upped my dose so i took 100mg this morning", None),
     ("the nurse gave me 4mg of zofran in the er last night", None),

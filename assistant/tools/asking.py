@@ -364,8 +364,8 @@ _WHY = {
         rf"|\bput\s+(?:my|our|the|his|her)\s+(?:{_PEOPLE})\s+on\b"
         r"|\bgave\s+(?:him|her|them)\b"
         # doses-prescribed-2: "vet has Bella on gabapentin", "the allergist put her on zyrtec".
-        r"|\b(?:has|'s\s+got|have|put|started|keeps?)\s+(?!(?:me|myself|us|it|that|this|a|an|the|to|"
-        r"been|my|you|u|i)\b)[a-z]+\s+on\s+(?!(?:the|a|an|my|monday|tuesday|wednesday|thursday|"
+        r"|\b(?:has|'s\s+got|put|started)\s+(?!(?:me|myself|us|it|that|this|a|an|the|to|been|my|you|"
+        r"u|i|anything|something|nothing|everything|stuff|plans|much|lots)\b)[a-z]+\s+on\s+(?!(?:the|a|an|my|monday|tuesday|wednesday|thursday|"
         r"friday|saturday|sunday|time|hold|call)\b)[a-z]"
         r"|\b(?:he|she|they)\s+(?:takes|took|had|has\s+had|is\s+on|'s\s+on)\b"),
     # What a doctor (or another who prescribes) said or changed, opening the request, where the
@@ -375,12 +375,16 @@ _WHY = {
         r"^(?!.*\b(?:i\s+(?:just\s+|already\s+)?(?:took|had|used|have\s+taken)|just\s+(?:took|had))\b)"
         # doses-prescribed-2: not after a dose the user tells ("took my amlodipine like the
         # doctor said").
-        r"(?!.*\b(?:took|taken|popped|swallowed)\b)"
+        r"(?!.*\b(?:took|taken|popped|swallowed|i'?m\s+(?:having|taking)\s+(?:it|them)|"
+        r"i'?ll\s+(?:have|take)\s+(?:it|them)|i\s+(?:have|take)\s+(?:it|them))\b)"
         # Before any amount, after the words that open the request: "one ferrous sulphate a day
         # at lunch, the GP said 3 months" and "note the pharmacist said ..." ask. doses-prescribed-2:
         # also after a clause ("had my med review, they've reduced ...") or "so apparently".
         r"(?:(?!\b(?:one|two|three|half|a\s+(?:tablet|pill|capsule|puff|dose))\b)[a-z']+"
         r"(?:\s+(?!\b(?:one|two|three|half)\b)[a-z']+){0,5}\s*(?:[,:!.;-]+|\s+and|\s+but|\s+so)\s*"
+        # ... or a few words before "the", "my" ("saw the GP today and she put me on ...").
+        r"|(?:(?!(?:one|two|three|half|note|jot|write|save|add|log|put|record|keep|track|set|"
+        r"schedule|tell|ask|text|e-?mail|message)\b)[a-z']+\s+){1,4}?(?=(?:the|my|our|his|her|[a-z]+'s)\s)"
         r"|(?:fyi|ugh|so|well|ok(?:ay)?|hey|oh|um+|uh+|btw|and|also|just\s+so\s+you\s+know|"
         r"apparently|guess\s+what|update|news|anyway|welp|sigh|lol|omg|turns\s+out|looks\s+like)\s+)*"
         r"(?:(?:my|the|our|his|her|[a-z]+'s)\s+(?:new\s+)?){0,2}"
@@ -391,8 +395,9 @@ _WHY = {
         r"|endo|allergist|gastro(?:enterologist)?|urologist|gyn(?:a)?ecologist|obgyn|ob-gyn|psych|"
         r"rheumy|cardio|derm|neuro|pulmonologist|nephrologist|ha?ematologist|ortho(?:paedic|pedic)?|"
         r"orthopaedist|podiatrist|ophthalmologist|optometrist|anaesthetist|anesthesiologist|"
-        r"hospital|clinic|surgery|practice|practitioner|prescriber|specialists|doctors|she|he)"
-        r"(?:'ve|'d|'s)?\b(?:\s+[\w']+){0,3}?\s+"
+        r"hospital|clinic|surgery|practice|practitioner|prescriber|specialists|doctors)"
+        # "saw the GP today and she put me on ...": "she" or "he" after one who prescribes.
+        r"(?:(?:'ve|'d|'s)?\b(?:\s+[\w']+){0,3}?|\b[^\d]{0,40}?\b(?:she|he)(?:'s)?(?:\s+[\w']+){0,2}?)\s+"
         r"(?:said|says|told|tells|wants|prescribed|recommended|suggested|advised|upped|doubled|"
         r"halved|tripled|raised|increased|lowered|decreased|reduced|cut|dropped|switched|changed|"
         r"moved|put|started|bumped|adjusted|stopped|added|gave\s+(?:him|her|them|us|my|our)|"
