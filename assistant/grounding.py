@@ -411,20 +411,7 @@ def ground_measure(call: ToolCall, measures: tuple[str, ...], value: str,
     if len(measures) != 2 or unit_of is None or not \
             isinstance(amount := call.arguments.get(value), int | float):
         return call
-    tokens = _MEASURE_TOKEN.findall(in_digits(heard))
-    pairs: list[tuple[float, str, object]] = []  # (number, unit said after it, reading)
-    asked: dict[object, str] = {}  # reading -> the unit said where a unit is asked for
-    anywhere: set[object] = set()
-    for i in range(len(tokens)):
-        if (found := _unit_at(tokens, i, unit_of)) is None:
-            continue
-        span, kind = found
-        anywhere.add(kind)
-        before = tokens[max(i - 2, 0):i]
-        if before and _NUMBER.fullmatch(before[-1]):
-            pairs.append((float(before[-1]), span, kind))
-        elif _asks_in(before):
-            asked.setdefault(kind, span)
+    pairs, asked, anywhere = _measures_said(heard, unit_of)
     source, target = measures
     written = {name: unit_of(str(call.arguments.get(name, ""))) for name in measures}
     args = dict(call.arguments)
@@ -439,6 +426,66 @@ def ground_measure(call: ToolCall, measures: tuple[str, ...], value: str,
     if args == dict(call.arguments) or not _one_kind(new_from, new_to):
         return call
     return ToolCall(call.name, args)
+
+
+def _measures_said(heard: str, unit_of: Callable[[str], object]
+                   ) -> tuple[list[tuple[float, str, object]], dict[object, str], set[object]]:
+    """The units `heard` says, as `unit_of` reads them: each said right after a number (number,
+    the unit as said, its reading), each said where a unit is asked for (reading -> as said),
+    and every one said anywhere."""
+    tokens = _MEASURE_TOKEN.findall(in_digits(heard))
+    pairs: list[tuple[float, str, object]] = []
+    asked: dict[object, str] = {}
+    anywhere: set[object] = set()
+    for i in range(len(tokens)):
+        if (found := _unit_at(tokens, i, unit_of)) is None:
+            continue
+        span, kind = found
+        anywhere.add(kind)
+        before = tokens[max(i - 2, 0):i]
+        if before and _NUMBER.fullmatch(before[-1]):
+            pairs.append((float(before[-1]), span, kind))
+        elif _asks_in(before):
+            asked.setdefault(kind, span)
+    return pairs, asked, anywhere
+
+
+# Numbers a sum may hold that nobody said, where the words say them: "15% of 64" is `64*15/100`.
+_UNSAID_PARTS = ((100.0, re.compile(r"%|\bper\s*cent\b|\bpercent")),
+                 (2.0, re.compile(r"\b(?:half|halve|halves|double|twice|split)\b")))
+
+
+def counts_as_said(call: ToolCall, tool: Tool, heard: str) -> bool:
+    """Whether `call`, a sum or a conversion (`tool.sums`, `tool.measures`), can be done with
+    what `heard` says (advice-counted): each sum one the calculator reads, of numbers said; a
+    conversion of a number said, between two units the converter knows that `heard` names.
+    "is 600mg ibuprofen too much in one go" written `600 mg ibuprofen`, "Is 5mg of melatonin too
+    much for a 7 year old?" written `5mg*7`, "How many puffs of
+    salbutamol are OK" written `20*500/100`, "is 15 units of Lantus a lot" converted from
+    "Lantus": none is."""
+    from assistant.tools.asking import measured
+    from assistant.tools.calculator import CalcError, evaluate
+
+    said = set(said_numbers(heard))
+    said |= {n for n, words in _UNSAID_PARTS if words.search(heard.lower())}
+    for name in tool.sums:
+        written = call.arguments.get(name)
+        if not isinstance(written, str) or measured(written):
+            return False  # "5mg*7": the calculator reads 35, the brain wrote a dose
+        try:
+            evaluate(written)
+        except CalcError:
+            return False
+        if any(float(n) not in said for n in re.findall(r"\d+(?:\.\d+)?", written)):
+            return False
+    if len(tool.measures) == 2 and tool.unit_of is not None and tool.amounts:
+        value = call.arguments.get(tool.amounts[0])
+        units = [tool.unit_of(str(call.arguments.get(name, ""))) for name in tool.measures]
+        named = _measures_said(heard, tool.unit_of)[2]
+        if not isinstance(value, int | float) or float(value) not in said or \
+                any(unit is None or unit not in named for unit in units):
+            return False
+    return True
 
 
 def ground_sum(call: ToolCall, sums: Collection[str], heard: str) -> ToolCall:
@@ -784,7 +831,7 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "as_taken", "asks_here",
-           "cannot_do_without", "ground", "ground_amount", "ground_count", "ground_counted",
+           "cannot_do_without", "counts_as_said", "ground", "ground_amount", "ground_count", "ground_counted",
            "ground_day", "ground_duration", "ground_measure", "ground_moment", "ground_place",
            "ground_strength", "ground_sum", "ground_there", "ground_times", "ground_unit",
            "in_digits", "made_up", "no_day_ahead", "place_named_last", "said", "said_ids",

@@ -557,8 +557,12 @@ class Conversation:
                       tool.side_effect == SideEffect.READ)
         if why == "a countdown" and tool.places and not grounding.place_unsaid(call, tool, newest):
             why = None  # the time and date here, or in the place said, half answer a countdown
-        if why is None and tool.action not in COUNTS and self._asks_advice(newest):
-            return "advice"  # "How much paracetamol can an adult take in a day?" -> the clock
+        # "How much paracetamol can an adult take in a day?" -> the clock; a sum or a conversion
+        # only where it can be done with what was said ("the calpol says 7.5 ml - how many
+        # teaspoons is that"; not "is 5mg of melatonin too much for a 7 year old?" -> `5mg*7`).
+        if why is None and self._asks_advice(newest) and \
+                (tool.action not in COUNTS or not grounding.counts_as_said(call, tool, newest)):
+            return "advice"
         if why is None and newest:
             said = self._said()
             made = grounding.made_up(call, tool, said, self._shown())

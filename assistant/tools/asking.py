@@ -654,6 +654,11 @@ _MEASURES = re.compile(r"(?:\b|(?<=\d))(?:mgs?|milligrams?|mcg|micrograms?|mls?|
                        r"millilit(?:re|er)s?|units?|iu)\b")
 
 
+def measured(text: str) -> bool:
+    """Whether `text` says a unit a dose is measured in ("5mg*7": a dose written as a sum)."""
+    return bool(_MEASURES.search(plain(text)))
+
+
 def unmeasured(text: str) -> str:
     """`text` without the units a dose is measured in: "how many ml is 3 cups, then start a 20
     min timer" names no medicine."""
@@ -899,5 +904,5 @@ def _asked_again(rest: str, action: str) -> bool:
 
 __all__ = ["ACTIONS", "ADVICE_UNNAMED", "ANY_TOOL", "COUNTS", "NOT_ABOUT", "NOT_ASKED", "NOT_SAID",
            "NO_DAY_AHEAD", "REASONS", "RECORD", "TOPICS", "WRITTEN", "asked_how", "asks",
-           "asks_to_keep", "left_as_it_is", "of_the_past", "own_plan", "plain", "said_not_to",
+           "asks_to_keep", "left_as_it_is", "measured", "of_the_past", "own_plan", "plain", "said_not_to",
            "taken_back", "told_news", "unasked", "unmeasured"]
