@@ -582,7 +582,19 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("what's 15% of 80 and 120", None),
     ("multiply 3 by 4 and add 5", None),
     ("convert 3,000 yen to pounds", None),  # a thousands comma
-    ("work out 20% of 150 and 5 km in miles", None),  # a number before: "150" takes no "km"
+    # A number before: "150" takes no "km"; two asks of two shapes (asks-bare; one at 86b05aa).
+    ("work out 20% of 150 and 5 km in miles", ["work out 20% of 150", "5 km in miles"]),
+    # asks-bare: a second ask said bare, a conversion or a sum (one call at 86b05aa).
+    ("whats 15% of 86, and 72F in celsius?", ["whats 15% of 86", "72F in celsius?"]),
+    ("whats the weather in leeds, and 10 km in miles?",
+     ["whats the weather in leeds", "10 km in miles?"]),
+    ("weather in leeds and 10 km in miles", ["weather in leeds", "10 km in miles"]),
+    ("set a timer for 10 minutes, 350F to C?", ["set a timer for 10 minutes", "350F to C?"]),
+    ("what time is it in tokyo and 5 km in miles", ["what time is it in tokyo", "5 km in miles"]),
+    # ... not a measure in two parts, a reminder's or a note's amounts, the user's news.
+    ("remind me to buy 2 kg of flour and 5 kg in pounds", None),
+    ("add a note: 5 kg in pounds and 2 l in pints", None),
+    ("i ran 5 km and 10 km in miles?", None),
     ("what's 15% of 80 and also 12% of 150", ["what's 15% of 80", "what's 12% of 150"]),
     # asks-same-4: pairs asks-same-3 left (each one call, or two added, at 4370870).
     ("sqrt of 144 and sqrt of 225", ["sqrt of 144", "sqrt of 225"]),

@@ -519,6 +519,49 @@ def _asked_from(text: str) -> int:
     return greeting.end() if greeting and _OPENS_AS_ASK.match(text, greeting.end()) else 0
 
 
+# A second ask said bare, a conversion or a sum after a joining word or a comma: "whats 15% of 86,
+# and 72F in celsius?" (asks-bare). Its own ask where it ends the request or its clause, converts
+# into a unit the converter knows, and is no second part of one measure ("2 feet and 3 inches").
+_BARE = rf"(?:{_SHAPES['conversion']}|{_SHAPES['sum']}|{_SHAPES['power']})"
+_BARE_JOIN = re.compile(
+    rf"(?:\s*[,;](?!\d{{3}}\b)\s*|\s+)(?:(?:and|also|plus|then|&)\s+(?:also\s+)?)?"
+    rf"(?:(?:what|how)\s+about\s+)?(?=(?P<bare>{_BARE})\s*[?.!]*\s*(?:$|[,;]|[.!?]\s))", re.IGNORECASE)
+# What holds a list or a text the amounts may belong to: "remind me to buy 2 kg of flour and ...".
+_HOLDS_AMOUNTS = re.compile(r"\b(?:remind\w*|note|notes|jot|write|memo|list|buy|get|grab|pick\s+up"
+                            r"|shopping|recipe|need)\b", re.IGNORECASE)
+_LAST_MEASURE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>[a-z]+)\.?\s*$", re.IGNORECASE)
+
+
+# Before a bare ask, what names a thing a tool does opens an ask too: "weather in leeds and 10 km
+# in miles", "5 min timer, and 20% of 80".
+_NAMES_A_THING = re.compile(rf"\b(?:{_THING}|timer|reminder|note)\b", re.IGNORECASE)
+
+
+def _bare_ask(text: str, join: re.Match[str], at: int) -> bool:
+    """Whether the bare conversion or sum after `join` is an ask of its own (`_BARE_JOIN`)."""
+    before, bare = text[at:join.start()], join["bare"]
+    if not join[0].strip() and not re.search(r"\b(?:and|also|plus|then|&)\b", join[0]):
+        return False  # no joining word nor comma: one phrase
+    if _HOLDS_AMOUNTS.search(before):
+        return False
+    target = _target(bare)
+    if target and not _converts_to(target):
+        return False
+    last, said = _LAST_MEASURE.search(before), _UNIT_OF.match(bare.strip())
+    unit = said["unit"].split()[0] if said and said["unit"].split() else ""
+    # "convert 2 feet and 3 inches to cm": one measure in two parts.
+    return not (last and unit and _dimension(last["unit"]) and
+                _dimension(last["unit"]) == _dimension(unit))
+
+
+def _dimension(unit: str) -> str:
+    """What `unit` measures, as the converter reads it, or ""."""
+    from assistant.tools.units import unit_of
+
+    found = unit_of(unit.rstrip(".")) if unit else None
+    return found[1] if found else ""
+
+
 def clauses(text: str) -> list[str]:
     """`text` split into the asks it holds: clauses joined by a joining word or a sentence's
     end, each opening as an ask, a greeting before the first left out, two things asked with
@@ -529,21 +572,26 @@ def clauses(text: str) -> list[str]:
         return pair  # "convert 3 miles to km and what about 10": not cut at "what"
     if len(timers := _two_timers(text[start:].strip())) > 1:
         return timers
-    joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start)],
-                   key=lambda m: m.start())
-    cuts, at = [], start
+    joins = sorted([*_JOIN.finditer(text, start), *_SENTENCE.finditer(text, start),
+                    *_BARE_JOIN.finditer(text, start)], key=lambda m: m.start())
+    cuts, at, bare = [], start, False
     for join in joins:
         if join.start() < at:
             continue  # a sentence's end the joining word after it already cut at
         if join.re is _SENTENCE and not _opens_after(text, join):
             continue
+        if join.re is _BARE_JOIN:
+            if not _bare_ask(text, join, at):
+                continue
+            bare = True
         if (_BARE_AND.fullmatch(join[0]) and _LOOKS.match(text, join.end())
                 and _holds_text(text[at:join.start()])):
             continue  # "remind me to buy bread and find the receipt": one reminder
         cuts.append(text[at:join.start()])
         at = join.end()
     parts = [c.strip() for c in (*cuts, text[at:]) if c.strip(" ,.;!?-")]
-    if len(parts) < 2 or not _OPENS_AS_ASK.match(parts[0]):
+    opens = bool(parts) and (_OPENS_AS_ASK.match(parts[0]) or (bare and _NAMES_A_THING.search(parts[0])))
+    if len(parts) < 2 or not opens:
         parts = [text[start:].strip()] if start else [text]
     asks = [ask for part in parts for shared in _shared(part) for ask in _repeated(shared)]
     return asks if len(asks) > 1 else [text]
