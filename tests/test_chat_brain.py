@@ -595,6 +595,11 @@ def test_the_two_timers_a_request_asks_for_call_the_timer_twice() -> None:
     ("remind me to buy 2 kg of flour and 5 kg in pounds", None),
     ("add a note: 5 kg in pounds and 2 l in pints", None),
     ("i ran 5 km and 10 km in miles?", None),
+    # Mended on reading the guard's texts: a mixed number, "plus" in a sum, a correction.
+    ("how many ml in 1 and 1/2 tsp", None),
+    ("add 3/4 and 2/3", None),
+    ("whats 12 plus 8 plus 30, sorry my brain is fried", None),
+    ("convert 70 kg to lbs. no wait, other way round, 70 lbs to kg", None),
     ("what's 15% of 80 and also 12% of 150", ["what's 15% of 80", "what's 12% of 150"]),
     # asks-same-4: pairs asks-same-3 left (each one call, or two added, at 4370870).
     ("sqrt of 144 and sqrt of 225", ["sqrt of 144", "sqrt of 225"]),

@@ -524,11 +524,13 @@ def _asked_from(text: str) -> int:
 # into a unit the converter knows, and is no second part of one measure ("2 feet and 3 inches").
 _BARE = rf"(?:{_SHAPES['conversion']}|{_SHAPES['sum']}|{_SHAPES['power']})"
 _BARE_JOIN = re.compile(
-    rf"(?:\s*[,;](?!\d{{3}}\b)\s*|\s+)(?:(?:and|also|plus|then|&)\s+(?:also\s+)?)?"
+    rf"(?:\s*[,;](?!\d{{3}}\b)\s*|\s+)(?:(?:and|also|then|&)\s+(?:also\s+)?)?"
     rf"(?:(?:what|how)\s+about\s+)?(?=(?P<bare>{_BARE})\s*[?.!]*\s*(?:$|[,;]|[.!?]\s))", re.IGNORECASE)
 # What holds a list or a text the amounts may belong to: "remind me to buy 2 kg of flour and ...".
 _HOLDS_AMOUNTS = re.compile(r"\b(?:remind\w*|note|notes|jot|write|memo|list|buy|get|grab|pick\s+up"
                             r"|shopping|recipe|need)\b", re.IGNORECASE)
+_CORRECTS = re.compile(r"\b(?:no|nope|wait|sorry|actually|oops|typo|mean|rather|instead|other\s+way"
+                       r"|scratch|not)\b", re.IGNORECASE)
 _LAST_MEASURE = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>[a-z]+)\.?\s*$", re.IGNORECASE)
 
 
@@ -540,10 +542,12 @@ _NAMES_A_THING = re.compile(rf"\b(?:{_THING}|timer|reminder|note)\b", re.IGNOREC
 def _bare_ask(text: str, join: re.Match[str], at: int) -> bool:
     """Whether the bare conversion or sum after `join` is an ask of its own (`_BARE_JOIN`)."""
     before, bare = text[at:join.start()], join["bare"]
-    if not join[0].strip() and not re.search(r"\b(?:and|also|plus|then|&)\b", join[0]):
+    if not join[0].strip():
         return False  # no joining word nor comma: one phrase
-    if _HOLDS_AMOUNTS.search(before):
-        return False
+    if _HOLDS_AMOUNTS.search(before) or _CORRECTS.search(before):
+        return False  # "convert 70 kg to lbs. no wait, other way round, 70 lbs to kg": one
+    if re.match(r"\d+\s*/\s*\d", bare) and re.search(r"\d\s*$", before):
+        return False  # "how many ml in 1 and 1/2 tsp", "add 3/4 and 2/3": one number, one sum
     target = _target(bare)
     if target and not _converts_to(target):
         return False
