@@ -544,6 +544,9 @@ def _bare_ask(text: str, join: re.Match[str], at: int) -> bool:
     before, bare = text[at:join.start()], join["bare"]
     if not join[0].strip():
         return False  # no joining word nor comma: one phrase
+    end = join.end() + len(bare)
+    if len(_repeated(text[at:end].strip())) > 1 or _UNSAYS.search(text, end):
+        return False  # a pair of one shape (`_repeated`'s), or one taken back after it
     if _HOLDS_AMOUNTS.search(before) or _CORRECTS.search(before):
         return False  # "convert 70 kg to lbs. no wait, other way round, 70 lbs to kg": one
     if re.match(r"\d+\s*/\s*\d", bare) and re.search(r"\d\s*$", before):
