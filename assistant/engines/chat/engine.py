@@ -251,7 +251,7 @@ def _heads(kind: str, head: str, units: Sequence[str] = ()) -> bool:
         return bool(_ASKS_AMOUNT.search(head))
     if kind == "in":  # "how many ml in 1 tsp and in 1 tbsp"; not "how many calories in ..."
         asked = _ASKS_AMOUNT.search(head)
-        return bool(asked) and all(_converts_to(u) for u in (asked[0].split()[2], *units))
+        return asked is not None and all(_converts_to(u) for u in (asked[0].split()[2], *units))
     if kind == "by":
         return bool(_DIVIDES.search(head))
     if kind == "of":
