@@ -329,6 +329,23 @@ _COUNTED_TO = (
     r"(?:finals?|match|game|kick-?off|race|festival|concert|gig|show|launch|election|eclipse|"
     r"premiere|party|trip|flight|holidays|vacation|term|semester)\b"
     r"(?!\s+(?:timers?|countdowns?|alarms?)\b)")
+# What a dose is counted in, after its number ("50mg", "2 puffs").
+_DOSE_UNIT = (r"(?:mgs?|mcg|micrograms?|milligrams?|mls?|units?|iu|g|grams?|tablets?|tabs?|pills?|puffs?|"
+              r"drops?|capsules?|caps?|sprays?|patch(?:es)?)\b")
+# Who prescribes, and said or changed a medicine (doses-prescribed, -2, -3).
+_PRESCRIBERS = (
+    r"doctors?|docs?|dr|gp|physician|pharmacist|chemist|nurse|vet|p(?:a)?ediatrician|"
+    r"consultant|specialist|psychiatrist|cardiologist|dermatologist|endocrinologist|neurologist|"
+    r"rheumatologist|oncologist|midwife|surgeon|dentist|they"
+    # doses-prescribed-2: more who prescribe, and their short names.
+    r"|endo|allergist|gastro(?:enterologist)?|urologist|gyn(?:a)?ecologist|obgyn|ob-gyn|psych|"
+    r"rheumy|cardio|derm|neuro|pulmonologist|nephrologist|ha?ematologist|ortho(?:paedic|pedic)?|"
+    r"orthopaedist|podiatrist|ophthalmologist|optometrist|anaesthetist|anesthesiologist|"
+    r"hospital|clinic|surgery|practice|practitioner|prescriber|specialists|doctors"
+    # doses-prescribed-3: who prescribes, said otherwise.
+    r"|(?:eye|foot|skin|heart|sleep|pain|walk[\s-]?in|urgent|minute)\s+(?:doc|doctor|clinic|care|"
+    r"specialist)|urgent\s+care|a\s*&\s*e|emergency\s+room"
+)
 _WHY = {
     "advice": re.compile(
         r"\b(?:can|could|should|may|shall|must)\s+(?:i|she|he|we|they|my\s+\w+)\s+"
@@ -344,6 +361,9 @@ _WHY = {
         # doses-prescribed-2: "is 75mg aspirin a day normal after a stent"
         r"|normal|typical|standard|usual|considered)\b"
         r"|\bconsidered\s+(?:a\s+)?(?:high|low|normal|safe|a\s+lot|too|heavy|strong)\b"
+        # doses-prescribed-3: "normal or overkill?", "count as a normal dose?", "thats a lot right?"
+        r"|\b(?:that'?s|thats|is\s+that)\s+(?:a\s+lot|too\s+much|high|normal|overkill)\b|\boverkill\b"
+        r"|\bcounts?\s+as\s+(?:a\s+)?(?:normal|high|low|big|safe|strong|heavy)\b"
         r"|\btoo\s+(?:much|many|close|soon|early|late|high|low|strong)\b"
         r"|\bhow\s+(?:much|many|often|long|far\s+apart|soon|late)\b"
         r"|\bwhat(?:'?s|\s+is)\s+the\s+(?:max|maximum|most|best|right|usual|normal|safe|"
@@ -363,6 +383,12 @@ _WHY = {
         r"|'s\s+now\s+on))\b"
         rf"|\bput\s+(?:my|our|the|his|her)\s+(?:{_PEOPLE})\s+on\b"
         r"|\bgave\s+(?:him|her|them)\b"
+        # doses-prescribed-3: a person or a pet "is on" an amount ("Whiskers is on 2.5 mg
+        # methimazole", "wife's on 50mg of tramadol"); "gave Biscuit 10mg".
+        r"|\b(?!(?:it|that|this|what|which|who|there|here|everything|something|nothing|i|dose|"
+        r"schedule|one|mine|timer|reminder)\b)[a-z]+(?:\s+is|'s)\s+(?:now\s+|currently\s+|still\s+|"
+        rf"already\s+|also\s+)?on\s+(?:[\w.-]+\s+){{0,3}}?\d+(?:\.\d+)?\s*{_DOSE_UNIT}"
+        rf"|\bgave\s+(?!(?:me|myself|it|us)\b)[a-z]+\s+\d+(?:\.\d+)?\s*{_DOSE_UNIT}"
         # doses-prescribed-2: "vet has Bella on gabapentin", "the allergist put her on zyrtec".
         r"|\b(?:has|'s\s+got|put|started)\s+(?!(?:me|myself|us|it|that|this|a|an|the|to|been|my|you|"
         r"u|i|anything|something|nothing|everything|stuff|plans|much|lots)\b)[a-z]+\s+on\s+(?!(?:the|a|an|my|monday|tuesday|wednesday|thursday|"
@@ -375,7 +401,8 @@ _WHY = {
         r"^(?!.*\b(?:i\s+(?:just\s+|already\s+)?(?:took|had|used|have\s+taken)|just\s+(?:took|had))\b)"
         # doses-prescribed-2: not after a dose the user tells ("took my amlodipine like the
         # doctor said").
-        r"(?!.*\b(?:took|taken|popped|swallowed|i'?m\s+(?:having|taking)\s+(?:it|them)|"
+        r"(?!.*\b(?:took(?!\s+(?:me|him|her|them|us)\s+off)|taken|popped|swallowed|"
+        r"i'?m\s+(?:having|taking)\s+(?:it|them)|"
         r"i'?ll\s+(?:have|take)\s+(?:it|them)|i\s+(?:have|take)\s+(?:it|them))\b)"
         # Before any amount, after the words that open the request: "one ferrous sulphate a day
         # at lunch, the GP said 3 months" and "note the pharmacist said ..." ask. doses-prescribed-2:
@@ -388,14 +415,7 @@ _WHY = {
         r"|(?:fyi|ugh|so|well|ok(?:ay)?|hey|oh|um+|uh+|btw|and|also|just\s+so\s+you\s+know|"
         r"apparently|guess\s+what|update|news|anyway|welp|sigh|lol|omg|turns\s+out|looks\s+like)\s+)*"
         r"(?:(?:my|the|our|his|her|[a-z]+'s)\s+(?:new\s+)?){0,2}"
-        r"(?:doctors?|docs?|dr|gp|physician|pharmacist|chemist|nurse|vet|p(?:a)?ediatrician|"
-        r"consultant|specialist|psychiatrist|cardiologist|dermatologist|endocrinologist|neurologist|"
-        r"rheumatologist|oncologist|midwife|surgeon|dentist|they"
-        # doses-prescribed-2: more who prescribe, and their short names.
-        r"|endo|allergist|gastro(?:enterologist)?|urologist|gyn(?:a)?ecologist|obgyn|ob-gyn|psych|"
-        r"rheumy|cardio|derm|neuro|pulmonologist|nephrologist|ha?ematologist|ortho(?:paedic|pedic)?|"
-        r"orthopaedist|podiatrist|ophthalmologist|optometrist|anaesthetist|anesthesiologist|"
-        r"hospital|clinic|surgery|practice|practitioner|prescriber|specialists|doctors)"
+        rf"(?:{_PRESCRIBERS})"
         # "saw the GP today and she put me on ...": "she" or "he" after one who prescribes.
         r"(?:(?:'ve|'d|'s)?\b(?:\s+[\w']+){0,3}?|\b[^\d]{0,40}?\b(?:she|he)(?:'s)?(?:\s+[\w']+){0,2}?)\s+"
         r"(?:said|says|told|tells|wants|prescribed|recommended|suggested|advised|upped|doubled|"
@@ -406,7 +426,14 @@ _WHY = {
         r"|has\s+me\s+on|got\s+me\s+on|"
         r"took\s+me\s+off|taken\s+me\s+off|swapped|prescribing|recommends|suggests|reckons|"
         r"upping|lowering|reducing|increasing|changing|switching|tapering|weaning|putting|"
-        r"starting\s+me)\b"),
+        r"starting\s+me|discharged)\b"
+        # doses-prescribed-3: who said it, said after the medicine ("Whiskers is on 2.5 mg methimazole
+        # twice a day per the vet", "... because her doctor told her to").
+        rf"|^(?!.*\b(?:took|taken|popped|swallowed|i\s+(?:just\s+)?had|i\s+(?:take|use)|i'?m\s+taking)\b)"
+        rf".*\b(?:(?:per|according\s+to|"
+        rf"as\s+(?:prescribed|advised|told|instructed)\s+by|on\s+(?:the\s+)?(?:advice|orders)\s+of|because)"
+        rf"\s+(?:(?:my|the|his|her|their|our|[a-z]+'s)\s+){{0,2}}(?:[a-z]+\s+)?(?:{_PRESCRIBERS})"
+        rf"|(?:{_PRESCRIBERS})'?s\s+orders)\b"),
     "in the past": re.compile(
         r"\b(?:used\s+to|years\s+ago|back\s+when|back\s+in|when\s+i\s+was|as\s+a\s+(?:kid|child|"
         r"teenager)|in\s+(?:19|20)\d\d|i'd\s+take)\b"),
