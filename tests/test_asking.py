@@ -84,6 +84,7 @@ from assistant.tools.registry import Registry
     ("does 0.5 mg of xanax count as a normal dose?", "advice"),
     ("for type 2, 50 units of insulin a day, thats a lot right?", "advice"),
     ("took 2 advil per the doctor", None),
+    ("just used 2 sprays of flonase (doctor's orders lol)", None),  # made wrong on its set; mended after
     ("i take 20mg lisinopril at 8 every morning per my doctor", None),
     ("my exam is on monday at 9", None),
     # A dose the user took, or a record asked for, beside what a doctor said.

@@ -429,7 +429,8 @@ _WHY = {
         r"starting\s+me|discharged)\b"
         # doses-prescribed-3: who said it, said after the medicine ("Whiskers is on 2.5 mg methimazole
         # twice a day per the vet", "... because her doctor told her to").
-        rf"|^(?!.*\b(?:took|taken|popped|swallowed|i\s+(?:just\s+)?had|i\s+(?:take|use)|i'?m\s+taking)\b)"
+        rf"|^(?!.*\b(?:took|taken|popped|swallowed|used|i\s+(?:just\s+)?had|i\s+(?:take|use)|"
+        rf"i'?m\s+taking)\b)"
         rf".*\b(?:(?:per|according\s+to|"
         rf"as\s+(?:prescribed|advised|told|instructed)\s+by|on\s+(?:the\s+)?(?:advice|orders)\s+of|because)"
         rf"\s+(?:(?:my|the|his|her|their|our|[a-z]+'s)\s+){{0,2}}(?:[a-z]+\s+)?(?:{_PRESCRIBERS})"
