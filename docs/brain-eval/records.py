@@ -122,6 +122,21 @@ def settled_changed(commit: str) -> Callable[[dict[str, Any], list[ToolCall]], b
     return touches
 
 
+def reasons_changed(commit: str) -> Callable[[dict[str, Any], list[ToolCall]], bool]:
+    """A guard's `touches` for a change to the reasons that hold back a medicine record, a
+    reminder or a note: the records whose reason (`asking.unasked` of `RECORD`, `WRITTEN`)
+    reads otherwise than at `commit`."""
+    from assistant.tools import asking
+
+    old = module_at(commit, "assistant/tools/asking.py")
+
+    def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+        return any(asking.unasked(r["text"], new) != old.unasked(r["text"], was)
+                   for new, was in ((asking.RECORD, old.RECORD), (asking.WRITTEN, old.WRITTEN)))
+
+    return touches
+
+
 def write_guard(out: str, touches: Callable[[dict[str, Any], list[ToolCall]], bool]) -> None:
     """The records `touches` picks, as a BYO set (`id`, `text`, `expected`), one per text, the
     newest record's."""

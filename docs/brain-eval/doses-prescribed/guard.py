@@ -9,22 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from records import module_at, write_guard
-
-from assistant.toolcall import ToolCall
-from assistant.tools import asking
-
-_OLD = module_at("3057985", "assistant/tools/asking.py")
-
-
-def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
-    return any(asking.unasked(r["text"], new) != _OLD.unasked(r["text"], old)
-               for new, old in ((asking.RECORD, _OLD.RECORD), (asking.WRITTEN, _OLD.WRITTEN)))
-
+from records import reasons_changed, write_guard
 
 if __name__ == "__main__":
-    write_guard(sys.argv[1], touches)
+    write_guard(sys.argv[1], reasons_changed("3057985"))
