@@ -417,9 +417,8 @@ _NEXT_UNIT = {"h": "minutes", "m": "seconds"}
 # timers-two-3: lengths said in words are read in digits ("an hour", "two hours", "half an hour").
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-                 "twenty": 20, "thirty": 30, "forty": 40,
-                 "fifty": 50, "sixty": 60, "ninety": 90}
-_SAID_NUMBER = "|".join(sorted((w for w in _NUMBER_WORDS if " " not in w), key=len, reverse=True))
+                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90}
+_SAID_NUMBER = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _IN_DIGITS = (
     (re.compile(r"\b(?:an?|one)\s+hour\s+and\s+a\s+half\b", re.IGNORECASE), "90 minutes"),
     (re.compile(r"\b(?:half\s+an?|a\s+half)\s+hour\b", re.IGNORECASE), "30 minutes"),
@@ -429,7 +428,7 @@ _IN_DIGITS = (
                 rf"(?=\s*-?\s*(?:{_SPANS})\b)", re.IGNORECASE),
      lambda m: str(sum(_NUMBER_WORDS[w] for w in re.split(r"[\s-]+", m[1].lower())))),
     # A bare one after "for" in a list: "one for ten minutes and one for twenty".
-    (re.compile(rf"(?<=\bfor\s)({'|'.join(sorted(set(_NUMBER_WORDS) - {'one'}, key=len, reverse=True))})"
+    (re.compile(rf"(?<=\bfor\s)(?!one\b)({_SAID_NUMBER})"
                 r"\b(?![\s-]*(?:of|more|people|persons?|kids?|eggs?|\w+s)\b)", re.IGNORECASE),
      lambda m: str(_NUMBER_WORDS[m[1].lower()])),
 )
