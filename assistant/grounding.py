@@ -460,9 +460,8 @@ def counts_as_said(call: ToolCall, tool: Tool, heard: str) -> bool:
     what `heard` says (advice-counted): each sum one the calculator reads, of numbers said; a
     conversion of a number said, between two units the converter knows that `heard` names.
     "is 600mg ibuprofen too much in one go" written `600 mg ibuprofen`, "Is 5mg of melatonin too
-    much for a 7 year old?" written `5mg*7`, "How many puffs of
-    salbutamol are OK" written `20*500/100`, "is 15 units of Lantus a lot" converted from
-    "Lantus": none is."""
+    much for a 7 year old?" written `5mg*7`, "How many puffs of salbutamol are OK" written
+    `20*500/100`, "is 15 units of Lantus a lot" converted from "Lantus": none is."""
     from assistant.tools.asking import measured
     from assistant.tools.calculator import CalcError, evaluate
 
