@@ -144,12 +144,12 @@ def _said_before(text: str, at: int, old: str) -> bool:
 
 def _same_measure(old: str, new: str) -> bool:
     """Whether the words `old` and `new` are two units of one measure ("grams", "kilograms")."""
-    from assistant.tools.units import unit_of
+    from assistant.tools.units import measure_of
 
     if old.lower() == new.lower():
         return False
-    a, b = unit_of(old), unit_of(new)
-    return a is not None and b is not None and a[1] == b[1]
+    measure = measure_of(old)
+    return bool(measure) and measure == measure_of(new)
 
 
 def _a_value(words: str) -> bool:

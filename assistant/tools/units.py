@@ -105,6 +105,13 @@ def named_unit(text: str) -> pint.Unit | None:
     return None if unit.dimensionless else unit
 
 
+def measure_of(text: str) -> str:
+    """What the unit `text` names measures, as the converter reads it ("kilograms" -> its mass),
+    or "" for no unit: two words of one measure are two units of it ("grams", "kilograms")."""
+    found = unit_of(text)
+    return found[1] if found else ""
+
+
 def unit_of(text: str) -> tuple[str, str] | None:
     """The unit `text` names and what it measures, as the converter reads them ("km/h" ->
     ('kilometer / hour', '[length] / [time]')): None for no unit, a count or money."""

@@ -562,10 +562,9 @@ def _bare_ask(text: str, join: re.Match[str], at: int) -> bool:
 
 def _dimension(unit: str) -> str:
     """What `unit` measures, as the converter reads it, or ""."""
-    from assistant.tools.units import unit_of
+    from assistant.tools.units import measure_of
 
-    found = unit_of(unit.rstrip(".")) if unit else None
-    return found[1] if found else ""
+    return measure_of(unit.rstrip(".")) if unit else ""
 
 
 def clauses(text: str) -> list[str]:
