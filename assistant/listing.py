@@ -39,12 +39,17 @@ _JOINER = re.compile(r"\s*[,.?!]?\s*(?:and(?:\s+then)?|or|&|then|n|vs\.?|versus|
 # Between two numbers, a bare comma or a slash is a list's joiner too: "trash notes 21, 22",
 # "wipe notes 30 / 31".
 _NUMBER_JOINER = re.compile(r"\s*[,/]\s*(?=#?\d)")
-# Between a value's items, where the brain wrote a list as one value ("London, Dubai and Paris")
-_IN_VALUE = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+", re.IGNORECASE)
-# Between the items as the user said them: a comma, or the joining word before the last, each
-# with the words before the first said again or not ("in London and in Paris")
-_SAID_BETWEEN = re.compile(r"\s*,?\s*(?:(?P<joiner>and|or|&)\s+)?(?:[^\W\d_]+\s+){0,2}?",
-                           re.IGNORECASE)
+# Between a value's items, where the brain wrote a list as one value ("London, Dubai and Paris",
+# "fri + sat", "mon/tue"; a slash only between words of three letters or more, as in `_JOINER`)
+_IN_VALUE = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+|\s*\+\s*"
+                       r"|(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})", re.IGNORECASE)
+# Between the items as the user said them: a comma, or the joining word before the last ("and",
+# "or", "&", a plus or a slash), each with the words before the first said again or not ("in
+# London and in Paris")
+_SAID_BETWEEN = re.compile(r"\s*,?\s*(?:(?P<joiner>and|or|&)\s+|(?P<sign>[/+])\s*)?"
+                           r"(?:[^\W\d_]+\s+){0,2}?", re.IGNORECASE)
+# Words said again before the last item of a list ("in Leeds and in Manchester")
+_REPEATED_LEAD = re.compile(r"(?:\b(?:in|on|at|for|the)\s+){0,2}$", re.IGNORECASE)
 # A follow-up that names only the next item, after the sentence the value is in: "...in
 # Glasgow today? And what about Inverness?", "Same question for omeprazole.", "And in Moscow?",
 # "Saturday too?". It must open with a joining word or a preposition, or end with "too" or "as
@@ -155,16 +160,67 @@ def next_item(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[A
             if (at < len(text) and text[at].isalnum()
                     and opening not in _CLAUSE_WORDS | _OPENING_VERBS
                     and not (isinstance(value, str) and kind and _no_name_after_amount(
-                        text[at:], kind))):
+                        text[at:], kind))
+                    and not _of_another_kind(text[at:], name, listed)):
                 return Next(name, text[:start] + text[at:], start, before=timed)
         follow = _FOLLOW_UP.match(text, end)
         if (follow is not None and (follow["lead"] or follow["opener"] or follow["tail"])
                 and follow["item"].strip().lower() not in _COURTESY):
             at = _past_repeats(text, start, follow.start("item"))  # "Number four as well."
             item = text[at:follow.end("item")].strip()
-            if item:
+            if item and not _of_another_kind(item, name, listed):
                 return Next(name, text[:start] + item + text[end:follow.end("rest")], start, item)
+    return _item_before(call, listed, words)
+
+
+def _of_another_kind(item: str, name: str,
+                     listed: Collection[str] | Mapping[str, Callable[[Any], object]]) -> bool:
+    """Whether `item` (up to the list's next joining word) is a thing of another listed
+    argument's kind and none of `name`'s: "tomorrow" after the place in "weather in boston today
+    and tomorrow" is the day's, and "Sunday" in "...in Miami tomorrow? And Sunday?"."""
+    if not isinstance(listed, Mapping):
+        return False
+    said = _ITEM_END.split(item, maxsplit=1)[0].strip()
+    spans = {said, said.split(maxsplit=1)[0]} if said else set()  # "tomorrow's too"
+    return not any(_a_thing(listed[name](s)) for s in spans) and any(
+        _a_thing(kind(s)) for other, kind in listed.items() if other != name for s in spans)
+
+
+def _item_before(call: ToolCall, listed: Collection[str] | Mapping[str, Callable[[Any], object]],
+                 words: str) -> Next | None:
+    """The item before `call`'s value where a list ends at it, as the brain writes the last
+    ("weather tmrw and saturday in boston" written `day='saturday'`): the one to three words
+    before the joining word that name a thing of the argument's kind, the fewest first, and the
+    request less the value ("weather tmrw in boston"). Names only: a number is no such item."""
+    if not isinstance(listed, Mapping):
+        return None
+    for name, kind in listed.items():
+        value = call.arguments.get(name)
+        found = _said_at(value, words) or _said_as_kind(value, words, kind) \
+            if isinstance(value, str) else None
+        if found is None:
+            continue
+        text, start, end = found
+        lead = _REPEATED_LEAD.search(text, 0, start)  # "...and in Paris"
+        to = lead.start() if lead else start
+        # The longest joining word that ends there, as a word: "and then", not the "n " that
+        # ends "London "
+        joiner = next((j for i in range(max(to - 20, 0), to)
+                       if not (i and text[i].isalnum() and text[i - 1].isalnum())
+                       and (j := _JOINER.match(text, i, to)) and j.end() == to), None)
+        if joiner is None:
+            continue
+        spots = list(_SPAN_WORD.finditer(text, 0, joiner.start()))
+        for n in range(1, min(3, len(spots)) + 1):
+            at = spots[-n].start()
+            if _a_thing(kind(text[at:joiner.start()])):
+                return Next(name, text[:joiner.start()].rstrip() + text[end:], at)
     return None
+
+
+def _a_thing(named: object) -> bool:
+    """Whether a test of kind named a thing, not just "some item" (True)."""
+    return _of_kind(named) and not isinstance(named, bool)
 
 
 def _no_name_after_amount(item: str, kind: Callable[[Any], object]) -> bool:
@@ -273,7 +329,7 @@ def _said_as_list(parts: list[str], words: str) -> list[str] | None:
             between = _SAID_BETWEEN.fullmatch(words, end, found.start())
             if between is None:
                 return None
-            joiner = between["joiner"]
+            joiner = between["joiner"] or between["sign"]
         spans.append(found[0])
         end = found.end()
     return spans if joiner else None

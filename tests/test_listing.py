@@ -280,6 +280,15 @@ def _clock(ran: list[dict[str, Any]]) -> Tool:
         "location": {"type": "string"}}, "required": []}, fn, listed={"location": offline_zone})
 
 
+def _weather(ran: list[dict[str, Any]]) -> Tool:
+    from assistant.tools.weather import TOOLS
+
+    def fn(**kw: Any) -> dict[str, str]:
+        ran.append(kw)
+        return {"summary": f"Sunny in {kw['location']}."}
+    return replace(TOOLS[0], fn=fn)
+
+
 def _turn(engine: _ByWords, text: str, tool: Callable[[list[dict[str, Any]]], Tool] = _clock
           ) -> tuple[list[Event], list[dict[str, Any]]]:
     ran: list[dict[str, Any]] = []
@@ -663,3 +672,71 @@ def test_a_slash_a_plus_also_along_with_and_a_hash_join_a_list(words: str, call:
 def test_a_slash_inside_a_unit_or_also_before_a_clause_is_no_list(words: str, call: ToolCall
                                                                   ) -> None:
     assert next_item(call, ("location", "to_unit"), words) is None
+
+
+def _weather_listed() -> dict[str, Callable[[Any], object]]:
+    from assistant.tools.weather import TOOLS
+
+    return dict(TOOLS[0].listed)
+
+
+# A day after the place is the day's next item, not the place's (days-listed)
+@pytest.mark.parametrize(("words", "call", "rest"), [
+    ("weather in boston today and tomorrow?",
+     C("get_weather", {"location": "Boston", "day": "today"}), "weather in boston tomorrow?"),
+    ("Will it be sunny in Miami tomorrow? And Sunday?",
+     C("get_weather", {"location": "Miami", "day": "tomorrow"}), "Will it be sunny in Miami Sunday?"),
+])
+def test_a_day_after_the_place_is_the_days_next_item(words: str, call: ToolCall, rest: str
+                                                    ) -> None:
+    item = next_item(call, _weather_listed(), words)
+    assert item is not None and item.argument == "day" and item.words == rest
+
+
+# A list that ends at the brain's value: the item before it (days-listed)
+@pytest.mark.parametrize(("words", "call", "rest"), [
+    ("weather tmrw and saturday in boston",
+     C("get_weather", {"location": "Boston", "day": "saturday"}), "weather tmrw in boston"),
+    ("Sat & Sun forecast for Brighton? bbq planned",
+     C("get_weather", {"location": "Brighton", "day": "sun"}), "Sat forecast for Brighton? bbq planned"),
+    ("how hot is it going to get in Phoenix today, and then tomorrow?",
+     C("get_weather", {"location": "Phoenix", "day": "tomorrow"}),
+     "how hot is it going to get in Phoenix today?"),
+    ("weather in London and in Paris", C("get_weather", {"location": "Paris"}), "weather in London"),
+])
+def test_a_list_that_ends_at_the_value_asks_the_item_before(words: str, call: ToolCall, rest: str
+                                                           ) -> None:
+    item = next_item(call, _weather_listed(), words)
+    assert item is not None and item.words == rest
+
+
+@pytest.mark.parametrize(("words", "call"), [
+    ("remind me monday and weather in Paris friday",  # "monday" ends no list at "Paris"
+     C("get_weather", {"location": "Paris", "day": "friday"})),
+    ("how's the weather, and in Leeds", C("get_weather", {"location": "Leeds"})),  # no item
+    ("delete notes 3 and 7", C("delete_note", {"note_id": 7})),  # a number: asked after only
+])
+def test_no_item_before_where_no_thing_of_the_kind_ends_a_list_there(words: str, call: ToolCall
+                                                                    ) -> None:
+    listed = _weather_listed() if call.name == "get_weather" else {"note_id": ANY}
+    assert next_item(call, listed, words) is None
+
+
+def test_the_loop_asks_the_day_before_the_one_the_brain_wrote() -> None:
+    text = "weather tmrw and saturday in boston"
+    engine = _ByWords({text: [C("get_weather", {"location": "Boston", "day": "saturday"})],
+                       "weather tmrw in boston": [C("get_weather", {"location": "Boston",
+                                                                    "day": "tomorrow"})]})
+    _, ran = _turn(engine, text, tool=_weather)
+    assert ran == [{"location": "Boston", "day": "saturday"},
+                   {"location": "Boston", "day": "tomorrow"}]
+    assert engine.asked == [text, "weather tmrw in boston"]
+
+
+@pytest.mark.parametrize(("words", "days"), [
+    ("London weather Fri + Sat?", "fri + sat"), ("perth weather mon/tue", "mon/tue")])
+def test_days_joined_by_a_plus_or_a_slash_are_a_list(words: str, days: str) -> None:
+    call = C("get_weather", {"location": "London", "day": days})
+    calls = split_value(call, _weather_listed(), words)
+    assert calls is not None and [c.arguments["day"] for c in calls] == days.replace(" ", "").replace(
+        "+", "/").split("/")

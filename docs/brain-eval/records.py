@@ -4,6 +4,7 @@ A guard script puts this folder on `sys.path` and imports it."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import importlib
 import importlib.util
@@ -133,6 +134,31 @@ def reasons_changed(commit: str) -> Callable[[dict[str, Any], list[ToolCall]], b
     def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
         return any(asking.unasked(r["text"], new) != old.unasked(r["text"], was)
                    for new, was in ((asking.RECORD, old.RECORD), (asking.WRITTEN, old.WRITTEN)))
+
+    return touches
+
+
+def listing_changed(commit: str, families: Collection[str],
+                    readings: Sequence[str] = ("split_value", "next_item")
+                    ) -> Callable[[dict[str, Any], list[ToolCall]], bool]:
+    """A guard's `touches` for a change to how a list is read where a call takes one value: the
+    records with a call of a tool of `families` that `listing`'s `readings` (a list written as
+    one value, `split_value`; the next item asked for, `next_item`), with each tool's tests of
+    kind (`Tool.listed`), read otherwise than at `commit`."""
+    from assistant import listing
+
+    old = module_at(commit, "assistant/listing.py")
+    now = declared()
+    was = {t.name: t for family in families
+           for t in module_at(commit, f"assistant/tools/{family}.py").TOOLS}
+
+    def plain(read: object) -> object:  # a `Next` of either module, as its fields
+        return dataclasses.astuple(read) if dataclasses.is_dataclass(read) else read
+
+    def touches(r: dict[str, Any], calls: list[ToolCall]) -> bool:
+        return any(plain(getattr(listing, reading)(c, now[c.name].listed, r["text"]))
+                   != plain(getattr(old, reading)(c, was[c.name].listed, r["text"]))
+                   for c in calls if c.name in was for reading in readings)
 
     return touches
 
