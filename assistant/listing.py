@@ -304,8 +304,8 @@ def split_value(call: ToolCall, listed: Mapping[str, Callable[[Any], object]], w
     Tobago") stays one value; else None."""
     for name, kind in listed.items():
         value = call.arguments.get(name)
-        if not isinstance(value, str):
-            continue
+        if not isinstance(value, str) or ("/" in value and _a_thing(kind(value))):
+            continue  # "miles/hour" is one unit
         parts = [p for p in (s.strip() for s in _IN_VALUE.split(value)) if p]
         spans = _said_as_list(parts, words) if 2 <= len(parts) <= MAX_ITEMS else None
         if spans is None:

@@ -537,6 +537,7 @@ ONE_VALUE = [
     ("time in New York and Boston", C("get_time", {"location": "New York and Boston"})),  # one zone
     ("when did I last take Advil or ibuprofen", C("last_dose", {"drug": "Advil or ibuprofen"})),
     ("convert 5 km to miles and preheat", C("convert_units", {"to_unit": "miles and preheat"})),
+    ("whats 30 m/s in miles/hour", C("convert_units", {"to_unit": "miles/hour"})),  # one unit
     ("remind me to buy bread and milk", C("set_reminder", {"text": "bread and milk"})),  # not listed
     ("London and Paris", C("get_time", {"location": "London, Rome"})),  # Rome not said
 ]
