@@ -234,8 +234,9 @@ class Printer:
             case ClauseCalls(clauses=parts, p_calls=ps, names=names, used=used):
                 read = "; ".join(f"{part!r} P(call) {p:.2f}" for part, p in zip(parts, ps, strict=True))
                 return f"{read} -> " + (", ".join(names) if used else "read as one request")
-            case CallsListed(calls=calls, asked=asked, failed=failed, split=split):
+            case CallsListed(calls=calls, asked=asked, failed=failed, split=split, said=said):
                 how = [f"asked again for {', '.join(map(repr, asked))}"] if asked else []
+                how += [f"taken as said from {', '.join(map(repr, said))}"] if said else []
                 how += [f"{render_pythonic(list(split))} as one call per item"] if split else []
                 return (f"a list: {'; '.join(how)} -> {render_pythonic(list(calls))}"
                         + (f" ({failed})" if failed else ""))

@@ -191,7 +191,8 @@ class CallsListed(Event):
     """A list said where a call takes one value ("the weather in Leeds and York", "remove notes
     3 and 7"): the engine was asked again with each of `asked` (the request less the items
     before one), and `calls` are the proposed calls with those it wrote for an item as said,
-    and with each of `split` (a call whose value holds the list) as one call per item
+    with those for each of `said` (an item taken as the user said it, `Tool.as_said`), and with
+    each of `split` (a call whose value holds the list) as one call per item
     (`assistant.listing`); they go on to be checked and run."""
 
     kind: ClassVar[str] = "calls-listed"
@@ -199,6 +200,7 @@ class CallsListed(Event):
     asked: tuple[str, ...]
     failed: str = ""  # the engine's error on an item: the calls before it still run
     split: tuple[ToolCall, ...] = ()
+    said: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

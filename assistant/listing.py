@@ -82,6 +82,7 @@ _OPENING_VERBS = frozenset({
 _FILLER = frozenset({"again", "also", "then"})  # "on the 20th, and again on the 21st"
 _ITEM_END = re.compile(r"[,.;!?]|\s(?:and|or|&)\s", re.IGNORECASE)
 _ARTICLE = frozenset({"the", "a", "an", "my"})
+_LEAD_WORDS = _ARTICLE | {"in", "on", "at", "for", "to"}  # before an item taken as said
 # A number said right before or after a value that the call holds too, with its unit, is the
 # item's own ("20mg omeprazole and 5mg ramipril", "metformin 500 and atorvastatin 20").
 _UNITS = (r"mg|mgs|mcg|µg|ug|g|ml|mls|units?|iu|puffs?|tablets?|tabs?|pills?|caps(?:ules?)?|"
@@ -292,6 +293,30 @@ def is_next(call: ToolCall, first: ToolCall, item: Next, kind: Callable[[Any], o
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value in said_numbers(opening) and _of_kind(kind(value))
     return False
+
+
+def as_said(call: ToolCall, item: Next, kind: Callable[[Any], object]) -> ToolCall | None:
+    """`call` for `item` as the user said it, with no engine pass (`Tool.as_said`): the
+    follow-up's whole item, or of the one to three words the item opens with, those that name
+    the thing the most of them name, the fewest ("singapore" of "singapore rn", "Gold Coast",
+    "tmrw" of "tmrw in"), where `kind` names a thing of them; else None, and None for a bare
+    number or an item said again after it, which the engine reads."""
+    first = str(call.arguments.get(item.argument, "")).strip().lower()
+    if item.whole:
+        span: str | None = item.whole if _a_thing(kind(item.whole)) else None
+    else:
+        spots = list(_SPAN_WORD.finditer(item.words, item.at))
+        while spots and spots[0][0].lower() in _LEAD_WORDS:  # "on the Gold Coast"
+            spots.pop(0)
+        spans = [item.words[spots[0].start():spot.end()].rstrip(".'-/") for spot in spots[:3]]
+        things = [(s, getattr(named, "thing", named)) for s in spans if _a_thing(named := kind(s))]
+        span = next((s for s, thing in things if thing == things[-1][1]), None) if things else None
+    if span is None or span.lower() == first or not any(c.isalpha() for c in span):
+        return None  # a bare number is no item said ("on saturday, plus 15% of 240")
+    at = item.words.lower().find(span.lower(), item.at)
+    if _find(span, item.words, at + len(span)) is not None:
+        return None  # said again after it: taken back ("... and Bergen, actually skip Bergen")
+    return ToolCall(call.name, {**call.arguments, item.argument: span})
 
 
 def split_value(call: ToolCall, listed: Mapping[str, Callable[[Any], object]], words: str

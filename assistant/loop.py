@@ -401,6 +401,7 @@ class Conversation:
         newest = self._newest_words()
         out: list[ToolCall] = []
         asked: list[str] = []
+        said: list[str] = []
         split: list[ToolCall] = []
         failed = ""
         for call in calls:
@@ -420,23 +421,28 @@ class Conversation:
                 item = listing.next_item(call, tool.listed, words)
                 if item is None or t.cancel.is_set():
                     break
-                asked.append(item.words)
-                try:
-                    nxt = self._call_for(t, item.words)
-                except Exception as exc:  # the list's calls so far still run, and the log says
-                    failed = f"{type(exc).__name__}: {exc}"
-                    break
-                nxt = nxt and self._as_taken(nxt, item.words)
-                if nxt is None or not listing.is_next(nxt, call, item, tool.listed[item.argument]):
-                    break
+                kind = tool.listed[item.argument]
+                nxt = listing.as_said(call, item, kind) if item.argument in tool.as_said else None
+                if nxt is not None:  # a thing of its kind as said: no engine pass to check
+                    said.append(item.words)
+                else:  # the engine writes the item's call, kept if it names the item
+                    asked.append(item.words)
+                    try:
+                        nxt = self._call_for(t, item.words)
+                    except Exception as exc:  # the list's calls so far still run; the log says
+                        failed = f"{type(exc).__name__}: {exc}"
+                        break
+                    nxt = nxt and self._as_taken(nxt, item.words)
+                    if nxt is None or not listing.is_next(nxt, call, item, kind):
+                        break
                 out.append(nxt)
                 t.clause_of.append((nxt, item.words))
                 if item.before:  # the item before said its own time: hold its call to it
                     t.clause_of.insert(0, (call, item.before))
                 call, words = nxt, item.words
-        if asked or split:
+        if asked or said or split:
             yield CallsListed(calls=tuple(out), asked=tuple(asked), failed=failed,
-                              split=tuple(split))
+                              split=tuple(split), said=tuple(said))
         return tuple(out)
 
     def _each_taken(self, t: _Turn, calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:

@@ -23,6 +23,10 @@ from assistant.tools.weather import named_place
     ("sao paulo", "America/Sao_Paulo"),
     ("St. Louis", "America/Chicago"),
     ("Best", "Europe/Amsterdam"),  # a town of 29,000, written as a name
+    # a zone's abbreviation as the zone people mean, and short names (items-said)
+    ("PST", "America/Los_Angeles"), ("EST", "America/New_York"), ("IST", "Asia/Kolkata"),
+    ("AEST", "Australia/Sydney"), ("DC", "America/New_York"), ("HK", "Asia/Hong_Kong"),
+    ("KL", "Asia/Kuala_Lumpur"), ("Joburg", "Africa/Johannesburg"),
 ])
 def test_a_city_s_zone_is_known_with_no_network(place: str, zone: str) -> None:
     assert offline_zone(place) == zone

@@ -289,6 +289,15 @@ def _weather(ran: list[dict[str, Any]]) -> Tool:
     return replace(TOOLS[0], fn=fn)
 
 
+def _time(ran: list[dict[str, Any]]) -> Tool:
+    from assistant.tools.clock import TOOLS
+
+    def fn(**kw: Any) -> dict[str, str]:
+        ran.append(kw)
+        return {"summary": f"It's noon in {kw.get('location')}."}
+    return replace(TOOLS[0], fn=fn)
+
+
 def _turn(engine: _ByWords, text: str, tool: Callable[[list[dict[str, Any]]], Tool] = _clock
           ) -> tuple[list[Event], list[dict[str, Any]]]:
     ran: list[dict[str, Any]] = []
@@ -723,15 +732,14 @@ def test_no_item_before_where_no_thing_of_the_kind_ends_a_list_there(words: str,
     assert next_item(call, listed, words) is None
 
 
-def test_the_loop_asks_the_day_before_the_one_the_brain_wrote() -> None:
+def test_the_loop_runs_the_day_before_the_one_the_brain_wrote() -> None:
     text = "weather tmrw and saturday in boston"
-    engine = _ByWords({text: [C("get_weather", {"location": "Boston", "day": "saturday"})],
-                       "weather tmrw in boston": [C("get_weather", {"location": "Boston",
-                                                                    "day": "tomorrow"})]})
-    _, ran = _turn(engine, text, tool=_weather)
-    assert ran == [{"location": "Boston", "day": "saturday"},
-                   {"location": "Boston", "day": "tomorrow"}]
-    assert engine.asked == [text, "weather tmrw in boston"]
+    engine = _ByWords({text: [C("get_weather", {"location": "Boston", "day": "saturday"})]})
+    events, ran = _turn(engine, text, tool=_weather)
+    assert ran == [{"location": "Boston", "day": "saturday"}, {"location": "Boston", "day": "tmrw"}]
+    assert engine.asked == [text]  # the weather's day is taken as said (items-said)
+    listed = next(e for e in events if isinstance(e, CallsListed))
+    assert listed.said == ("weather tmrw in boston",) and not listed.asked
 
 
 @pytest.mark.parametrize(("words", "days"), [
@@ -741,3 +749,47 @@ def test_days_joined_by_a_plus_or_a_slash_are_a_list(words: str, days: str) -> N
     calls = split_value(call, _weather_listed(), words)
     assert calls is not None and [c.arguments["day"] for c in calls] == days.replace(" ", "").replace(
         "+", "/").split("/")
+# The next place or day for the weather or the clock is taken as said, with no engine pass
+# (items-said)
+@pytest.mark.parametrize(("text", "first", "ran"), [
+    ("is it later in dubai or singapore rn", {"location": "dubai"}, ["dubai", "singapore"]),
+    ("Is it already evening in Mumbai? What about Singapore?", {"location": "Mumbai"},
+     ["Mumbai", "Singapore"]),
+    ("time in IST along with PST", {"location": "IST"}, ["IST", "PST"]),
+    ("time in Brisbane and on the Gold Coast", {"location": "Brisbane"},
+     ["Brisbane", "Gold Coast"]),
+    ("time in Lima and Rio de Janeiro", {"location": "Lima"}, ["Lima", "Rio de Janeiro"]),
+])
+def test_the_next_place_is_taken_as_said(text: str, first: dict[str, Any], ran: list[str]) -> None:
+    engine = _ByWords({text: [C("get_time", first)]})
+    events, done = _turn(engine, text, tool=_time)
+    assert [kw["location"] for kw in done] == ran and engine.asked == [text]
+    listed = next(e for e in events if isinstance(e, CallsListed))
+    assert len(listed.said) == len(ran) - 1 and not listed.asked
+
+
+def test_the_next_day_is_taken_as_said() -> None:
+    text = "weather in boston on friday and saturday"
+    engine = _ByWords({text: [C("get_weather", {"location": "Boston", "day": "friday"})]})
+    _, ran = _turn(engine, text, tool=_weather)
+    assert ran == [{"location": "Boston", "day": "friday"}, {"location": "Boston", "day": "saturday"}]
+    assert engine.asked == [text]
+
+
+def test_an_item_that_names_no_thing_as_said_is_asked_of_the_engine() -> None:
+    text = "time in Chicago and in the Windy City's rival"  # no place the clock knows: asked
+    engine = _ByWords({text: [C("get_time", {"location": "Chicago"})]})
+    _, done = _turn(engine, text, tool=_time)
+    assert [kw["location"] for kw in done] == ["Chicago"] and len(engine.asked) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "weather in Oslo and Bergen - actually skip Bergen, just Oslo",  # taken back
+    "Is it going to rain in manchester on saturday, plus 15% of 240",  # a number is no day
+])
+def test_an_item_taken_back_or_a_bare_number_is_not_taken_as_said(text: str) -> None:
+    first = C("get_weather", {"location": "Oslo" if "Oslo" in text else "manchester",
+                              "day": "tomorrow" if "Oslo" in text else "saturday"})
+    engine = _ByWords({text: [first]})
+    _, ran = _turn(engine, text, tool=_weather)
+    assert ran == [first.arguments] and len(engine.asked) == 2  # the engine read the item

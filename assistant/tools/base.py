@@ -176,6 +176,11 @@ class Tool:
     # different thing (`assistant.listing`). Not free text: a reminder "to buy bread and milk"
     # is one value.
     listed: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    # Listed arguments whose further item is the item as the user said it, in the first call's
+    # place, with no engine pass, where the item names a thing of the kind (a place, a day):
+    # "is it later in dubai or singapore rn" -> location 'singapore'. Not an item that brings
+    # its own other arguments (a dose's amount), which the engine writes.
+    as_said: tuple[str, ...] = ()
     # A test of the user's words for what every request of this tool names (the dose log's: a
     # medicine, or the user whose record it is): the loop holds a call back when no user turn in
     # the window passes it ("when did vesuvius last erupt" read as `last_dose('vesuvius')`).

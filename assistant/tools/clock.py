@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -72,6 +73,21 @@ CITIES = {
     "korea": "Asia/Seoul", "south korea": "Asia/Seoul", "singapore city": "Asia/Singapore",
     "thailand": "Asia/Bangkok", "israel": "Asia/Jerusalem", "new zealand": "Pacific/Auckland",
     "utc": "UTC", "gmt": "UTC", "zulu": "UTC",
+    # Zones by the abbreviations people say, as the zone they mean (not the fixed-offset "EST"
+    # and "MST" of the zone database: "EST" in July means New York's time)
+    "est": "America/New_York", "edt": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "mst": "America/Denver",
+    "mdt": "America/Denver", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "akst": "America/Anchorage", "hst": "Pacific/Honolulu", "bst": "Europe/London",
+    "cet": "Europe/Paris", "cest": "Europe/Paris", "eet": "Europe/Athens", "ist": "Asia/Kolkata",
+    "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong", "jst": "Asia/Tokyo", "kst": "Asia/Seoul",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "awst": "Australia/Perth",
+    "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+    # Short names and nicknames of cities above
+    "dc": "America/New_York", "washington dc": "America/New_York", "philly": "America/New_York",
+    "sf": "America/Los_Angeles", "vegas": "America/Los_Angeles", "hk": "Asia/Hong_Kong",
+    "kl": "Asia/Kuala_Lumpur", "joburg": "Africa/Johannesburg", "jozi": "Africa/Johannesburg",
+    "bombay": "Asia/Kolkata", "ldn": "Europe/London",
 }
 
 
@@ -137,6 +153,27 @@ def offline_zone(location: str) -> str | None:
         return city.timezone
     return zone or _known_zone(key.split(",")[0].strip()) or (
         (city := gazetteer.city(written.split(",")[0])) and city.timezone) or None
+
+
+@dataclass(frozen=True)
+class Spot:
+    """What a place's name names with no network, as a list's item (`Tool.listed`): its zone,
+    by which a name said in other words is found ("NYC" for `New York`), and the place as
+    named (`thing`), by which an item taken as said is cut to the words that name it
+    (`listing.as_said`: "Rio de Janeiro", not "Rio")."""
+
+    zone: str
+    thing: str = field(compare=False)
+
+
+def place_named(location: str) -> Spot | None:
+    """The place `location` names with no network (`offline_zone`), or None; its `thing` is the
+    name it was found by ("leeds" for "Leeds, UK")."""
+    zone = offline_zone(location)
+    if zone is None:
+        return None
+    key = _key(location)
+    return Spot(zone, key if _known_zone(key) else key.split(",")[0].strip())
 
 
 def _known_zone(key: str) -> str | None:
@@ -213,7 +250,8 @@ TOOLS = (
         held_back_by=("a thing's time", "a countdown"),
         places={"location": offline_zone}, there={"location": offline_zone},
         action="time",
-        listed={"location": offline_zone},
+        listed={"location": place_named},
+        as_said=("location",),
         plainly_asked=asks_the_clock,
     ),
 )

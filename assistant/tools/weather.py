@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assistant.tools.base import ErrorCode, SideEffect, Tool, ToolFailure, bind
-from assistant.tools.clock import offline_zone
+from assistant.tools.clock import Spot, offline_zone, place_named
 from assistant.tools.context import ToolContext
 from assistant.tools.when import named_day, parse_day, say_date, weekend_days
 
@@ -60,12 +60,12 @@ class Place:
         return f"{self.name}, {self.country}" if self.country else self.name
 
 
-def named_place(said: str) -> str | bool:
-    """A place as the user wrote it, with no network: the zone of one the clock knows, else
+def named_place(said: str) -> Spot | bool:
+    """A place as the user wrote it, with no network: one the clock knows (`place_named`), else
     True for a name written as names are ("Leeds", "Stoke on Trent"), which may hold "and";
     "and preheat the oven" names none (False)."""
     words = said.split()
-    return offline_zone(said) or (bool(words) and all(
+    return place_named(said) or (bool(words) and all(
         w[:1].isupper() for i, w in enumerate(words) if i == 0 or len(w) > 3))
 
 
@@ -248,6 +248,7 @@ TOOLS = (
         # for "what's the weather like"; the loop drops one not said, and home stands in.
         grounded=("location",),
         listed={"location": named_place, "day": named_day},
+        as_said=("location", "day"),
         there={"location": offline_zone},  # a place it can name with no network
         days={"day": "future"},  # "day after tomorrow" written "tomorrow" gets the day said
         # No topic (`Tool.action`): a weather question after a request no tool does keeps that
