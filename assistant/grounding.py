@@ -767,6 +767,56 @@ def ground_there(call: ToolCall, places: Mapping[str, Callable[[str], object]], 
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
 
 
+# Said right before a place that is the user's own or where a trip starts: "I'm in Boston",
+# "here in LA", "we live in Leeds", "from Toronto", "out of Heathrow", "leaving Munich".
+_SET_OUT = re.compile(r"(?:\b(?:i'?m|i\s+am|im|we'?re|we\s+are|i\s+live|we\s+live|based|"
+                      r"here|home\s+is)\s+(?:(?:currently|now|still|over|out|back|down|up)\s+)?"
+                      r"(?:in|at)|\b(?:from|out\s+of|leaving|leave|departing(?:\s+from)?))\s+"
+                      r"(?:the\s+)?$", re.IGNORECASE)
+# Days a place's name may be: "at Christmas" is no Christmas Island.
+_NO_PLACE = frozenset({"christmas", "easter", "january", "february", "march", "april", "may", "june",
+                       "july", "august", "september", "october", "november", "december", "monday",
+                       "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon",
+                       "tue", "wed", "thu", "fri", "sat", "sun"})
+# A request about several places: each is asked ("at both ends", "each", "vs").
+_SEVERAL = re.compile(r"\b(?:both|each|either|them|all\s+(?:three|four|of\s+them)|compare|"
+                      r"comparing|vs\.?|versus|than)(?!\w)", re.IGNORECASE)
+
+
+def ground_asked(call: ToolCall, places: Mapping[str, Callable[[str], object]],
+                 heard: str) -> ToolCall:
+    """`call` with each of its `places` that `heard` names only as the user's own or where a
+    trip starts ("I'm in Boston rn, what time is it in Tokyo" -> Boston; "flying out of Heathrow
+    to Rome tmrw, what's the weather there?" -> Heathrow), or that it lacks where `heard` names
+    the user's own place, set to the place `heard` names last that is neither, where the tool
+    knows it with no network. Not where that place is asked of too ("flying from Paris to
+    London, what's the weather in Paris"), nor where `heard` asks about several places or of
+    here ("here in LA" is the user's own place, not a question of here)."""
+    asks = re.sub(r"\bhere\s+(?:in|at)\s+", "in ", heard, flags=re.IGNORECASE)
+    if not places or asks_here(asks) or _SEVERAL.search(heard):
+        return call
+    args = dict(call.arguments)
+    for name, known in places.items():
+        written = args.get(name)
+        if written is not None and not isinstance(written, str):
+            continue
+        found = dict.fromkeys(_places_named(heard, known, _TOWARDS, names=True))
+        named = [(p, m.start()) for p in found if p.lower() not in _NO_PLACE
+                 for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", heard, re.IGNORECASE)]
+        own = {p.lower() for p, at in named if _SET_OUT.search(heard[:at])}
+        if written and written.strip():
+            at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(written.strip())}(?!\w)",
+                                                 heard, re.IGNORECASE)]
+            if not at or not all(_SET_OUT.search(heard[:i]) for i in at):
+                continue  # the brain's place is asked of, or is no place said
+            own.add(written.strip().lower())
+        asked = [p for p, at in sorted(named, key=lambda n: n[1])
+                 if not _SET_OUT.search(heard[:at]) and p.lower() not in own]
+        if asked and own:
+            args[name] = asked[-1]
+    return call if args == dict(call.arguments) else ToolCall(call.name, args)
+
+
 def place_unsaid(call: ToolCall, tool: Tool, heard: str) -> bool:
     """Whether `call` reads a place (one of `tool.places`) that is not the place `heard` names
     (`said_place`): "How many days until Easter?" -> get_time('Easter'), "how long till the
@@ -830,8 +880,9 @@ def as_said(call: ToolCall, tool: Tool, heard: str, now: datetime) -> ToolCall:
 
 
 __all__ = ["CLOSE", "COUNTED_AT_MOST", "as_routine", "as_said", "as_taken", "asks_here",
-           "cannot_do_without", "counts_as_said", "ground", "ground_amount", "ground_count", "ground_counted",
-           "ground_day", "ground_duration", "ground_measure", "ground_moment", "ground_place",
+           "cannot_do_without", "counts_as_said", "ground", "ground_amount", "ground_asked",
+           "ground_count", "ground_counted", "ground_day", "ground_duration", "ground_measure",
+           "ground_moment", "ground_place",
            "ground_strength", "ground_sum", "ground_there", "ground_times", "ground_unit",
            "in_digits", "made_up", "no_day_ahead", "place_named_last", "said", "said_ids",
            "said_numbers", "said_place", "said_units", "says_a_time", "says_there"]

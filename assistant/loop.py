@@ -663,6 +663,7 @@ class Conversation:
                         if k not in kept.arguments]
             new = grounding.as_said(kept, tool, heard, self.now())
             new = grounding.ground_there(new, tool.there, heard, said)
+            new = grounding.ground_asked(new, tool.there, newest)
             if new != kept:
                 names = {*tool.places, *tool.there, *tool.counted, *tool.duration, *tool.moments,
                          *tool.days, *tool.times_of_day, *tool.units, *tool.amounts}
