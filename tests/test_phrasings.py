@@ -269,14 +269,15 @@ def test_the_hand_written_sets_are_never_trained_on(reference: dict[str, str]) -
                                       "items-said",
                                       "everyday-22",
                                       "places-said",
-                                      "place-asked"}
+                                      "place-asked",
+                                      "everyday-23"}
     for path in sets:
         assert overlap.overlaps(overlap.set_texts(path), reference, cutoff=100) == [], path.stem
 
 
 # Near-copies (ratio >= 90) in the sets written before the rule existed, pinned: training data
 # that adds one (or drops one) shows here. everyday-3 to everyday-7, times, times-2, the doses
-# sets, schedules and the sets written after it (dose-or-schedule to place-asked) were cut by the
+# sets, schedules and the sets written after it (dose-or-schedule to everyday-23) were cut by the
 # rule and must stay clean of it.
 # timer-durations is left out: its wordings are the templates', its durations are the point.
 _KNOWN_NEAR = {
@@ -356,6 +357,7 @@ _KNOWN_NEAR = {
     "everyday-22": 0,
     "places-said": 0,
     "place-asked": 0,
+    "everyday-23": 0,
 }
 
 
