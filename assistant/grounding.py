@@ -773,7 +773,7 @@ _SET_OUT = re.compile(r"(?:\b(?:i'?m|i\s+am|im|we'?re|we\s+are|i\s+live|we\s+liv
                       r"here|home\s+is)\s+(?:(?:currently|now|still|over|out|back|down|up)\s+)?"
                       r"(?:in|at)|\b(?:from|out\s+of|leaving|leave|departing(?:\s+from)?))\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
-# Days a place's name may be: "at Christmas" is no Christmas Island.
+# Days, months and feasts that some place is named too: "at Christmas" is no Christmas Island.
 _NO_PLACE = frozenset({"christmas", "easter", "january", "february", "march", "april", "may", "june",
                        "july", "august", "september", "october", "november", "december", "monday",
                        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon",
