@@ -792,8 +792,8 @@ def ground_asked(call: ToolCall, places: Mapping[str, Callable[[str], object]],
     knows it with no network. Not where that place is asked of too ("flying from Paris to
     London, what's the weather in Paris"), nor where `heard` asks about several places or of
     here ("here in LA" is the user's own place, not a question of here)."""
-    asks = re.sub(r"\bhere\s+(?:in|at)\s+", "in ", heard, flags=re.IGNORECASE)
-    if not places or asks_here(asks) or _SEVERAL.search(heard):
+    if not places or _SEVERAL.search(heard) or \
+            asks_here(re.sub(r"\bhere\s+(?:in|at)\s+", "in ", heard, flags=re.IGNORECASE)):
         return call
     args = dict(call.arguments)
     for name, known in places.items():
@@ -801,17 +801,20 @@ def ground_asked(call: ToolCall, places: Mapping[str, Callable[[str], object]],
         if written is not None and not isinstance(written, str):
             continue
         found = dict.fromkeys(_places_named(heard, known, _TOWARDS, names=True))
-        named = [(p, m.start()) for p in found if p.lower() not in _NO_PLACE
-                 for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", heard, re.IGNORECASE)]
-        own = {p.lower() for p, at in named if _SET_OUT.search(heard[:at])}
+        # Each place as often as it is said, in order, and whether it is said as the user's own
+        # or a start there.
+        named = sorted(((m.start(), p, bool(_SET_OUT.search(heard[:m.start()])))
+                        for p in found if p.lower() not in _NO_PLACE
+                        for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", heard, re.IGNORECASE)),
+                       key=lambda n: n[0])
+        own = {p.lower() for _, p, set_out in named if set_out}
         if written and written.strip():
             at = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(written.strip())}(?!\w)",
                                                  heard, re.IGNORECASE)]
             if not at or not all(_SET_OUT.search(heard[:i]) for i in at):
                 continue  # the brain's place is asked of, or is no place said
             own.add(written.strip().lower())
-        asked = [p for p, at in sorted(named, key=lambda n: n[1])
-                 if not _SET_OUT.search(heard[:at]) and p.lower() not in own]
+        asked = [p for _, p, set_out in named if not set_out and p.lower() not in own]
         if asked and own:
             args[name] = asked[-1]
     return call if args == dict(call.arguments) else ToolCall(call.name, args)
